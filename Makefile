@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make demo` and `make test` (README.md).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo up test test-fast venv broker clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+broker:
+	bash deploy/ensure-services.sh rabbitmq
+
+# Starts intake and casework as separate processes, plays a short scenario, prints it, stops them.
+demo: venv broker
+	$(PY) -m deploy.demo
+
+# The same services, kept running in the foreground until Ctrl-C (data in var/).
+up: venv broker
+	$(VENV)/bin/honcho -f deploy/Procfile start
+
+# The whole suite, slow fault tests included; pytest's "no tests ran" (exit 5) fails too.
+test: venv
+	bash deploy/ensure-services.sh rabbitmq postgres
+	$(PY) -m pytest -ra; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no tests were collected: failing"; exit 1; fi; exit $$status
+
+# Everything but the slow fault and load tests.
+test-fast: venv
+	$(PY) -m pytest -ra -m "not slow"
+
+clean:
+	rm -rf var

@@ -1,0 +1,63 @@
+# nameko container tests hang unless eventlet patches the standard library first (DESIGN.md).
+import eventlet
+
+eventlet.monkey_patch()
+
+import pytest  # noqa: E402
+
+from tests.support.infra import (  # noqa: E402
+    amqp_uri_for,
+    delete_vhost,
+    drop_postgres_database,
+    new_postgres_database,
+    new_vhost,
+)
+
+
+@pytest.fixture
+def amqp_uri():
+    """A fresh RabbitMQ virtual host of the machine's broker, deleted afterwards."""
+    vhost = new_vhost()
+    yield amqp_uri_for(vhost)
+    delete_vhost(vhost)
+
+
+@pytest.fixture
+def make_database_url(request, tmp_path):
+    """Makes empty databases of the backend the test is parametrised with ('sqlite' or 'postgres')."""
+    backend = getattr(request, "param", "sqlite")
+    made = []
+
+    def make(service: str) -> str:
+        if backend == "postgres":
+            admin, name, url = new_postgres_database()
+            made.append((admin, name))
+            return url
+        return f"sqlite:///{tmp_path / service}.sqlite"
+
+    yield make
+    for admin, name in made:
+        drop_postgres_database(admin, name)
+
+
+BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
+
+
+def pytest_generate_tests(metafunc):
+    # Every test that stores events runs against both stores.
+    if "make_database_url" in metafunc.fixturenames and "backend" not in metafunc.fixturenames:
+        metafunc.parametrize("make_database_url", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def centre(amqp_uri, make_database_url, tmp_path):
+    """The services as separate `nameko run` processes on this machine's broker."""
+    from tests.support.centre import Centre
+
+    made = Centre(
+        amqp_uri=amqp_uri,
+        data_dir=tmp_path / "var",
+        database_urls={s: make_database_url(s) for s in ("intake", "casework", "decisions", "care", "training")},
+    )
+    yield made
+    made.stop()

@@ -1,0 +1,312 @@
+"""`make demo`: starts intake, casework, decisions, care and training as separate processes, plays a short
+scenario through them over HTTP and RabbitMQ, prints what happened, and stops them.
+
+Runs in a fresh broker virtual host and a fresh data folder, so it can be repeated.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+
+import requests
+
+from deploy.launcher import DEFAULT_PORTS, ROOT, ServiceProcess
+
+VHOST = "ops-demo"
+DATA_DIR = ROOT / "var" / "demo"
+TODAY = "2026-11-02"
+
+PEOPLE = [
+    {
+        "full_name": "Anna Nowak",
+        "pesel": "85071512348",
+        "address": {"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"},
+        "contact": "+48 600 100 200",
+        "household": [{"name": "Zofia Nowak", "birth_date": "2015-03-02", "pesel": None, "relation": "córka"}],
+        "talk": {
+            "reasons_for_help": ["bezrobocie", "bezradnosc_opiekunczo_wychowawcza"],
+            "help_requested": ["praca_socjalna", "zasilek_okresowy"],
+            "urgent": False,
+            "notes": "Samotna matka, straciła pracę w sierpniu.",
+        },
+        "route": [("casework", "Wsparcie w opiece nad córką i powrocie do pracy."),
+                  ("decisions", "Wniosek o zasiłek okresowy.")],
+    },
+    {
+        "full_name": "Jan Wiśniewski",
+        "pesel": "52030412357",
+        "address": {"street": "ul. Ostrobramska 70", "postal_code": "04-118", "city": "Warszawa"},
+        "contact": None,
+        "household": [],
+        "talk": {
+            "reasons_for_help": ["dlugotrwala_lub_ciezka_choroba", "niepelnosprawnosc"],
+            "help_requested": ["uslugi_opiekuncze", "praca_socjalna"],
+            "urgent": True,
+            "notes": "Po udarze, mieszka sam.",
+        },
+        "route": [("casework", "Mieszka sam po udarze; potrzebna ocena sytuacji w domu.")],
+    },
+    {
+        "full_name": "Olena Kovalenko",
+        "document_number": "FE1234567",
+        "birth_date": "1990-06-11",
+        "address": {"street": "ul. Zamieniecka 40/2", "postal_code": "04-158", "city": "Warszawa"},
+        "contact": "olena@example.org",
+        "household": [],
+        "talk": {
+            "reasons_for_help": ["trudnosci_w_integracji_cudzoziemcow"],
+            "help_requested": ["poradnictwo_specjalistyczne"],
+            "urgent": False,
+            "notes": "",
+        },
+        "route": [("casework", "Pomoc w integracji i poradnictwo.")],
+    },
+]
+
+
+def _fresh_vhost() -> str:
+    for args in (["delete_vhost", VHOST], ["add_vhost", VHOST], ["set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"]):
+        subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60)
+    return f"pyamqp://guest:guest@127.0.0.1:5672/{VHOST}"
+
+
+def _post(url: str, body: dict) -> dict:
+    response = requests.post(url, json=body, timeout=10)
+    payload = response.json()
+    if response.status_code >= 400:
+        raise SystemExit(f"refused: {payload}")
+    return payload
+
+
+LEADER = {"X-Staff": "Ewa Lis"}  # the social-work team leader in services/casework/config.yaml
+SIGNED = {"signed_by": "Maria Kowalczyk, kierownik MOPS", "on_authority_of": "Prezydenta m.st. Warszawy"}
+
+
+def _wait(url: str, enough, timeout: float = 20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = requests.get(url, timeout=10).json()
+        if enough(found):
+            return found
+        time.sleep(0.2)
+    raise SystemExit(f"timed out waiting on {url}")
+
+
+def social_work(casework: str, anna_case: str) -> None:
+    print("\n== The social-work method for Anna (casework) ==")
+    worker = {"X-Staff": "Tomasz Nowicki"}
+
+    def step(name, body, asking=worker):
+        return _post_as(f"{casework}/cases/{anna_case}/{name}", body, asking)
+
+    step("assignment", {"worker": "Tomasz Nowicki", "on": "2026-11-03"}, asking=LEADER)
+    load = requests.get(f"{casework}/workload", headers=LEADER, timeout=10).json()
+    print("  assigned by the team leader to Tomasz Nowicki; workload (art. 110 ust. 11): "
+          + ", ".join(f"{w} {v['cases']}/{v['limit']}" for w, v in load.items()))
+    step("diagnosis", {"areas": {"work": "bez pracy od sierpnia", "parenting": "trudności wychowawcze"},
+                       "strengths": "zaradna, zmotywowana", "resources": "wsparcie matki",
+                       "recorded_on": "2026-11-05", "with_person": True})
+    goal = step("goals", {"description": "podjęcie zatrudnienia", "target_date": "2027-03-31"})["goal_id"]
+    step("plan", {"action": "rejestracja w urzędzie pracy", "who": "Anna Nowak", "by_when": "2026-11-20",
+                  "goal_id": goal})
+    print("  diagnosis with Anna (work, parenting), goal: podjęcie zatrudnienia, plan of cooperation")
+    ref = step("contracts", {"person_obligations": ["udział w warsztatach"], "worker_obligations": ["pomoc w CV"],
+                             "goal_ids": [goal], "valid_from": "2026-11-10", "valid_to": "2027-03-31"})["contract_ref"]
+    step("contract-step", {"contract_ref": ref, "step": "sign", "on": "2026-11-10"})
+    print(f"  cooperation contract {ref} signed 2026-11-10 (published: the fact and the date only)")
+    step("evaluations", {"on": "2027-02-10", "final": False, "summary": "chodzi na warsztaty",
+                         "progress": {goal: "in_progress"}})
+    step("contract-step", {"contract_ref": ref, "step": "fulfil", "on": "2027-03-20"})
+    step("evaluations", {"on": "2027-03-25", "final": True, "summary": "podjęła pracę",
+                         "progress": {goal: "achieved"}})
+    step("closure", {"outcome": "goals_achieved", "reason": "zatrudnienie od marca", "closed_on": "2027-03-31"})
+    print("  evaluated in February, contract fulfilled, final evaluation: goal achieved; case closed")
+    outsider = requests.get(f"{casework}/cases/{anna_case}", headers={"X-Staff": "B. Wójcik"}, timeout=10).json()
+    print(f"  a benefit officer asking for the file is refused: {outsider['error']}")
+
+
+def _post_as(url: str, body: dict, asking: dict) -> dict:
+    response = requests.post(url, json=body, headers=asking, timeout=10)
+    if response.status_code >= 400:
+        raise SystemExit(f"refused: {response.json()}")
+    return response.json()
+
+
+def care_for(casework: str, care: str, jan_case: str) -> None:
+    print("\n== Care services for Jan (casework asks, care grants) ==")
+    worker = {"X-Staff": "Agata Mazur"}
+    _post_as(f"{casework}/cases/{jan_case}/assignment", {"worker": "Agata Mazur", "on": "2026-11-03"}, LEADER)
+    _post_as(f"{casework}/cases/{jan_case}/service-requests",
+             {"kind": "uslugi_opiekuncze", "urgent": True, "need": "po udarze, nie przygotuje posiłków",
+              "requested_on": "2026-11-04"}, worker)
+    print("  Agata Mazur (social worker) asks the care team for usługi opiekuńcze; the need stays in casework")
+    [service] = _wait(f"{care}/services", lambda found: len(found) == 1)
+    step = f"{care}/services/{service['service_id']}"
+    _post(f"{step}/assessment", {"assessed_on": "2026-11-05", "kind": "uslugi_opiekuncze",
+                                 "activities": ["personal_care", "meals", "shopping"], "hours_per_week": 6,
+                                 "period_from": "2026-11-09", "period_to": "2027-04-30"})
+    _post(f"{step}/income", {"members": 1, "monthly_income": "1850.00", "stated_on": "2026-11-05"})
+    grant = _post(f"{step}/decision", {"issued_on": "2026-11-06", **SIGNED})["grant"]
+    print(f"  assessed: 6 h a week, personal care, meals, shopping; income {grant['income_percent']}% of the "
+          f"criterion -> fee {grant['fee_percent']}% of {grant['hourly_cost']} zł = {grant['fee_per_hour']} zł an hour")
+    carer = _post(f"{care}/carers", {"name": "Halina Kot", "employer": "staff"})["carer_id"]
+    _post(f"{step}/roster", {"carer_id": carer, "visits": [{"weekday": d, "hours": 2} for d in ("mon", "wed", "fri")]})
+    for day, activities in (("09", ["personal_care", "meals"]), ("13", ["shopping", "meals"]),
+                            ("16", ["personal_care"]), ("18", ["meals"]), ("20", ["personal_care", "shopping"])):
+        _post(f"{step}/visits", {"carer_id": carer, "on": f"2026-11-{day}", "hours": 2, "activities": activities})
+    _post(f"{step}/missed-visits", {"carer_id": carer, "on": "2026-11-11", "reason": "Święto Niepodległości"})
+    s = requests.get(f"{step}/statements/2026-11", timeout=10).json()
+    print(f"  roster Mon/Wed/Fri 2 h with Halina Kot; November: {s['ordered_hours']} h ordered, "
+          f"{s['delivered_hours']} h delivered, 1 missed; fee statement {s['amount']} zł")
+    case = _wait_as(f"{casework}/cases/{jan_case}",
+                    lambda c: c["service_requests"] and c["service_requests"][0].get("care_status"), worker)
+    print(f"  Jan's case in casework shows the service: {case['service_requests'][0]['care_status']} "
+          f"on {case['service_requests'][0]['started_on']}")
+
+
+def _wait_as(url, enough, asking, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = requests.get(url, headers=asking, timeout=10).json()
+        if enough(found):
+            return found
+        time.sleep(0.2)
+    raise SystemExit(f"timed out waiting on {url}")
+
+
+def staff_report(training: str) -> None:
+    print("\n== Staff: registry, training, supervision, and the report (training) ==")
+    ids = {}
+    for name, team, role, fte in (("Ewa Lis", "casework", "team_leader", "1"),
+                                  ("Tomasz Nowicki", "casework", "social_worker", "1"),
+                                  ("Agata Mazur", "casework", "social_worker", "0.75"),
+                                  ("B. Wójcik", "decisions", "benefit_officer", "1"),
+                                  ("K. Zielińska", "intake", "first_contact_officer", "1"),
+                                  ("Halina Kot", "care", "carer", "1")):
+        ids[name] = _post(f"{training}/employees", {"name": name, "team": team, "role": role, "fte": fte,
+                                                    "joined_on": "2026-01-02"})["employee_id"]
+    _post(f"{training}/employees/{ids['Tomasz Nowicki']}/specialisation", {"degree": "I", "obtained_on": "2026-06-20"})
+    course = _post(f"{training}/trainings", {"title": "Kontrakt socjalny w praktyce", "topic": "praca socjalna",
+                                             "provider": "ROPS", "hours": 12, "days": ["2026-11-16", "2026-11-17"],
+                                             "place": "Warszawa"})["training_id"]
+    for name in ("Tomasz Nowicki", "Agata Mazur"):
+        step = f"{training}/trainings/{course}"
+        _post(f"{step}/enrolment", {"employee_id": ids[name]})
+        for day in ("2026-11-16", "2026-11-17"):
+            _post(f"{step}/attendance", {"employee_id": ids[name], "day": day})
+        _post(f"{step}/completion", {"employee_id": ids[name], "certificate": f"ROPS/2026/{name[:1]}"})
+    _post(f"{training}/supervision", {"team": "casework", "kind": "group", "held_on": "2026-11-19",
+                                      "supervisor": "dr Jan Superwizor",
+                                      "participants": [ids["Tomasz Nowicki"], ids["Agata Mazur"], ids["Ewa Lis"]]})
+    print("  6 staff registered; 2 social workers trained (12 h each); casework had group supervision")
+    report = _wait(f"{training}/report?from=2026-11-01&to=2026-11-30",
+                   lambda r: sum(r["workload"]["families_per_social_worker"].values()) >= 1
+                   and r["workload"]["decisions_per_officer"] and r["workload"]["care_hours_per_carer"])
+    from services.training.report import render_table
+
+    print("  " + render_table(report).replace("\n", "\n  "))
+
+
+def decide(decisions: str) -> None:
+    print("\n== Benefit decisions (decisions), fed over RabbitMQ ==")
+    [p] = _wait(f"{decisions}/proceedings", lambda found: len(found) == 1)
+    step = f"{decisions}/proceedings/{p['proceeding_id']}"
+    print(f"  proceeding opened: {p['person']['full_name']}, {p['benefit']}, applied {p['applied_on']}; "
+          f"interview due {p['interview_due']}, decision due {p['settlement_due']} (KPA art. 35)")
+    early = requests.post(f"{step}/decision", json={"outcome": "refusal", "issued_on": TODAY, "legal_basis": "x",
+                                                     "justification": "x", **SIGNED}, timeout=10).json()
+    print(f"  a decision before the interview is refused: {early['error']}")
+    _post(f"{step}/officer", {"officer": "B. Wójcik"})
+    _post(f"{step}/interview", {"held_on": "2026-11-04", "household": [{"name": "Anna Nowak"},
+                                                                       {"name": "Zofia Nowak", "relation": "córka"}],
+                                "incomes": [{"member": "Anna Nowak", "source": "alimenty", "amount": "500.00"}]})
+    a = _post(f"{step}/assessment", {})["assessment"]
+    print(f"  interview 2026-11-04; assessed on the application date: household of {a['members']}, "
+          f"income {a['income']} zł, criterion {a['criterion']} zł, eligible: {a['eligible']}, "
+          f"zasiłek okresowy {a['min_amount']}–{a['max_amount']} zł a month")
+    _post(f"{step}/decision", {"outcome": "grant", "issued_on": "2026-11-05", "legal_basis": "art. 38 u.p.s.",
+                               "amount": "900.00", "period_from": "2026-12-01", "period_to": "2027-05-31",
+                               "payment_method": "bank_transfer", "justification": "", **SIGNED})
+    d = _post(f"{step}/delivery", {"delivered_on": "2026-11-06"})
+    print(f"  decision issued 2026-11-05: grant, 900.00 zł a month, 2026-12 to 2027-05, signed by "
+          f"{SIGNED['signed_by']} z upoważnienia {SIGNED['on_authority_of']}")
+    print(f"  delivered {d['delivered_on']}; appeal to SKO possible until {d['appeal_deadline']}")
+    final = _post(f"{step}/finality", {"today": "2026-11-21"})
+    payments = requests.get(f"{step}/payments", params={"until": "2027-12-31"}, timeout=10).json()
+    print(f"  not appealed: final on {final['final_on']}; payment schedule: "
+          f"{', '.join(e['month'] for e in payments)} ({payments[0]['amount']} zł, {payments[0]['method']})")
+
+
+def play(intake: str, casework: str) -> dict[str, str]:
+    print("\n== First contact (intake) ==")
+    routed_to_casework = 0
+    for person in PEOPLE:
+        identity = {k: v for k, v in person.items() if k not in ("talk", "route")}
+        registered = _post(f"{intake}/persons", {**identity, "registered_on": TODAY})
+        talk = _post(
+            f"{intake}/persons/{registered['person_id']}/first-contacts",
+            {**person["talk"], "held_on": TODAY, "officer": "K. Zielińska"},
+        )
+        print(f"  registered {person['full_name']:<18} first-contact talk recorded"
+              f"{' (URGENT)' if person['talk']['urgent'] else ''}")
+        for team, reason in person["route"]:
+            _post(f"{intake}/first-contacts/{talk['contact_id']}/routings",
+                  {"team": team, "reason": reason, "routed_on": TODAY})
+            print(f"      routed to {team:<9} {reason}")
+            routed_to_casework += team == "casework"
+
+    again = _post(f"{intake}/persons", {**{k: PEOPLE[0][k] for k in ("full_name", "pesel")}, "registered_on": TODAY})
+    print(f"  {PEOPLE[0]['full_name']} comes back: same PESEL, {'a new record' if again['new'] else 'the existing record is found'}")
+    refused = requests.post(f"{intake}/persons", json={"full_name": "Piotr Zły", "pesel": "85071512349",
+                                                        "registered_on": TODAY}, timeout=10).json()
+    print(f"  a mistyped PESEL is refused: {refused['error']}: {refused['message']}")
+
+    print("\n== Social work (casework), fed over RabbitMQ ==")
+    deadline = time.monotonic() + 20
+    cases = []
+    while time.monotonic() < deadline:
+        cases = requests.get(f"{casework}/cases/open", headers=LEADER, timeout=10).json()
+        if len(cases) >= routed_to_casework:
+            break
+        time.sleep(0.2)
+    print(f"  {len(cases)} case(s) waiting for a social worker (urgent first):")
+    for case in cases:
+        print(f"    {'URGENT ' if case['urgent'] else '       '}{case['full_name']:<18} opened {case['opened_on']}")
+    if len(cases) != routed_to_casework:
+        raise SystemExit(f"expected {routed_to_casework} open cases in casework, found {len(cases)}")
+    return {c["full_name"]: c["case_id"] for c in cases}
+
+
+def main() -> int:
+    shutil.rmtree(DATA_DIR, ignore_errors=True)
+    amqp_uri = _fresh_vhost()
+    processes = [
+        ServiceProcess(service, amqp_uri, DEFAULT_PORTS[service], DATA_DIR)
+        for service in ("intake", "casework", "decisions", "care", "training")
+    ]
+    try:
+        for process in processes:
+            process.start()
+            print(f"started {process.service:<9} pid {process.process.pid}, {process.url}, "
+                  f"store {DATA_DIR / (process.service + '.sqlite')}")
+        intake, casework, decisions, care, training = (p.url for p in processes)
+        cases = play(intake, casework)
+        social_work(casework, cases["Anna Nowak"])
+        care_for(casework, care, cases["Jan Wiśniewski"])
+        decide(decisions)
+        staff_report(training)
+        print("\n== Health ==")
+        for process in processes:
+            print(f"  {process.service:<9} {process.health()}")
+    finally:
+        for process in processes:
+            process.stop()
+        print(f"\nservices stopped; logs in {DATA_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

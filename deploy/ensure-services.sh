@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Makes sure the local services the system and its tests need are answering:
+#   deploy/ensure-services.sh [rabbitmq] [postgres]     (default: both)
+# Starts them if installed but stopped; installs them from Debian's packages if missing.
+set -euo pipefail
+
+say() { printf 'ensure-services: %s\n' "$*"; }
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for_port() {
+  local port=$1 name=$2
+  for _ in $(seq 1 90); do
+    answers "$port" && { say "$name answers on 127.0.0.1:$port"; return 0; }
+    sleep 1
+  done
+  say "$name did not answer on 127.0.0.1:$port within 90 s" >&2
+  return 1
+}
+
+apt_install() {
+  say "installing $* from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rabbitmq() {
+  answers 5672 && { say "RabbitMQ answers on 127.0.0.1:5672"; return 0; }
+  command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
+  say "starting RabbitMQ"
+  rabbitmq-server -detached
+  wait_for_port 5672 RabbitMQ
+  rabbitmqctl -q await_startup >/dev/null 2>&1 || true
+}
+
+ensure_postgres() {
+  answers 5432 && { say "PostgreSQL answers on 127.0.0.1:5432"; return 0; }
+  command -v pg_ctlcluster >/dev/null || apt_install postgresql
+  local version
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  say "starting PostgreSQL $version"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  wait_for_port 5432 PostgreSQL
+}
+
+[ $# -eq 0 ] && set -- rabbitmq postgres
+for service in "$@"; do
+  case "$service" in
+    rabbitmq) ensure_rabbitmq ;;
+    postgres) ensure_postgres ;;
+    *) say "unknown service '$service' (rabbitmq, postgres)" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,244 @@
+"""The care team's application: requests from social work and first contact, the service's
+steps, care-home referrals, family assistants, and the team leader's hour reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from services.care.domain import (
+    SERVICE_KINDS,
+    Carer,
+    CareService,
+    DpsReferral,
+    FamilyAssistance,
+    NotFound,
+)
+from services.care.rules import CareRules
+from shared.contracts.care import (
+    CARE_HOURS_DELIVERED,
+    CARE_SERVICE_ENDED,
+    CARE_SERVICE_GRANTED,
+    DPS_PLACEMENT_MADE,
+    DPS_REFERRAL_SUBMITTED,
+)
+from shared.contracts.casework import SERVICES_REQUESTED
+from shared.contracts.intake import CASE_ROUTED
+from shared.envelope import Envelope
+from shared.store import LogProjection, ServiceApplication
+
+IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "address", "contact")
+
+
+class CareApplication(ServiceApplication):
+    service = "care"
+
+    def __init__(self, database_url: str, rules_file: str | None = None, assistant_limit: int = 15,
+                 **settings: Any):
+        super().__init__(database_url, **settings)
+        self.rules = CareRules.load(rules_file or None)
+        self.assistant_limit = int(assistant_limit)  # families per family assistant: the centre's setting
+        self._ids: dict[type, list[UUID]] = {CareService: [], DpsReferral: [], FamilyAssistance: [], Carer: []}
+        created = {CareService.Requested: CareService, DpsReferral.Started: DpsReferral,
+                   FamilyAssistance.Requested: FamilyAssistance, Carer.Registered: Carer}
+        self._index = LogProjection(self, [get_topic(e) for e in created],
+                                    lambda e: self._ids[created[type(e)]].append(e.originator_id))
+
+    # --- policy on requests from other teams ------------------------------------------------
+
+    def policy(self, envelope: Envelope) -> list[Any]:
+        data = envelope.data
+        if envelope.type == SERVICES_REQUESTED.type:
+            person = {k: data.get(k) for k in IDENTITY_FIELDS}
+            return [self._request(data["kind"], UUID(data["person_id"]), person, data["urgent"],
+                                  date.fromisoformat(data["requested_on"]), data["request_ref"],
+                                  UUID(data["case_id"]), origin="casework")]
+        if envelope.type == CASE_ROUTED["care"].type:
+            person = {k: data.get(k) for k in IDENTITY_FIELDS}
+            forms = {"uslugi_opiekuncze": "uslugi_opiekuncze",
+                     "specjalistyczne_uslugi_opiekuncze": "specjalistyczne_uslugi_opiekuncze",
+                     "pobyt_w_dps": "dps"}
+            kinds = [forms[f] for f in data["help_requested"] if f in forms] or [None]
+            return [self._request(kind, UUID(data["person_id"]), person, data["urgent"],
+                                  date.fromisoformat(data["routed_on"]), f"{data['case_id']}/{kind}", None,
+                                  origin="first_contact")
+                    for kind in kinds]
+        return []
+
+    @staticmethod
+    def _request(kind, person_id, person, urgent, on, request_ref, case_id, origin):
+        if kind == "dps":
+            return DpsReferral(request_ref=request_ref, case_id=case_id, person_id=person_id, person=person,
+                               started_on=on)
+        if kind == "asystent_rodziny":
+            return FamilyAssistance(request_ref=request_ref, case_id=case_id, person_id=person_id, person=person,
+                                    requested_on=on)
+        return CareService.request(person_id, person, kind if kind in SERVICE_KINDS else None, urgent, on, origin,
+                                   request_ref=request_ref, case_id=case_id)
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def open_request(self, person_id: UUID, person: dict, kind: str | None, urgent: bool, requested_on: date) -> UUID:
+        """The team's own initiative, for a person intake registered."""
+        service = CareService.request(person_id, person, kind, urgent, requested_on, origin="care_team")
+        self.save(service)
+        return service.id
+
+    def register_carer(self, name: str, employer: str) -> UUID:
+        carer = Carer.register(name, employer)
+        self.save(carer)
+        return carer.id
+
+    def assess(self, service_id: UUID, **assessment: Any) -> None:
+        self._do(CareService, service_id, lambda s: s.assess(**assessment))
+
+    def state_income(self, service_id: UUID, **statement: Any) -> None:
+        self._do(CareService, service_id, lambda s: s.state_income(**statement))
+
+    def grant(self, service_id: UUID, **decision: Any) -> dict:
+        def grant(s: CareService):
+            s.grant_service(self.rules, **decision)
+            a = s.assessment
+            return self.integration_event(CARE_SERVICE_GRANTED, {
+                "service_id": str(s.id), "person_id": str(s.person_id), "kind": s.kind,
+                "hours_per_week": float(a["hours_per_week"]), "period_from": a["period_from"].isoformat(),
+                "period_to": a["period_to"].isoformat() if a["period_to"] else None,
+                "granted_on": s.grant["issued_on"].isoformat(), **self._request_of(s)})
+
+        self._do(CareService, service_id, grant, publishes=True)
+        return self.aggregate(CareService, service_id, NotFound).grant
+
+    def set_roster(self, service_id: UUID, carer_id: UUID, visits: list[dict]) -> None:
+        self.aggregate(Carer, carer_id, NotFound)
+        self._do(CareService, service_id, lambda s: s.set_roster(carer_id, visits))
+
+    def record_visit(self, service_id: UUID, carer_id: UUID, **visit: Any) -> None:
+        carer = self.aggregate(Carer, carer_id, NotFound)
+
+        def visit_made(s: CareService):
+            s.record_visit(carer_id, **visit)
+            done = s.visits[-1]
+            return self.integration_event(CARE_HOURS_DELIVERED, {
+                "carer": carer.name, "hours": float(done["hours"]), "delivered_on": done["on"].isoformat()})
+
+        self._do(CareService, service_id, visit_made, publishes=True)
+
+    def record_missed_visit(self, service_id: UUID, carer_id: UUID, **missed: Any) -> None:
+        self.aggregate(Carer, carer_id, NotFound)
+        self._do(CareService, service_id, lambda s: s.record_missed_visit(carer_id, **missed))
+
+    def end(self, service_id: UUID, on: date, reason: str) -> None:
+        def end(s: CareService):
+            s.end(on, reason)
+            if not s.grant:
+                return None
+            return self.integration_event(CARE_SERVICE_ENDED, {
+                "service_id": str(s.id), "person_id": str(s.person_id), "kind": s.kind,
+                "ended_on": s.ended["on"].isoformat(), **self._request_of(s)})
+
+        self._do(CareService, service_id, end, publishes=True)
+
+    def gather_document(self, referral_id: UUID, document: str, on: date) -> None:
+        self._do(DpsReferral, referral_id, lambda r: r.gather(document, on))
+
+    def submit_referral(self, referral_id: UUID, on: date) -> None:
+        def submit(r: DpsReferral):
+            r.submit(on)
+            return self.integration_event(DPS_REFERRAL_SUBMITTED, {
+                "referral_id": str(r.id), "person_id": str(r.person_id), "submitted_on": r.submitted_on.isoformat(),
+                **self._request_of(r)})
+
+        self._do(DpsReferral, referral_id, submit, publishes=True)
+
+    def record_waiting_position(self, referral_id: UUID, position: int, on: date) -> None:
+        self._do(DpsReferral, referral_id, lambda r: r.record_waiting_position(position, on))
+
+    def place(self, referral_id: UUID, home: str, on: date) -> None:
+        def place(r: DpsReferral):
+            r.place(home, on)
+            return self.integration_event(DPS_PLACEMENT_MADE, {
+                "referral_id": str(r.id), "person_id": str(r.person_id), "placed_on": r.placed["on"].isoformat(),
+                **self._request_of(r)})
+
+        self._do(DpsReferral, referral_id, place, publishes=True)
+
+    def withdraw_referral(self, referral_id: UUID, on: date, reason: str) -> None:
+        self._do(DpsReferral, referral_id, lambda r: r.withdraw(on, reason))
+
+    def assign_assistant(self, assistance_id: UUID, assistant: str, on: date) -> None:
+        families = self.assistants_load().get(" ".join(str(assistant or "").split()), 0)
+        self._do(FamilyAssistance, assistance_id, lambda a: a.assign(assistant, on, families, self.assistant_limit))
+
+    def record_assistance_visit(self, assistance_id: UUID, **visit: Any) -> None:
+        self._do(FamilyAssistance, assistance_id, lambda a: a.record_visit(**visit))
+
+    def end_assistance(self, assistance_id: UUID, on: date, reason: str) -> None:
+        self._do(FamilyAssistance, assistance_id, lambda a: a.end(on, reason))
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def care_service(self, service_id: UUID) -> CareService:
+        return self.aggregate(CareService, service_id, NotFound)
+
+    def services(self, state: str | None = None) -> list[CareService]:
+        return [s for s in self._all(CareService) if state in (None, s.state)]
+
+    def referral(self, referral_id: UUID) -> DpsReferral:
+        return self.aggregate(DpsReferral, referral_id, NotFound)
+
+    def referrals(self) -> list[DpsReferral]:
+        return self._all(DpsReferral)
+
+    def assistances(self) -> list[FamilyAssistance]:
+        return self._all(FamilyAssistance)
+
+    def carers(self) -> list[Carer]:
+        return self._all(Carer)
+
+    def statement(self, service_id: UUID, month: str) -> dict:
+        return self.care_service(service_id).monthly_statement(month)
+
+    def hours(self, first: date, last: date) -> dict:
+        """Ordered against delivered hours per person and per carer, for the team leader."""
+        people, carers = [], {c.id: {"carer": c.name, "employer": c.employer, "delivered_hours": Decimal(0)}
+                              for c in self.carers()}
+        for s in self.services():
+            if not s.grant:
+                continue
+            people.append({"service_id": s.id, "person": s.person.get("full_name"), "kind": s.kind,
+                           "ordered_hours": s.ordered_hours(first, last),
+                           "delivered_hours": s.delivered_hours(first, last),
+                           "missed_visits": sum(first <= m["on"] <= last for m in s.missed)})
+            for carer_id in carers:
+                carers[carer_id]["delivered_hours"] += s.delivered_hours(first, last, carer_id)
+        return {"from": first, "to": last, "people": people, "carers": list(carers.values())}
+
+    def assistants_load(self) -> dict[str, int]:
+        """Families each family assistant works with now."""
+        load: dict[str, int] = {}
+        for a in self.assistances():
+            if a.assistant and not a.ended:
+                load[a.assistant] = load.get(a.assistant, 0) + 1
+        return load
+
+    # --- internals -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _request_of(thing: Any) -> dict:
+        return {"request_ref": thing.request_ref if thing.case_id else None,
+                "case_id": str(thing.case_id) if thing.case_id else None}
+
+    def _all(self, kind: type) -> list:
+        self._index.catch_up()
+        return [self.repository.get(i) for i in self._ids[kind]]
+
+    def _do(self, kind: type, thing_id: UUID, command: Callable[[Any], Any], publishes: bool = False) -> None:
+        thing = self.aggregate(kind, thing_id, NotFound)
+        result = command(thing)
+        self.save(thing, *([result] if publishes and result is not None else []))
+
+

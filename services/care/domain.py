@@ -1,0 +1,485 @@
+"""Care services (zespół ds. usług): requests become services that actually happen. Pure Python.
+
+The team assesses the need, grants the service by its own administrative decision with the
+fee the council's resolution sets (from its own income statement: it never receives the
+decisions team's file), plans carers' visits, records what was delivered, bills the fee from
+the hours delivered, tracks care-home (DPS) referrals until placement, and assigns family
+assistants within the limit the centre sets.
+"""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Iterable
+
+from eventsourcing.domain import Aggregate, event
+
+from services.care.rules import CareRules
+from shared.rule_table import zl
+from shared.values import InvalidDate, MissingText, UnknownCode, a_code, a_date, a_text  # noqa: F401  (re-exported)
+
+NAMESPACE = uuid.UUID("5b0c2e71-6a9d-4c7e-8f13-7d2a9e4b1c30")
+
+SERVICE_KINDS = ("uslugi_opiekuncze", "specjalistyczne_uslugi_opiekuncze",
+                 "specjalistyczne_uslugi_opiekuncze_zaburzenia_psychiczne")
+ACTIVITIES = ("personal_care", "meals", "shopping", "cleaning", "medical_help")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DPS_DOCUMENTS = ("wniosek", "wywiad_srodowiskowy", "zaswiadczenie_lekarskie", "zgoda_na_umieszczenie",
+                 "decyzja_o_oplacie")
+
+
+class CareError(ValueError):
+    """A command the law or the team's procedure does not allow."""
+
+
+class NotFound(LookupError):
+    pass
+
+
+class NotAssessed(CareError):
+    pass
+
+
+class NoIncomeStatement(CareError):
+    pass
+
+
+class MissingSignature(CareError):
+    pass
+
+
+class NotGranted(CareError):
+    pass
+
+
+class AlreadyGranted(CareError):
+    pass
+
+
+class ServiceEnded(CareError):
+    pass
+
+
+class RosterExceedsGrant(CareError):
+    pass
+
+
+class ActivityNotGranted(CareError):
+    pass
+
+
+class OutsidePeriod(CareError):
+    pass
+
+
+class DocumentsMissing(CareError):
+    pass
+
+
+class ReferralClosed(CareError):
+    pass
+
+
+class AssistantLimitReached(CareError):
+    """The centre sets how many families one family assistant may have (default 15)."""
+
+
+def _hours(value: Any, what: str) -> Decimal:
+    try:
+        hours = Decimal(str(value).replace(",", "."))
+    except Exception:
+        raise CareError(f"{what} must be a number of hours, not {value!r}") from None
+    if not hours.is_finite() or hours <= 0 or hours > 24 * 7:
+        raise CareError(f"{what} must be more than 0 hours, not {value!r}")
+    return hours
+
+
+def _month(month: str) -> tuple[date, date]:
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except (TypeError, ValueError):
+        raise InvalidDate(f"a month is YYYY-MM, not {month!r}") from None
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def check_assistant_load(families: int, limit: int) -> None:
+    if families >= limit:
+        raise AssistantLimitReached(f"the family assistant already has {families} families (limit {limit})")
+
+
+class CareService(Aggregate):
+    """One person's care service, from the request to its end."""
+
+    @staticmethod
+    def create_id(request_ref: str | None, **_: Any) -> uuid.UUID:
+        # A request from another team is known by its reference: a second delivery finds it taken.
+        return uuid.uuid5(NAMESPACE, f"service:{request_ref}") if request_ref else uuid.uuid4()
+
+    @event("Requested")
+    def __init__(self, request_ref: str | None, case_id: uuid.UUID | None, person_id: uuid.UUID, person: dict,
+                 kind: str | None, urgent: bool, requested_on: date, origin: str):
+        self.request_ref = request_ref
+        self.case_id = case_id
+        self.person_id = person_id
+        self.person = person
+        self.kind = kind
+        self.urgent = urgent
+        self.requested_on = requested_on
+        self.origin = origin
+        self.assessment: dict | None = None
+        self.income_statement: dict | None = None
+        self.grant: dict | None = None
+        self.roster: list[dict] = []
+        self.visits: list[dict] = []
+        self.missed: list[dict] = []
+        self.ended: dict | None = None
+
+    @classmethod
+    def request(cls, person_id: uuid.UUID, person: dict, kind: str | None, urgent: bool, requested_on: date,
+                origin: str, request_ref: str | None = None, case_id: uuid.UUID | None = None) -> "CareService":
+        if kind is not None:
+            a_code(kind, SERVICE_KINDS, "care service")
+        return cls(request_ref=request_ref, case_id=case_id, person_id=person_id, person=person, kind=kind,
+                   urgent=bool(urgent), requested_on=a_date(requested_on, "the request date"), origin=origin)
+
+    @property
+    def state(self) -> str:
+        if self.ended:
+            return "ended"
+        if self.grant:
+            return "granted"
+        if self.assessment:
+            return "assessed"
+        return "requested"
+
+    def _active(self) -> None:
+        if self.ended:
+            raise ServiceEnded(f"the service ended on {self.ended['on']}")
+
+    def assess(self, assessed_on: date, kind: str, activities: Iterable[str], hours_per_week: Any,
+               period_from: date, period_to: date | None) -> None:
+        """The need, assessed at home: which service, which activities, how many hours, how long."""
+        self._active()
+        if self.grant:
+            raise AlreadyGranted("the service is granted; a change needs a new decision")
+        assessed_on, period_from = a_date(assessed_on, "the assessment date"), a_date(period_from, "the start")
+        period_to = None if period_to in (None, "") else a_date(period_to, "the end")
+        if assessed_on < self.requested_on:
+            raise InvalidDate("the assessment cannot precede the request")
+        if period_to is not None and period_to < period_from:
+            raise InvalidDate("the period ends before it starts")
+        activities = list(dict.fromkeys(a_code(a, ACTIVITIES, "activity") for a in activities))
+        if not activities:
+            raise MissingText("name the activities the person needs")
+        self._assessed(assessed_on=assessed_on, kind=a_code(kind, SERVICE_KINDS, "care service"),
+                       activities=activities, hours_per_week=_hours(hours_per_week, "hours per week"),
+                       period_from=period_from, period_to=period_to)
+
+    @event("Assessed")
+    def _assessed(self, assessed_on: date, kind: str, activities: list, hours_per_week: Decimal,
+                  period_from: date, period_to: date | None) -> None:
+        self.kind = kind
+        self.assessment = {"assessed_on": assessed_on, "activities": activities, "hours_per_week": hours_per_week,
+                           "period_from": period_from, "period_to": period_to}
+
+    def state_income(self, members: int, monthly_income: Any, stated_on: date) -> None:
+        """The care team's own income statement, only for the fee."""
+        self._active()
+        if int(members) < 1:
+            raise CareError("a household has at least one member")
+        try:
+            income = Decimal(str(monthly_income))
+        except Exception:
+            raise CareError(f"income must be an amount, not {monthly_income!r}") from None
+        if not income.is_finite() or income < 0:
+            raise CareError("income cannot be negative")
+        self._income_stated(members=int(members), monthly_income=zl(income),
+                            stated_on=a_date(stated_on, "the statement date"))
+
+    @event("IncomeStated")
+    def _income_stated(self, members: int, monthly_income: Decimal, stated_on: date) -> None:
+        self.income_statement = {"members": members, "monthly_income": monthly_income, "stated_on": stated_on}
+
+    def grant_service(self, rules: CareRules, issued_on: date, signed_by: str, on_authority_of: str,
+                      exemption_percent: Any = "0", exemption_reason: str = "") -> dict:
+        """The decision granting the service, with the fee per hour from the council's resolution."""
+        self._active()
+        if self.grant:
+            raise AlreadyGranted(f"granted on {self.grant['issued_on']}")
+        if not self.assessment:
+            raise NotAssessed("assess the need before the decision")
+        if not self.income_statement:
+            raise NoIncomeStatement("the fee needs the person's income statement")
+        if not str(signed_by or "").strip() or not str(on_authority_of or "").strip():
+            raise MissingSignature("a decision names who signed it and on whose authority")
+        issued_on = a_date(issued_on, "the decision date")
+        if issued_on < self.assessment["assessed_on"]:
+            raise InvalidDate("the decision cannot precede the assessment")
+        exemption = Decimal(str(exemption_percent or "0"))
+        if not (0 <= exemption <= 100):
+            raise CareError("an exemption is 0 to 100 percent of the fee")
+        if exemption and not str(exemption_reason or "").strip():
+            raise MissingText("an exemption from the fee needs its reason")
+        fee = rules.hourly_fee(self.kind, self.income_statement["monthly_income"], self.income_statement["members"],
+                               self.assessment["period_from"], exemption)
+        self._granted(grant={"issued_on": issued_on, "signed_by": a_text(signed_by, "who signs"),
+                             "on_authority_of": a_text(on_authority_of, "on whose authority"),
+                             "exemption_reason": str(exemption_reason or "").strip() or None, **fee})
+        return self.grant
+
+    @event("Granted")
+    def _granted(self, grant: dict) -> None:
+        self.grant = grant
+
+    def set_roster(self, carer_id: uuid.UUID, visits: Iterable[dict]) -> None:
+        """The weekly roster: which carer comes on which weekday, for how many hours."""
+        self._granted_and_active()
+        plan = [{"weekday": a_code(v.get("weekday"), WEEKDAYS, "weekday"), "hours": _hours(v.get("hours"), "hours"),
+                 "carer_id": carer_id} for v in visits]
+        others = [v for v in self.roster if v["carer_id"] != carer_id]
+        total = sum((v["hours"] for v in others + plan), Decimal(0))
+        if total > self.assessment["hours_per_week"]:
+            raise RosterExceedsGrant(f"the roster plans {total} h a week; {self.assessment['hours_per_week']} h granted")
+        self._rostered(carer_id=carer_id, plan=plan)
+
+    @event("Rostered")
+    def _rostered(self, carer_id: uuid.UUID, plan: list) -> None:
+        self.roster = [v for v in self.roster if v["carer_id"] != carer_id] + plan
+
+    def record_visit(self, carer_id: uuid.UUID, on: date, hours: Any, activities: Iterable[str]) -> None:
+        self._granted_and_active()
+        on = self._in_period(on)
+        done = list(dict.fromkeys(a_code(a, ACTIVITIES, "activity") for a in activities))
+        extra = [a for a in done if a not in self.assessment["activities"]]
+        if extra:
+            raise ActivityNotGranted(f"not granted: {', '.join(extra)}")
+        self._visited(carer_id=carer_id, on=on, hours=_hours(hours, "the visit's hours"), activities=done)
+
+    @event("Visited")
+    def _visited(self, carer_id: uuid.UUID, on: date, hours: Decimal, activities: list) -> None:
+        self.visits.append({"carer_id": carer_id, "on": on, "hours": hours, "activities": activities})
+
+    def record_missed_visit(self, carer_id: uuid.UUID, on: date, reason: str) -> None:
+        self._granted_and_active()
+        self._missed(carer_id=carer_id, on=self._in_period(on), reason=a_text(reason, "why the visit was missed"))
+
+    @event("VisitMissed")
+    def _missed(self, carer_id: uuid.UUID, on: date, reason: str) -> None:
+        self.missed.append({"carer_id": carer_id, "on": on, "reason": reason})
+
+    def end(self, on: date, reason: str) -> None:
+        self._active()
+        on = a_date(on, "the end date")
+        if on < self.requested_on:
+            raise InvalidDate("a service cannot end before it was requested")
+        self._ended(on=on, reason=a_text(reason, "why the service ends"))
+
+    @event("Ended")
+    def _ended(self, on: date, reason: str) -> None:
+        self.ended = {"on": on, "reason": reason}
+
+    def _granted_and_active(self) -> None:
+        self._active()
+        if not self.grant:
+            raise NotGranted("the service has not been granted")
+
+    def _in_period(self, on: Any) -> date:
+        on = a_date(on, "the visit date")
+        start, end = self.assessment["period_from"], self.assessment["period_to"]
+        if on < start or (end and on > end):
+            raise OutsidePeriod(f"{on} is outside the granted period {start} – {end or 'open'}")
+        return on
+
+    # --- derived -----------------------------------------------------------------------
+
+    def ordered_hours(self, first: date, last: date) -> Decimal:
+        """Hours the roster plans between two dates, within the granted period."""
+        if not self.grant:
+            return Decimal(0)
+        start = max(first, self.assessment["period_from"])
+        end = min(d for d in (last, self.assessment["period_to"], self.ended and self.ended["on"]) if d)
+        per_day = {w: Decimal(0) for w in WEEKDAYS}
+        for visit in self.roster:
+            per_day[visit["weekday"]] += visit["hours"]
+        total, day = Decimal(0), start
+        while day <= end:
+            total += per_day[WEEKDAYS[day.weekday()]]
+            day += timedelta(days=1)
+        return total
+
+    def delivered_hours(self, first: date, last: date, carer_id: uuid.UUID | None = None) -> Decimal:
+        return sum((v["hours"] for v in self.visits if first <= v["on"] <= last
+                    and carer_id in (None, v["carer_id"])), Decimal(0))
+
+    def monthly_statement(self, month: str) -> dict:
+        """The fee for a month: hours actually delivered times the fee per hour."""
+        if not self.grant:
+            raise NotGranted("no fee before the service is granted")
+        first, last = _month(month)
+        hours = self.delivered_hours(first, last)
+        return {"month": month, "kind": self.kind, "ordered_hours": self.ordered_hours(first, last),
+                "delivered_hours": hours, "hourly_cost": self.grant["hourly_cost"],
+                "fee_percent": self.grant["fee_percent"], "exemption_percent": self.grant["exemption_percent"],
+                "fee_per_hour": self.grant["fee_per_hour"], "amount": zl(hours * self.grant["fee_per_hour"])}
+
+
+class Carer(Aggregate):
+    """A carer: on the centre's staff, or from a contracted provider."""
+
+    @event("Registered")
+    def __init__(self, name: str, employer: str):
+        self.name = name
+        self.employer = employer
+
+    @classmethod
+    def register(cls, name: str, employer: str) -> "Carer":
+        return cls(name=a_text(name, "the carer's name"), employer=a_text(employer, "staff or the provider's name"))
+
+
+class DpsReferral(Aggregate):
+    """Referral to a care home (dom pomocy społecznej), until the person is placed."""
+
+    @staticmethod
+    def create_id(request_ref: str | None, **_: Any) -> uuid.UUID:
+        return uuid.uuid5(NAMESPACE, f"dps:{request_ref}") if request_ref else uuid.uuid4()
+
+    @event("Started")
+    def __init__(self, request_ref: str | None, case_id: uuid.UUID | None, person_id: uuid.UUID, person: dict,
+                 started_on: date):
+        self.request_ref = request_ref
+        self.case_id = case_id
+        self.person_id = person_id
+        self.person = person
+        self.started_on = started_on
+        self.documents: dict[str, date] = {}
+        self.submitted_on: date | None = None
+        self.waiting: list[dict] = []
+        self.placed: dict | None = None
+        self.withdrawn: dict | None = None
+
+    @property
+    def state(self) -> str:
+        if self.withdrawn:
+            return "withdrawn"
+        if self.placed:
+            return "placed"
+        if self.submitted_on:
+            return "waiting" if self.waiting else "submitted"
+        return "gathering_documents"
+
+    @property
+    def missing_documents(self) -> list[str]:
+        return [d for d in DPS_DOCUMENTS if d not in self.documents]
+
+    def _open(self) -> None:
+        if self.placed or self.withdrawn:
+            raise ReferralClosed(f"the referral is {self.state}")
+
+    def gather(self, document: str, on: date) -> None:
+        self._open()
+        self._gathered(document=a_code(document, DPS_DOCUMENTS, "document"), on=a_date(on, "the date"))
+
+    @event("DocumentGathered")
+    def _gathered(self, document: str, on: date) -> None:
+        self.documents = {**self.documents, document: on}
+
+    def submit(self, on: date) -> None:
+        self._open()
+        if self.submitted_on:
+            raise CareError(f"submitted on {self.submitted_on}")
+        if self.missing_documents:
+            raise DocumentsMissing(f"missing: {', '.join(self.missing_documents)}")
+        self._submitted(on=a_date(on, "the submission date"))
+
+    @event("Submitted")
+    def _submitted(self, on: date) -> None:
+        self.submitted_on = on
+
+    def record_waiting_position(self, position: int, on: date) -> None:
+        self._open()
+        if not self.submitted_on:
+            raise CareError("the referral has not been submitted")
+        if int(position) < 1:
+            raise CareError("a waiting-list position is 1 or more")
+        self._waiting(position=int(position), on=a_date(on, "the date"))
+
+    @event("WaitingPositionRecorded")
+    def _waiting(self, position: int, on: date) -> None:
+        self.waiting.append({"position": position, "on": on})
+
+    def place(self, home: str, on: date) -> None:
+        self._open()
+        if not self.submitted_on:
+            raise CareError("the referral has not been submitted")
+        on = a_date(on, "the placement date")
+        if on < self.submitted_on:
+            raise InvalidDate("placement cannot precede the referral")
+        self._placed(home=a_text(home, "the care home"), on=on)
+
+    @event("Placed")
+    def _placed(self, home: str, on: date) -> None:
+        self.placed = {"home": home, "on": on}
+
+    def withdraw(self, on: date, reason: str) -> None:
+        self._open()
+        self._withdrawn(on=a_date(on, "the date"), reason=a_text(reason, "the reason"))
+
+    @event("Withdrawn")
+    def _withdrawn(self, on: date, reason: str) -> None:
+        self.withdrawn = {"on": on, "reason": reason}
+
+
+class FamilyAssistance(Aggregate):
+    """A family assistant (asystent rodziny) working with one family."""
+
+    @staticmethod
+    def create_id(request_ref: str | None, **_: Any) -> uuid.UUID:
+        return uuid.uuid5(NAMESPACE, f"assistance:{request_ref}") if request_ref else uuid.uuid4()
+
+    @event("Requested")
+    def __init__(self, request_ref: str | None, case_id: uuid.UUID | None, person_id: uuid.UUID, person: dict,
+                 requested_on: date):
+        self.request_ref = request_ref
+        self.case_id = case_id
+        self.person_id = person_id
+        self.person = person
+        self.requested_on = requested_on
+        self.assistant: str | None = None
+        self.assigned_on: date | None = None
+        self.visits: list[dict] = []
+        self.ended: dict | None = None
+
+    def assign(self, assistant: str, on: date, current_families: int, limit: int) -> None:
+        if self.ended:
+            raise ServiceEnded("the assistance has ended")
+        check_assistant_load(current_families, limit)
+        self._assigned(assistant=a_text(assistant, "the family assistant"), on=a_date(on, "the date"))
+
+    @event("Assigned")
+    def _assigned(self, assistant: str, on: date) -> None:
+        self.assistant = assistant
+        self.assigned_on = on
+
+    def record_visit(self, on: date, hours: Any, topic: str) -> None:
+        if not self.assistant or self.ended:
+            raise NotGranted("the family has no assistant working with it")
+        on = a_date(on, "the visit date")
+        if on < self.assigned_on:
+            raise InvalidDate("a visit cannot precede the assignment")
+        self._visited(on=on, hours=_hours(hours, "the visit's hours"), topic=a_text(topic, "the topic"))
+
+    @event("Visited")
+    def _visited(self, on: date, hours: Decimal, topic: str) -> None:
+        self.visits.append({"on": on, "hours": hours, "topic": topic})
+
+    def end(self, on: date, reason: str) -> None:
+        if self.ended:
+            raise ServiceEnded("the assistance has ended")
+        self._ended(on=a_date(on, "the end date"), reason=a_text(reason, "the reason"))
+
+    @event("Ended")
+    def _ended(self, on: date, reason: str) -> None:
+        self.ended = {"on": on, "reason": reason}

@@ -1,0 +1,126 @@
+"""care's application on both stores: requests from other teams, what it publishes (no
+income, fee or health detail), the leader's hour report, family assistants' limit."""
+
+import uuid
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from services.care.application import CareApplication
+from services.care.domain import AssistantLimitReached, NotFound
+from shared.contracts.care import (
+    CARE_SERVICE_ENDED,
+    CARE_SERVICE_GRANTED,
+    DPS_REFERRAL_SUBMITTED,
+)
+from shared.contracts.casework import SERVICES_REQUESTED
+from shared.contracts.intake import CASE_ROUTED
+from shared.envelope import Envelope, source_of
+
+SIGNED = {"signed_by": "Maria Kowalczyk", "on_authority_of": "Burmistrza Skawiny"}
+
+
+@pytest.fixture
+def care(make_database_url):
+    app = CareApplication(make_database_url("care"), assistant_limit=1)
+    yield app
+    app.close()
+
+
+def requested(kind, n=1):
+    case_id = str(uuid.uuid4())
+    data = {"request_ref": f"{case_id}/S{n}", "case_id": case_id, "person_id": str(uuid.uuid4()), "kind": kind,
+            "urgent": False, "requested_on": "2025-03-03", "full_name": "Jan Wiśniewski", "pesel": None,
+            "birth_date": None, "address": None, "contact": None}
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of("casework"), type=SERVICES_REQUESTED.type,
+                            time=datetime.now(timezone.utc), subject=case_id, data=data, notification_id=n)
+
+
+def granted_service(care):
+    care.process(requested("uslugi_opiekuncze"))
+    [service] = care.services()
+    carer = care.register_carer("Halina Kot", "staff")
+    care.assess(service.id, assessed_on="2025-03-04", kind="uslugi_opiekuncze", activities=["personal_care"],
+                hours_per_week="6", period_from="2025-03-10", period_to="2025-06-30")
+    care.state_income(service.id, members=1, monthly_income="2222.22", stated_on="2025-03-04")
+    care.grant(service.id, issued_on="2025-03-05", **SIGNED)
+    care.set_roster(service.id, carer, [{"weekday": "mon", "hours": "3"}, {"weekday": "wed", "hours": "3"}])
+    return service.id, carer
+
+
+def test_requests_from_social_work_become_services_referrals_and_assistance(care):
+    for n, kind in enumerate(("uslugi_opiekuncze", "dps", "asystent_rodziny"), start=1):
+        assert care.process(requested(kind, n))
+    assert care.process(requested("dps", 2)) is False  # a duplicate delivery
+    assert [s.kind for s in care.services()] == ["uslugi_opiekuncze"]
+    assert len(care.referrals()) == 1 and len(care.assistances()) == 1
+
+
+def test_a_case_routed_from_first_contact_opens_requests(care):
+    data = {"case_id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "routed_on": "2025-03-03", "urgent": True,
+            "full_name": "Zofia Lis", "birth_date": None, "pesel": None, "document_number": "AB1", "address": None,
+            "contact": None, "routing_reason": "potrzebuje pomocy w domu",
+            "help_requested": ["uslugi_opiekuncze", "pobyt_w_dps"]}
+    care.process(Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=CASE_ROUTED["care"].type,
+                                  time=datetime.now(timezone.utc), subject="", data=data, notification_id=3))
+    [service] = care.services()
+    assert service.kind == "uslugi_opiekuncze" and service.urgent and service.origin == "first_contact"
+    assert len(care.referrals()) == 1
+
+
+def test_a_grant_is_published_with_kind_hours_and_dates_only(care):
+    service_id, _ = granted_service(care)
+    care.end(service_id, "2025-05-31", "zmarł")
+    granted, ended = care.integration_envelopes(after=0, limit=10)[0]
+    assert granted.type == CARE_SERVICE_GRANTED.type and ended.type == CARE_SERVICE_ENDED.type
+    assert granted.data["hours_per_week"] == 6 and granted.data["period_to"] == "2025-06-30"
+    assert granted.data["request_ref"].endswith("/S1")
+    flat = str([granted.data, ended.data])
+    for secret in ("2222", "7.60", "personal_care", "zmarł", "Halina"):
+        assert secret not in flat
+
+
+def test_ordered_against_delivered_hours_and_the_monthly_statement(care):
+    service_id, carer = granted_service(care)
+    care.record_visit(service_id, carer, on="2025-03-10", hours="3", activities=["personal_care"])
+    care.record_visit(service_id, carer, on="2025-03-12", hours="2.5", activities=["personal_care"])
+    care.record_missed_visit(service_id, carer, on="2025-03-17", reason="szpital")
+    report = care.hours(date(2025, 3, 1), date(2025, 3, 31))
+    [person] = report["people"]
+    assert (person["ordered_hours"], person["delivered_hours"], person["missed_visits"]) == (
+        Decimal("21"), Decimal("5.5"), 1)  # 3 h on Mondays 10, 17, 24, 31 and Wednesdays 12, 19, 26
+    assert report["carers"] == [{"carer": "Halina Kot", "employer": "staff", "delivered_hours": Decimal("5.5")}]
+    statement = care.statement(service_id, "2025-03")
+    assert statement["fee_per_hour"] == Decimal("15.20")  # 220.02% of 1,010 zł: 40% of 38 zł
+    assert statement["amount"] == Decimal("83.60")
+
+
+def test_a_referral_submitted_is_published(care):
+    care.process(requested("dps"))
+    [referral] = care.referrals()
+    for document in ("wniosek", "wywiad_srodowiskowy", "zaswiadczenie_lekarskie", "zgoda_na_umieszczenie",
+                     "decyzja_o_oplacie"):
+        care.gather_document(referral.id, document, "2025-03-05")
+    care.submit_referral(referral.id, "2025-03-07")
+    [event] = care.integration_envelopes(after=0, limit=10)[0]
+    assert event.type == DPS_REFERRAL_SUBMITTED.type and event.data["submitted_on"] == "2025-03-07"
+
+
+def test_a_family_assistant_is_not_given_more_families_than_the_centre_allows(care):
+    care.process(requested("asystent_rodziny", 1))
+    care.process(requested("asystent_rodziny", 2))
+    first, second = care.assistances()
+    care.assign_assistant(first.id, "Beata Kos", "2025-03-05")
+    position = care.recorder.max_notification_id()
+    with pytest.raises(AssistantLimitReached):
+        care.assign_assistant(second.id, "Beata Kos", "2025-03-05")
+    assert care.recorder.max_notification_id() == position
+    assert care.assistants_load() == {"Beata Kos": 1}
+
+
+def test_unknown_things_are_named(care):
+    with pytest.raises(NotFound):
+        care.care_service(uuid.uuid4())
+    with pytest.raises(NotFound):
+        care.set_roster(uuid.uuid4(), uuid.uuid4(), [])

@@ -1,0 +1,170 @@
+"""Fee bands at their edges and exemptions; the care service's steps and the forbidden ones;
+care-home referrals; family assistants' limit."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from services.care.domain import (
+    ActivityNotGranted,
+    AlreadyGranted,
+    AssistantLimitReached,
+    CareError,
+    CareService,
+    DocumentsMissing,
+    DpsReferral,
+    FamilyAssistance,
+    MissingSignature,
+    MissingText,
+    NoIncomeStatement,
+    NotAssessed,
+    NotGranted,
+    OutsidePeriod,
+    ReferralClosed,
+    RosterExceedsGrant,
+    ServiceEnded,
+)
+from services.care.rules import DEFAULT_TABLE, CareRules
+from shared.rule_table import RuleTableError
+
+RULES = CareRules.load()
+ON = date(2025, 3, 1)
+SIGNED = {"signed_by": "Maria Kowalczyk", "on_authority_of": "Burmistrza Skawiny"}
+CARER = uuid.uuid4()
+
+
+@pytest.mark.parametrize("income, members, fee", [
+    ("1010.00", 1, "0.00"),  # exactly 100% of the single criterion: free
+    ("1010.01", 1, "3.80"),  # just above: 10% of 38 zł
+    ("1515.00", 1, "3.80"),
+    ("1515.01", 1, "7.60"),
+    ("4040.00", 1, "30.40"),  # 400%: 80%
+    ("4040.01", 1, "38.00"),  # above 400%: the full cost
+    ("1646.00", 2, "0.00"),  # 823 per person = 100% of the per-person criterion
+    ("2469.03", 2, "7.60"),  # 1234.515 per person = 150.001%
+])
+def test_fee_bands_at_their_edges(income, members, fee):
+    assert RULES.hourly_fee("uslugi_opiekuncze", Decimal(income), members, ON)["fee_per_hour"] == Decimal(fee)
+
+
+def test_exemption_and_kinds_and_periods():
+    full = RULES.hourly_fee("specjalistyczne_uslugi_opiekuncze", Decimal("5000"), 1, ON)
+    assert full["fee_per_hour"] == Decimal("55.00") and full["fee_percent"] == Decimal("100")
+    half = RULES.hourly_fee("specjalistyczne_uslugi_opiekuncze", Decimal("5000"), 1, ON, Decimal("50"))
+    assert half["fee_per_hour"] == Decimal("27.50")
+    with pytest.raises(ValueError):
+        RULES.hourly_fee("dps", Decimal("5000"), 1, ON)
+    with pytest.raises(ValueError):  # the template resolution starts in 2025
+        RULES.hourly_fee("uslugi_opiekuncze", Decimal("5000"), 1, date(2024, 12, 31))
+
+
+def test_a_municipality_loads_its_own_resolution_and_a_broken_one_is_named(tmp_path):
+    text = DEFAULT_TABLE.read_text(encoding="utf-8")
+    own = tmp_path / "rules.toml"
+    own.write_text(text.replace('up_to_percent = "150", fee_percent = "10"', 'up_to_percent = "150", fee_percent = "5"'))
+    assert CareRules.load(own).hourly_fee("uslugi_opiekuncze", Decimal("1100"), 1, ON)["fee_per_hour"] == Decimal("1.90")
+    own.write_text(text.replace('{ up_to_percent = "Infinity", fee_percent = "100" },', ""))
+    with pytest.raises(RuleTableError, match="Infinity"):
+        CareRules.load(own)
+    own.write_text(text.replace('fee_percent = "100"', 'fee_percent = "120"'))
+    with pytest.raises(RuleTableError, match="0 to 100"):
+        CareRules.load(own)
+
+
+def requested() -> CareService:
+    return CareService.request(uuid.uuid4(), {"full_name": "Jan Wiśniewski"}, None, True, ON, "casework",
+                               request_ref="c/S1", case_id=uuid.uuid4())
+
+
+def assessed() -> CareService:
+    s = requested()
+    s.assess(date(2025, 3, 3), "uslugi_opiekuncze", ["personal_care", "shopping"], "10",
+             date(2025, 3, 10), date(2025, 6, 30))
+    return s
+
+
+def granted(income="1515.01") -> CareService:
+    s = assessed()
+    s.state_income(1, income, date(2025, 3, 3))
+    s.grant_service(RULES, date(2025, 3, 5), **SIGNED)
+    return s
+
+
+def refused(thing, error, command, *args, **kwargs):
+    thing.collect_events()
+    with pytest.raises(error):
+        command(*args, **kwargs)
+    assert thing.collect_events() == []
+
+
+def test_from_request_to_a_monthly_fee_statement():
+    s = granted()
+    assert s.grant["fee_per_hour"] == Decimal("7.60")
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}, {"weekday": "thu", "hours": "3"}])
+    s.record_visit(CARER, date(2025, 3, 10), "2", ["personal_care"])
+    s.record_visit(CARER, date(2025, 3, 13), "3", ["personal_care", "shopping"])
+    s.record_missed_visit(CARER, date(2025, 3, 17), "opiekunka chora")
+    statement = s.monthly_statement("2025-03")
+    # March from the 10th: Mondays 10, 17, 24, 31 (4 x 2 h) and Thursdays 13, 20, 27 (3 x 3 h).
+    assert statement["ordered_hours"] == Decimal("17")
+    assert statement["delivered_hours"] == Decimal("5")
+    assert statement["amount"] == Decimal("38.00")  # 5 h x 7.60 zł
+    s.end(date(2025, 4, 30), "przeprowadzka do córki")
+    refused(s, ServiceEnded, s.record_visit, CARER, date(2025, 4, 2), "2", ["shopping"])
+
+
+def test_a_grant_needs_the_assessment_the_income_statement_and_a_signature():
+    s = requested()
+    refused(s, NotAssessed, s.grant_service, RULES, date(2025, 3, 5), **SIGNED)
+    s = assessed()
+    refused(s, NoIncomeStatement, s.grant_service, RULES, date(2025, 3, 5), **SIGNED)
+    s.state_income(1, "900", date(2025, 3, 3))
+    refused(s, MissingSignature, s.grant_service, RULES, date(2025, 3, 5), signed_by="Maria", on_authority_of=" ")
+    refused(s, MissingText, s.grant_service, RULES, date(2025, 3, 5), exemption_percent="50", **SIGNED)
+    s.grant_service(RULES, date(2025, 3, 5), exemption_percent="100", exemption_reason="art. 64: choroba", **SIGNED)
+    assert s.grant["fee_per_hour"] == Decimal("0.00") and s.grant["exemption_reason"] == "art. 64: choroba"
+    refused(s, AlreadyGranted, s.grant_service, RULES, date(2025, 3, 6), **SIGNED)
+    refused(s, AlreadyGranted, s.assess, date(2025, 3, 6), "uslugi_opiekuncze", ["meals"], "5", ON, None)
+
+
+def test_visits_keep_to_the_grant():
+    s = assessed()
+    refused(s, NotGranted, s.record_visit, CARER, date(2025, 3, 10), "2", ["personal_care"])
+    s.state_income(1, "900", date(2025, 3, 3))
+    s.grant_service(RULES, date(2025, 3, 5), **SIGNED)
+    refused(s, ActivityNotGranted, s.record_visit, CARER, date(2025, 3, 10), "2", ["cleaning"])
+    refused(s, OutsidePeriod, s.record_visit, CARER, date(2025, 3, 9), "2", ["shopping"])
+    refused(s, OutsidePeriod, s.record_visit, CARER, date(2025, 7, 1), "2", ["shopping"])
+    refused(s, CareError, s.record_visit, CARER, date(2025, 3, 10), "0", ["shopping"])
+    refused(s, RosterExceedsGrant, s.set_roster, CARER, [{"weekday": "mon", "hours": "6"}, {"weekday": "tue", "hours": "5"}])
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "6"}])
+    other = uuid.uuid4()
+    refused(s, RosterExceedsGrant, s.set_roster, other, [{"weekday": "wed", "hours": "5"}])
+    s.set_roster(other, [{"weekday": "wed", "hours": "4"}])
+    assert s.ordered_hours(date(2025, 3, 10), date(2025, 3, 16)) == Decimal("10")
+
+
+def test_a_care_home_referral_is_submitted_only_with_every_document_and_ends_placed():
+    r = DpsReferral(request_ref="c/S2", case_id=None, person_id=uuid.uuid4(), person={}, started_on=ON)
+    for document in ("wniosek", "wywiad_srodowiskowy", "zaswiadczenie_lekarskie", "zgoda_na_umieszczenie"):
+        r.gather(document, date(2025, 3, 5))
+    refused(r, DocumentsMissing, r.submit, date(2025, 3, 6))
+    r.gather("decyzja_o_oplacie", date(2025, 3, 6))
+    r.submit(date(2025, 3, 7))
+    r.record_waiting_position(12, date(2025, 3, 20))
+    assert r.state == "waiting"
+    r.place("DPS Kalwaria", date(2025, 5, 2))
+    refused(r, ReferralClosed, r.withdraw, date(2025, 5, 3), "x")
+    assert r.state == "placed"
+
+
+def test_a_family_assistant_works_within_the_centres_limit():
+    a = FamilyAssistance(request_ref=None, case_id=None, person_id=uuid.uuid4(), person={}, requested_on=ON)
+    refused(a, NotGranted, a.record_visit, date(2025, 3, 5), "2", "plan dnia")
+    refused(a, AssistantLimitReached, a.assign, "Beata Kos", date(2025, 3, 4), 15, 15)
+    a.assign("Beata Kos", date(2025, 3, 4), 14, 15)
+    a.record_visit(date(2025, 3, 5), "2", "plan dnia dzieci")
+    a.end(date(2025, 9, 1), "cele osiągnięte")
+    refused(a, ServiceEnded, a.end, date(2025, 9, 2), "x")

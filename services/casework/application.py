@@ -1,0 +1,307 @@
+"""The social-work team's application: the method's commands, who may see what, workload,
+group work, and the policy on routed cases.
+
+Confidentiality lives here, not in an entrypoint: every query and command names who asks.
+A social worker sees and works their own cases, the team leader the whole team's; anyone
+else is refused. The team's roster is configuration (until the staff registry exists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Iterable
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.utils import get_topic
+
+from services.casework.domain import (
+    Case,
+    CaseNotFound,
+    Group,
+    GroupNotFound,
+    NotAllowed,
+    check_workload,
+)
+from shared.contracts.care import (
+    CARE_SERVICE_ENDED,
+    CARE_SERVICE_GRANTED,
+    DPS_PLACEMENT_MADE,
+    DPS_REFERRAL_SUBMITTED,
+)
+from shared.contracts.casework import (
+    CASE_CLOSED,
+    CONTRACT_BROKEN,
+    CONTRACT_FULFILLED,
+    CONTRACT_REFUSED,
+    CONTRACT_SIGNED,
+    SERVICES_REQUESTED,
+    WORKER_ASSIGNED,
+)
+from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK
+from shared.envelope import Envelope
+from shared.store import LogProjection, ServiceApplication
+
+IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "address", "contact")
+# What the care team reports on a request, and the date field it comes with.
+CARE_UPDATES = {
+    CARE_SERVICE_GRANTED.type: ("granted", "granted_on"),
+    CARE_SERVICE_ENDED.type: ("ended", "ended_on"),
+    DPS_REFERRAL_SUBMITTED.type: ("dps_referral_submitted", "submitted_on"),
+    DPS_PLACEMENT_MADE.type: ("placed", "placed_on"),
+}
+PUBLISHED_CONTRACT_STEPS = {"sign": CONTRACT_SIGNED, "refuse": CONTRACT_REFUSED, "break": CONTRACT_BROKEN,
+                            "fulfil": CONTRACT_FULFILLED}
+
+
+@dataclass(frozen=True)
+class Team:
+    leaders: frozenset[str]
+    workers: frozenset[str]
+
+    @classmethod
+    def of(cls, config: dict | None) -> "Team":
+        config = config or {}
+        return cls(frozenset(config.get("leaders") or ()), frozenset(config.get("workers") or ()))
+
+    def role(self, asking: str | None) -> str | None:
+        if asking in self.leaders:
+            return "leader"
+        if asking in self.workers:
+            return "worker"
+        return None
+
+
+class CaseworkApplication(ServiceApplication):
+    service = "casework"
+
+    def __init__(self, database_url: str, team: dict | None = None, workload_limit: int = 50,
+                 workload_warning: int = 45, evaluation_interval_months: int = 3, **settings: Any):
+        super().__init__(database_url, **settings)
+        self.team = Team.of(team)
+        # Art. 110 ust. 11: at most 50 families and single persons per worker; the warning is the team's.
+        self.workload_limit = int(workload_limit)
+        self.workload_warning = int(workload_warning)
+        self.evaluation_interval_months = int(evaluation_interval_months)
+        self._cases: dict[UUID, dict] = {}
+        self._groups: list[UUID] = []
+        self._index = LogProjection(
+            self, [get_topic(e) for e in (Case.Opened, Case.Assigned, Case.Closed, Group.Formed)], self._project)
+
+    # --- policy on routed cases -----------------------------------------------------------
+
+    def policy(self, envelope: Envelope) -> list[Case]:
+        data = envelope.data
+        if envelope.type == CASE_ROUTED_TO_CASEWORK.type:
+            return [
+                Case.open_from_routing(
+                    case_id=UUID(data["case_id"]),
+                    person_id=UUID(data["person_id"]),
+                    person={k: data[k] for k in IDENTITY_FIELDS},
+                    routed_on=date.fromisoformat(data["routed_on"]),
+                    urgent=data["urgent"],
+                    reasons_for_help=data["reasons_for_help"],
+                    routing_reason=data["routing_reason"],
+                )
+            ]
+        if envelope.type in CARE_UPDATES and data.get("request_ref") and data.get("case_id"):
+            status, when = CARE_UPDATES[envelope.type]
+            case = self._case(UUID(data["case_id"]))
+            case.note_care_update(data["request_ref"].rsplit("/", 1)[-1], status, date.fromisoformat(data[when]))
+            return [case]
+        return []
+
+    # --- who may do what -------------------------------------------------------------------
+
+    def _role(self, asking: str | None) -> str:
+        role = self.team.role(asking)
+        if role is None:
+            raise NotAllowed("only the social-work team sees its cases")
+        return role
+
+    def _leader(self, asking: str | None) -> None:
+        if self._role(asking) != "leader":
+            raise NotAllowed("only the team leader assigns cases and overrides the workload limit")
+
+    def _may_work(self, asking: str | None, case: Case) -> None:
+        if self._role(asking) == "worker" and case.worker != asking:
+            raise NotAllowed("a social worker sees and works only their own cases")
+
+    # --- commands --------------------------------------------------------------------------
+
+    def open_case(self, asking: str, person_id: UUID, person: dict, opened_on: date, reason: str) -> UUID:
+        """A worker's own initiative, for a person intake registered."""
+        self._role(asking)
+        case = Case.open_on_initiative(person_id, person, opened_on, reason)
+        self.save(case)
+        return case.id
+
+    def assign(self, asking: str, case_id: UUID, worker: str, on: date, override_reason: str | None = None) -> dict:
+        """The leader assigns (or reassigns); past the limit only with a reason."""
+        self._leader(asking)
+        if self.team.role(worker) != "worker":
+            raise NotAllowed(f"{worker} is not a social worker of this team")
+        case = self._case(case_id)
+        load = self.workload(asking)[worker]["cases"]
+        check_workload(load, self.workload_limit, override_reason, asking)
+        case.assign(worker, on, assigned_by=asking, override_reason=override_reason if load >= self.workload_limit
+                    else None)
+        assigned = case.assignments[-1]
+        self.save(case, self.integration_event(WORKER_ASSIGNED, {
+            "worker": worker, "case_id": str(case.id), "assigned_on": assigned["on"].isoformat()}))
+        return {"worker": worker, "cases": load + 1, "warning": load + 1 >= self.workload_warning}
+
+    def record_diagnosis(self, asking: str, case_id: UUID, **diagnosis: Any) -> None:
+        self._work(asking, case_id, lambda c: c.record_diagnosis(**diagnosis))
+
+    def add_goal(self, asking: str, case_id: UUID, description: str, target_date: date) -> str:
+        return self._work(asking, case_id, lambda c: c.add_goal(description, target_date))
+
+    def plan_action(self, asking: str, case_id: UUID, **action: Any) -> None:
+        self._work(asking, case_id, lambda c: c.plan_action(**action))
+
+    def add_note(self, asking: str, case_id: UUID, text: str, written_on: date) -> None:
+        self._work(asking, case_id, lambda c: c.add_note(text, written_on, author=asking))
+
+    def draft_contract(self, asking: str, case_id: UUID, **terms: Any) -> str:
+        return self._work(asking, case_id, lambda c: c.draft_contract(**terms))
+
+    def amend_contract(self, asking: str, case_id: UUID, contract_ref: str, **terms: Any) -> int:
+        return self._work(asking, case_id, lambda c: c.amend_contract(contract_ref, **terms))
+
+    def settle_contract(self, asking: str, case_id: UUID, contract_ref: str, step: str, on: date) -> None:
+        """Signed, refused, broken, fulfilled: the fact and its date go to the teams that need it."""
+        def settle(case: Case):
+            case.settle_contract(contract_ref, step, on)
+            contract = PUBLISHED_CONTRACT_STEPS.get(step)
+            if contract is None:
+                return []
+            settled_on = case.contract(contract_ref)["history"][-1]["on"]
+            return [self.integration_event(contract, {
+                "person_id": str(case.person_id), "case_id": str(case.id), "contract_ref": contract_ref,
+                "occurred_on": settled_on.isoformat()})]
+
+        self._work(asking, case_id, settle, publishes=True)
+
+    def request_service(self, asking: str, case_id: UUID, kind: str, urgent: bool, need: str,
+                        requested_on: date) -> str:
+        """The care team learns the kind, urgency and who; the need described stays here."""
+        def request(case: Case):
+            request_id = case.request_service(kind, urgent, need, requested_on)
+            person = case.person
+            return [self.integration_event(SERVICES_REQUESTED, {
+                "request_ref": f"{case.id}/{request_id}", "case_id": str(case.id), "person_id": str(case.person_id),
+                "kind": kind, "urgent": bool(urgent), "requested_on": case.service_requests[-1]["requested_on"].isoformat(),
+                "full_name": person["full_name"], "pesel": person.get("pesel"), "birth_date": person.get("birth_date"),
+                "address": person.get("address"), "contact": person.get("contact")})]
+
+        self._work(asking, case_id, request, publishes=True)
+        return self._case(case_id).service_requests[-1]["request_id"]
+
+    def evaluate(self, asking: str, case_id: UUID, **evaluation: Any) -> None:
+        self._work(asking, case_id, lambda c: c.evaluate(**evaluation))
+
+    def close_case(self, asking: str, case_id: UUID, **closure: Any) -> None:
+        def close(case: Case):
+            case.close(**closure)
+            return [self.integration_event(CASE_CLOSED, {
+                "worker": case.worker, "case_id": str(case.id), "closed_on": case.closure["closed_on"].isoformat(),
+                "outcome": case.closure["outcome"]})]
+
+        self._work(asking, case_id, close, publishes=True)
+
+    def form_group(self, asking: str, **group: Any) -> UUID:
+        self._role(asking)
+        formed = Group.form(**group)
+        self.save(formed)
+        return formed.id
+
+    def join_group(self, asking: str, group_id: UUID, person_id: UUID) -> None:
+        self._group_command(asking, group_id, lambda g: g.join(person_id))
+
+    def hold_session(self, asking: str, group_id: UUID, held_on: date, topic: str, present: Iterable[UUID]) -> None:
+        self._group_command(asking, group_id, lambda g: g.hold_session(held_on, topic, present))
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def open_cases(self, asking: str) -> list[dict]:
+        """Open cases the asker may see: a worker's own and the unassigned queue; all for the leader.
+        Urgent first, then oldest first."""
+        role = self._role(asking)
+        self._index.catch_up()
+        visible = [c for c in self._cases.values() if c["status"] != "closed"
+                   and (role == "leader" or c["worker"] in (None, asking))]
+        return sorted(visible, key=lambda c: (not c["urgent"], c["opened_on"], c["full_name"]))
+
+    def case(self, asking: str, case_id: UUID) -> dict:
+        """The whole social-work file of a case: for its worker and the team leader only."""
+        self._role(asking)
+        case = self._case(case_id)
+        self._may_work(asking, case)
+        return {
+            "case_id": case.id, "person_id": case.person_id, "person": case.person, "opened_on": case.opened_on,
+            "urgent": case.urgent, "reasons_for_help": case.reasons_for_help,
+            "routing_reason": case.routing_reason, "origin": case.origin, "status": case.status,
+            "worker": case.worker, "assignments": case.assignments, "diagnosis": case.diagnosis,
+            "goals": case.goals, "plan": case.plan, "contracts": case.contracts,
+            "service_requests": case.service_requests, "evaluations": case.evaluations, "notes": case.notes,
+            "closure": case.closure,
+            "next_evaluation_due": case.next_evaluation_due(self.evaluation_interval_months),
+        }
+
+    def workload(self, asking: str) -> dict[str, dict]:
+        """Open families and single persons per social worker, against the limit and the warning."""
+        role = self._role(asking)
+        self._index.catch_up()
+        load = {w: 0 for w in self.team.workers}
+        for c in self._cases.values():
+            if c["status"] != "closed" and c["worker"] in load:
+                load[c["worker"]] += 1
+        shown = load if role == "leader" else {asking: load[asking]}
+        return {w: {"cases": n, "limit": self.workload_limit, "warning": n >= self.workload_warning,
+                    "over_limit": n > self.workload_limit} for w, n in shown.items()}
+
+    def groups(self, asking: str) -> list[dict]:
+        self._role(asking)
+        self._index.catch_up()
+        return [{"group_id": g.id, "name": g.name, "kind": g.kind, "scope": g.scope, "facilitator": g.facilitator,
+                 "members": g.members, "sessions": g.sessions} for g in map(self.repository.get, self._groups)]
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _case(self, case_id: UUID) -> Case:
+        try:
+            return self.repository.get(case_id)
+        except AggregateNotFoundError:
+            raise CaseNotFound(f"no social-work case {case_id}") from None
+
+    def _work(self, asking: str, case_id: UUID, command: Callable[[Case], Any], publishes: bool = False) -> Any:
+        self._role(asking)
+        case = self._case(case_id)
+        self._may_work(asking, case)
+        result = command(case)
+        self.save(case, *(result if publishes else ()))
+        return None if publishes else result
+
+    def _group_command(self, asking: str, group_id: UUID, command: Callable[[Group], None]) -> None:
+        self._role(asking)
+        try:
+            group = self.repository.get(group_id)
+        except AggregateNotFoundError:
+            raise GroupNotFound(f"no group {group_id}") from None
+        command(group)
+        self.save(group)
+
+    def _project(self, event: Any) -> None:
+        if isinstance(event, Group.Formed):
+            self._groups.append(event.originator_id)
+        elif isinstance(event, Case.Opened):
+            self._cases[event.originator_id] = {
+                "case_id": event.originator_id, "person_id": event.person_id,
+                "full_name": event.person["full_name"], "opened_on": event.opened_on, "urgent": event.urgent,
+                "worker": None, "status": "awaiting_assignment"}
+        elif isinstance(event, Case.Assigned):
+            self._cases[event.originator_id].update(worker=event.worker, status="in_progress")
+        elif isinstance(event, Case.Closed):
+            self._cases[event.originator_id]["status"] = "closed"

@@ -1,0 +1,116 @@
+"""casework as a nameko service: HTTP for the social-work team; routed cases arrive through
+the store's consumer. Who asks comes in the X-Staff header (a gateway will authenticate it);
+what they may see is decided by the application."""
+
+from uuid import UUID
+
+from nameko.web.handlers import http
+
+from services.casework.application import CaseworkApplication
+from shared.service import (
+    EventStore,
+    Health,
+    ServesIntegrationLog,
+    json_api,
+    request_json,
+    run_step,
+)
+
+
+def _asking(request) -> str | None:
+    return request.headers.get("X-Staff")
+
+
+
+class CaseworkService(ServesIntegrationLog, Health):
+    name = "casework"
+    store: CaseworkApplication = EventStore(CaseworkApplication)
+
+    @http("GET", "/cases/open")
+    @json_api
+    def open_cases(self, request):
+        return 200, self.store.open_cases(_asking(request))
+
+    @http("GET", "/cases/<uuid:case_id>")
+    @json_api
+    def case(self, request, case_id: UUID):
+        return 200, self.store.case(_asking(request), case_id)
+
+    @http("POST", "/cases")
+    @json_api
+    def open_case(self, request):
+        body = request_json(request)
+        case_id = self.store.open_case(_asking(request), UUID(body.get("person_id") or ""), body.get("person") or {},
+                                       body.get("opened_on"), body.get("reason"))
+        return 201, {"case_id": case_id}
+
+    @http("POST", "/cases/<uuid:case_id>/<string:step>")
+    @json_api
+    def step(self, request, case_id: UUID, step: str):
+        """One step of the method; the body carries that step's fields."""
+        body, store, asking = request_json(request), self.store, _asking(request)
+
+        def terms() -> dict:
+            return {k: body.get(k) for k in ("person_obligations", "worker_obligations", "goal_ids", "valid_from",
+                                             "valid_to")}
+
+        steps = {
+            "assignment": lambda: store.assign(asking, case_id, body.get("worker"), body.get("on"),
+                                               body.get("override_reason")),
+            "diagnosis": lambda: store.record_diagnosis(
+                asking, case_id, areas=body.get("areas") or {}, strengths=body.get("strengths"),
+                resources=body.get("resources"), recorded_on=body.get("recorded_on"),
+                with_person=bool(body.get("with_person"))),
+            "goals": lambda: {"goal_id": store.add_goal(asking, case_id, body.get("description"),
+                                                        body.get("target_date"))},
+            "plan": lambda: store.plan_action(asking, case_id, action=body.get("action"), who=body.get("who"),
+                                              by_when=body.get("by_when"), goal_id=body.get("goal_id")),
+            "notes": lambda: store.add_note(asking, case_id, body.get("text"), body.get("written_on")),
+            "contracts": lambda: {"contract_ref": store.draft_contract(asking, case_id, **terms())},
+            "contract-amendment": lambda: {"version": store.amend_contract(
+                asking, case_id, body.get("contract_ref"), on=body.get("on"), **terms())},
+            "contract-step": lambda: store.settle_contract(asking, case_id, body.get("contract_ref"),
+                                                           body.get("step"), body.get("on")),
+            "service-requests": lambda: {"request_id": store.request_service(
+                asking, case_id, body.get("kind"), bool(body.get("urgent")), body.get("need"),
+                body.get("requested_on"))},
+            "evaluations": lambda: store.evaluate(asking, case_id, on=body.get("on"), final=bool(body.get("final")),
+                                                  summary=body.get("summary"), progress=body.get("progress") or {}),
+            "closure": lambda: store.close_case(asking, case_id, outcome=body.get("outcome"), reason=body.get("reason"),
+                                           closed_on=body.get("closed_on")),
+        }
+        return 200, run_step(steps, step) or {"case_id": case_id}
+
+    @http("GET", "/workload")
+    @json_api
+    def workload(self, request):
+        return 200, self.store.workload(_asking(request))
+
+    @http("GET", "/groups")
+    @json_api
+    def groups(self, request):
+        return 200, self.store.groups(_asking(request))
+
+    @http("POST", "/groups")
+    @json_api
+    def form_group(self, request):
+        body = request_json(request)
+        group_id = self.store.form_group(_asking(request), name=body.get("name"), kind=body.get("kind"),
+                                         scope=body.get("scope"), facilitator=body.get("facilitator"),
+                                         formed_on=body.get("formed_on"))
+        return 201, {"group_id": group_id}
+
+    @http("POST", "/groups/<uuid:group_id>/members")
+    @json_api
+    def join_group(self, request, group_id: UUID):
+        body = request_json(request)
+        self.store.join_group(_asking(request), group_id, UUID(body.get("person_id") or ""))
+        return 200, {"group_id": group_id}
+
+    @http("POST", "/groups/<uuid:group_id>/sessions")
+    @json_api
+    def hold_session(self, request, group_id: UUID):
+        body = request_json(request)
+        self.store.hold_session(_asking(request), group_id, body.get("held_on"), body.get("topic"),
+                                [UUID(p) for p in body.get("present") or ()])
+        return 200, {"group_id": group_id}

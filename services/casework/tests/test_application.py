@@ -1,0 +1,187 @@
+"""casework's policy on routed cases, on both stores."""
+
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from services.casework.application import CaseworkApplication
+from services.casework.domain import CaseNotFound, NotAllowed, WorkloadLimitReached
+from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
+from shared.envelope import Envelope, source_of
+from tests.support.people import LEADER, TEAM
+
+
+@pytest.fixture
+def casework(make_database_url):
+    app = CaseworkApplication(make_database_url("casework"), team=TEAM)
+    yield app
+    app.close()
+
+
+def routed(notification_id: int, name: str = "Anna Nowak", urgent: bool = False, routed_on="2026-11-02") -> Envelope:
+    data = {
+        "case_id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "routed_on": routed_on, "urgent": urgent,
+        "full_name": name, "birth_date": "1985-07-15", "pesel": "85071512348", "document_number": None,
+        "address": {"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"},
+        "contact": None, "routing_reason": "wsparcie rodziny", "reasons_for_help": ["bezrobocie"],
+    }
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=CASE_ROUTED["casework"].type,
+                            time=datetime.now(timezone.utc), subject=data["case_id"], data=data,
+                            notification_id=notification_id)
+
+
+def test_a_routed_case_opens_waiting_for_a_social_worker(casework):
+    envelope = routed(2)
+    assert casework.process(envelope) is True
+    case = casework.case(LEADER, uuid.UUID(envelope.data["case_id"]))
+    assert case["status"] == "awaiting_assignment" and case["origin"] == "first_contact"
+    assert case["person"]["full_name"] == "Anna Nowak" and case["reasons_for_help"] == ["bezrobocie"]
+    assert casework.position("intake") == 2
+
+
+def test_the_same_notification_twice_opens_one_case(casework):
+    envelope = routed(2)
+    casework.process(envelope)
+    position = casework.recorder.max_notification_id()
+    assert casework.process(envelope) is False
+    assert casework.recorder.max_notification_id() == position
+    assert len(casework.open_cases(LEADER)) == 1
+
+
+def test_a_replayed_case_that_exists_already_changes_nothing(casework):
+    envelope = routed(2)
+    casework.process(envelope)
+    assert casework.process(envelope, track=False) is False
+    assert len(casework.open_cases(LEADER)) == 1
+
+
+def test_open_cases_list_urgent_first_then_oldest(casework):
+    casework.process(routed(1, "Olena", routed_on="2026-11-03"))
+    casework.process(routed(2, "Anna", routed_on="2026-11-02"))
+    casework.process(routed(3, "Jan", urgent=True, routed_on="2026-11-04"))
+    assert [c["full_name"] for c in casework.open_cases(LEADER)] == ["Jan", "Anna", "Olena"]
+
+
+def test_events_not_for_social_work_open_nothing_but_are_tracked(casework):
+    other = Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=CLIENT_REGISTERED.type,
+                             time=datetime.now(timezone.utc), subject="", notification_id=5,
+                             data={"person_id": str(uuid.uuid4()), "registered_on": "2026-11-02"})
+    assert casework.process(other) is True
+    assert casework.open_cases(LEADER) == [] and casework.position("intake") == 5
+
+
+def test_an_unknown_case_is_named(casework):
+    with pytest.raises(CaseNotFound):
+        casework.case(LEADER, uuid.uuid4())
+
+
+WORKER, OTHER_WORKER = "Tomasz Nowicki", "Agata Mazur"
+
+
+@pytest.fixture
+def small_team(make_database_url):
+    app = CaseworkApplication(make_database_url("casework"), team=TEAM, workload_limit=2, workload_warning=2)
+    yield app
+    app.close()
+
+
+def opened(app, n=1, **kw):
+    ids = []
+    for i in range(n):
+        envelope = routed(i + 1, f"Osoba {i}", **kw)
+        app.process(envelope)
+        ids.append(uuid.UUID(envelope.data["case_id"]))
+    return ids
+
+
+def in_progress(app, worker=WORKER):
+    [case_id] = opened(app)
+    app.assign(LEADER, case_id, worker, "2026-11-03")
+    app.record_diagnosis(worker, case_id, areas={"work": "bez pracy"}, strengths="", resources="",
+                         recorded_on="2026-11-04", with_person=True)
+    goal = app.add_goal(worker, case_id, "praca", "2027-03-31")
+    ref = app.draft_contract(worker, case_id, person_obligations=["warsztaty"], worker_obligations=["CV"],
+                             goal_ids=[goal], valid_from="2026-11-05", valid_to="2027-03-31")
+    return case_id, ref
+
+
+def test_a_worker_sees_their_own_cases_the_leader_all_and_nobody_else_anything(casework):
+    mine, theirs = opened(casework, 2)
+    casework.assign(LEADER, mine, WORKER, "2026-11-03")
+    casework.assign(LEADER, theirs, OTHER_WORKER, "2026-11-03")
+    casework.record_diagnosis(WORKER, mine, areas={"addiction": "alkohol"}, strengths="", resources="",
+                              recorded_on="2026-11-04", with_person=True)
+    assert casework.case(WORKER, mine)["diagnosis"]["areas"] == {"addiction": "alkohol"}
+    assert casework.case(LEADER, mine)["diagnosis"]["areas"] == {"addiction": "alkohol"}
+    with pytest.raises(NotAllowed):
+        casework.case(OTHER_WORKER, mine)
+    with pytest.raises(NotAllowed):
+        casework.add_note(OTHER_WORKER, mine, "ciekawość", "2026-11-05")
+    for outsider in ("B. Wójcik", None):  # a benefit officer; nobody named
+        with pytest.raises(NotAllowed):
+            casework.case(outsider, mine)
+        with pytest.raises(NotAllowed):
+            casework.open_cases(outsider)
+        with pytest.raises(NotAllowed):
+            casework.workload(outsider)
+    assert [c["case_id"] for c in casework.open_cases(WORKER)] == [mine]
+    assert {c["case_id"] for c in casework.open_cases(LEADER)} == {mine, theirs}
+    with pytest.raises(NotAllowed):
+        casework.assign(WORKER, theirs, WORKER, "2026-11-04")  # only the leader assigns
+
+
+def test_assigning_past_the_limit_needs_the_leaders_reason(small_team):
+    cases = opened(small_team, 3)
+    assert small_team.assign(LEADER, cases[0], WORKER, "2026-11-03")["warning"] is False
+    assert small_team.assign(LEADER, cases[1], WORKER, "2026-11-03")["warning"] is True
+    position = small_team.recorder.max_notification_id()
+    with pytest.raises(WorkloadLimitReached):
+        small_team.assign(LEADER, cases[2], WORKER, "2026-11-03")
+    assert small_team.recorder.max_notification_id() == position
+    small_team.assign(LEADER, cases[2], WORKER, "2026-11-03", override_reason="zastępstwo za urlop")
+    load = small_team.workload(LEADER)
+    assert load[WORKER] == {"cases": 3, "limit": 2, "warning": True, "over_limit": True}
+    assert small_team.case(LEADER, cases[2])["assignments"][-1]["override_reason"] == "zastępstwo za urlop"
+    assert small_team.workload(WORKER) == {WORKER: load[WORKER]}
+    with pytest.raises(NotAllowed):
+        small_team.assign(LEADER, cases[0], "Jan Spoza", "2026-11-04")
+
+
+def test_published_facts_carry_no_goal_obligation_need_or_reason(casework):
+    case_id, ref = in_progress(casework)
+    casework.settle_contract(WORKER, case_id, ref, "refuse", "2026-11-06")
+    casework.request_service(WORKER, case_id, "asystent_rodziny", True, "matka nie radzi sobie z synem",
+                             "2026-11-07")
+    events = casework.integration_envelopes(after=0, limit=100)[0]
+    assert [e.type for e in events] == [
+        "pl.ops.casework.WorkerAssigned.v1", "pl.ops.casework.ContractRefused.v1",
+        "pl.ops.casework.ServicesRequested.v1"]
+    assigned, refused_contract, requested = (e.data for e in events)
+    assert assigned == {"worker": WORKER, "case_id": str(case_id), "assigned_on": "2026-11-03"}
+    assert refused_contract == {"person_id": refused_contract["person_id"], "case_id": str(case_id),
+                                "contract_ref": ref, "occurred_on": "2026-11-06"}
+    assert requested["kind"] == "asystent_rodziny" and requested["urgent"] is True
+    flat = str([assigned, refused_contract, requested])
+    for secret in ("warsztaty", "CV", "praca", "syn", "bez pracy"):
+        assert secret not in flat
+
+
+def test_expiry_is_not_published_and_signing_is(casework):
+    case_id, ref = in_progress(casework)
+    casework.settle_contract(WORKER, case_id, ref, "sign", "2026-11-06")
+    casework.settle_contract(WORKER, case_id, ref, "expire", "2027-04-01")
+    types = [e.type for e in casework.integration_envelopes(after=0, limit=100)[0]]
+    assert types[-1] == "pl.ops.casework.ContractSigned.v1"
+
+
+def test_group_work_is_for_the_team(casework):
+    group_id = casework.form_group(OTHER_WORKER, name="Klub Seniora", kind="self_help", scope="territorial",
+                                   facilitator=OTHER_WORKER, formed_on="2026-11-01")
+    member = uuid.uuid4()
+    casework.join_group(OTHER_WORKER, group_id, member)
+    casework.hold_session(LEADER, group_id, "2026-11-08", "bezpieczeństwo w domu", [member])
+    [group] = casework.groups(WORKER)
+    assert group["sessions"][0]["present"] == [member]
+    with pytest.raises(NotAllowed):
+        casework.groups("B. Wójcik")

@@ -1,0 +1,196 @@
+"""The social-work method's steps, the contract's life and versions, and group work."""
+
+import uuid
+from datetime import date
+
+import pytest
+
+from services.casework.domain import (
+    Case,
+    CaseClosed,
+    CaseworkError,
+    ContractNotFound,
+    ContractStateError,
+    Group,
+    InvalidDate,
+    MissingText,
+    NoDiagnosis,
+    NoFinalEvaluation,
+    NoGoals,
+    NotAssigned,
+    UnknownCode,
+    WorkloadLimitReached,
+    check_workload,
+)
+
+OPENED = date(2026, 11, 2)
+
+
+def case() -> Case:
+    return Case.open_from_routing(uuid.uuid4(), uuid.uuid4(), {"full_name": "Anna Nowak"}, OPENED, False,
+                                  ["bezrobocie"], "wsparcie")
+
+
+def assigned() -> Case:
+    c = case()
+    c.assign("Tomasz Nowicki", date(2026, 11, 3), assigned_by="Ewa Lis")
+    return c
+
+
+def diagnosed() -> Case:
+    c = assigned()
+    c.record_diagnosis({"work": "bez pracy od sierpnia", "parenting": "trudności z córką"}, "zaradna",
+                       "wsparcie matki", date(2026, 11, 5), with_person=True)
+    return c
+
+
+def with_goal() -> tuple[Case, str]:
+    c = diagnosed()
+    return c, c.add_goal("podjęcie zatrudnienia", date(2027, 3, 31))
+
+
+def with_contract() -> tuple[Case, str]:
+    c, goal = with_goal()
+    ref = c.draft_contract(["udział w warsztatach"], ["pomoc w CV"], [goal], date(2026, 11, 10), date(2027, 3, 31))
+    return c, ref
+
+
+def refused(c, error, command, *args, **kwargs):
+    c.collect_events()
+    with pytest.raises(error):
+        command(*args, **kwargs)
+    assert c.collect_events() == []
+
+
+def test_the_method_from_routing_to_closure():
+    c, ref = with_contract()
+    assert c.status == "in_progress"
+    c.plan_action("zapisać się do PUP", "Anna Nowak", date(2026, 11, 20), "G1")
+    c.settle_contract(ref, "sign", date(2026, 11, 10))
+    c.add_note("rozmowa telefoniczna", date(2026, 11, 12), "Tomasz Nowicki")
+    c.request_service("asystent_rodziny", False, "wsparcie w opiece nad córką", date(2026, 11, 12))
+    c.evaluate(date(2027, 1, 10), final=False, summary="postępy", progress={"G1": "in_progress"})
+    assert c.next_evaluation_due(3) == date(2027, 4, 10)
+    c.settle_contract(ref, "fulfil", date(2027, 3, 20))
+    c.evaluate(date(2027, 3, 25), final=True, summary="podjęła pracę", progress={"G1": "achieved"})
+    c.close("goals_achieved", "cel osiągnięty", date(2027, 3, 31))
+    assert c.status == "closed" and c.next_evaluation_due(3) is None
+    assert [h["step"] for h in c.contract(ref)["history"]] == ["sign", "fulfil"]
+
+
+def test_nothing_is_worked_before_assignment():
+    c = case()
+    refused(c, NotAssigned, c.record_diagnosis, {"work": "x"}, "", "", date(2026, 11, 5), True)
+
+
+def test_the_diagnosis_is_made_with_the_person_in_known_areas():
+    c = assigned()
+    refused(c, CaseworkError, c.record_diagnosis, {"work": "x"}, "", "", date(2026, 11, 5), False)
+    refused(c, UnknownCode, c.record_diagnosis, {"astrology": "x"}, "", "", date(2026, 11, 5), True)
+    refused(c, NoDiagnosis, c.record_diagnosis, {}, "", "", date(2026, 11, 5), True)
+    refused(c, InvalidDate, c.record_diagnosis, {"work": "x"}, "", "", date(2026, 11, 1), True)
+    refused(c, NoDiagnosis, c.add_goal, "praca", date(2027, 1, 1))
+
+
+def test_a_contract_needs_goals_and_both_parties_obligations():
+    c = diagnosed()
+    refused(c, NoGoals, c.draft_contract, ["a"], ["b"], [], date(2026, 11, 10), date(2027, 1, 1))
+    goal = c.add_goal("praca", date(2027, 1, 1))
+    refused(c, NoGoals, c.draft_contract, ["a"], ["b"], ["G9"], date(2026, 11, 10), date(2027, 1, 1))
+    refused(c, MissingText, c.draft_contract, [], ["b"], [goal], date(2026, 11, 10), date(2027, 1, 1))
+    refused(c, InvalidDate, c.draft_contract, ["a"], ["b"], [goal], date(2027, 1, 10), date(2027, 1, 1))
+    refused(c, NoGoals, c.plan_action, "x", "y", date(2026, 12, 1), "G7")
+
+
+def test_contract_transitions_and_the_ones_refused():
+    c, ref = with_contract()
+    refused(c, ContractStateError, c.settle_contract, ref, "break", date(2026, 12, 1))  # not signed
+    refused(c, ContractStateError, c.amend_contract, ref, date(2026, 12, 1), ["a"], ["b"], ["G1"],
+            date(2026, 11, 10), date(2027, 3, 31))
+    refused(c, ContractNotFound, c.settle_contract, "KS-nope", "sign", date(2026, 11, 10))
+    refused(c, UnknownCode, c.settle_contract, ref, "shred", date(2026, 11, 10))
+    c.settle_contract(ref, "sign", date(2026, 11, 10))
+    refused(c, ContractStateError, c.settle_contract, ref, "sign", date(2026, 11, 11))
+    refused(c, ContractStateError, c.settle_contract, ref, "expire", date(2027, 3, 31))  # still valid that day
+    c.settle_contract(ref, "expire", date(2027, 4, 1))
+    assert c.contract(ref)["status"] == "expired"
+    other, ref2 = with_contract()
+    other.settle_contract(ref2, "refuse", date(2026, 11, 10))
+    refused(other, ContractStateError, other.settle_contract, ref2, "sign", date(2026, 11, 11))
+
+
+def test_an_amendment_is_a_new_version_and_the_old_one_is_kept():
+    c, ref = with_contract()
+    c.settle_contract(ref, "sign", date(2026, 11, 10))
+    second = c.add_goal("poprawa relacji z córką", date(2027, 6, 30))
+    version = c.amend_contract(ref, date(2027, 1, 15), ["warsztaty", "terapia rodzinna"], ["pomoc w CV"],
+                               ["G1", second], date(2026, 11, 10), date(2027, 6, 30))
+    contract = c.contract(ref)
+    assert version == 2 and len(contract["versions"]) == 2
+    assert contract["versions"][0]["person_obligations"] == ["udział w warsztatach"]
+    assert contract["versions"][1]["goal_ids"] == ["G1", second]
+    c.settle_contract(ref, "break", date(2027, 2, 1))
+    assert contract["status"] == "broken"
+
+
+def test_closing_needs_a_final_evaluation_of_every_goal_and_a_closed_case_is_not_evaluated():
+    c, goal = with_goal()
+    refused(c, NoFinalEvaluation, c.close, "goals_achieved", "x", date(2027, 3, 1))
+    refused(c, CaseworkError, c.evaluate, date(2027, 3, 1), True, "x", {})
+    refused(c, UnknownCode, c.evaluate, date(2027, 3, 1), True, "x", {goal: "great"})
+    c.evaluate(date(2027, 3, 1), final=True, summary="częściowo", progress={goal: "partly"})
+    refused(c, UnknownCode, c.close, "done", "x", date(2027, 3, 2))
+    c.close("goals_partly_achieved", "przeprowadzka", date(2027, 3, 2))
+    refused(c, CaseClosed, c.evaluate, date(2027, 3, 5), False, "x", {goal: "partly"})
+    refused(c, CaseClosed, c.assign, "Agata Mazur", date(2027, 3, 5), "Ewa Lis")
+
+
+def test_an_evaluation_weighs_goals():
+    c = diagnosed()
+    refused(c, NoGoals, c.evaluate, date(2027, 1, 1), False, "x", {})
+
+
+def test_service_requests_name_a_known_service():
+    c = assigned()
+    refused(c, UnknownCode, c.request_service, "catering", False, "x", date(2026, 11, 5))
+    refused(c, MissingText, c.request_service, "uslugi_opiekuncze", False, " ", date(2026, 11, 5))
+    assert c.request_service("uslugi_opiekuncze", True, "pomoc w myciu", date(2026, 11, 5)) == "S1"
+
+
+def test_reassignment_keeps_the_history():
+    c = assigned()
+    c.assign("Agata Mazur", date(2026, 12, 1), assigned_by="Ewa Lis")
+    assert [a["worker"] for a in c.assignments] == ["Tomasz Nowicki", "Agata Mazur"]
+    refused(c, CaseworkError, c.assign, "Agata Mazur", date(2026, 12, 2), "Ewa Lis")
+
+
+def test_a_worker_may_open_a_case_on_their_own_initiative():
+    c = Case.open_on_initiative(uuid.uuid4(), {"full_name": "Jan"}, OPENED, "zgłoszenie sąsiadów")
+    assert c.origin == "worker_initiative" and c.status == "awaiting_assignment"
+    with pytest.raises(MissingText):
+        Case.open_on_initiative(uuid.uuid4(), {"full_name": "Jan"}, OPENED, "")
+
+
+@pytest.mark.parametrize("load, reason, by, allowed", [
+    (49, None, None, True), (50, None, None, False), (50, " ", "Ewa Lis", False), (50, "zastępstwo", "Ewa Lis", True),
+])
+def test_the_workload_limit_and_its_override(load, reason, by, allowed):
+    if allowed:
+        check_workload(load, 50, reason, by)
+    else:
+        with pytest.raises(WorkloadLimitReached):
+            check_workload(load, 50, reason, by)
+
+
+def test_group_work_members_and_attendance():
+    g = Group.form("Klub Rodzica", "support", "categorical", "Agata Mazur", date(2026, 11, 1))
+    anna, jan = uuid.uuid4(), uuid.uuid4()
+    g.join(anna)
+    g.join(jan)
+    g.hold_session(date(2026, 11, 8), "granice w wychowaniu", [anna])
+    assert g.sessions[0]["present"] == [anna]
+    refused(g, CaseworkError, g.join, anna)
+    refused(g, CaseworkError, g.hold_session, date(2026, 11, 15), "x", [uuid.uuid4()])
+    refused(g, InvalidDate, g.hold_session, date(2026, 10, 15), "x", [anna])
+    with pytest.raises(UnknownCode):
+        Group.form("X", "therapy", "categorical", "A", date(2026, 11, 1))

@@ -1,0 +1,239 @@
+"""The decisions team's application: proceedings opened from routed applications or ex
+officio, every step of the proceeding, art. 11 reviews, and the team's queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Callable
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.utils import get_topic
+
+from services.decisions.domain import (
+    DECIDED_FORMS,
+    Proceeding,
+    ProceedingNotFound,
+    ReviewTask,
+)
+from services.decisions.rules import DEFAULT_TABLE, RuleTable
+from shared.contracts.casework import CONTRACT_BROKEN, CONTRACT_REFUSED
+from shared.contracts.decisions import (
+    DECISION_APPEALED,
+    DECISION_BECAME_FINAL,
+    DECISION_BY_OFFICER,
+    DECISION_ISSUED,
+)
+from shared.contracts.intake import CASE_ROUTED
+from shared.envelope import Envelope
+from shared.store import LogProjection, ServiceApplication
+
+IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "address", "contact")
+ART_11_FACTS = {CONTRACT_REFUSED.type: "refused", CONTRACT_BROKEN.type: "broken"}
+
+
+class ReviewTaskNotFound(LookupError):
+    pass
+
+
+class DecisionsApplication(ServiceApplication):
+    service = "decisions"
+
+    def __init__(self, database_url: str, rules_file: str | None = None, **settings: Any):
+        super().__init__(database_url, **settings)
+        # The centre's own rule table, if it keeps one: new periods need no code change.
+        self.rules = RuleTable.load(rules_file or DEFAULT_TABLE)
+        self._proceedings: list[UUID] = []
+        self._reviews: list[UUID] = []
+        self._index = LogProjection(self, [get_topic(Proceeding.Opened), get_topic(ReviewTask.Opened)], self._project)
+
+    # --- policy on upstream events -------------------------------------------------------
+
+    def policy(self, envelope: Envelope) -> list[Any]:
+        data = envelope.data
+        if envelope.type == CASE_ROUTED["decisions"].type:
+            # One proceeding per benefit asked for that needs a decision; an unspecified one otherwise.
+            benefits = [b for b in data["help_requested"] if b in DECIDED_FORMS] or [None]
+            return [
+                Proceeding.open(self.rules, UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
+                                date.fromisoformat(data["routed_on"]), benefit, urgent=data["urgent"],
+                                source=data["case_id"])
+                for benefit in benefits
+            ]
+        if envelope.type in ART_11_FACTS:
+            return [ReviewTask(contract_ref=data["contract_ref"], fact=ART_11_FACTS[envelope.type],
+                               person_id=UUID(data["person_id"]), occurred_on=date.fromisoformat(data["occurred_on"]))]
+        return []
+
+    # --- commands -------------------------------------------------------------------------
+
+    def open_ex_officio(self, person_id: UUID, person: dict, benefit: str, learned_on: date,
+                        urgent: bool = False) -> UUID:
+        """Art. 102: help granted ex officio, e.g. after the police report a person in need."""
+        proceeding = Proceeding.open(self.rules, person_id, person, learned_on, benefit, urgent=urgent,
+                                     basis="ex_officio")
+        self.save(proceeding)
+        return proceeding.id
+
+    def assign(self, proceeding_id: UUID, officer: str) -> None:
+        self._do(proceeding_id, lambda p: p.assign(officer))
+
+    def specify_benefit(self, proceeding_id: UUID, benefit: str) -> None:
+        self._do(proceeding_id, lambda p: p.specify_benefit(benefit))
+
+    def mark_complex(self, proceeding_id: UUID, reason: str) -> None:
+        self._do(proceeding_id, lambda p: p.mark_complex(self.rules, reason))
+
+    def notify_delay(self, proceeding_id: UUID, new_date: date, reason: str, notified_on: date) -> None:
+        self._do(proceeding_id, lambda p: p.notify_delay(new_date, reason, notified_on))
+
+    def schedule_interview(self, proceeding_id: UUID, on: date) -> None:
+        self._do(proceeding_id, lambda p: p.schedule_interview(on))
+
+    def record_interview(self, proceeding_id: UUID, **interview: Any) -> None:
+        self._do(proceeding_id, lambda p: p.record_interview(**interview))
+
+    def assess(self, proceeding_id: UUID) -> dict:
+        return self._do(proceeding_id, lambda p: p.assess(self.rules))
+
+    def issue_decision(self, proceeding_id: UUID, **decision: Any) -> None:
+        """Staff reports count decisions per officer: the officer in charge, or who signed."""
+        def issue(p: Proceeding):
+            p.issue_decision(**decision)
+            return self.integration_event(DECISION_BY_OFFICER, {
+                "officer": p.officer or p.decision["signed_by"], "proceeding_id": str(p.id),
+                "issued_on": p.decision["issued_on"].isoformat()})
+
+        self._do(proceeding_id, issue, publishes=True)
+
+    def record_delivery(self, proceeding_id: UUID, delivered_on: date) -> date:
+        """The decision takes effect on delivery: that is when other teams learn of it."""
+        def deliver(p: Proceeding):
+            p.record_delivery(self.rules, delivered_on)
+            d = p.decision
+            return self.integration_event(DECISION_ISSUED, {
+                **self._who(p), "outcome": d["outcome"], "period_from": _iso(d["period_from"]),
+                "period_to": _iso(d["period_to"]), "issued_on": d["issued_on"].isoformat(),
+                "delivered_on": p.delivered_on.isoformat(), "appeal_deadline": p.appeal_deadline.isoformat()})
+
+        self._do(proceeding_id, deliver, publishes=True)
+        return self.proceeding(proceeding_id).appeal_deadline
+
+    def become_final(self, proceeding_id: UUID, today: date) -> None:
+        def finalise(p: Proceeding):
+            p.become_final(today)
+            return self._final_event(p)
+
+        self._do(proceeding_id, finalise, publishes=True)
+
+    def register_appeal(self, proceeding_id: UUID, filed_on: date) -> None:
+        def appeal(p: Proceeding):
+            p.register_appeal(filed_on)
+            return self.integration_event(DECISION_APPEALED, {**self._who(p), "filed_on": p.appeal["filed_on"].isoformat()})
+
+        self._do(proceeding_id, appeal, publishes=True)
+
+    def forward_appeal(self, proceeding_id: UUID, forwarded_on: date) -> None:
+        self._do(proceeding_id, lambda p: p.forward_appeal(forwarded_on))
+
+    def record_appeal_outcome(self, proceeding_id: UUID, outcome: str, decided_on: date) -> None:
+        def outcome_of(p: Proceeding):
+            p.record_appeal_outcome(outcome, decided_on)
+            return self._final_event(p) if p.state == "final" else None
+
+        self._do(proceeding_id, outcome_of, publishes=True)
+
+    def change(self, proceeding_id: UUID, **change: Any) -> None:
+        self._do(proceeding_id, lambda p: p.change(**change))
+
+    def revoke(self, proceeding_id: UUID, **revocation: Any) -> None:
+        self._do(proceeding_id, lambda p: p.revoke(**revocation))
+
+    def suspend(self, proceeding_id: UUID, **suspension: Any) -> None:
+        self._do(proceeding_id, lambda p: p.suspend(**suspension))
+
+    def resume(self, proceeding_id: UUID, **resumption: Any) -> None:
+        self._do(proceeding_id, lambda p: p.resume(**resumption))
+
+    def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
+        task = self._review(task_id)
+        task.close(officer, conclusion, closed_on)
+        self.save(task)
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def proceeding(self, proceeding_id: UUID) -> Proceeding:
+        try:
+            return self.repository.get(proceeding_id)
+        except AggregateNotFoundError:
+            raise ProceedingNotFound(f"no proceeding {proceeding_id}") from None
+
+    def proceedings(self, person_id: UUID | None = None, officer: str | None = None,
+                    state: str | None = None) -> list[Proceeding]:
+        self._index.catch_up()
+        found = [self.repository.get(i) for i in self._proceedings]
+        return [p for p in found if person_id in (None, p.person_id) and officer in (None, p.officer)
+                and state in (None, p.state)]
+
+    def deadlines(self, today: date, within_days: int) -> list[dict]:
+        """Interviews and decisions due in the next N days, and those overdue, soonest first."""
+        horizon = today + timedelta(days=within_days)
+        due = []
+        for p in self.proceedings():
+            if p.state in ("annulled", "revoked") or p.decided:
+                continue
+            if not p.interviews:
+                due.append(self._due(p, "environmental interview", p.interview_due, today))
+            due.append(self._due(p, "decision (KPA art. 35)", p.settlement_due, today))
+        return sorted((d for d in due if d["due"] <= horizon), key=lambda d: d["due"])
+
+    def interview_updates_due(self, today: date, within_days: int) -> list[dict]:
+        """People on zasiłek stały whose 6-monthly interview update falls due."""
+        horizon = today + timedelta(days=within_days)
+        due = [self._due(p, "interview update (zasiłek stały)", p.interview_update_due(self.rules), today)
+               for p in self.proceedings(state="final") if p.interview_update_due(self.rules)]
+        return sorted((d for d in due if d["due"] <= horizon), key=lambda d: d["due"])
+
+    def review_tasks(self, open_only: bool = True) -> list[dict]:
+        self._index.catch_up()
+        tasks = [self.repository.get(i) for i in self._reviews]
+        return [{"task_id": t.id, "person_id": t.person_id, "fact": t.fact, "occurred_on": t.occurred_on,
+                 "closed": t.closed,
+                 "benefits": [{"proceeding_id": p.id, "benefit": p.benefit, "state": p.state}
+                              for p in self.proceedings(person_id=t.person_id) if p.granted]}
+                for t in tasks if not (open_only and t.closed)]
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _do(self, proceeding_id: UUID, command: Callable[[Proceeding], Any], publishes: bool = False) -> Any:
+        proceeding = self.proceeding(proceeding_id)
+        result = command(proceeding)
+        published = [result] if publishes and result is not None else []
+        self.save(proceeding, *published)
+        return None if publishes else result
+
+    def _final_event(self, p: Proceeding):
+        return self.integration_event(DECISION_BECAME_FINAL, {
+            **self._who(p), "outcome": p.decision["outcome"], "final_on": p.final_on.isoformat()})
+
+    @staticmethod
+    def _who(p: Proceeding) -> dict:
+        return {"proceeding_id": str(p.id), "person_id": str(p.person_id), "benefit": p.benefit}
+
+    @staticmethod
+    def _due(p: Proceeding, what: str, due: date, today: date) -> dict:
+        return {"proceeding_id": p.id, "person": p.person.get("full_name"), "benefit": p.benefit,
+                "officer": p.officer, "what": what, "due": due, "overdue": due < today}
+
+    def _review(self, task_id: UUID) -> ReviewTask:
+        try:
+            return self.repository.get(task_id)
+        except AggregateNotFoundError:
+            raise ReviewTaskNotFound(f"no review task {task_id}") from None
+
+    def _project(self, event: Any) -> None:
+        (self._proceedings if isinstance(event, Proceeding.Opened) else self._reviews).append(event.originator_id)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

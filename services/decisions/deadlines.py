@@ -1,0 +1,58 @@
+"""Counting the decisions team's deadlines. Pure Python; the periods come from the rule table.
+
+Working days are Monday to Friday except Polish public holidays (including 24 December
+from 2025); a period counted in days or months that ends on a Saturday or a day off ends on
+the next working day instead (KPA art. 57 § 4).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+from services.decisions.rules import DeadlineRule
+
+_POLISH_HOLIDAYS = holidays.country_holidays("PL")
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _POLISH_HOLIDAYS
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The count-th working day after start (start itself not counted)."""
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        count -= is_working_day(day)
+    return day
+
+
+def _next_working_day_if_off(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def interview_due(rule: DeadlineRule, learned_on: date, urgent: bool) -> date:
+    """The environmental interview is due within 14 working days, or 2 in an urgent case."""
+    days = rule.urgent_interview_working_days if urgent else rule.interview_working_days
+    return add_working_days(learned_on, days)
+
+
+def interview_update_due(rule: DeadlineRule, last_interview_on: date) -> date:
+    """For people on permanent help the interview is updated at least every 6 months."""
+    return last_interview_on + relativedelta(months=rule.interview_update_months)
+
+
+def settlement_due(rule: DeadlineRule, opened_on: date, complex_case: bool) -> date:
+    """KPA art. 35 § 3: one month, two for an especially complex case."""
+    months = rule.complex_settlement_months if complex_case else rule.settlement_months
+    return _next_working_day_if_off(opened_on + relativedelta(months=months))
+
+
+def appeal_deadline(rule: DeadlineRule, delivered_on: date) -> date:
+    """KPA art. 129 § 2: 14 days from delivery; the last day moves off a Saturday or day off."""
+    return _next_working_day_if_off(delivered_on + timedelta(days=rule.appeal_days))

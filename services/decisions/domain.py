@@ -1,0 +1,662 @@
+"""Administrative proceedings for benefits (zespół ds. świadczeń przyznawanych decyzją). Pure Python.
+
+A proceeding runs from the application (or ex officio) through the environmental
+interview, the assessment on the application's date, the written decision, its delivery and
+the 14-day appeal window to finality; or through an appeal to the appeals board (SKO). A
+final grant can be changed or revoked. Every command checks the law first and raises a
+named error, so a refused command records nothing. The rule table is passed in as data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from dateutil.relativedelta import relativedelta
+from eventsourcing.domain import Aggregate, event
+
+from services.decisions.deadlines import (
+    appeal_deadline,
+    interview_due,
+    interview_update_due,
+    settlement_due,
+)
+from services.decisions.rules import RuleTable, assess, zl
+from shared.dates import months_between
+from shared.values import InvalidDate, a_date  # noqa: F401  (re-exported)
+
+NAMESPACE = uuid.UUID("0d5c8f7e-2b8a-4a53-9d59-5a1f9c3e7b21")
+
+# Art. 36 forms granted by decision (art. 106 ust. 1 exempts social work, counselling,
+# crisis intervention, self-help clubs and bilet kredytowany).
+DECIDED_FORMS = {
+    "zasilek_staly": "staly",
+    "zasilek_okresowy": "okresowy",
+    "zasilek_celowy": "celowy",
+    "specjalny_zasilek_celowy": None,
+    "posilek": None,
+    "schronienie": None,
+    "niezbedne_ubranie": None,
+    "sprawienie_pogrzebu": None,
+}
+CASH_FORMS = {"zasilek_staly", "zasilek_okresowy", "zasilek_celowy", "specjalny_zasilek_celowy"}
+OUTCOMES = ("grant", "partial_grant", "refusal")
+APPEAL_OUTCOMES = ("upheld", "overturned", "returned")
+PAYMENT_METHODS = ("bank_transfer", "cash")
+INCOME_SOURCES = ("wynagrodzenie", "emerytura_renta", "zasilek_dla_bezrobotnych", "alimenty",
+                  "swiadczenia_rodzinne", "dzialalnosc_gospodarcza", "inne")
+
+
+class DecisionsError(ValueError):
+    """A command the law does not allow in this proceeding."""
+
+
+class ProceedingNotFound(LookupError):
+    pass
+
+
+class UnknownBenefit(DecisionsError):
+    pass
+
+
+class BenefitNotSpecified(DecisionsError):
+    pass
+
+
+class InvalidAmount(DecisionsError):
+    pass
+
+
+class InvalidInterview(DecisionsError):
+    pass
+
+
+class InterviewRequired(DecisionsError):
+    """Art. 106 ust. 4 and art. 107 u.p.s.: no decision before the environmental interview."""
+
+
+class AssessmentRequired(DecisionsError):
+    pass
+
+
+class NotEligible(DecisionsError):
+    pass
+
+
+class AmountOutsideLegalRange(DecisionsError):
+    pass
+
+
+class MissingSignature(DecisionsError):
+    """A decision is signed by a named person on the mayor's authority."""
+
+
+class MissingJustification(DecisionsError):
+    pass
+
+
+class AlreadyDecided(DecisionsError):
+    pass
+
+
+class NotDelivered(DecisionsError):
+    pass
+
+
+class AppealWindowOpen(DecisionsError):
+    pass
+
+
+class AlreadyFinal(DecisionsError):
+    pass
+
+
+class NoAppeal(DecisionsError):
+    pass
+
+
+class NotForwarded(DecisionsError):
+    pass
+
+
+class NotAFinalGrant(DecisionsError):
+    pass
+
+
+class InvalidDelayNotice(DecisionsError):
+    pass
+
+
+class ProceedingClosed(DecisionsError):
+    pass
+
+
+def _amount(value: Any, what: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "."))
+    except Exception:
+        raise InvalidAmount(f"{what} must be an amount in zł, not {value!r}") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidAmount(f"{what} must be a non-negative amount in zł, not {value!r}")
+    return zl(amount)
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _benefit(value: Any) -> str:
+    if value not in DECIDED_FORMS:
+        raise UnknownBenefit(f"{value!r} is not a benefit granted by decision; one of {', '.join(DECIDED_FORMS)}")
+    return value
+
+
+class Proceeding(Aggregate):
+    """One administrative proceeding on one benefit for one person."""
+
+    @staticmethod
+    def create_id(source: str | None, benefit: str | None, **_: Any) -> uuid.UUID:
+        # A proceeding opened from a routed case has a reference derived from it, so a
+        # second delivery of the routing finds it taken.
+        return uuid.uuid5(NAMESPACE, f"{source}:{benefit}") if source else uuid.uuid4()
+
+    @event("Opened")
+    def __init__(self, source: str | None, benefit: str | None, person_id: uuid.UUID, person: dict,
+                 basis: str, applied_on: date, urgent: bool, interview_due: date, settlement_due: date):
+        self.source = source
+        self.benefit = benefit
+        self.person_id = person_id
+        self.person = person
+        self.basis = basis
+        self.applied_on = applied_on
+        self.urgent = urgent
+        self.interview_due = interview_due
+        self.settlement_due = settlement_due
+        self.complex = False
+        self.officer: str | None = None
+        self.interview_planned_on: date | None = None
+        self.interviews: list[dict] = []
+        self.assessment: dict | None = None
+        self.decision: dict | None = None
+        self.delivered_on: date | None = None
+        self.appeal_deadline: date | None = None
+        self.appeal: dict | None = None
+        self.final_on: date | None = None
+        self.annulled_on: date | None = None
+        self.later_decisions: list[dict] = []
+        self.delay_notices: list[dict] = []
+
+    @classmethod
+    def open(cls, rules: RuleTable, person_id: uuid.UUID, person: dict, applied_on: date, benefit: str | None,
+             urgent: bool = False, basis: str = "application", source: str | None = None) -> "Proceeding":
+        """On an application (art. 102: or ex officio), on the date the centre learned of the need."""
+        applied_on = a_date(applied_on, "the application date")
+        if basis not in ("application", "ex_officio"):
+            raise DecisionsError(f"a proceeding starts on an application or ex officio, not {basis!r}")
+        if benefit is not None:
+            _benefit(benefit)
+        deadlines = rules.deadlines.on(applied_on)
+        return cls(source=source, benefit=benefit, person_id=person_id, person=person, basis=basis,
+                   applied_on=applied_on, urgent=bool(urgent),
+                   interview_due=interview_due(deadlines, applied_on, bool(urgent)),
+                   settlement_due=settlement_due(deadlines, applied_on, complex_case=False))
+
+    # --- state -----------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        if self.annulled_on:
+            return "annulled"
+        if any(d["kind"] == "revocation" for d in self.later_decisions):
+            return "revoked"
+        if self.suspended:
+            return "suspended"
+        if self.final_on:
+            return "final"
+        if self.appeal:
+            return "at_appeals_board" if self.appeal.get("forwarded_on") else "appealed"
+        if self.delivered_on:
+            return "appeal_window"
+        if self.decision:
+            return "decided"
+        if self.assessment:
+            return "assessed"
+        if self.interviews:
+            return "interviewed"
+        return "awaiting_interview"
+
+    @property
+    def suspended(self) -> bool:
+        pauses = [d["kind"] for d in self.later_decisions if d["kind"] in ("suspension", "resumption")]
+        return bool(pauses) and pauses[-1] == "suspension"
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None
+
+    @property
+    def granted(self) -> bool:
+        return bool(self.decision) and self.decision["outcome"] in ("grant", "partial_grant")
+
+    def _not_closed(self) -> None:
+        if self.state in ("annulled", "revoked"):
+            raise ProceedingClosed(f"the proceeding is {self.state}")
+
+    # --- before the decision ---------------------------------------------------------
+
+    def assign(self, officer: str) -> None:
+        self._not_closed()
+        officer = _text(officer)
+        if not officer:
+            raise DecisionsError("name the benefit officer")
+        self._assigned(officer=officer)
+
+    @event("OfficerAssigned")
+    def _assigned(self, officer: str) -> None:
+        self.officer = officer
+
+    def specify_benefit(self, benefit: str) -> None:
+        if self.decided:
+            raise AlreadyDecided("the benefit cannot change after the decision")
+        self._benefit_specified(benefit=_benefit(benefit))
+
+    @event("BenefitSpecified")
+    def _benefit_specified(self, benefit: str) -> None:
+        self.benefit = benefit
+        self.assessment = None
+
+    def mark_complex(self, rules: RuleTable, reason: str) -> None:
+        """KPA art. 35 § 3: two months for an especially complex case."""
+        if self.decided:
+            raise AlreadyDecided("the decision is issued already")
+        if not _text(reason):
+            raise DecisionsError("say why the case is especially complex")
+        due = settlement_due(rules.deadlines.on(self.applied_on), self.applied_on, complex_case=True)
+        self._marked_complex(reason=_text(reason), settlement_due=max(due, self.settlement_due))
+
+    @event("MarkedComplex")
+    def _marked_complex(self, reason: str, settlement_due: date) -> None:
+        self.complex = True
+        self.settlement_due = settlement_due
+
+    def notify_delay(self, new_date: date, reason: str, notified_on: date) -> None:
+        """KPA art. 36: the party is told why the case is late and by when it will be settled."""
+        new_date, notified_on = a_date(new_date, "the new date"), a_date(notified_on, "the notice date")
+        if self.decided:
+            raise AlreadyDecided("the decision is issued already")
+        if new_date <= self.settlement_due or new_date <= notified_on:
+            raise InvalidDelayNotice(f"the new date must be after the current deadline {self.settlement_due} "
+                                     "and after the notice")
+        if not _text(reason):
+            raise InvalidDelayNotice("give the reason for the delay (KPA art. 36)")
+        self._delay_notified(new_date=new_date, reason=_text(reason), notified_on=notified_on)
+
+    @event("DelayNotified")
+    def _delay_notified(self, new_date: date, reason: str, notified_on: date) -> None:
+        self.delay_notices.append({"new_date": new_date, "reason": reason, "notified_on": notified_on})
+        self.settlement_due = new_date
+
+    def schedule_interview(self, on: date) -> None:
+        self._not_closed()
+        on = a_date(on, "the interview date")
+        if on < self.applied_on:
+            raise InvalidDate(f"the interview cannot be before the application ({self.applied_on})")
+        self._interview_scheduled(on=on)
+
+    @event("InterviewScheduled")
+    def _interview_scheduled(self, on: date) -> None:
+        self.interview_planned_on = on
+
+    def record_interview(self, held_on: date, household: Iterable[dict], incomes: Iterable[dict],
+                         assets: str = "", farmland_ha: Any = "0", unable_to_work: bool = False) -> None:
+        """The environmental interview at the person's home (art. 107); updated on changes."""
+        self._not_closed()
+        held_on = a_date(held_on, "the interview date")
+        if held_on < self.applied_on:
+            raise InvalidDate(f"the interview cannot be before the application ({self.applied_on})")
+        members = [{"name": _text(m.get("name")), "relation": _text(m.get("relation")) or "wnioskodawca"}
+                   for m in household]
+        if not members or not all(m["name"] for m in members):
+            raise InvalidInterview("list the household's members by name, the applicant included")
+        names = {m["name"] for m in members}
+        recorded_incomes = []
+        for income in incomes:
+            if _text(income.get("member")) not in names:
+                raise InvalidInterview(f"income of {income.get('member')!r}, who is not in the household")
+            if income.get("source") not in INCOME_SOURCES:
+                raise InvalidInterview(f"unknown income source {income.get('source')!r}; one of {', '.join(INCOME_SOURCES)}")
+            recorded_incomes.append({"member": _text(income["member"]), "source": income["source"],
+                                     "amount": _amount(income.get("amount"), "a monthly income")})
+        self._interview_recorded(held_on=held_on, household=members, incomes=recorded_incomes, assets=_text(assets),
+                                 farmland_ha=_amount(farmland_ha, "farmland (ha przeliczeniowe)"),
+                                 unable_to_work=bool(unable_to_work))
+
+    @event("InterviewRecorded")
+    def _interview_recorded(self, held_on: date, household: list, incomes: list, assets: str,
+                            farmland_ha: Decimal, unable_to_work: bool) -> None:
+        self.interviews.append({"held_on": held_on, "household": household, "incomes": incomes, "assets": assets,
+                                "farmland_ha": farmland_ha, "unable_to_work": unable_to_work})
+        if not self.decided:
+            self.assessment = None  # a new interview calls for a new assessment
+
+    def household_income(self, rules: RuleTable) -> Decimal:
+        """Monthly income: every member's, plus farmland at the criterion's rate per ha (art. 8 ust. 9)."""
+        interview = self.interviews[-1]
+        per_hectare = rules.income_criterion.on(self.applied_on).per_hectare
+        return zl(sum((i["amount"] for i in interview["incomes"]), Decimal(0)) + interview["farmland_ha"] * per_hectare)
+
+    def assess(self, rules: RuleTable) -> dict:
+        """Eligibility and amount on the application's date, from the latest interview."""
+        self._not_closed()
+        if self.decided:
+            raise AlreadyDecided("the decision is issued already")
+        if not self.interviews:
+            raise InterviewRequired("the assessment needs the environmental interview (art. 107)")
+        if self.benefit is None:
+            raise BenefitNotSpecified("say which benefit the application is for")
+        interview = self.interviews[-1]
+        calculator_benefit = DECIDED_FORMS[self.benefit]
+        income = self.household_income(rules)
+        if calculator_benefit is None:
+            result = {"eligible": True, "reason": None, "min_amount": None, "max_amount": None,
+                      "criterion": None, "legal_basis": "art. 40-41, 48-50 u.p.s. (amount set by the centre)"}
+        else:
+            a = assess(rules, calculator_benefit, len(interview["household"]), income, self.applied_on,
+                       unable_to_work=interview["unable_to_work"])
+            result = {"eligible": a.eligible, "reason": a.reason, "min_amount": a.min_amount,
+                      "max_amount": a.max_amount, "criterion": a.criterion, "legal_basis": a.legal_basis}
+        self._assessed(on=self.applied_on, income=income, members=len(interview["household"]), **result)
+        return self.assessment
+
+    @event("Assessed")
+    def _assessed(self, on: date, income: Decimal, members: int, eligible: bool, reason: str | None,
+                  min_amount: Decimal | None, max_amount: Decimal | None, criterion: Decimal | None,
+                  legal_basis: str) -> None:
+        self.assessment = {"on": on, "income": income, "members": members, "eligible": eligible, "reason": reason,
+                           "min_amount": min_amount, "max_amount": max_amount, "criterion": criterion,
+                           "legal_basis": legal_basis}
+
+    # --- the decision ----------------------------------------------------------------
+
+    def issue_decision(self, outcome: str, issued_on: date, legal_basis: str, justification: str,
+                       signed_by: str, on_authority_of: str, amount: Any = None, period_from: Any = None,
+                       period_to: Any = None, payment_method: str | None = None) -> None:
+        self._not_closed()
+        if self.decided:
+            raise AlreadyDecided("a decision is issued already; change or revoke it by a new decision")
+        if outcome not in OUTCOMES:
+            raise DecisionsError(f"the outcome is one of {', '.join(OUTCOMES)}, not {outcome!r}")
+        if self.benefit is None:
+            raise BenefitNotSpecified("say which benefit the decision is on")
+        if not self.interviews:
+            raise InterviewRequired("a decision is issued only after the environmental interview "
+                                    "(art. 106 ust. 4, art. 107 u.p.s.)")
+        issued_on = a_date(issued_on, "the decision date")
+        if issued_on < self.interviews[-1]["held_on"]:
+            raise InvalidDate("a decision cannot be dated before the interview it rests on")
+        if not _text(signed_by) or not _text(on_authority_of):
+            raise MissingSignature("a decision names who signed it and on whose authority "
+                                   "(z upoważnienia wójta / burmistrza / prezydenta miasta)")
+        if not _text(legal_basis):
+            raise DecisionsError("a decision states its legal basis")
+        if outcome != "grant" and not _text(justification):
+            raise MissingJustification("a refusal or a partial grant must be justified (KPA art. 107 § 4)")
+        granted = outcome != "refusal"
+        needs_assessment = DECIDED_FORMS[self.benefit] is not None
+        if needs_assessment and not self.assessment:
+            raise AssessmentRequired("assess eligibility on the application's date first")
+        decision = {"outcome": outcome, "issued_on": issued_on, "legal_basis": _text(legal_basis),
+                    "justification": _text(justification), "signed_by": _text(signed_by),
+                    "on_authority_of": _text(on_authority_of), "amount": None, "period_from": None,
+                    "period_to": None, "payment_method": None}
+        if granted:
+            if needs_assessment and not self.assessment["eligible"]:
+                raise NotEligible(f"the assessment refuses it: {self.assessment['reason']}")
+            period_from = a_date(period_from, "the start of the period")
+            period_to = None if period_to in (None, "") else a_date(period_to, "the end of the period")
+            if period_to is not None and period_to < period_from:
+                raise InvalidDate("the period ends before it starts")
+            if self.benefit == "zasilek_okresowy" and period_to is None:
+                raise InvalidDate("zasiłek okresowy is granted for a period the centre sets: give its end")
+            decision.update(period_from=period_from, period_to=period_to)
+            if self.benefit in CASH_FORMS:
+                amount = _amount(amount, "the monthly amount")
+                self._within_legal_range(amount)
+                if payment_method not in PAYMENT_METHODS:
+                    raise DecisionsError(f"say how it is paid: {' or '.join(PAYMENT_METHODS)}")
+                decision.update(amount=amount, payment_method=payment_method)
+        self._decision_issued(decision=decision)
+
+    def _within_legal_range(self, amount: Decimal) -> None:
+        low, high = (self.assessment or {}).get("min_amount"), (self.assessment or {}).get("max_amount")
+        if amount <= 0:
+            raise AmountOutsideLegalRange("a granted benefit has an amount above zero")
+        if low is not None and not (low <= amount <= high):
+            raise AmountOutsideLegalRange(f"{amount} zł is outside what the law allows: {low}–{high} zł a month")
+
+    @event("DecisionIssued")
+    def _decision_issued(self, decision: dict) -> None:
+        self.decision = decision
+
+    def record_delivery(self, rules: RuleTable, delivered_on: date) -> None:
+        """From delivery the party has 14 days to appeal (KPA art. 129 § 2)."""
+        if not self.decided:
+            raise NotDelivered("there is no decision to deliver")
+        if self.delivered_on:
+            raise AlreadyDecided(f"the decision was delivered on {self.delivered_on}")
+        delivered_on = a_date(delivered_on, "the delivery date")
+        if delivered_on < self.decision["issued_on"]:
+            raise InvalidDate("a decision cannot be delivered before it is issued")
+        deadline = appeal_deadline(rules.deadlines.on(delivered_on), delivered_on)
+        self._delivered(delivered_on=delivered_on, appeal_deadline=deadline)
+
+    @event("Delivered")
+    def _delivered(self, delivered_on: date, appeal_deadline: date) -> None:
+        self.delivered_on = delivered_on
+        self.appeal_deadline = appeal_deadline
+
+    def become_final(self, today: date) -> None:
+        """Not appealed in time: the decision is final (ostateczna)."""
+        today = a_date(today, "today")
+        if not self.delivered_on:
+            raise NotDelivered("an undelivered decision cannot become final")
+        if self.final_on:
+            raise AlreadyFinal(f"final since {self.final_on}")
+        if self.appeal:
+            raise AppealWindowOpen("an appeal is pending before the appeals board")
+        if today <= self.appeal_deadline:
+            raise AppealWindowOpen(f"the party may appeal until {self.appeal_deadline}")
+        self._became_final(final_on=self.appeal_deadline + relativedelta(days=1))
+
+    @event("BecameFinal")
+    def _became_final(self, final_on: date) -> None:
+        self.final_on = final_on
+
+    # --- appeal ------------------------------------------------------------------------
+
+    def register_appeal(self, filed_on: date) -> None:
+        """Filed through the centre (KPA art. 129 § 1); a late one goes to SKO marked late."""
+        filed_on = a_date(filed_on, "the appeal date")
+        if not self.delivered_on:
+            raise NotDelivered("a decision is appealed after its delivery")
+        if self.final_on:
+            raise AlreadyFinal(f"the decision has been final since {self.final_on}")
+        if self.appeal:
+            raise AlreadyDecided("an appeal is registered already")
+        if filed_on < self.delivered_on:
+            raise InvalidDate("an appeal cannot precede the delivery")
+        self._appealed(filed_on=filed_on, late=filed_on > self.appeal_deadline)
+
+    @event("Appealed")
+    def _appealed(self, filed_on: date, late: bool) -> None:
+        self.appeal = {"filed_on": filed_on, "late": late, "forwarded_on": None, "outcome": None, "decided_on": None}
+
+    def forward_appeal(self, forwarded_on: date) -> None:
+        """To the local appeals board (SKO) with the case file (KPA art. 133)."""
+        forwarded_on = a_date(forwarded_on, "the forwarding date")
+        if not self.appeal:
+            raise NoAppeal("there is no appeal to forward")
+        if self.appeal["forwarded_on"]:
+            raise AlreadyDecided(f"forwarded on {self.appeal['forwarded_on']}")
+        if forwarded_on < self.appeal["filed_on"]:
+            raise InvalidDate("an appeal cannot be forwarded before it is filed")
+        self._forwarded(forwarded_on=forwarded_on)
+
+    @event("AppealForwarded")
+    def _forwarded(self, forwarded_on: date) -> None:
+        self.appeal = {**self.appeal, "forwarded_on": forwarded_on}
+
+    def record_appeal_outcome(self, outcome: str, decided_on: date) -> None:
+        """SKO upholds (final), overturns (annulled) or returns the case for reconsideration."""
+        decided_on = a_date(decided_on, "the appeals board's date")
+        if not self.appeal or not self.appeal["forwarded_on"]:
+            raise NotForwarded("the appeals board decides on an appeal forwarded to it")
+        if outcome not in APPEAL_OUTCOMES:
+            raise DecisionsError(f"the appeals board's outcome is one of {', '.join(APPEAL_OUTCOMES)}")
+        if decided_on < self.appeal["forwarded_on"]:
+            raise InvalidDate("the board cannot decide before the appeal reaches it")
+        self._appeal_decided(outcome=outcome, decided_on=decided_on)
+
+    @event("AppealDecided")
+    def _appeal_decided(self, outcome: str, decided_on: date) -> None:
+        if outcome == "upheld":
+            self.final_on = decided_on
+            self.appeal = {**self.appeal, "outcome": outcome, "decided_on": decided_on}
+        elif outcome == "overturned":
+            self.annulled_on = decided_on
+            self.appeal = {**self.appeal, "outcome": outcome, "decided_on": decided_on}
+        else:  # returned: the centre reconsiders and issues a new decision
+            self.decision = None
+            self.delivered_on = None
+            self.appeal_deadline = None
+            self.appeal = None
+            self.assessment = None
+
+    # --- after finality: change and revocation -----------------------------------------
+
+    def change(self, amount: Any, effective_from: date, issued_on: date, justification: str,
+               signed_by: str, on_authority_of: str) -> None:
+        """A change decision (decyzja zmieniająca), e.g. after the person's income changed."""
+        self._final_cash_grant()
+        amount = _amount(amount, "the new monthly amount")
+        if amount <= 0:
+            raise AmountOutsideLegalRange("to stop the benefit, revoke it")
+        self._later_decision("change", effective_from, issued_on, justification, signed_by, on_authority_of,
+                             amount=amount)
+
+    def revoke(self, effective_from: date, issued_on: date, justification: str, signed_by: str,
+               on_authority_of: str) -> None:
+        """A revocation decision (decyzja uchylająca): payments stop from effective_from."""
+        self._final_grant()
+        self._later_decision("revocation", effective_from, issued_on, justification, signed_by, on_authority_of,
+                             amount=None)
+
+    def suspend(self, effective_from: date, issued_on: date, justification: str, signed_by: str,
+                on_authority_of: str) -> None:
+        """Payments are withheld (wstrzymanie) from effective_from until resumed, e.g. under art. 11."""
+        self._final_cash_grant()
+        if self.suspended:
+            raise AlreadyDecided("payments are suspended already")
+        self._later_decision("suspension", effective_from, issued_on, justification, signed_by, on_authority_of,
+                             amount=None)
+
+    def resume(self, effective_from: date, issued_on: date, justification: str, signed_by: str,
+               on_authority_of: str) -> None:
+        self._final_cash_grant()
+        if not self.suspended:
+            raise NotAFinalGrant("only suspended payments can be resumed")
+        self._later_decision("resumption", effective_from, issued_on, justification, signed_by, on_authority_of,
+                             amount=None)
+
+    def _final_grant(self) -> None:
+        self._not_closed()
+        if not (self.granted and self.final_on):
+            raise NotAFinalGrant("only a final grant can be changed or revoked")
+
+    def _final_cash_grant(self) -> None:
+        self._final_grant()
+        if self.benefit not in CASH_FORMS:
+            raise NotAFinalGrant("only a cash benefit's amount can be changed")
+
+    def _later_decision(self, kind, effective_from, issued_on, justification, signed_by, on_authority_of, amount):
+        effective_from, issued_on = a_date(effective_from, "the effective date"), a_date(issued_on, "the decision date")
+        if not _text(justification):
+            raise MissingJustification("a change or revocation must be justified")
+        if not _text(signed_by) or not _text(on_authority_of):
+            raise MissingSignature("a decision names who signed it and on whose authority")
+        if effective_from < self.decision["period_from"]:
+            raise InvalidDate("the change cannot take effect before the benefit started")
+        self._changed(kind=kind, amount=amount, effective_from=effective_from, issued_on=issued_on,
+                      justification=_text(justification), signed_by=_text(signed_by),
+                      on_authority_of=_text(on_authority_of))
+
+    @event("LaterDecisionIssued")
+    def _changed(self, kind: str, amount: Decimal | None, effective_from: date, issued_on: date,
+                 justification: str, signed_by: str, on_authority_of: str) -> None:
+        self.later_decisions.append({"kind": kind, "amount": amount, "effective_from": effective_from,
+                                     "issued_on": issued_on, "justification": justification,
+                                     "signed_by": signed_by, "on_authority_of": on_authority_of})
+
+    # --- derived -----------------------------------------------------------------------
+
+    def payment_schedule(self, until: date) -> list[dict]:
+        """One entry a month of a final cash grant's period (open-ended ones up to `until`),
+        with the amount in force that month; nothing from a revocation's effective month, nor
+        while payments are suspended."""
+        if not (self.granted and self.final_on and self.benefit in CASH_FORMS):
+            return []
+        end = min(self.decision["period_to"] or until, until)
+        stop = next((d["effective_from"] for d in self.later_decisions if d["kind"] == "revocation"), None)
+        entries = []
+        for month in months_between(self.decision["period_from"], end):
+            if stop and month >= stop.replace(day=1):
+                break
+            amount, paused = self.decision["amount"], False
+            for later in self.later_decisions:
+                if later["effective_from"].replace(day=1) <= month:
+                    if later["kind"] == "change":
+                        amount = later["amount"]
+                    paused = {"suspension": True, "resumption": False}.get(later["kind"], paused)
+            if paused:
+                continue
+            entries.append({"month": month.strftime("%Y-%m"), "amount": amount,
+                            "method": self.decision["payment_method"]})
+        return entries
+
+    def interview_update_due(self, rules: RuleTable) -> date | None:
+        """People on zasiłek stały have their interview updated at least every 6 months."""
+        if self.benefit != "zasilek_staly" or not (self.granted and self.final_on) or self.state != "final":
+            return None
+        last = self.interviews[-1]["held_on"]
+        return interview_update_due(rules.deadlines.on(last), last)
+
+
+class ReviewTask(Aggregate):
+    """Art. 11 u.p.s.: casework reported a refused or broken cooperation contract. An officer
+    weighs whether to refuse, revoke or suspend a cash benefit ("may", and dependants count);
+    the software never does it by itself."""
+
+    @staticmethod
+    def create_id(contract_ref: str, fact: str, **_: Any) -> uuid.UUID:
+        return uuid.uuid5(NAMESPACE, f"art11:{contract_ref}:{fact}")
+
+    @event("Opened")
+    def __init__(self, contract_ref: str, fact: str, person_id: uuid.UUID, occurred_on: date):
+        self.contract_ref = contract_ref
+        self.fact = fact
+        self.person_id = person_id
+        self.occurred_on = occurred_on
+        self.closed: dict | None = None
+
+    def close(self, officer: str, conclusion: str, closed_on: date) -> None:
+        if self.closed:
+            raise AlreadyDecided(f"closed on {self.closed['closed_on']}")
+        if not _text(officer) or not _text(conclusion):
+            raise DecisionsError("name the officer and record the conclusion of the review")
+        self._closed(officer=_text(officer), conclusion=_text(conclusion), closed_on=a_date(closed_on, "the date"))
+
+    @event("Closed")
+    def _closed(self, officer: str, conclusion: str, closed_on: date) -> None:
+        self.closed = {"officer": officer, "conclusion": conclusion, "closed_on": closed_on}

@@ -1,0 +1,202 @@
+"""The decisions team's rules: an effective-dated rule table kept as data (rules.toml, or a
+centre's own file) and the benefit calculator that applies it. Pure Python.
+
+    python -m services.decisions.rules assess --benefit {staly,okresowy,celowy} \\
+        --members N --income ZL --on YYYY-MM-DD [--unable-to-work] [--table FILE]
+
+prints one JSON object; bad arguments get a message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from shared.rule_table import (
+    IncomeCriterion,
+    NoRuleInForce,
+    Periods,
+    Rule,
+    RuleTableError,
+    load_periods,
+    zl,
+)
+
+DEFAULT_TABLE = Path(__file__).with_name("rules.toml")
+BENEFITS = ("staly", "okresowy", "celowy")
+
+
+class InvalidAssessment(ValueError):
+    """The facts given for an assessment are impossible (no members, negative income...)."""
+
+
+@dataclass(frozen=True)
+class PermanentAllowanceRule(Rule):
+    """Art. 37: zasiłek stały."""
+
+    percent_of_criterion: Decimal
+    maximum_single: Decimal
+    minimum: Decimal
+
+
+@dataclass(frozen=True)
+class PeriodicAllowanceRule(Rule):
+    """Art. 38: zasiłek okresowy."""
+
+    minimum_share_of_gap: Decimal
+    minimum: Decimal
+
+
+@dataclass(frozen=True)
+class DeadlineRule(Rule):
+    """How long the team has: interview, settling the case, appeal."""
+
+    interview_working_days: int
+    urgent_interview_working_days: int
+    interview_update_months: int
+    settlement_months: int
+    complex_settlement_months: int
+    appeal_days: int
+
+
+@dataclass(frozen=True)
+class RuleTable:
+    income_criterion: Periods[IncomeCriterion]
+    zasilek_staly: Periods[PermanentAllowanceRule]
+    zasilek_okresowy: Periods[PeriodicAllowanceRule]
+    deadlines: Periods[DeadlineRule]
+
+    KINDS = {
+        "income_criterion": IncomeCriterion,
+        "zasilek_staly": PermanentAllowanceRule,
+        "zasilek_okresowy": PeriodicAllowanceRule,
+        "deadlines": DeadlineRule,
+    }
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_TABLE) -> "RuleTable":
+        return cls(**load_periods(path, cls.KINDS))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    benefit: str
+    on: date
+    criterion: Decimal
+    income: Decimal
+    eligible: bool
+    reason: str | None
+    min_amount: Decimal | None
+    max_amount: Decimal | None
+    legal_basis: str
+
+    def to_json(self) -> str:
+        """One JSON object; amounts as numbers with two decimals."""
+
+        def value(v):
+            if isinstance(v, Decimal):
+                return f"{zl(v):.2f}"
+            return json.dumps(v.isoformat() if isinstance(v, date) else v, ensure_ascii=False)
+
+        fields = dataclasses.asdict(self)
+        return "{" + ", ".join(f"{json.dumps(k)}: {value(v)}" for k, v in fields.items()) + "}"
+
+
+def assess(
+    table: RuleTable, benefit: str, members: int, income: Decimal, on: date, unable_to_work: bool = False
+) -> Assessment:
+    """Eligibility and the monthly amount range the law allows for a household on a date."""
+    if benefit not in BENEFITS:
+        raise InvalidAssessment(f"unknown benefit {benefit!r}; one of {', '.join(BENEFITS)}")
+    if members < 1:
+        raise InvalidAssessment("a household has at least one member")
+    if income < 0:
+        raise InvalidAssessment("income cannot be negative")
+    criterion_rule = table.income_criterion.on(on)
+    criterion = criterion_rule.for_household(members)
+    single = members == 1
+    who = "osoba samotnie gospodarująca" if single else f"rodzina ({members} os.)"
+    basis_criterion = f"art. 8 ust. 1 pkt {1 if single else 2} u.p.s. ({criterion_rule.source})"
+    result = dict(benefit=benefit, on=on, criterion=criterion, income=income)
+
+    def refused(reason: str, basis: str) -> Assessment:
+        return Assessment(**result, eligible=False, reason=reason, min_amount=None, max_amount=None,
+                          legal_basis=basis)
+
+    if benefit == "staly":
+        rule = table.zasilek_staly.on(on)
+        basis = f"art. 37 u.p.s., {who}; {basis_criterion}; {rule.source}"
+        if not unable_to_work:
+            return refused("zasiłek stały is for an adult unable to work because of age or totally unable "
+                           "to work (art. 37 ust. 1)", basis)
+        if income >= criterion:
+            return refused(f"income {zl(income)} zł is not below the criterion {zl(criterion)} zł (art. 37 ust. 1)",
+                           basis)
+        base = criterion_rule.single_person if single else criterion_rule.per_person_in_family
+        own_income = income if single else income / members
+        amount = base * rule.percent_of_criterion / 100 - own_income
+        if single:
+            amount = min(amount, rule.maximum_single)
+        amount = zl(max(amount, rule.minimum))
+        return Assessment(**result, eligible=True, reason=None, min_amount=amount, max_amount=amount,
+                          legal_basis=basis)
+
+    if income > criterion:
+        relief = (" A specjalny zasiłek celowy may still be granted in an especially justified case "
+                  "(art. 41), and help after a random event regardless of income (art. 40).") \
+            if benefit == "celowy" else ""
+        return refused(f"income {zl(income)} zł exceeds the criterion {zl(criterion)} zł (art. 8 ust. 1).{relief}",
+                       f"art. 8 ust. 1 u.p.s.; {basis_criterion}")
+
+    if benefit == "okresowy":
+        rule = table.zasilek_okresowy.on(on)
+        gap = criterion - income
+        upper = min(gap, criterion_rule.per_person_in_family) if single else gap
+        lower = max(gap * rule.minimum_share_of_gap / 100, rule.minimum)
+        return Assessment(**result, eligible=True, reason=None, min_amount=zl(lower), max_amount=zl(max(upper, lower)),
+                          legal_basis=f"art. 38 u.p.s., {who}; {basis_criterion}; {rule.source}")
+
+    # zasiłek celowy: the centre sets the amount for the need (art. 39).
+    return Assessment(**result, eligible=True, reason=None, min_amount=None, max_amount=None,
+                      legal_basis=f"art. 39 u.p.s.; {basis_criterion}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.decisions.rules",
+                                     description="The decisions team's benefit calculator.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    command = commands.add_parser("assess", help="eligibility and monthly amount for a household on a date")
+    command.add_argument("--benefit", required=True, choices=BENEFITS)
+    command.add_argument("--members", required=True, type=int, help="household members; 1 = a single person")
+    command.add_argument("--income", required=True, help="the household's monthly net income, zł")
+    command.add_argument("--on", required=True, help="the date the rules apply on, YYYY-MM-DD")
+    command.add_argument("--unable-to-work", action="store_true",
+                         help="unable to work because of age, or totally unable to work (zasiłek stały)")
+    command.add_argument("--table", default=str(DEFAULT_TABLE), help="a centre's own rule table (TOML)")
+    args = parser.parse_args(argv)
+    try:
+        income = Decimal(args.income.replace(",", "."))
+        if not income.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        parser.error(f"--income: {args.income!r} is not an amount in zł")
+    try:
+        on = date.fromisoformat(args.on)
+    except ValueError:
+        parser.error(f"--on: {args.on!r} is not a date YYYY-MM-DD")
+    try:
+        result = assess(RuleTable.load(args.table), args.benefit, args.members, income, on, args.unable_to_work)
+    except (InvalidAssessment, NoRuleInForce, RuleTableError) as error:
+        parser.error(f"{type(error).__name__}: {error}")
+    print(result.to_json())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

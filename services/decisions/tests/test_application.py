@@ -1,0 +1,154 @@
+"""decisions' application on both stores: proceedings from routed applications, what it
+publishes (never amounts or incomes), art. 11 reviews, and the team's deadline reports."""
+
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+
+from services.decisions.application import DecisionsApplication, ReviewTaskNotFound
+from services.decisions.domain import InterviewRequired, ProceedingNotFound
+from shared.contracts.casework import CONTRACT_REFUSED
+from shared.contracts.decisions import (
+    DECISION_APPEALED,
+    DECISION_BECAME_FINAL,
+    DECISION_BY_OFFICER,
+    DECISION_ISSUED,
+)
+from shared.contracts.intake import CASE_ROUTED
+from shared.envelope import Envelope, source_of
+
+SIGNED = {"signed_by": "Maria Kowalczyk, kierownik MOPS", "on_authority_of": "Prezydenta Miasta"}
+
+
+@pytest.fixture
+def decisions(make_database_url):
+    app = DecisionsApplication(make_database_url("decisions"))
+    yield app
+    app.close()
+
+
+def routed(notification_id=1, help_requested=("zasilek_okresowy", "posilek", "praca_socjalna"), urgent=False):
+    data = {
+        "case_id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "routed_on": "2026-03-02", "urgent": urgent,
+        "full_name": "Anna Nowak", "birth_date": "1985-07-15", "pesel": "85071512348", "document_number": None,
+        "address": None, "contact": None, "routing_reason": "wniosek o zasiłek okresowy",
+        "help_requested": list(help_requested),
+    }
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=CASE_ROUTED["decisions"].type,
+                            time=datetime.now(timezone.utc), subject=data["case_id"], data=data,
+                            notification_id=notification_id)
+
+
+def published(app):
+    return app.integration_envelopes(after=0, limit=100)[0]
+
+
+def granted_and_delivered(app):
+    app.process(routed(help_requested=("zasilek_okresowy",)))
+    [p] = app.proceedings()
+    app.assign(p.id, "B. Wójcik")
+    app.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
+                         incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "401.77"}])
+    app.assess(p.id)
+    app.issue_decision(p.id, outcome="grant", issued_on=date(2026, 3, 10), legal_basis="art. 38 u.p.s.",
+                       justification="", amount="512.34", period_from=date(2026, 4, 1),
+                       period_to=date(2026, 9, 30), payment_method="bank_transfer", **SIGNED)
+    app.record_delivery(p.id, date(2026, 3, 12))
+    return p.id
+
+
+def test_a_routed_application_opens_one_proceeding_per_benefit_needing_a_decision(decisions):
+    envelope = routed(urgent=True)
+    assert decisions.process(envelope)
+    assert decisions.process(envelope) is False  # a duplicate
+    found = decisions.proceedings()
+    assert sorted(p.benefit for p in found) == ["posilek", "zasilek_okresowy"]  # social work needs no decision
+    assert all(p.urgent and p.interview_due == date(2026, 3, 4) for p in found)
+    decisions.process(routed(2, help_requested=("praca_socjalna",)))
+    assert [p.benefit for p in decisions.proceedings()][-1] is None  # the officer specifies it
+
+
+def test_delivery_finality_and_appeal_are_published_without_amounts_or_incomes(decisions):
+    proceeding_id = granted_and_delivered(decisions)
+    decisions.become_final(proceeding_id, date(2026, 3, 27))
+    by_officer, issued, final = published(decisions)
+    assert by_officer.data == {"officer": "B. Wójcik", "proceeding_id": str(proceeding_id), "issued_on": "2026-03-10"}
+    assert issued.type == DECISION_ISSUED.type and final.type == DECISION_BECAME_FINAL.type
+    assert issued.data["appeal_deadline"] == "2026-03-26" and issued.data["outcome"] == "grant"
+    assert final.data["final_on"] == "2026-03-27"
+    assert set(issued.data) == {"proceeding_id", "person_id", "benefit", "outcome", "period_from", "period_to",
+                                "issued_on", "delivered_on", "appeal_deadline"}
+    for event in (issued, final):
+        assert not {"512.34", "401.77", "alimenty", "art. 38 u.p.s."} & {str(v) for v in event.data.values()}
+    assert [e["month"] for e in decisions.proceeding(proceeding_id).payment_schedule(date(2027, 1, 1))] == [
+        "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
+
+
+def test_an_appeal_is_published_and_an_upheld_decision_becomes_final(decisions):
+    proceeding_id = granted_and_delivered(decisions)
+    decisions.register_appeal(proceeding_id, date(2026, 3, 20))
+    decisions.forward_appeal(proceeding_id, date(2026, 3, 23))
+    decisions.record_appeal_outcome(proceeding_id, "upheld", date(2026, 4, 20))
+    types = [e.type for e in published(decisions)]
+    assert types == [DECISION_BY_OFFICER.type, DECISION_ISSUED.type, DECISION_APPEALED.type,
+                     DECISION_BECAME_FINAL.type]
+
+
+def test_a_refused_command_leaves_the_store_unchanged(decisions):
+    decisions.process(routed(help_requested=("zasilek_okresowy",)))
+    [p] = decisions.proceedings()
+    position = decisions.recorder.max_notification_id()
+    with pytest.raises(InterviewRequired):
+        decisions.issue_decision(p.id, outcome="refusal", issued_on=date(2026, 3, 10), legal_basis="x",
+                                 justification="y", **SIGNED)
+    with pytest.raises(ProceedingNotFound):
+        decisions.assign(uuid.uuid4(), "B. Wójcik")
+    assert decisions.recorder.max_notification_id() == position
+
+
+def test_deadline_report_shows_due_and_overdue_interviews_and_decisions(decisions):
+    decisions.process(routed(1, help_requested=("zasilek_celowy",)))
+    decisions.process(routed(2, help_requested=("zasilek_okresowy",), urgent=True))
+    report = decisions.deadlines(today=date(2026, 3, 6), within_days=14)
+    assert [(r["what"], r["due"], r["overdue"]) for r in report] == [
+        ("environmental interview", date(2026, 3, 4), True),
+        ("environmental interview", date(2026, 3, 20), False),
+    ]
+    assert len(decisions.deadlines(today=date(2026, 3, 6), within_days=30)) == 4  # and both decisions by 2 April
+
+
+def test_people_on_zasilek_staly_whose_interview_update_falls_due(decisions):
+    decisions.process(routed(help_requested=("zasilek_staly",)))
+    [p] = decisions.proceedings()
+    decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Jan"}], incomes=[],
+                               unable_to_work=True)
+    decisions.assess(p.id)
+    decisions.issue_decision(p.id, outcome="grant", issued_on=date(2026, 3, 10), legal_basis="art. 37",
+                             justification="", amount="1229.00", period_from=date(2026, 4, 1),
+                             payment_method="cash", **SIGNED)
+    decisions.record_delivery(p.id, date(2026, 3, 12))
+    decisions.become_final(p.id, date(2026, 3, 30))
+    assert decisions.interview_updates_due(today=date(2026, 8, 1), within_days=30) == []
+    [due] = decisions.interview_updates_due(today=date(2026, 8, 10), within_days=30)
+    assert due["due"] == date(2026, 9, 5) and not due["overdue"]
+
+
+def test_a_refused_contract_opens_a_review_task_and_never_touches_a_benefit(decisions):
+    proceeding_id = granted_and_delivered(decisions)
+    person_id = str(decisions.proceeding(proceeding_id).person_id)
+    fact = Envelope.checked(
+        id=str(uuid.uuid4()), source=source_of("casework"), type=CONTRACT_REFUSED.type,
+        time=datetime.now(timezone.utc), subject="", notification_id=3,
+        data={"person_id": person_id, "case_id": str(uuid.uuid4()), "contract_ref": "KS/2026/17",
+              "occurred_on": "2026-04-02"})
+    decisions.process(fact)
+    [task] = decisions.review_tasks()
+    assert task["fact"] == "refused" and task["occurred_on"] == date(2026, 4, 2)
+    assert task["benefits"] == [{"proceeding_id": proceeding_id, "benefit": "zasilek_okresowy",
+                                 "state": "appeal_window"}]
+    assert decisions.proceeding(proceeding_id).state == "appeal_window"  # "may": nothing changes by itself
+    decisions.close_review(task["task_id"], "B. Wójcik", "dzieci w rodzinie: bez zmiany", date(2026, 4, 5))
+    assert decisions.review_tasks() == [] and len(decisions.review_tasks(open_only=False)) == 1
+    with pytest.raises(ReviewTaskNotFound):
+        decisions.close_review(uuid.uuid4(), "B. Wójcik", "x", date(2026, 4, 5))

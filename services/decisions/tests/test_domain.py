@@ -1,0 +1,298 @@
+"""The proceeding's lifecycle, and every transition the law forbids."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from services.decisions.domain import (
+    AlreadyDecided,
+    AlreadyFinal,
+    AmountOutsideLegalRange,
+    AppealWindowOpen,
+    AssessmentRequired,
+    BenefitNotSpecified,
+    InterviewRequired,
+    InvalidDate,
+    InvalidDelayNotice,
+    InvalidInterview,
+    MissingJustification,
+    MissingSignature,
+    NoAppeal,
+    NotAFinalGrant,
+    NotDelivered,
+    NotEligible,
+    NotForwarded,
+    Proceeding,
+    ProceedingClosed,
+    ReviewTask,
+    UnknownBenefit,
+)
+from services.decisions.rules import RuleTable
+
+RULES = RuleTable.load()
+APPLIED = date(2026, 3, 2)  # Monday
+SIGNED = {"signed_by": "Maria Kowalczyk, kierownik MOPS", "on_authority_of": "Prezydenta Miasta"}
+
+
+def proceeding(benefit="zasilek_okresowy", urgent=False) -> Proceeding:
+    return Proceeding.open(RULES, uuid.uuid4(), {"full_name": "Anna Nowak"}, APPLIED, benefit, urgent=urgent,
+                           source=str(uuid.uuid4()))
+
+
+def interviewed(benefit="zasilek_okresowy", income="400", members=("Anna Nowak",), unable=False):
+    p = proceeding(benefit)
+    p.record_interview(date(2026, 3, 5), [{"name": n} for n in members],
+                       [{"member": members[0], "source": "inne", "amount": income}], unable_to_work=unable)
+    return p
+
+
+def decided(benefit="zasilek_okresowy", amount="400.00", **kw):
+    p = interviewed(benefit, **kw)
+    p.assess(RULES)
+    p.issue_decision("grant", date(2026, 3, 10), "art. 38 u.p.s.", "", amount=amount, period_from=date(2026, 4, 1),
+                     period_to=date(2026, 9, 30), payment_method="bank_transfer", **SIGNED)
+    return p
+
+
+def delivered(**kw):
+    p = decided(**kw)
+    p.record_delivery(RULES, date(2026, 3, 12))
+    return p
+
+
+def final(**kw):
+    p = delivered(**kw)
+    p.become_final(date(2026, 3, 27))
+    return p
+
+
+def refused_and_unchanged(p, error, command, *args, **kwargs):
+    p.collect_events()
+    before = dict(p.__dict__)
+    with pytest.raises(error):
+        command(*args, **kwargs)
+    assert p.collect_events() == [] and p.__dict__ == before
+
+
+def test_opening_sets_the_interview_and_kpa_deadlines():
+    p = proceeding()
+    assert p.state == "awaiting_interview"
+    assert p.interview_due == date(2026, 3, 20)  # 14 working days
+    assert p.settlement_due == date(2026, 4, 2)  # one month
+    assert proceeding(urgent=True).interview_due == date(2026, 3, 4)
+    same_source = str(uuid.uuid4())
+    first = Proceeding.open(RULES, uuid.uuid4(), {}, APPLIED, "posilek", source=same_source)
+    again = Proceeding.open(RULES, uuid.uuid4(), {}, APPLIED, "posilek", source=same_source)
+    assert first.id == again.id
+
+
+def test_unknown_benefits_are_refused():
+    with pytest.raises(UnknownBenefit):
+        Proceeding.open(RULES, uuid.uuid4(), {}, APPLIED, "praca_socjalna")  # no decision needed for it
+
+
+def test_the_full_path_to_a_final_decision_and_its_payments():
+    p = interviewed(income="400")
+    assessment = p.assess(RULES)
+    assert assessment["eligible"] and (assessment["min_amount"], assessment["max_amount"]) == (
+        Decimal("305.00"), Decimal("610.00"))
+    p.issue_decision("grant", date(2026, 3, 10), "art. 38 u.p.s.", "", amount="610.00",
+                     period_from=date(2026, 4, 1), period_to=date(2026, 6, 30), payment_method="cash", **SIGNED)
+    p.record_delivery(RULES, date(2026, 3, 12))
+    assert p.appeal_deadline == date(2026, 3, 26)
+    p.become_final(date(2026, 3, 27))
+    assert p.state == "final" and p.final_on == date(2026, 3, 27)
+    assert p.payment_schedule(until=date(2027, 1, 1)) == [
+        {"month": m, "amount": Decimal("610.00"), "method": "cash"} for m in ("2026-04", "2026-05", "2026-06")]
+
+
+def test_no_decision_before_the_interview():
+    p = proceeding()
+    refused_and_unchanged(p, InterviewRequired, p.issue_decision, "refusal", date(2026, 3, 10), "art. 38",
+                          "brak podstaw", **SIGNED)
+    refused_and_unchanged(p, InterviewRequired, p.assess, RULES)
+
+
+def test_no_cash_decision_without_the_assessment():
+    p = interviewed()
+    refused_and_unchanged(p, AssessmentRequired, p.issue_decision, "grant", date(2026, 3, 10), "art. 38", "",
+                          amount="400", period_from=date(2026, 4, 1), period_to=date(2026, 9, 30),
+                          payment_method="cash", **SIGNED)
+
+
+def test_a_grant_must_be_lawful_and_within_the_amounts_the_law_allows():
+    p = interviewed(income="400")
+    p.assess(RULES)
+    common = dict(period_from=date(2026, 4, 1), period_to=date(2026, 9, 30), payment_method="cash", **SIGNED)
+    for amount in ("304.99", "610.01"):
+        refused_and_unchanged(p, AmountOutsideLegalRange, p.issue_decision, "grant", date(2026, 3, 10), "art. 38",
+                              "", amount=amount, **common)
+    rich = interviewed(income="1010.01")
+    rich.assess(RULES)
+    refused_and_unchanged(rich, NotEligible, rich.issue_decision, "grant", date(2026, 3, 10), "art. 38", "",
+                          amount="20", **common)
+    rich.issue_decision("refusal", date(2026, 3, 10), "art. 8 ust. 1 u.p.s.", "dochód przekracza kryterium",
+                        **SIGNED)
+    assert rich.decision["outcome"] == "refusal" and rich.decision["amount"] is None
+
+
+def test_zasilek_staly_is_the_assessed_amount_for_a_person_unable_to_work():
+    p = interviewed("zasilek_staly", income="85", unable=True)
+    assert p.assess(RULES)["min_amount"] == Decimal("1228.00")
+    p.issue_decision("grant", date(2026, 3, 10), "art. 37 u.p.s.", "", amount="1228.00",
+                     period_from=date(2026, 4, 1), payment_method="bank_transfer", **SIGNED)
+    assert p.decision["period_to"] is None  # granted without an end date
+
+
+def test_farmland_counts_as_income():
+    p = proceeding()
+    p.record_interview(date(2026, 3, 5), [{"name": "Jan"}], [], farmland_ha="2")
+    assert p.household_income(RULES) == Decimal("918.00")  # 2 x 459 zł per ha
+
+
+@pytest.mark.parametrize(
+    "kw, error",
+    [
+        (dict(signed_by=""), MissingSignature),
+        (dict(on_authority_of=" "), MissingSignature),
+        (dict(outcome="partial_grant", justification=""), MissingJustification),
+        (dict(period_to=None), InvalidDate),  # zasiłek okresowy needs its period's end
+        (dict(period_to=date(2026, 3, 31)), InvalidDate),
+        (dict(issued_on=date(2026, 3, 4)), InvalidDate),  # before the interview
+        (dict(payment_method="crypto"), Exception),
+    ],
+)
+def test_a_decision_needs_its_formal_parts(kw, error):
+    p = interviewed(income="400")
+    p.assess(RULES)
+    fields = dict(outcome="grant", issued_on=date(2026, 3, 10), legal_basis="art. 38 u.p.s.", justification="",
+                  amount="400", period_from=date(2026, 4, 1), period_to=date(2026, 9, 30),
+                  payment_method="cash", **SIGNED)
+    fields.update(kw)
+    refused_and_unchanged(p, error, p.issue_decision, **fields)
+
+
+def test_one_decision_per_proceeding_until_the_board_returns_it():
+    p = decided()
+    refused_and_unchanged(p, AlreadyDecided, p.issue_decision, "refusal", date(2026, 3, 11), "x", "y", **SIGNED)
+    refused_and_unchanged(p, AlreadyDecided, p.assess, RULES)
+    refused_and_unchanged(p, AlreadyDecided, p.specify_benefit, "posilek")
+
+
+def test_finality_waits_for_delivery_and_the_appeal_window():
+    p = decided()
+    refused_and_unchanged(p, NotDelivered, p.become_final, date(2026, 4, 1))
+    p.record_delivery(RULES, date(2026, 3, 12))
+    refused_and_unchanged(p, AppealWindowOpen, p.become_final, date(2026, 3, 26))
+    p.become_final(date(2026, 3, 27))
+    refused_and_unchanged(p, AlreadyFinal, p.become_final, date(2026, 4, 1))
+    refused_and_unchanged(p, AlreadyFinal, p.register_appeal, date(2026, 3, 27))
+
+
+def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
+    upheld = delivered()
+    refused_and_unchanged(upheld, NoAppeal, upheld.forward_appeal, date(2026, 3, 20))
+    upheld.register_appeal(date(2026, 3, 20))
+    assert upheld.state == "appealed" and not upheld.appeal["late"]
+    refused_and_unchanged(upheld, NotForwarded, upheld.record_appeal_outcome, "upheld", date(2026, 4, 10))
+    refused_and_unchanged(upheld, AppealWindowOpen, upheld.become_final, date(2026, 5, 1))
+    upheld.forward_appeal(date(2026, 3, 23))
+    upheld.record_appeal_outcome("upheld", date(2026, 4, 20))
+    assert upheld.state == "final" and upheld.final_on == date(2026, 4, 20)
+
+    overturned = delivered()
+    overturned.register_appeal(date(2026, 3, 27))
+    assert overturned.appeal["late"]  # the board decides whether to hear a late appeal
+    overturned.forward_appeal(date(2026, 3, 30))
+    overturned.record_appeal_outcome("overturned", date(2026, 4, 20))
+    assert overturned.state == "annulled"
+    refused_and_unchanged(overturned, ProceedingClosed, overturned.record_interview, date(2026, 5, 1),
+                          [{"name": "A"}], [])
+
+    returned = delivered()
+    returned.register_appeal(date(2026, 3, 20))
+    returned.forward_appeal(date(2026, 3, 23))
+    returned.record_appeal_outcome("returned", date(2026, 4, 20))
+    assert returned.state == "interviewed" and returned.decision is None
+    returned.assess(RULES)
+    returned.issue_decision("refusal", date(2026, 4, 24), "art. 38", "po ponownym rozpatrzeniu", **SIGNED)
+
+
+def test_a_final_grant_is_changed_or_revoked_and_payments_follow():
+    p = final()
+    p.change("450.00", date(2026, 6, 1), date(2026, 5, 20), "wzrost potrzeb", **SIGNED)
+    p.revoke(date(2026, 8, 1), date(2026, 7, 15), "podjęcie pracy", **SIGNED)
+    assert p.state == "revoked"
+    assert [(e["month"], e["amount"]) for e in p.payment_schedule(date(2027, 1, 1))] == [
+        ("2026-04", Decimal("400.00")), ("2026-05", Decimal("400.00")),
+        ("2026-06", Decimal("450.00")), ("2026-07", Decimal("450.00"))]
+    refused_and_unchanged(p, ProceedingClosed, p.change, "500", date(2026, 9, 1), date(2026, 8, 20), "x", **SIGNED)
+
+
+def test_only_a_final_grant_can_be_changed():
+    p = delivered()
+    refused_and_unchanged(p, NotAFinalGrant, p.revoke, date(2026, 5, 1), date(2026, 4, 20), "x", **SIGNED)
+    p.become_final(date(2026, 3, 27))
+    refused_and_unchanged(p, MissingJustification, p.revoke, date(2026, 5, 1), date(2026, 4, 20), "", **SIGNED)
+    refused_and_unchanged(p, InvalidDate, p.change, "450", date(2026, 3, 1), date(2026, 4, 20), "x", **SIGNED)
+
+
+def test_kpa_deadline_grows_for_a_complex_case_and_with_an_art_36_notice():
+    p = proceeding()
+    p.mark_complex(RULES, "ustalanie dochodu z gospodarstwa rolnego")
+    assert p.settlement_due == date(2026, 5, 4)  # 2 May is a Saturday
+    refused_and_unchanged(p, InvalidDelayNotice, p.notify_delay, date(2026, 5, 4), "x", date(2026, 4, 28))
+    refused_and_unchanged(p, InvalidDelayNotice, p.notify_delay, date(2026, 5, 20), " ", date(2026, 4, 28))
+    p.notify_delay(date(2026, 5, 20), "oczekiwanie na zaświadczenie z KRUS", date(2026, 4, 28))
+    assert p.settlement_due == date(2026, 5, 20)
+
+
+def test_bad_interviews_are_refused():
+    p = proceeding()
+    refused_and_unchanged(p, InvalidInterview, p.record_interview, date(2026, 3, 5), [], [])
+    refused_and_unchanged(p, InvalidInterview, p.record_interview, date(2026, 3, 5), [{"name": "Anna"}],
+                          [{"member": "Piotr", "source": "inne", "amount": "100"}])
+    refused_and_unchanged(p, InvalidInterview, p.record_interview, date(2026, 3, 5), [{"name": "Anna"}],
+                          [{"member": "Anna", "source": "loteria", "amount": "100"}])
+    refused_and_unchanged(p, Exception, p.record_interview, date(2026, 3, 5), [{"name": "Anna"}],
+                          [{"member": "Anna", "source": "inne", "amount": "-1"}])
+    refused_and_unchanged(p, InvalidDate, p.record_interview, date(2026, 3, 1), [{"name": "Anna"}], [])
+
+
+def test_a_proceeding_without_a_benefit_must_be_told_which():
+    p = Proceeding.open(RULES, uuid.uuid4(), {}, APPLIED, None)
+    p.record_interview(date(2026, 3, 5), [{"name": "Anna"}], [])
+    refused_and_unchanged(p, BenefitNotSpecified, p.assess, RULES)
+    p.specify_benefit("zasilek_celowy")
+    assert p.assess(RULES)["eligible"]
+
+
+def test_the_interview_of_a_person_on_zasilek_staly_is_due_every_six_months():
+    p = interviewed("zasilek_staly", income="0", unable=True)
+    p.assess(RULES)
+    p.issue_decision("grant", date(2026, 3, 10), "art. 37", "", amount="1229.00", period_from=date(2026, 4, 1),
+                     payment_method="cash", **SIGNED)
+    assert p.interview_update_due(RULES) is None  # not final yet
+    p.record_delivery(RULES, date(2026, 3, 12))
+    p.become_final(date(2026, 3, 30))
+    assert p.interview_update_due(RULES) == date(2026, 9, 5)
+
+
+def test_a_review_task_is_closed_once_by_an_officer():
+    task = ReviewTask(contract_ref="c-1", fact="refused", person_id=uuid.uuid4(), occurred_on=date(2026, 3, 1))
+    assert task.id == ReviewTask.create_id("c-1", "refused")
+    task.close("B. Wójcik", "dzieci w rodzinie: bez zmiany decyzji", date(2026, 3, 5))
+    refused_and_unchanged(task, AlreadyDecided, task.close, "B. Wójcik", "x", date(2026, 3, 6))
+
+
+def test_suspended_payments_stop_until_resumed():
+    p = final()
+    refused_and_unchanged(p, NotAFinalGrant, p.resume, date(2026, 5, 1), date(2026, 4, 20), "x", **SIGNED)
+    p.suspend(date(2026, 5, 1), date(2026, 4, 20), "art. 11: odmowa kontraktu, dzieci uwzględnione", **SIGNED)
+    assert p.state == "suspended"
+    refused_and_unchanged(p, AlreadyDecided, p.suspend, date(2026, 6, 1), date(2026, 5, 20), "x", **SIGNED)
+    p.resume(date(2026, 7, 1), date(2026, 6, 25), "kontrakt podpisany", **SIGNED)
+    assert p.state == "final"
+    assert [e["month"] for e in p.payment_schedule(date(2027, 1, 1))] == ["2026-04", "2026-07", "2026-08", "2026-09"]

@@ -1,0 +1,195 @@
+"""Each rule at the edges of its periods and amounts, and the calculator's command line."""
+
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from services.decisions.rules import (
+    DEFAULT_TABLE,
+    InvalidAssessment,
+    NoRuleInForce,
+    RuleTable,
+    RuleTableError,
+    assess,
+)
+
+TABLE = RuleTable.load()
+
+
+def amounts(benefit, members, income, on, unable=True):
+    a = assess(TABLE, benefit, members, Decimal(income), on, unable_to_work=unable)
+    return a.eligible, a.min_amount, a.max_amount
+
+
+@pytest.mark.parametrize(
+    "on, single, per_person, per_ha",
+    [
+        (date(2018, 10, 1), "701", "528", "308"),
+        (date(2021, 12, 31), "701", "528", "308"),
+        (date(2022, 1, 1), "776", "600", "345"),
+        (date(2024, 12, 31), "776", "600", "345"),
+        (date(2025, 1, 1), "1010", "823", "459"),
+    ],
+)
+def test_income_criterion_on_each_side_of_each_period(on, single, per_person, per_ha):
+    rule = TABLE.income_criterion.on(on)
+    assert (rule.single_person, rule.per_person_in_family, rule.per_hectare) == tuple(
+        map(Decimal, (single, per_person, per_ha)))
+    assert rule.for_household(1) == Decimal(single)
+    assert rule.for_household(4) == Decimal(per_person) * 4
+
+
+def test_nothing_is_assessed_before_the_table_starts():
+    with pytest.raises(NoRuleInForce):
+        TABLE.income_criterion.on(date(2018, 9, 30))
+    with pytest.raises(NoRuleInForce):
+        assess(TABLE, "staly", 1, Decimal(0), date(2021, 12, 31), unable_to_work=True)
+
+
+@pytest.mark.parametrize(
+    "on, income, amount",
+    [
+        (date(2022, 1, 1), "0", "719.00"),  # 776 - 0 capped at the 2022 maximum
+        (date(2022, 1, 1), "57", "719.00"),  # 776 - 57 = 719 exactly the maximum
+        (date(2023, 12, 31), "300", "476.00"),  # 100% of the criterion before 2024
+        (date(2023, 12, 31), "770", "30.00"),  # 6 zł raised to the 30 zł minimum
+        (date(2024, 1, 1), "0", "1000.00"),  # 130% of 776 = 1008.80, capped at 1000
+        (date(2024, 1, 1), "500", "508.80"),
+        (date(2024, 12, 31), "775.99", "232.81"),
+        (date(2025, 1, 1), "0", "1229.00"),  # 1313.00 capped at 1229
+        (date(2025, 1, 1), "84", "1229.00"),  # 1313 - 84 = 1229 exactly the maximum
+        (date(2025, 1, 1), "85", "1228.00"),
+        (date(2025, 6, 1), "1009.99", "303.01"),
+    ],
+)
+def test_zasilek_staly_for_a_single_person(on, income, amount):
+    assert amounts("staly", 1, income, on) == (True, Decimal(amount), Decimal(amount))
+
+
+def test_zasilek_staly_in_a_family_is_per_person_without_the_single_cap():
+    # 130% of 823 = 1069.90, less 1200 / 3 = 400 per person.
+    assert amounts("staly", 3, "1200", date(2025, 1, 1)) == (True, Decimal("669.90"), Decimal("669.90"))
+    # Before 2024: 600 - 1700 / 3 = 33.33.
+    assert amounts("staly", 3, "1700", date(2023, 6, 1)) == (True, Decimal("33.33"), Decimal("33.33"))
+    assert amounts("staly", 3, "1790", date(2023, 6, 1)) == (True, Decimal("30.00"), Decimal("30.00"))
+
+
+def test_zasilek_staly_needs_income_below_the_criterion_and_inability_to_work():
+    on = date(2025, 3, 1)
+    at_criterion = assess(TABLE, "staly", 1, Decimal("1010"), on, unable_to_work=True)
+    assert not at_criterion.eligible and "not below the criterion" in at_criterion.reason
+    assert at_criterion.min_amount is None and at_criterion.max_amount is None
+    assert not assess(TABLE, "staly", 2, Decimal("1646"), on, unable_to_work=True).eligible
+    assert assess(TABLE, "staly", 2, Decimal("1645.99"), on, unable_to_work=True).eligible
+    able = assess(TABLE, "staly", 1, Decimal("0"), on, unable_to_work=False)
+    assert not able.eligible and "unable to work" in able.reason
+
+
+@pytest.mark.parametrize(
+    "members, income, on, low, high",
+    [
+        (1, "0", date(2025, 1, 1), "505.00", "823.00"),  # single: capped at the per-person criterion
+        (1, "400", date(2025, 1, 1), "305.00", "610.00"),
+        (1, "1000", date(2025, 1, 1), "20.00", "20.00"),  # 50% of 10 zł raised to 20 zł
+        (1, "1010", date(2025, 1, 1), "20.00", "20.00"),  # income equal to the criterion: still eligible
+        (1, "0", date(2024, 12, 31), "388.00", "600.00"),
+        (4, "1000", date(2025, 1, 1), "1146.00", "2292.00"),  # family: 4 x 823 - 1000
+        (4, "3252", date(2025, 1, 1), "20.00", "40.00"),
+    ],
+)
+def test_zasilek_okresowy_range(members, income, on, low, high):
+    assert amounts("okresowy", members, income, on, unable=False) == (True, Decimal(low), Decimal(high))
+
+
+def test_income_above_the_criterion_refuses_okresowy_and_celowy_but_names_the_exceptions():
+    on = date(2025, 1, 1)
+    okresowy = assess(TABLE, "okresowy", 1, Decimal("1010.01"), on)
+    assert not okresowy.eligible and "exceeds the criterion 1010.00" in okresowy.reason
+    celowy = assess(TABLE, "celowy", 2, Decimal("1646.01"), on)
+    assert not celowy.eligible and "art. 41" in celowy.reason and "art. 40" in celowy.reason
+
+
+def test_zasilek_celowy_has_no_statutory_amount():
+    result = assess(TABLE, "celowy", 2, Decimal("1646"), date(2025, 1, 1))
+    assert result.eligible and result.min_amount is None and result.max_amount is None
+    assert "art. 39" in result.legal_basis
+
+
+@pytest.mark.parametrize("members, income", [(0, "100"), (-1, "100"), (1, "-0.01")])
+def test_impossible_households_are_refused(members, income):
+    with pytest.raises(InvalidAssessment):
+        assess(TABLE, "okresowy", members, Decimal(income), date(2025, 1, 1))
+
+
+def test_a_centre_extends_the_table_with_a_new_period_without_code(tmp_path):
+    own = tmp_path / "rules.toml"
+    own.write_text(TABLE_TEXT + '''
+[[income_criterion]]
+valid_from = 2028-01-01
+single_person = "1200.00"
+per_person_in_family = "950.00"
+per_hectare = "500.00"
+source = "a future regulation"
+checked = false
+''')
+    table = RuleTable.load(own)
+    assert table.income_criterion.on(date(2027, 12, 31)).single_person == Decimal("1010.00")
+    assert table.income_criterion.on(date(2028, 1, 1)).single_person == Decimal("1200.00")
+
+
+TABLE_TEXT = DEFAULT_TABLE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('single_person = "776.00"', "single_person = 776.00"), "write amounts as strings"),
+        (('single_person = "776.00"', 'single_person = "-776.00"'), "must be positive"),
+        (("valid_from = 2022-01-01\nsingle", "valid_from = 2018-10-01\nsingle"), "same day"),
+        (("appeal_days = 14", "appeal_days = 0"), "positive whole number"),
+        (("checked = false  # figures from DOMAIN.md\n", "checked = false\nrate = 3\n"), "unknown ['rate']"),
+        (("[[zasilek_okresowy]]", "[[zasilek_socjalny]]"), "unknown sections"),
+    ],
+)
+def test_a_broken_table_is_refused_with_what_to_fix(tmp_path, change, message):
+    broken = tmp_path / "rules.toml"
+    assert change[0] in TABLE_TEXT
+    broken.write_text(TABLE_TEXT.replace(change[0], change[1], 1))
+    with pytest.raises(RuleTableError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        RuleTable.load(broken)
+
+
+def calculator(*args):
+    return subprocess.run([sys.executable, "-m", "services.decisions.rules", "assess", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_the_calculator_prints_one_json_object_with_two_decimal_amounts():
+    result = calculator("--benefit", "staly", "--members", "1", "--income", "84", "--on", "2025-01-01",
+                        "--unable-to-work")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('{"benefit": "staly", "on": "2025-01-01", "criterion": 1010.00, '
+                                    '"income": 84.00, "eligible": true, "reason": null, '
+                                    '"min_amount": 1229.00, "max_amount": 1229.00, "legal_basis": "art. 37')
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--benefit", "specjalny", "--members", "1", "--income", "1", "--on", "2025-01-01"], "invalid choice"),
+        (["--benefit", "staly", "--members", "x", "--income", "1", "--on", "2025-01-01"], "invalid int"),
+        (["--benefit", "staly", "--members", "0", "--income", "1", "--on", "2025-01-01"], "at least one member"),
+        (["--benefit", "staly", "--members", "1", "--income", "dużo", "--on", "2025-01-01"], "not an amount"),
+        (["--benefit", "staly", "--members", "1", "--income", "-5", "--on", "2025-01-01"], "cannot be negative"),
+        (["--benefit", "staly", "--members", "1", "--income", "5", "--on", "1.01.2025"], "not a date"),
+        (["--benefit", "staly", "--members", "1", "--income", "5", "--on", "2017-01-01"], "NoRuleInForce"),
+        (["--benefit", "okresowy", "--members", "1", "--income", "5"], "required: --on"),
+    ],
+)
+def test_bad_arguments_get_a_clear_message_and_exit_code_2(args, message):
+    result = calculator(*args)
+    assert result.returncode == 2
+    assert message in result.stderr and result.stdout == ""

@@ -1,0 +1,166 @@
+"""First-contact rules: identity, the talk, routing. Every refusal leaves nothing behind."""
+
+from datetime import date
+
+import pytest
+
+from services.intake.domain import (
+    AlreadyRouted,
+    FirstContact,
+    InvalidAddress,
+    InvalidDate,
+    InvalidPesel,
+    MissingIdentifier,
+    MissingName,
+    MissingOfficer,
+    MissingReasonForHelp,
+    MissingRoutingReason,
+    Person,
+    PeselBirthDateMismatch,
+    UnknownFormOfHelp,
+    UnknownReasonForHelp,
+    UnknownTeam,
+    person_id_for,
+    routing_id,
+    validate_pesel,
+)
+from tests.support.people import pesel_for
+
+ON = date(2026, 11, 2)
+TEAMS = {"casework", "decisions", "care"}
+ANNA = "85071512348"  # born 1985-07-15
+
+
+def register(**overrides):
+    fields = dict(registered_on=ON, name="Anna Nowak", pesel=ANNA)
+    fields.update(overrides)
+    return Person.register(**fields)
+
+
+def talk(**overrides):
+    fields = dict(person_id=register().id, held_on=ON, officer="K. Zielińska", reasons_for_help=["ubostwo"])
+    fields.update(overrides)
+    return FirstContact.record(**fields)
+
+
+def test_a_person_with_pesel_gets_the_birth_date_it_encodes():
+    person = register(name="  Anna   Nowak ")
+    assert person.name == "Anna Nowak"
+    assert person.birth_date == date(1985, 7, 15)
+    assert person.id == person_id_for(pesel=ANNA)
+
+
+def test_the_same_pesel_is_always_the_same_person():
+    assert register().id == register(name="A. Nowak").id
+    assert register().id != register(pesel=pesel_for(5)).id
+
+
+@pytest.mark.parametrize("pesel", ["85071512349", "8507151234", "8507151234X", "00000000000x"])
+def test_a_pesel_with_a_bad_check_digit_or_shape_is_refused(pesel):
+    with pytest.raises(InvalidPesel):
+        register(pesel=pesel)
+
+
+def test_a_pesel_of_another_birth_date_is_refused():
+    with pytest.raises(PeselBirthDateMismatch, match="1985-07-15"):
+        register(birth_date=date(1985, 7, 16))
+    assert validate_pesel(" 8507 1512348 ", date(1985, 7, 15)) == ANNA
+
+
+def test_a_person_without_pesel_is_known_by_a_document():
+    person = register(pesel=None, document_number="fe 123 4567", birth_date=date(1990, 6, 11))
+    assert person.document_number == "FE1234567"
+    assert person.id == person_id_for(document_number="FE1234567")
+    with pytest.raises(MissingIdentifier):
+        register(pesel=None, document_number="  ")
+
+
+@pytest.mark.parametrize("name", [None, "", "   "])
+def test_a_name_is_required(name):
+    with pytest.raises(MissingName):
+        register(name=name)
+
+
+def test_dates_must_be_dates_and_not_in_the_future():
+    with pytest.raises(InvalidDate):
+        register(registered_on="yesterday")
+    with pytest.raises(InvalidDate):
+        register(pesel=None, document_number="X1", birth_date=date(2027, 1, 1))
+
+
+def test_address_needs_a_polish_postal_code():
+    person = register(address={"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"})
+    assert person.address == {"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"}
+    with pytest.raises(InvalidAddress, match="NN-NNN"):
+        register(address={"street": "ul. Grochowska 12/4", "postal_code": "04301", "city": "Warszawa"})
+    with pytest.raises(InvalidAddress):
+        register(address="Warszawa")
+
+
+def test_household_members_are_checked_like_the_person():
+    person = register(household=[{"name": "Zofia Nowak", "birth_date": "2015-03-02", "relation": "córka"},
+                                 {"name": "Piotr Nowak", "pesel": pesel_for(7)}])
+    assert person.household[0] == {"name": "Zofia Nowak", "birth_date": "2015-03-02", "pesel": None,
+                                   "relation": "córka"}
+    assert person.household[1]["birth_date"] == "1980-01-08"
+    with pytest.raises(InvalidPesel):
+        register(household=[{"name": "Zofia", "pesel": "12345678901"}])
+    with pytest.raises(MissingName):
+        register(household=[{"relation": "syn"}])
+
+
+def test_a_first_contact_talk_records_art_7_reasons_and_art_36_forms():
+    contact = talk(reasons_for_help=["bezrobocie", "bezrobocie", "ubostwo"], help_requested=["zasilek_okresowy"],
+                   urgent=True)
+    assert contact.reasons_for_help == ["bezrobocie", "ubostwo"]
+    assert contact.help_requested == ["zasilek_okresowy"] and contact.urgent
+
+
+@pytest.mark.parametrize(
+    "overrides, error",
+    [
+        ({"reasons_for_help": ["lenistwo"]}, UnknownReasonForHelp),
+        ({"reasons_for_help": []}, MissingReasonForHelp),
+        ({"help_requested": ["mieszkanie_komunalne"]}, UnknownFormOfHelp),
+        ({"officer": " "}, MissingOfficer),
+        ({"held_on": "2026-13-01"}, InvalidDate),
+    ],
+)
+def test_a_talk_outside_the_law_is_refused(overrides, error):
+    with pytest.raises(error):
+        talk(**overrides)
+
+
+def test_a_case_is_routed_once_to_each_of_the_centres_teams():
+    contact = talk()
+    contact.route("casework", "wsparcie w opiece nad dziećmi", ON, TEAMS)
+    contact.route("decisions", "wniosek o zasiłek", ON, TEAMS)
+    assert contact.routed_teams == ["casework", "decisions"]
+    assert contact.routing_id("casework") == routing_id(contact.id, "casework") != contact.routing_id("decisions")
+
+
+@pytest.mark.parametrize(
+    "team, reason, routed_on, error",
+    [
+        ("housing", "x", ON, UnknownTeam),
+        ("care", "x", ON, UnknownTeam),  # a three-team centre has no separate care team
+        ("casework", "  ", ON, MissingRoutingReason),
+        ("casework", "x", date(2026, 11, 1), InvalidDate),
+        ("casework", "x", "soon", InvalidDate),
+    ],
+)
+def test_bad_routing_is_refused_and_leaves_the_case_as_it_was(team, reason, routed_on, error):
+    contact = talk()
+    contact.collect_events()
+    with pytest.raises(error):
+        contact.route(team, reason, routed_on, {"casework", "decisions"})
+    assert contact.routed_teams == [] and contact.collect_events() == []
+
+
+def test_routing_twice_to_the_same_team_is_refused():
+    contact = talk()
+    contact.route("casework", "x", ON, TEAMS)
+    contact.collect_events()
+    with pytest.raises(AlreadyRouted):
+        contact.route("casework", "again", ON, TEAMS)
+    assert contact.collect_events() == [] and contact.routed_teams == ["casework"]

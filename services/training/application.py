@@ -1,0 +1,228 @@
+"""Staff development's application: the staff registry, trainings, supervision, study visits,
+the workload facts other teams report, and the report a manager reads for a period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+from uuid import UUID
+
+from dateutil.relativedelta import relativedelta
+from eventsourcing.utils import get_topic
+
+from services.training.domain import (
+    Employee,
+    NotFound,
+    StudyVisit,
+    Supervision,
+    Training,
+    WorkloadFact,
+    staffing,
+    supervision_behind,
+)
+from shared.contracts.care import CARE_HOURS_DELIVERED
+from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
+from shared.contracts.decisions import DECISION_BY_OFFICER
+from shared.dates import months_between
+from shared.envelope import Envelope
+from shared.store import LogProjection, ServiceApplication
+
+# Which reported fact each upstream event is: (kind, who, on, amount).
+FACTS: dict[str, Callable[[dict], tuple]] = {
+    WORKER_ASSIGNED.type: lambda d: ("case_assigned", d["worker"], d["assigned_on"], 1),
+    CASE_CLOSED.type: lambda d: ("case_closed", d["worker"], d["closed_on"], 1),
+    DECISION_BY_OFFICER.type: lambda d: ("decision_issued", d["officer"], d["issued_on"], 1),
+    CARE_HOURS_DELIVERED.type: lambda d: ("care_hours", d["carer"], d["delivered_on"], d["hours"]),
+}
+DEFAULT_TEAMS = ("intake", "casework", "decisions", "care", "management")
+
+
+class TrainingApplication(ServiceApplication):
+    service = "training"
+
+    def __init__(self, database_url: str, teams: Iterable[str] = DEFAULT_TEAMS, population: int = 20000,
+                 supervision_every_months: int = 1, **settings: Any):
+        super().__init__(database_url, **settings)
+        self.teams = tuple(teams)  # the centre's own structure: 3 or 4 teams (art. 110a) and management
+        self.population = int(population)  # the municipality's inhabitants, for art. 110 ust. 11
+        self.supervision_every_months = int(supervision_every_months)
+        created = (Employee.Registered, Training.Planned, Supervision.Held, StudyVisit.Made, WorkloadFact.Reported)
+        self._ids: dict[type, list[UUID]] = defaultdict(list)
+        self._index = LogProjection(self, [get_topic(e) for e in created],
+                                    lambda e: self._ids[type(e)].append(e.originator_id))
+
+    # --- facts from other teams ---------------------------------------------------------------
+
+    def policy(self, envelope: Envelope) -> list[Any]:
+        if envelope.type not in FACTS:
+            return []
+        kind, who, on, amount = FACTS[envelope.type](envelope.data)
+        return [WorkloadFact(source_event_id=envelope.id, kind=kind, who=who, on=date.fromisoformat(on),
+                             case_id=envelope.data.get("case_id"), amount=Decimal(str(amount)))]
+
+    # --- commands --------------------------------------------------------------------------------
+
+    def register_employee(self, **employee: Any) -> UUID:
+        registered = Employee.register(teams=self.teams, **employee)
+        self.save(registered)
+        return registered.id
+
+    def move(self, employee_id: UUID, team: str, on: date) -> None:
+        self._do(Employee, employee_id, lambda e: e.move(team, on, self.teams))
+
+    def specialise(self, employee_id: UUID, degree: str, obtained_on: date) -> None:
+        self._do(Employee, employee_id, lambda e: e.specialise(degree, obtained_on))
+
+    def leave(self, employee_id: UUID, on: date) -> None:
+        self._do(Employee, employee_id, lambda e: e.leave(on))
+
+    def plan_training(self, **training: Any) -> UUID:
+        planned = Training.plan(**training)
+        self.save(planned)
+        return planned.id
+
+    def enrol(self, training_id: UUID, employee_id: UUID) -> None:
+        self.aggregate(Employee, employee_id, NotFound)
+        self._do(Training, training_id, lambda t: t.enrol(employee_id))
+
+    def attend(self, training_id: UUID, employee_id: UUID, day: date) -> None:
+        self._do(Training, training_id, lambda t: t.attend(employee_id, day))
+
+    def complete(self, training_id: UUID, employee_id: UUID, certificate: str) -> None:
+        self._do(Training, training_id, lambda t: t.complete(employee_id, certificate))
+
+    def hold_supervision(self, participants: Iterable[UUID], **session: Any) -> UUID:
+        participants = list(participants)
+        for employee_id in participants:
+            self.aggregate(Employee, employee_id, NotFound)
+        held = Supervision.hold(participants=participants, teams=self.teams, **session)
+        self.save(held)
+        return held.id
+
+    def record_study_visit(self, participants: Iterable[UUID], **visit: Any) -> UUID:
+        participants = list(participants)
+        for employee_id in participants:
+            self.aggregate(Employee, employee_id, NotFound)
+        made = StudyVisit.record(participants=participants, **visit)
+        self.save(made)
+        return made.id
+
+    # --- queries -----------------------------------------------------------------------------------
+
+    def employees(self) -> list[Employee]:
+        return self._all(Employee)
+
+    def trainings(self) -> list[Training]:
+        return self._all(Training)
+
+    def study_visits(self) -> list[StudyVisit]:
+        return self._all(StudyVisit)
+
+    def supervision_status(self, today: date) -> list[dict]:
+        last: dict[str, date | None] = {team: None for team in self.teams if team != "management"}
+        for session in self._all(Supervision):
+            if session.kind == "group" and session.held_on <= today and session.team in last:
+                last[session.team] = max(filter(None, (last[session.team], session.held_on)))
+        return supervision_behind(last, today, self.supervision_every_months)
+
+    def open_cases_per_worker(self, on: date) -> dict[str, int]:
+        """Families and single persons in social work per worker at the end of a day."""
+        facts = sorted(self._all(WorkloadFact), key=lambda f: f.on)
+        worker_of: dict[str, str] = {}
+        for fact in facts:
+            if fact.on > on:
+                break
+            if fact.kind == "case_assigned":
+                worker_of[fact.case_id] = fact.who
+            elif fact.kind == "case_closed":
+                worker_of.pop(fact.case_id, None)
+        load: dict[str, int] = defaultdict(int)
+        for worker in worker_of.values():
+            load[worker] += 1
+        return dict(load)
+
+    def report(self, first: date, last: date) -> dict:
+        """Staff and FTE, trainings and hours, supervision, specialisation and workload, per team
+        and for the centre, for a period."""
+        if last < first:
+            raise ValueError("the period ends before it starts")
+        employees = [e for e in self.employees() if e.joined_on <= last and (e.left_on is None or e.left_on >= first)]
+        names = {e.id: e.name for e in employees}
+        team_of = {e.id: e.team_on(last) for e in employees}
+        teams = {team: {"staff": 0, "fte": Decimal(0), "trained_people": set(), "training_hours": Decimal(0),
+                        "group_supervision": 0, "individual_supervision": 0, "degree_I": 0, "degree_II": 0}
+                 for team in self.teams}
+        for e in employees:
+            row = teams[team_of[e.id]]
+            row["staff"] += 1
+            row["fte"] += e.fte
+            degree = e.degree_on(last)
+            if degree:
+                row[f"degree_{degree}"] += 1
+        hours_per_person: dict[str, Decimal] = defaultdict(Decimal)
+        for t in self.trainings():
+            for employee_id, done in t.completed.items():
+                employee_id = UUID(employee_id)
+                if first <= done["on"] <= last and employee_id in team_of:
+                    row = teams[team_of[employee_id]]
+                    row["trained_people"].add(employee_id)
+                    row["training_hours"] += t.hours
+                    hours_per_person[names[employee_id]] += t.hours
+        for s in self._all(Supervision):
+            if first <= s.held_on <= last:
+                teams[s.team][f"{s.kind}_supervision"] += 1
+        facts = [f for f in self._all(WorkloadFact) if first <= f.on <= last]
+
+        def per(kind: str) -> dict[str, Decimal]:
+            return dict(sorted(_sum_by_who(f for f in facts if f.kind == kind).items()))
+
+        open_cases = self.open_cases_per_worker(last)
+        social_worker_fte = sum((e.fte for e in employees if e.role == "social_worker" and e.employed_on(last)),
+                                Decimal(0))
+        for row in teams.values():
+            row["trained_people"] = len(row["trained_people"])
+        return {
+            "from": first, "to": last,
+            "teams": teams,
+            "centre": {
+                "staff": sum(r["staff"] for r in teams.values()),
+                "fte": sum((r["fte"] for r in teams.values()), Decimal(0)),
+                "trained_people": sum(r["trained_people"] for r in teams.values()),
+                "training_hours": sum((r["training_hours"] for r in teams.values()), Decimal(0)),
+                "study_visits": sum(first <= v.starts_on <= last for v in self.study_visits()),
+                "training_hours_per_person": dict(sorted(hours_per_person.items())),
+                "staffing": staffing(social_worker_fte, self.population, sum(open_cases.values())),
+            },
+            "workload": {
+                "families_per_social_worker": dict(sorted(open_cases.items())),
+                "limit": 50,
+                "decisions_per_officer": per("decision_issued"),
+                "care_hours_per_carer": per("care_hours"),
+                "monthly": [{"month": m.strftime("%Y-%m"), "families_per_social_worker": self.open_cases_per_worker(
+                    min(m + relativedelta(months=1, days=-1), last))} for m in months_between(first, last)],
+            },
+            "supervision_behind": self.supervision_status(last),
+            "names": {str(k): v for k, v in names.items()},
+        }
+
+    # --- internals -----------------------------------------------------------------------------------
+
+    def _all(self, kind: type) -> list:
+        self._index.catch_up()
+        created = {Employee: Employee.Registered, Training: Training.Planned, Supervision: Supervision.Held,
+                   StudyVisit: StudyVisit.Made, WorkloadFact: WorkloadFact.Reported}[kind]
+        return [self.repository.get(i) for i in self._ids[created]]
+
+    def _do(self, kind: type, thing_id: UUID, command: Callable[[Any], None]) -> None:
+        thing = self.aggregate(kind, thing_id, NotFound)
+        command(thing)
+        self.save(thing)
+
+
+def _sum_by_who(facts: Iterable[WorkloadFact]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for fact in facts:
+        totals[fact.who] += fact.amount
+    return dict(totals)

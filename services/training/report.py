@@ -1,0 +1,133 @@
+"""The staff report a manager reads: a table on the command line, or a page to print (HTML
+with a chart of families per social worker, month by month, against the limit of 50).
+
+    python -m services.training.report --from 2026-01-01 --to 2026-12-31 [--html report.html] [--url URL]
+
+It asks the running training service for the figures (only that service reads its store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+from datetime import date
+
+import requests
+
+TEAM_COLUMNS = (("staff", "staff"), ("fte", "FTE"), ("trained_people", "trained"), ("training_hours", "training h"),
+                ("group_supervision", "group sup."), ("individual_supervision", "indiv. sup."),
+                ("degree_I", "spec. I"), ("degree_II", "spec. II"))
+
+
+def render_table(report: dict) -> str:
+    lines = [f"Staff report {report['from']} – {report['to']}", ""]
+    lines.append(f"{'team':<12}" + "".join(f"{label:>12}" for _, label in TEAM_COLUMNS))
+    for team, row in report["teams"].items():
+        lines.append(f"{team:<12}" + "".join(f"{str(row[key]):>12}" for key, _ in TEAM_COLUMNS))
+    centre, staffing = report["centre"], report["centre"]["staffing"]
+    lines += ["", f"centre: {centre['staff']} staff, {centre['fte']} FTE; {centre['trained_people']} people trained, "
+                  f"{centre['training_hours']} training hours; {centre['study_visits']} study visit(s)",
+              f"social workers (art. 110 ust. 11): {staffing['social_worker_fte']} FTE; required "
+              f"{staffing['required_by_population']} for {staffing['population']} inhabitants "
+              f"({'met' if staffing['meets_population_ratio'] else 'NOT met'}), "
+              f"{staffing['required_by_families']} for {staffing['families_in_social_work']} families "
+              f"({'met' if staffing['meets_family_ratio'] else 'NOT met'})", ""]
+    lines.append("training hours per person: " + (", ".join(
+        f"{name} {hours}" for name, hours in centre["training_hours_per_person"].items()) or "none"))
+    workload = report["workload"]
+    lines.append(f"families per social worker (limit {workload['limit']}):")
+    lines += [f"  {w:<24}{n:>4}{'  OVER THE LIMIT' if n > workload['limit'] else ''}"
+              for w, n in workload["families_per_social_worker"].items()] or ["  (none)"]
+    lines.append("decisions per benefit officer:")
+    lines += [f"  {w:<24}{n:>6}" for w, n in workload["decisions_per_officer"].items()] or ["  (none)"]
+    lines.append("care hours per carer:")
+    lines += [f"  {w:<24}{n:>6}" for w, n in workload["care_hours_per_carer"].items()] or ["  (none)"]
+    behind = report["supervision_behind"]
+    lines.append("teams behind on group supervision: " + (", ".join(
+        f"{b['team']} (last {b['last_session'] or 'never'})" for b in behind) or "none"))
+    return "\n".join(lines)
+
+
+def workload_chart(report: dict, width: int = 640, height: int = 240) -> str:
+    """An SVG line chart: families per social worker at each month's end, and the limit."""
+    months = report["workload"]["monthly"]
+    workers = sorted({w for m in months for w in m["families_per_social_worker"]})
+    limit = report["workload"]["limit"]
+    top = max([limit] + [n for m in months for n in m["families_per_social_worker"].values()]) * 1.1
+    left, bottom, right = 40, height - 30, width - 130
+    step = (right - left) / max(len(months) - 1, 1)
+
+    def y(value: float) -> float:
+        return bottom - value / top * (bottom - 20)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+             f'aria-label="families per social worker by month">',
+             f'<line x1="{left}" y1="{y(limit):.1f}" x2="{right}" y2="{y(limit):.1f}" stroke="#c0392b" '
+             f'stroke-dasharray="6 4"/><text x="{right + 6}" y="{y(limit) + 4:.1f}" font-size="12" '
+             f'fill="#c0392b">limit {limit}</text>',
+             f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#555"/>']
+    for i, m in enumerate(months):
+        parts.append(f'<text x="{left + i * step:.1f}" y="{bottom + 18}" font-size="11" text-anchor="middle">'
+                     f'{m["month"]}</text>')
+    colours = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
+    for n, worker in enumerate(workers):
+        colour = colours[n % len(colours)]
+        points = " ".join(f"{left + i * step:.1f},{y(m['families_per_social_worker'].get(worker, 0)):.1f}"
+                          for i, m in enumerate(months))
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts.append(f'<text x="{right + 6}" y="{40 + n * 16}" font-size="12" fill="{colour}">'
+                     f'{html.escape(worker)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(report: dict) -> str:
+    rows = "".join(
+        "<tr><th>" + html.escape(team) + "</th>" + "".join(f"<td>{html.escape(str(row[key]))}</td>"
+                                                           for key, _ in TEAM_COLUMNS) + "</tr>"
+        for team, row in report["teams"].items())
+    heads = "".join(f"<th>{html.escape(label)}</th>" for _, label in TEAM_COLUMNS)
+    text = html.escape(render_table(report).split("\n\n", 2)[-1])
+    return f"""<!doctype html>
+<html lang="pl"><head><meta charset="utf-8"><title>Staff report {report['from']} – {report['to']}</title>
+<style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse}}
+td,th{{border:1px solid #999;padding:4px 8px;text-align:right}} th:first-child{{text-align:left}}
+pre{{background:#f6f6f6;padding:1em}}</style></head><body>
+<h1>Staff report {report['from']} – {report['to']}</h1>
+<h2>Teams</h2><table><tr><th>team</th>{heads}</tr>{rows}</table>
+<h2>Families per social worker, month by month</h2>{workload_chart(report)}
+<h2>Centre, workload and supervision</h2><pre>{text}</pre>
+</body></html>
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.training.report", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--from", dest="first", required=True, help="YYYY-MM-DD")
+    parser.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD")
+    parser.add_argument("--url", default="http://127.0.0.1:8005", help="the training service")
+    parser.add_argument("--html", help="also write the printable report to this file")
+    args = parser.parse_args(argv)
+    for value, flag in ((args.first, "--from"), (args.last, "--to")):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            parser.error(f"{flag}: {value!r} is not a date YYYY-MM-DD")
+    try:
+        response = requests.get(f"{args.url}/report", params={"from": args.first, "to": args.last}, timeout=30)
+    except requests.ConnectionError:
+        parser.error(f"the training service does not answer at {args.url}")
+    if response.status_code != 200:
+        parser.error(response.json().get("message", response.text))
+    report = response.json()
+    print(render_table(report))
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as page:
+            page.write(render_html(report))
+        print(f"\nprintable report: {args.html}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

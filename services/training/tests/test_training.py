@@ -1,0 +1,176 @@
+"""Staff registry, trainings, supervision and its rule at the edges, study visits, workload
+from reported facts, art. 110 ust. 11, and the report a manager prints."""
+
+import uuid
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from services.training.application import TrainingApplication
+from services.training.domain import (
+    EmployeeLeft,
+    IncompleteAttendance,
+    InvalidDate,
+    NotEnrolled,
+    NotFound,
+    TrainingError,
+    UnknownCode,
+    staffing,
+    supervision_behind,
+)
+from services.training.report import render_html, render_table
+from shared.contracts.care import CARE_HOURS_DELIVERED
+from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
+from shared.contracts.decisions import DECISION_BY_OFFICER
+from shared.envelope import Envelope, source_of
+
+
+@pytest.fixture
+def training(make_database_url):
+    app = TrainingApplication(make_database_url("training"), population=9000)
+    yield app
+    app.close()
+
+
+def fact(contract, producer, n, **data):
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of(producer), type=contract.type,
+                            time=datetime.now(timezone.utc), subject="", data=data, notification_id=n)
+
+
+def staff(training):
+    ids = {}
+    for name, team, role, fte in (("Tomasz Nowicki", "casework", "social_worker", "1"),
+                                  ("Agata Mazur", "casework", "social_worker", "0.5"),
+                                  ("Ewa Lis", "casework", "team_leader", "1"),
+                                  ("B. Wójcik", "decisions", "benefit_officer", "1"),
+                                  ("Halina Kot", "care", "carer", "0.75")):
+        ids[name] = training.register_employee(name=name, team=team, role=role, fte=fte, joined_on="2026-01-01")
+    return ids
+
+
+def test_the_registry_refuses_what_a_centre_does_not_have(training):
+    with pytest.raises(UnknownCode):
+        training.register_employee(name="X", team="housing", role="social_worker", fte="1", joined_on="2026-01-01")
+    with pytest.raises(UnknownCode):
+        training.register_employee(name="X", team="casework", role="astrologer", fte="1", joined_on="2026-01-01")
+    for fte in ("0", "1.01", "pół"):
+        with pytest.raises(TrainingError):
+            training.register_employee(name="X", team="casework", role="carer", fte=fte, joined_on="2026-01-01")
+    ids = staff(training)
+    with pytest.raises(TrainingError):  # degree II follows degree I
+        training.specialise(ids["Tomasz Nowicki"], "II", "2026-03-01")
+    training.specialise(ids["Tomasz Nowicki"], "I", "2026-03-01")
+    training.leave(ids["Agata Mazur"], "2026-06-30")
+    with pytest.raises(EmployeeLeft):
+        training.move(ids["Agata Mazur"], "care", "2026-07-01")
+    with pytest.raises(NotFound):
+        training.leave(uuid.uuid4(), "2026-06-30")
+
+
+def test_a_training_is_completed_only_by_those_present_every_day(training):
+    ids = staff(training)
+    course = training.plan_training(title="Wypalenie zawodowe", topic="stres", provider="ROPS", hours="16",
+                                    days=["2026-03-02", "2026-03-03"], place="Kraków")
+    anna, jan = ids["Tomasz Nowicki"], ids["B. Wójcik"]
+    with pytest.raises(NotEnrolled):
+        training.attend(course, anna, "2026-03-02")
+    training.enrol(course, anna)
+    training.enrol(course, jan)
+    with pytest.raises(InvalidDate):
+        training.attend(course, anna, "2026-03-04")
+    for day in ("2026-03-02", "2026-03-03"):
+        training.attend(course, anna, day)
+    training.attend(course, jan, "2026-03-02")
+    with pytest.raises(IncompleteAttendance, match="2026-03-03"):
+        training.complete(course, jan, "C/2")
+    training.complete(course, anna, "C/1")
+    report = training.report(date(2026, 3, 1), date(2026, 3, 31))
+    assert report["teams"]["casework"]["trained_people"] == 1
+    assert report["teams"]["casework"]["training_hours"] == Decimal("16")
+    assert report["teams"]["decisions"]["trained_people"] == 0
+    assert report["centre"]["training_hours_per_person"] == {"Tomasz Nowicki": Decimal("16")}
+    # Completed on its last day: a period ending the day before does not count it.
+    assert training.report(date(2026, 3, 1), date(2026, 3, 2))["centre"]["trained_people"] == 0
+
+
+def test_supervision_rule_at_its_edge():
+    today = date(2026, 5, 31)
+    assert supervision_behind({"casework": date(2026, 4, 30)}, today, 1) == []  # exactly a month ago: in time
+    [behind] = supervision_behind({"casework": date(2026, 4, 29)}, today, 1)
+    assert behind["was_due_by"] == date(2026, 5, 29)
+    assert supervision_behind({"care": None}, today, 1)[0]["last_session"] is None
+
+
+def test_supervision_sessions_per_team_and_who_is_behind(training):
+    ids = staff(training)
+    training.hold_supervision([ids["Tomasz Nowicki"], ids["Agata Mazur"]], team="casework", kind="group",
+                              held_on="2026-05-20", supervisor="dr K. Superwizor")
+    training.hold_supervision([ids["B. Wójcik"]], team="decisions", kind="individual", held_on="2026-05-21",
+                              supervisor="dr K. Superwizor")
+    with pytest.raises(TrainingError):
+        training.hold_supervision([ids["B. Wójcik"], ids["Ewa Lis"]], team="decisions", kind="individual",
+                                  held_on="2026-05-21", supervisor="x")
+    behind = {b["team"] for b in training.supervision_status(date(2026, 5, 31))}
+    assert behind == {"intake", "decisions", "care"}  # an individual session is not the team's group session
+    report = training.report(date(2026, 5, 1), date(2026, 5, 31))
+    assert report["teams"]["casework"]["group_supervision"] == 1
+    assert report["teams"]["decisions"]["individual_supervision"] == 1
+
+
+def test_staffing_ratio_of_art_110():
+    assert staffing(Decimal("3"), 5000, 40)["required_by_population"] == 3  # never fewer than 3
+    check = staffing(Decimal("4.5"), 9001, 251)
+    assert (check["required_by_population"], check["meets_population_ratio"]) == (5, False)
+    assert (check["required_by_families"], check["meets_family_ratio"]) == (6, False)
+    assert staffing(Decimal("5"), 10000, 250)["meets_family_ratio"]
+
+
+def test_workload_from_the_facts_other_teams_report(training):
+    staff(training)
+    case_a, case_b, case_c = (str(uuid.uuid4()) for _ in range(3))
+    facts = [
+        fact(WORKER_ASSIGNED, "casework", 1, worker="Tomasz Nowicki", case_id=case_a, assigned_on="2026-01-10"),
+        fact(WORKER_ASSIGNED, "casework", 2, worker="Tomasz Nowicki", case_id=case_b, assigned_on="2026-02-03"),
+        fact(WORKER_ASSIGNED, "casework", 3, worker="Agata Mazur", case_id=case_c, assigned_on="2026-02-05"),
+        fact(WORKER_ASSIGNED, "casework", 4, worker="Agata Mazur", case_id=case_a, assigned_on="2026-02-20"),
+        fact(CASE_CLOSED, "casework", 5, worker="Agata Mazur", case_id=case_c, closed_on="2026-03-15",
+             outcome="goals_achieved"),
+        fact(DECISION_BY_OFFICER, "decisions", 6, officer="B. Wójcik", proceeding_id=str(uuid.uuid4()),
+             issued_on="2026-03-02"),
+        fact(DECISION_BY_OFFICER, "decisions", 7, officer="B. Wójcik", proceeding_id=str(uuid.uuid4()),
+             issued_on="2026-04-01"),
+        fact(CARE_HOURS_DELIVERED, "care", 8, carer="Halina Kot", hours=2.5, delivered_on="2026-03-09"),
+        fact(CARE_HOURS_DELIVERED, "care", 9, carer="Halina Kot", hours=2, delivered_on="2026-03-11"),
+    ]
+    for envelope in facts:
+        assert training.process(envelope)
+    assert training.process(facts[0]) is False  # a duplicate counts once
+    report = training.report(date(2026, 1, 1), date(2026, 3, 31))
+    workload = report["workload"]
+    assert workload["families_per_social_worker"] == {"Agata Mazur": 1, "Tomasz Nowicki": 1}  # reassigned, closed
+    assert [m["families_per_social_worker"] for m in workload["monthly"]] == [
+        {"Tomasz Nowicki": 1}, {"Tomasz Nowicki": 1, "Agata Mazur": 2}, {"Tomasz Nowicki": 1, "Agata Mazur": 1}]
+    assert workload["decisions_per_officer"] == {"B. Wójcik": Decimal("1")}  # April's is outside the period
+    assert workload["care_hours_per_carer"] == {"Halina Kot": Decimal("4.5")}
+    staffing_check = report["centre"]["staffing"]
+    assert (staffing_check["social_worker_fte"], staffing_check["required_by_population"]) == (Decimal("1.5"), 5)
+    assert report["teams"]["casework"]["staff"] == 3 and report["teams"]["casework"]["fte"] == Decimal("2.5")
+
+
+def test_the_report_renders_as_a_table_and_a_printable_page_with_its_chart(training):
+    staff(training)
+    training.process(fact(WORKER_ASSIGNED, "casework", 1, worker="Tomasz Nowicki", case_id=str(uuid.uuid4()),
+                          assigned_on="2026-02-10"))
+    report = training.report(date(2026, 1, 1), date(2026, 3, 31))
+    from shared.service import to_json
+
+    table = render_table(to_json(report))
+    assert "Tomasz Nowicki" in table and "casework" in table and "NOT met" in table
+    page = render_html(to_json(report))
+    assert page.startswith("<!doctype html>") and "<svg" in page and "polyline" in page and "limit 50" in page
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(training):
+    with pytest.raises(ValueError):
+        training.report(date(2026, 3, 1), date(2026, 2, 1))

@@ -1,0 +1,1 @@
+"""What every service uses: integration-event contracts, event store, outbox relay, ordered consumer."""

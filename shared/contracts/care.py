@@ -1,0 +1,53 @@
+"""Events published by care (zespół ds. usług): that a service or a care-home referral moved,
+with the kind, hours per week and dates — no income, no fee, no health detail."""
+
+from shared.contracts import (
+    Contract,
+    DataClass,
+    Field,
+    date_field,
+    text_field,
+    uuid_field,
+)
+
+CARE_KINDS = ("uslugi_opiekuncze", "specjalistyczne_uslugi_opiekuncze",
+              "specjalistyczne_uslugi_opiekuncze_zaburzenia_psychiczne")
+
+# The social-work request it answers, when there was one: casework shows the service on the case.
+_REQUEST = (text_field("request_ref", DataClass.REFERENCE, nullable=True), uuid_field("case_id", nullable=True))
+_KIND = Field("kind", {"enum": list(CARE_KINDS)}, DataClass.REFERENCE)
+
+
+def _care_event(name: str, description: str, fields: tuple, subject: str) -> Contract:
+    return Contract(producer="care", name=name, version=1, description=description,
+                    fields=(*fields, *_REQUEST), consumers=frozenset({"casework"}), subject_field=subject)
+
+
+CARE_SERVICE_GRANTED = _care_event(
+    "CareServiceGranted", "A care service was granted by decision: its kind, hours a week and period.",
+    (uuid_field("service_id"), uuid_field("person_id"), _KIND,
+     Field("hours_per_week", {"type": "number", "exclusiveMinimum": 0}, DataClass.REFERENCE),
+     date_field("period_from"), date_field("period_to", nullable=True), date_field("granted_on")),
+    "service_id")
+CARE_SERVICE_ENDED = _care_event(
+    "CareServiceEnded", "A care service ended.",
+    (uuid_field("service_id"), uuid_field("person_id"), _KIND, date_field("ended_on")), "service_id")
+DPS_REFERRAL_SUBMITTED = _care_event(
+    "DpsReferralSubmitted", "A referral to a care home (DPS) was submitted with its documents.",
+    (uuid_field("referral_id"), uuid_field("person_id"), date_field("submitted_on")), "referral_id")
+DPS_PLACEMENT_MADE = _care_event(
+    "DpsPlacementMade", "The person was placed in a care home (DPS).",
+    (uuid_field("referral_id"), uuid_field("person_id"), date_field("placed_on")), "referral_id")
+
+CARE_HOURS_DELIVERED = Contract(
+    producer="care",
+    name="CareHoursDelivered",
+    version=1,
+    description="A carer delivered hours of care on a day: who, how long, when; not to whom or what was done.",
+    fields=(text_field("carer", DataClass.STAFF),
+            Field("hours", {"type": "number", "exclusiveMinimum": 0}, DataClass.REFERENCE),
+            date_field("delivered_on")),
+    consumers=frozenset({"training"}),
+)
+
+CONTRACTS = (CARE_HOURS_DELIVERED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE)

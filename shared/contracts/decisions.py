@@ -1,0 +1,65 @@
+"""Events published by decisions (administrative proceedings): the fact of a decision,
+never its amount, the incomes behind it, or its justification."""
+
+from shared.contracts import (
+    Contract,
+    DataClass,
+    Field,
+    date_field,
+    text_field,
+    uuid_field,
+)
+
+DECIDED_FORMS = (
+    "zasilek_staly", "zasilek_okresowy", "zasilek_celowy", "specjalny_zasilek_celowy",
+    "posilek", "schronienie", "niezbedne_ubranie", "sprawienie_pogrzebu",
+)
+
+_BENEFIT = Field("benefit", {"enum": list(DECIDED_FORMS)}, DataClass.REFERENCE)
+_OUTCOME = Field("outcome", {"enum": ["grant", "partial_grant", "refusal"]}, DataClass.REFERENCE)
+_WHO = (uuid_field("proceeding_id"), uuid_field("person_id"), _BENEFIT)
+
+DECISION_ISSUED = Contract(
+    producer="decisions",
+    name="DecisionIssued",
+    version=1,
+    description=("A decision was delivered to the party (it takes effect on delivery): kind, outcome, "
+                 "period, dates and the appeal deadline."),
+    fields=(*_WHO, _OUTCOME, date_field("period_from", nullable=True), date_field("period_to", nullable=True),
+            date_field("issued_on"), date_field("delivered_on"), date_field("appeal_deadline")),
+    consumers=frozenset(),
+    subject_field="proceeding_id",
+)
+
+DECISION_BECAME_FINAL = Contract(
+    producer="decisions",
+    name="DecisionBecameFinal",
+    version=1,
+    description="A decision became final: not appealed in time, or upheld by the appeals board.",
+    fields=(*_WHO, _OUTCOME, date_field("final_on")),
+    consumers=frozenset(),
+    subject_field="proceeding_id",
+)
+
+DECISION_APPEALED = Contract(
+    producer="decisions",
+    name="DecisionAppealed",
+    version=1,
+    description="The party appealed a decision to the appeals board (SKO), through the centre.",
+    fields=(*_WHO, date_field("filed_on")),
+    consumers=frozenset(),
+    subject_field="proceeding_id",
+)
+
+DECISION_BY_OFFICER = Contract(
+    producer="decisions",
+    name="DecisionIssuedByOfficer",
+    version=1,
+    description="A benefit officer issued a decision: who and when, for workload reports; nothing of the case.",
+    fields=(text_field("officer", DataClass.STAFF), uuid_field("proceeding_id"), date_field("issued_on")),
+    consumers=frozenset({"training"}),
+    subject_field="proceeding_id",
+)
+
+CONTRACTS = (DECISION_ISSUED, DECISION_BECAME_FINAL, DECISION_APPEALED, DECISION_BY_OFFICER)
+

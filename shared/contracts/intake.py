@@ -1,0 +1,89 @@
+"""Events published by intake (first contact)."""
+
+from shared.contracts import (
+    Contract,
+    DataClass,
+    bool_field,
+    codes_field,
+    date_field,
+    object_field,
+    text_field,
+    uuid_field,
+)
+from shared.vocabulary import FORMS_OF_HELP, REASONS_FOR_HELP
+
+_STRING = {"type": "string"}
+
+CLIENT_REGISTERED = Contract(
+    producer="intake",
+    name="ClientRegistered",
+    version=1,
+    description=(
+        "A person was registered at first contact. No identity: a team receives the "
+        "person's identity only when a case is routed to it."
+    ),
+    fields=(uuid_field("person_id"), date_field("registered_on")),
+    consumers=frozenset(),  # the register's UI and the auditors; no team needs it
+    subject_field="person_id",
+)
+
+# Identity of the person, shared only with the team a case is routed to.
+_IDENTITY = (
+    text_field("full_name", DataClass.IDENTITY),
+    date_field("birth_date", DataClass.IDENTITY, nullable=True),
+    text_field("pesel", DataClass.IDENTITY, nullable=True),
+    text_field("document_number", DataClass.IDENTITY, nullable=True),
+    object_field(
+        "address",
+        {"street": _STRING, "postal_code": _STRING, "city": _STRING},
+        DataClass.IDENTITY,
+        nullable=True,
+    ),
+    text_field("contact", DataClass.IDENTITY, nullable=True),
+)
+
+_ROUTING = (
+    uuid_field("case_id"),  # the receiving team's reference for this case
+    uuid_field("person_id"),
+    date_field("routed_on"),
+    bool_field("urgent"),  # an urgent case has its interview within 2 working days
+)
+
+
+def _case_routed(addressee: str, data_class: DataClass, need: tuple) -> Contract:
+    return Contract(
+        producer="intake",
+        name="CaseRouted",
+        version=1,
+        addressee=addressee,
+        description=(
+            f"First contact routed a case to the {addressee} team, with the person's identity "
+            "and intake's note for that team only."
+        ),
+        fields=(*_ROUTING, *_IDENTITY, text_field("routing_reason", data_class), *need),
+        consumers=frozenset({addressee}),
+        subject_field="case_id",
+    )
+
+
+CASE_ROUTED_TO_CASEWORK = _case_routed(
+    "casework",
+    DataClass.SOCIAL_WORK,
+    (codes_field("reasons_for_help", REASONS_FOR_HELP, DataClass.SOCIAL_WORK),),
+)
+CASE_ROUTED_TO_DECISIONS = _case_routed(
+    "decisions",
+    DataClass.ADMINISTRATIVE,
+    (codes_field("help_requested", FORMS_OF_HELP, DataClass.ADMINISTRATIVE),),
+)
+CASE_ROUTED_TO_CARE = _case_routed(
+    "care",
+    DataClass.CARE,
+    (codes_field("help_requested", FORMS_OF_HELP, DataClass.CARE),),
+)
+
+CASE_ROUTED = {
+    c.addressee: c for c in (CASE_ROUTED_TO_CASEWORK, CASE_ROUTED_TO_DECISIONS, CASE_ROUTED_TO_CARE)
+}
+
+CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values())

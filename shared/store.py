@@ -1,0 +1,240 @@
+"""Each service's own event store, which is also its outbox (DESIGN.md invariants 1 and 3).
+
+A command saves its aggregates' domain events and the integration events derived from
+them in one `save()`, so one transaction. Integration events are stored as
+`IntegrationEvent` records in the same notification log; the relay and the upstream-log
+reader select them by topic, so domain events never leave the store.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Iterable, Sequence
+
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+)
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    Notification,
+    Tracking,
+    Transcoder,
+    Transcoding,
+)
+from eventsourcing.utils import get_topic
+
+from shared.contracts import REGISTRY, Contract
+from shared.envelope import Envelope, source_of
+
+RELAY_POSITION = "outbox-relay"  # tracking name under which the relay records its position
+
+
+@dataclass(frozen=True)
+class IntegrationEvent(DomainEvent):
+    """A published fact, stored beside the domain events it was derived from."""
+
+    type: str
+    subject: str
+    data: dict
+
+    def envelope(self, notification_id: int) -> Envelope:
+        return Envelope(
+            id=str(self.originator_id),
+            source=source_of(REGISTRY[self.type].producer),
+            type=self.type,
+            time=self.timestamp,
+            subject=self.subject,
+            data=self.data,
+            notification_id=notification_id,
+        )
+
+
+INTEGRATION_TOPIC = get_topic(IntegrationEvent)
+
+
+class DateAsISO(Transcoding):
+    """Dates (birth dates, routing dates) are everywhere in the domain."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+def database_url(service: str, configured: str | None, data_dir: str | Path = "var") -> str:
+    """The service's own database: the configured URL, or a SQLite file of its own."""
+    if configured:
+        return configured
+    path = Path(data_dir) / f"{service}.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+class ServiceApplication(Application):
+    """An eventsourcing application on the service's own database, with outbox and tracking."""
+
+    service: ClassVar[str]
+    workers: Sequence[Any] = ()  # the relay and consumer running beside it, for /health
+
+    def __init__(self, database_url: str, **settings: Any):
+        self.settings = settings
+        self._recorded_listeners: list[Callable[[], None]] = []
+        super().__init__(
+            env={
+                "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+                "SQLALCHEMY_URL": database_url,
+            }
+        )
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def construct_recorder(self):
+        # A process recorder keeps tracking rows in the same transaction as events.
+        return self.factory.process_recorder()
+
+    # --- writing -------------------------------------------------------------------
+
+    def integration_event(self, contract: Contract, data: dict[str, Any]) -> IntegrationEvent:
+        """An integration event for `save()`; refuses data its contract does not allow."""
+        if contract.producer != self.service:
+            raise ValueError(f"{self.service} cannot publish {contract.type}")
+        contract.validate(data)
+        published = IntegrationEvent(
+            originator_id=uuid.uuid4(),
+            originator_version=1,
+            timestamp=datetime.now(timezone.utc),
+            type=contract.type,
+            subject=contract.subject(data),
+            data=data,
+        )
+        # What the relay could not publish must not be stored: it would block the outbox.
+        published.envelope(notification_id=1).to_bytes()
+        return published
+
+    def on_recorded(self, listener: Callable[[], None]) -> None:
+        self._recorded_listeners.append(listener)
+
+    def _notify(self, recordings) -> None:
+        for listener in self._recorded_listeners:
+            listener()
+
+    def aggregate(self, kind: type, aggregate_id: Any, not_found: type[LookupError]) -> Any:
+        """The aggregate of this kind with this id, or the team's named not-found error."""
+        try:
+            found = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            found = None
+        if not isinstance(found, kind):
+            raise not_found(f"no {kind.__name__} {aggregate_id}")
+        return found
+
+    # --- the outbox, read ------------------------------------------------------------
+
+    def integration_envelopes(
+        self, after: int, limit: int, types: Iterable[str] | None = None, before: int | None = None
+    ) -> tuple[list[Envelope], int]:
+        """Published events after a position (of the given types), and the position read up to."""
+        notifications = self.recorder.select_notifications(
+            start=after,
+            limit=limit,
+            stop=None if before is None else before - 1,
+            topics=(INTEGRATION_TOPIC,),
+            inclusive_of_start=False,
+        )
+        wanted = None if types is None else set(types)
+        envelopes = []
+        for notification in notifications:
+            event = self.mapper.to_domain_event(notification)
+            if wanted is None or event.type in wanted:
+                envelopes.append(event.envelope(notification.id))
+        read_up_to = notifications[-1].id if notifications else after
+        if len(notifications) < limit and before is not None:
+            read_up_to = max(read_up_to, before - 1)
+        return envelopes, read_up_to
+
+    def log_for(self, consumer: str, after: int, before: int | None, limit: int) -> tuple[list[Envelope], int]:
+        """The part of this service's log a consumer may read: events whose contracts name it."""
+        types = [c.type for c in REGISTRY.consumed_by(consumer, producer=self.service)]
+        return self.integration_envelopes(after=after, limit=limit, types=types, before=before)
+
+    # --- consuming ---------------------------------------------------------------------
+
+    def position(self, upstream: str) -> int:
+        return self.recorder.max_tracking_id(upstream) or 0
+
+    def policy(self, envelope: Envelope) -> Sequence[Any]:
+        """Turns an upstream integration event into aggregates (and events) to save."""
+        return ()
+
+    def process(self, envelope: Envelope, track: bool = True) -> bool:
+        """Applies the policy and records the result with tracking in one transaction.
+
+        Returns False if the notification was already processed (a duplicate).
+        `track=False` is for replaying a dead letter, whose position is already recorded.
+        """
+        tracking = Tracking(envelope.producer, envelope.notification_id) if track else None
+        if tracking and self.recorder.has_tracking_id(envelope.producer, envelope.notification_id):
+            return False
+        results = self.policy(envelope)
+        try:
+            self._save_tracked(tracking, *results)
+        except IntegrityError:
+            # Another delivery of the same notification won the race, or (on replay)
+            # the aggregate it would create exists already.
+            return False
+        return True
+
+    def record_position(self, name: str, notification_id: int) -> None:
+        """Moves a tracked position forward (the relay's, or past a dead-lettered event)."""
+        try:
+            self._save_tracked(Tracking(name, notification_id))
+        except IntegrityError:
+            pass  # already at or past it
+
+    def _save_tracked(self, tracking: Tracking | None, *objs: Any) -> None:
+        # As eventsourcing's own Follower does: the tracking row joins the events' transaction.
+        processing_event = ProcessingEvent(tracking=tracking)
+        processing_event.collect_events(*objs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+
+
+class LogProjection:
+    """An in-memory read model that catches up with the store before every read.
+
+    Queries see every committed event (read-your-writes across processes too); the
+    store stays the only source of truth, so the projection needs no tracking of its own.
+    """
+
+    def __init__(self, app: Application, topics: Sequence[str], apply: Callable[[Any], None]):
+        self._app = app
+        self._topics = tuple(topics)
+        self._apply = apply
+        self._position = 0
+        self._lock = threading.Lock()
+
+    def catch_up(self, page: int = 500) -> None:
+        with self._lock:
+            while True:
+                notifications: list[Notification] = self._app.recorder.select_notifications(
+                    start=self._position, limit=page, topics=self._topics, inclusive_of_start=False
+                )
+                for notification in notifications:
+                    self._apply(self._app.mapper.to_domain_event(notification))
+                    self._position = notification.id
+                if len(notifications) < page:
+                    return

@@ -1,0 +1,167 @@
+"""The separation rule over every contract, and what a contract lets through."""
+
+import dataclasses
+
+import pytest
+
+from shared.contracts import (
+    REGISTRY,
+    Contract,
+    ContractViolation,
+    DataClass,
+    Registry,
+    UnknownEventType,
+    separation_violations,
+    text_field,
+    uuid_field,
+)
+from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
+
+
+def test_no_contract_lets_a_file_reach_a_team_that_has_no_business_seeing_it():
+    assert separation_violations(REGISTRY) == []
+
+
+@pytest.mark.parametrize("contract", list(REGISTRY), ids=lambda c: c.type)
+def test_every_field_of_every_contract_is_classified(contract):
+    assert contract.fields, "a contract with no fields carries no fact"
+    for field in contract.fields:
+        assert isinstance(field.data_class, DataClass)
+    assert set(contract.schema["properties"]) == {f.name for f in contract.fields}
+    assert contract.schema["additionalProperties"] is False
+
+
+def _with_field(contract: Contract, field) -> Contract:
+    return dataclasses.replace(contract, fields=(*contract.fields, field))
+
+
+def test_an_administrative_field_routed_to_casework_is_caught():
+    leaking = _with_field(CASE_ROUTED["casework"], text_field("monthly_income", DataClass.ADMINISTRATIVE))
+    assert separation_violations([leaking]) == [
+        "pl.ops.intake.CaseRouted.casework.v1: field 'monthly_income' (administrative) must not reach casework"
+    ]
+
+
+def test_a_social_work_field_routed_to_decisions_is_caught():
+    leaking = _with_field(CASE_ROUTED["decisions"], text_field("diagnosis", DataClass.SOCIAL_WORK))
+    assert len(separation_violations([leaking])) == 1
+
+
+def test_an_administrative_field_reaching_care_is_caught():
+    leaking = _with_field(CASE_ROUTED["care"], text_field("benefit_amount", DataClass.ADMINISTRATIVE))
+    assert "must not reach care" in separation_violations([leaking])[0]
+
+
+def test_another_teams_file_is_caught_even_for_a_new_consumer():
+    widened = dataclasses.replace(CASE_ROUTED["casework"], consumers=frozenset({"casework", "decisions"}))
+    found = separation_violations([widened])
+    assert any("'routing_reason' (social_work) must not reach decisions" in f for f in found)
+    assert any("'reasons_for_help' (social_work) must not reach decisions" in f for f in found)
+
+
+def test_routed_cases_are_addressed_to_one_team_each():
+    for team, contract in CASE_ROUTED.items():
+        assert contract.consumers == {team}
+        assert contract.type == f"pl.ops.intake.CaseRouted.{team}.v1"
+
+
+def test_client_registered_carries_no_identity():
+    assert {f.data_class for f in CLIENT_REGISTERED.fields} == {DataClass.REFERENCE}
+
+
+def test_data_outside_the_contract_is_refused():
+    data = {"person_id": "0b7e8a0c-1d5f-4c1e-9a57-3f0d6c2b9a11", "registered_on": "2026-11-02"}
+    CLIENT_REGISTERED.validate(data)
+    with pytest.raises(ContractViolation, match="Additional properties"):
+        CLIENT_REGISTERED.validate({**data, "income": "1200.00"})
+    with pytest.raises(ContractViolation, match="registered_on"):
+        CLIENT_REGISTERED.validate({**data, "registered_on": "2 Nov 2026"})
+    with pytest.raises(ContractViolation, match="required"):
+        CLIENT_REGISTERED.validate({"person_id": data["person_id"]})
+
+
+def test_codes_outside_the_legal_vocabulary_are_refused():
+    contract = CASE_ROUTED["casework"]
+    data = {
+        "case_id": "0b7e8a0c-1d5f-4c1e-9a57-3f0d6c2b9a11",
+        "person_id": "1b7e8a0c-1d5f-4c1e-9a57-3f0d6c2b9a11",
+        "routed_on": "2026-11-02",
+        "urgent": False,
+        "full_name": "Jan Kowalski",
+        "birth_date": None,
+        "pesel": None,
+        "document_number": "ABC123456",
+        "address": None,
+        "contact": None,
+        "routing_reason": "rodzina prosi o wsparcie",
+        "reasons_for_help": ["bezrobocie"],
+    }
+    contract.validate(data)
+    with pytest.raises(ContractViolation, match="reasons_for_help"):
+        contract.validate({**data, "reasons_for_help": ["lenistwo"]})
+
+
+def test_registry_refuses_two_contracts_of_one_type_and_names_unknown_types():
+    with pytest.raises(ValueError, match="two contracts"):
+        Registry([CLIENT_REGISTERED, CLIENT_REGISTERED])
+    with pytest.raises(UnknownEventType):
+        REGISTRY["pl.ops.intake.Nothing.v1"]
+
+
+def test_consumers_and_upstreams_are_read_from_the_contracts():
+    extra = Contract(
+        producer="casework",
+        name="Probe",
+        version=1,
+        fields=(uuid_field("case_id"),),
+        consumers=frozenset({"decisions"}),
+        description="test",
+    )
+    registry = Registry([*REGISTRY, extra])
+    assert registry.upstreams_of("decisions") == ["casework", "intake"]
+    assert [c.type for c in registry.consumed_by("casework", producer="intake")] == [
+        "pl.ops.intake.CaseRouted.casework.v1"
+    ]
+
+
+def test_the_schemas_are_written_for_ui_clients_and_auditors(tmp_path, capsys):
+    from shared.contracts.__main__ import main
+
+    assert main(["--schemas", str(tmp_path)]) == 0
+    written = {p.name for p in tmp_path.iterdir()}
+    assert written == {f"{c.type}.schema.json" for c in REGISTRY}
+    assert main([]) == 0
+    assert "pl.ops.intake.CaseRouted.casework.v1\n  from intake to casework" in capsys.readouterr().out
+
+
+def test_an_amount_added_to_a_decision_event_is_caught():
+    from shared.contracts.decisions import DECISION_ISSUED
+
+    leaking = _with_field(DECISION_ISSUED, text_field("amount", DataClass.ADMINISTRATIVE))
+    assert separation_violations([leaking]) == [
+        "pl.ops.decisions.DecisionIssued.v1: field 'amount' (administrative) must not be broadcast"]
+    widened = dataclasses.replace(leaking, consumers=frozenset({"casework"}))
+    assert "must not reach casework" in separation_violations([widened])[0]
+
+
+def test_a_goal_or_reason_added_to_a_contract_fact_is_caught():
+    from shared.contracts.casework import CONTRACT_REFUSED
+
+    for field in (text_field("goals", DataClass.SOCIAL_WORK), text_field("reason", DataClass.SOCIAL_WORK)):
+        assert "must not reach decisions" in separation_violations([_with_field(CONTRACT_REFUSED, field)])[0]
+
+
+def test_an_income_fee_or_health_detail_added_to_a_care_event_is_caught():
+    from shared.contracts.care import CARE_SERVICE_GRANTED
+
+    for field in (text_field("monthly_income", DataClass.ADMINISTRATIVE), text_field("fee_per_hour", DataClass.CARE),
+                  text_field("health_condition", DataClass.CARE)):
+        assert "must not reach casework" in separation_violations([_with_field(CARE_SERVICE_GRANTED, field)])[0]
+
+
+def test_a_worker_assigned_to_a_case_reaches_staff_reports_without_the_case():
+    from shared.contracts.casework import WORKER_ASSIGNED
+
+    assert separation_violations([WORKER_ASSIGNED]) == []
+    leaking = _with_field(WORKER_ASSIGNED, text_field("full_name", DataClass.IDENTITY))
+    assert "'full_name' (identity) must not reach training" in separation_violations([leaking])[0]

@@ -1,0 +1,155 @@
+"""The service store on SQLite and PostgreSQL: eventsourcing's own recorder test cases,
+then the outbox and tracking behaviour the backbone relies on."""
+
+import uuid
+
+import pytest
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.tests.persistence import (
+    ApplicationRecorderTestCase,
+    ProcessRecorderTestCase,
+)
+
+from shared.contracts import ContractViolation
+from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
+from shared.store import (
+    INTEGRATION_TOPIC,
+    RELAY_POSITION,
+    ServiceApplication,
+    database_url,
+)
+from tests.support.infra import drop_postgres_database, new_postgres_database
+
+
+class Register(Aggregate):
+    @event("Registered")
+    def __init__(self, name: str):
+        self.name = name
+
+
+class IntakeLikeApplication(ServiceApplication):
+    service = "intake"
+
+    def register(self, name: str) -> uuid.UUID:
+        entry = Register(name)
+        published = self.integration_event(
+            CLIENT_REGISTERED, {"person_id": str(entry.id), "registered_on": "2026-11-02"}
+        )
+        self.save(entry, published)
+        return entry.id
+
+
+class _ServiceStore:
+    """Runs eventsourcing's recorder test cases against the recorder our services use."""
+
+    backend = "sqlite"
+
+    @pytest.fixture(autouse=True)
+    def _database(self, tmp_path):
+        if self.backend == "postgres":
+            admin, name, self.url = new_postgres_database()
+            yield
+            self._app.close()
+            drop_postgres_database(admin, name)
+        else:
+            self.url = f"sqlite:///{tmp_path}/store.sqlite"
+            yield
+
+    def create_recorder(self):
+        self._app = IntakeLikeApplication(self.url)
+        return self._app.recorder
+
+    # Timings belong in benchmarks, not in the suite.
+    test_performance = None
+    test_concurrent_throughput = None
+
+
+class TestSQLiteProcessRecorder(_ServiceStore, ProcessRecorderTestCase):
+    pass
+
+
+@pytest.mark.postgres
+class TestPostgresProcessRecorder(_ServiceStore, ProcessRecorderTestCase):
+    backend = "postgres"
+
+
+@pytest.mark.postgres
+class TestPostgresApplicationRecorder(_ServiceStore, ApplicationRecorderTestCase):
+    backend = "postgres"
+
+
+@pytest.fixture
+def app(make_database_url):
+    application = IntakeLikeApplication(make_database_url("intake"))
+    yield application
+    application.close()
+
+
+def test_a_command_and_its_integration_event_are_one_transaction(app):
+    person = app.register("Anna Nowak")
+    notifications = app.recorder.select_notifications(start=None, limit=10)
+    assert [n.topic for n in notifications][-1] == INTEGRATION_TOPIC
+    envelopes, read_up_to = app.integration_envelopes(after=0, limit=10)
+    assert [e.data["person_id"] for e in envelopes] == [str(person)]
+    assert read_up_to == notifications[-1].id
+
+
+def test_data_outside_its_contract_is_never_stored(app):
+    before = app.recorder.max_notification_id()
+    with pytest.raises(ContractViolation):
+        app.integration_event(CLIENT_REGISTERED, {"person_id": str(uuid.uuid4()), "registered_on": "today"})
+    assert app.recorder.max_notification_id() == before
+
+
+def test_a_service_cannot_publish_another_services_contract(app):
+    class Casework(IntakeLikeApplication):
+        service = "casework"
+
+    other = Casework(app.env["SQLALCHEMY_URL"])
+    try:
+        with pytest.raises(ValueError, match="cannot publish"):
+            other.integration_event(CLIENT_REGISTERED, {"person_id": str(uuid.uuid4()), "registered_on": "2026-11-02"})
+    finally:
+        other.close()
+
+
+def test_the_log_is_read_by_type_and_up_to_a_position(app):
+    ids = [app.register(f"person {i}") for i in range(5)]
+    everything, _ = app.integration_envelopes(after=0, limit=100)
+    assert [e.data["person_id"] for e in everything] == [str(i) for i in ids]
+    third = everything[2].notification_id
+    before_third, read_up_to = app.integration_envelopes(after=0, limit=100, before=third)
+    assert len(before_third) == 2 and read_up_to == third - 1
+    none_of_them, read_up_to = app.integration_envelopes(
+        after=0, limit=100, types=[CASE_ROUTED["casework"].type], before=third
+    )
+    assert none_of_them == [] and read_up_to == third - 1
+    first_page, read_up_to = app.integration_envelopes(after=0, limit=2)
+    assert len(first_page) == 2 and read_up_to == first_page[-1].notification_id
+
+
+def test_positions_only_move_forward(app):
+    assert app.position(RELAY_POSITION) == 0
+    app.record_position(RELAY_POSITION, 7)
+    app.record_position(RELAY_POSITION, 3)
+    assert app.position(RELAY_POSITION) == 7
+    assert app.position("casework") == 0
+
+
+def test_a_service_gets_a_sqlite_file_of_its_own_by_default(tmp_path):
+    url = database_url("intake", None, tmp_path / "data")
+    assert url == f"sqlite:///{tmp_path}/data/intake.sqlite"
+    assert database_url("intake", "postgresql+psycopg2://intake@db/intake") == "postgresql+psycopg2://intake@db/intake"
+
+
+def test_the_relay_never_gets_an_event_it_could_not_publish(app, monkeypatch):
+    from shared.envelope import Envelope
+
+    def broken(self):
+        raise ValueError("not a CloudEvent")
+
+    monkeypatch.setattr(Envelope, "to_bytes", broken)
+    before = app.recorder.max_notification_id()
+    with pytest.raises(ValueError, match="not a CloudEvent"):
+        app.integration_event(CLIENT_REGISTERED, {"person_id": str(uuid.uuid4()), "registered_on": "2026-11-02"})
+    assert app.recorder.max_notification_id() == before

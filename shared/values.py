@@ -1,0 +1,42 @@
+"""Reading what people type into commands — dates, texts, codes from a list — with a named
+error a person can act on. Pure Python; every team's domain uses these."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+
+
+class InvalidDate(ValueError):
+    """A date is missing, not YYYY-MM-DD, or impossible where it is given."""
+
+
+class MissingText(ValueError):
+    """A required text (a name, a reason, a description) is empty."""
+
+
+class UnknownCode(ValueError):
+    """A value is not one of the codes the law or the centre's configuration allows."""
+
+
+def a_date(value: Any, what: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidDate(f"{what} must be a date (YYYY-MM-DD), not {value!r}") from None
+
+
+def a_text(value: Any, what: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise MissingText(f"{what} is required")
+    return text
+
+
+def a_code(value: Any, codes: Iterable[str], what: str) -> str:
+    codes = tuple(codes)
+    if value not in codes:
+        raise UnknownCode(f"unknown {what} {value!r}; one of {', '.join(codes)}")
+    return value
