@@ -44,7 +44,7 @@ class NotInUpstreamLog(ValueError):
 
 
 class UpstreamLog(Protocol):
-    def __call__(self, upstream: str, after: int, before: int) -> tuple[list[Envelope], int]: ...
+    def __call__(self, upstream: str, after: int) -> tuple[list[Envelope], int]: ...
 
 
 TRANSIENT = (DBAPIError, UpstreamLogUnavailable)
@@ -165,8 +165,10 @@ class OrderedConsumer(BrokerWorker):
         if envelope.notification_id == last + 1:
             self.handle(upstream, envelope)
             return
-        # A gap: the upstream's log is the truth, up to and including this event.
-        self.read_log(upstream, after=last, before=envelope.notification_id + 1)
+        # A gap (as a rule: the upstream's own domain events sit between its published ones).
+        # Its log is the truth; reading it by whole pages past this event also takes in the
+        # messages queued behind it, which then arrive as cheap duplicates.
+        self.read_log(upstream, after=last, until=envelope.notification_id)
         if self.app.position(upstream) < envelope.notification_id:
             error = NotInUpstreamLog(f"{upstream}'s log has no {envelope.type} #{envelope.notification_id}")
             self.dead_letter(upstream, body, error, notification_id=None)
@@ -176,20 +178,19 @@ class OrderedConsumer(BrokerWorker):
         its queue existed, or lost on the way, arrive all the same."""
         for upstream in self.queues:
             try:
-                self.read_log(upstream, after=self.app.position(upstream), before=None)
+                self.read_log(upstream, after=self.app.position(upstream))
             except UpstreamLogUnavailable as error:
                 log.info("%s: catching up with %s later (%s)", self.app.service, upstream, error)
 
-    def read_log(self, upstream: str, after: int, before: int | None) -> None:
-        while before is None or after < before - 1:
-            envelopes, read_up_to = self.upstream_log(upstream, after, before)
+    def read_log(self, upstream: str, after: int, until: int | None = None) -> None:
+        """Handles the upstream's log after a position, to its end or at least up to `until`."""
+        while until is None or after < until:
+            envelopes, read_up_to = self.upstream_log(upstream, after)
             for envelope in envelopes:
                 if envelope.notification_id > self.app.position(upstream):
                     self.handle(upstream, envelope)
             if read_up_to <= after:
-                if before is None:
-                    return  # nothing more yet
-                raise UpstreamLogUnavailable(f"{upstream}'s log did not advance past {after}")
+                return  # nothing more yet
             after = read_up_to
 
     def handle(self, upstream: str, envelope: Envelope, track: bool = True) -> None:

@@ -12,8 +12,9 @@ from typing import Any, Callable
 from uuid import UUID
 
 import eventlet
+from kombu.exceptions import OperationalError
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
+from nameko.rpc import Rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
@@ -40,13 +41,13 @@ class RpcUpstreamLog:
         self._cluster: ClusterRpcProxy | None = None
         self._proxy = None
 
-    def __call__(self, upstream: str, after: int, before: int) -> tuple[list[Envelope], int]:
+    def __call__(self, upstream: str, after: int) -> tuple[list[Envelope], int]:
         try:
             if self._proxy is None:
                 self._cluster = ClusterRpcProxy(self.config, timeout=self.timeout)
                 self._proxy = self._cluster.start()
             page = getattr(self._proxy, upstream).integration_log(
-                after=after, before=before, consumer=self.consumer, limit=LOG_PAGE
+                after=after, consumer=self.consumer, limit=LOG_PAGE
             )
             # An event breaking its contract is the upstream's fault: pause and retry, never skip.
             return [Envelope.from_json(doc) for doc in page["events"]], page["read_up_to"]
@@ -115,6 +116,20 @@ class Health:
         return json_response({"service": self.name, **{w.name: w.health() for w in self.store.workers}})
 
 
+class LogRpc(Rpc):
+    """nameko's RPC entrypoint, except that a reply lost because the broker went away is
+    only logged: nameko's own kills the whole service for it. The caller times out and
+    asks again; the unacknowledged request goes back to the queue."""
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except (OperationalError, ConnectionError, OSError) as error:
+            log.warning("%s: the reply to %s was lost (%s: %s)", self.container.service_name,
+                        self.method_name, type(error).__name__, error)
+            return result, exc_info
+
+
 class ServesIntegrationLog:
     """Mixin for a publishing service: its integration log, read-only, for consumers
     filling a gap. A consumer gets only the events whose contracts name it."""
@@ -122,11 +137,9 @@ class ServesIntegrationLog:
     name: str
     store: ServiceApplication
 
-    @rpc
-    def integration_log(self, after: int, before: int | None, consumer: str, limit: int = LOG_PAGE) -> dict:
-        envelopes, read_up_to = self.store.log_for(
-            consumer, after=int(after), before=None if before is None else int(before), limit=min(int(limit), LOG_PAGE)
-        )
+    @LogRpc.decorator
+    def integration_log(self, after: int, consumer: str, limit: int = LOG_PAGE) -> dict:
+        envelopes, read_up_to = self.store.log_for(consumer, after=int(after), limit=min(int(limit), LOG_PAGE))
         return {"events": [e.as_json() for e in envelopes], "read_up_to": read_up_to}
 
 

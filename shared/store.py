@@ -144,15 +144,11 @@ class ServiceApplication(Application):
     # --- the outbox, read ------------------------------------------------------------
 
     def integration_envelopes(
-        self, after: int, limit: int, types: Iterable[str] | None = None, before: int | None = None
+        self, after: int, limit: int, types: Iterable[str] | None = None
     ) -> tuple[list[Envelope], int]:
         """Published events after a position (of the given types), and the position read up to."""
         notifications = self.recorder.select_notifications(
-            start=after,
-            limit=limit,
-            stop=None if before is None else before - 1,
-            topics=(INTEGRATION_TOPIC,),
-            inclusive_of_start=False,
+            start=after, limit=limit, topics=(INTEGRATION_TOPIC,), inclusive_of_start=False
         )
         wanted = None if types is None else set(types)
         envelopes = []
@@ -161,14 +157,12 @@ class ServiceApplication(Application):
             if wanted is None or event.type in wanted:
                 envelopes.append(event.envelope(notification.id))
         read_up_to = notifications[-1].id if notifications else after
-        if len(notifications) < limit and before is not None:
-            read_up_to = max(read_up_to, before - 1)
         return envelopes, read_up_to
 
-    def log_for(self, consumer: str, after: int, before: int | None, limit: int) -> tuple[list[Envelope], int]:
+    def log_for(self, consumer: str, after: int, limit: int) -> tuple[list[Envelope], int]:
         """The part of this service's log a consumer may read: events whose contracts name it."""
         types = [c.type for c in REGISTRY.consumed_by(consumer, producer=self.service)]
-        return self.integration_envelopes(after=after, limit=limit, types=types, before=before)
+        return self.integration_envelopes(after=after, limit=limit, types=types)
 
     # --- consuming ---------------------------------------------------------------------
 

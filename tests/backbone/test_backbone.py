@@ -83,10 +83,10 @@ def running():
 
 
 def log_of(desk: FirstContactDesk):
-    def read(upstream, after, before):
+    def read(upstream, after):
         if upstream != "intake":  # casework's other upstreams are not running in these tests
             raise UpstreamLogUnavailable(f"{upstream} is not running")
-        return desk.log_for("casework", after=after, before=before, limit=500)
+        return desk.log_for("casework", after=after, limit=500)
 
     return read
 
@@ -152,7 +152,7 @@ def test_every_routed_case_opens_once_across_gaps(desk, casework, amqp_uri, runn
 
 def test_duplicates_are_no_ops(desk, casework, amqp_uri):
     desk.route("Anna")
-    envelope = desk.log_for("casework", after=0, before=None, limit=10)[0][0]
+    envelope = desk.log_for("casework", after=0, limit=10)[0][0]
     consumer = consumer_for(casework, amqp_uri, desk)
     consumer.receive("intake", envelope.to_bytes())
     position = casework.position("intake")
@@ -167,7 +167,7 @@ def test_out_of_order_delivery_gives_the_same_result_as_in_order(desk, casework,
     for name in ("Anna", "Jan", "Olena"):
         desk.register()
         desk.route(name)
-    envelopes, _ = desk.log_for("casework", after=0, before=None, limit=10)
+    envelopes, _ = desk.log_for("casework", after=0, limit=10)
     in_order = CaseworkApplication(make_database_url("casework-in-order"), team=TEAM)
     try:
         for e in envelopes:
@@ -185,7 +185,7 @@ def test_out_of_order_delivery_gives_the_same_result_as_in_order(desk, casework,
 def test_a_gap_that_cannot_be_filled_leaves_the_message_for_later(desk, casework, amqp_uri):
     desk.route("Anna")
     desk.route("Jan")
-    envelopes, _ = desk.log_for("casework", after=0, before=None, limit=10)
+    envelopes, _ = desk.log_for("casework", after=0, limit=10)
 
     def unreachable(*_):
         raise UpstreamLogUnavailable("intake is not answering")
@@ -268,7 +268,7 @@ def test_a_consumer_started_after_events_were_published_catches_up_from_the_log(
 
 def test_a_message_claiming_a_position_the_upstream_log_lacks_is_dead_lettered(desk, casework, amqp_uri):
     desk.route("Anna")
-    [real], _ = desk.log_for("casework", after=0, before=None, limit=10)
+    [real], _ = desk.log_for("casework", after=0, limit=10)
     forged = dataclasses.replace(real, notification_id=real.notification_id + 100,
                                  data={**real.data, "case_id": str(uuid.uuid4()), "full_name": "Nobody"})
     consumer = consumer_for(casework, amqp_uri, desk)
@@ -298,11 +298,11 @@ def test_a_refused_contract_reaches_decisions_over_rabbitmq_as_a_review_task(mak
     contracts = ContractDesk(make_database_url("casework"))
     decisions = DecisionsApplication(make_database_url("decisions"))
     try:
-        def read(upstream, after, before):
+        def read(upstream, after):
             source = {"casework": contracts}.get(upstream)
             if source is None:
                 raise UpstreamLogUnavailable(f"{upstream} is not running in this test")
-            return source.log_for("decisions", after=after, before=before, limit=500)
+            return source.log_for("decisions", after=after, limit=500)
 
         consumer = running(OrderedConsumer(decisions, amqp_uri, read, retry_delay=0.01))
         wait_for(lambda: consumer.connected, what="decisions' consumer connected")

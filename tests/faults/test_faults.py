@@ -41,7 +41,7 @@ def casework_log(centre) -> list:
     """What intake's log holds for casework (read with intake stopped or alongside it)."""
     app = IntakeApplication(centre.database_urls["intake"])
     try:
-        return app.log_for("casework", after=0, before=None, limit=500)[0]
+        return app.log_for("casework", after=0, limit=500)[0]
     finally:
         app.close()
 
