@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up test test-fast venv broker clean
+.PHONY: demo up test test-fast bench venv broker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,6 +34,10 @@ test: venv
 # Everything but the slow fault and load tests.
 test-fast: venv
 	$(PY) -m pytest -ra -m "not slow"
+
+# 2,000 people registered and routed to casework, 50 in flight; the last line is JSON.
+bench: venv broker
+	$(PY) benchmarks/backbone.py
 
 clean:
 	rm -rf var

@@ -1,142 +1,212 @@
-"""Figures for the backbone on this machine (not a test: it prints, it asserts nothing).
+"""`make bench`: the backbone end to end on this machine (prints figures; asserts nothing).
 
-    .venv/bin/python benchmarks/backbone.py [--events 2000] [--cases 200]
+    .venv/bin/python benchmarks/backbone.py [--people 2000] [--in-flight 50]
 
-1. store:    commands/s saving a routed case with its integration event (one transaction)
-2. relay:    events/s published with publisher confirms and persistent delivery
-3. consumer: events/s handled in order with tracking (upstream log read in-process)
-4. end to end through separate processes over HTTP and RabbitMQ (SQLite): cases/s from
-   routing at intake to open at casework, and the latency of one case at a time.
-Each on SQLite and PostgreSQL where it applies; ratios against DESIGN.md's reference rates.
+intake and casework run as separate `nameko run` processes on SQLite, on a fresh broker
+virtual host. A first-contact desk of `--in-flight` clients registers each person and
+records the talk over HTTP, then routes every case to casework. Measured in the same run:
+- raw_save_per_s: eventsourcing `save()` of a new aggregate into one SQLite store;
+- registered_per_s: people registered with their talk recorded (two commands each);
+- e2e_per_s: routed cases / (first routing sent → last case opened at casework);
+- latency (p50/p95/p99): routing accepted at intake (its stored CaseRouted event) →
+  case opened at casework (its stored Case.Opened event), both the stores' own clocks;
+- where the time goes: how long the desk took to have every routing accepted, and how
+  long casework needed after that to open the rest;
+- the peak RSS of each service process (VmHWM).
+The last line is one JSON object with the figures.
 """
 
 from __future__ import annotations
 
-import eventlet
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-eventlet.monkey_patch()
-
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import requests
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import get_topic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.casework.application import CaseworkApplication  # noqa: E402
-from shared.consumer import OrderedConsumer  # noqa: E402
-from shared.relay import OutboxRelay  # noqa: E402
-from tests.backbone.test_backbone import FirstContactDesk  # noqa: E402
-from tests.support.centre import Centre  # noqa: E402
-from tests.support.infra import (  # noqa: E402
-    amqp_uri_for,
-    delete_vhost,
-    drop_postgres_database,
-    new_postgres_database,
-    new_vhost,
-)
+from services.casework.domain import Case  # noqa: E402
+from services.intake.application import IntakeApplication  # noqa: E402
+from shared.contracts.intake import CASE_ROUTED  # noqa: E402
+from shared.store import INTEGRATION_TOPIC  # noqa: E402
+from tests.support.centre import TODAY, Centre  # noqa: E402
+from tests.support.infra import amqp_uri_for, delete_vhost, new_vhost  # noqa: E402
+from tests.support.people import LEADER, pesel_for  # noqa: E402
 from tests.support.waiting import wait_for  # noqa: E402
 
-REFERENCE = {"save_sqlite": 2500, "save_postgres": 1600, "publish_confirms": 4000, "naive_pipeline": 280}
+GOAL_PER_S = 500
+NAIVE_PIPELINE_PER_S = 480  # DESIGN.md: nameko EventDispatcher pipeline, 50 in flight, SQLite
+RSS_LIMIT_MB = 150
 
 
-def backbone(backend: str, events: int, workdir: Path) -> dict:
-    made = []
+class Registration(Aggregate):
+    @event("Registered")
+    def __init__(self, name: str):
+        self.name = name
 
-    def url(name):
-        if backend == "postgres":
-            admin, db, u = new_postgres_database()
-            made.append((admin, db))
-            return u
-        return f"sqlite:///{workdir}/{backend}-{name}.sqlite"
 
-    vhost = new_vhost()
-    amqp_uri = amqp_uri_for(vhost)
-    desk, casework = FirstContactDesk(url("intake")), CaseworkApplication(url("casework"))
+def raw_save_rate(url: str, saves: int) -> float:
+    app = Application(env={"PERSISTENCE_MODULE": "eventsourcing_sqlalchemy", "SQLALCHEMY_URL": url})
     try:
         started = time.perf_counter()
-        for i in range(events):
-            desk.route(f"person {i}")
-        store_rate = events / (time.perf_counter() - started)
-
-        consumer = OrderedConsumer(
-            casework, amqp_uri, lambda u, a, b: desk.log_for("casework", after=a, before=b, limit=500),
-            catch_up_interval=3600)
-        consumer_thread = eventlet.spawn(consumer.run)
-        wait_for(lambda: consumer.connected)
-        consumer.catch_up = lambda: None  # measure handling of delivered messages, not log reads
-
-        relay = OutboxRelay(desk, amqp_uri, batch_size=500)
-        started = time.perf_counter()
-        relay_thread = eventlet.spawn(relay.run)
-        wait_for(lambda: relay.published == events)
-        publish_rate = events / (time.perf_counter() - started)
-        wait_for(lambda: consumer.handled == events)
-        pipeline_rate = events / (time.perf_counter() - started)
-        for worker, thread in ((relay, relay_thread), (consumer, consumer_thread)):
-            worker.stop()
-            thread.wait()
-        return {"store": store_rate, "publish": publish_rate, "pipeline": pipeline_rate}
+        for i in range(saves):
+            app.save(Registration(f"person {i}"))
+        return saves / (time.perf_counter() - started)
     finally:
-        desk.close()
+        app.close()
+
+
+class FirstContactDesk:
+    """One officer per thread, each with a kept-alive HTTP session."""
+
+    def __init__(self, intake_url: str):
+        self.url = intake_url
+        self._local = threading.local()
+
+    def _post(self, path: str, body: dict) -> dict:
+        session = getattr(self._local, "session", None) or requests.Session()
+        self._local.session = session
+        response = session.post(f"{self.url}{path}", json=body, timeout=60)
+        if response.status_code not in (200, 201):
+            raise RuntimeError(f"{path}: {response.status_code} {response.text}")
+        return response.json()
+
+    def first_contact(self, number: int) -> str:
+        """Registers the n-th person and records the talk; the talk's reference."""
+        person = self._post("/persons", {"full_name": f"Osoba {number:04}", "pesel": pesel_for(number),
+                                         "registered_on": TODAY})
+        talk = self._post(f"/persons/{person['person_id']}/first-contacts", {
+            "held_on": TODAY, "officer": "K. Zielińska", "reasons_for_help": ["ubostwo"],
+            "help_requested": ["praca_socjalna"]})
+        return talk["contact_id"]
+
+    def route_to_casework(self, contact_id: str) -> str:
+        routed = self._post(f"/first-contacts/{contact_id}/routings",
+                            {"team": "casework", "reason": "wsparcie rodziny", "routed_on": TODAY})
+        return routed["case_id"]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def stored_times(urls: dict[str, str]) -> tuple[dict[str, float], dict[str, float]]:
+    """case id → when intake accepted the routing, and when casework opened the case."""
+    intake = IntakeApplication(urls["intake"])
+    try:
+        routed = {}
+        for n in intake.recorder.select_notifications(None, 1_000_000, topics=[INTEGRATION_TOPIC]):
+            stored = intake.mapper.to_domain_event(n)
+            if stored.type == CASE_ROUTED["casework"].type:
+                routed[stored.data["case_id"]] = stored.timestamp.timestamp()
+    finally:
+        intake.close()
+    casework = CaseworkApplication(urls["casework"])
+    try:
+        opened = {
+            str(n.originator_id): casework.mapper.to_domain_event(n).timestamp.timestamp()
+            for n in casework.recorder.select_notifications(None, 1_000_000, topics=[get_topic(Case.Opened)])
+        }
+    finally:
         casework.close()
-        delete_vhost(vhost)
-        for admin, db in made:
-            drop_postgres_database(admin, db)
+    return routed, opened
 
 
-def end_to_end(cases: int, workdir: Path) -> dict:
+def percentile(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
     vhost = new_vhost()
-    centre = Centre(amqp_uri_for(vhost), workdir / "e2e",
-                    {s: f"sqlite:///{workdir}/e2e-{s}.sqlite" for s in ("intake", "casework")})
+    urls = {s: f"sqlite:///{workdir}/{s}.sqlite" for s in ("intake", "casework")}
+    centre = Centre(amqp_uri_for(vhost), workdir / "var", urls)
     try:
         centre.start("intake")
         centre.start("casework")
-        contacts = [centre.talk(centre.register(f"Osoba {i}", 1000 + i)) for i in range(cases + 30)]
-        started = time.perf_counter()
-        for contact in contacts[:cases]:
-            assert centre.route(contact).status_code == 201
-        routed = time.perf_counter()
-        wait_for(lambda: len(centre.open_cases()) == cases)
-        drained = time.perf_counter()
-        latencies = []
-        for contact in contacts[cases:]:
-            before = len(centre.open_cases())
-            sent = time.perf_counter()
-            centre.route(contact)
-            wait_for(lambda: len(centre.open_cases()) > before)
-            latencies.append((time.perf_counter() - sent) * 1000)
-        return {
-            "routing": cases / (routed - started),
-            "pipeline": cases / (drained - started),
-            "latency_p50": statistics.median(latencies),
-            "latency_p95": statistics.quantiles(latencies, n=20)[-1],
-        }
+        wait_for(lambda: centre.processes["casework"].health()["consumer"]["connected"], what="casework connected")
+        desk = FirstContactDesk(centre.url("intake"))
+        registering = time.time()
+        with ThreadPoolExecutor(in_flight) as pool:
+            contacts = list(pool.map(desk.first_contact, range(people)))
+        started = time.time()
+        with ThreadPoolExecutor(in_flight) as pool:
+            case_ids = list(pool.map(desk.route_to_casework, contacts))
+        accepted = time.time()
+        opened_count = lambda: len(requests.get(  # noqa: E731
+            f"{centre.url('casework')}/cases/open", headers={"X-Staff": LEADER}, timeout=60).json())
+        wait_for(lambda: opened_count() == people, timeout=600, what="every case open at casework")
+        rss = {s: round(peak_rss_mb(p.process.pid), 1) for s, p in centre.processes.items()}
     finally:
         centre.stop()
         delete_vhost(vhost)
+    routed, opened = stored_times(urls)
+    assert set(case_ids) == set(routed) == set(opened), "a case was lost or opened twice"
+    last_opened = max(opened.values())
+    latencies = [(opened[c] - routed[c]) * 1000 for c in case_ids]
+    return {
+        "registered_per_s": people / (started - registering),
+        "e2e_per_s": people / (last_opened - started),
+        "accepting_s": accepted - started,
+        "draining_s": max(0.0, last_opened - accepted),
+        "latencies": latencies,
+        "rss_mb": rss,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--in-flight", type=int, default=50)
+    parser.add_argument("--saves", type=int, default=2000)
     args = parser.parse_args()
+    if args.people < 2 or args.in_flight < 1 or args.saves < 1:
+        parser.error("--people must be at least 2, --in-flight and --saves at least 1")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        for backend in ("sqlite", "postgres"):
-            r = backbone(backend, args.events, workdir)
-            ref = REFERENCE[f"save_{backend}"]
-            print(f"{backend:<8} store    {r['store']:7.0f} commands/s  ({r['store'] / ref:.2f} x eventsourcing save() reference {ref}/s; two records each)")
-            print(f"{backend:<8} relay    {r['publish']:7.0f} events/s    ({r['publish'] / REFERENCE['publish_confirms']:.2f} x kombu publish with confirms 4000/s)")
-            print(f"{backend:<8} pipeline {r['pipeline']:7.0f} events/s    relay + consumer with tracking, {args.events} events")
-        e = end_to_end(args.cases, workdir)
-        print(f"processes routing  {e['routing']:7.0f} cases/s     HTTP at intake, one at a time")
-        print(f"processes pipeline {e['pipeline']:7.0f} cases/s     routing to open at casework "
-              f"({e['pipeline'] / REFERENCE['naive_pipeline']:.2f} x naive nameko pipeline 280/s)")
-        print(f"processes latency  p50 {e['latency_p50']:.0f} ms, p95 {e['latency_p95']:.0f} ms   one case, routed to open")
+        raw = raw_save_rate(f"sqlite:///{workdir}/raw.sqlite", args.saves)
+        e2e = end_to_end(args.people, args.in_flight, workdir)
+    lat = e2e["latencies"]
+    figures = {
+        "people": args.people,
+        "in_flight": args.in_flight,
+        "e2e_per_s": round(e2e["e2e_per_s"], 1),
+        "p50_ms": round(percentile(lat, 50), 1),
+        "p95_ms": round(percentile(lat, 95), 1),
+        "p99_ms": round(percentile(lat, 99), 1),
+        "raw_save_per_s": round(raw, 1),
+        "ratio": round(e2e["e2e_per_s"] / raw, 3),
+        "registered_per_s": round(e2e["registered_per_s"], 1),
+        "accepting_s": round(e2e["accepting_s"], 2),
+        "draining_s": round(e2e["draining_s"], 2),
+        "peak_rss_mb": e2e["rss_mb"],
+    }
+    print(f"raw eventsourcing save() on SQLite   {raw:8.0f}/s")
+    print(f"registered with their first-contact talk (2 commands each)   {figures['registered_per_s']:8.0f}/s")
+    print(f"routed to casework end to end, {args.in_flight} in flight      {figures['e2e_per_s']:8.0f}/s "
+          f"(goal {GOAL_PER_S}/s: {figures['e2e_per_s'] / GOAL_PER_S:.2f}x; naive EventDispatcher pipeline "
+          f"{NAIVE_PIPELINE_PER_S}/s: {figures['e2e_per_s'] / NAIVE_PIPELINE_PER_S:.2f}x; "
+          f"raw save: {figures['ratio']:.2f}x)")
+    print(f"  every routing accepted at intake after {figures['accepting_s']} s; "
+          f"the last case opened at casework {figures['draining_s']} s later")
+    print(f"routing accepted -> case opened   p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
+          f"p99 {figures['p99_ms']} ms")
+    for service, mb in figures["peak_rss_mb"].items():
+        print(f"peak RSS {service:<9} {mb:6.1f} MB (limit {RSS_LIMIT_MB} MB)")
+    print(json.dumps(figures))
     return 0
 
 

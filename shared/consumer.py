@@ -3,7 +3,8 @@
 Per upstream: one durable single-active-consumer queue bound to the event types whose
 contracts name this service as a consumer. Each message is handled in notification order:
 - at or below the recorded position: a duplicate, acknowledged and dropped;
-- more than one past it: the gap is filled from the upstream's own log, never skipped, and
+- right after it (its `prev<team>` stamp names the position handled last): handled at once;
+- otherwise past a gap: the gap is filled from the upstream's own log, never skipped, and
   the log's copy of the events is what is handled (a message the log lacks is dead-lettered);
 - handled: the policy's events and the tracking row are saved in one transaction.
 On connecting, and when idle, it also catches up from the upstream's log, so events
@@ -162,8 +163,8 @@ class OrderedConsumer(BrokerWorker):
         last = self.app.position(upstream)
         if envelope.notification_id <= last:
             return
-        if envelope.notification_id == last + 1:
-            self.handle(upstream, envelope)
+        if envelope.notification_id == last + 1 or envelope.previous.get(self.app.service) == last:
+            self.handle(upstream, envelope)  # the next one for this team: no gap
             return
         # A gap (as a rule: the upstream's own domain events sit between its published ones).
         # Its log is the truth; reading it by whole pages past this event also takes in the

@@ -9,6 +9,7 @@ nothing is published that is not already stored.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 from kombu import Connection, Producer
@@ -52,10 +53,15 @@ class OutboxRelay(BrokerWorker):
 
     def _relay(self, connection: Connection, producer: Producer) -> None:
         position = self.app.position(RELAY_POSITION)
+        # Per consumer team, the last event published to it since this read of the log began.
+        previous: dict[str, int] = {}
         while not self._stopped.is_set():
             self._wake.clear()
             envelopes, read_up_to = self.app.integration_envelopes(after=position, limit=self.batch_size)
             for envelope in envelopes:
+                consumers = envelope.contract.consumers
+                envelope = dataclasses.replace(envelope, previous={c: previous[c] for c in consumers if c in previous})
+                previous.update(dict.fromkeys(consumers, envelope.notification_id))
                 producer.publish(
                     envelope.to_bytes(),
                     routing_key=envelope.type,

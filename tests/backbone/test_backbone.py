@@ -121,6 +121,8 @@ def test_relay_publishes_stored_events_in_order_persistent_and_confirmed(desk, a
     assert ids == sorted(ids) and len(set(ids)) == 4
     assert desk.position(RELAY_POSITION) == ids[-1]
     assert [e.data.get("full_name") for e in envelopes[1::2]] == ["Anna", "Jan"]
+    # Each routing names the previous one casework was sent; the first of a relay's run cannot.
+    assert [e.previous for e in envelopes] == [{}, {}, {}, {"casework": ids[1]}]
 
 
 def test_a_restarted_relay_resumes_from_its_recorded_position(desk, amqp_uri, running):
@@ -180,6 +182,32 @@ def test_out_of_order_delivery_gives_the_same_result_as_in_order(desk, casework,
         assert shuffled.handled == 3
     finally:
         in_order.close()
+
+
+def test_a_message_that_follows_the_last_one_handled_needs_no_log_read(desk, casework, amqp_uri):
+    for name in ("Anna", "Jan", "Olena"):
+        desk.register()
+        desk.route(name)
+    first, second, third = desk.log_for("casework", after=0, limit=10)[0]
+    log_answers = [True]
+
+    def log(upstream, after):
+        if not log_answers[0]:
+            raise UpstreamLogUnavailable("intake is not answering")
+        return desk.log_for("casework", after=after, limit=1)  # a page of one: only Anna
+
+    consumer = OrderedConsumer(casework, amqp_uri, log)
+    consumer.receive("intake", first.to_bytes())  # unstamped, past a gap: read from the log
+    assert names(casework) == ["Anna"]
+
+    log_answers[0] = False
+    with pytest.raises(UpstreamLogUnavailable):  # it follows Jan, not yet handled: a gap
+        consumer.receive("intake", dataclasses.replace(third, previous={"casework": second.notification_id}).to_bytes())
+    assert names(casework) == ["Anna"]
+    consumer.receive("intake", dataclasses.replace(second, previous={"casework": first.notification_id}).to_bytes())
+    consumer.receive("intake", dataclasses.replace(third, previous={"casework": second.notification_id}).to_bytes())
+    assert names(casework) == ["Anna", "Jan", "Olena"]
+    assert casework.position("intake") == third.notification_id
 
 
 def test_a_gap_that_cannot_be_filled_leaves_the_message_for_later(desk, casework, amqp_uri):
