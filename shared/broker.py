@@ -18,9 +18,10 @@ def events_exchange(service: str) -> Exchange:
     return Exchange(f"{service}.events", type="topic", durable=True)
 
 
-def broker_connection(amqp_uri: str) -> Connection:
+def broker_connection(amqp_uri: str, confirm_publish: bool = True) -> Connection:
     # confirm_publish makes every publish wait for the broker's ack (raises on nack).
-    return Connection(amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=5, heartbeat=20)
+    return Connection(amqp_uri, transport_options={"confirm_publish": confirm_publish}, connect_timeout=5,
+                      heartbeat=20)
 
 
 class Backoff:
@@ -40,6 +41,7 @@ class BrokerWorker:
     """Runs `work(connection)` on a live connection; reconnects after any failure."""
 
     name: str
+    confirm_each_publish = True
 
     def __init__(self, app: ServiceApplication, amqp_uri: str, max_backoff: float = 5.0):
         self.app = app
@@ -55,7 +57,7 @@ class BrokerWorker:
         while not self._stopped.is_set():
             started = time.monotonic()
             try:
-                with broker_connection(self.amqp_uri) as connection:
+                with broker_connection(self.amqp_uri, self.confirm_each_publish) as connection:
                     connection.ensure_connection(max_retries=1)
                     self.work(connection)
             except Exception as error:  # broker or store unreachable: retry, never die

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
+from amqp.exceptions import MessageNacked
 from kombu import Connection, Producer
 
 from shared.broker import BrokerWorker, events_exchange
@@ -19,8 +21,49 @@ from shared.envelope import CONTENT_TYPE
 from shared.store import RELAY_POSITION, ServiceApplication
 
 
+class PublisherConfirms:
+    """Publisher confirms for a whole batch: publish them all, then wait until the broker
+    has acknowledged every one (waiting for each in turn would make the relay, sharing
+    its process with the service's requests, as slow as the busiest of them)."""
+
+    def __init__(self, connection: Connection, channel, timeout: float = 30.0):
+        self.connection = connection
+        self.timeout = timeout
+        self.published = 0  # delivery tags are 1, 2, ... on the channel
+        self.confirmed = 0
+        self.refused: list[int] = []
+        self._unsettled: set[int] = set()
+        channel.confirm_select()
+        channel.events["basic_ack"].add(self._ack)
+        channel.events["basic_nack"].add(self._nack)
+
+    def sent(self) -> None:
+        self.published += 1
+        self._unsettled.add(self.published)
+
+    def _settle(self, tag: int, multiple: bool) -> list[int]:
+        settled = [t for t in self._unsettled if t <= tag] if multiple else [tag]
+        self._unsettled.difference_update(settled)
+        return settled
+
+    def _ack(self, tag: int, multiple: bool) -> None:
+        self.confirmed += len(self._settle(tag, multiple))
+
+    def _nack(self, tag: int, multiple: bool) -> None:
+        self.refused += self._settle(tag, multiple)
+
+    def wait(self) -> None:
+        """Returns when every message sent is confirmed; raises if the broker refused one."""
+        deadline = time.monotonic() + self.timeout
+        while self._unsettled:
+            self.connection.drain_events(timeout=max(0.0, deadline - time.monotonic()))
+        if self.refused:
+            raise MessageNacked(f"the broker refused {len(self.refused)} message(s)")
+
+
 class OutboxRelay(BrokerWorker):
     name = "relay"
+    confirm_each_publish = False  # PublisherConfirms waits for a batch's confirms at once
 
     def __init__(
         self,
@@ -46,12 +89,14 @@ class OutboxRelay(BrokerWorker):
         return {"connected": self.connected, "published": self.published}
 
     def work(self, connection: Connection) -> None:
-        producer = Producer(connection.channel(), exchange=self.exchange)
-        self.exchange(producer.channel).declare()
+        channel = connection.channel()
+        confirms = PublisherConfirms(connection, channel)
+        producer = Producer(channel, exchange=self.exchange)
+        self.exchange(channel).declare()
         self.now_connected()
-        self._relay(connection, producer)
+        self._relay(connection, producer, confirms)
 
-    def _relay(self, connection: Connection, producer: Producer) -> None:
+    def _relay(self, connection: Connection, producer: Producer, confirms: PublisherConfirms) -> None:
         position = self.app.position(RELAY_POSITION)
         # Per consumer team, the last event published to it since this read of the log began.
         previous: dict[str, int] = {}
@@ -71,6 +116,8 @@ class OutboxRelay(BrokerWorker):
                     message_id=envelope.id,
                     retry=False,
                 )
+                confirms.sent()
+            confirms.wait()
             if read_up_to > position:
                 self.app.record_position(RELAY_POSITION, read_up_to)
                 self.published += len(envelopes)
