@@ -36,9 +36,13 @@ ensure_rabbitmq() {
 
 ensure_postgres() {
   answers 5432 && { say "PostgreSQL answers on 127.0.0.1:5432"; return 0; }
-  command -v pg_ctlcluster >/dev/null || apt_install postgresql
-  local version
+  local version fresh=""
+  command -v pg_ctlcluster >/dev/null || { apt_install postgresql; fresh=yes; }
   version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  if [ -n "$fresh" ]; then
+    # As on this machine kind: the tests' throw-away databases are made over loopback without a password.
+    sed -i '1i host all all 127.0.0.1/32 trust' "/etc/postgresql/$version/main/pg_hba.conf"
+  fi
   say "starting PostgreSQL $version"
   pg_ctlcluster --skip-systemctl-redirect "$version" main start
   wait_for_port 5432 PostgreSQL
