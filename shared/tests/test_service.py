@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from unittest import mock
 
 import pytest
@@ -14,12 +13,7 @@ from nameko.rpc import Responder
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.intake.service import IntakeService
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support.centre import free_port
 
 
 @pytest.fixture
