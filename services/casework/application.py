@@ -22,6 +22,9 @@ from services.casework.domain import (
     Group,
     GroupNotFound,
     NotAllowed,
+    WorkloadLimitReached,
+    a_string,
+    an_optional_string,
     check_workload,
 )
 from shared.contracts.care import (
@@ -125,32 +128,54 @@ class CaseworkApplication(ServiceApplication):
             raise NotAllowed("only the team leader assigns cases and overrides the workload limit")
 
     def _may_work(self, asking: str | None, case: Case) -> None:
+        # A case's worker is whoever it is assigned to now: the leader's assignment, or the worker
+        # who opened it on their own initiative, until the leader reassigns it.
         if self._role(asking) == "worker" and case.worker != asking:
             raise NotAllowed("a social worker sees and works only their own cases")
 
     # --- commands --------------------------------------------------------------------------
 
     def open_case(self, asking: str, person_id: UUID, person: dict, opened_on: date, reason: str) -> UUID:
-        """A worker's own initiative, for a person intake registered."""
-        self._role(asking)
-        case = Case.open_on_initiative(person_id, person, opened_on, reason)
-        self.save(case)
+        """A worker's own initiative, for a person intake registered. The worker who opens it
+        works it (it is assigned to them, within the workload limit) until the leader reassigns
+        it; a case the leader opens waits in the queue for an assignment."""
+        role = self._role(asking)
+        case = Case.open_on_initiative(person_id, person, opened_on, reason, opened_by=asking)
+        published = []
+        if role == "worker":
+            persons = self._persons_per_worker().get(asking, set())
+            if case.person_id not in persons and len(persons) >= self.workload_limit:
+                raise WorkloadLimitReached(
+                    f"you already have {len(persons)} families and single persons (limit {self.workload_limit}, "
+                    "art. 110 ust. 11): ask the team leader to open the case and assign it with a reason")
+            case.assign(asking, case.opened_on, assigned_by=asking)
+            published.append(self._worker_assigned(case))
+        self.save(case, *published)
         return case.id
 
     def assign(self, asking: str, case_id: UUID, worker: str, on: date, override_reason: str | None = None) -> dict:
-        """The leader assigns (or reassigns); past the limit only with a reason."""
+        """The leader assigns (or reassigns); past the limit only with a reason. The load counts
+        families and single persons, so a second case of a person the worker already has adds none."""
         self._leader(asking)
+        worker = a_string(worker, "the social worker")
+        override_reason = an_optional_string(override_reason, "the override's reason") or None
         if self.team.role(worker) != "worker":
             raise NotAllowed(f"{worker} is not a social worker of this team")
         case = self._case(case_id)
-        load = self.workload(asking)[worker]["cases"]
-        check_workload(load, self.workload_limit, override_reason, asking)
-        case.assign(worker, on, assigned_by=asking, override_reason=override_reason if load >= self.workload_limit
-                    else None)
+        persons = self._persons_per_worker().get(worker, set())
+        load, adds = len(persons), case.person_id not in persons
+        if adds:
+            check_workload(load, self.workload_limit, override_reason, asking)
+        past_limit = adds and load >= self.workload_limit
+        case.assign(worker, on, assigned_by=asking, override_reason=override_reason if past_limit else None)
+        self.save(case, self._worker_assigned(case))
+        after = load + adds
+        return {"worker": worker, "cases": after, "warning": after >= self.workload_warning}
+
+    def _worker_assigned(self, case: Case):
         assigned = case.assignments[-1]
-        self.save(case, self.integration_event(WORKER_ASSIGNED, {
-            "worker": worker, "case_id": str(case.id), "assigned_on": assigned["on"].isoformat()}))
-        return {"worker": worker, "cases": load + 1, "warning": load + 1 >= self.workload_warning}
+        return self.integration_event(WORKER_ASSIGNED, {
+            "worker": assigned["worker"], "case_id": str(case.id), "assigned_on": assigned["on"].isoformat()})
 
     def record_diagnosis(self, asking: str, case_id: UUID, **diagnosis: Any) -> None:
         self._work(asking, case_id, lambda c: c.record_diagnosis(**diagnosis))
@@ -192,7 +217,8 @@ class CaseworkApplication(ServiceApplication):
             person = case.person
             return [self.integration_event(SERVICES_REQUESTED, {
                 "request_ref": f"{case.id}/{request_id}", "case_id": str(case.id), "person_id": str(case.person_id),
-                "kind": kind, "urgent": bool(urgent), "requested_on": case.service_requests[-1]["requested_on"].isoformat(),
+                "kind": kind, "urgent": case.service_requests[-1]["urgent"],
+                "requested_on": case.service_requests[-1]["requested_on"].isoformat(),
                 "full_name": person["full_name"], "pesel": person.get("pesel"), "birth_date": person.get("birth_date"),
                 "address": person.get("address"), "contact": person.get("contact")})]
 
@@ -242,7 +268,8 @@ class CaseworkApplication(ServiceApplication):
         return {
             "case_id": case.id, "person_id": case.person_id, "person": case.person, "opened_on": case.opened_on,
             "urgent": case.urgent, "reasons_for_help": case.reasons_for_help,
-            "routing_reason": case.routing_reason, "origin": case.origin, "status": case.status,
+            "routing_reason": case.routing_reason, "origin": case.origin, "opened_by": case.opened_by,
+            "status": case.status,
             "worker": case.worker, "assignments": case.assignments, "diagnosis": case.diagnosis,
             "goals": case.goals, "plan": case.plan, "contracts": case.contracts,
             "service_requests": case.service_requests, "evaluations": case.evaluations, "notes": case.notes,
@@ -251,16 +278,28 @@ class CaseworkApplication(ServiceApplication):
         }
 
     def workload(self, asking: str) -> dict[str, dict]:
-        """Open families and single persons per social worker, against the limit and the warning."""
+        """Open families and single persons per social worker, against the limit and the warning.
+        "cases" counts families and single persons (art. 110 ust. 11): two open cases of one
+        person are one; "open_cases" counts the cases themselves."""
         role = self._role(asking)
-        self._index.catch_up()
-        load = {w: 0 for w in self.team.workers}
+        persons = self._persons_per_worker()
+        open_cases = {w: 0 for w in persons}
         for c in self._cases.values():
-            if c["status"] != "closed" and c["worker"] in load:
-                load[c["worker"]] += 1
-        shown = load if role == "leader" else {asking: load[asking]}
-        return {w: {"cases": n, "limit": self.workload_limit, "warning": n >= self.workload_warning,
-                    "over_limit": n > self.workload_limit} for w, n in shown.items()}
+            if c["status"] != "closed" and c["worker"] in open_cases:
+                open_cases[c["worker"]] += 1
+        shown = sorted(persons) if role == "leader" else [asking]
+        return {w: {"cases": len(persons[w]), "open_cases": open_cases[w], "limit": self.workload_limit,
+                    "warning": len(persons[w]) >= self.workload_warning,
+                    "over_limit": len(persons[w]) > self.workload_limit} for w in shown}
+
+    def _persons_per_worker(self) -> dict[str, set[UUID]]:
+        """The persons (a family's case is opened for a person of it) in each worker's open cases."""
+        self._index.catch_up()
+        persons: dict[str, set[UUID]] = {w: set() for w in self.team.workers}
+        for c in self._cases.values():
+            if c["status"] != "closed" and c["worker"] in persons:
+                persons[c["worker"]].add(c["person_id"])
+        return persons
 
     def groups(self, asking: str) -> list[dict]:
         self._role(asking)

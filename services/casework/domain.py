@@ -80,6 +80,99 @@ class WorkloadLimitReached(CaseworkError):
     """Art. 110 ust. 11: at most 50 families and single persons per social worker."""
 
 
+class InvalidShape(CaseworkError):
+    """A field of a command has the wrong type: a text where a list belongs, a list where the
+    areas of a diagnosis belong, a number where a text belongs."""
+
+
+class ContractInForce(CaseworkError):
+    """A signed contract is still in force: record how it ended before the case is closed."""
+
+
+# --- reading a command's fields: the type first, then the content ---------------------------
+
+def a_string(value: Any, what: str) -> str:
+    """A required text: a string, not a list or a number that happens to print as one."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidShape(f"{what} must be a text, not {type(value).__name__} {value!r}")
+    return a_text(value, what)
+
+
+def an_optional_string(value: Any, what: str) -> str:
+    """An optional text: absent or blank gives an empty text."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidShape(f"{what} must be a text, not {type(value).__name__} {value!r}")
+    return " ".join(value.split())
+
+
+def strings(value: Any, what: str) -> list[str]:
+    """A list of texts: a single text is refused, not read letter by letter."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise InvalidShape(f"{what} must be a list of texts, not {type(value).__name__} {value!r}")
+    return [a_string(item, f"each of {what}") for item in value]
+
+
+def a_mapping(value: Any, what: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidShape(f"{what} must be an object (name: value), not {type(value).__name__} {value!r}")
+    return value
+
+
+def a_flag(value: Any, what: str) -> bool:
+    """Yes or no; absent means no. "false" as a text is refused rather than read as yes."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise InvalidShape(f"{what} must be true or false, not {value!r}")
+    return value
+
+
+def an_id(value: Any, what: str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        raise InvalidShape(f"{what} must be an identifier (UUID), not {value!r}") from None
+
+
+def ids(value: Any, what: str) -> list[uuid.UUID]:
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise InvalidShape(f"{what} must be a list of identifiers, not {type(value).__name__} {value!r}")
+    return [an_id(item, f"each of {what}") for item in value]
+
+
+def an_identity(person: Any) -> dict:
+    """The identity intake registered (name, PESEL, address...): the texts it is made of, nothing else."""
+    person = dict(a_mapping(person, "the person"))
+    person["full_name"] = a_string(person.get("full_name"), "the person's name")
+    for key in ("birth_date", "pesel", "document_number", "contact"):
+        person[key] = an_optional_string(person.get(key), f"the person's {key.replace('_', ' ')}") or None
+    if person["birth_date"]:
+        person["birth_date"] = a_date(person["birth_date"], "the person's birth date").isoformat()
+    address = a_mapping(person.get("address"), "the person's address")
+    person["address"] = {k: an_optional_string(address.get(k), f"the address's {k.replace('_', ' ')}")
+                         for k in ("street", "postal_code", "city")} if address else None
+    unknown = sorted(set(person) - {"full_name", "birth_date", "pesel", "document_number", "contact", "address"})
+    if unknown:
+        raise InvalidShape(f"the person's identity has no {', '.join(unknown)}")
+    return person
+
+
+def a_known_code(value: Any, codes: Iterable[str], what: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidShape(f"{what} must be a code (text), not {type(value).__name__} {value!r}")
+    return a_code(value, codes, what)
+
+
 def check_workload(load: int, limit: int, override_reason: str | None, overridden_by: str | None) -> None:
     """Assigning past the limit needs the team leader's override with a reason."""
     if load >= limit and not (override_reason and str(override_reason).strip() and overridden_by):
@@ -98,8 +191,10 @@ class Case(Aggregate):
 
     @event("Opened")
     def __init__(self, case_id: uuid.UUID | None, person_id: uuid.UUID, person: dict, opened_on: date,
-                 urgent: bool, reasons_for_help: list[str], routing_reason: str, origin: str):
+                 urgent: bool, reasons_for_help: list[str], routing_reason: str, origin: str,
+                 opened_by: str | None = None):
         self.person_id = person_id
+        self.opened_by = opened_by
         self.person = person
         self.opened_on = opened_on
         self.urgent = urgent
@@ -124,12 +219,14 @@ class Case(Aggregate):
                    reasons_for_help=list(reasons_for_help), routing_reason=routing_reason, origin="first_contact")
 
     @classmethod
-    def open_on_initiative(cls, person_id: uuid.UUID, person: dict, opened_on: date, reason: str) -> "Case":
+    def open_on_initiative(cls, person_id: uuid.UUID, person: dict, opened_on: date, reason: str,
+                           opened_by: str | None = None) -> "Case":
         """A worker opens a case for a person intake registered (e.g. met in the community)."""
-        a_text(person.get("full_name"), "the person's name")
-        return cls(case_id=None, person_id=person_id, person=person, opened_on=a_date(opened_on, "the opening date"),
-                   urgent=False, reasons_for_help=[], routing_reason=a_text(reason, "the reason for the case"),
-                   origin="worker_initiative")
+        person = an_identity(person)
+        return cls(case_id=None, person_id=an_id(person_id, "the person"), person=person,
+                   opened_on=a_date(opened_on, "the opening date"), urgent=False, reasons_for_help=[],
+                   routing_reason=a_string(reason, "the reason for the case"), origin="worker_initiative",
+                   opened_by=an_optional_string(opened_by, "who opens the case") or None)
 
     # --- state ---------------------------------------------------------------------------
 
@@ -158,12 +255,12 @@ class Case(Aggregate):
 
     def assign(self, worker: str, on: date, assigned_by: str, override_reason: str | None = None) -> None:
         self._open()
-        worker = a_text(worker, "the social worker")
+        worker = a_string(worker, "the social worker")
         if worker == self.worker:
             raise CaseworkError(f"the case is already assigned to {worker}")
         self._assigned(worker=worker, on=self._on_or_after_opening(on, "the assignment date"),
-                       assigned_by=a_text(assigned_by, "who assigns"),
-                       override_reason=(override_reason or "").strip() or None)
+                       assigned_by=a_string(assigned_by, "who assigns"),
+                       override_reason=an_optional_string(override_reason, "the override's reason") or None)
 
     @event("Assigned")
     def _assigned(self, worker: str, on: date, assigned_by: str, override_reason: str | None) -> None:
@@ -177,14 +274,15 @@ class Case(Aggregate):
                          with_person: bool) -> None:
         """The diagnosis is made together with the person, not about them."""
         self._worked()
-        if not with_person:
+        if not a_flag(with_person, "with the person"):
             raise CaseworkError("the diagnosis is recorded together with the person")
+        areas = a_mapping(areas, "the diagnosis areas")
         if not areas:
             raise NoDiagnosis("name at least one area of the person's situation")
-        checked = {a_code(a, DIAGNOSIS_AREAS, "diagnosis area"): a_text(d, f"the description of {a}")
+        checked = {a_known_code(a, DIAGNOSIS_AREAS, "diagnosis area"): a_string(d, f"the description of {a}")
                    for a, d in areas.items()}
-        self._diagnosed(areas=checked, strengths=" ".join(str(strengths or "").split()),
-                        resources=" ".join(str(resources or "").split()),
+        self._diagnosed(areas=checked, strengths=an_optional_string(strengths, "the strengths"),
+                        resources=an_optional_string(resources, "the resources"),
                         recorded_on=self._on_or_after_opening(recorded_on, "the diagnosis date"))
 
     @event("Diagnosed")
@@ -197,7 +295,7 @@ class Case(Aggregate):
         if not self.diagnosis:
             raise NoDiagnosis("goals follow from the diagnosis")
         goal_id = f"G{len(self.goals) + 1}"
-        self._goal_set(goal_id=goal_id, description=a_text(description, "the goal"),
+        self._goal_set(goal_id=goal_id, description=a_string(description, "the goal"),
                        target_date=self._on_or_after_opening(target_date, "the target date"))
         return goal_id
 
@@ -208,8 +306,8 @@ class Case(Aggregate):
     def plan_action(self, action: str, who: str, by_when: date, goal_id: str) -> None:
         """The plan of cooperation: actions, who takes them, by when, for which goal."""
         self._worked()
-        self._goal(goal_id)
-        self._action_planned(action=a_text(action, "the action"), who=a_text(who, "who acts"),
+        self._goal(a_string(goal_id, "the goal"))
+        self._action_planned(action=a_string(action, "the action"), who=a_string(who, "who acts"),
                              by_when=self._on_or_after_opening(by_when, "the action's date"), goal_id=goal_id)
 
     @event("ActionPlanned")
@@ -226,8 +324,9 @@ class Case(Aggregate):
 
     def add_note(self, text: str, written_on: date, author: str) -> None:
         self._worked()
-        self._noted(text=a_text(text, "the note"), written_on=self._on_or_after_opening(written_on, "the note's date"),
-                    author=a_text(author, "the note's author"))
+        self._noted(text=a_string(text, "the note"),
+                    written_on=self._on_or_after_opening(written_on, "the note's date"),
+                    author=a_string(author, "the note's author"))
 
     @event("Noted")
     def _noted(self, text: str, written_on: date, author: str) -> None:
@@ -245,13 +344,13 @@ class Case(Aggregate):
         return contract_ref
 
     def _terms(self, person_obligations, worker_obligations, goal_ids, valid_from, valid_to) -> dict:
-        goal_ids = list(dict.fromkeys(goal_ids or ()))
+        goal_ids = list(dict.fromkeys(strings(goal_ids, "the contract's goals")))
         if not goal_ids:
             raise NoGoals("a contract serves at least one of the case's goals")
         for goal_id in goal_ids:
             self._goal(goal_id)
-        person = [a_text(o, "an obligation of the person") for o in person_obligations or ()]
-        worker = [a_text(o, "an obligation of the worker") for o in worker_obligations or ()]
+        person = strings(person_obligations, "the person's obligations")
+        worker = strings(worker_obligations, "the worker's obligations")
         if not person or not worker:
             raise MissingText("a contract lists the person's and the worker's obligations")
         valid_from = self._on_or_after_opening(valid_from, "the contract's start")
@@ -284,9 +383,8 @@ class Case(Aggregate):
     def settle_contract(self, contract_ref: str, step: str, on: date) -> None:
         """sign, refuse (a draft); break, fulfil, expire (a signed one), each with its date."""
         self._open()
-        contract = self.contract(contract_ref)
-        if step not in self._TRANSITIONS:
-            raise UnknownCode(f"unknown contract step {step!r}; one of {', '.join(self._TRANSITIONS)}")
+        contract = self.contract(a_string(contract_ref, "the contract's reference"))
+        step = a_known_code(step, tuple(self._TRANSITIONS), "contract step")
         required, _ = self._TRANSITIONS[step]
         if contract["status"] != required:
             raise ContractStateError(f"a {contract['status']} contract cannot be {step}ed; it must be {required}")
@@ -298,6 +396,7 @@ class Case(Aggregate):
             raise ContractStateError(f"the contract is valid until {terms['valid_to']}")
         if step in ("break", "fulfil") and on < terms["valid_from"]:
             raise InvalidDate("the contract has not started by then")
+        self._not_before_last_step(contract, on, f"the date to {step}")
         self._contract_settled(contract_ref=contract_ref, step=step, on=on)
 
     @event("ContractSettled")
@@ -311,12 +410,26 @@ class Case(Aggregate):
                        valid_to: date) -> int:
         """An amendment is a new version of a signed contract; the earlier ones are kept."""
         self._worked()
-        contract = self.contract(contract_ref)
+        contract = self.contract(a_string(contract_ref, "the contract's reference"))
         if contract["status"] != "signed":
             raise ContractStateError(f"only a signed contract is amended; this one is {contract['status']}")
+        # An amendment changes a signed contract: not before the case opened, the contract was
+        # signed, or the previous amendment was made.
+        on = self._not_before_last_step(contract, self._on_or_after_opening(on, "the amendment date"),
+                                        "the amendment date")
         terms = self._terms(person_obligations, worker_obligations, goal_ids, valid_from, valid_to)
-        self._contract_amended(contract_ref=contract_ref, on=a_date(on, "the amendment date"), terms=terms)
+        self._contract_amended(contract_ref=contract_ref, on=on, terms=terms)
         return len(contract["versions"])
+
+    @staticmethod
+    def _not_before_last_step(contract: dict, on: date, what: str) -> date:
+        """A contract's steps follow each other: signed, then amended, broken, fulfilled or expired."""
+        if contract["history"]:
+            last = contract["history"][-1]  # a sign or an amendment: the other steps end the contract
+            done = {"sign": "signed", "amend": "last amended"}.get(last["step"], "settled")
+            if on < last["on"]:
+                raise InvalidDate(f"{what} ({on}) cannot be before the contract was {done} ({last['on']})")
+        return on
 
     @event("ContractAmended")
     def _contract_amended(self, contract_ref: str, on: date, terms: dict) -> None:
@@ -330,8 +443,8 @@ class Case(Aggregate):
         """Asks the care team for a service; the need described stays in this file."""
         self._worked()
         request_id = f"S{len(self.service_requests) + 1}"
-        self._service_requested(request_id=request_id, kind=a_code(kind, CARE_SERVICE_KINDS, "service"),
-                                urgent=bool(urgent), need=a_text(need, "the need"),
+        self._service_requested(request_id=request_id, kind=a_known_code(kind, CARE_SERVICE_KINDS, "service"),
+                                urgent=a_flag(urgent, "urgent"), need=a_string(need, "the need"),
                                 requested_on=self._on_or_after_opening(requested_on, "the request date"))
         return request_id
 
@@ -362,14 +475,15 @@ class Case(Aggregate):
         self._worked()
         if not self.goals:
             raise NoGoals("an evaluation weighs progress towards the case's goals")
+        final = a_flag(final, "final")
         checked = {}
-        for goal_id, level in (progress or {}).items():
+        for goal_id, level in a_mapping(progress, "the progress towards each goal").items():
             self._goal(goal_id)
-            checked[goal_id] = a_code(level, GOAL_PROGRESS, "progress")
+            checked[goal_id] = a_known_code(level, GOAL_PROGRESS, "progress")
         if final and set(checked) != {g["goal_id"] for g in self.goals}:
             raise CaseworkError("a final evaluation weighs every goal")
-        self._evaluated(on=self._on_or_after_opening(on, "the evaluation date"), final=bool(final),
-                        summary=a_text(summary, "the evaluation's summary"), progress=checked)
+        self._evaluated(on=self._on_or_after_opening(on, "the evaluation date"), final=final,
+                        summary=a_string(summary, "the evaluation's summary"), progress=checked)
 
     @event("Evaluated")
     def _evaluated(self, on: date, final: bool, summary: str, progress: dict) -> None:
@@ -384,10 +498,23 @@ class Case(Aggregate):
 
     def close(self, outcome: str, reason: str, closed_on: date) -> None:
         self._worked()
-        if not any(e["final"] for e in self.evaluations):
+        finals = [e["on"] for e in self.evaluations if e["final"]]
+        if not finals:
             raise NoFinalEvaluation("a case is closed after its final evaluation")
-        self._closed(outcome=a_code(outcome, CLOSING_OUTCOMES, "outcome"), reason=a_text(reason, "the reason"),
-                     closed_on=self._on_or_after_opening(closed_on, "the closing date"))
+        outcome = a_known_code(outcome, CLOSING_OUTCOMES, "outcome")
+        reason = a_string(reason, "the reason")
+        closed_on = self._on_or_after_opening(closed_on, "the closing date")
+        if closed_on < max(finals):
+            raise InvalidDate(f"the closing date ({closed_on}) cannot be before the final evaluation ({max(finals)})")
+        # A signed contract is refused rather than settled for the worker: whether it was
+        # fulfilled, broken or has expired is the worker's finding (and "broken" reaches the
+        # decisions team under art. 11), so the worker records it first, then closes.
+        in_force = [c["contract_ref"] for c in self.contracts if c["status"] == "signed"]
+        if in_force:
+            raise ContractInForce(
+                f"the signed contract {', '.join(in_force)} is still in force: record it as fulfilled, broken "
+                "or expired before closing the case")
+        self._closed(outcome=outcome, reason=reason, closed_on=closed_on)
 
     @event("Closed")
     def _closed(self, outcome: str, reason: str, closed_on: date) -> None:
@@ -409,11 +536,13 @@ class Group(Aggregate):
 
     @classmethod
     def form(cls, name: str, kind: str, scope: str, facilitator: str, formed_on: date) -> "Group":
-        return cls(name=a_text(name, "the group's name"), kind=a_code(kind, GROUP_KINDS, "group kind"),
-                   scope=a_code(scope, GROUP_SCOPES, "group scope"), facilitator=a_text(facilitator, "the facilitator"),
+        return cls(name=a_string(name, "the group's name"), kind=a_known_code(kind, GROUP_KINDS, "group kind"),
+                   scope=a_known_code(scope, GROUP_SCOPES, "group scope"),
+                   facilitator=a_string(facilitator, "the facilitator"),
                    formed_on=a_date(formed_on, "the date the group formed"))
 
     def join(self, person_id: uuid.UUID) -> None:
+        person_id = an_id(person_id, "the member")
         if person_id in self.members:
             raise CaseworkError("already a member")
         self._joined(person_id=person_id)
@@ -426,11 +555,11 @@ class Group(Aggregate):
         held_on = a_date(held_on, "the session date")
         if held_on < self.formed_on:
             raise InvalidDate("a session cannot precede the group")
-        present = list(dict.fromkeys(present or ()))
+        present = list(dict.fromkeys(ids(present, "the attendance")))
         strangers = [p for p in present if p not in self.members]
         if strangers:
             raise CaseworkError(f"attendance lists people who are not members: {strangers}")
-        self._session_held(held_on=held_on, topic=a_text(topic, "the session's topic"), present=present)
+        self._session_held(held_on=held_on, topic=a_string(topic, "the session's topic"), present=present)
 
     @event("SessionHeld")
     def _session_held(self, held_on: date, topic: str, present: list) -> None:

@@ -7,6 +7,7 @@ from uuid import UUID
 from nameko.web.handlers import http
 
 from services.casework.application import CaseworkApplication
+from services.casework.domain import an_id, ids
 from shared.service import (
     EventStore,
     Health,
@@ -40,8 +41,8 @@ class CaseworkService(ServesIntegrationLog, Health):
     @json_api
     def open_case(self, request):
         body = request_json(request)
-        case_id = self.store.open_case(_asking(request), UUID(body.get("person_id") or ""), body.get("person") or {},
-                                       body.get("opened_on"), body.get("reason"))
+        case_id = self.store.open_case(_asking(request), an_id(body.get("person_id"), "the person"),
+                                       body.get("person"), body.get("opened_on"), body.get("reason"))
         return 201, {"case_id": case_id}
 
     @http("POST", "/cases/<uuid:case_id>/<string:step>")
@@ -58,9 +59,9 @@ class CaseworkService(ServesIntegrationLog, Health):
             "assignment": lambda: store.assign(asking, case_id, body.get("worker"), body.get("on"),
                                                body.get("override_reason")),
             "diagnosis": lambda: store.record_diagnosis(
-                asking, case_id, areas=body.get("areas") or {}, strengths=body.get("strengths"),
+                asking, case_id, areas=body.get("areas"), strengths=body.get("strengths"),
                 resources=body.get("resources"), recorded_on=body.get("recorded_on"),
-                with_person=bool(body.get("with_person"))),
+                with_person=body.get("with_person")),
             "goals": lambda: {"goal_id": store.add_goal(asking, case_id, body.get("description"),
                                                         body.get("target_date"))},
             "plan": lambda: store.plan_action(asking, case_id, action=body.get("action"), who=body.get("who"),
@@ -72,10 +73,10 @@ class CaseworkService(ServesIntegrationLog, Health):
             "contract-step": lambda: store.settle_contract(asking, case_id, body.get("contract_ref"),
                                                            body.get("step"), body.get("on")),
             "service-requests": lambda: {"request_id": store.request_service(
-                asking, case_id, body.get("kind"), bool(body.get("urgent")), body.get("need"),
+                asking, case_id, body.get("kind"), body.get("urgent"), body.get("need"),
                 body.get("requested_on"))},
-            "evaluations": lambda: store.evaluate(asking, case_id, on=body.get("on"), final=bool(body.get("final")),
-                                                  summary=body.get("summary"), progress=body.get("progress") or {}),
+            "evaluations": lambda: store.evaluate(asking, case_id, on=body.get("on"), final=body.get("final"),
+                                                  summary=body.get("summary"), progress=body.get("progress")),
             "closure": lambda: store.close_case(asking, case_id, outcome=body.get("outcome"), reason=body.get("reason"),
                                            closed_on=body.get("closed_on")),
         }
@@ -104,7 +105,7 @@ class CaseworkService(ServesIntegrationLog, Health):
     @json_api
     def join_group(self, request, group_id: UUID):
         body = request_json(request)
-        self.store.join_group(_asking(request), group_id, UUID(body.get("person_id") or ""))
+        self.store.join_group(_asking(request), group_id, an_id(body.get("person_id"), "the member"))
         return 200, {"group_id": group_id}
 
     @http("POST", "/groups/<uuid:group_id>/sessions")
@@ -112,5 +113,5 @@ class CaseworkService(ServesIntegrationLog, Health):
     def hold_session(self, request, group_id: UUID):
         body = request_json(request)
         self.store.hold_session(_asking(request), group_id, body.get("held_on"), body.get("topic"),
-                                [UUID(p) for p in body.get("present") or ()])
+                                ids(body.get("present"), "the attendance"))
         return 200, {"group_id": group_id}

@@ -71,7 +71,14 @@ def date_field(name: str, data_class: DataClass = DataClass.REFERENCE, **kw: Any
     return Field(name, {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, data_class, **kw)
 
 
+# A REFERENCE text is an identifier (a contract's or a request's reference), never prose:
+# no spaces, so no sentence can travel in it.
+REFERENCE_TOKEN = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"}
+
+
 def text_field(name: str, data_class: DataClass, **kw: Any) -> Field:
+    if data_class is DataClass.REFERENCE:
+        return Field(name, dict(REFERENCE_TOKEN), data_class, **kw)
     return Field(name, {"type": "string", "minLength": 1}, data_class, **kw)
 
 
@@ -139,8 +146,99 @@ class Contract:
         return str(data[self.subject_field]) if self.subject_field else ""
 
 
+# Words that name content — a reason, a goal, a note, an amount — rather than a fact. A field
+# so named may travel only in its owner team's data class (and so only to that team), never
+# as a REFERENCE, IDENTITY or STAFF field that every consumer may receive. Each part of a
+# field's name ("reasons_for_help", "goal_ids", "fee_per_hour") is checked: stems as a prefix,
+# short words (which begin innocent words too: "noted_on", "planned_on") only whole.
+CONTENT_STEMS = (
+    # the social-work file
+    "reason", "goal", "obligation", "diagnos", "justification", "uzasadnien", "summar", "description", "comment",
+    "remark", "opinion", "progress", "evaluation", "assessment", "problem", "narrative", "motive", "addiction",
+    "violence", "health", "illness", "disabilit", "strength", "resource", "finding",
+    # the administrative file: money figures and what they rest on
+    "amount", "income", "kwot", "dochod", "salary", "wage", "pension", "asset", "debt", "price", "saving",
+    "household",
+)
+CONTENT_WORDS = frozenset({
+    "note", "notes", "need", "needs", "plan", "plans", "text", "content", "contents", "detail", "details",
+    "ground", "grounds", "cause", "causes", "condition", "conditions", "fee", "fees", "cost", "costs", "rent",
+    "money",
+})
+# Numbers a REFERENCE field may carry: quantities of time or of people, never money.
+QUANTITY_WORDS = ("hours", "days", "weeks", "months", "visits", "sessions", "members", "persons", "count")
+# The team-file classes: content may live there (and reach only the owner).
+_TEAM_FILES = frozenset(OWNED_BY)
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in name.lower().replace("-", "_").split("_") if w]
+
+
+def content_word(name: str) -> str | None:
+    """The content word a field's name contains, if any."""
+    for word in _words(name):
+        if word in CONTENT_WORDS:
+            return word
+        for stem in CONTENT_STEMS:
+            if word.startswith(stem):
+                return stem
+    return None
+
+
+def _reference_shape_problem(name: str, schema: Mapping[str, Any]) -> str | None:
+    """Why a schema is not a fact without content (ids, dates, flags, codes, counts), or None."""
+    if "enum" in schema or "const" in schema:
+        return None  # a code from a closed list
+    kind = schema.get("type")
+    if kind == "boolean":
+        return None
+    if kind == "string":
+        if schema.get("format") in ("uuid", "date", "date-time") or schema.get("pattern"):
+            return None
+        return "is free text"
+    if kind in ("number", "integer"):
+        if any(w in QUANTITY_WORDS for w in _words(name)):
+            return None
+        return f"is a number not named as a quantity of time or people ({', '.join(QUANTITY_WORDS)})"
+    if kind == "array":
+        items = schema.get("items")
+        if isinstance(items, Mapping):
+            problem = _reference_shape_problem(name, items)
+            return f"has items that {problem}" if problem else None
+        return "is an array of anything"
+    return f"has a shape ({kind or 'untyped'}) that is not an id, a date, a flag, a code or a count"
+
+
+def content_violations(contract: Contract) -> list[str]:
+    """Fields of a published event that could carry content rather than a fact.
+
+    A field's declared data class is not trusted on its own: a REFERENCE field must have the
+    shape of a fact without content, no field outside a team's file may be named like content,
+    and a team that keeps a file may not publish another team's file (only first contact,
+    which keeps none, writes a note for the team it routes to)."""
+    found = []
+    owned = {team for team in OWNED_BY.values()}
+    for f in contract.fields:
+        if f.data_class is DataClass.REFERENCE:
+            problem = _reference_shape_problem(f.name, f.schema)
+            if problem:
+                found.append(f"{contract.type}: field '{f.name}' (reference) {problem}, not a fact without content")
+        if f.data_class not in _TEAM_FILES:
+            word = content_word(f.name)
+            if word:
+                found.append(f"{contract.type}: field '{f.name}' ({f.data_class.value}) names content ('{word}'), "
+                             "which never travels outside its team's file")
+        owner = OWNED_BY.get(f.data_class)
+        if owner is not None and contract.producer in owned and owner != contract.producer:
+            found.append(f"{contract.type}: field '{f.name}' ({f.data_class.value}) is the {owner} team's file, "
+                         f"which {contract.producer} does not keep")
+    return found
+
+
 def separation_violations(contracts: Iterable[Contract]) -> list[str]:
-    """Every field that would reach a team whose legal task does not need it."""
+    """Every field that would reach a team whose legal task does not need it, and every field
+    whose name or shape could carry content whatever data class it declares."""
     found = []
     for contract in contracts:
         if not contract.consumers:
@@ -155,6 +253,7 @@ def separation_violations(contracts: Iterable[Contract]) -> list[str]:
                     found.append(
                         f"{contract.type}: field '{f.name}' ({f.data_class.value}) must not reach {consumer}"
                     )
+        found += content_violations(contract)
     return found
 
 

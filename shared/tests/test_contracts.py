@@ -9,8 +9,11 @@ from shared.contracts import (
     Contract,
     ContractViolation,
     DataClass,
+    Field,
     Registry,
     UnknownEventType,
+    bool_field,
+    date_field,
     separation_violations,
     text_field,
     uuid_field,
@@ -165,3 +168,91 @@ def test_a_worker_assigned_to_a_case_reaches_staff_reports_without_the_case():
     assert separation_violations([WORKER_ASSIGNED]) == []
     leaking = _with_field(WORKER_ASSIGNED, text_field("full_name", DataClass.IDENTITY))
     assert "'full_name' (identity) must not reach training" in separation_violations([leaking])[0]
+
+
+# --- the declared data class is not trusted on its own -----------------------------------------
+
+def _casework_and_decisions_facts():
+    from shared.contracts.casework import CONTRACT_BROKEN, CONTRACT_REFUSED, SERVICES_REQUESTED
+    from shared.contracts.decisions import DECISION_BECAME_FINAL, DECISION_ISSUED
+
+    return CONTRACT_REFUSED, CONTRACT_BROKEN, SERVICES_REQUESTED, DECISION_ISSUED, DECISION_BECAME_FINAL
+
+
+@pytest.mark.parametrize("name", ["reason", "goals", "goal_ids", "person_obligations", "note", "justification",
+                                  "diagnosis", "amount", "monthly_income", "fee_per_hour", "need", "summary"])
+@pytest.mark.parametrize("data_class", [DataClass.REFERENCE, DataClass.IDENTITY, DataClass.STAFF])
+def test_content_declared_as_a_fact_or_identity_is_caught_in_every_published_event(name, data_class):
+    for contract in _casework_and_decisions_facts():
+        leaking = _with_field(contract, text_field(name, data_class))
+        found = separation_violations([leaking])
+        assert any(f"field '{name}'" in f and "names content" in f for f in found), (contract.type, found)
+
+
+def test_a_reason_declared_as_a_reference_in_a_contract_refusal_is_caught():
+    from shared.contracts.casework import CONTRACT_REFUSED
+
+    found = separation_violations([_with_field(CONTRACT_REFUSED, text_field("reason", DataClass.REFERENCE))])
+    assert found == ["pl.ops.casework.ContractRefused.v1: field 'reason' (reference) names content ('reason'), "
+                     "which never travels outside its team's file"]
+
+
+@pytest.mark.parametrize("field", [
+    Field("amount", {"type": "number"}, DataClass.REFERENCE),
+    Field("amount", {"type": "string"}, DataClass.REFERENCE),
+    Field("kwota_zl", {"type": "string", "pattern": r"^\d+\.\d{2}$"}, DataClass.REFERENCE),
+])
+def test_an_amount_added_to_a_decision_as_a_reference_is_caught(field):
+    from shared.contracts.decisions import DECISION_ISSUED
+
+    assert separation_violations([_with_field(DECISION_ISSUED, field)])
+
+
+@pytest.mark.parametrize("field, problem", [
+    (Field("x", {"type": "string"}, DataClass.REFERENCE), "is free text"),
+    (Field("x", {"type": "string", "minLength": 1, "maxLength": 2000}, DataClass.REFERENCE), "is free text"),
+    (Field("x", {"type": "number"}, DataClass.REFERENCE), "is a number not named as a quantity"),
+    (Field("x", {"type": "object"}, DataClass.REFERENCE), "has a shape (object)"),
+    (Field("x", {"type": "array", "items": {"type": "string"}}, DataClass.REFERENCE), "has items that is free text"),
+    (Field("x", {}, DataClass.REFERENCE), "has a shape (untyped)"),
+])
+def test_a_reference_field_must_be_a_fact_without_content(field, problem):
+    from shared.contracts.casework import CONTRACT_REFUSED
+
+    found = separation_violations([_with_field(CONTRACT_REFUSED, field)])
+    assert len(found) == 1 and problem in found[0] and "not a fact without content" in found[0]
+
+
+@pytest.mark.parametrize("field", [
+    uuid_field("meeting_id"), date_field("met_on"), bool_field("first_meeting"),
+    Field("kind", {"enum": ["a", "b"]}, DataClass.REFERENCE), text_field("meeting_ref", DataClass.REFERENCE),
+    Field("hours", {"type": "number", "exclusiveMinimum": 0}, DataClass.REFERENCE),
+    Field("planned_on", {"type": "string", "format": "date"}, DataClass.REFERENCE),
+])
+def test_ids_dates_flags_codes_references_and_hours_are_facts(field):
+    from shared.contracts.casework import CONTRACT_REFUSED
+
+    assert separation_violations([_with_field(CONTRACT_REFUSED, field)]) == []
+
+
+def test_a_text_reference_carries_no_sentence():
+    from shared.contracts.casework import CONTRACT_REFUSED
+
+    data = {"person_id": "0b7e8a0c-1d5f-4c1e-9a57-3f0d6c2b9a11", "case_id": "1b7e8a0c-1d5f-4c1e-9a57-3f0d6c2b9a11",
+            "contract_ref": "KS-1b7e8a0c-1", "occurred_on": "2026-11-06"}
+    CONTRACT_REFUSED.validate(data)
+    with pytest.raises(ContractViolation, match="contract_ref"):
+        CONTRACT_REFUSED.validate({**data, "contract_ref": "odmówił, bo nie chce terapii"})
+
+
+def test_a_team_may_not_publish_another_teams_file_even_to_that_team():
+    from shared.contracts.casework import CONTRACT_REFUSED, SERVICES_REQUESTED
+
+    found = separation_violations([_with_field(CONTRACT_REFUSED, text_field("x", DataClass.ADMINISTRATIVE))])
+    assert found == ["pl.ops.casework.ContractRefused.v1: field 'x' (administrative) is the decisions team's file, "
+                     "which casework does not keep"]
+    found = separation_violations([_with_field(SERVICES_REQUESTED, text_field("x", DataClass.CARE))])
+    assert found == ["pl.ops.casework.ServicesRequested.v1: field 'x' (care) is the care team's file, "
+                     "which casework does not keep"]
+    # first contact keeps no file of its own: its note is written for the team it routes to
+    assert separation_violations(CASE_ROUTED.values()) == []

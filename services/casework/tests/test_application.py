@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from services.casework.application import CaseworkApplication
-from services.casework.domain import CaseNotFound, NotAllowed, WorkloadLimitReached
+from services.casework.domain import CaseNotFound, InvalidShape, NotAllowed, WorkloadLimitReached
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
 from shared.envelope import Envelope, source_of
 from tests.support.people import LEADER, TEAM
@@ -19,9 +19,11 @@ def casework(make_database_url):
     app.close()
 
 
-def routed(notification_id: int, name: str = "Anna Nowak", urgent: bool = False, routed_on="2026-11-02") -> Envelope:
+def routed(notification_id: int, name: str = "Anna Nowak", urgent: bool = False, routed_on="2026-11-02",
+           person_id: str | None = None) -> Envelope:
     data = {
-        "case_id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "routed_on": routed_on, "urgent": urgent,
+        "case_id": str(uuid.uuid4()), "person_id": person_id or str(uuid.uuid4()), "routed_on": routed_on,
+        "urgent": urgent,
         "full_name": name, "birth_date": "1985-07-15", "pesel": "85071512348", "document_number": None,
         "address": {"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"},
         "contact": None, "routing_reason": "wsparcie rodziny", "reasons_for_help": ["bezrobocie"],
@@ -141,7 +143,7 @@ def test_assigning_past_the_limit_needs_the_leaders_reason(small_team):
     assert small_team.recorder.max_notification_id() == position
     small_team.assign(LEADER, cases[2], WORKER, "2026-11-03", override_reason="zastępstwo za urlop")
     load = small_team.workload(LEADER)
-    assert load[WORKER] == {"cases": 3, "limit": 2, "warning": True, "over_limit": True}
+    assert load[WORKER] == {"cases": 3, "open_cases": 3, "limit": 2, "warning": True, "over_limit": True}
     assert small_team.case(LEADER, cases[2])["assignments"][-1]["override_reason"] == "zastępstwo za urlop"
     assert small_team.workload(WORKER) == {WORKER: load[WORKER]}
     with pytest.raises(NotAllowed):
@@ -185,3 +187,73 @@ def test_group_work_is_for_the_team(casework):
     assert group["sessions"][0]["present"] == [member]
     with pytest.raises(NotAllowed):
         casework.groups("B. Wójcik")
+
+
+# --- a case opened on a worker's own initiative ------------------------------------------------
+
+def test_the_worker_who_opens_a_case_sees_and_works_it_until_it_is_reassigned(casework):
+    case_id = casework.open_case(WORKER, uuid.uuid4(), {"full_name": "Jan Sąsiad"}, "2026-11-02",
+                                 "zgłoszenie sąsiadów")
+    listed = {c["case_id"]: c for c in casework.open_cases(WORKER)}
+    assert listed[case_id]["worker"] == WORKER
+    case = casework.case(WORKER, case_id)
+    assert case["opened_by"] == WORKER and case["worker"] == WORKER and case["status"] == "in_progress"
+    casework.record_diagnosis(WORKER, case_id, areas={"housing": "zimne mieszkanie"}, strengths="", resources="",
+                              recorded_on="2026-11-03", with_person=True)
+    assert casework.workload(WORKER)[WORKER]["cases"] == 1
+    events = casework.integration_envelopes(after=0, limit=100)[0]
+    assert [(e.type, e.data["worker"]) for e in events] == [("pl.ops.casework.WorkerAssigned.v1", WORKER)]
+    with pytest.raises(NotAllowed):
+        casework.case(OTHER_WORKER, case_id)
+    casework.assign(LEADER, case_id, OTHER_WORKER, "2026-11-10")
+    assert case_id not in {c["case_id"] for c in casework.open_cases(WORKER)}
+    with pytest.raises(NotAllowed):
+        casework.case(WORKER, case_id)
+    assert casework.case(OTHER_WORKER, case_id)["diagnosis"]["areas"] == {"housing": "zimne mieszkanie"}
+
+
+def test_a_case_the_leader_opens_waits_for_an_assignment(casework):
+    case_id = casework.open_case(LEADER, uuid.uuid4(), {"full_name": "Jan Sąsiad"}, "2026-11-02", "zgłoszenie")
+    assert casework.case(LEADER, case_id)["status"] == "awaiting_assignment"
+
+
+def test_a_worker_at_the_limit_cannot_open_a_case_for_a_new_person(small_team):
+    for case_id in opened(small_team, 2):
+        small_team.assign(LEADER, case_id, WORKER, "2026-11-03")
+    position = small_team.recorder.max_notification_id()
+    with pytest.raises(WorkloadLimitReached, match="team leader"):
+        small_team.open_case(WORKER, uuid.uuid4(), {"full_name": "Jan"}, "2026-11-02", "zgłoszenie")
+    assert small_team.recorder.max_notification_id() == position
+
+
+# --- workload counts families and single persons -----------------------------------------------
+
+def test_two_cases_of_one_person_count_once_against_the_limit(small_team):
+    anna = str(uuid.uuid4())
+    envelopes = (routed(1, "Anna", person_id=anna), routed(2, "Anna", person_id=anna), routed(3, "Olena"),
+                 routed(4, "Anna", person_id=anna))
+    for envelope in envelopes:
+        small_team.process(envelope)
+    first, second, other, third = (uuid.UUID(e.data["case_id"]) for e in envelopes)
+    assert small_team.assign(LEADER, first, WORKER, "2026-11-03")["cases"] == 1
+    assert small_team.assign(LEADER, second, WORKER, "2026-11-03")["cases"] == 1
+    assert small_team.workload(LEADER)[WORKER] == {"cases": 1, "open_cases": 2, "limit": 2, "warning": False,
+                                                   "over_limit": False}
+    assert small_team.assign(LEADER, other, WORKER, "2026-11-03")["cases"] == 2
+    # at the limit, but Anna is already this worker's: her third case needs no override
+    assert small_team.assign(LEADER, third, WORKER, "2026-11-04")["cases"] == 2
+    assert small_team.workload(WORKER)[WORKER]["cases"] == 2
+
+
+def test_wrong_types_reaching_the_application_are_named_errors(casework):
+    [case_id] = opened(casework)
+    with pytest.raises(InvalidShape):
+        casework.assign(LEADER, case_id, [WORKER], "2026-11-03")
+    with pytest.raises(InvalidShape):
+        casework.assign(LEADER, case_id, WORKER, "2026-11-03", override_reason=["zastępstwo"])
+    with pytest.raises(InvalidShape):
+        casework.open_case(WORKER, uuid.uuid4(), ["Jan"], "2026-11-02", "zgłoszenie")
+    casework.assign(LEADER, case_id, WORKER, "2026-11-03")
+    with pytest.raises(InvalidShape):
+        casework.record_diagnosis(WORKER, case_id, areas=["work"], strengths="", resources="",
+                                  recorded_on="2026-11-04", with_person=True)

@@ -9,10 +9,12 @@ from services.casework.domain import (
     Case,
     CaseClosed,
     CaseworkError,
+    ContractInForce,
     ContractNotFound,
     ContractStateError,
     Group,
     InvalidDate,
+    InvalidShape,
     MissingText,
     NoDiagnosis,
     NoFinalEvaluation,
@@ -194,3 +196,117 @@ def test_group_work_members_and_attendance():
     refused(g, InvalidDate, g.hold_session, date(2026, 10, 15), "x", [anna])
     with pytest.raises(UnknownCode):
         Group.form("X", "therapy", "categorical", "A", date(2026, 11, 1))
+
+
+# --- the shape of what a command is given ------------------------------------------------------
+
+def test_obligations_given_as_one_text_are_refused_not_spelled_out():
+    c, goal = with_goal()
+    refused(c, InvalidShape, c.draft_contract, "terapia", ["pomoc"], [goal], date(2026, 11, 10), date(2027, 3, 31))
+    refused(c, InvalidShape, c.draft_contract, ["terapia"], "pomoc", [goal], date(2026, 11, 10), date(2027, 3, 31))
+    refused(c, InvalidShape, c.draft_contract, ["terapia"], ["pomoc"], goal, date(2026, 11, 10), date(2027, 3, 31))
+    refused(c, InvalidShape, c.draft_contract, [["terapia"]], ["pomoc"], [goal], date(2026, 11, 10),
+            date(2027, 3, 31))
+    c2, ref = with_contract()
+    c2.settle_contract(ref, "sign", date(2026, 11, 10))
+    refused(c2, InvalidShape, c2.amend_contract, ref, date(2026, 12, 1), "terapia", ["pomoc"], ["G1"],
+            date(2026, 11, 10), date(2027, 3, 31))
+
+
+def _signed():
+    c, ref = with_contract()
+    c.settle_contract(ref, "sign", date(2026, 11, 10))
+    return c, ref
+
+
+@pytest.mark.parametrize("build, command", [
+    (assigned, lambda c: c.record_diagnosis(["work", "housing"], "", "", date(2026, 11, 5), True)),
+    (assigned, lambda c: c.record_diagnosis({"work": ["bez pracy"]}, "", "", date(2026, 11, 5), True)),
+    (assigned, lambda c: c.record_diagnosis({"work": "x"}, ["zaradna"], "", date(2026, 11, 5), True)),
+    (assigned, lambda c: c.record_diagnosis({"work": "x"}, "", "", date(2026, 11, 5), "yes")),
+    (assigned, lambda c: c.record_diagnosis({("work",): "x"}, "", "", date(2026, 11, 5), True)),
+    (assigned, lambda c: c.assign(["Agata Mazur"], date(2026, 11, 5), "Ewa Lis")),
+    (assigned, lambda c: c.assign("Agata Mazur", date(2026, 11, 5), "Ewa Lis", override_reason=["x"])),
+    (assigned, lambda c: c.add_note({"text": "x"}, date(2026, 11, 5), "Tomasz Nowicki")),
+    (assigned, lambda c: c.request_service(["uslugi_opiekuncze"], False, "x", date(2026, 11, 5))),
+    (assigned, lambda c: c.request_service("uslugi_opiekuncze", "no", "x", date(2026, 11, 5))),
+    (assigned, lambda c: c.request_service("uslugi_opiekuncze", False, 42, date(2026, 11, 5))),
+    (diagnosed, lambda c: c.add_goal(["praca"], date(2027, 1, 1))),
+    (lambda: with_goal()[0], lambda c: c.plan_action("x", "y", date(2026, 12, 1), ["G1"])),
+    (lambda: with_goal()[0], lambda c: c.evaluate(date(2027, 1, 1), False, "x", [("G1", "partly")])),
+    (lambda: with_goal()[0], lambda c: c.evaluate(date(2027, 1, 1), False, "x", {"G1": ["partly"]})),
+    (lambda: with_goal()[0], lambda c: c.evaluate(date(2027, 1, 1), "true", "x", {"G1": "partly"})),
+    (lambda: with_goal()[0], lambda c: c.evaluate(date(2027, 1, 1), False, ["x"], {"G1": "partly"})),
+    (lambda: with_contract()[0], lambda c: c.settle_contract(["KS"], "sign", date(2026, 11, 10))),
+    (lambda: with_contract()[0], lambda c: c.settle_contract(c.contracts[0]["contract_ref"], ["sign"],
+                                                             date(2026, 11, 10))),
+    (lambda: _signed()[0], lambda c: c.amend_contract(["KS"], date(2026, 12, 1), ["a"], ["b"], ["G1"],
+                                                      date(2026, 11, 10), date(2027, 3, 31))),
+])
+def test_a_value_of_the_wrong_type_is_a_named_error_not_a_crash(build, command):
+    c = build()
+    c.collect_events()
+    with pytest.raises(InvalidShape) as error:
+        command(c)
+    assert isinstance(error.value, ValueError)  # answered 400 with its name, not 500
+    assert c.collect_events() == []
+
+
+def test_closing_with_a_wrong_outcome_or_reason_type_is_a_named_error():
+    c, goal = with_goal()
+    c.evaluate(date(2027, 3, 1), final=True, summary="x", progress={goal: "partly"})
+    refused(c, InvalidShape, c.close, ["goals_achieved"], "x", date(2027, 3, 2))
+    refused(c, InvalidShape, c.close, "goals_achieved", {"why": "x"}, date(2027, 3, 2))
+
+
+def test_opening_on_initiative_and_group_work_check_their_types():
+    with pytest.raises(InvalidShape):
+        Case.open_on_initiative(uuid.uuid4(), ["Jan"], OPENED, "zgłoszenie")
+    with pytest.raises(InvalidShape):
+        Case.open_on_initiative("nie-uuid", {"full_name": "Jan"}, OPENED, "zgłoszenie")
+    with pytest.raises(InvalidShape):
+        Case.open_on_initiative(uuid.uuid4(), {"full_name": "Jan", "pesel": 85071512348}, OPENED, "zgłoszenie")
+    with pytest.raises(InvalidShape):
+        Case.open_on_initiative(uuid.uuid4(), {"full_name": "Jan"}, OPENED, ["zgłoszenie"])
+    g = Group.form("Klub", "support", "categorical", "Agata Mazur", date(2026, 11, 1))
+    refused(g, InvalidShape, g.join, "nie-uuid")
+    refused(g, InvalidShape, g.hold_session, date(2026, 11, 8), "x", str(uuid.uuid4()))
+
+
+# --- closure -----------------------------------------------------------------------------------
+
+def test_a_case_is_not_closed_before_its_final_evaluation():
+    c, goal = with_goal()
+    c.evaluate(date(2027, 3, 10), final=True, summary="x", progress={goal: "partly"})
+    refused(c, InvalidDate, c.close, "goals_partly_achieved", "x", date(2027, 3, 9))
+    c.close("goals_partly_achieved", "x", date(2027, 3, 10))
+
+
+def test_a_signed_contract_is_settled_before_the_case_is_closed():
+    c, ref = _signed()
+    c.evaluate(date(2027, 3, 25), final=True, summary="x", progress={"G1": "achieved"})
+    refused(c, ContractInForce, c.close, "goals_achieved", "x", date(2027, 3, 26))
+    c.settle_contract(ref, "fulfil", date(2027, 3, 26))
+    c.close("goals_achieved", "x", date(2027, 3, 26))
+    assert c.status == "closed"
+
+
+def test_a_draft_or_refused_contract_does_not_hold_up_closure():
+    c, ref = with_contract()
+    c.settle_contract(ref, "refuse", date(2026, 11, 10))
+    c.evaluate(date(2026, 12, 1), final=True, summary="x", progress={"G1": "not_achieved"})
+    c.close("goals_not_achieved", "odmowa współpracy", date(2026, 12, 1))
+
+
+# --- amendments follow the signature -------------------------------------------------------------
+
+def test_an_amendment_is_not_dated_before_the_contract_was_signed_or_the_case_opened():
+    c, ref = with_contract()
+    c.settle_contract(ref, "sign", date(2026, 11, 20))
+    terms = (["a"], ["b"], ["G1"], date(2026, 11, 10), date(2027, 3, 31))
+    refused(c, InvalidDate, c.amend_contract, ref, date(2026, 11, 19), *terms)  # before the signature
+    refused(c, InvalidDate, c.amend_contract, ref, date(2026, 10, 1), *terms)  # before the case opened
+    c.amend_contract(ref, date(2026, 12, 1), *terms)
+    refused(c, InvalidDate, c.amend_contract, ref, date(2026, 11, 25), *terms)  # before the last amendment
+    refused(c, InvalidDate, c.settle_contract, ref, "break", date(2026, 11, 30))  # before the last amendment
+    assert c.amend_contract(ref, date(2026, 12, 1), *terms) == 3
