@@ -17,6 +17,7 @@ from services.care.domain import (
     DpsReferral,
     FamilyAssistance,
     NotFound,
+    assistant_key,
 )
 from services.care.rules import CareRules
 from shared.contracts.care import (
@@ -25,6 +26,7 @@ from shared.contracts.care import (
     CARE_SERVICE_GRANTED,
     DPS_PLACEMENT_MADE,
     DPS_REFERRAL_SUBMITTED,
+    DPS_REFERRAL_WITHDRAWN,
 )
 from shared.contracts.casework import SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED
@@ -167,10 +169,19 @@ class CareApplication(ServiceApplication):
         self._do(DpsReferral, referral_id, place, publishes=True)
 
     def withdraw_referral(self, referral_id: UUID, on: date, reason: str) -> None:
-        self._do(DpsReferral, referral_id, lambda r: r.withdraw(on, reason))
+        def withdraw(r: DpsReferral):
+            r.withdraw(on, reason)  # the reason stays in the care team's file
+            return self.integration_event(DPS_REFERRAL_WITHDRAWN, {
+                "referral_id": str(r.id), "person_id": str(r.person_id),
+                "withdrawn_on": r.withdrawn["on"].isoformat(), **self._request_of(r)})
+
+        self._do(DpsReferral, referral_id, withdraw, publishes=True)
 
     def assign_assistant(self, assistance_id: UUID, assistant: str, on: date) -> None:
-        families = self.assistants_load().get(" ".join(str(assistant or "").split()), 0)
+        # The assistant's other families: one person however the name is typed, this family not counted.
+        key = assistant_key(assistant)
+        families = sum(1 for a in self.assistances() if a.id != assistance_id and a.assistant and not a.ended
+                       and assistant_key(a.assistant) == key)
         self._do(FamilyAssistance, assistance_id, lambda a: a.assign(assistant, on, families, self.assistant_limit))
 
     def record_assistance_visit(self, assistance_id: UUID, **visit: Any) -> None:
@@ -200,29 +211,34 @@ class CareApplication(ServiceApplication):
         return self._all(Carer)
 
     def statement(self, service_id: UUID, month: str) -> dict:
-        return self.care_service(service_id).monthly_statement(month)
+        return self.care_service(service_id).monthly_statement(month, self.rules)
 
     def hours(self, first: date, last: date) -> dict:
         """Ordered against delivered hours per person and per carer, for the team leader."""
-        people, carers = [], {c.id: {"carer": c.name, "employer": c.employer, "delivered_hours": Decimal(0)}
-                              for c in self.carers()}
+        people = []
+        carers = {c.id: {"carer": c.name, "employer": c.employer, "ordered_hours": Decimal(0),
+                         "delivered_hours": Decimal(0), "missed_visits": 0} for c in self.carers()}
         for s in self.services():
             if not s.grant:
                 continue
             people.append({"service_id": s.id, "person": s.person.get("full_name"), "kind": s.kind,
                            "ordered_hours": s.ordered_hours(first, last),
                            "delivered_hours": s.delivered_hours(first, last),
-                           "missed_visits": sum(first <= m["on"] <= last for m in s.missed)})
-            for carer_id in carers:
-                carers[carer_id]["delivered_hours"] += s.delivered_hours(first, last, carer_id)
+                           "missed_visits": s.missed_visits(first, last)})
+            for carer_id, row in carers.items():
+                row["ordered_hours"] += s.ordered_hours(first, last, carer_id)
+                row["delivered_hours"] += s.delivered_hours(first, last, carer_id)
+                row["missed_visits"] += s.missed_visits(first, last, carer_id)
         return {"from": first, "to": last, "people": people, "carers": list(carers.values())}
 
     def assistants_load(self) -> dict[str, int]:
-        """Families each family assistant works with now."""
+        """Families each family assistant works with now, under the name first recorded for them."""
+        names: dict[str, str] = {}
         load: dict[str, int] = {}
         for a in self.assistances():
             if a.assistant and not a.ended:
-                load[a.assistant] = load.get(a.assistant, 0) + 1
+                name = names.setdefault(assistant_key(a.assistant), a.assistant)
+                load[name] = load.get(name, 0) + 1
         return load
 
     # --- internals -------------------------------------------------------------------------------

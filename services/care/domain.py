@@ -87,14 +87,40 @@ class AssistantLimitReached(CareError):
     """The centre sets how many families one family assistant may have (default 15)."""
 
 
-def _hours(value: Any, what: str) -> Decimal:
+class InvalidNumber(CareError):
+    """A number a command needs is missing, not a number, or out of its range."""
+
+
+def _number(value: Any, what: str) -> Decimal:
+    """A finite decimal number from what a client sent ("2,5" as well as 2.5); never a bool."""
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        raise InvalidNumber(f"{what} must be a number, not {value!r}")
     try:
-        hours = Decimal(str(value).replace(",", "."))
+        number = Decimal(str(value).strip().replace(",", "."))
     except Exception:
-        raise CareError(f"{what} must be a number of hours, not {value!r}") from None
-    if not hours.is_finite() or hours <= 0 or hours > 24 * 7:
-        raise CareError(f"{what} must be more than 0 hours, not {value!r}")
+        raise InvalidNumber(f"{what} must be a number, not {value!r}") from None
+    if not number.is_finite():
+        raise InvalidNumber(f"{what} must be a number, not {value!r}")
+    return number
+
+
+def _whole(value: Any, what: str, low: int) -> int:
+    number = _number(value, what)
+    if number != number.to_integral_value() or number < low:
+        raise InvalidNumber(f"{what} must be a whole number, at least {low}, not {value!r}")
+    return int(number)
+
+
+def _hours(value: Any, what: str) -> Decimal:
+    hours = _number(value, what)
+    if hours <= 0 or hours > 24 * 7:
+        raise InvalidNumber(f"{what} must be more than 0 hours, not {value!r}")
     return hours
+
+
+def assistant_key(name: Any) -> str:
+    """Who a family assistant is, however the name was typed: "beata  kos " is Beata Kos."""
+    return " ".join(str(name or "").split()).casefold()
 
 
 def _month(month: str) -> tuple[date, date]:
@@ -188,15 +214,11 @@ class CareService(Aggregate):
     def state_income(self, members: int, monthly_income: Any, stated_on: date) -> None:
         """The care team's own income statement, only for the fee."""
         self._active()
-        if int(members) < 1:
-            raise CareError("a household has at least one member")
-        try:
-            income = Decimal(str(monthly_income))
-        except Exception:
-            raise CareError(f"income must be an amount, not {monthly_income!r}") from None
-        if not income.is_finite() or income < 0:
-            raise CareError("income cannot be negative")
-        self._income_stated(members=int(members), monthly_income=zl(income),
+        members = _whole(members, "the household's members", 1)
+        income = _number(monthly_income, "the monthly income")
+        if income < 0:
+            raise InvalidNumber("income cannot be negative")
+        self._income_stated(members=members, monthly_income=zl(income),
                             stated_on=a_date(stated_on, "the statement date"))
 
     @event("IncomeStated")
@@ -218,14 +240,17 @@ class CareService(Aggregate):
         issued_on = a_date(issued_on, "the decision date")
         if issued_on < self.assessment["assessed_on"]:
             raise InvalidDate("the decision cannot precede the assessment")
-        exemption = Decimal(str(exemption_percent or "0"))
+        exemption = _number("0" if exemption_percent in (None, "") else exemption_percent, "the exemption percent")
         if not (0 <= exemption <= 100):
-            raise CareError("an exemption is 0 to 100 percent of the fee")
+            raise InvalidNumber("an exemption is 0 to 100 percent of the fee")
         if exemption and not str(exemption_reason or "").strip():
             raise MissingText("an exemption from the fee needs its reason")
-        fee = rules.hourly_fee(self.kind, self.income_statement["monthly_income"], self.income_statement["members"],
+        income = self.income_statement
+        fee = rules.hourly_fee(self.kind, income["monthly_income"], income["members"],
                                self.assessment["period_from"], exemption)
+        # The decision's basis for the fee: each month's statement applies the resolution then in force to it.
         self._granted(grant={"issued_on": issued_on, "signed_by": a_text(signed_by, "who signs"),
+                             "members": income["members"], "monthly_income": income["monthly_income"],
                              "on_authority_of": a_text(on_authority_of, "on whose authority"),
                              "exemption_reason": str(exemption_reason or "").strip() or None, **fee})
         return self.grant
@@ -237,6 +262,8 @@ class CareService(Aggregate):
     def set_roster(self, carer_id: uuid.UUID, visits: Iterable[dict]) -> None:
         """The weekly roster: which carer comes on which weekday, for how many hours."""
         self._granted_and_active()
+        if isinstance(visits, (str, bytes, dict)) or not all(isinstance(v, dict) for v in visits):
+            raise CareError("a roster is a list of visits, each with a weekday and hours")
         plan = [{"weekday": a_code(v.get("weekday"), WEEKDAYS, "weekday"), "hours": _hours(v.get("hours"), "hours"),
                  "carer_id": carer_id} for v in visits]
         others = [v for v in self.roster if v["carer_id"] != carer_id]
@@ -295,15 +322,16 @@ class CareService(Aggregate):
 
     # --- derived -----------------------------------------------------------------------
 
-    def ordered_hours(self, first: date, last: date) -> Decimal:
-        """Hours the roster plans between two dates, within the granted period."""
+    def ordered_hours(self, first: date, last: date, carer_id: uuid.UUID | None = None) -> Decimal:
+        """Hours the roster plans between two dates, within the granted period (of one carer, if named)."""
         if not self.grant:
             return Decimal(0)
         start = max(first, self.assessment["period_from"])
         end = min(d for d in (last, self.assessment["period_to"], self.ended and self.ended["on"]) if d)
         per_day = {w: Decimal(0) for w in WEEKDAYS}
         for visit in self.roster:
-            per_day[visit["weekday"]] += visit["hours"]
+            if carer_id in (None, visit["carer_id"]):
+                per_day[visit["weekday"]] += visit["hours"]
         total, day = Decimal(0), start
         while day <= end:
             total += per_day[WEEKDAYS[day.weekday()]]
@@ -314,16 +342,43 @@ class CareService(Aggregate):
         return sum((v["hours"] for v in self.visits if first <= v["on"] <= last
                     and carer_id in (None, v["carer_id"])), Decimal(0))
 
-    def monthly_statement(self, month: str) -> dict:
-        """The fee for a month: hours actually delivered times the fee per hour."""
+    def missed_visits(self, first: date, last: date, carer_id: uuid.UUID | None = None) -> int:
+        return sum(first <= m["on"] <= last and carer_id in (None, m["carer_id"]) for m in self.missed)
+
+    def monthly_statement(self, month: str, rules: CareRules) -> dict:
+        """The fee for a month: hours actually delivered times the fee per hour of the council's
+        resolution in force on the day of each visit (a new resolution applies to running services
+        from its date), for the income and exemption the decision set."""
         if not self.grant:
             raise NotGranted("no fee before the service is granted")
         first, last = _month(month)
+        members = self.grant.get("members", (self.income_statement or {}).get("members"))
+        income = self.grant.get("monthly_income", (self.income_statement or {}).get("monthly_income"))
+        exemption = self.grant["exemption_percent"]
+
+        def fee_on(day: date) -> dict:
+            return rules.hourly_fee(self.kind, income, members, day, exemption)
+
+        lines: dict[tuple, dict] = {}
+        for visit in sorted(self.visits, key=lambda v: v["on"]):
+            if first <= visit["on"] <= last:
+                fee = fee_on(visit["on"])
+                line = lines.setdefault((fee["source"], fee["fee_per_hour"], fee["hourly_cost"]), {
+                    "from": visit["on"], "hours": Decimal(0), "hourly_cost": fee["hourly_cost"],
+                    "fee_percent": fee["fee_percent"], "fee_per_hour": fee["fee_per_hour"], "source": fee["source"]})
+                line["hours"] += visit["hours"]
+        for line in lines.values():
+            line["amount"] = zl(line["hours"] * line["fee_per_hour"])
+        # The headline rate: the one in force at the month's end (or on the service's last day).
+        end = min(d for d in (last, self.assessment["period_to"], self.ended and self.ended["on"]) if d)
+        headline = fee_on(max(end, first))
         hours = self.delivered_hours(first, last)
         return {"month": month, "kind": self.kind, "ordered_hours": self.ordered_hours(first, last),
-                "delivered_hours": hours, "hourly_cost": self.grant["hourly_cost"],
-                "fee_percent": self.grant["fee_percent"], "exemption_percent": self.grant["exemption_percent"],
-                "fee_per_hour": self.grant["fee_per_hour"], "amount": zl(hours * self.grant["fee_per_hour"])}
+                "delivered_hours": hours, "hourly_cost": headline["hourly_cost"],
+                "fee_percent": headline["fee_percent"], "exemption_percent": exemption,
+                "fee_per_hour": headline["fee_per_hour"], "source": headline["source"],
+                "lines": list(lines.values()),
+                "amount": sum((line["amount"] for line in lines.values()), Decimal("0.00"))}
 
 
 class Carer(Aggregate):
@@ -402,9 +457,8 @@ class DpsReferral(Aggregate):
         self._open()
         if not self.submitted_on:
             raise CareError("the referral has not been submitted")
-        if int(position) < 1:
-            raise CareError("a waiting-list position is 1 or more")
-        self._waiting(position=int(position), on=a_date(on, "the date"))
+        position = _whole(position, "a waiting-list position", 1)
+        self._waiting(position=position, on=a_date(on, "the date"))
 
     @event("WaitingPositionRecorded")
     def _waiting(self, position: int, on: date) -> None:
@@ -453,8 +507,11 @@ class FamilyAssistance(Aggregate):
         self.ended: dict | None = None
 
     def assign(self, assistant: str, on: date, current_families: int, limit: int) -> None:
+        """current_families: the assistant's other families (this one is not counted)."""
         if self.ended:
             raise ServiceEnded("the assistance has ended")
+        if self.assistant and assistant_key(assistant) == assistant_key(self.assistant):
+            return  # already this family's assistant: nothing changes, and the limit is not touched
         check_assistant_load(current_families, limit)
         self._assigned(assistant=a_text(assistant, "the family assistant"), on=a_date(on, "the date"))
 

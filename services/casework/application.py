@@ -32,6 +32,7 @@ from shared.contracts.care import (
     CARE_SERVICE_GRANTED,
     DPS_PLACEMENT_MADE,
     DPS_REFERRAL_SUBMITTED,
+    DPS_REFERRAL_WITHDRAWN,
 )
 from shared.contracts.casework import (
     CASE_CLOSED,
@@ -53,6 +54,7 @@ CARE_UPDATES = {
     CARE_SERVICE_ENDED.type: ("ended", "ended_on"),
     DPS_REFERRAL_SUBMITTED.type: ("dps_referral_submitted", "submitted_on"),
     DPS_PLACEMENT_MADE.type: ("placed", "placed_on"),
+    DPS_REFERRAL_WITHDRAWN.type: ("dps_referral_withdrawn", "withdrawn_on"),
 }
 PUBLISHED_CONTRACT_STEPS = {"sign": CONTRACT_SIGNED, "refuse": CONTRACT_REFUSED, "break": CONTRACT_BROKEN,
                             "fulfil": CONTRACT_FULFILLED}

@@ -22,6 +22,7 @@ from services.training.domain import (
     staffing,
     supervision_behind,
 )
+from services.training.rules import TrainingRules
 from shared.contracts.care import CARE_HOURS_DELIVERED
 from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
 from shared.contracts.decisions import DECISION_BY_OFFICER
@@ -43,8 +44,9 @@ class TrainingApplication(ServiceApplication):
     service = "training"
 
     def __init__(self, database_url: str, teams: Iterable[str] = DEFAULT_TEAMS, population: int = 20000,
-                 supervision_every_months: int = 1, **settings: Any):
+                 supervision_every_months: int = 1, rules_file: str | None = None, **settings: Any):
         super().__init__(database_url, **settings)
+        self.rules = TrainingRules.load(rules_file or None)  # art. 110 ust. 11, effective-dated
         self.teams = tuple(teams)  # the centre's own structure: 3 or 4 teams (art. 110a) and management
         self.population = int(population)  # the municipality's inhabitants, for art. 110 ust. 11
         self.supervision_every_months = int(supervision_every_months)
@@ -179,6 +181,7 @@ class TrainingApplication(ServiceApplication):
             return dict(sorted(_sum_by_who(f for f in facts if f.kind == kind).items()))
 
         open_cases = self.open_cases_per_worker(last)
+        standard = self.rules.social_worker_staffing.on(last)
         social_worker_fte = sum((e.fte for e in employees if e.role == "social_worker" and e.employed_on(last)),
                                 Decimal(0))
         for row in teams.values():
@@ -193,11 +196,11 @@ class TrainingApplication(ServiceApplication):
                 "training_hours": sum((r["training_hours"] for r in teams.values()), Decimal(0)),
                 "study_visits": sum(first <= v.starts_on <= last for v in self.study_visits()),
                 "training_hours_per_person": dict(sorted(hours_per_person.items())),
-                "staffing": staffing(social_worker_fte, self.population, sum(open_cases.values())),
+                "staffing": staffing(social_worker_fte, self.population, sum(open_cases.values()), standard),
             },
             "workload": {
                 "families_per_social_worker": dict(sorted(open_cases.items())),
-                "limit": 50,
+                "limit": standard.families_per_worker,
                 "decisions_per_officer": per("decision_issued"),
                 "care_hours_per_carer": per("care_hours"),
                 "monthly": [{"month": m.strftime("%Y-%m"), "families_per_social_worker": self.open_cases_per_worker(

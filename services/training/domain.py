@@ -7,15 +7,15 @@ other teams as names, dates and counts only.
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any, Collection, Iterable
 
 from dateutil.relativedelta import relativedelta
 from eventsourcing.domain import Aggregate, event
 
+from services.training.rules import StaffingRule
 from shared.values import InvalidDate, MissingText, UnknownCode, a_code, a_date, a_text  # noqa: F401  (re-exported)
 
 NAMESPACE = uuid.UUID("9e5d1c2a-7b3f-4f0e-8a6d-2c1b0e9f7a44")
@@ -45,6 +45,10 @@ class IncompleteAttendance(TrainingError):
 
 class EmployeeLeft(TrainingError):
     pass
+
+
+class SpecialisationOutOfOrder(TrainingError):
+    """Degree II of the specialisation follows degree I, in order and in time."""
 
 
 def _decimal(value: Any, what: str, low: Decimal, high: Decimal) -> Decimal:
@@ -107,8 +111,12 @@ class Employee(Aggregate):
         held = [s["degree"] for s in self.specialisations]
         if degree in held:
             raise TrainingError(f"degree {degree} is recorded already")
-        if degree == "II" and "I" not in held:
-            raise TrainingError("degree II follows degree I")
+        if degree == "II":
+            first = next((s["obtained_on"] for s in self.specialisations if s["degree"] == "I"), None)
+            if first is None:
+                raise SpecialisationOutOfOrder("degree II follows degree I")
+            if obtained_on < first:
+                raise SpecialisationOutOfOrder(f"degree II ({obtained_on}) cannot precede degree I ({first})")
         self._specialised(degree=degree, obtained_on=obtained_on)
 
     @event("Specialised")
@@ -266,13 +274,27 @@ def supervision_behind(last_group_session: dict[str, date | None], today: date, 
             for team, last in sorted(last_group_session.items()) if last is None or last < cutoff]
 
 
-def staffing(social_worker_fte: Decimal, population: int, families_in_social_work: int) -> dict:
-    """Art. 110 ust. 11: one full-time social worker per 2,000 inhabitants, or per at most 50
-    families and single persons in social work, and never fewer than 3."""
-    by_population = max(3, math.ceil(population / 2000))
-    by_families = max(3, math.ceil(families_in_social_work / 50))
-    return {"social_worker_fte": social_worker_fte, "population": population,
-            "required_by_population": by_population, "families_in_social_work": families_in_social_work,
-            "required_by_families": by_families,
-            "meets_population_ratio": social_worker_fte >= by_population,
-            "meets_family_ratio": social_worker_fte >= by_families}
+def _up(number: Decimal) -> Decimal:
+    """Shown to the hundredth, rounded up: a requirement of 4.5005 FTE is not met by 4.50."""
+    return number.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+
+def staffing(social_worker_fte: Decimal, population: int, families_in_social_work: int,
+             rule: StaffingRule) -> dict:
+    """Art. 110 ust. 11: the centre employs one full-time social worker per 2,000 inhabitants
+    OR per at most 50 families and single persons in social work, never fewer than 3. Either
+    ratio satisfies the statute, so the requirement is the smaller one, but at least the
+    minimum; it is compared with full-time equivalents, not with heads rounded up."""
+    fte = Decimal(social_worker_fte)
+    by_population = Decimal(population) / rule.inhabitants_per_worker
+    by_families = Decimal(families_in_social_work) / rule.families_per_worker
+    required = max(Decimal(rule.minimum_workers), min(by_population, by_families))
+    return {"social_worker_fte": fte, "population": population, "families_in_social_work": families_in_social_work,
+            "inhabitants_per_worker": rule.inhabitants_per_worker, "families_per_worker": rule.families_per_worker,
+            "minimum_workers": rule.minimum_workers,
+            "required_by_population": _up(by_population),
+            "required_by_families": _up(by_families),
+            "required_fte": _up(required),
+            "inhabitants_per_fte": (Decimal(population) / fte).quantize(Decimal("1")) if fte else None,
+            "families_per_fte": (Decimal(families_in_social_work) / fte).quantize(Decimal("0.1")) if fte else None,
+            "met": fte >= required, "source": rule.source}

@@ -20,6 +20,10 @@ TEAM_COLUMNS = (("staff", "staff"), ("fte", "FTE"), ("trained_people", "trained"
                 ("degree_I", "spec. I"), ("degree_II", "spec. II"))
 
 
+def _per_fte(value) -> str:
+    return "no social worker" if value is None else str(value)
+
+
 def render_table(report: dict) -> str:
     lines = [f"Staff report {report['from']} – {report['to']}", ""]
     lines.append(f"{'team':<12}" + "".join(f"{label:>12}" for _, label in TEAM_COLUMNS))
@@ -28,11 +32,14 @@ def render_table(report: dict) -> str:
     centre, staffing = report["centre"], report["centre"]["staffing"]
     lines += ["", f"centre: {centre['staff']} staff, {centre['fte']} FTE; {centre['trained_people']} people trained, "
                   f"{centre['training_hours']} training hours; {centre['study_visits']} study visit(s)",
-              f"social workers (art. 110 ust. 11): {staffing['social_worker_fte']} FTE; required "
-              f"{staffing['required_by_population']} for {staffing['population']} inhabitants "
-              f"({'met' if staffing['meets_population_ratio'] else 'NOT met'}), "
-              f"{staffing['required_by_families']} for {staffing['families_in_social_work']} families "
-              f"({'met' if staffing['meets_family_ratio'] else 'NOT met'})", ""]
+              f"social workers (art. 110 ust. 11): {staffing['social_worker_fte']} FTE, required "
+              f"{staffing['required_fte']} FTE: {'met' if staffing['met'] else 'NOT met'}",
+              f"  by inhabitants: {staffing['population']} / {staffing['inhabitants_per_worker']} = "
+              f"{staffing['required_by_population']} FTE ({_per_fte(staffing['inhabitants_per_fte'])} "
+              f"inhabitants per FTE)",
+              f"  by families: {staffing['families_in_social_work']} / {staffing['families_per_worker']} = "
+              f"{staffing['required_by_families']} FTE ({_per_fte(staffing['families_per_fte'])} families per FTE)",
+              f"  either ratio suffices, never fewer than {staffing['minimum_workers']}", ""]
     lines.append("training hours per person: " + (", ".join(
         f"{name} {hours}" for name, hours in centre["training_hours_per_person"].items()) or "none"))
     workload = report["workload"]
@@ -49,33 +56,66 @@ def render_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def workload_chart(report: dict, width: int = 640, height: int = 240) -> str:
-    """An SVG line chart: families per social worker at each month's end, and the limit."""
+def _scale(top: float) -> tuple[float, float]:
+    """A round tick step for the y axis (1, 2, 5 x 10^n, at most about 6 ticks) and the axis top."""
+    step = 1.0
+    while top / step > 6:
+        for factor in (2, 2.5, 2):
+            step *= factor
+            if top / step <= 6:
+                break
+    ticks = -(-top // step)
+    return step, max(ticks, 1) * step
+
+
+def workload_chart(report: dict, width: int = 640, height: int = 260) -> str:
+    """An SVG chart of families per social worker at each month's end against the limit: a marker
+    with its value for every worker and month (so a one-month report shows), lines joining the
+    months, and a y axis with its scale."""
     months = report["workload"]["monthly"]
     workers = sorted({w for m in months for w in m["families_per_social_worker"]})
     limit = report["workload"]["limit"]
-    top = max([limit] + [n for m in months for n in m["families_per_social_worker"].values()]) * 1.1
-    left, bottom, right = 40, height - 30, width - 130
-    step = (right - left) / max(len(months) - 1, 1)
+    step, top = _scale(max([limit] + [n for m in months for n in m["families_per_social_worker"].values()]) * 1.05)
+    left, bottom, right, upper = 50, height - 30, width - 130, 20
+    slot = (right - left) / max(len(months), 1)
+
+    def x(i: int) -> float:
+        return left + (i + 0.5) * slot  # each month in the middle of its slot: one month is centred
 
     def y(value: float) -> float:
-        return bottom - value / top * (bottom - 20)
+        return bottom - value / top * (bottom - upper)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
              f'aria-label="families per social worker by month">',
-             f'<line x1="{left}" y1="{y(limit):.1f}" x2="{right}" y2="{y(limit):.1f}" stroke="#c0392b" '
-             f'stroke-dasharray="6 4"/><text x="{right + 6}" y="{y(limit) + 4:.1f}" font-size="12" '
-             f'fill="#c0392b">limit {limit}</text>',
-             f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#555"/>']
+             f'<line x1="{left}" y1="{upper}" x2="{left}" y2="{bottom}" stroke="#555"/>',
+             f'<text x="{left - 36}" y="{upper - 6}" font-size="11">families</text>']
+    tick = 0.0
+    while tick <= top + 1e-9:
+        parts.append(f'<line x1="{left - 4}" y1="{y(tick):.1f}" x2="{right}" y2="{y(tick):.1f}" '
+                     f'stroke="{"#555" if tick == 0 else "#e3e3e3"}"/>'
+                     f'<text class="y-tick" x="{left - 8}" y="{y(tick) + 4:.1f}" font-size="11" '
+                     f'text-anchor="end">{tick:g}</text>')
+        tick += step
+    parts.append(f'<line x1="{left}" y1="{y(limit):.1f}" x2="{right}" y2="{y(limit):.1f}" stroke="#c0392b" '
+                 f'stroke-dasharray="6 4"/><text x="{right + 6}" y="{y(limit) + 4:.1f}" font-size="12" '
+                 f'fill="#c0392b">limit {limit}</text>')
     for i, m in enumerate(months):
-        parts.append(f'<text x="{left + i * step:.1f}" y="{bottom + 18}" font-size="11" text-anchor="middle">'
+        parts.append(f'<text x="{x(i):.1f}" y="{bottom + 18}" font-size="11" text-anchor="middle">'
                      f'{m["month"]}</text>')
     colours = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
     for n, worker in enumerate(workers):
         colour = colours[n % len(colours)]
-        points = " ".join(f"{left + i * step:.1f},{y(m['families_per_social_worker'].get(worker, 0)):.1f}"
-                          for i, m in enumerate(months))
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        values = [m["families_per_social_worker"].get(worker, 0) for m in months]
+        if len(months) > 1:
+            points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for i, (m, value) in enumerate(zip(months, values)):
+            label = html.escape(f"{worker}, {m['month']}: {value}")
+            parts.append(f'<circle class="point" cx="{x(i):.1f}" cy="{y(value):.1f}" r="4" fill="{colour}" '
+                         f'data-worker="{html.escape(worker)}" data-month="{m["month"]}" data-value="{value}">'
+                         f'<title>{label}</title></circle>'
+                         f'<text x="{x(i) + 7:.1f}" y="{y(value) - 6:.1f}" font-size="11" fill="{colour}">'
+                         f'{value}</text>')
         parts.append(f'<text x="{right + 6}" y="{40 + n * 16}" font-size="12" fill="{colour}">'
                      f'{html.escape(worker)}</text>')
     parts.append("</svg>")

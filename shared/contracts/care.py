@@ -38,6 +38,9 @@ DPS_REFERRAL_SUBMITTED = _care_event(
 DPS_PLACEMENT_MADE = _care_event(
     "DpsPlacementMade", "The person was placed in a care home (DPS).",
     (uuid_field("referral_id"), uuid_field("person_id"), date_field("placed_on")), "referral_id")
+DPS_REFERRAL_WITHDRAWN = _care_event(
+    "DpsReferralWithdrawn", "A referral to a care home (DPS) was withdrawn; not why.",
+    (uuid_field("referral_id"), uuid_field("person_id"), date_field("withdrawn_on")), "referral_id")
 
 CARE_HOURS_DELIVERED = Contract(
     producer="care",
@@ -50,4 +53,5 @@ CARE_HOURS_DELIVERED = Contract(
     consumers=frozenset({"training"}),
 )
 
-CONTRACTS = (CARE_HOURS_DELIVERED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE)
+CONTRACTS = (CARE_HOURS_DELIVERED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE,
+             DPS_REFERRAL_WITHDRAWN)

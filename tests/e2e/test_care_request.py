@@ -47,6 +47,10 @@ def test_a_request_from_social_work_is_granted_delivered_billed_and_shown_on_the
     post("visits", {"carer_id": carer, "on": "2026-11-12", "hours": 2, "activities": ["meals"]})
     statement = requests.get(f"{step}/statements/2026-11", timeout=5).json()
     assert (statement["delivered_hours"], statement["amount"]) == ("4", "30.40")
+    hours = requests.get(f"{care}/hours", params={"from": "2026-11-01", "to": "2026-11-30"}, timeout=5).json()
+    # Mondays 9, 16, 23, 30 and Thursdays 12, 19, 26 at 2 h: 14 h ordered from the carer, 4 delivered.
+    assert [(c["carer"], c["ordered_hours"], c["delivered_hours"], c["missed_visits"]) for c in hours["carers"]] == [
+        ("Halina Kot", "14", "4", 0)]
 
     def shown_on_case():
         case = requests.get(f"{casework}/cases/{case_id}", headers=worker, timeout=5).json()

@@ -33,6 +33,11 @@ def test_the_staff_report_counts_what_casework_reported(centre, tmp_path):
     assert f"{WORKERS[0]:<24}   3" in printed
     html = page.read_text(encoding="utf-8")
     assert "<svg" in html and WORKERS[0] in html and "   3" in html
+    chart = html[html.index("<svg"):html.index("</svg>")]
+    # One month still draws: the worker's point for November carries the value 3, on a y-axis scale.
+    assert f'data-worker="{WORKERS[0]}" data-month="2026-11" data-value="3"' in chart
+    assert f"<title>{WORKERS[0]}, 2026-11: 3</title>" in chart
+    assert chart.count('class="y-tick"') >= 3 and ">50</text>" in chart and "limit 50" in chart
     bad = subprocess.run([sys.executable, "-m", "services.training.report", "--from", "listopad", "--to", "x",
                           "--url", training], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "not a date" in bad.stderr

@@ -13,6 +13,7 @@ from shared.contracts.care import (
     CARE_SERVICE_ENDED,
     CARE_SERVICE_GRANTED,
     DPS_REFERRAL_SUBMITTED,
+    DPS_REFERRAL_WITHDRAWN,
 )
 from shared.contracts.casework import SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED
@@ -90,7 +91,8 @@ def test_ordered_against_delivered_hours_and_the_monthly_statement(care):
     [person] = report["people"]
     assert (person["ordered_hours"], person["delivered_hours"], person["missed_visits"]) == (
         Decimal("21"), Decimal("5.5"), 1)  # 3 h on Mondays 10, 17, 24, 31 and Wednesdays 12, 19, 26
-    assert report["carers"] == [{"carer": "Halina Kot", "employer": "staff", "delivered_hours": Decimal("5.5")}]
+    assert report["carers"] == [{"carer": "Halina Kot", "employer": "staff", "ordered_hours": Decimal("21"),
+                                 "delivered_hours": Decimal("5.5"), "missed_visits": 1}]
     statement = care.statement(service_id, "2025-03")
     assert statement["fee_per_hour"] == Decimal("15.20")  # 220.02% of 1,010 zł: 40% of 38 zł
     assert statement["amount"] == Decimal("83.60")
@@ -117,6 +119,35 @@ def test_a_family_assistant_is_not_given_more_families_than_the_centre_allows(ca
         care.assign_assistant(second.id, "Beata Kos", "2025-03-05")
     assert care.recorder.max_notification_id() == position
     assert care.assistants_load() == {"Beata Kos": 1}
+
+
+@pytest.mark.parametrize("spelling", ["beata kos", "  Beata   Kos ", "BEATA KOS"])
+def test_the_assistants_limit_holds_however_the_name_is_typed(care, spelling):
+    care.process(requested("asystent_rodziny", 1))
+    care.process(requested("asystent_rodziny", 2))
+    first, second = care.assistances()
+    care.assign_assistant(first.id, "Beata Kos", "2025-03-05")
+    with pytest.raises(AssistantLimitReached):
+        care.assign_assistant(second.id, spelling, "2025-03-05")
+    assert care.assistants_load() == {"Beata Kos": 1}
+
+
+def test_a_family_re_assigned_to_its_own_assistant_at_the_limit_is_not_refused(care):
+    care.process(requested("asystent_rodziny", 1))
+    [family] = care.assistances()
+    care.assign_assistant(family.id, "Beata Kos", "2025-03-05")  # the limit is 1: she is at it
+    care.assign_assistant(family.id, "beata kos", "2025-03-06")
+    assert care.assistants_load() == {"Beata Kos": 1}
+
+
+def test_a_withdrawn_referral_is_published_without_its_reason(care):
+    care.process(requested("dps"))
+    [referral] = care.referrals()
+    care.withdraw_referral(referral.id, "2025-03-09", "rodzina zapewniła opiekę")
+    [event] = care.integration_envelopes(after=0, limit=10)[0]
+    assert event.type == DPS_REFERRAL_WITHDRAWN.type and event.data["withdrawn_on"] == "2025-03-09"
+    assert event.data["referral_id"] == str(referral.id) and event.data["request_ref"].endswith("/S1")
+    assert "rodzina" not in str(event.data)
 
 
 def test_unknown_things_are_named(care):

@@ -16,6 +16,7 @@ from services.care.domain import (
     DocumentsMissing,
     DpsReferral,
     FamilyAssistance,
+    InvalidNumber,
     MissingSignature,
     MissingText,
     NoIncomeStatement,
@@ -106,7 +107,7 @@ def test_from_request_to_a_monthly_fee_statement():
     s.record_visit(CARER, date(2025, 3, 10), "2", ["personal_care"])
     s.record_visit(CARER, date(2025, 3, 13), "3", ["personal_care", "shopping"])
     s.record_missed_visit(CARER, date(2025, 3, 17), "opiekunka chora")
-    statement = s.monthly_statement("2025-03")
+    statement = s.monthly_statement("2025-03", RULES)
     # March from the 10th: Mondays 10, 17, 24, 31 (4 x 2 h) and Thursdays 13, 20, 27 (3 x 3 h).
     assert statement["ordered_hours"] == Decimal("17")
     assert statement["delivered_hours"] == Decimal("5")
@@ -168,3 +169,95 @@ def test_a_family_assistant_works_within_the_centres_limit():
     a.record_visit(date(2025, 3, 5), "2", "plan dnia dzieci")
     a.end(date(2025, 9, 1), "cele osiągnięte")
     refused(a, ServiceEnded, a.end, date(2025, 9, 2), "x")
+
+
+def with_new_resolution(tmp_path, valid_from="2025-04-01", cost="50.00"):
+    """The template table plus a council resolution raising the hourly cost from a date."""
+    text = DEFAULT_TABLE.read_text(encoding="utf-8")
+    start = text.index("\n[[care_fees]]")
+    newer = text[start:].replace("valid_from = 2025-01-01", f"valid_from = {valid_from}").replace(
+        'uslugi_opiekuncze = "38.00"', f'uslugi_opiekuncze = "{cost}"')
+    own = tmp_path / "rules.toml"
+    own.write_text(text + "\n" + newer, encoding="utf-8")
+    return CareRules.load(own)
+
+
+def test_a_new_fee_resolution_applies_to_a_running_service_from_its_date(tmp_path):
+    rules = with_new_resolution(tmp_path)
+    s = granted()  # granted in March at 20% of 38 zł = 7.60 zł
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}])
+    s.record_visit(CARER, date(2025, 3, 31), "2", ["personal_care"])
+    s.record_visit(CARER, date(2025, 4, 7), "2", ["personal_care"])
+    march, april = s.monthly_statement("2025-03", rules), s.monthly_statement("2025-04", rules)
+    assert (march["fee_per_hour"], march["amount"]) == (Decimal("7.60"), Decimal("15.20"))
+    assert (april["hourly_cost"], april["fee_per_hour"], april["amount"]) == (
+        Decimal("50.00"), Decimal("10.00"), Decimal("20.00"))  # the new resolution: 20% of 50 zł
+
+
+def test_a_resolution_in_force_mid_month_bills_each_visit_at_the_fee_of_its_day(tmp_path):
+    rules = with_new_resolution(tmp_path, valid_from="2025-04-15")
+    s = granted()
+    s.record_visit(CARER, date(2025, 4, 14), "2", ["personal_care"])
+    s.record_visit(CARER, date(2025, 4, 15), "3", ["personal_care"])
+    april = s.monthly_statement("2025-04", rules)
+    assert [(line["hours"], line["fee_per_hour"]) for line in april["lines"]] == [
+        (Decimal("2"), Decimal("7.60")), (Decimal("3"), Decimal("10.00"))]
+    assert april["amount"] == Decimal("45.20") and april["fee_per_hour"] == Decimal("10.00")
+
+
+@pytest.mark.parametrize("exemption", ["pięćdziesiąt", "NaN", "Infinity", "1e999999999", [], True])
+def test_an_exemption_that_is_not_a_number_is_refused_by_name(exemption):
+    s = assessed()
+    s.state_income(1, "900", date(2025, 3, 3))
+    refused(s, InvalidNumber, s.grant_service, RULES, date(2025, 3, 5), exemption_percent=exemption,
+            exemption_reason="art. 64", **SIGNED)
+    refused(s, InvalidNumber, s.grant_service, RULES, date(2025, 3, 5), exemption_percent="100.5",
+            exemption_reason="art. 64", **SIGNED)
+    s.grant_service(RULES, date(2025, 3, 5), exemption_percent="12,5", exemption_reason="art. 64", **SIGNED)
+    assert s.grant["exemption_percent"] == Decimal("12.5")
+
+
+@pytest.mark.parametrize("members, income", [(None, "900"), ("dwoje", "900"), ("1.5", "900"), (0, "900"),
+                                             (True, "900"), (1, None), (1, "NaN"), (1, "-1"), (1, "dużo")])
+def test_an_income_statement_with_bad_numbers_is_refused_by_name(members, income):
+    s = assessed()
+    refused(s, InvalidNumber, s.state_income, members, income, date(2025, 3, 3))
+
+
+def test_roster_visits_and_waiting_positions_that_are_not_numbers_are_refused_by_name():
+    s = granted()
+    for bad in ("dwie", None, "NaN", "-1", {"h": 1}):
+        refused(s, InvalidNumber, s.record_visit, CARER, date(2025, 3, 10), bad, ["personal_care"])
+        refused(s, InvalidNumber, s.set_roster, CARER, [{"weekday": "mon", "hours": bad}])
+    refused(s, CareError, s.set_roster, CARER, "mon")
+    refused(s, CareError, s.set_roster, CARER, [["mon", 2]])
+    r = DpsReferral(request_ref=None, case_id=None, person_id=uuid.uuid4(), person={}, started_on=ON)
+    for document in ("wniosek", "wywiad_srodowiskowy", "zaswiadczenie_lekarskie", "zgoda_na_umieszczenie",
+                     "decyzja_o_oplacie"):
+        r.gather(document, date(2025, 3, 5))
+    r.submit(date(2025, 3, 7))
+    for bad in ("pierwsze", None, "1.5", 0, "NaN"):
+        refused(r, InvalidNumber, r.record_waiting_position, bad, date(2025, 3, 20))
+    r.record_waiting_position("3", date(2025, 3, 20))
+    assert r.waiting[-1]["position"] == 3
+
+
+def test_ordered_delivered_and_missed_per_carer():
+    s = granted()
+    other = uuid.uuid4()
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}])
+    s.set_roster(other, [{"weekday": "thu", "hours": "3"}])
+    s.record_visit(CARER, date(2025, 3, 10), "2", ["personal_care"])
+    s.record_missed_visit(other, date(2025, 3, 13), "choroba opiekunki")
+    first, last = date(2025, 3, 1), date(2025, 3, 31)
+    assert (s.ordered_hours(first, last, CARER), s.ordered_hours(first, last, other)) == (Decimal(8), Decimal(9))
+    assert (s.delivered_hours(first, last, CARER), s.delivered_hours(first, last, other)) == (Decimal(2), Decimal(0))
+    assert (s.missed_visits(first, last, CARER), s.missed_visits(first, last, other)) == (0, 1)
+
+
+def test_re_assigning_a_family_to_its_own_assistant_at_the_limit_changes_nothing():
+    a = FamilyAssistance(request_ref=None, case_id=None, person_id=uuid.uuid4(), person={}, requested_on=ON)
+    a.assign("Beata Kos", date(2025, 3, 4), 14, 15)
+    a.collect_events()
+    a.assign("  beata   KOS ", date(2025, 3, 6), 15, 15)  # her other families may be at the limit
+    assert a.collect_events() == [] and a.assistant == "Beata Kos" and a.assigned_on == date(2025, 3, 4)

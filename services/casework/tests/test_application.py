@@ -257,3 +257,23 @@ def test_wrong_types_reaching_the_application_are_named_errors(casework):
     with pytest.raises(InvalidShape):
         casework.record_diagnosis(WORKER, case_id, areas=["work"], strengths="", resources="",
                                   recorded_on="2026-11-04", with_person=True)
+
+
+def test_the_case_follows_a_care_home_referral_until_it_is_withdrawn(casework):
+    from shared.contracts.care import DPS_REFERRAL_SUBMITTED, DPS_REFERRAL_WITHDRAWN
+
+    case_id, _ = in_progress(casework)
+    request_id = casework.request_service(WORKER, case_id, "dps", False, "nie może mieszkać sam", "2026-11-07")
+    referral = str(uuid.uuid4())
+    common = {"referral_id": referral, "person_id": str(uuid.uuid4()), "request_ref": f"{case_id}/{request_id}",
+              "case_id": str(case_id)}
+    for position, (contract, data) in enumerate(
+            [(DPS_REFERRAL_SUBMITTED, {"submitted_on": "2026-11-20"}),
+             (DPS_REFERRAL_WITHDRAWN, {"withdrawn_on": "2026-12-01"})], start=1):
+        casework.process(Envelope.checked(
+            id=str(uuid.uuid4()), source=source_of("care"), type=contract.type,
+            time=datetime(2026, 12, 1, tzinfo=timezone.utc), subject=referral,
+            data={**common, **data}, notification_id=position))
+    [request] = casework.case(WORKER, case_id)["service_requests"]
+    assert request["care_status"] == "dps_referral_withdrawn"
+    assert [h["status"] for h in request["care_history"]] == ["dps_referral_submitted", "dps_referral_withdrawn"]

@@ -14,12 +14,15 @@ from services.training.domain import (
     InvalidDate,
     NotEnrolled,
     NotFound,
+    SpecialisationOutOfOrder,
     TrainingError,
     UnknownCode,
     staffing,
     supervision_behind,
 )
-from services.training.report import render_html, render_table
+from services.training.report import render_html, render_table, workload_chart
+from services.training.rules import DEFAULT_TABLE, TrainingRules
+from shared.rule_table import RuleTableError
 from shared.contracts.care import CARE_HOURS_DELIVERED
 from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
 from shared.contracts.decisions import DECISION_BY_OFFICER
@@ -58,9 +61,12 @@ def test_the_registry_refuses_what_a_centre_does_not_have(training):
         with pytest.raises(TrainingError):
             training.register_employee(name="X", team="casework", role="carer", fte=fte, joined_on="2026-01-01")
     ids = staff(training)
-    with pytest.raises(TrainingError):  # degree II follows degree I
+    with pytest.raises(SpecialisationOutOfOrder):  # degree II follows degree I
         training.specialise(ids["Tomasz Nowicki"], "II", "2026-03-01")
     training.specialise(ids["Tomasz Nowicki"], "I", "2026-03-01")
+    with pytest.raises(SpecialisationOutOfOrder, match="2026-02-28"):  # ... in time as well
+        training.specialise(ids["Tomasz Nowicki"], "II", "2026-02-28")
+    training.specialise(ids["Tomasz Nowicki"], "II", "2026-03-01")
     training.leave(ids["Agata Mazur"], "2026-06-30")
     with pytest.raises(EmployeeLeft):
         training.move(ids["Agata Mazur"], "care", "2026-07-01")
@@ -118,12 +124,43 @@ def test_supervision_sessions_per_team_and_who_is_behind(training):
     assert report["teams"]["decisions"]["individual_supervision"] == 1
 
 
+STAFFING = TrainingRules.load().social_worker_staffing.on(date(2026, 1, 1))
+
+
 def test_staffing_ratio_of_art_110():
-    assert staffing(Decimal("3"), 5000, 40)["required_by_population"] == 3  # never fewer than 3
-    check = staffing(Decimal("4.5"), 9001, 251)
-    assert (check["required_by_population"], check["meets_population_ratio"]) == (5, False)
-    assert (check["required_by_families"], check["meets_family_ratio"]) == (6, False)
-    assert staffing(Decimal("5"), 10000, 250)["meets_family_ratio"]
+    low = staffing(Decimal("2.9"), 5000, 40, STAFFING)
+    assert (low["required_fte"], low["met"]) == (Decimal(3), False)  # never fewer than 3
+    assert staffing(Decimal("3"), 5000, 40, STAFFING)["met"]
+    # Either ratio satisfies the statute: 4.5 FTE for 9,000 inhabitants, though 400 families would need 8.
+    either = staffing(Decimal("4.5"), 9000, 400, STAFFING)
+    assert (either["required_by_population"], either["required_by_families"]) == (Decimal("4.5"), Decimal(8))
+    assert (either["required_fte"], either["met"]) == (Decimal("4.5"), True)
+    # ... and 5 FTE for 250 families in a town of 20,000 (which would need 10 by inhabitants).
+    assert staffing(Decimal("5"), 20000, 250, STAFFING)["met"]
+    # FTE, not heads rounded up: 4.5 FTE is short of 9,001 / 2,000 = 4.5005 when families need more.
+    short = staffing(Decimal("4.5"), 9001, 251, STAFFING)
+    assert (short["required_fte"], short["met"]) == (Decimal("4.51"), False)
+    assert staffing(Decimal("4.75"), 9001, 251, STAFFING)["met"]  # no whole fifth worker is needed
+    assert staffing(Decimal(0), 9000, 0, STAFFING)["inhabitants_per_fte"] is None
+
+
+def test_the_staffing_standard_is_an_effective_dated_rule_table(tmp_path, make_database_url):
+    text = DEFAULT_TABLE.read_text(encoding="utf-8")
+    own = tmp_path / "rules.toml"
+    own.write_text(text + text[text.index("\n[[social_worker_staffing]]"):].replace(
+        "valid_from = 2004-05-01", "valid_from = 2027-01-01").replace("families_per_worker = 50",
+                                                                      "families_per_worker = 40"))
+    rules = TrainingRules.load(own)
+    assert rules.social_worker_staffing.on(date(2026, 12, 31)).families_per_worker == 50
+    assert rules.social_worker_staffing.on(date(2027, 1, 1)).families_per_worker == 40
+    app = TrainingApplication(make_database_url("training"), population=9000, rules_file=str(own))
+    try:
+        assert app.report(date(2027, 1, 1), date(2027, 1, 31))["workload"]["limit"] == 40
+    finally:
+        app.close()
+    own.write_text(text.replace("minimum_workers = 3", "minimum_workers = 0"))
+    with pytest.raises(RuleTableError, match="minimum_workers"):
+        TrainingRules.load(own)
 
 
 def test_workload_from_the_facts_other_teams_report(training):
@@ -154,7 +191,10 @@ def test_workload_from_the_facts_other_teams_report(training):
     assert workload["decisions_per_officer"] == {"B. Wójcik": Decimal("1")}  # April's is outside the period
     assert workload["care_hours_per_carer"] == {"Halina Kot": Decimal("4.5")}
     staffing_check = report["centre"]["staffing"]
-    assert (staffing_check["social_worker_fte"], staffing_check["required_by_population"]) == (Decimal("1.5"), 5)
+    assert (staffing_check["social_worker_fte"], staffing_check["required_by_population"]) == (
+        Decimal("1.5"), Decimal("4.5"))
+    assert (staffing_check["required_by_families"], staffing_check["required_fte"]) == (Decimal("0.04"), Decimal(3))
+    assert staffing_check["met"] is False
     assert report["teams"]["casework"]["staff"] == 3 and report["teams"]["casework"]["fte"] == Decimal("2.5")
 
 
@@ -166,7 +206,10 @@ def test_the_report_renders_as_a_table_and_a_printable_page_with_its_chart(train
     from shared.service import to_json
 
     table = render_table(to_json(report))
-    assert "Tomasz Nowicki" in table and "casework" in table and "NOT met" in table
+    assert "Tomasz Nowicki" in table and "casework" in table
+    assert table.count("NOT met") == 1 and "1.5 FTE, required 3.00 FTE: NOT met" in table
+    assert "by inhabitants: 9000 / 2000 = 4.50 FTE (6000 inhabitants per FTE)" in table
+    assert "by families: 1 / 50 = 0.02 FTE (0.7 families per FTE)" in table
     page = render_html(to_json(report))
     assert page.startswith("<!doctype html>") and "<svg" in page and "polyline" in page and "limit 50" in page
 
@@ -174,3 +217,22 @@ def test_the_report_renders_as_a_table_and_a_printable_page_with_its_chart(train
 def test_a_period_that_ends_before_it_starts_is_refused(training):
     with pytest.raises(ValueError):
         training.report(date(2026, 3, 1), date(2026, 2, 1))
+
+
+def test_a_one_month_chart_shows_its_values_on_a_scale(training):
+    staff(training)
+    for n in range(3):
+        training.process(fact(WORKER_ASSIGNED, "casework", n + 1, worker="Tomasz Nowicki",
+                              case_id=str(uuid.uuid4()), assigned_on="2026-11-03"))
+    from shared.service import to_json
+
+    chart = workload_chart(to_json(training.report(date(2026, 11, 1), date(2026, 11, 30))))
+    assert 'data-worker="Tomasz Nowicki" data-month="2026-11" data-value="3"' in chart
+    assert "<title>Tomasz Nowicki, 2026-11: 3</title>" in chart
+    assert [t.split(">")[1] for t in chart.split('class="y-tick"')[1:]] == [
+        str(v) + "</text" for v in (0, 10, 20, 30, 40, 50, 60)]
+    point = chart.split('data-value="3"')[0].rsplit("<circle", 1)[1]
+    cy = float(point.split('cy="')[1].split('"')[0])
+    zero = float(chart.split('class="y-tick" x="42" y="')[1].split('"')[0]) - 4
+    sixty = float(chart.split('class="y-tick" x="42" y="')[-1].split('"')[0]) - 4
+    assert cy == pytest.approx(zero + (sixty - zero) * 3 / 60)  # 3 on the axis's scale
