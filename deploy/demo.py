@@ -205,9 +205,12 @@ def staff_report(training: str) -> None:
     report = _wait(f"{training}/report?from=2026-11-01&to=2026-11-30",
                    lambda r: sum(r["workload"]["families_per_social_worker"].values()) >= 1
                    and r["workload"]["decisions_per_officer"] and r["workload"]["care_hours_per_carer"])
-    from services.training.report import render_table
+    from services.training.report import render_html, render_table
 
     print("  " + render_table(report).replace("\n", "\n  "))
+    page = DATA_DIR / "staff-report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    print(f"  the printable report with its workload chart: {page}")
 
 
 def decide(decisions: str) -> None:
