@@ -17,12 +17,15 @@ from services.decisions.domain import (
     ReviewTask,
 )
 from services.decisions.rules import DEFAULT_TABLE, RuleTable
+from shared.values import a_date
 from shared.contracts.casework import CONTRACT_BROKEN, CONTRACT_REFUSED
 from shared.contracts.decisions import (
     DECISION_APPEALED,
     DECISION_BECAME_FINAL,
     DECISION_BY_OFFICER,
+    DECISION_CHANGED,
     DECISION_ISSUED,
+    DECISION_SET_ASIDE,
 )
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope
@@ -137,23 +140,40 @@ class DecisionsApplication(ServiceApplication):
         self._do(proceeding_id, lambda p: p.forward_appeal(forwarded_on))
 
     def record_appeal_outcome(self, proceeding_id: UUID, outcome: str, decided_on: date) -> None:
+        """Teams told of the decision learn whether it stands: final, or set aside."""
         def outcome_of(p: Proceeding):
-            p.record_appeal_outcome(outcome, decided_on)
-            return self._final_event(p) if p.state == "final" else None
+            was_final = p.final_on
+            p.record_appeal_outcome(self.rules, outcome, decided_on)
+            if outcome in ("overturned", "returned"):
+                return self.integration_event(DECISION_SET_ASIDE, {
+                    **self._who(p), "outcome": outcome,
+                    "decided_on": a_date(decided_on, "the appeals board's date").isoformat()})
+            return self._final_event(p) if p.final_on != was_final else None
 
         self._do(proceeding_id, outcome_of, publishes=True)
 
     def change(self, proceeding_id: UUID, **change: Any) -> None:
-        self._do(proceeding_id, lambda p: p.change(**change))
+        self._later(proceeding_id, lambda p: p.change(self.rules, **change))
 
     def revoke(self, proceeding_id: UUID, **revocation: Any) -> None:
-        self._do(proceeding_id, lambda p: p.revoke(**revocation))
+        self._later(proceeding_id, lambda p: p.revoke(**revocation))
 
     def suspend(self, proceeding_id: UUID, **suspension: Any) -> None:
-        self._do(proceeding_id, lambda p: p.suspend(**suspension))
+        self._later(proceeding_id, lambda p: p.suspend(**suspension))
 
     def resume(self, proceeding_id: UUID, **resumption: Any) -> None:
-        self._do(proceeding_id, lambda p: p.resume(**resumption))
+        self._later(proceeding_id, lambda p: p.resume(**resumption))
+
+    def _later(self, proceeding_id: UUID, command: Callable[[Proceeding], Any]) -> None:
+        """A later decision is published as its kind and dates: never the amount or the reasons."""
+        def later(p: Proceeding):
+            command(p)
+            d = p.later_decisions[-1]
+            return self.integration_event(DECISION_CHANGED, {
+                **self._who(p), "change": d["kind"], "effective_from": d["effective_from"].isoformat(),
+                "issued_on": d["issued_on"].isoformat()})
+
+        self._do(proceeding_id, later, publishes=True)
 
     def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
         task = self._review(task_id)

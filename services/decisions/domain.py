@@ -23,7 +23,7 @@ from services.decisions.deadlines import (
     interview_update_due,
     settlement_due,
 )
-from services.decisions.rules import RuleTable, assess, zl
+from services.decisions.rules import InvalidFigure, RuleTable, an_amount, assess, zl
 from shared.dates import months_between
 from shared.values import InvalidDate, a_date  # noqa: F401  (re-exported)
 
@@ -42,6 +42,11 @@ DECIDED_FORMS = {
     "sprawienie_pogrzebu": None,
 }
 CASH_FORMS = {"zasilek_staly", "zasilek_okresowy", "zasilek_celowy", "specjalny_zasilek_celowy"}
+# Art. 39-41: a zasiłek celowy meets one essential need. Granted without a period it is paid
+# once, in the month its period starts (what a benefit officer expects of "zasiłek celowy na
+# opał"); granted in instalments over a period (e.g. food for three months) it gives that
+# period's end and is paid monthly like the others.
+ONE_OFF_FORMS = {"zasilek_celowy", "specjalny_zasilek_celowy"}
 OUTCOMES = ("grant", "partial_grant", "refusal")
 APPEAL_OUTCOMES = ("upheld", "overturned", "returned")
 PAYMENT_METHODS = ("bank_transfer", "cash")
@@ -71,6 +76,19 @@ class InvalidAmount(DecisionsError):
 
 class InvalidInterview(DecisionsError):
     pass
+
+
+class InterviewInFuture(InvalidInterview):
+    """An interview is recorded after it is held, never before."""
+
+
+class InvalidPerson(DecisionsError):
+    """The person's identity data is not an object of fields."""
+
+
+class PeriodBeforeApplication(DecisionsError):
+    """Art. 106 ust. 3 u.p.s.: a cash benefit is granted from the month of the application at
+    the earliest, so no payment falls before it."""
 
 
 class InterviewRequired(DecisionsError):
@@ -134,13 +152,22 @@ class ProceedingClosed(DecisionsError):
 
 
 def _amount(value: Any, what: str) -> Decimal:
+    """A non-negative amount in zł; anything else (text, NaN, 1e30, a list) is InvalidAmount."""
     try:
-        amount = Decimal(str(value).replace(",", "."))
-    except Exception:
-        raise InvalidAmount(f"{what} must be an amount in zł, not {value!r}") from None
-    if not amount.is_finite() or amount < 0:
-        raise InvalidAmount(f"{what} must be a non-negative amount in zł, not {value!r}")
-    return zl(amount)
+        return zl(an_amount(value, what))
+    except InvalidFigure as error:
+        raise InvalidAmount(str(error)) from None
+
+
+def _entries(value: Any, what: str) -> list[dict]:
+    """A list of JSON objects (household members, incomes), or InvalidInterview."""
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+        raise InvalidInterview(f"{what} must be a list of objects, not {value!r}")
+    entries = list(value)
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise InvalidInterview(f"each entry of {what} must be an object with named fields, not {entry!r}")
+    return entries
 
 
 def _text(value: Any) -> str:
@@ -197,6 +224,8 @@ class Proceeding(Aggregate):
             raise DecisionsError(f"a proceeding starts on an application or ex officio, not {basis!r}")
         if benefit is not None:
             _benefit(benefit)
+        if not isinstance(person, dict):
+            raise InvalidPerson(f"the person's data must be an object of fields, not {person!r}")
         deadlines = rules.deadlines.on(applied_on)
         return cls(source=source, benefit=benefit, person_id=person_id, person=person, basis=basis,
                    applied_on=applied_on, urgent=bool(urgent),
@@ -310,12 +339,18 @@ class Proceeding(Aggregate):
         self.interview_planned_on = on
 
     def record_interview(self, held_on: date, household: Iterable[dict], incomes: Iterable[dict],
-                         assets: str = "", farmland_ha: Any = "0", unable_to_work: bool = False) -> None:
-        """The environmental interview at the person's home (art. 107); updated on changes."""
+                         assets: str = "", farmland_ha: Any = "0", unable_to_work: bool = False,
+                         recorded_on: date | None = None) -> None:
+        """The environmental interview at the person's home (art. 107); updated on changes.
+        `recorded_on`, when given, is the day it is entered: an interview is not held later."""
         self._not_closed()
         held_on = a_date(held_on, "the interview date")
         if held_on < self.applied_on:
             raise InvalidDate(f"the interview cannot be before the application ({self.applied_on})")
+        if recorded_on not in (None, "") and held_on > a_date(recorded_on, "the recording date"):
+            raise InterviewInFuture(f"an interview held on {held_on} cannot be recorded on {recorded_on}: "
+                                    "record it after the visit")
+        household, incomes = _entries(household, "the household"), _entries(incomes, "the incomes")
         members = [{"name": _text(m.get("name")), "relation": _text(m.get("relation")) or "wnioskodawca"}
                    for m in household]
         if not members or not all(m["name"] for m in members):
@@ -341,10 +376,10 @@ class Proceeding(Aggregate):
         if not self.decided:
             self.assessment = None  # a new interview calls for a new assessment
 
-    def household_income(self, rules: RuleTable) -> Decimal:
+    def household_income(self, rules: RuleTable, on: date | None = None) -> Decimal:
         """Monthly income: every member's, plus farmland at the criterion's rate per ha (art. 8 ust. 9)."""
         interview = self.interviews[-1]
-        per_hectare = rules.income_criterion.on(self.applied_on).per_hectare
+        per_hectare = rules.income_criterion.on(on or self.applied_on).per_hectare
         return zl(sum((i["amount"] for i in interview["incomes"]), Decimal(0)) + interview["farmland_ha"] * per_hectare)
 
     def assess(self, rules: RuleTable) -> dict:
@@ -420,6 +455,10 @@ class Proceeding(Aggregate):
                 raise InvalidDate("the period ends before it starts")
             if self.benefit == "zasilek_okresowy" and period_to is None:
                 raise InvalidDate("zasiłek okresowy is granted for a period the centre sets: give its end")
+            if self.benefit in CASH_FORMS and period_from < self.applied_on.replace(day=1):
+                raise PeriodBeforeApplication(
+                    f"a cash benefit is granted from the month of the application ({self.applied_on:%Y-%m}) at the "
+                    f"earliest (art. 106 ust. 3 u.p.s.), not from {period_from}")
             decision.update(period_from=period_from, period_to=period_to)
             if self.benefit in CASH_FORMS:
                 amount = _amount(amount, "the monthly amount")
@@ -428,6 +467,19 @@ class Proceeding(Aggregate):
                     raise DecisionsError(f"say how it is paid: {' or '.join(PAYMENT_METHODS)}")
                 decision.update(amount=amount, payment_method=payment_method)
         self._decision_issued(decision=decision)
+
+    def _within_legal_range_on(self, rules: RuleTable, amount: Decimal, on: date) -> None:
+        calculator_benefit = DECIDED_FORMS[self.benefit]
+        if calculator_benefit is None:
+            return  # the centre sets the amount (art. 40-41)
+        interview = self.interviews[-1]
+        a = assess(rules, calculator_benefit, len(interview["household"]), self.household_income(rules, on), on,
+                   unable_to_work=interview["unable_to_work"])
+        if not a.eligible:
+            raise AmountOutsideLegalRange(f"on {on} the law allows no amount: {a.reason}; revoke it instead")
+        if a.min_amount is not None and not (a.min_amount <= amount <= a.max_amount):
+            raise AmountOutsideLegalRange(f"{amount} zł is outside what the law allows on {on}: "
+                                          f"{a.min_amount}–{a.max_amount} zł a month")
 
     def _within_legal_range(self, amount: Decimal) -> None:
         low, high = (self.assessment or {}).get("min_amount"), (self.assessment or {}).get("max_amount")
@@ -460,11 +512,14 @@ class Proceeding(Aggregate):
     def become_final(self, today: date) -> None:
         """Not appealed in time: the decision is final (ostateczna)."""
         today = a_date(today, "today")
+        self._not_closed()
         if not self.delivered_on:
             raise NotDelivered("an undelivered decision cannot become final")
         if self.final_on:
             raise AlreadyFinal(f"final since {self.final_on}")
-        if self.appeal:
+        # Only an appeal in time stops finality; a late one goes to the board marked late,
+        # which decides whether to restore the deadline (KPA art. 58-59, 134).
+        if self.appeal and not self.appeal["late"]:
             raise AppealWindowOpen("an appeal is pending before the appeals board")
         if today <= self.appeal_deadline:
             raise AppealWindowOpen(f"the party may appeal until {self.appeal_deadline}")
@@ -477,17 +532,21 @@ class Proceeding(Aggregate):
     # --- appeal ------------------------------------------------------------------------
 
     def register_appeal(self, filed_on: date) -> None:
-        """Filed through the centre (KPA art. 129 § 1); a late one goes to SKO marked late."""
+        """Filed through the centre (KPA art. 129 § 1). A late one is recorded as late and goes to
+        SKO, which decides on restoring the deadline; it does not stop the decision being final."""
         filed_on = a_date(filed_on, "the appeal date")
         if not self.delivered_on:
             raise NotDelivered("a decision is appealed after its delivery")
-        if self.final_on:
-            raise AlreadyFinal(f"the decision has been final since {self.final_on}")
+        self._not_closed()
         if self.appeal:
             raise AlreadyDecided("an appeal is registered already")
         if filed_on < self.delivered_on:
             raise InvalidDate("an appeal cannot precede the delivery")
-        self._appealed(filed_on=filed_on, late=filed_on > self.appeal_deadline)
+        late = filed_on > self.appeal_deadline
+        if self.final_on and not late:
+            raise AlreadyFinal(f"the decision has been final since {self.final_on}; an appeal dated "
+                               f"{filed_on} would have been in time")
+        self._appealed(filed_on=filed_on, late=late)
 
     @event("Appealed")
     def _appealed(self, filed_on: date, late: bool) -> None:
@@ -508,8 +567,9 @@ class Proceeding(Aggregate):
     def _forwarded(self, forwarded_on: date) -> None:
         self.appeal = {**self.appeal, "forwarded_on": forwarded_on}
 
-    def record_appeal_outcome(self, outcome: str, decided_on: date) -> None:
-        """SKO upholds (final), overturns (annulled) or returns the case for reconsideration."""
+    def record_appeal_outcome(self, rules: RuleTable, outcome: str, decided_on: date) -> None:
+        """SKO upholds (final), overturns (annulled) or returns the case for reconsideration;
+        a returned case is settled anew within KPA art. 35 from the day it comes back."""
         decided_on = a_date(decided_on, "the appeals board's date")
         if not self.appeal or not self.appeal["forwarded_on"]:
             raise NotForwarded("the appeals board decides on an appeal forwarded to it")
@@ -517,12 +577,20 @@ class Proceeding(Aggregate):
             raise DecisionsError(f"the appeals board's outcome is one of {', '.join(APPEAL_OUTCOMES)}")
         if decided_on < self.appeal["forwarded_on"]:
             raise InvalidDate("the board cannot decide before the appeal reaches it")
-        self._appeal_decided(outcome=outcome, decided_on=decided_on)
+        final_on = settlement = None
+        if outcome == "upheld":
+            # A late appeal never stopped finality: the decision is final from the window's end.
+            final_on = self.final_on or (self.appeal_deadline + relativedelta(days=1) if self.appeal["late"]
+                                         else decided_on)
+        elif outcome == "returned":
+            settlement = settlement_due(rules.deadlines.on(decided_on), decided_on, complex_case=self.complex)
+        self._appeal_decided(outcome=outcome, decided_on=decided_on, final_on=final_on, settlement_due=settlement)
 
     @event("AppealDecided")
-    def _appeal_decided(self, outcome: str, decided_on: date) -> None:
+    def _appeal_decided(self, outcome: str, decided_on: date, final_on: date | None = None,
+                        settlement_due: date | None = None) -> None:
         if outcome == "upheld":
-            self.final_on = decided_on
+            self.final_on = final_on or decided_on
             self.appeal = {**self.appeal, "outcome": outcome, "decided_on": decided_on}
         elif outcome == "overturned":
             self.annulled_on = decided_on
@@ -533,16 +601,24 @@ class Proceeding(Aggregate):
             self.appeal_deadline = None
             self.appeal = None
             self.assessment = None
+            self.final_on = None  # a late appeal's decision was final until the board set it aside
+            if settlement_due is not None:
+                self.settlement_due = settlement_due
 
     # --- after finality: change and revocation -----------------------------------------
 
-    def change(self, amount: Any, effective_from: date, issued_on: date, justification: str,
+    def change(self, rules: RuleTable, amount: Any, effective_from: date, issued_on: date, justification: str,
                signed_by: str, on_authority_of: str) -> None:
-        """A change decision (decyzja zmieniająca), e.g. after the person's income changed."""
+        """A change decision (decyzja zmieniająca), e.g. after the person's income changed: the
+        new amount must be one the law allows for the benefit on the effective date, for the
+        household and income of the latest interview (record an updated interview first)."""
         self._final_cash_grant()
         amount = _amount(amount, "the new monthly amount")
         if amount <= 0:
             raise AmountOutsideLegalRange("to stop the benefit, revoke it")
+        effective = a_date(effective_from, "the effective date")
+        if effective >= self.decision["period_from"]:  # an earlier date is refused below, as InvalidDate
+            self._within_legal_range_on(rules, amount, effective)
         self._later_decision("change", effective_from, issued_on, justification, signed_by, on_authority_of,
                              amount=amount)
 
@@ -607,7 +683,10 @@ class Proceeding(Aggregate):
         while payments are suspended."""
         if not (self.granted and self.final_on and self.benefit in CASH_FORMS):
             return []
-        end = min(self.decision["period_to"] or until, until)
+        period_to = self.decision["period_to"]
+        if period_to is None and self.benefit in ONE_OFF_FORMS:
+            period_to = self.decision["period_from"]  # one payment: see ONE_OFF_FORMS
+        end = min(period_to or until, until)
         stop = next((d["effective_from"] for d in self.later_decisions if d["kind"] == "revocation"), None)
         entries = []
         for month in months_between(self.decision["period_from"], end):

@@ -36,6 +36,34 @@ class InvalidAssessment(ValueError):
     """The facts given for an assessment are impossible (no members, negative income...)."""
 
 
+class InvalidFigure(InvalidAssessment):
+    """A number typed for an amount in zł (an income, a benefit) that is not one: not a
+    number, negative, infinite or NaN, or beyond anything a household could state."""
+
+
+# Past these a figure is a typing error, not a household: they keep every sum exact in
+# Decimal's 28 digits, so no command ends in a decimal.InvalidOperation.
+MAX_AMOUNT = Decimal("1000000000.00")  # zł a month
+MAX_MEMBERS = 100
+
+
+def an_amount(value: object, what: str) -> Decimal:
+    """A non-negative amount in zł ("1200", "1200,50", 1200) or InvalidFigure saying why not."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise InvalidFigure(f"{what} must be an amount in zł, not {value!r}")
+    try:
+        amount = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise InvalidFigure(f"{what}: {value!r} is not an amount in zł") from None
+    if not amount.is_finite():
+        raise InvalidFigure(f"{what}: {value!r} is not an amount in zł")
+    if amount < 0:
+        raise InvalidFigure(f"{what} cannot be negative, not {value!r}")
+    if amount > MAX_AMOUNT:
+        raise InvalidFigure(f"{what}: {value!r} is beyond any monthly amount in zł (at most {MAX_AMOUNT:,.0f})")
+    return amount
+
+
 @dataclass(frozen=True)
 class PermanentAllowanceRule(Rule):
     """Art. 37: zasiłek stały."""
@@ -114,10 +142,16 @@ def assess(
     """Eligibility and the monthly amount range the law allows for a household on a date."""
     if benefit not in BENEFITS:
         raise InvalidAssessment(f"unknown benefit {benefit!r}; one of {', '.join(BENEFITS)}")
-    if members < 1:
+    if isinstance(members, bool) or not isinstance(members, int) or members < 1:
         raise InvalidAssessment("a household has at least one member")
+    if members > MAX_MEMBERS:
+        raise InvalidAssessment(f"a household of {members} is not believable (at most {MAX_MEMBERS} members)")
+    if not isinstance(income, Decimal) or not income.is_finite():
+        raise InvalidFigure(f"income must be an amount in zł, not {income!r}")
     if income < 0:
-        raise InvalidAssessment("income cannot be negative")
+        raise InvalidFigure("income cannot be negative")
+    if income > MAX_AMOUNT:
+        raise InvalidFigure(f"income {income} is beyond any monthly amount in zł (at most {MAX_AMOUNT:,.0f})")
     criterion_rule = table.income_criterion.on(on)
     criterion = criterion_rule.for_household(members)
     single = members == 1
@@ -156,6 +190,12 @@ def assess(
 
     if benefit == "okresowy":
         rule = table.zasilek_okresowy.on(on)
+        # Art. 38: at most the gap (criterion - income). At the criterion the gap is 0 and there
+        # is nothing to grant: the 50% / 20 zł floors apply to a gap, not to none.
+        if income >= criterion:
+            return refused(f"income {zl(income)} zł is not below the criterion {zl(criterion)} zł: there is no "
+                           "gap for zasiłek okresowy to fill (art. 38 ust. 2)",
+                           f"art. 38 u.p.s., {who}; {basis_criterion}; {rule.source}")
         gap = criterion - income
         upper = min(gap, criterion_rule.per_person_in_family) if single else gap
         lower = max(gap * rule.minimum_share_of_gap / 100, rule.minimum)
@@ -181,11 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--table", default=str(DEFAULT_TABLE), help="a centre's own rule table (TOML)")
     args = parser.parse_args(argv)
     try:
-        income = Decimal(args.income.replace(",", "."))
-        if not income.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        parser.error(f"--income: {args.income!r} is not an amount in zł")
+        income = an_amount(args.income, "--income")
+    except InvalidFigure as error:
+        parser.error(str(error))
     try:
         on = date.fromisoformat(args.on)
     except ValueError:

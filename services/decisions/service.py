@@ -83,7 +83,8 @@ class DecisionsService(ServesIntegrationLog, Health):
             "interview": lambda: store.record_interview(
                 proceeding_id, held_on=body.get("held_on"), household=body.get("household") or [],
                 incomes=body.get("incomes") or [], assets=body.get("assets") or "",
-                farmland_ha=body.get("farmland_ha", "0"), unable_to_work=bool(body.get("unable_to_work"))),
+                farmland_ha=body.get("farmland_ha", "0"), unable_to_work=bool(body.get("unable_to_work")),
+                recorded_on=body.get("recorded_on")),
             "assessment": lambda: store.assess(proceeding_id),
             "decision": lambda: store.issue_decision(
                 proceeding_id, outcome=body.get("outcome"), issued_on=body.get("issued_on"),

@@ -61,5 +61,32 @@ DECISION_BY_OFFICER = Contract(
     subject_field="proceeding_id",
 )
 
-CONTRACTS = (DECISION_ISSUED, DECISION_BECAME_FINAL, DECISION_APPEALED, DECISION_BY_OFFICER)
+LATER_DECISIONS = ("change", "revocation", "suspension", "resumption")
+
+DECISION_CHANGED = Contract(
+    producer="decisions",
+    name="DecisionChanged",
+    version=1,
+    description=("A later decision on a final grant: changed, revoked (payments stop), suspended or resumed, "
+                 "from a date. An earlier DecisionIssued stands only as this leaves it."),
+    fields=(*_WHO, Field("change", {"enum": list(LATER_DECISIONS)}, DataClass.REFERENCE),
+            date_field("effective_from"), date_field("issued_on")),
+    consumers=frozenset(),
+    subject_field="proceeding_id",
+)
+
+DECISION_SET_ASIDE = Contract(
+    producer="decisions",
+    name="DecisionSetAside",
+    version=1,
+    description=("The appeals board (SKO) set a decision aside: overturned, or returned to the centre for "
+                 "reconsideration (a new DecisionIssued follows). The earlier DecisionIssued no longer stands."),
+    fields=(*_WHO, Field("outcome", {"enum": ["overturned", "returned"]}, DataClass.REFERENCE),
+            date_field("decided_on")),
+    consumers=frozenset(),
+    subject_field="proceeding_id",
+)
+
+CONTRACTS = (DECISION_ISSUED, DECISION_BECAME_FINAL, DECISION_APPEALED, DECISION_BY_OFFICER, DECISION_CHANGED,
+             DECISION_SET_ASIDE)
 

@@ -13,7 +13,9 @@ from shared.contracts.decisions import (
     DECISION_APPEALED,
     DECISION_BECAME_FINAL,
     DECISION_BY_OFFICER,
+    DECISION_CHANGED,
     DECISION_ISSUED,
+    DECISION_SET_ASIDE,
 )
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope, source_of
@@ -152,3 +154,42 @@ def test_a_refused_contract_opens_a_review_task_and_never_touches_a_benefit(deci
     assert decisions.review_tasks() == [] and len(decisions.review_tasks(open_only=False)) == 1
     with pytest.raises(ReviewTaskNotFound):
         decisions.close_review(uuid.uuid4(), "B. Wójcik", "x", date(2026, 4, 5))
+
+
+def test_later_decisions_are_published_as_their_kind_and_dates_only(decisions):
+    proceeding_id = granted_and_delivered(decisions)
+    decisions.become_final(proceeding_id, date(2026, 3, 27))
+    later = {"issued_on": date(2026, 4, 20), "justification": "podjęcie pracy dorywczej", **SIGNED}
+    decisions.change(proceeding_id, amount="450.00", effective_from=date(2026, 5, 1), **later)
+    decisions.suspend(proceeding_id, effective_from=date(2026, 6, 1), **later)
+    decisions.resume(proceeding_id, effective_from=date(2026, 7, 1), **later)
+    decisions.revoke(proceeding_id, effective_from=date(2026, 8, 1), **later)
+    events = published(decisions)[3:]
+    assert [(e.type, e.data["change"], e.data["effective_from"]) for e in events] == [
+        (DECISION_CHANGED.type, "change", "2026-05-01"), (DECISION_CHANGED.type, "suspension", "2026-06-01"),
+        (DECISION_CHANGED.type, "resumption", "2026-07-01"), (DECISION_CHANGED.type, "revocation", "2026-08-01")]
+    for event in events:
+        assert set(event.data) == {"proceeding_id", "person_id", "benefit", "change", "effective_from", "issued_on"}
+        assert "450" not in str(event.data) and "pracy" not in str(event.data)
+
+
+@pytest.mark.parametrize("outcome", ["overturned", "returned"])
+def test_a_decision_set_aside_on_appeal_is_published(decisions, outcome):
+    proceeding_id = granted_and_delivered(decisions)
+    decisions.register_appeal(proceeding_id, date(2026, 3, 20))
+    decisions.forward_appeal(proceeding_id, date(2026, 3, 23))
+    decisions.record_appeal_outcome(proceeding_id, outcome, date(2026, 4, 20))
+    set_aside = published(decisions)[-1]
+    assert set_aside.type == DECISION_SET_ASIDE.type
+    assert set_aside.data == {"proceeding_id": str(proceeding_id),
+                              "person_id": str(decisions.proceeding(proceeding_id).person_id),
+                              "benefit": "zasilek_okresowy", "outcome": outcome, "decided_on": "2026-04-20"}
+
+
+def test_a_late_appeal_does_not_stop_finality_nor_publish_it_twice(decisions):
+    proceeding_id = granted_and_delivered(decisions)
+    decisions.register_appeal(proceeding_id, date(2026, 3, 30))
+    decisions.become_final(proceeding_id, date(2026, 3, 31))
+    decisions.forward_appeal(proceeding_id, date(2026, 4, 1))
+    decisions.record_appeal_outcome(proceeding_id, "upheld", date(2026, 4, 20))
+    assert [e.type for e in published(decisions)][2:] == [DECISION_APPEALED.type, DECISION_BECAME_FINAL.type]

@@ -13,10 +13,13 @@ from services.decisions.domain import (
     AppealWindowOpen,
     AssessmentRequired,
     BenefitNotSpecified,
+    InterviewInFuture,
     InterviewRequired,
+    InvalidAmount,
     InvalidDate,
     InvalidDelayNotice,
     InvalidInterview,
+    InvalidPerson,
     MissingJustification,
     MissingSignature,
     NoAppeal,
@@ -24,6 +27,7 @@ from services.decisions.domain import (
     NotDelivered,
     NotEligible,
     NotForwarded,
+    PeriodBeforeApplication,
     Proceeding,
     ProceedingClosed,
     ReviewTask,
@@ -188,7 +192,7 @@ def test_finality_waits_for_delivery_and_the_appeal_window():
     refused_and_unchanged(p, AppealWindowOpen, p.become_final, date(2026, 3, 26))
     p.become_final(date(2026, 3, 27))
     refused_and_unchanged(p, AlreadyFinal, p.become_final, date(2026, 4, 1))
-    refused_and_unchanged(p, AlreadyFinal, p.register_appeal, date(2026, 3, 27))
+    refused_and_unchanged(p, AlreadyFinal, p.register_appeal, date(2026, 3, 26))  # in time: it is not final
 
 
 def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
@@ -196,17 +200,17 @@ def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
     refused_and_unchanged(upheld, NoAppeal, upheld.forward_appeal, date(2026, 3, 20))
     upheld.register_appeal(date(2026, 3, 20))
     assert upheld.state == "appealed" and not upheld.appeal["late"]
-    refused_and_unchanged(upheld, NotForwarded, upheld.record_appeal_outcome, "upheld", date(2026, 4, 10))
+    refused_and_unchanged(upheld, NotForwarded, upheld.record_appeal_outcome, RULES, "upheld", date(2026, 4, 10))
     refused_and_unchanged(upheld, AppealWindowOpen, upheld.become_final, date(2026, 5, 1))
     upheld.forward_appeal(date(2026, 3, 23))
-    upheld.record_appeal_outcome("upheld", date(2026, 4, 20))
+    upheld.record_appeal_outcome(RULES, "upheld", date(2026, 4, 20))
     assert upheld.state == "final" and upheld.final_on == date(2026, 4, 20)
 
     overturned = delivered()
     overturned.register_appeal(date(2026, 3, 27))
     assert overturned.appeal["late"]  # the board decides whether to hear a late appeal
     overturned.forward_appeal(date(2026, 3, 30))
-    overturned.record_appeal_outcome("overturned", date(2026, 4, 20))
+    overturned.record_appeal_outcome(RULES, "overturned", date(2026, 4, 20))
     assert overturned.state == "annulled"
     refused_and_unchanged(overturned, ProceedingClosed, overturned.record_interview, date(2026, 5, 1),
                           [{"name": "A"}], [])
@@ -214,7 +218,7 @@ def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
     returned = delivered()
     returned.register_appeal(date(2026, 3, 20))
     returned.forward_appeal(date(2026, 3, 23))
-    returned.record_appeal_outcome("returned", date(2026, 4, 20))
+    returned.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
     assert returned.state == "interviewed" and returned.decision is None
     returned.assess(RULES)
     returned.issue_decision("refusal", date(2026, 4, 24), "art. 38", "po ponownym rozpatrzeniu", **SIGNED)
@@ -222,13 +226,13 @@ def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
 
 def test_a_final_grant_is_changed_or_revoked_and_payments_follow():
     p = final()
-    p.change("450.00", date(2026, 6, 1), date(2026, 5, 20), "wzrost potrzeb", **SIGNED)
+    p.change(RULES, "450.00", date(2026, 6, 1), date(2026, 5, 20), "wzrost potrzeb", **SIGNED)
     p.revoke(date(2026, 8, 1), date(2026, 7, 15), "podjęcie pracy", **SIGNED)
     assert p.state == "revoked"
     assert [(e["month"], e["amount"]) for e in p.payment_schedule(date(2027, 1, 1))] == [
         ("2026-04", Decimal("400.00")), ("2026-05", Decimal("400.00")),
         ("2026-06", Decimal("450.00")), ("2026-07", Decimal("450.00"))]
-    refused_and_unchanged(p, ProceedingClosed, p.change, "500", date(2026, 9, 1), date(2026, 8, 20), "x", **SIGNED)
+    refused_and_unchanged(p, ProceedingClosed, p.change, RULES, "500", date(2026, 9, 1), date(2026, 8, 20), "x", **SIGNED)
 
 
 def test_only_a_final_grant_can_be_changed():
@@ -236,7 +240,7 @@ def test_only_a_final_grant_can_be_changed():
     refused_and_unchanged(p, NotAFinalGrant, p.revoke, date(2026, 5, 1), date(2026, 4, 20), "x", **SIGNED)
     p.become_final(date(2026, 3, 27))
     refused_and_unchanged(p, MissingJustification, p.revoke, date(2026, 5, 1), date(2026, 4, 20), "", **SIGNED)
-    refused_and_unchanged(p, InvalidDate, p.change, "450", date(2026, 3, 1), date(2026, 4, 20), "x", **SIGNED)
+    refused_and_unchanged(p, InvalidDate, p.change, RULES, "450", date(2026, 3, 1), date(2026, 4, 20), "x", **SIGNED)
 
 
 def test_kpa_deadline_grows_for_a_complex_case_and_with_an_art_36_notice():
@@ -296,3 +300,141 @@ def test_suspended_payments_stop_until_resumed():
     p.resume(date(2026, 7, 1), date(2026, 6, 25), "kontrakt podpisany", **SIGNED)
     assert p.state == "final"
     assert [e["month"] for e in p.payment_schedule(date(2027, 1, 1))] == ["2026-04", "2026-07", "2026-08", "2026-09"]
+
+
+# --- regressions ----------------------------------------------------------------------
+
+def final_staly(income="85"):
+    p = interviewed("zasilek_staly", income=income, unable=True)
+    amount = p.assess(RULES)["min_amount"]
+    p.issue_decision("grant", date(2026, 3, 10), "art. 37 u.p.s.", "", amount=amount, period_from=date(2026, 4, 1),
+                     payment_method="bank_transfer", **SIGNED)
+    p.record_delivery(RULES, date(2026, 3, 12))
+    p.become_final(date(2026, 3, 27))
+    return p
+
+
+def test_a_change_decision_stays_within_what_the_law_allows_on_its_date():
+    staly = final_staly()  # 130% of 1010 - 85 = 1228.00, exactly what art. 37 gives
+    change = (date(2026, 6, 1), date(2026, 5, 20), "zmiana dochodu")
+    for amount in ("99999.00", "1229.00", "1227.99"):
+        refused_and_unchanged(staly, AmountOutsideLegalRange, staly.change, RULES, amount, *change, **SIGNED)
+    staly.record_interview(date(2026, 5, 15), [{"name": "Anna Nowak"}],
+                           [{"member": "Anna Nowak", "source": "emerytura_renta", "amount": "500"}],
+                           unable_to_work=True)
+    staly.change(RULES, "813.00", *change, **SIGNED)  # 1313 - 500, from the updated interview
+    okresowy = final()  # income 400: 305.00-610.00
+    refused_and_unchanged(okresowy, AmountOutsideLegalRange, okresowy.change, RULES, "610.01", *change, **SIGNED)
+    okresowy.record_interview(date(2026, 5, 15), [{"name": "Anna Nowak"}],
+                              [{"member": "Anna Nowak", "source": "inne", "amount": "1010"}])
+    refused_and_unchanged(okresowy, AmountOutsideLegalRange, okresowy.change, RULES, "20", *change, **SIGNED)
+
+
+@pytest.mark.parametrize("amount", ["1e30", "NaN", "-Infinity", "abc", None, [1], {"zl": 5}, True])
+def test_absurd_amounts_are_a_named_error_in_every_command(amount):
+    p = proceeding()
+    refused_and_unchanged(p, InvalidAmount, p.record_interview, date(2026, 3, 5), [{"name": "Anna"}],
+                          [{"member": "Anna", "source": "inne", "amount": amount}])
+    refused_and_unchanged(p, InvalidAmount, p.record_interview, date(2026, 3, 5), [{"name": "Anna"}], [],
+                          farmland_ha=amount)
+    p = interviewed(income="400")
+    p.assess(RULES)
+    refused_and_unchanged(p, InvalidAmount, p.issue_decision, "grant", date(2026, 3, 10), "art. 38", "",
+                          amount=amount, period_from=date(2026, 4, 1), period_to=date(2026, 9, 30),
+                          payment_method="cash", **SIGNED)
+    p = final()
+    refused_and_unchanged(p, InvalidAmount, p.change, RULES, amount, date(2026, 6, 1), date(2026, 5, 20), "x",
+                          **SIGNED)
+
+
+@pytest.mark.parametrize(
+    "household, incomes",
+    [
+        ("Anna", []),
+        (["Anna"], []),
+        ([{"name": "Anna"}, 7], []),
+        ({"name": "Anna"}, []),
+        (None, []),
+        ([{"name": "Anna"}], ["Anna 500 zł"]),
+        ([{"name": "Anna"}], {"member": "Anna", "source": "inne", "amount": "5"}),
+        ([{"name": "Anna"}], 5),
+    ],
+)
+def test_household_and_incomes_must_be_lists_of_objects(household, incomes):
+    p = proceeding()
+    refused_and_unchanged(p, InvalidInterview, p.record_interview, date(2026, 3, 5), household, incomes)
+
+
+def test_a_person_is_an_object_of_fields():
+    with pytest.raises(InvalidPerson):
+        Proceeding.open(RULES, uuid.uuid4(), ["Anna Nowak"], APPLIED, "posilek")
+
+
+def celowy(period_to=None):
+    p = interviewed("zasilek_celowy", income="400")
+    p.assess(RULES)
+    p.issue_decision("grant", date(2026, 3, 10), "art. 39 u.p.s.", "", amount="600.00", period_from=date(2026, 4, 1),
+                     period_to=period_to, payment_method="cash", **SIGNED)
+    p.record_delivery(RULES, date(2026, 3, 12))
+    p.become_final(date(2026, 3, 27))
+    return p
+
+
+def test_a_zasilek_celowy_without_a_period_is_paid_once():
+    assert celowy().payment_schedule(date(2027, 12, 31)) == [
+        {"month": "2026-04", "amount": Decimal("600.00"), "method": "cash"}]
+    # in instalments over a period the centre sets (e.g. food for three months): monthly
+    assert [e["month"] for e in celowy(date(2026, 6, 30)).payment_schedule(date(2027, 12, 31))] == [
+        "2026-04", "2026-05", "2026-06"]
+
+
+def test_a_late_appeal_is_recorded_as_late_and_the_decision_still_becomes_final():
+    p = delivered()  # appeal deadline 2026-03-26
+    p.register_appeal(date(2026, 3, 30))
+    assert p.appeal["late"]
+    p.become_final(date(2026, 3, 31))
+    assert p.state == "final" and p.final_on == date(2026, 3, 27)
+    p.forward_appeal(date(2026, 4, 1))
+    p.record_appeal_outcome(RULES, "upheld", date(2026, 4, 20))  # the board does not restore the deadline
+    assert p.final_on == date(2026, 3, 27)
+
+    after = final()  # became final first; the late appeal arrives later
+    after.register_appeal(date(2026, 4, 2))
+    assert after.appeal["late"] and after.state == "final"
+    refused_and_unchanged(after, AlreadyDecided, after.register_appeal, date(2026, 4, 3))
+
+
+def test_a_case_returned_for_reconsideration_gets_a_new_kpa_deadline_from_the_return():
+    p = delivered()
+    p.register_appeal(date(2026, 3, 20))
+    p.forward_appeal(date(2026, 3, 23))
+    p.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
+    assert p.settlement_due == date(2026, 5, 20)  # one month from the return, not 2 April
+    complex_case = proceeding()
+    complex_case.mark_complex(RULES, "ustalanie dochodu z gospodarstwa rolnego")
+    complex_case.record_interview(date(2026, 3, 5), [{"name": "Anna Nowak"}],
+                                  [{"member": "Anna Nowak", "source": "inne", "amount": "400"}])
+    complex_case.assess(RULES)
+    complex_case.issue_decision("refusal", date(2026, 3, 10), "art. 38", "brak podstaw", **SIGNED)
+    complex_case.record_delivery(RULES, date(2026, 3, 12))
+    complex_case.register_appeal(date(2026, 3, 20))
+    complex_case.forward_appeal(date(2026, 3, 23))
+    complex_case.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
+    assert complex_case.settlement_due == date(2026, 6, 22)  # two months; 20 June is a Saturday
+
+
+def test_an_interview_is_not_recorded_before_it_is_held():
+    p = proceeding()
+    refused_and_unchanged(p, InterviewInFuture, p.record_interview, date(2026, 3, 9), [{"name": "Anna"}], [],
+                          recorded_on=date(2026, 3, 6))
+    p.record_interview(date(2026, 3, 6), [{"name": "Anna"}], [], recorded_on=date(2026, 3, 6))
+
+
+def test_a_cash_benefit_is_not_granted_for_months_before_the_application():
+    p = interviewed(income="400")  # applied 2 March 2026
+    p.assess(RULES)
+    common = dict(amount="400", period_to=date(2026, 9, 30), payment_method="cash", **SIGNED)
+    refused_and_unchanged(p, PeriodBeforeApplication, p.issue_decision, "grant", date(2026, 3, 10), "art. 38", "",
+                          period_from=date(2026, 2, 1), **common)
+    p.issue_decision("grant", date(2026, 3, 10), "art. 38", "", period_from=date(2026, 3, 1), **common)
+    assert p.payment_schedule(date(2026, 12, 31)) == []  # not final yet

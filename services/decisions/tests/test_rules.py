@@ -94,7 +94,6 @@ def test_zasilek_staly_needs_income_below_the_criterion_and_inability_to_work():
         (1, "0", date(2025, 1, 1), "505.00", "823.00"),  # single: capped at the per-person criterion
         (1, "400", date(2025, 1, 1), "305.00", "610.00"),
         (1, "1000", date(2025, 1, 1), "20.00", "20.00"),  # 50% of 10 zł raised to 20 zł
-        (1, "1010", date(2025, 1, 1), "20.00", "20.00"),  # income equal to the criterion: still eligible
         (1, "0", date(2024, 12, 31), "388.00", "600.00"),
         (4, "1000", date(2025, 1, 1), "1146.00", "2292.00"),  # family: 4 x 823 - 1000
         (4, "3252", date(2025, 1, 1), "20.00", "40.00"),
@@ -193,3 +192,38 @@ def test_bad_arguments_get_a_clear_message_and_exit_code_2(args, message):
     result = calculator(*args)
     assert result.returncode == 2
     assert message in result.stderr and result.stdout == ""
+
+
+def test_zasilek_okresowy_at_the_criterion_has_no_gap_to_fill():
+    for members, income in ((1, "1010"), (4, "3292")):
+        at = assess(TABLE, "okresowy", members, Decimal(income), date(2026, 11, 2))
+        assert not at.eligible and "not below the criterion" in at.reason
+        assert at.min_amount is None and at.max_amount is None
+    result = calculator("--benefit", "okresowy", "--members", "1", "--income", "1010", "--on", "2026-11-02")
+    assert result.returncode == 0 and '"eligible": false' in result.stdout
+
+
+@pytest.mark.parametrize(
+    "members, income",
+    [(10**30, "100"), (True, "100"), (1, "1e30"), (1, "NaN"), (1, "Infinity"), (1, "-0.01")],
+)
+def test_absurd_figures_are_refused_by_name(members, income):
+    with pytest.raises(InvalidAssessment):
+        assess(TABLE, "okresowy", members, Decimal(income), date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "members, income, message",
+    [
+        ("1", "1e30", "beyond any monthly amount"),
+        ("1", "NaN", "not an amount"),
+        ("1", "-inf", "not an amount"),
+        ("1", "abc", "not an amount"),
+        ("1", "-5", "cannot be negative"),
+        ("1" + "0" * 30, "100", "not believable"),
+    ],
+)
+def test_absurd_numbers_on_the_command_line_get_a_message_and_exit_code_2(members, income, message):
+    result = calculator("--benefit", "okresowy", "--members", members, f"--income={income}", "--on", "2026-11-02")
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr and result.stdout == ""
