@@ -114,9 +114,9 @@ class CareApplication(ServiceApplication):
         self._do(CareService, service_id, grant, publishes=True)
         return self.aggregate(CareService, service_id, NotFound).grant
 
-    def set_roster(self, service_id: UUID, carer_id: UUID, visits: list[dict]) -> None:
+    def set_roster(self, service_id: UUID, carer_id: UUID, visits: list[dict], valid_from: Any = None) -> None:
         self.aggregate(Carer, carer_id, NotFound)
-        self._do(CareService, service_id, lambda s: s.set_roster(carer_id, visits))
+        self._do(CareService, service_id, lambda s: s.set_roster(carer_id, visits, valid_from))
 
     def record_visit(self, service_id: UUID, carer_id: UUID, **visit: Any) -> None:
         carer = self.aggregate(Carer, carer_id, NotFound)

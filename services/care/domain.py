@@ -158,7 +158,8 @@ class CareService(Aggregate):
         self.assessment: dict | None = None
         self.income_statement: dict | None = None
         self.grant: dict | None = None
-        self.roster: list[dict] = []
+        self.roster: list[dict] = []  # the latest roster (each carer's last change)
+        self.rosters: list[dict] = []  # every change: carer, valid_from, plan
         self.visits: list[dict] = []
         self.missed: list[dict] = []
         self.ended: dict | None = None
@@ -259,22 +260,42 @@ class CareService(Aggregate):
     def _granted(self, grant: dict) -> None:
         self.grant = grant
 
-    def set_roster(self, carer_id: uuid.UUID, visits: Iterable[dict]) -> None:
-        """The weekly roster: which carer comes on which weekday, for how many hours."""
+    def set_roster(self, carer_id: uuid.UUID, visits: Iterable[dict], valid_from: Any = None) -> None:
+        """The weekly roster: which carer comes on which weekday, for how many hours, from which day.
+
+        A change takes effect on `valid_from` (within the granted period); before that day the
+        roster then in force still orders the hours. A carer's first roster defaults to the
+        granted period's start; a later change names its date."""
         self._granted_and_active()
         if isinstance(visits, (str, bytes, dict)) or not all(isinstance(v, dict) for v in visits):
             raise CareError("a roster is a list of visits, each with a weekday and hours")
         plan = [{"weekday": a_code(v.get("weekday"), WEEKDAYS, "weekday"), "hours": _hours(v.get("hours"), "hours"),
                  "carer_id": carer_id} for v in visits]
-        others = [v for v in self.roster if v["carer_id"] != carer_id]
-        total = sum((v["hours"] for v in others + plan), Decimal(0))
-        if total > self.assessment["hours_per_week"]:
-            raise RosterExceedsGrant(f"the roster plans {total} h a week; {self.assessment['hours_per_week']} h granted")
-        self._rostered(carer_id=carer_id, plan=plan)
+        start, end = self.assessment["period_from"], self.assessment["period_to"]
+        if valid_from in (None, ""):
+            if any(r["carer_id"] == carer_id for r in self.rosters):
+                raise InvalidDate("a change of a carer's roster names the day it takes effect (valid_from)")
+            valid_from = start
+        valid_from = a_date(valid_from, "the day the roster takes effect")
+        if valid_from < start or (end and valid_from > end):
+            raise OutsidePeriod(f"the roster's {valid_from} is outside the granted period {start} – {end or 'open'}")
+        candidate = [*self.rosters, {"carer_id": carer_id, "valid_from": valid_from, "plan": plan}]
+        for day in sorted({r["valid_from"] or start for r in candidate if (r["valid_from"] or start) >= valid_from}):
+            total = sum((v["hours"] for v in _roster_on(candidate, day, start)), Decimal(0))
+            if total > self.assessment["hours_per_week"]:
+                raise RosterExceedsGrant(f"from {day} the roster plans {total} h a week; "
+                                         f"{self.assessment['hours_per_week']} h granted")
+        self._rostered(carer_id=carer_id, plan=plan, valid_from=valid_from)
 
     @event("Rostered")
-    def _rostered(self, carer_id: uuid.UUID, plan: list) -> None:
-        self.roster = [v for v in self.roster if v["carer_id"] != carer_id] + plan
+    def _rostered(self, carer_id: uuid.UUID, plan: list, valid_from: date | None = None) -> None:
+        # Rosters recorded before changes carried a date applied from the granted period's start.
+        self.rosters = [*self.rosters, {"carer_id": carer_id, "valid_from": valid_from, "plan": plan}]
+        self.roster = self.roster_on(date.max)
+
+    def roster_on(self, day: date) -> list[dict]:
+        """The visits of the roster in force on a day: each carer's latest change on or before it."""
+        return _roster_on(self.rosters, day, self.assessment["period_from"] if self.assessment else date.min)
 
     def record_visit(self, carer_id: uuid.UUID, on: date, hours: Any, activities: Iterable[str]) -> None:
         self._granted_and_active()
@@ -323,18 +344,17 @@ class CareService(Aggregate):
     # --- derived -----------------------------------------------------------------------
 
     def ordered_hours(self, first: date, last: date, carer_id: uuid.UUID | None = None) -> Decimal:
-        """Hours the roster plans between two dates, within the granted period (of one carer, if named)."""
+        """Hours the roster in force on each day plans between two dates, within the granted period
+        (of one carer, if named)."""
         if not self.grant:
             return Decimal(0)
         start = max(first, self.assessment["period_from"])
         end = min(d for d in (last, self.assessment["period_to"], self.ended and self.ended["on"]) if d)
-        per_day = {w: Decimal(0) for w in WEEKDAYS}
-        for visit in self.roster:
-            if carer_id in (None, visit["carer_id"]):
-                per_day[visit["weekday"]] += visit["hours"]
         total, day = Decimal(0), start
         while day <= end:
-            total += per_day[WEEKDAYS[day.weekday()]]
+            weekday = WEEKDAYS[day.weekday()]
+            total += sum((v["hours"] for v in self.roster_on(day)
+                          if v["weekday"] == weekday and carer_id in (None, v["carer_id"])), Decimal(0))
             day += timedelta(days=1)
         return total
 
@@ -379,6 +399,16 @@ class CareService(Aggregate):
                 "fee_per_hour": headline["fee_per_hour"], "source": headline["source"],
                 "lines": list(lines.values()),
                 "amount": sum((line["amount"] for line in lines.values()), Decimal("0.00"))}
+
+
+def _roster_on(rosters: list[dict], day: date, period_from: date) -> list[dict]:
+    """Each carer's plan with the latest valid_from on or before the day (the later recorded wins a
+    tie); a roster without a date is in force from the granted period's start."""
+    in_force: dict[Any, list[dict]] = {}
+    for change in sorted(rosters, key=lambda r: r["valid_from"] or period_from):  # stable: recording order
+        if (change["valid_from"] or period_from) <= day:
+            in_force[change["carer_id"]] = change["plan"]
+    return [v for plan in in_force.values() for v in plan]
 
 
 class Carer(Aggregate):

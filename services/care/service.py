@@ -21,7 +21,8 @@ from shared.service import (
 def _service(s: CareService) -> dict:
     return {"service_id": s.id, "person_id": s.person_id, "person": s.person, "kind": s.kind, "state": s.state,
             "origin": s.origin, "urgent": s.urgent, "requested_on": s.requested_on, "assessment": s.assessment,
-            "income_statement": s.income_statement, "grant": s.grant, "roster": s.roster, "visits": s.visits,
+            "income_statement": s.income_statement, "grant": s.grant, "roster": s.roster, "rosters": s.rosters,
+            "visits": s.visits,
             "missed": s.missed, "ended": s.ended, "request_ref": s.request_ref, "case_id": s.case_id}
 
 
@@ -84,7 +85,8 @@ class CareTeamService(ServesIntegrationLog, Health):
                 service_id, issued_on=body.get("issued_on"), signed_by=body.get("signed_by"),
                 on_authority_of=body.get("on_authority_of"), exemption_percent=body.get("exemption_percent", "0"),
                 exemption_reason=body.get("exemption_reason") or ""),
-            "roster": lambda: store.set_roster(service_id, carer(), body.get("visits") or []),
+            "roster": lambda: store.set_roster(service_id, carer(), body.get("visits") or [],
+                                               body.get("valid_from")),
             "visits": lambda: store.record_visit(service_id, carer(), on=body.get("on"), hours=body.get("hours"),
                                                  activities=body.get("activities") or []),
             "missed-visits": lambda: store.record_missed_visit(service_id, carer(), on=body.get("on"),

@@ -90,6 +90,10 @@ class DecisionsApplication(ServiceApplication):
     def notify_delay(self, proceeding_id: UUID, new_date: date, reason: str, notified_on: date) -> None:
         self._do(proceeding_id, lambda p: p.notify_delay(new_date, reason, notified_on))
 
+    def record_random_event(self, proceeding_id: UUID, kind: str, occurred_on: date) -> None:
+        """Art. 40: the need follows a random event or a disaster (zasiłek celowy regardless of income)."""
+        self._do(proceeding_id, lambda p: p.record_random_event(kind, occurred_on))
+
     def schedule_interview(self, proceeding_id: UUID, on: date) -> None:
         self._do(proceeding_id, lambda p: p.schedule_interview(on))
 

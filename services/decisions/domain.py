@@ -25,28 +25,45 @@ from services.decisions.deadlines import (
 )
 from services.decisions.rules import InvalidFigure, RuleTable, an_amount, assess, zl
 from shared.dates import months_between
+from shared.vocabulary import FORMS_OF_HELP
 from shared.values import InvalidDate, a_date  # noqa: F401  (re-exported)
 
 NAMESPACE = uuid.UUID("0d5c8f7e-2b8a-4a53-9d59-5a1f9c3e7b21")
 
 # Art. 36 forms granted by decision (art. 106 ust. 1 exempts social work, counselling,
-# crisis intervention, self-help clubs and bilet kredytowany).
+# crisis intervention, self-help clubs and bilet kredytowany; pobyt w DPS is the care team's),
+# each with the calculator's benefit where the rule table sets eligibility or amounts; None:
+# the centre sets the amount and terms (DOMAIN.md gives no figures for them).
 DECIDED_FORMS = {
     "zasilek_staly": "staly",
     "zasilek_okresowy": "okresowy",
     "zasilek_celowy": "celowy",
-    "specjalny_zasilek_celowy": None,
+    "specjalny_zasilek_celowy": "specjalny",
+    "zasilek_na_ekonomiczne_usamodzielnienie": None,
+    "pomoc_na_usamodzielnienie_i_nauke": None,
     "posilek": None,
     "schronienie": None,
     "niezbedne_ubranie": None,
     "sprawienie_pogrzebu": None,
+    "pomoc_rzeczowa": None,
+    "skladki_zdrowotne_i_spoleczne": None,
+    "mieszkanie_chronione": None,
 }
-CASH_FORMS = {"zasilek_staly", "zasilek_okresowy", "zasilek_celowy", "specjalny_zasilek_celowy"}
+CASH_FORMS = {"zasilek_staly", "zasilek_okresowy", "zasilek_celowy", "specjalny_zasilek_celowy",
+              "zasilek_na_ekonomiczne_usamodzielnienie", "pomoc_na_usamodzielnienie_i_nauke"}
+# Art. 41 pkt 2: okresowy, celowy or in-kind help may be granted on condition of repayment
+# (in part or whole), also to a person or family with income above the criterion.
+REPAYABLE_FORMS = ("zasilek_okresowy", "zasilek_celowy", "pomoc_rzeczowa")
+# Art. 40: a zasiłek celowy after a random event, a natural or an ecological disaster.
+RANDOM_EVENTS = ("zdarzenie_losowe", "kleska_zywiolowa", "kleska_ekologiczna")
 # Art. 39-41: a zasiłek celowy meets one essential need. Granted without a period it is paid
 # once, in the month its period starts (what a benefit officer expects of "zasiłek celowy na
 # opał"); granted in instalments over a period (e.g. food for three months) it gives that
 # period's end and is paid monthly like the others.
-ONE_OFF_FORMS = {"zasilek_celowy", "specjalny_zasilek_celowy"}
+# The help to become economically independent (zasiłek / pożyczka) and to become independent
+# and continue education follow the same rule: once without a period, monthly over one.
+ONE_OFF_FORMS = {"zasilek_celowy", "specjalny_zasilek_celowy", "zasilek_na_ekonomiczne_usamodzielnienie",
+                 "pomoc_na_usamodzielnienie_i_nauke"}
 OUTCOMES = ("grant", "partial_grant", "refusal")
 APPEAL_OUTCOMES = ("upheld", "overturned", "returned")
 PAYMENT_METHODS = ("bank_transfer", "cash")
@@ -101,6 +118,14 @@ class AssessmentRequired(DecisionsError):
 
 class NotEligible(DecisionsError):
     pass
+
+
+class NotARandomEventBenefit(DecisionsError):
+    """Art. 40: a random event or disaster is grounds for a zasiłek celowy, no other benefit."""
+
+
+class RepaymentNotAllowed(DecisionsError):
+    """Art. 41 pkt 2: only a grant of okresowy, celowy or pomoc rzeczowa may be made repayable."""
 
 
 class AmountOutsideLegalRange(DecisionsError):
@@ -174,6 +199,14 @@ def _text(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
+def _in_range(amount: Decimal, low: Decimal | None, high: Decimal | None, when: str = "") -> None:
+    """Within the amounts the law allows; either end may be open (None)."""
+    if (low is not None and amount < low) or (high is not None and amount > high):
+        raise AmountOutsideLegalRange(f"{amount} zł is outside what the law allows{when}: "
+                                      f"{low if low is not None else 'from'}–{high if high is not None else 'up'} "
+                                      "zł a month")
+
+
 def _benefit(value: Any) -> str:
     if value not in DECIDED_FORMS:
         raise UnknownBenefit(f"{value!r} is not a benefit granted by decision; one of {', '.join(DECIDED_FORMS)}")
@@ -214,6 +247,7 @@ class Proceeding(Aggregate):
         self.annulled_on: date | None = None
         self.later_decisions: list[dict] = []
         self.delay_notices: list[dict] = []
+        self.random_event: dict | None = None
 
     @classmethod
     def open(cls, rules: RuleTable, person_id: uuid.UUID, person: dict, applied_on: date, benefit: str | None,
@@ -334,6 +368,26 @@ class Proceeding(Aggregate):
             raise InvalidDate(f"the interview cannot be before the application ({self.applied_on})")
         self._interview_scheduled(on=on)
 
+    def record_random_event(self, kind: str, occurred_on: date) -> None:
+        """Art. 40: the need follows a random event, a natural or an ecological disaster, so a
+        zasiłek celowy may be granted regardless of income. The assessment is made anew."""
+        self._not_closed()
+        if self.decided:
+            raise AlreadyDecided("the decision is issued already")
+        if self.benefit not in (None, "zasilek_celowy"):
+            raise NotARandomEventBenefit(f"art. 40 grounds a zasiłek celowy, not {self.benefit!r}")
+        if kind not in RANDOM_EVENTS:
+            raise DecisionsError(f"the event is one of {', '.join(RANDOM_EVENTS)}, not {kind!r}")
+        occurred_on = a_date(occurred_on, "the date of the event")
+        if occurred_on > self.applied_on:
+            raise InvalidDate(f"the event ({occurred_on}) cannot follow the application ({self.applied_on})")
+        self._random_event_recorded(kind=kind, occurred_on=occurred_on)
+
+    @event("RandomEventRecorded")
+    def _random_event_recorded(self, kind: str, occurred_on: date) -> None:
+        self.random_event = {"kind": kind, "occurred_on": occurred_on}
+        self.assessment = None
+
     @event("InterviewScheduled")
     def _interview_scheduled(self, on: date) -> None:
         self.interview_planned_on = on
@@ -392,18 +446,25 @@ class Proceeding(Aggregate):
         if self.benefit is None:
             raise BenefitNotSpecified("say which benefit the application is for")
         interview = self.interviews[-1]
-        calculator_benefit = DECIDED_FORMS[self.benefit]
         income = self.household_income(rules)
-        if calculator_benefit is None:
+        if DECIDED_FORMS[self.benefit] is None:
             result = {"eligible": True, "reason": None, "min_amount": None, "max_amount": None,
-                      "criterion": None, "legal_basis": "art. 40-41, 48-50 u.p.s. (amount set by the centre)"}
+                      "criterion": None,
+                      "legal_basis": f"art. 36 u.p.s. ({FORMS_OF_HELP.get(self.benefit, self.benefit)}): "
+                                     "the centre sets the amount and terms"}
         else:
-            a = assess(rules, calculator_benefit, len(interview["household"]), income, self.applied_on,
-                       unable_to_work=interview["unable_to_work"])
+            a = self._calculate(rules, income, self.applied_on)
             result = {"eligible": a.eligible, "reason": a.reason, "min_amount": a.min_amount,
                       "max_amount": a.max_amount, "criterion": a.criterion, "legal_basis": a.legal_basis}
         self._assessed(on=self.applied_on, income=income, members=len(interview["household"]), **result)
         return self.assessment
+
+    def _calculate(self, rules: RuleTable, income: Decimal, on: date):
+        interview = self.interviews[-1]
+        benefit = DECIDED_FORMS[self.benefit]
+        return assess(rules, benefit, len(interview["household"]), income, on,
+                      unable_to_work=interview["unable_to_work"],
+                      random_event=benefit == "celowy" and self.random_event is not None)
 
     @event("Assessed")
     def _assessed(self, on: date, income: Decimal, members: int, eligible: bool, reason: str | None,
@@ -417,7 +478,10 @@ class Proceeding(Aggregate):
 
     def issue_decision(self, outcome: str, issued_on: date, legal_basis: str, justification: str,
                        signed_by: str, on_authority_of: str, amount: Any = None, period_from: Any = None,
-                       period_to: Any = None, payment_method: str | None = None) -> None:
+                       period_to: Any = None, payment_method: str | None = None,
+                       on_condition_of_repayment: bool = False) -> None:
+        """`on_condition_of_repayment`: art. 41 pkt 2, a grant of okresowy, celowy or pomoc
+        rzeczowa the person repays in part or whole; it may go to income above the criterion."""
         self._not_closed()
         if self.decided:
             raise AlreadyDecided("a decision is issued already; change or revoke it by a new decision")
@@ -439,15 +503,27 @@ class Proceeding(Aggregate):
         if outcome != "grant" and not _text(justification):
             raise MissingJustification("a refusal or a partial grant must be justified (KPA art. 107 § 4)")
         granted = outcome != "refusal"
+        if not isinstance(on_condition_of_repayment, bool):
+            raise DecisionsError(f"on condition of repayment is yes or no, not {on_condition_of_repayment!r}")
+        if on_condition_of_repayment and not granted:
+            raise RepaymentNotAllowed("a refusal grants nothing to repay")
+        if on_condition_of_repayment and self.benefit not in REPAYABLE_FORMS:
+            raise RepaymentNotAllowed(f"art. 41 pkt 2 makes repayable only {', '.join(REPAYABLE_FORMS)}, "
+                                      f"not {self.benefit}")
+        if granted and self.benefit == "specjalny_zasilek_celowy" and not _text(justification):
+            raise MissingJustification("a specjalny zasiłek celowy is granted in an especially justified case: "
+                                       "say why (art. 41)")
         needs_assessment = DECIDED_FORMS[self.benefit] is not None
         if needs_assessment and not self.assessment:
             raise AssessmentRequired("assess eligibility on the application's date first")
         decision = {"outcome": outcome, "issued_on": issued_on, "legal_basis": _text(legal_basis),
                     "justification": _text(justification), "signed_by": _text(signed_by),
                     "on_authority_of": _text(on_authority_of), "amount": None, "period_from": None,
-                    "period_to": None, "payment_method": None}
+                    "period_to": None, "payment_method": None,
+                    "on_condition_of_repayment": on_condition_of_repayment}
         if granted:
-            if needs_assessment and not self.assessment["eligible"]:
+            if needs_assessment and not self.assessment["eligible"] and not (
+                    on_condition_of_repayment and self._above_criterion(self.assessment)):
                 raise NotEligible(f"the assessment refuses it: {self.assessment['reason']}")
             period_from = a_date(period_from, "the start of the period")
             period_to = None if period_to in (None, "") else a_date(period_to, "the end of the period")
@@ -468,25 +544,25 @@ class Proceeding(Aggregate):
                 decision.update(amount=amount, payment_method=payment_method)
         self._decision_issued(decision=decision)
 
+    @staticmethod
+    def _above_criterion(a: dict) -> bool:
+        """Art. 41 pkt 2 reaches income above the criterion, nothing else the calculator refuses."""
+        return a["criterion"] is not None and a["income"] > a["criterion"]
+
     def _within_legal_range_on(self, rules: RuleTable, amount: Decimal, on: date) -> None:
-        calculator_benefit = DECIDED_FORMS[self.benefit]
-        if calculator_benefit is None:
-            return  # the centre sets the amount (art. 40-41)
-        interview = self.interviews[-1]
-        a = assess(rules, calculator_benefit, len(interview["household"]), self.household_income(rules, on), on,
-                   unable_to_work=interview["unable_to_work"])
+        if DECIDED_FORMS[self.benefit] is None:
+            return  # the centre sets the amount
+        a = self._calculate(rules, self.household_income(rules, on), on)
         if not a.eligible:
+            if self.decision.get("on_condition_of_repayment") and a.income > a.criterion:
+                return  # art. 41 pkt 2: repayable help above the criterion, amount set by the centre
             raise AmountOutsideLegalRange(f"on {on} the law allows no amount: {a.reason}; revoke it instead")
-        if a.min_amount is not None and not (a.min_amount <= amount <= a.max_amount):
-            raise AmountOutsideLegalRange(f"{amount} zł is outside what the law allows on {on}: "
-                                          f"{a.min_amount}–{a.max_amount} zł a month")
+        _in_range(amount, a.min_amount, a.max_amount, f" on {on}")
 
     def _within_legal_range(self, amount: Decimal) -> None:
-        low, high = (self.assessment or {}).get("min_amount"), (self.assessment or {}).get("max_amount")
         if amount <= 0:
             raise AmountOutsideLegalRange("a granted benefit has an amount above zero")
-        if low is not None and not (low <= amount <= high):
-            raise AmountOutsideLegalRange(f"{amount} zł is outside what the law allows: {low}–{high} zł a month")
+        _in_range(amount, (self.assessment or {}).get("min_amount"), (self.assessment or {}).get("max_amount"))
 
     @event("DecisionIssued")
     def _decision_issued(self, decision: dict) -> None:

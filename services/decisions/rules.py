@@ -1,8 +1,8 @@
 """The decisions team's rules: an effective-dated rule table kept as data (rules.toml, or a
 centre's own file) and the benefit calculator that applies it. Pure Python.
 
-    python -m services.decisions.rules assess --benefit {staly,okresowy,celowy} \\
-        --members N --income ZL --on YYYY-MM-DD [--unable-to-work] [--table FILE]
+    python -m services.decisions.rules assess --benefit {staly,okresowy,celowy,specjalny} \\
+        --members N --income ZL --on YYYY-MM-DD [--unable-to-work] [--random-event] [--table FILE]
 
 prints one JSON object; bad arguments get a message and exit code 2.
 """
@@ -29,7 +29,7 @@ from shared.rule_table import (
 )
 
 DEFAULT_TABLE = Path(__file__).with_name("rules.toml")
-BENEFITS = ("staly", "okresowy", "celowy")
+BENEFITS = ("staly", "okresowy", "celowy", "specjalny")
 
 
 class InvalidAssessment(ValueError):
@@ -82,6 +82,14 @@ class PeriodicAllowanceRule(Rule):
 
 
 @dataclass(frozen=True)
+class SpecialTargetedAllowanceRule(Rule):
+    """Art. 41 pkt 1: specjalny zasiłek celowy, for income above the criterion, at most
+    percent_of_criterion % of the criterion of the single person or of the family."""
+
+    percent_of_criterion: Decimal
+
+
+@dataclass(frozen=True)
 class DeadlineRule(Rule):
     """How long the team has: interview, settling the case, appeal."""
 
@@ -98,12 +106,14 @@ class RuleTable:
     income_criterion: Periods[IncomeCriterion]
     zasilek_staly: Periods[PermanentAllowanceRule]
     zasilek_okresowy: Periods[PeriodicAllowanceRule]
+    specjalny_zasilek_celowy: Periods[SpecialTargetedAllowanceRule]
     deadlines: Periods[DeadlineRule]
 
     KINDS = {
         "income_criterion": IncomeCriterion,
         "zasilek_staly": PermanentAllowanceRule,
         "zasilek_okresowy": PeriodicAllowanceRule,
+        "specjalny_zasilek_celowy": SpecialTargetedAllowanceRule,
         "deadlines": DeadlineRule,
     }
 
@@ -137,11 +147,17 @@ class Assessment:
 
 
 def assess(
-    table: RuleTable, benefit: str, members: int, income: Decimal, on: date, unable_to_work: bool = False
+    table: RuleTable, benefit: str, members: int, income: Decimal, on: date, unable_to_work: bool = False,
+    random_event: bool = False,
 ) -> Assessment:
-    """Eligibility and the monthly amount range the law allows for a household on a date."""
+    """Eligibility and the monthly amount range the law allows for a household on a date.
+    `random_event`: the need follows a random event (zdarzenie losowe) or a natural or
+    ecological disaster, which makes a zasiłek celowy available regardless of income (art. 40)."""
     if benefit not in BENEFITS:
         raise InvalidAssessment(f"unknown benefit {benefit!r}; one of {', '.join(BENEFITS)}")
+    if random_event and benefit != "celowy":
+        raise InvalidAssessment("a random event or disaster (art. 40) is grounds for a zasiłek celowy only, "
+                                f"not for {benefit!r}")
     if isinstance(members, bool) or not isinstance(members, int) or members < 1:
         raise InvalidAssessment("a household has at least one member")
     if members > MAX_MEMBERS:
@@ -181,6 +197,25 @@ def assess(
         return Assessment(**result, eligible=True, reason=None, min_amount=amount, max_amount=amount,
                           legal_basis=basis)
 
+    if benefit == "celowy" and random_event:
+        # Art. 40: after a random event, a natural or ecological disaster, regardless of income;
+        # the centre sets the amount for the loss.
+        return Assessment(**result, eligible=True, reason=None, min_amount=None, max_amount=None,
+                          legal_basis="art. 40 u.p.s. (zdarzenie losowe, klęska żywiołowa lub ekologiczna: "
+                                      f"regardless of income); {basis_criterion}")
+
+    if benefit == "specjalny":
+        rule = table.specjalny_zasilek_celowy.on(on)
+        basis = f"art. 41 pkt 1 u.p.s., {who}; {basis_criterion}; {rule.source}"
+        if income <= criterion:
+            return refused(f"income {zl(income)} zł does not exceed the criterion {zl(criterion)} zł: a specjalny "
+                           "zasiłek celowy is for income above it (art. 41); an ordinary zasiłek celowy "
+                           "applies (art. 39)", basis)
+        # The centre sets the amount in an especially justified case, up to the criterion of the
+        # single person or of the family (the household's criterion).
+        return Assessment(**result, eligible=True, reason=None, min_amount=None,
+                          max_amount=zl(criterion * rule.percent_of_criterion / 100), legal_basis=basis)
+
     if income > criterion:
         relief = (" A specjalny zasiłek celowy may still be granted in an especially justified case "
                   "(art. 41), and help after a random event regardless of income (art. 40).") \
@@ -218,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--on", required=True, help="the date the rules apply on, YYYY-MM-DD")
     command.add_argument("--unable-to-work", action="store_true",
                          help="unable to work because of age, or totally unable to work (zasiłek stały)")
+    command.add_argument("--random-event", action="store_true",
+                         help="zasiłek celowy after a random event, natural or ecological disaster: "
+                              "regardless of income (art. 40)")
     command.add_argument("--table", default=str(DEFAULT_TABLE), help="a centre's own rule table (TOML)")
     args = parser.parse_args(argv)
     try:
@@ -229,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         parser.error(f"--on: {args.on!r} is not a date YYYY-MM-DD")
     try:
-        result = assess(RuleTable.load(args.table), args.benefit, args.members, income, on, args.unable_to_work)
+        result = assess(RuleTable.load(args.table), args.benefit, args.members, income, on, args.unable_to_work,
+                        random_event=args.random_event)
     except (InvalidAssessment, NoRuleInForce, RuleTableError) as error:
         parser.error(f"{type(error).__name__}: {error}")
     print(result.to_json())

@@ -27,6 +27,7 @@ def _proceeding(p: Proceeding) -> dict:
         "delay_notices": p.delay_notices, "interviews": p.interviews, "assessment": p.assessment,
         "decision": p.decision, "delivered_on": p.delivered_on, "appeal_deadline": p.appeal_deadline,
         "appeal": p.appeal, "final_on": p.final_on, "later_decisions": p.later_decisions,
+        "random_event": p.random_event,
     }
 
 
@@ -79,6 +80,8 @@ class DecisionsService(ServesIntegrationLog, Health):
             "complex": lambda: store.mark_complex(proceeding_id, body.get("reason")),
             "delay-notice": lambda: store.notify_delay(proceeding_id, body.get("new_date"), body.get("reason"),
                                                        body.get("notified_on")),
+            "random-event": lambda: store.record_random_event(proceeding_id, body.get("kind"),
+                                                              body.get("occurred_on")),
             "interview-plan": lambda: store.schedule_interview(proceeding_id, body.get("on")),
             "interview": lambda: store.record_interview(
                 proceeding_id, held_on=body.get("held_on"), household=body.get("household") or [],
@@ -91,7 +94,8 @@ class DecisionsService(ServesIntegrationLog, Health):
                 legal_basis=body.get("legal_basis"), justification=body.get("justification"),
                 signed_by=body.get("signed_by"), on_authority_of=body.get("on_authority_of"),
                 amount=body.get("amount"), period_from=body.get("period_from"), period_to=body.get("period_to"),
-                payment_method=body.get("payment_method")),
+                payment_method=body.get("payment_method"),
+                on_condition_of_repayment=body.get("on_condition_of_repayment", False)),
             "delivery": lambda: store.record_delivery(proceeding_id, body.get("delivered_on")),
             "finality": lambda: store.become_final(proceeding_id, body.get("today")),
             "appeal": lambda: store.register_appeal(proceeding_id, body.get("filed_on")),

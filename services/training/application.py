@@ -19,8 +19,10 @@ from services.training.domain import (
     Supervision,
     Training,
     WorkloadFact,
+    name_key,
     staffing,
     supervision_behind,
+    supervision_months_missed,
 )
 from services.training.rules import TrainingRules
 from shared.contracts.care import CARE_HOURS_DELIVERED
@@ -122,6 +124,18 @@ class TrainingApplication(ServiceApplication):
     def study_visits(self) -> list[StudyVisit]:
         return self._all(StudyVisit)
 
+    def study_visits_in(self, first: date, last: date) -> list[dict]:
+        """Study visits that took place (wholly or partly) in a period: host centre, dates,
+        participants by name, and what was learned."""
+        if last < first:
+            raise ValueError("the period ends before it starts")
+        names = {e.id: e.name for e in self.employees()}
+        return [{"study_visit_id": v.id, "host": v.host, "starts_on": v.starts_on, "ends_on": v.ends_on,
+                 "participants": [{"employee_id": p, "name": names.get(p)} for p in v.participants],
+                 "learned": v.learned}
+                for v in sorted(self.study_visits(), key=lambda v: (v.starts_on, v.ends_on, v.host))
+                if v.starts_on <= last and v.ends_on >= first]
+
     def supervision_status(self, today: date) -> list[dict]:
         last: dict[str, date | None] = {team: None for team in self.teams if team != "management"}
         for session in self._all(Supervision):
@@ -172,15 +186,25 @@ class TrainingApplication(ServiceApplication):
                     row["trained_people"].add(employee_id)
                     row["training_hours"] += t.hours
                     hours_per_person[names[employee_id]] += t.hours
+        group_sessions: dict[str, list[date]] = {team: [] for team in self.teams if team != "management"}
         for s in self._all(Supervision):
             if first <= s.held_on <= last:
                 teams[s.team][f"{s.kind}_supervision"] += 1
+            if s.kind == "group" and s.team in group_sessions and s.held_on <= last:
+                group_sessions[s.team].append(s.held_on)  # an earlier one may cover the period's first months
+        missed = supervision_months_missed(group_sessions, first, last, self.supervision_every_months)
+        for team, row in teams.items():
+            row["supervision_months_missed"] = len(missed[team]) if team in missed else None
         facts = [f for f in self._all(WorkloadFact) if first <= f.on <= last]
 
         def per(kind: str) -> dict[str, Decimal]:
             return dict(sorted(_sum_by_who(f for f in facts if f.kind == kind).items()))
 
         open_cases = self.open_cases_per_worker(last)
+        by_team, not_matched = self._workload_by_team(open_cases, facts, last)
+        for team, row in teams.items():
+            row.update({k: by_team[team][k] for k in ("families", "decisions_issued", "care_hours")})
+        visits = self.study_visits_in(first, last)
         standard = self.rules.social_worker_staffing.on(last)
         social_worker_fte = sum((e.fte for e in employees if e.role == "social_worker" and e.employed_on(last)),
                                 Decimal(0))
@@ -194,7 +218,10 @@ class TrainingApplication(ServiceApplication):
                 "fte": sum((r["fte"] for r in teams.values()), Decimal(0)),
                 "trained_people": sum(r["trained_people"] for r in teams.values()),
                 "training_hours": sum((r["training_hours"] for r in teams.values()), Decimal(0)),
-                "study_visits": sum(first <= v.starts_on <= last for v in self.study_visits()),
+                "study_visits": len(visits),
+                "families_in_social_work": sum(open_cases.values()),
+                "decisions_issued": int(sum(f.amount for f in facts if f.kind == "decision_issued")),
+                "care_hours": sum((f.amount for f in facts if f.kind == "care_hours"), Decimal(0)),
                 "training_hours_per_person": dict(sorted(hours_per_person.items())),
                 "staffing": staffing(social_worker_fte, self.population, sum(open_cases.values()), standard),
             },
@@ -203,14 +230,53 @@ class TrainingApplication(ServiceApplication):
                 "limit": standard.families_per_worker,
                 "decisions_per_officer": per("decision_issued"),
                 "care_hours_per_carer": per("care_hours"),
+                "by_team": by_team,
+                "not_matched_to_staff": not_matched,
                 "monthly": [{"month": m.strftime("%Y-%m"), "families_per_social_worker": self.open_cases_per_worker(
                     min(m + relativedelta(months=1, days=-1), last))} for m in months_between(first, last)],
             },
             "supervision_behind": self.supervision_status(last),
+            "supervision_by_month": {"every_months": self.supervision_every_months,
+                                     "months": [m.strftime("%Y-%m") for m in months_between(first, last)],
+                                     "missed": missed},
+            "study_visits": visits,
             "names": {str(k): v for k, v in names.items()},
         }
 
     # --- internals -----------------------------------------------------------------------------------
+
+    def _workload_by_team(self, open_cases: dict[str, int], facts: list[WorkloadFact],
+                          last: date) -> tuple[dict[str, dict], list[str]]:
+        """The workload each team carries: families in social work at the period's end per social
+        worker and in total, decisions issued and care hours delivered in the period. A reported
+        name is matched to the staff registry; the team is the one the person was in on the day
+        (for families, on the period's last day). Names the registry does not know are listed."""
+        staff = {name_key(e.name): e for e in sorted(self.employees(), key=lambda e: e.joined_on)}
+        by_team = {team: {"families_per_social_worker": {}, "families": 0, "decisions_issued": 0,
+                          "care_hours": Decimal(0)} for team in self.teams}
+        not_matched: set[str] = set()
+
+        def team_of(name: str, day: date) -> str | None:
+            employee = staff.get(name_key(name))
+            team = employee.team_on(day) if employee else None
+            if team not in by_team:
+                not_matched.add(name)
+                return None
+            return team
+
+        for worker, families in sorted(open_cases.items()):
+            team = team_of(worker, last)
+            if team:
+                by_team[team]["families_per_social_worker"][worker] = families
+                by_team[team]["families"] += families
+        for fact in facts:
+            if fact.kind in ("decision_issued", "care_hours"):
+                team = team_of(fact.who, fact.on)
+                if team and fact.kind == "decision_issued":
+                    by_team[team]["decisions_issued"] += int(fact.amount)
+                elif team:
+                    by_team[team]["care_hours"] += fact.amount
+        return by_team, sorted(not_matched)
 
     def _all(self, kind: type) -> list:
         self._index.catch_up()

@@ -274,6 +274,33 @@ def supervision_behind(last_group_session: dict[str, date | None], today: date, 
             for team, last in sorted(last_group_session.items()) if last is None or last < cutoff]
 
 
+def supervision_months_missed(group_sessions: dict[str, Iterable[date]], first: date, last: date,
+                              every_months: int) -> dict[str, list[str]]:
+    """Per team, the months of a period in which the centre's rule (a group supervision at least
+    once every `every_months` calendar months) was not met: a month is met when the team had a
+    group session in it or in the `every_months - 1` months before it (those may precede the
+    period). A period ending within a month judges that month by the sessions up to its end."""
+    if every_months < 1:
+        raise TrainingError(f"the supervision interval is at least one month, not {every_months}")
+    missed: dict[str, list[str]] = {}
+    for team, sessions in group_sessions.items():
+        sessions = sorted(sessions)
+        missed[team] = []
+        month = first.replace(day=1)
+        while month <= last:
+            window_from = month - relativedelta(months=every_months - 1)
+            window_to = min(month + relativedelta(months=1, days=-1), last)
+            if not any(window_from <= day <= window_to for day in sessions):
+                missed[team].append(month.strftime("%Y-%m"))
+            month += relativedelta(months=1)
+    return missed
+
+
+def name_key(name: Any) -> str:
+    """Who a reported name is, however it was typed: "tomasz  NOWICKI " is Tomasz Nowicki."""
+    return " ".join(str(name or "").split()).casefold()
+
+
 def _up(number: Decimal) -> Decimal:
     """Shown to the hundredth, rounded up: a requirement of 4.5005 FTE is not met by 4.50."""
     return number.quantize(Decimal("0.01"), rounding=ROUND_CEILING)

@@ -13,11 +13,24 @@ import html
 import sys
 from datetime import date
 
+from decimal import Decimal
+
 import requests
 
 TEAM_COLUMNS = (("staff", "staff"), ("fte", "FTE"), ("trained_people", "trained"), ("training_hours", "training h"),
                 ("group_supervision", "group sup."), ("individual_supervision", "indiv. sup."),
-                ("degree_I", "spec. I"), ("degree_II", "spec. II"))
+                ("degree_I", "spec. I"), ("degree_II", "spec. II"), ("supervision_months_missed", "sup. missed"),
+                ("families", "families"), ("decisions_issued", "decisions"), ("care_hours", "care h"))
+
+
+def _cell(value) -> str:
+    """A team's figure; a rule that does not apply to the team (management's supervision) is a dash."""
+    return "–" if value is None else str(value)
+
+
+def _visit(v: dict) -> str:
+    who = ", ".join(p["name"] or p["employee_id"] for p in v["participants"])
+    return f"{v['starts_on']} – {v['ends_on']} {v['host']} ({who}): {v['learned']}"
 
 
 def _per_fte(value) -> str:
@@ -28,7 +41,7 @@ def render_table(report: dict) -> str:
     lines = [f"Staff report {report['from']} – {report['to']}", ""]
     lines.append(f"{'team':<12}" + "".join(f"{label:>12}" for _, label in TEAM_COLUMNS))
     for team, row in report["teams"].items():
-        lines.append(f"{team:<12}" + "".join(f"{str(row[key]):>12}" for key, _ in TEAM_COLUMNS))
+        lines.append(f"{team:<12}" + "".join(f"{_cell(row.get(key)):>12}" for key, _ in TEAM_COLUMNS))
     centre, staffing = report["centre"], report["centre"]["staffing"]
     lines += ["", f"centre: {centre['staff']} staff, {centre['fte']} FTE; {centre['trained_people']} people trained, "
                   f"{centre['training_hours']} training hours; {centre['study_visits']} study visit(s)",
@@ -50,9 +63,25 @@ def render_table(report: dict) -> str:
     lines += [f"  {w:<24}{n:>6}" for w, n in workload["decisions_per_officer"].items()] or ["  (none)"]
     lines.append("care hours per carer:")
     lines += [f"  {w:<24}{n:>6}" for w, n in workload["care_hours_per_carer"].items()] or ["  (none)"]
+    lines.append(f"workload per team (families at the period's end; decisions and care hours in the period): "
+                 f"centre {centre['families_in_social_work']} families, {centre['decisions_issued']} decisions, "
+                 f"{centre['care_hours']} care hours")
+    for team, load in workload["by_team"].items():
+        if load["families"] or load["decisions_issued"] or Decimal(str(load["care_hours"])):
+            per_worker = ", ".join(f"{w} {n}" for w, n in load["families_per_social_worker"].items())
+            lines.append(f"  {team:<12} families {load['families']}" + (f" ({per_worker})" if per_worker else "")
+                         + f", decisions {load['decisions_issued']}, care hours {load['care_hours']}")
+    if workload["not_matched_to_staff"]:
+        lines.append("  reported names not in the staff registry: " + ", ".join(workload["not_matched_to_staff"]))
+    by_month = report["supervision_by_month"]
+    lines.append(f"group supervision rule (at least once every {by_month['every_months']} month(s)), "
+                 f"months not met:")
+    lines += [f"  {team:<12}{', '.join(months) or 'none'}" for team, months in by_month["missed"].items()]
     behind = report["supervision_behind"]
     lines.append("teams behind on group supervision: " + (", ".join(
         f"{b['team']} (last {b['last_session'] or 'never'})" for b in behind) or "none"))
+    lines.append("study visits:")
+    lines += [f"  {_visit(v)}" for v in report["study_visits"]] or ["  (none)"]
     return "\n".join(lines)
 
 
@@ -122,9 +151,33 @@ def workload_chart(report: dict, width: int = 640, height: int = 260) -> str:
     return "".join(parts)
 
 
+def supervision_grid(report: dict) -> str:
+    """Each team against each month of the period: met, or NOT met (the centre's rule)."""
+    by_month = report["supervision_by_month"]
+    heads = "".join(f"<th>{m}</th>" for m in by_month["months"])
+    rows = "".join(
+        f"<tr><th>{html.escape(team)}</th>" + "".join(
+            '<td class="missed">NOT met</td>' if m in missed else '<td class="met">met</td>'
+            for m in by_month["months"]) + "</tr>" for team, missed in by_month["missed"].items())
+    return (f"<p>Rule: each team a group supervision at least once every {by_month['every_months']} month(s).</p>"
+            f"<table><tr><th>team</th>{heads}</tr>{rows}</table>")
+
+
+def visits_table(report: dict) -> str:
+    if not report["study_visits"]:
+        return "<p>none</p>"
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in (
+            v["host"], v["starts_on"], v["ends_on"],
+            ", ".join(p["name"] or p["employee_id"] for p in v["participants"]), v["learned"])) + "</tr>"
+        for v in report["study_visits"])
+    return ("<table><tr><th>host centre</th><th>from</th><th>to</th><th>participants</th><th>what was learned</th>"
+            f"</tr>{rows}</table>")
+
+
 def render_html(report: dict) -> str:
     rows = "".join(
-        "<tr><th>" + html.escape(team) + "</th>" + "".join(f"<td>{html.escape(str(row[key]))}</td>"
+        "<tr><th>" + html.escape(team) + "</th>" + "".join(f"<td>{html.escape(_cell(row.get(key)))}</td>"
                                                            for key, _ in TEAM_COLUMNS) + "</tr>"
         for team, row in report["teams"].items())
     heads = "".join(f"<th>{html.escape(label)}</th>" for _, label in TEAM_COLUMNS)
@@ -133,9 +186,12 @@ def render_html(report: dict) -> str:
 <html lang="pl"><head><meta charset="utf-8"><title>Staff report {report['from']} – {report['to']}</title>
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse}}
 td,th{{border:1px solid #999;padding:4px 8px;text-align:right}} th:first-child{{text-align:left}}
+td.missed{{color:#c0392b;font-weight:bold}}
 pre{{background:#f6f6f6;padding:1em}}</style></head><body>
 <h1>Staff report {report['from']} – {report['to']}</h1>
 <h2>Teams</h2><table><tr><th>team</th>{heads}</tr>{rows}</table>
+<h2>Group supervision, month by month</h2>{supervision_grid(report)}
+<h2>Study visits</h2>{visits_table(report)}
 <h2>Families per social worker, month by month</h2>{workload_chart(report)}
 <h2>Centre, workload and supervision</h2><pre>{text}</pre>
 </body></html>

@@ -108,6 +108,12 @@ class TrainingService(Health):
             _ids(body.get("participants")), host=body.get("host"), starts_on=body.get("starts_on"),
             ends_on=body.get("ends_on"), learned=body.get("learned"))}
 
+    @http("GET", "/study-visits")
+    @json_api
+    def study_visits(self, request):
+        """Study visits in a period (?from=&to=): host centre, dates, participants, what was learned."""
+        return 200, self.store.study_visits_in(date_from(request.args, "from"), date_from(request.args, "to"))
+
     @http("GET", "/report")
     @json_api
     def report(self, request):

@@ -10,9 +10,13 @@ from shared.contracts import (
     uuid_field,
 )
 
+# The codes of the forms of help granted by decision (services/decisions/domain.py keeps
+# their rules; a test there keeps the two lists the same).
 DECIDED_FORMS = (
     "zasilek_staly", "zasilek_okresowy", "zasilek_celowy", "specjalny_zasilek_celowy",
+    "zasilek_na_ekonomiczne_usamodzielnienie", "pomoc_na_usamodzielnienie_i_nauke",
     "posilek", "schronienie", "niezbedne_ubranie", "sprawienie_pogrzebu",
+    "pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_chronione",
 )
 
 _BENEFIT = Field("benefit", {"enum": list(DECIDED_FORMS)}, DataClass.REFERENCE)

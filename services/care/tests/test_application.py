@@ -155,3 +155,23 @@ def test_unknown_things_are_named(care):
         care.care_service(uuid.uuid4())
     with pytest.raises(NotFound):
         care.set_roster(uuid.uuid4(), uuid.uuid4(), [])
+
+
+def test_a_roster_change_is_stored_with_its_date_and_past_months_keep_their_ordered_hours(make_database_url):
+    url = make_database_url("care_rosters")
+    care = CareApplication(url)
+    try:
+        service_id, carer = granted_service(care)  # Mon and Wed 3 h from 2025-03-10
+        march = care.hours(date(2025, 3, 1), date(2025, 3, 31))["people"][0]["ordered_hours"]
+        assert march == Decimal(21)  # Mondays 10, 17, 24, 31 and Wednesdays 12, 19, 26, 3 h each
+        care.set_roster(service_id, carer, [{"weekday": "fri", "hours": "2"}], valid_from="2025-04-01")
+    finally:
+        care.close()
+    again = CareApplication(url)  # read back from the store
+    try:
+        assert again.hours(date(2025, 3, 1), date(2025, 3, 31))["people"][0]["ordered_hours"] == Decimal(21)
+        assert again.hours(date(2025, 4, 1), date(2025, 4, 30))["carers"][0]["ordered_hours"] == Decimal(8)
+        assert [r["valid_from"] for r in again.care_service(service_id).rosters] == [
+            date(2025, 3, 10), date(2025, 4, 1)]
+    finally:
+        again.close()

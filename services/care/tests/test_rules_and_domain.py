@@ -16,6 +16,7 @@ from services.care.domain import (
     DocumentsMissing,
     DpsReferral,
     FamilyAssistance,
+    InvalidDate,
     InvalidNumber,
     MissingSignature,
     MissingText,
@@ -261,3 +262,43 @@ def test_re_assigning_a_family_to_its_own_assistant_at_the_limit_changes_nothing
     a.collect_events()
     a.assign("  beata   KOS ", date(2025, 3, 6), 15, 15)  # her other families may be at the limit
     assert a.collect_events() == [] and a.assistant == "Beata Kos" and a.assigned_on == date(2025, 3, 4)
+
+
+def test_a_roster_change_takes_effect_from_its_date_and_leaves_past_months_as_ordered():
+    s = granted()  # 10 h a week, 2025-03-10 – 2025-06-30
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}])  # the first roster: from the period's start
+    assert s.rosters[0]["valid_from"] == date(2025, 3, 10)
+    refused(s, InvalidDate, s.set_roster, CARER, [{"weekday": "mon", "hours": "4"}])  # a change names its day
+    refused(s, OutsidePeriod, s.set_roster, CARER, [{"weekday": "mon", "hours": "4"}], date(2025, 7, 1))
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "4"}, {"weekday": "fri", "hours": "2"}], date(2025, 4, 14))
+    march = s.monthly_statement("2025-03", RULES)["ordered_hours"]
+    assert march == Decimal(8)  # Mondays 10, 17, 24, 31 at 2 h: March keeps the roster then in force
+    # April: Mondays 7 (2 h) then 14, 21, 28 (4 h), Fridays 18, 25 (2 h).
+    assert s.ordered_hours(date(2025, 4, 1), date(2025, 4, 30)) == Decimal(2 + 12 + 4)
+    assert s.roster_on(date(2025, 4, 13)) == [{"weekday": "mon", "hours": Decimal(2), "carer_id": CARER}]
+    assert [v["weekday"] for v in s.roster] == ["mon", "fri"]  # the latest roster
+    # A second carer from May: the grant's 10 h a week is checked on each day a roster changes.
+    other = uuid.uuid4()
+    refused(s, RosterExceedsGrant, s.set_roster, other, [{"weekday": "wed", "hours": "5"}], date(2025, 5, 5))
+    s.set_roster(other, [{"weekday": "wed", "hours": "4"}], date(2025, 5, 5))
+    assert s.ordered_hours(date(2025, 5, 5), date(2025, 5, 11)) == Decimal(10)
+    assert s.ordered_hours(date(2025, 5, 5), date(2025, 5, 11), other) == Decimal(4)
+    # A backdated change that fits on its own day but overloads a later week is refused as well:
+    # from 2025-04-01 2 + 5 h, but from 2025-04-14 6 + 5 h.
+    refused(s, RosterExceedsGrant, s.set_roster, other, [{"weekday": "wed", "hours": "5"}], date(2025, 4, 1))
+    # An empty plan ends a carer's visits from its day.
+    s.set_roster(other, [], date(2025, 6, 1))
+    assert s.ordered_hours(date(2025, 6, 2), date(2025, 6, 8), other) == Decimal(0)
+
+
+def test_a_roster_recorded_before_rosters_had_a_date_applies_from_the_period_start():
+    s = granted()
+    s._rostered(carer_id=CARER, plan=[{"weekday": "mon", "hours": Decimal(2), "carer_id": CARER}])  # old event
+    assert s.ordered_hours(date(2025, 3, 1), date(2025, 3, 31)) == Decimal(8)
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "3"}], date(2025, 4, 1))
+    assert s.ordered_hours(date(2025, 3, 1), date(2025, 3, 31)) == Decimal(8)
+    assert s.ordered_hours(date(2025, 4, 1), date(2025, 4, 30)) == Decimal(12)
+    replayed = None
+    for stored in s.collect_events():  # the same from the stored events
+        replayed = stored.mutate(replayed)
+    assert replayed.ordered_hours(date(2025, 3, 1), date(2025, 4, 30)) == Decimal(20)

@@ -193,3 +193,56 @@ def test_a_late_appeal_does_not_stop_finality_nor_publish_it_twice(decisions):
     decisions.forward_appeal(proceeding_id, date(2026, 4, 1))
     decisions.record_appeal_outcome(proceeding_id, "upheld", date(2026, 4, 20))
     assert [e.type for e in published(decisions)][2:] == [DECISION_APPEALED.type, DECISION_BECAME_FINAL.type]
+
+
+NEW_FORMS = ("pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_chronione",
+             "zasilek_na_ekonomiczne_usamodzielnienie", "pomoc_na_usamodzielnienie_i_nauke")
+
+
+def test_a_routed_request_for_any_decided_form_opens_its_proceeding_and_gets_a_decision(decisions):
+    decisions.process(routed(help_requested=(*NEW_FORMS, "pobyt_w_dps", "praca_socjalna")))
+    found = {p.benefit: p for p in decisions.proceedings()}
+    assert sorted(found) == sorted(NEW_FORMS)  # pobyt w DPS is the care team's, social work needs none
+    p = found["pomoc_rzeczowa"]
+    decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}], incomes=[])
+    decisions.assess(p.id)
+    decisions.issue_decision(p.id, outcome="grant", issued_on=date(2026, 3, 10), legal_basis="art. 36 u.p.s.",
+                             justification="", period_from=date(2026, 3, 1), on_condition_of_repayment=True,
+                             **SIGNED)
+    decision = decisions.proceeding(p.id).decision
+    assert decision["outcome"] == "grant" and decision["on_condition_of_repayment"] is True
+    assert [e.type for e in published(decisions)] == [DECISION_BY_OFFICER.type]
+
+
+def test_an_art_40_zasilek_celowy_goes_through_the_application_whatever_the_income(decisions):
+    decisions.process(routed(help_requested=("zasilek_celowy",)))
+    [p] = decisions.proceedings()
+    decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
+                               incomes=[{"member": "Anna Nowak", "source": "wynagrodzenie", "amount": "6000"}])
+    decisions.record_random_event(p.id, "zdarzenie_losowe", date(2026, 2, 28))
+    assert decisions.assess(p.id)["eligible"]
+    decisions.issue_decision(p.id, outcome="grant", issued_on=date(2026, 3, 10), legal_basis="art. 40 u.p.s.",
+                             justification="", amount="1500.00", period_from=date(2026, 3, 1),
+                             payment_method="cash", **SIGNED)
+    decisions.record_delivery(p.id, date(2026, 3, 12))
+    [issued] = [e for e in published(decisions) if e.type == DECISION_ISSUED.type]
+    assert issued.data["benefit"] == "zasilek_celowy" and "amount" not in issued.data
+    assert decisions.proceeding(p.id).random_event["kind"] == "zdarzenie_losowe"
+
+
+@pytest.mark.parametrize("benefit", NEW_FORMS)
+def test_a_decision_on_a_new_form_is_published_on_delivery(decisions, benefit):
+    decisions.process(routed(help_requested=(benefit,)))
+    [p] = decisions.proceedings()
+    decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}], incomes=[])
+    decisions.issue_decision(p.id, outcome="refusal", issued_on=date(2026, 3, 10), legal_basis="art. 36 u.p.s.",
+                             justification="brak przesłanek", **SIGNED)
+    decisions.record_delivery(p.id, date(2026, 3, 12))
+    assert [e.data["benefit"] for e in published(decisions) if e.type == DECISION_ISSUED.type] == [benefit]
+
+
+def test_every_form_decided_here_can_be_published():
+    from services.decisions import domain
+    from shared.contracts import decisions as contract
+
+    assert set(domain.DECIDED_FORMS) == set(contract.DECIDED_FORMS)

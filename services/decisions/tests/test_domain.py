@@ -25,7 +25,9 @@ from services.decisions.domain import (
     NoAppeal,
     NotAFinalGrant,
     NotDelivered,
+    NotARandomEventBenefit,
     NotEligible,
+    RepaymentNotAllowed,
     NotForwarded,
     PeriodBeforeApplication,
     Proceeding,
@@ -33,6 +35,7 @@ from services.decisions.domain import (
     ReviewTask,
     UnknownBenefit,
 )
+from services.decisions.domain import DECIDED_FORMS, DecisionsError
 from services.decisions.rules import RuleTable
 
 RULES = RuleTable.load()
@@ -438,3 +441,145 @@ def test_a_cash_benefit_is_not_granted_for_months_before_the_application():
                           period_from=date(2026, 2, 1), **common)
     p.issue_decision("grant", date(2026, 3, 10), "art. 38", "", period_from=date(2026, 3, 1), **common)
     assert p.payment_schedule(date(2026, 12, 31)) == []  # not final yet
+
+
+# --- art. 40: zasiłek celowy after a random event or disaster ------------------------------
+
+def grant_celowy(p, amount="2000.00", **kw):
+    p.issue_decision("grant", date(2026, 3, 10), "art. 40 u.p.s.", "", amount=amount, period_from=date(2026, 3, 1),
+                     payment_method="bank_transfer", **SIGNED, **kw)
+
+
+def test_a_zasilek_celowy_after_a_random_event_is_granted_whatever_the_income():
+    above = interviewed("zasilek_celowy", income="5000")
+    above.assess(RULES)
+    assert not above.assessment["eligible"]
+    refused_and_unchanged(above, NotEligible, grant_celowy, above)
+
+    p = interviewed("zasilek_celowy", income="5000")
+    p.record_random_event("kleska_zywiolowa", date(2026, 2, 27))
+    assert p.assess(RULES)["eligible"] and p.assessment["legal_basis"].startswith("art. 40")
+    grant_celowy(p)
+    assert p.granted and p.decision["amount"] == Decimal("2000.00")
+    assert p.random_event == {"kind": "kleska_zywiolowa", "occurred_on": date(2026, 2, 27)}
+
+
+def test_a_random_event_is_recorded_for_a_zasilek_celowy_only_and_before_the_decision():
+    p = interviewed("zasilek_okresowy")
+    refused_and_unchanged(p, NotARandomEventBenefit, p.record_random_event, "zdarzenie_losowe", date(2026, 3, 1))
+    p = interviewed("zasilek_celowy")
+    refused_and_unchanged(p, DecisionsError, p.record_random_event, "powodz", date(2026, 3, 1))
+    refused_and_unchanged(p, InvalidDate, p.record_random_event, "zdarzenie_losowe", date(2026, 3, 3))
+    refused_and_unchanged(p, InvalidDate, p.record_random_event, "zdarzenie_losowe", "wczoraj")
+    p.assess(RULES)
+    grant_celowy(p)
+    refused_and_unchanged(p, AlreadyDecided, p.record_random_event, "zdarzenie_losowe", date(2026, 3, 1))
+
+
+def test_recording_a_random_event_calls_for_a_new_assessment():
+    p = interviewed("zasilek_celowy", income="5000")
+    p.assess(RULES)
+    p.record_random_event("zdarzenie_losowe", date(2026, 3, 1))
+    refused_and_unchanged(p, AssessmentRequired, grant_celowy, p)
+
+
+# --- art. 41: specjalny zasiłek celowy, and help on condition of repayment ------------------
+
+def test_specjalny_zasilek_celowy_goes_above_the_criterion_justified_and_up_to_it():
+    p = interviewed("specjalny_zasilek_celowy", income="1500")
+    p.assess(RULES)
+    assert p.assessment["eligible"] and p.assessment["max_amount"] == Decimal("1010.00")
+
+    def grant(amount, justification="pożar mieszkania, leki po hospitalizacji"):
+        p.issue_decision("grant", date(2026, 3, 10), "art. 41 pkt 1 u.p.s.", justification, amount=amount,
+                         period_from=date(2026, 3, 1), payment_method="cash", **SIGNED)
+
+    refused_and_unchanged(p, MissingJustification, grant, "500.00", "")
+    refused_and_unchanged(p, AmountOutsideLegalRange, grant, "1010.01")
+    grant("1010.00")
+    assert p.decision["amount"] == Decimal("1010.00")
+
+
+def test_specjalny_zasilek_celowy_is_not_for_income_within_the_criterion():
+    p = interviewed("specjalny_zasilek_celowy", income="400")
+    p.assess(RULES)
+    refused_and_unchanged(p, NotEligible, p.issue_decision, "grant", date(2026, 3, 10), "art. 41", "uzasadnienie",
+                          amount="300.00", period_from=date(2026, 3, 1), payment_method="cash", **SIGNED)
+
+
+def test_help_on_condition_of_repayment_reaches_income_above_the_criterion():
+    p = interviewed("zasilek_okresowy", income="1500")
+    p.assess(RULES)
+    assert not p.assessment["eligible"]
+
+    def grant(**kw):
+        p.issue_decision("grant", date(2026, 3, 10), "art. 41 pkt 2 u.p.s.", "", amount="300.00",
+                         period_from=date(2026, 4, 1), period_to=date(2026, 6, 30), payment_method="cash",
+                         **SIGNED, **kw)
+
+    refused_and_unchanged(p, NotEligible, grant)
+    refused_and_unchanged(p, DecisionsError, grant, on_condition_of_repayment="tak")
+    grant(on_condition_of_repayment=True)
+    assert p.decision["on_condition_of_repayment"] is True
+    p.record_delivery(RULES, date(2026, 3, 12))
+    p.become_final(date(2026, 3, 27))
+    assert len(p.payment_schedule(date(2027, 1, 1))) == 3
+    # a change of the amount stays possible: the centre sets it under art. 41 pkt 2
+    p.change(RULES, "250.00", date(2026, 5, 1), date(2026, 4, 20), "nowe dochody", **SIGNED)
+    assert p.payment_schedule(date(2027, 1, 1))[-1]["amount"] == Decimal("250.00")
+
+
+def test_an_ordinary_grant_is_not_repayable():
+    assert decided().decision["on_condition_of_repayment"] is False
+
+
+def test_only_okresowy_celowy_and_in_kind_help_may_be_repayable():
+    p = interviewed("zasilek_staly", income="85", unable=True)
+    p.assess(RULES)
+    refused_and_unchanged(p, RepaymentNotAllowed, p.issue_decision, "grant", date(2026, 3, 10), "art. 37", "",
+                          amount=p.assessment["min_amount"], period_from=date(2026, 4, 1),
+                          payment_method="cash", on_condition_of_repayment=True, **SIGNED)
+    p = interviewed("zasilek_okresowy", income="400")
+    p.assess(RULES)
+    refused_and_unchanged(p, RepaymentNotAllowed, p.issue_decision, "refusal", date(2026, 3, 10), "art. 38",
+                          "brak środków", on_condition_of_repayment=True, **SIGNED)
+    in_kind = interviewed("pomoc_rzeczowa", income="5000")
+    in_kind.issue_decision("grant", date(2026, 3, 10), "art. 41 pkt 2 u.p.s.", "", period_from=date(2026, 3, 1),
+                           on_condition_of_repayment=True, **SIGNED)
+    assert in_kind.granted and in_kind.decision["on_condition_of_repayment"] is True
+
+
+# --- art. 36: the other forms of help granted by decision -----------------------------------
+
+@pytest.mark.parametrize("benefit", ["pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_chronione"])
+def test_non_cash_forms_are_decided_without_amounts(benefit):
+    p = interviewed(benefit)
+    assert p.assess(RULES)["eligible"] and p.assessment["legal_basis"].startswith("art. 36 u.p.s.")
+    p.issue_decision("grant", date(2026, 3, 10), "u.p.s.", "", period_from=date(2026, 4, 1), **SIGNED)
+    p.record_delivery(RULES, date(2026, 3, 12))
+    p.become_final(date(2026, 3, 27))
+    assert p.state == "final" and p.decision["amount"] is None and p.payment_schedule(date(2027, 1, 1)) == []
+
+
+@pytest.mark.parametrize("benefit", ["zasilek_na_ekonomiczne_usamodzielnienie", "pomoc_na_usamodzielnienie_i_nauke"])
+def test_cash_forms_for_independence_need_an_amount_and_are_paid_once_or_monthly(benefit):
+    p = interviewed(benefit)
+
+    def grant(amount, period_to=None, method="bank_transfer"):
+        p.issue_decision("grant", date(2026, 3, 10), "u.p.s.", "", amount=amount, period_from=date(2026, 4, 1),
+                         period_to=period_to, payment_method=method, **SIGNED)
+
+    refused_and_unchanged(p, InvalidAmount, grant, None)
+    refused_and_unchanged(p, AmountOutsideLegalRange, grant, "0")
+    refused_and_unchanged(p, DecisionsError, grant, "500.00", None, None)
+    grant("3000.00")
+    p.record_delivery(RULES, date(2026, 3, 12))
+    p.become_final(date(2026, 3, 27))
+    assert p.payment_schedule(date(2027, 1, 1)) == [
+        {"month": "2026-04", "amount": Decimal("3000.00"), "method": "bank_transfer"}]
+
+
+def test_pobyt_w_dps_is_the_care_teams_and_not_decided_here():
+    assert "pobyt_w_dps" not in DECIDED_FORMS
+    with pytest.raises(UnknownBenefit):
+        proceeding("pobyt_w_dps")

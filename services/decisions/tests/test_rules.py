@@ -178,7 +178,11 @@ def test_the_calculator_prints_one_json_object_with_two_decimal_amounts():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--benefit", "specjalny", "--members", "1", "--income", "1", "--on", "2025-01-01"], "invalid choice"),
+        (["--benefit", "socjalny", "--members", "1", "--income", "1", "--on", "2025-01-01"], "invalid choice"),
+        (["--benefit", "okresowy", "--members", "1", "--income", "1", "--on", "2025-01-01", "--random-event"],
+         "zasiłek celowy only"),
+        (["--benefit", "celowy", "--members", "1", "--income", "1", "--on", "2025-01-01", "--random-event=yes"],
+         "ignored explicit argument"),
         (["--benefit", "staly", "--members", "x", "--income", "1", "--on", "2025-01-01"], "invalid int"),
         (["--benefit", "staly", "--members", "0", "--income", "1", "--on", "2025-01-01"], "at least one member"),
         (["--benefit", "staly", "--members", "1", "--income", "dużo", "--on", "2025-01-01"], "not an amount"),
@@ -227,3 +231,58 @@ def test_absurd_numbers_on_the_command_line_get_a_message_and_exit_code_2(member
     result = calculator("--benefit", "okresowy", "--members", members, f"--income={income}", "--on", "2026-11-02")
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr and result.stdout == ""
+
+
+# --- art. 40: zasiłek celowy after a random event or disaster, regardless of income --------
+
+@pytest.mark.parametrize("members, income", [(1, "0"), (1, "1010.00"), (1, "1010.01"), (3, "99999.99")])
+def test_zasilek_celowy_after_a_random_event_is_available_whatever_the_income(members, income):
+    a = assess(TABLE, "celowy", members, Decimal(income), date(2025, 1, 1), random_event=True)
+    assert a.eligible and a.reason is None and a.min_amount is None and a.max_amount is None
+    assert a.legal_basis.startswith("art. 40 u.p.s.")
+
+
+@pytest.mark.parametrize("benefit", ["staly", "okresowy", "specjalny"])
+def test_a_random_event_grounds_only_a_zasilek_celowy(benefit):
+    with pytest.raises(InvalidAssessment, match="art. 40"):
+        assess(TABLE, benefit, 1, Decimal("100"), date(2025, 1, 1), unable_to_work=True, random_event=True)
+
+
+def test_the_calculator_assesses_art_40_in_its_one_json_object():
+    result = calculator("--benefit", "celowy", "--members", "2", "--income", "5000", "--on", "2025-01-01",
+                        "--random-event")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert result.stdout.startswith('{"benefit": "celowy", "on": "2025-01-01", "criterion": 1646.00, '
+                                    '"income": 5000.00, "eligible": true, "reason": null, '
+                                    '"min_amount": null, "max_amount": null, "legal_basis": "art. 40 u.p.s.')
+    without = calculator("--benefit", "celowy", "--members", "2", "--income", "5000", "--on", "2025-01-01")
+    assert without.returncode == 0 and '"eligible": false' in without.stdout
+
+
+# --- art. 41 pkt 1: specjalny zasiłek celowy above the criterion ----------------------------
+
+@pytest.mark.parametrize(
+    "members, income, on, cap",
+    [
+        (1, "1010.01", date(2025, 1, 1), "1010.00"),  # just above: up to the single person's criterion
+        (3, "2469.01", date(2025, 1, 1), "2469.00"),  # a family: up to the family's criterion
+        (1, "776.01", date(2024, 12, 31), "776.00"),  # the period before
+    ],
+)
+def test_specjalny_zasilek_celowy_above_the_criterion_is_capped_at_it(members, income, on, cap):
+    a = assess(TABLE, "specjalny", members, Decimal(income), on)
+    assert (a.eligible, a.min_amount, a.max_amount) == (True, None, Decimal(cap))
+    assert "art. 41 pkt 1" in a.legal_basis
+
+
+@pytest.mark.parametrize("members, income", [(1, "1010.00"), (1, "0"), (3, "2469.00")])
+def test_specjalny_zasilek_celowy_is_not_for_income_within_the_criterion(members, income):
+    a = assess(TABLE, "specjalny", members, Decimal(income), date(2025, 1, 1))
+    assert not a.eligible and "art. 39" in a.reason
+
+
+def test_the_calculator_gives_specjalny_its_cap():
+    result = calculator("--benefit", "specjalny", "--members", "1", "--income", "1500", "--on", "2025-01-01")
+    assert result.returncode == 0, result.stderr
+    assert '"eligible": true' in result.stdout and '"min_amount": null, "max_amount": 1010.00' in result.stdout

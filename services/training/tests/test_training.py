@@ -1,6 +1,7 @@
 """Staff registry, trainings, supervision and its rule at the edges, study visits, workload
 from reported facts, art. 110 ust. 11, and the report a manager prints."""
 
+import json
 import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -19,6 +20,7 @@ from services.training.domain import (
     UnknownCode,
     staffing,
     supervision_behind,
+    supervision_months_missed,
 )
 from services.training.report import render_html, render_table, workload_chart
 from services.training.rules import DEFAULT_TABLE, TrainingRules
@@ -236,3 +238,125 @@ def test_a_one_month_chart_shows_its_values_on_a_scale(training):
     zero = float(chart.split('class="y-tick" x="42" y="')[1].split('"')[0]) - 4
     sixty = float(chart.split('class="y-tick" x="42" y="')[-1].split('"')[0]) - 4
     assert cy == pytest.approx(zero + (sixty - zero) * 3 / 60)  # 3 on the axis's scale
+
+
+def test_the_supervision_rule_month_by_month_at_its_edges():
+    first, last = date(2026, 1, 1), date(2026, 3, 31)
+    sessions = {"casework": [date(2026, 1, 31), date(2026, 3, 1)], "care": [], "decisions": [date(2026, 2, 28)]}
+    assert supervision_months_missed(sessions, first, last, 1) == {
+        "casework": ["2026-02"], "care": ["2026-01", "2026-02", "2026-03"], "decisions": ["2026-01", "2026-03"]}
+    # Every two months: December's session covers January; February's window is January–February.
+    assert supervision_months_missed({"casework": [date(2025, 12, 15), date(2026, 3, 1)]}, first, last, 2) == {
+        "casework": ["2026-02"]}
+    # A period ending within a month judges it by the sessions up to the period's end.
+    assert supervision_months_missed({"casework": [date(2026, 3, 20)]}, date(2026, 3, 1), date(2026, 3, 15),
+                                     1) == {"casework": ["2026-03"]}
+    with pytest.raises(TrainingError):
+        supervision_months_missed({}, first, last, 0)
+
+
+def test_the_report_shows_each_team_s_months_without_group_supervision(training):
+    ids = staff(training)
+    for held_on in ("2026-01-20", "2026-03-02"):
+        training.hold_supervision([ids["Tomasz Nowicki"]], team="casework", kind="group", held_on=held_on,
+                                  supervisor="dr K. Superwizor")
+    training.hold_supervision([ids["Halina Kot"]], team="care", kind="individual", held_on="2026-02-10",
+                              supervisor="dr K. Superwizor")
+    report = training.report(date(2026, 1, 1), date(2026, 3, 31))
+    missed = report["supervision_by_month"]["missed"]
+    assert missed["casework"] == ["2026-02"]
+    assert missed["care"] == ["2026-01", "2026-02", "2026-03"]  # an individual session is not the group's
+    assert "management" not in missed and report["teams"]["management"]["supervision_months_missed"] is None
+    assert report["teams"]["casework"]["supervision_months_missed"] == 1
+    from shared.service import to_json
+
+    table = render_table(to_json(report))
+    assert "  casework    2026-02" in table and "  care        2026-01, 2026-02, 2026-03" in table
+    page = render_html(to_json(report))
+    grid = page.split("<h2>Group supervision, month by month</h2>")[1].split("<h2>")[0]
+    casework_row = grid.split("<tr><th>casework</th>")[1].split("</tr>")[0]
+    assert casework_row == '<td class="met">met</td><td class="missed">NOT met</td><td class="met">met</td>'
+
+
+def test_workload_per_team_and_for_the_centre(training):
+    ids = staff(training)
+    training.move(ids["Agata Mazur"], "care", "2026-03-20")  # her family counts where she is at the end
+    case_a, case_b = str(uuid.uuid4()), str(uuid.uuid4())
+    for n, envelope in enumerate([
+        fact(WORKER_ASSIGNED, "casework", 1, worker="Tomasz Nowicki", case_id=case_a, assigned_on="2026-03-02"),
+        fact(WORKER_ASSIGNED, "casework", 2, worker="Agata Mazur", case_id=case_b, assigned_on="2026-03-03"),
+        fact(WORKER_ASSIGNED, "casework", 3, worker="Nieznany Pracownik", case_id=str(uuid.uuid4()),
+             assigned_on="2026-03-04"),
+        fact(DECISION_BY_OFFICER, "decisions", 4, officer="B. Wójcik", proceeding_id=str(uuid.uuid4()),
+             issued_on="2026-03-02"),
+        fact(DECISION_BY_OFFICER, "decisions", 5, officer="b.  wójcik", proceeding_id=str(uuid.uuid4()),
+             issued_on="2026-03-31"),
+        fact(DECISION_BY_OFFICER, "decisions", 6, officer="B. Wójcik", proceeding_id=str(uuid.uuid4()),
+             issued_on="2026-04-01"),
+        fact(CARE_HOURS_DELIVERED, "care", 7, carer="Halina Kot", hours=2.5, delivered_on="2026-03-09"),
+        fact(CARE_HOURS_DELIVERED, "care", 8, carer="Halina Kot", hours=2, delivered_on="2026-03-31"),
+    ], start=1):
+        assert training.process(envelope), n
+    report = training.report(date(2026, 3, 1), date(2026, 3, 31))
+    teams, by_team = report["teams"], report["workload"]["by_team"]
+    assert (teams["casework"]["families"], by_team["casework"]["families_per_social_worker"]) == (
+        1, {"Tomasz Nowicki": 1})
+    assert (teams["care"]["families"], teams["care"]["care_hours"]) == (1, Decimal("4.5"))
+    assert teams["decisions"]["decisions_issued"] == 2  # April's is outside; the name however typed
+    assert teams["casework"]["decisions_issued"] == 0 and teams["casework"]["care_hours"] == 0
+    centre = report["centre"]
+    assert (centre["families_in_social_work"], centre["decisions_issued"], centre["care_hours"]) == (
+        3, 2, Decimal("4.5"))  # the centre counts the family of a name the registry does not know, too
+    assert report["workload"]["not_matched_to_staff"] == ["Nieznany Pracownik"]
+    from shared.service import to_json
+
+    table = render_table(to_json(report))
+    assert "centre 3 families, 2 decisions, 4.5 care hours" in table
+    assert "  casework     families 1 (Tomasz Nowicki 1), decisions 0, care hours 0" in table
+    assert "  decisions    families 0, decisions 2, care hours 0" in table
+    assert "not in the staff registry: Nieznany Pracownik" in table
+    page = render_html(to_json(report))
+    decisions_row = page.split("<tr><th>decisions</th>")[1].split("</tr>")[0]
+    assert decisions_row.endswith("<td>0</td><td>2</td><td>0</td>")
+
+
+def test_study_visits_for_a_period_over_http_and_in_the_report(training):
+    from werkzeug.test import EnvironBuilder
+
+    from services.training.service import TrainingService
+    from shared.service import to_json
+
+    ids = staff(training)
+    training.record_study_visit([ids["Ewa Lis"], ids["Tomasz Nowicki"]], host="MOPS Gdańsk", starts_on="2026-02-26",
+                                ends_on="2026-03-01", learned="oddzielenie decyzji od pracy socjalnej")
+    training.record_study_visit([ids["Agata Mazur"]], host="OPS Skawina", starts_on="2026-04-01",
+                                ends_on="2026-04-01", learned="monitoring modelu")
+    assert [v["host"] for v in training.study_visits_in(date(2026, 3, 1), date(2026, 3, 31))] == ["MOPS Gdańsk"]
+    assert training.study_visits_in(date(2026, 2, 1), date(2026, 2, 25)) == []  # ... its first day is the 26th
+    with pytest.raises(ValueError):
+        training.study_visits_in(date(2026, 3, 1), date(2026, 2, 1))
+
+    service = TrainingService()
+    service.store = training
+
+    def get(**args):
+        response = service.study_visits(EnvironBuilder(path="/study-visits", query_string=args).get_request())
+        return response.status_code, json.loads(response.get_data(as_text=True))
+
+    status, visits = get(**{"from": "2026-01-01", "to": "2026-12-31"})
+    assert status == 200 and [v["host"] for v in visits] == ["MOPS Gdańsk", "OPS Skawina"]
+    assert visits[0] == {"study_visit_id": visits[0]["study_visit_id"], "host": "MOPS Gdańsk",
+                         "starts_on": "2026-02-26", "ends_on": "2026-03-01",
+                         "participants": [{"employee_id": str(ids["Ewa Lis"]), "name": "Ewa Lis"},
+                                          {"employee_id": str(ids["Tomasz Nowicki"]), "name": "Tomasz Nowicki"}],
+                         "learned": "oddzielenie decyzji od pracy socjalnej"}
+    assert get(**{"from": "2026-01-01"})[0] == 400 and get(**{"from": "marzec", "to": "2026-12-31"})[0] == 400
+
+    report = training.report(date(2026, 3, 1), date(2026, 3, 31))
+    assert report["centre"]["study_visits"] == 1 and [v["host"] for v in report["study_visits"]] == ["MOPS Gdańsk"]
+    table = render_table(to_json(report))
+    assert ("  2026-02-26 – 2026-03-01 MOPS Gdańsk (Ewa Lis, Tomasz Nowicki): "
+            "oddzielenie decyzji od pracy socjalnej") in table
+    page = render_html(to_json(report))
+    assert "<td>MOPS Gdańsk</td><td>2026-02-26</td><td>2026-03-01</td><td>Ewa Lis, Tomasz Nowicki</td>" in page
+    assert "OPS Skawina" not in page
