@@ -23,36 +23,31 @@ _BENEFIT = Field("benefit", {"enum": list(DECIDED_FORMS)}, DataClass.REFERENCE)
 _OUTCOME = Field("outcome", {"enum": ["grant", "partial_grant", "refusal"]}, DataClass.REFERENCE)
 _WHO = (uuid_field("proceeding_id"), uuid_field("person_id"), _BENEFIT)
 
-DECISION_ISSUED = Contract(
-    producer="decisions",
-    name="DecisionIssued",
-    version=1,
-    description=("A decision was delivered to the party (it takes effect on delivery): kind, outcome, "
-                 "period, dates and the appeal deadline."),
-    fields=(*_WHO, _OUTCOME, date_field("period_from", nullable=True), date_field("period_to", nullable=True),
-            date_field("issued_on"), date_field("delivered_on"), date_field("appeal_deadline")),
-    consumers=frozenset(),
-    subject_field="proceeding_id",
+
+def _broadcast(name: str, description: str, fields: tuple) -> Contract:
+    """A fact about a proceeding for UI clients and auditors only: no team consumes it."""
+    return Contract(producer="decisions", name=name, version=1, description=description, fields=fields,
+                    consumers=frozenset(), subject_field="proceeding_id")
+
+
+DECISION_ISSUED = _broadcast(
+    "DecisionIssued",
+    ("A decision was delivered to the party (it takes effect on delivery): kind, outcome, "
+     "period, dates and the appeal deadline."),
+    (*_WHO, _OUTCOME, date_field("period_from", nullable=True), date_field("period_to", nullable=True),
+     date_field("issued_on"), date_field("delivered_on"), date_field("appeal_deadline")),
 )
 
-DECISION_BECAME_FINAL = Contract(
-    producer="decisions",
-    name="DecisionBecameFinal",
-    version=1,
-    description="A decision became final: not appealed in time, or upheld by the appeals board.",
-    fields=(*_WHO, _OUTCOME, date_field("final_on")),
-    consumers=frozenset(),
-    subject_field="proceeding_id",
+DECISION_BECAME_FINAL = _broadcast(
+    "DecisionBecameFinal",
+    "A decision became final: not appealed in time, or upheld by the appeals board.",
+    (*_WHO, _OUTCOME, date_field("final_on")),
 )
 
-DECISION_APPEALED = Contract(
-    producer="decisions",
-    name="DecisionAppealed",
-    version=1,
-    description="The party appealed a decision to the appeals board (SKO), through the centre.",
-    fields=(*_WHO, date_field("filed_on")),
-    consumers=frozenset(),
-    subject_field="proceeding_id",
+DECISION_APPEALED = _broadcast(
+    "DecisionAppealed",
+    "The party appealed a decision to the appeals board (SKO), through the centre.",
+    (*_WHO, date_field("filed_on")),
 )
 
 DECISION_BY_OFFICER = Contract(
@@ -67,28 +62,19 @@ DECISION_BY_OFFICER = Contract(
 
 LATER_DECISIONS = ("change", "revocation", "suspension", "resumption")
 
-DECISION_CHANGED = Contract(
-    producer="decisions",
-    name="DecisionChanged",
-    version=1,
-    description=("A later decision on a final grant: changed, revoked (payments stop), suspended or resumed, "
-                 "from a date. An earlier DecisionIssued stands only as this leaves it."),
-    fields=(*_WHO, Field("change", {"enum": list(LATER_DECISIONS)}, DataClass.REFERENCE),
-            date_field("effective_from"), date_field("issued_on")),
-    consumers=frozenset(),
-    subject_field="proceeding_id",
+DECISION_CHANGED = _broadcast(
+    "DecisionChanged",
+    ("A later decision on a final grant: changed, revoked (payments stop), suspended or resumed, "
+     "from a date. An earlier DecisionIssued stands only as this leaves it."),
+    (*_WHO, Field("change", {"enum": list(LATER_DECISIONS)}, DataClass.REFERENCE),
+     date_field("effective_from"), date_field("issued_on")),
 )
 
-DECISION_SET_ASIDE = Contract(
-    producer="decisions",
-    name="DecisionSetAside",
-    version=1,
-    description=("The appeals board (SKO) set a decision aside: overturned, or returned to the centre for "
-                 "reconsideration (a new DecisionIssued follows). The earlier DecisionIssued no longer stands."),
-    fields=(*_WHO, Field("outcome", {"enum": ["overturned", "returned"]}, DataClass.REFERENCE),
-            date_field("decided_on")),
-    consumers=frozenset(),
-    subject_field="proceeding_id",
+DECISION_SET_ASIDE = _broadcast(
+    "DecisionSetAside",
+    ("The appeals board (SKO) set a decision aside: overturned, or returned to the centre for "
+     "reconsideration (a new DecisionIssued follows). The earlier DecisionIssued no longer stands."),
+    (*_WHO, Field("outcome", {"enum": ["overturned", "returned"]}, DataClass.REFERENCE), date_field("decided_on")),
 )
 
 CONTRACTS = (DECISION_ISSUED, DECISION_BECAME_FINAL, DECISION_APPEALED, DECISION_BY_OFFICER, DECISION_CHANGED,
