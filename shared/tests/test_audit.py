@@ -1,0 +1,105 @@
+"""An auditor's copy of a service's log: exported, verified, and replayed to a past moment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timezone
+
+import pytest
+
+from services.intake.application import IntakeApplication
+from shared import audit
+from tests.support.people import pesel_for
+
+
+@pytest.fixture
+def intake(make_database_url):
+    app = IntakeApplication(make_database_url("intake"))
+    yield app
+    app.close()
+
+
+def register(app, name, number):
+    person_id, _ = app.register_person(registered_on=date(2026, 11, 2), name=name, pesel=pesel_for(number))
+    return person_id
+
+
+@pytest.fixture
+def exported(intake, tmp_path):
+    anna = register(intake, "Anna Nowak", 1)
+    time.sleep(0.01)
+    between = datetime.now(timezone.utc)
+    time.sleep(0.01)
+    jan = register(intake, "Jan Wiśniewski", 2)
+    path = tmp_path / "intake.audit.jsonl"
+    count, final_hash = audit.export(intake, path)
+    return path, count, final_hash, between, anna, jan
+
+
+def test_an_exported_log_verifies_and_holds_every_event(intake, exported):
+    path, count, final_hash, *_ = exported
+    log = audit.verify(path)
+    assert log.service == "intake" and count == len(log.events) == intake.recorder.max_notification_id()
+    assert log.final_hash == final_hash
+
+
+def test_replay_rebuilds_the_register_at_a_past_moment(exported):
+    path, _, _, between, anna, jan = exported
+    log = audit.verify(path)
+    then = audit.replay(log, until=between)
+    now = audit.replay(log)
+    try:
+        assert then.person(anna).name == "Anna Nowak"
+        with pytest.raises(LookupError):
+            then.person(jan)
+        assert [p.name for p in now.find_by_name("wiśniewski")] == ["Jan Wiśniewski"]
+    finally:
+        then.close()
+        now.close()
+
+
+def _rewrite(path, change):
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(change(lines)), encoding="utf-8")
+
+
+def _altered_state(lines):
+    event = json.loads(lines[1])
+    event["state"] = event["state"].replace("Anna", "Anka")
+    return [lines[0], json.dumps(event) + "\n", *lines[2:]]
+
+
+@pytest.mark.parametrize("change, error", [
+    (_altered_state, audit.AuditLogAltered),
+    (lambda lines: [lines[0], *lines[2:]], audit.AuditLogAltered),  # an event removed
+    (lambda lines: [lines[0], lines[2], lines[1], *lines[3:]], audit.AuditLogAltered),  # two swapped
+    (lambda lines: lines[:-1], audit.AuditLogIncomplete),  # cut short
+    (lambda lines: [], audit.AuditLogIncomplete),
+], ids=["altered", "removed", "reordered", "cut-short", "empty"])
+def test_a_changed_log_fails_verification_with_a_named_error(exported, change, error):
+    path = exported[0]
+    _rewrite(path, change)
+    with pytest.raises(error):
+        audit.verify(path)
+
+
+def test_the_command_line_exports_verifies_and_replays(intake, exported, tmp_path):
+    url = intake.env["SQLALCHEMY_URL"]
+    out = tmp_path / "again.jsonl"
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "shared.audit", *args], capture_output=True, text=True,
+                              timeout=60)
+
+    exporting = run("export", "intake", "--database-url", url, "--out", str(out))
+    assert exporting.returncode == 0, exporting.stderr
+    verifying = run("verify", str(out))
+    assert verifying.returncode == 0 and "nothing altered, nothing missing" in verifying.stdout
+    replaying = run("replay", str(out))
+    assert replaying.returncode == 0 and "2 Person" in replaying.stdout
+    _rewrite(out, _altered_state)
+    refused = run("verify", str(out))
+    assert refused.returncode == 1 and refused.stderr.startswith("AuditLogAltered: line 2")
