@@ -55,7 +55,7 @@ class ServiceProcess:
                 f"{prefix}_DATABASE_URL": self.database_url,
                 "OPS_DATA_DIR": str(self.data_dir),
                 "PYTHONUNBUFFERED": "1",
-                "PYTHONWARNINGS": "ignore::DeprecationWarning",
+                "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore:::nameko.cli.commands",  # eventlet warns on import
             }
         )
         return env
