@@ -10,6 +10,7 @@ nothing is published that is not already stored.
 from __future__ import annotations
 
 import dataclasses
+import socket
 import threading
 import time
 
@@ -78,6 +79,8 @@ class OutboxRelay(BrokerWorker):
         self.poll_interval = poll_interval
         self.exchange = events_exchange(app.service)
         self.published = 0  # since start, for operators and tests
+        # Per consumer team, the last event published to it since this relay started reading.
+        self._previous: dict[str, int] = {}
         self._wake = threading.Event()
         app.on_recorded(self._wake.set)
 
@@ -98,8 +101,9 @@ class OutboxRelay(BrokerWorker):
 
     def _relay(self, connection: Connection, producer: Producer, confirms: PublisherConfirms) -> None:
         position = self.app.position(RELAY_POSITION)
-        # Per consumer team, the last event published to it since this read of the log began.
-        previous: dict[str, int] = {}
+        # After a reconnection the relay publishes again from its recorded position: what it
+        # sent past that may be sent again, so only stamps up to the position still hold.
+        previous = self._previous = {team: sent for team, sent in self._previous.items() if sent <= position}
         while not self._stopped.is_set():
             self._wake.clear()
             envelopes, read_up_to = self.app.integration_envelopes(after=position, limit=self.batch_size)
@@ -125,3 +129,7 @@ class OutboxRelay(BrokerWorker):
                 continue
             connection.heartbeat_check()
             self._wake.wait(self.poll_interval)
+            try:  # reading finds a closed connection at once, so /health tells the truth
+                connection.drain_events(timeout=0.001)
+            except socket.timeout:
+                pass

@@ -125,6 +125,28 @@ def test_relay_publishes_stored_events_in_order_persistent_and_confirmed(desk, a
     assert [e.previous for e in envelopes] == [{}, {}, {}, {"casework": ids[1]}]
 
 
+def test_a_relay_that_reconnects_keeps_naming_the_previous_event_of_each_team(desk, amqp_uri, running):
+    from urllib.parse import urlsplit
+
+    from tests.support.centre import via
+    from tests.support.tcp_proxy import TcpProxy
+
+    broker = urlsplit(amqp_uri)
+    with Connection(amqp_uri) as connection, TcpProxy(broker.hostname, broker.port) as proxy:
+        observer = Queue("ui-observer", exchange=events_exchange("intake"), routing_key="#", durable=True)
+        observer(connection).declare()
+        relay = running(OutboxRelay(desk, via(proxy, amqp_uri), poll_interval=0.1, max_backoff=0.5))
+        desk.route("Anna")
+        wait_for(lambda: relay.published == 1, what="Anna published")
+        proxy.cut()
+        wait_for(lambda: not relay.connected, what="the relay to notice the broker is gone")
+        desk.route("Jan")
+        proxy.restore()
+        wait_for(lambda: relay.published == 2, what="Jan published after the reconnection")
+        anna, jan = [parse(m.body) for m in iter(lambda: observer(connection).get(no_ack=True), None)]
+    assert jan.previous == {"casework": anna.notification_id}
+
+
 def test_a_restarted_relay_resumes_from_its_recorded_position(desk, amqp_uri, running):
     desk.route("Anna")
     first = running(OutboxRelay(desk, amqp_uri, poll_interval=0.1))

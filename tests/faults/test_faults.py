@@ -66,6 +66,7 @@ def test_people_registered_while_the_broker_is_unreachable_all_reach_casework(ce
         wait_for(lambda: len(centre.open_cases()) == 11, timeout=60, what="every case after the broker is back")
         assert cases <= {c["case_id"] for c in centre.open_cases()}
         assert intake.health()["relay"]["connected"]
+        intake.stop()  # while its broker connection still stands: a clean stop
 
 
 def test_casework_killed_mid_stream_and_restarted_opens_every_case_exactly_once(centre):
