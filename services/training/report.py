@@ -126,8 +126,8 @@ def workload_chart(report: dict, width: int = 640, height: int = 260) -> str:
                      f'text-anchor="end">{tick:g}</text>')
         tick += step
     parts.append(f'<line x1="{left}" y1="{y(limit):.1f}" x2="{right}" y2="{y(limit):.1f}" stroke="#c0392b" '
-                 f'stroke-dasharray="6 4"/><text x="{right + 6}" y="{y(limit) + 4:.1f}" font-size="12" '
-                 f'fill="#c0392b">limit {limit}</text>')
+                 f'stroke-dasharray="6 4"/><text x="{left + 4}" y="{y(limit) - 4:.1f}" font-size="12" '
+                 f'fill="#c0392b">limit {limit}</text>')  # inside the plot: the legend is to the right
     for i, m in enumerate(months):
         parts.append(f'<text x="{x(i):.1f}" y="{bottom + 18}" font-size="11" text-anchor="middle">'
                      f'{m["month"]}</text>')
@@ -187,7 +187,7 @@ def render_html(report: dict) -> str:
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse}}
 td,th{{border:1px solid #999;padding:4px 8px;text-align:right}} th:first-child{{text-align:left}}
 td.missed{{color:#c0392b;font-weight:bold}}
-pre{{background:#f6f6f6;padding:1em}}</style></head><body>
+pre{{background:#f6f6f6;padding:1em;white-space:pre-wrap}}</style></head><body>
 <h1>Staff report {report['from']} – {report['to']}</h1>
 <h2>Teams</h2><table><tr><th>team</th>{heads}</tr>{rows}</table>
 <h2>Group supervision, month by month</h2>{supervision_grid(report)}
