@@ -1,9 +1,10 @@
-"""Reading what people type into commands — dates, texts, codes from a list — with a named
+"""Reading what people type into commands — dates, texts, numbers, codes from a list — with a named
 error a person can act on. Pure Python; every team's domain uses these."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
 
@@ -13,6 +14,10 @@ class InvalidDate(ValueError):
 
 class MissingText(ValueError):
     """A required text (a name, a reason, a description) is empty."""
+
+
+class InvalidNumber(ValueError):
+    """A number is not one: text, infinite or NaN."""
 
 
 class UnknownCode(ValueError):
@@ -40,3 +45,17 @@ def a_code(value: Any, codes: Iterable[str], what: str) -> str:
     if value not in codes:
         raise UnknownCode(f"unknown {what} {value!r}; one of {', '.join(codes)}")
     return value
+
+
+def a_number(value: Any, what: str, error: type[ValueError] = InvalidNumber, kind: str = "a number") -> Decimal:
+    """A finite decimal number from what a client sent ("2,5" as well as 2.5; never a bool),
+    or the team's own named error saying which field is not `kind`."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise error(f"{what}: {value!r} is not {kind}")
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise error(f"{what}: {value!r} is not {kind}") from None
+    if not number.is_finite():
+        raise error(f"{what}: {value!r} is not {kind}")
+    return number

@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.care.rules import CareRules
 from shared.rule_table import zl
-from shared.values import InvalidDate, MissingText, UnknownCode, a_code, a_date, a_text  # noqa: F401  (re-exported)
+from shared.values import InvalidDate, MissingText, UnknownCode, a_code, a_date, a_number, a_text  # noqa: F401  (re-exported)
 
 NAMESPACE = uuid.UUID("5b0c2e71-6a9d-4c7e-8f13-7d2a9e4b1c30")
 
@@ -92,16 +92,7 @@ class InvalidNumber(CareError):
 
 
 def _number(value: Any, what: str) -> Decimal:
-    """A finite decimal number from what a client sent ("2,5" as well as 2.5); never a bool."""
-    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        raise InvalidNumber(f"{what} must be a number, not {value!r}")
-    try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except Exception:
-        raise InvalidNumber(f"{what} must be a number, not {value!r}") from None
-    if not number.is_finite():
-        raise InvalidNumber(f"{what} must be a number, not {value!r}")
-    return number
+    return a_number(value, what, InvalidNumber)
 
 
 def _whole(value: Any, what: str, low: int) -> int:

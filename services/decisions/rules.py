@@ -15,7 +15,7 @@ import json
 import sys
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from shared.rule_table import (
@@ -27,6 +27,7 @@ from shared.rule_table import (
     load_periods,
     zl,
 )
+from shared.values import a_number
 
 DEFAULT_TABLE = Path(__file__).with_name("rules.toml")
 BENEFITS = ("staly", "okresowy", "celowy", "specjalny")
@@ -49,14 +50,7 @@ MAX_MEMBERS = 100
 
 def an_amount(value: object, what: str) -> Decimal:
     """A non-negative amount in zł ("1200", "1200,50", 1200) or InvalidFigure saying why not."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        raise InvalidFigure(f"{what} must be an amount in zł, not {value!r}")
-    try:
-        amount = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise InvalidFigure(f"{what}: {value!r} is not an amount in zł") from None
-    if not amount.is_finite():
-        raise InvalidFigure(f"{what}: {value!r} is not an amount in zł")
+    amount = a_number(value, what, InvalidFigure, kind="an amount in zł")
     if amount < 0:
         raise InvalidFigure(f"{what} cannot be negative, not {value!r}")
     if amount > MAX_AMOUNT:
