@@ -23,6 +23,22 @@ def amqp_uri():
 
 
 @pytest.fixture
+def running():
+    """Runs relays and consumers in green threads; stops them after the test."""
+    workers = []
+
+    def run(worker):
+        workers.append((worker, eventlet.spawn(worker.run)))
+        return worker
+
+    yield run
+    for worker, _ in workers:
+        worker.stop()
+    for _, thread in workers:
+        thread.wait()
+
+
+@pytest.fixture
 def make_database_url(request, tmp_path):
     """Makes empty databases of the backend the test is parametrised with ('sqlite' or 'postgres')."""
     backend = getattr(request, "param", "sqlite")

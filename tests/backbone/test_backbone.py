@@ -66,22 +66,6 @@ def casework(make_database_url):
     app.close()
 
 
-@pytest.fixture
-def running():
-    """Runs relays and consumers in green threads; stops them after the test."""
-    workers = []
-
-    def run(worker):
-        workers.append((worker, eventlet.spawn(worker.run)))
-        return worker
-
-    yield run
-    for worker, thread in workers:
-        worker.stop()
-    for worker, thread in workers:
-        thread.wait()
-
-
 def log_of(desk: FirstContactDesk):
     def read(upstream, after):
         if upstream != "intake":  # casework's other upstreams are not running in these tests

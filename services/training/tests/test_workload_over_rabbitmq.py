@@ -8,7 +8,6 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-import eventlet
 import pytest
 from eventsourcing.domain import Aggregate, event
 
@@ -50,22 +49,6 @@ class DecisionsDesk(StandIn):
 
 class CareDesk(StandIn):
     service = "care"
-
-
-@pytest.fixture
-def running():
-    """Runs relays and consumers in green threads; stops them after the test."""
-    workers = []
-
-    def run(worker):
-        workers.append((worker, eventlet.spawn(worker.run)))
-        return worker
-
-    yield run
-    for worker, _ in workers:
-        worker.stop()
-    for _, thread in workers:
-        thread.wait()
 
 
 @pytest.fixture
