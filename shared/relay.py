@@ -31,7 +31,6 @@ class PublisherConfirms:
         self.connection = connection
         self.timeout = timeout
         self.published = 0  # delivery tags are 1, 2, ... on the channel
-        self.confirmed = 0
         self.refused: list[int] = []
         self._unsettled: set[int] = set()
         channel.confirm_select()
@@ -48,7 +47,7 @@ class PublisherConfirms:
         return settled
 
     def _ack(self, tag: int, multiple: bool) -> None:
-        self.confirmed += len(self._settle(tag, multiple))
+        self._settle(tag, multiple)
 
     def _nack(self, tag: int, multiple: bool) -> None:
         self.refused += self._settle(tag, multiple)
