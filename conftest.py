@@ -6,20 +6,19 @@ eventlet.monkey_patch()
 import pytest  # noqa: E402
 
 from tests.support.infra import (  # noqa: E402
-    amqp_uri_for,
-    delete_vhost,
     drop_postgres_database,
+    new_deployment,
     new_postgres_database,
-    new_vhost,
 )
 
 
 @pytest.fixture
-def amqp_uri():
-    """A fresh RabbitMQ virtual host of the machine's broker, deleted afterwards."""
-    vhost = new_vhost()
-    yield amqp_uri_for(vhost)
-    delete_vhost(vhost)
+def broker():
+    """The deployment's broker definitions (accounts, permissions, topology) in a fresh virtual
+    host of the machine's broker; `broker.uri("casework")` is casework's own account."""
+    deployment = new_deployment()
+    yield deployment
+    deployment.remove()
 
 
 @pytest.fixture
@@ -66,12 +65,12 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture
-def centre(amqp_uri, make_database_url, tmp_path):
+def centre(broker, make_database_url, tmp_path):
     """The services as separate `nameko run` processes on this machine's broker."""
     from tests.support.centre import Centre
 
     made = Centre(
-        amqp_uri=amqp_uri,
+        broker=broker,
         data_dir=tmp_path / "var",
         database_urls={s: make_database_url(s) for s in ("intake", "casework", "decisions", "care", "training")},
     )

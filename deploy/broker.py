@@ -1,57 +1,98 @@
-"""RabbitMQ users and permissions for a deployment, derived from the event contracts.
+"""The broker's definitions for a deployment, derived from the event contracts: users, least-
+privilege permissions, and the whole topology (exchanges, queues, bindings), which the broker
+loads at boot and the services only check.
 
-Each service has its own broker user. It may configure and write only its own exchange
-and queues; on another team's exchange its topic permission lets it read only the routing
-keys (event types) whose contracts name it as a consumer, so the broker itself refuses to
-deliver a case routed to another team.
+Each service has its own account. It may configure nothing but the exclusive reply queue the
+server names for it; it may publish its own event types on its own exchange, its dead letters
+on its own dead-letter exchange, log requests under its own name to its upstreams, and log
+replies to its readers; it may read its own queues and the log replies addressed to it. No
+account but the operator's may write to the default exchange, so nothing reaches a queue but
+through a binding the operator made.
 
-    python -m deploy.broker > deploy/rabbitmq/definitions.json
+    python -m deploy.broker > deploy/rabbitmq/definitions.json          (compose; vhost "ops")
 reads the passwords from OPS_BROKER_PASSWORD_<SERVICE> and OPS_BROKER_PASSWORD_OPERATOR.
+
+    python -m deploy.broker --apply [--vhost ops] [--secrets var/secrets]
+loads them into the broker on this machine (`make up`, `make demo`), with passwords kept in
+files of the secrets folder (made on first use), and prints nothing secret.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import hashlib
 import json
 import os
 import re
+import secrets
+import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
-from shared.consumer import dead_letter_queue_name, queue_name
+from shared.broker import (
+    OPERATOR,
+    Accounts,
+    dead_letter_exchange,
+    dead_letter_sources,
+    events_exchange,
+    log_exchange,
+    log_readers,
+    log_replies_exchange,
+    log_request_queue_name,
+    queue_name,
+    topology,
+)
 from shared.contracts import REGISTRY
 
 SERVICES = ("intake", "casework", "decisions", "care", "training")
 VHOST = "ops"
-# nameko RPC: the shared exchange, a service's request queue, callers' reply queues.
-_RPC = ("nameko-rpc", r"rpc\.reply-.*")
+NOTHING = "^$"
+REPLY_QUEUES = r"amq\.gen-.*"  # server-named, exclusive to the connection that declared them
 
 
-def _alternatives(names) -> str:
-    return "^(" + "|".join(names) + ")$"
+def _alternatives(patterns) -> str:
+    patterns = list(patterns)
+    return "^(" + "|".join(patterns) + ")$" if patterns else NOTHING
+
+
+def _names(*names: str) -> list[str]:
+    return [re.escape(n) for n in names]
 
 
 def permissions(service: str) -> dict[str, str]:
-    own_queues = [re.escape(f"{service}.") + ".*", re.escape(f"rpc-{service}")]
-    own_exchange = [re.escape(f"{service}.events")] if REGISTRY.produced_by(service) else []
-    upstream_exchanges = [re.escape(f"{u}.events") for u in REGISTRY.upstreams_of(service)]
-    return {
-        # Consumers declare their upstreams' exchanges (idempotently) before binding to them.
-        "configure": _alternatives([*own_exchange, *own_queues, *upstream_exchanges, *_RPC]),
-        # Dead letters are published through the default exchange to the service's own queue.
-        "write": _alternatives([*own_exchange, *own_queues, "amq\\.default", *_RPC]),
-        "read": _alternatives([*own_queues, *upstream_exchanges, *_RPC]),
-    }
+    upstreams = REGISTRY.upstreams_of(service)
+    write, read = [], []
+    if REGISTRY.produced_by(service):
+        write += _names(events_exchange(service).name)
+    if dead_letter_sources(service):
+        write += _names(dead_letter_exchange(service).name)
+    if log_readers(service):
+        write += _names(log_replies_exchange(service).name)
+        read += _names(*(log_request_queue_name(service, r) for r in log_readers(service)))
+    if upstreams:
+        write += [*_names(*(log_exchange(u).name for u in upstreams)), REPLY_QUEUES]
+        read += [*_names(*(queue_name(service, u) for u in upstreams)),
+                 *_names(*(log_replies_exchange(u).name for u in upstreams)), REPLY_QUEUES]
+    return {"configure": _alternatives([REPLY_QUEUES] if upstreams else []),
+            "write": _alternatives(write), "read": _alternatives(read)}
 
 
 def topic_permissions(service: str) -> list[dict[str, str]]:
+    """Routing keys per topic exchange the account may use at all (an exchange without an entry
+    would allow any key)."""
     found = []
-    for upstream in REGISTRY.upstreams_of(service):
-        types = [re.escape(c.type) for c in REGISTRY.consumed_by(service, producer=upstream)]
-        found.append({"exchange": f"{upstream}.events", "write": "^$", "read": _alternatives(types)})
     if REGISTRY.produced_by(service):
-        own = [re.escape(c.type) for c in REGISTRY.produced_by(service)]
-        found.append({"exchange": f"{service}.events", "write": _alternatives(own), "read": "^$"})
+        found.append({"exchange": events_exchange(service).name, "read": NOTHING,
+                      "write": _alternatives(_names(*(c.type for c in REGISTRY.produced_by(service))))})
+    if log_readers(service):
+        found.append({"exchange": log_replies_exchange(service).name, "read": NOTHING,
+                      "write": "^(" + "|".join(_names(*log_readers(service))) + r")\..+$"})
+    for upstream in REGISTRY.upstreams_of(service):
+        found.append({"exchange": log_exchange(upstream).name, "read": NOTHING, "write": _alternatives(_names(service))})
+        found.append({"exchange": log_replies_exchange(upstream).name, "write": NOTHING,
+                      "read": "^" + re.escape(service) + r"\..+$"})
     return found
 
 
@@ -61,40 +102,95 @@ def password_hash(password: str, salt: bytes | None = None) -> str:
     return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
 
 
-def definitions(passwords: dict[str, str]) -> dict:
-    users = [{"name": s, "password_hash": password_hash(passwords[s]), "tags": []} for s in SERVICES]
-    users.append({"name": "operator", "password_hash": password_hash(passwords["operator"]),
+def definitions(passwords: dict[str, str], vhost: str = VHOST, accounts: Accounts = Accounts(),
+                services: tuple[str, ...] = SERVICES) -> dict:
+    """The broker's definitions: `passwords` per service and for the operator."""
+    users = [{"name": accounts.of(s), "password_hash": password_hash(passwords[s]), "tags": []} for s in services]
+    users.append({"name": accounts.operator, "password_hash": password_hash(passwords[OPERATOR]),
                   "tags": ["administrator"]})
+    made = topology(services)
     return {
         "users": [{**u, "hashing_algorithm": "rabbit_password_hashing_sha256"} for u in users],
-        "vhosts": [{"name": VHOST}],
-        "permissions": [
-            {"user": s, "vhost": VHOST, **permissions(s)} for s in SERVICES
-        ] + [{"user": "operator", "vhost": VHOST, "configure": ".*", "write": ".*", "read": ".*"}],
-        "topic_permissions": [
-            {"user": s, "vhost": VHOST, **t} for s in SERVICES for t in topic_permissions(s)
-        ],
-        "exchanges": [
-            {"name": f"{s}.events", "vhost": VHOST, "type": "topic", "durable": True, "auto_delete": False,
-             "internal": False, "arguments": {}}
-            for s in SERVICES if REGISTRY.produced_by(s)
-        ],
-        "queues": [
-            {"name": name, "vhost": VHOST, "durable": True, "auto_delete": False, "arguments": arguments}
-            for s in SERVICES for u in REGISTRY.upstreams_of(s)
-            for name, arguments in ((queue_name(s, u), {"x-single-active-consumer": True}),
-                                    (dead_letter_queue_name(s, u), {}))
-        ],
+        "vhosts": [{"name": vhost}],
+        "permissions": [{"user": accounts.of(s), "vhost": vhost, **permissions(s)} for s in services]
+        + [{"user": accounts.operator, "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"}],
+        "topic_permissions": [{"user": accounts.of(s), "vhost": vhost, **t} for s in services
+                              for t in topic_permissions(s)],
+        "exchanges": [{"name": e.name, "vhost": vhost, "type": e.type, "durable": True, "auto_delete": False,
+                       "internal": False, "arguments": {}} for e in made.exchanges],
+        "queues": [{"name": q.name, "vhost": vhost, "durable": True, "auto_delete": False,
+                    "arguments": dict(q.queue_arguments or {})} for q in made.queues],
+        "bindings": [{"source": b.exchange, "vhost": vhost, "destination": b.queue, "destination_type": "queue",
+                      "routing_key": b.routing_key, "arguments": {}} for b in made.bindings],
     }
 
 
-def main() -> int:
-    names = {s: f"OPS_BROKER_PASSWORD_{s.upper()}" for s in (*SERVICES, "operator")}
+def _rabbitmqctl(*args: str, stdin: str | None = None) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=120, input=stdin,
+                   text=True)
+
+
+def _erlang_binary(text: str) -> str:
+    return '<<"' + text.replace("\\", "\\\\").replace('"', '\\"') + '">>'
+
+
+@dataclass
+class LocalDeployment:
+    """A deployment's broker definitions loaded into the broker on this machine (rabbitmqctl, as its
+    administrator): for `make up` and `make demo` (vhost "ops", accounts as in compose) and for
+    tests (a throw-away vhost whose accounts carry its name, so runs never meet)."""
+
+    vhost: str
+    passwords: dict[str, str]
+    accounts: Accounts = Accounts()
+    host: str = "127.0.0.1:5672"
+
+    def uri(self, account: str) -> str:
+        """The AMQP URI of a service's (or the operator's) account."""
+        return f"pyamqp://{self.accounts.of(account)}:{self.passwords[account]}@{self.host}/{self.vhost}"
+
+    def load(self) -> "LocalDeployment":
+        # On standard input: rabbitmqctl reads files as the broker's own system user.
+        _rabbitmqctl("import_definitions", "--format", "json",
+                     stdin=json.dumps(definitions(self.passwords, self.vhost, self.accounts)))
+        return self
+
+    def remove(self) -> None:
+        """Deletes the vhost and the accounts (one rabbitmqctl call: each costs a second)."""
+        users = ", ".join(_erlang_binary(self.accounts.of(a)) for a in self.passwords)
+        _rabbitmqctl("eval", f'rabbit_vhost:delete({_erlang_binary(self.vhost)}, <<"ops">>), '
+                             f'[rabbit_auth_backend_internal:delete_user(U, <<"ops">>) || U <- [{users}]], ok.')
+
+
+def local_passwords(folder: Path) -> dict[str, str]:
+    """Each account's password from its file in the secrets folder, made (0600) on first use."""
+    folder.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for account in (*SERVICES, OPERATOR):
+        path = folder / f"broker-{account}.password"
+        if not path.exists():
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(24))
+        found[account] = path.read_text().strip()
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deploy.broker", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--apply", action="store_true", help="load into the broker on this machine")
+    parser.add_argument("--vhost", default=VHOST)
+    parser.add_argument("--secrets", type=Path, default=Path("var/secrets"), help="with --apply: passwords folder")
+    args = parser.parse_args(argv)
+    if args.apply:
+        LocalDeployment(args.vhost, local_passwords(args.secrets)).load()
+        print(f"broker definitions loaded into vhost {args.vhost!r}; passwords in {args.secrets}/")
+        return 0
+    names = {s: f"OPS_BROKER_PASSWORD_{s.upper()}" for s in (*SERVICES, OPERATOR)}
     missing = [v for v in names.values() if not os.environ.get(v)]
     if missing:
         print(f"set {', '.join(missing)} first", file=sys.stderr)
         return 2
-    json.dump(definitions({s: os.environ[v] for s, v in names.items()}), sys.stdout, indent=2)
+    json.dump(definitions({s: os.environ[v] for s, v in names.items()}, vhost=args.vhost), sys.stdout, indent=2)
     print()
     return 0
 

@@ -38,6 +38,7 @@ class ServiceProcess:
     http_port: int
     data_dir: Path
     database_url: str = ""
+    broker_account_prefix: str = ""
     log_path: Path | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
 
@@ -53,6 +54,7 @@ class ServiceProcess:
                 f"{prefix}_AMQP_URI": self.amqp_uri,
                 f"{prefix}_HTTP": f"127.0.0.1:{self.http_port}",
                 f"{prefix}_DATABASE_URL": self.database_url,
+                "OPS_BROKER_ACCOUNT_PREFIX": self.broker_account_prefix,
                 "OPS_DATA_DIR": str(self.data_dir),
                 "PYTHONUNBUFFERED": "1",
                 "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore:::nameko.cli.commands",  # eventlet warns on import

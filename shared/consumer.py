@@ -1,16 +1,21 @@
-"""The ordered, idempotent consumer of upstream teams' integration events (DESIGN.md invariant 4).
+"""The ordered, idempotent consumer of upstream teams' integration events (docs/architecture.md,
+"Consumers").
 
-Per upstream: one durable single-active-consumer queue bound to the event types whose
-contracts name this service as a consumer. Each message is handled in notification order:
-- at or below the recorded position: a duplicate, acknowledged and dropped;
-- right after it (its `prev<team>` stamp names the position handled last): handled at once;
-- otherwise past a gap: the gap is filled from the upstream's own log, never skipped, and
-  the log's copy of the events is what is handled (a message the log lacks is dead-lettered);
+Per upstream: one durable single-active-consumer queue, bound by the operator's broker
+definitions to the event types whose contracts name this service as a consumer. The broker
+vouches for who sent a message (its validated `user_id`), not for what the message says, so:
+- a message is accepted only from the upstream's own broker account, or, as a replay of a
+  dead letter, from the operator's; anything else is dead-lettered and changes nothing;
+- the upstream's log is the truth: a message past this service's position makes the consumer
+  read the log from that position (a page at a time) and handle the log's events, so a
+  position moves only as far as the log confirms; a message the log does not have is
+  dead-lettered; messages already covered by a read are duplicates, acknowledged and dropped;
 - handled: the policy's events and the tracking row are saved in one transaction.
 On connecting, and when idle, it also catches up from the upstream's log, so events
-published before its queue existed arrive too. A message whose handling keeps failing goes to the dead-letter queue with its error, and
-its position is recorded so the rest flow on. Infrastructure failures (database, upstream
-log unreachable) are not the message's fault: it is requeued and the consumer pauses.
+published before its queue existed arrive too. An event whose handling keeps failing goes to
+the dead-letter queue with its error, and its position is recorded so the rest flow on.
+Infrastructure failures (database, upstream log unreachable) are not the message's fault: it
+is requeued and the consumer pauses.
 """
 
 from __future__ import annotations
@@ -18,63 +23,52 @@ from __future__ import annotations
 import logging
 import socket
 import time
-import uuid
-from datetime import datetime, timezone
 from typing import Callable, Protocol
 
-from kombu import Connection, Consumer, Queue, binding
+from kombu import Connection, Consumer
 from kombu.message import Message
 from sqlalchemy.exc import DBAPIError
 
-from shared.broker import BrokerWorker, broker_connection, events_exchange
+from shared.broker import (
+    BrokerSettings,
+    BrokerWorker,
+    check_declared,
+    consumer_queue,
+    dead_letter_exchange,
+    dead_letter_queue,
+)
 from shared.contracts import REGISTRY
+from shared.dead_letters import REPLAY_HEADER, dead_letter_headers
 from shared.envelope import CONTENT_TYPE, Envelope, MalformedEnvelope, parse
+from shared.redaction import describe
 from shared.store import ServiceApplication
 
 log = logging.getLogger(__name__)
 
-REPLAY_HEADER = "x-replay"
-
 
 class UpstreamLogUnavailable(RuntimeError):
     """The upstream's log could not be read to fill a gap; try again later."""
+
+    safe_to_log = True
 
 
 class NotInUpstreamLog(ValueError):
     """A message claims a position its upstream's log does not have: it was not published by it."""
 
 
+class UnknownSender(PermissionError):
+    """A message sent by a broker account other than its upstream's (or, for a replay, the operator's)."""
+
+
+class TooLargeToRead(ValueError):
+    """The upstream withheld an event from its log reply: it is larger than the broker takes."""
+
+
 class UpstreamLog(Protocol):
-    def __call__(self, upstream: str, after: int) -> tuple[list[Envelope], int]: ...
+    def __call__(self, upstream: str, after: int) -> tuple[list[Envelope], int, list[int]]: ...
 
 
 TRANSIENT = (DBAPIError, UpstreamLogUnavailable)
-
-
-def queue_name(service: str, upstream: str) -> str:
-    return f"{service}.{upstream}-events"
-
-
-def dead_letter_queue_name(service: str, upstream: str) -> str:
-    return f"{queue_name(service, upstream)}.dead-letter"
-
-
-def upstream_queues(service: str) -> dict[str, tuple[Queue, Queue]]:
-    """The consumer's queue and dead-letter queue for each upstream it consumes."""
-    queues = {}
-    for upstream in REGISTRY.upstreams_of(service):
-        exchange = events_exchange(upstream)
-        bindings = [c.type for c in REGISTRY.consumed_by(service, producer=upstream)]
-        queue = Queue(
-            queue_name(service, upstream),
-            durable=True,
-            # One active consumer keeps order while standby instances wait to take over.
-            queue_arguments={"x-single-active-consumer": True},
-            bindings=[binding(exchange, routing_key=t) for t in bindings],
-        )
-        dead_letters = Queue(dead_letter_queue_name(service, upstream), durable=True)
-        queues[upstream] = (queue, dead_letters)
-    return queues
 
 
 class OrderedConsumer(BrokerWorker):
@@ -83,7 +77,7 @@ class OrderedConsumer(BrokerWorker):
     def __init__(
         self,
         app: ServiceApplication,
-        amqp_uri: str,
+        broker: BrokerSettings,
         upstream_log: UpstreamLog,
         attempts: int = 3,
         retry_delay: float = 0.1,
@@ -91,13 +85,13 @@ class OrderedConsumer(BrokerWorker):
         prefetch: int = 100,
         catch_up_interval: float = 30.0,
     ):
-        super().__init__(app, amqp_uri, max_backoff)
+        super().__init__(app, broker, max_backoff)
         self.upstream_log = upstream_log
         self.attempts = attempts
         self.retry_delay = retry_delay
         self.prefetch = prefetch
         self.catch_up_interval = catch_up_interval
-        self.queues = upstream_queues(app.service)
+        self.upstreams = REGISTRY.upstreams_of(app.service)
         self.handled = 0  # since start, for operators and tests
         self.dead_lettered = 0
 
@@ -105,13 +99,14 @@ class OrderedConsumer(BrokerWorker):
         return {"connected": self.connected, "handled": self.handled, "dead_lettered": self.dead_lettered}
 
     def work(self, connection: Connection) -> None:
+        service = self.app.service
+        queues = {upstream: consumer_queue(service, upstream) for upstream in self.upstreams}
+        check_declared(connection, dead_letter_exchange(service), *queues.values(),
+                       *(dead_letter_queue(service, upstream) for upstream in self.upstreams))
         channel = connection.channel()
         channel.basic_qos(prefetch_size=0, prefetch_count=self.prefetch, a_global=False)
-        consumers = []
-        for upstream, (queue, dead_letters) in self.queues.items():
-            queue(channel).declare()
-            dead_letters(channel).declare()
-            consumers.append(Consumer(channel, queues=[queue], on_message=self._on_message_from(upstream)))
+        consumers = [Consumer(channel, queues=[queue], on_message=self._on_message_from(upstream))
+                     for upstream, queue in queues.items()]
         for consumer in consumers:
             consumer.consume()
         self.now_connected()
@@ -134,10 +129,11 @@ class OrderedConsumer(BrokerWorker):
     def _on_message_from(self, upstream: str) -> Callable[[Message], None]:
         def on_message(message: Message) -> None:
             try:
-                self.receive(upstream, message.body, replay=bool((message.headers or {}).get(REPLAY_HEADER)))
+                self.receive(upstream, message.body, sender=message.properties.get("user_id"),
+                             headers=message.headers or {})
             except TRANSIENT as error:
                 log.warning("%s: cannot handle a message from %s now (%s); it stays queued",
-                            self.app.service, upstream, error)
+                            self.app.service, upstream, describe(error))
                 message.requeue()
                 self.backoff.wait(self._stopped)
                 return
@@ -148,7 +144,15 @@ class OrderedConsumer(BrokerWorker):
 
     # --- handling, independent of the transport --------------------------------------
 
-    def receive(self, upstream: str, body: bytes, replay: bool = False) -> None:
+    def receive(self, upstream: str, body: bytes, sender: str | None, headers: dict | None = None) -> None:
+        headers = headers or {}
+        accounts = self.broker.accounts
+        if sender == accounts.operator and headers.get(REPLAY_HEADER):
+            self.replay(upstream, headers.get("x-notification-id"))
+            return
+        if sender != accounts.of(upstream):
+            self.dead_letter(upstream, body, UnknownSender(), notification_id=None)
+            return
         try:
             envelope = parse(body)
             if envelope.producer != upstream:
@@ -157,36 +161,46 @@ class OrderedConsumer(BrokerWorker):
             # Not an event of this system: its upstream's log still has the real one.
             self.dead_letter(upstream, body, error, notification_id=None)
             return
-        if replay:
-            self.handle(upstream, envelope, track=False)
-            return
         last = self.app.position(upstream)
         if envelope.notification_id <= last:
-            return
-        if envelope.notification_id == last + 1 or envelope.previous.get(self.app.service) == last:
-            self.handle(upstream, envelope)  # the next one for this team: no gap
-            return
-        # A gap (as a rule: the upstream's own domain events sit between its published ones).
-        # Its log is the truth; reading it by whole pages past this event also takes in the
-        # messages queued behind it, which then arrive as cheap duplicates.
+            return  # handled already, from this message or the log
+        # The log is the truth: read it from the position up to this event (or further, a whole
+        # page, which takes in the messages queued behind this one, then cheap duplicates).
         self.read_log(upstream, after=last, until=envelope.notification_id)
         if self.app.position(upstream) < envelope.notification_id:
             error = NotInUpstreamLog(f"{upstream}'s log has no {envelope.type} #{envelope.notification_id}")
-            self.dead_letter(upstream, body, error, notification_id=None)
+            self.dead_letter(upstream, body, error, notification_id=None, event_type=envelope.type)
+
+    def replay(self, upstream: str, notification_id) -> None:
+        """The operator's replay of a dead letter: the log's copy of that event, handled again."""
+        if not isinstance(notification_id, int) or notification_id < 1:
+            self.dead_letter(upstream, b"", NotInUpstreamLog("a replay without a position"), notification_id=None)
+            return
+        envelopes, _, _ = self.upstream_log(upstream, notification_id - 1)
+        found = [e for e in envelopes if e.notification_id == notification_id]
+        if not found:
+            self.dead_letter(upstream, b"", NotInUpstreamLog(f"{upstream}'s log has no #{notification_id} for "
+                                                             f"{self.app.service}"), notification_id=notification_id)
+            return
+        self.handle(upstream, found[0], track=False)
 
     def catch_up(self) -> None:
         """Reads every upstream's log past this service's position: events published before
         its queue existed, or lost on the way, arrive all the same."""
-        for upstream in self.queues:
+        for upstream in self.upstreams:
             try:
                 self.read_log(upstream, after=self.app.position(upstream))
             except UpstreamLogUnavailable as error:
-                log.info("%s: catching up with %s later (%s)", self.app.service, upstream, error)
+                log.info("%s: catching up with %s later (%s)", self.app.service, upstream, describe(error))
 
     def read_log(self, upstream: str, after: int, until: int | None = None) -> None:
         """Handles the upstream's log after a position, to its end or at least up to `until`."""
         while until is None or after < until:
-            envelopes, read_up_to = self.upstream_log(upstream, after)
+            envelopes, read_up_to, withheld = self.upstream_log(upstream, after)
+            for notification_id in withheld:
+                if notification_id > self.app.position(upstream):
+                    self.dead_letter(upstream, b"", TooLargeToRead(), notification_id=notification_id)
+                    self.app.record_position(upstream, notification_id)
             for envelope in envelopes:
                 if envelope.notification_id > self.app.position(upstream):
                     self.handle(upstream, envelope)
@@ -206,33 +220,21 @@ class OrderedConsumer(BrokerWorker):
             except Exception as e:  # the policy refused or failed: retry, then dead-letter
                 error = e
                 log.warning("%s: %s #%s failed (attempt %d): %s", self.app.service, envelope.type,
-                            envelope.notification_id, attempt + 1, e)
+                            envelope.notification_id, attempt + 1, describe(e))
                 self._stopped.wait(self.retry_delay * 2**attempt)
-        self.dead_letter(upstream, envelope.to_bytes(), error, notification_id=envelope.notification_id)
+        # The event stays in the upstream's log; the dead letter says where, not what.
+        self.dead_letter(upstream, b"", error, notification_id=envelope.notification_id, event_type=envelope.type)
         if track:
             self.app.record_position(upstream, envelope.notification_id)
 
-    def dead_letter(self, upstream: str, body: bytes, error: Exception, notification_id: int | None) -> None:
-        _, dead_letters = self.queues[upstream]
-        headers = {
-            "x-dead-letter-id": str(uuid.uuid4()),
-            "x-upstream": upstream,
-            "x-error": f"{type(error).__name__}: {error}",
-            "x-failed-at": datetime.now(timezone.utc).isoformat(),
-        }
-        if notification_id is not None:
-            headers["x-notification-id"] = notification_id
+    def dead_letter(self, upstream: str, body: bytes, error: Exception, notification_id: int | None,
+                    event_type: str | None = None) -> None:
+        headers = dead_letter_headers(upstream, error, notification_id, event_type)
         self.dead_lettered += 1
         log.error("%s: dead-lettered a message from %s: %s", self.app.service, upstream, headers["x-error"])
-        with broker_connection(self.amqp_uri) as connection:
-            connection.Producer().publish(
-                body,
-                exchange="",
-                routing_key=dead_letters.name,
-                declare=[dead_letters],
-                content_type=CONTENT_TYPE,
-                content_encoding="utf-8",
-                delivery_mode=2,
-                headers=headers,
-                retry=False,
-            )
+        # A connection of its own: publishing on the consuming one, inside its delivery, would
+        # wait for the confirm while deliveries queue behind it.
+        with self.broker.connection() as connection:
+            connection.Producer(exchange=dead_letter_exchange(self.app.service), auto_declare=False).publish(
+                body, routing_key=upstream, content_type=CONTENT_TYPE, content_encoding="utf-8", delivery_mode=2,
+                headers=headers, user_id=connection.userid, retry=False)

@@ -2,19 +2,14 @@
 
 UI clients, auditors and consumers all read the same JSON document: the CloudEvent with
 its data, plus the `notificationid` extension, the event's position in the producer's
-notification log, by which consumers keep order and detect gaps, and for each consumer
-team a `prev<team>` extension: the position of the previous event the relay published for
-that team, so a consumer knows the message follows the last one it handled without
-asking the producer's log. A message without it (the first after the relay starts) is
-checked against the log.
+notification log, by which consumers keep order and find it in the producer's log.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from cloudevents.core.bindings import amqp
 from cloudevents.core.exceptions import BaseCloudEventException
@@ -25,8 +20,6 @@ from shared.contracts import REGISTRY, ContractViolation, UnknownEventType
 
 CONTENT_TYPE = "application/cloudevents+json"
 NOTIFICATION_ID = "notificationid"
-PREVIOUS = "prev"  # + consumer team: CloudEvents extension names are [a-z0-9]{1,20}
-_PREVIOUS_NAME = re.compile(rf"^{PREVIOUS}([a-z]+)$")
 _FORMAT = JSONFormat()
 
 
@@ -43,7 +36,6 @@ class Envelope:
     subject: str
     data: dict[str, Any]
     notification_id: int
-    previous: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def producer(self) -> str:
@@ -63,7 +55,6 @@ class Envelope:
             "dataschema": contract.dataschema,
             "datacontenttype": "application/json",
             NOTIFICATION_ID: self.notification_id,
-            **{f"{PREVIOUS}{team}": position for team, position in self.previous.items()},
         }
         if self.subject:  # optional in CloudEvents, and never empty when present
             attributes["subject"] = self.subject
@@ -82,7 +73,6 @@ class Envelope:
             "subject": self.subject,
             "data": self.data,
             NOTIFICATION_ID: self.notification_id,
-            "previous": dict(self.previous),
         }
 
     @classmethod
@@ -95,7 +85,6 @@ class Envelope:
             subject=doc["subject"],
             data=doc["data"],
             notification_id=int(doc[NOTIFICATION_ID]),
-            previous={team: int(position) for team, position in (doc.get("previous") or {}).items()},
         )
 
     @classmethod
@@ -124,9 +113,6 @@ def parse(body: bytes) -> Envelope:
         event = amqp.from_structured_event(message, _FORMAT)
         attributes = event.get_attributes()
         notification_id = int(attributes[NOTIFICATION_ID])
-        previous = {
-            m.group(1): int(value) for name, value in attributes.items() if (m := _PREVIOUS_NAME.match(name))
-        }
         return Envelope.checked(
             id=event.get_id(),
             source=event.get_source(),
@@ -135,7 +121,6 @@ def parse(body: bytes) -> Envelope:
             subject=attributes.get("subject", ""),
             data=event.get_data(),
             notification_id=notification_id,
-            previous=previous,
         )
     except MalformedEnvelope:
         raise

@@ -9,7 +9,7 @@ nothing is published that is not already stored.
 
 from __future__ import annotations
 
-import dataclasses
+import logging
 import socket
 import threading
 import time
@@ -17,9 +17,32 @@ import time
 from amqp.exceptions import MessageNacked
 from kombu import Connection, Producer
 
-from shared.broker import BrokerWorker, events_exchange
+from shared.broker import (
+    OUTBOX,
+    BrokerSettings,
+    BrokerWorker,
+    check_declared,
+    dead_letter_exchange,
+    events_exchange,
+)
+from shared.dead_letters import dead_letter_headers
 from shared.envelope import CONTENT_TYPE
 from shared.store import RELAY_POSITION, ServiceApplication
+
+log = logging.getLogger(__name__)
+
+# RabbitMQ takes messages of up to 128 MiB, but an event's data is bounded far below that by the
+# services' limits on requests and texts: a larger one is a fault to see, not to send.
+MAX_EVENT_BYTES = 4 * 1024 * 1024
+
+
+class EventTooLarge(ValueError):
+    """A stored event is larger than the broker takes; it stays in the store, unpublished."""
+
+    safe_to_log = True
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(f"{size} bytes, over the limit of {limit}")
 
 
 class PublisherConfirms:
@@ -68,18 +91,19 @@ class OutboxRelay(BrokerWorker):
     def __init__(
         self,
         app: ServiceApplication,
-        amqp_uri: str,
+        broker: BrokerSettings,
         batch_size: int = 200,
         poll_interval: float = 1.0,
         max_backoff: float = 5.0,
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ):
-        super().__init__(app, amqp_uri, max_backoff)
+        super().__init__(app, broker, max_backoff)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.max_event_bytes = max_event_bytes
         self.exchange = events_exchange(app.service)
         self.published = 0  # since start, for operators and tests
-        # Per consumer team, the last event published to it since this relay started reading.
-        self._previous: dict[str, int] = {}
+        self.dead_lettered = 0
         self._wake = threading.Event()
         app.on_recorded(self._wake.set)
 
@@ -88,42 +112,38 @@ class OutboxRelay(BrokerWorker):
         self._wake.set()
 
     def health(self) -> dict:
-        return {"connected": self.connected, "published": self.published}
+        return {"connected": self.connected, "published": self.published, "dead_lettered": self.dead_lettered}
 
     def work(self, connection: Connection) -> None:
+        check_declared(connection, self.exchange, dead_letter_exchange(self.app.service))
         channel = connection.channel()
         confirms = PublisherConfirms(connection, channel)
-        producer = Producer(channel, exchange=self.exchange)
-        self.exchange(channel).declare()
+        # The broker checks user_id against the account that sent it: consumers trust that, not the body.
+        producer = Producer(channel, exchange=self.exchange, auto_declare=False)
         self.now_connected()
         self._relay(connection, producer, confirms)
 
     def _relay(self, connection: Connection, producer: Producer, confirms: PublisherConfirms) -> None:
         position = self.app.position(RELAY_POSITION)
-        # After a reconnection the relay publishes again from its recorded position: what it
-        # sent past that may be sent again, so only stamps up to the position still hold.
-        previous = self._previous = {team: sent for team, sent in self._previous.items() if sent <= position}
+        sender = connection.userid
         while not self._stopped.is_set():
             self._wake.clear()
             envelopes, read_up_to = self.app.integration_envelopes(after=position, limit=self.batch_size)
+            too_large = 0
             for envelope in envelopes:
-                consumers = envelope.contract.consumers
-                envelope = dataclasses.replace(envelope, previous={c: previous[c] for c in consumers if c in previous})
-                previous.update(dict.fromkeys(consumers, envelope.notification_id))
-                producer.publish(
-                    envelope.to_bytes(),
-                    routing_key=envelope.type,
-                    content_type=CONTENT_TYPE,
-                    content_encoding="utf-8",
-                    delivery_mode=2,
-                    message_id=envelope.id,
-                    retry=False,
-                )
+                body = envelope.to_bytes()
+                if len(body) > self.max_event_bytes:
+                    self._dead_letter(producer, envelope, len(body), sender)
+                    too_large += 1
+                else:
+                    producer.publish(body, routing_key=envelope.type, content_type=CONTENT_TYPE,
+                                     content_encoding="utf-8", delivery_mode=2, message_id=envelope.id,
+                                     user_id=sender, retry=False)
                 confirms.sent()
             confirms.wait()
             if read_up_to > position:
                 self.app.record_position(RELAY_POSITION, read_up_to)
-                self.published += len(envelopes)
+                self.published += len(envelopes) - too_large
                 position = read_up_to
                 continue
             connection.heartbeat_check()
@@ -132,3 +152,14 @@ class OutboxRelay(BrokerWorker):
                 connection.drain_events(timeout=0.001)
             except socket.timeout:
                 pass
+
+    def _dead_letter(self, producer: Producer, envelope, size: int, sender: str) -> None:
+        """An event too large for the broker goes to the operator's queue (without its data, which
+        stays in the store) and the relay goes on: one event must not stop the outbox."""
+        log.error("%s relay: %s #%s is %d bytes, over the %d the broker takes; dead-lettered", self.app.service,
+                  envelope.type, envelope.notification_id, size, self.max_event_bytes)
+        self.dead_lettered += 1
+        producer.publish(b"", exchange=dead_letter_exchange(self.app.service), routing_key=OUTBOX,
+                         delivery_mode=2, user_id=sender, retry=False,
+                         headers=dead_letter_headers(self.app.service, EventTooLarge(size, self.max_event_bytes),
+                                                     envelope.notification_id, envelope.type))

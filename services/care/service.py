@@ -3,19 +3,10 @@ consumer from social work (ServicesRequested) and first contact (CaseRouted.care
 
 from uuid import UUID
 
-from nameko.web.handlers import http
-
 from services.care.application import CareApplication
 from services.care.domain import CareService, DpsReferral, FamilyAssistance
-from shared.service import (
-    EventStore,
-    Health,
-    ServesIntegrationLog,
-    date_from,
-    json_api,
-    request_json,
-    run_step,
-)
+from shared.service import EventStore, Health
+from shared.web import api, date_from, request_json, run_step
 
 
 def _service(s: CareService) -> dict:
@@ -38,35 +29,30 @@ def _assistance(a: FamilyAssistance) -> dict:
 
 
 
-class CareTeamService(ServesIntegrationLog, Health):
+class CareTeamService(Health):
     name = "care"
     store: CareApplication = EventStore(CareApplication)
 
-    @http("GET", "/services")
-    @json_api
+    @api("GET", "/services")
     def services(self, request):
         return 200, [_service(s) for s in self.store.services(request.args.get("state"))]
 
-    @http("POST", "/services")
-    @json_api
+    @api("POST", "/services")
     def open_request(self, request):
         body = request_json(request)
         service_id = self.store.open_request(UUID(body.get("person_id") or ""), body.get("person") or {},
                                              body.get("kind"), bool(body.get("urgent")), body.get("requested_on"))
         return 201, {"service_id": service_id}
 
-    @http("GET", "/services/<uuid:service_id>")
-    @json_api
+    @api("GET", "/services/<uuid:service_id>")
     def care_service(self, request, service_id):
         return 200, _service(self.store.care_service(service_id))
 
-    @http("GET", "/services/<uuid:service_id>/statements/<string:month>")
-    @json_api
+    @api("GET", "/services/<uuid:service_id>/statements/<string:month>")
     def statement(self, request, service_id, month):
         return 200, self.store.statement(service_id, month)
 
-    @http("POST", "/services/<uuid:service_id>/<string:step>")
-    @json_api
+    @api("POST", "/services/<uuid:service_id>/<string:step>")
     def service_step(self, request, service_id, step):
         body, store = request_json(request), self.store
 
@@ -95,29 +81,24 @@ class CareTeamService(ServesIntegrationLog, Health):
         }, step)
         return 200, _service(store.care_service(service_id))
 
-    @http("GET", "/hours")
-    @json_api
+    @api("GET", "/hours")
     def hours(self, request):
         return 200, self.store.hours(date_from(request.args, "from"), date_from(request.args, "to"))
 
-    @http("GET", "/carers")
-    @json_api
+    @api("GET", "/carers")
     def carers(self, request):
         return 200, [{"carer_id": c.id, "name": c.name, "employer": c.employer} for c in self.store.carers()]
 
-    @http("POST", "/carers")
-    @json_api
+    @api("POST", "/carers")
     def register_carer(self, request):
         body = request_json(request)
         return 201, {"carer_id": self.store.register_carer(body.get("name"), body.get("employer"))}
 
-    @http("GET", "/dps-referrals")
-    @json_api
+    @api("GET", "/dps-referrals")
     def referrals(self, request):
         return 200, [_referral(r) for r in self.store.referrals()]
 
-    @http("POST", "/dps-referrals/<uuid:referral_id>/<string:step>")
-    @json_api
+    @api("POST", "/dps-referrals/<uuid:referral_id>/<string:step>")
     def referral_step(self, request, referral_id, step):
         body, store = request_json(request), self.store
         run_step({
@@ -130,14 +111,12 @@ class CareTeamService(ServesIntegrationLog, Health):
         }, step)
         return 200, _referral(store.referral(referral_id))
 
-    @http("GET", "/family-assistance")
-    @json_api
+    @api("GET", "/family-assistance")
     def assistances(self, request):
         return 200, {"families": [_assistance(a) for a in self.store.assistances()],
                      "load": self.store.assistants_load(), "limit": self.store.assistant_limit}
 
-    @http("POST", "/family-assistance/<uuid:assistance_id>/<string:step>")
-    @json_api
+    @api("POST", "/family-assistance/<uuid:assistance_id>/<string:step>")
     def assistance_step(self, request, assistance_id, step):
         body, store = request_json(request), self.store
         run_step({

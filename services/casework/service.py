@@ -4,18 +4,10 @@ what they may see is decided by the application."""
 
 from uuid import UUID
 
-from nameko.web.handlers import http
-
 from services.casework.application import CaseworkApplication
 from services.casework.domain import an_id, ids
-from shared.service import (
-    EventStore,
-    Health,
-    ServesIntegrationLog,
-    json_api,
-    request_json,
-    run_step,
-)
+from shared.service import EventStore, Health
+from shared.web import api, request_json, run_step
 
 
 def _asking(request) -> str | None:
@@ -23,30 +15,26 @@ def _asking(request) -> str | None:
 
 
 
-class CaseworkService(ServesIntegrationLog, Health):
+class CaseworkService(Health):
     name = "casework"
     store: CaseworkApplication = EventStore(CaseworkApplication)
 
-    @http("GET", "/cases/open")
-    @json_api
+    @api("GET", "/cases/open")
     def open_cases(self, request):
         return 200, self.store.open_cases(_asking(request))
 
-    @http("GET", "/cases/<uuid:case_id>")
-    @json_api
+    @api("GET", "/cases/<uuid:case_id>")
     def case(self, request, case_id: UUID):
         return 200, self.store.case(_asking(request), case_id)
 
-    @http("POST", "/cases")
-    @json_api
+    @api("POST", "/cases")
     def open_case(self, request):
         body = request_json(request)
         case_id = self.store.open_case(_asking(request), an_id(body.get("person_id"), "the person"),
                                        body.get("person"), body.get("opened_on"), body.get("reason"))
         return 201, {"case_id": case_id}
 
-    @http("POST", "/cases/<uuid:case_id>/<string:step>")
-    @json_api
+    @api("POST", "/cases/<uuid:case_id>/<string:step>")
     def step(self, request, case_id: UUID, step: str):
         """One step of the method; the body carries that step's fields."""
         body, store, asking = request_json(request), self.store, _asking(request)
@@ -82,18 +70,15 @@ class CaseworkService(ServesIntegrationLog, Health):
         }
         return 200, run_step(steps, step) or {"case_id": case_id}
 
-    @http("GET", "/workload")
-    @json_api
+    @api("GET", "/workload")
     def workload(self, request):
         return 200, self.store.workload(_asking(request))
 
-    @http("GET", "/groups")
-    @json_api
+    @api("GET", "/groups")
     def groups(self, request):
         return 200, self.store.groups(_asking(request))
 
-    @http("POST", "/groups")
-    @json_api
+    @api("POST", "/groups")
     def form_group(self, request):
         body = request_json(request)
         group_id = self.store.form_group(_asking(request), name=body.get("name"), kind=body.get("kind"),
@@ -101,15 +86,13 @@ class CaseworkService(ServesIntegrationLog, Health):
                                          formed_on=body.get("formed_on"))
         return 201, {"group_id": group_id}
 
-    @http("POST", "/groups/<uuid:group_id>/members")
-    @json_api
+    @api("POST", "/groups/<uuid:group_id>/members")
     def join_group(self, request, group_id: UUID):
         body = request_json(request)
         self.store.join_group(_asking(request), group_id, an_id(body.get("person_id"), "the member"))
         return 200, {"group_id": group_id}
 
-    @http("POST", "/groups/<uuid:group_id>/sessions")
-    @json_api
+    @api("POST", "/groups/<uuid:group_id>/sessions")
     def hold_session(self, request, group_id: UUID):
         body = request_json(request)
         self.store.hold_session(_asking(request), group_id, body.get("held_on"), body.get("topic"),

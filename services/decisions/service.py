@@ -3,19 +3,10 @@ art. 11 facts arrive through the store's consumer."""
 
 from uuid import UUID
 
-from nameko.web.handlers import http
-
 from services.decisions.application import DecisionsApplication
 from services.decisions.domain import Proceeding
-from shared.service import (
-    EventStore,
-    Health,
-    ServesIntegrationLog,
-    date_from,
-    json_api,
-    request_json,
-    run_step,
-)
+from shared.service import EventStore, Health
+from shared.web import api, date_from, request_json, run_step
 
 
 def _proceeding(p: Proceeding) -> dict:
@@ -38,20 +29,18 @@ def _within(request) -> int:
         raise ValueError("'within_days' must be a whole number of days") from None
 
 
-class DecisionsService(ServesIntegrationLog, Health):
+class DecisionsService(Health):
     name = "decisions"
     store: DecisionsApplication = EventStore(DecisionsApplication)
 
-    @http("GET", "/proceedings")
-    @json_api
+    @api("GET", "/proceedings")
     def proceedings(self, request):
         person_id = request.args.get("person_id")
         found = self.store.proceedings(person_id=UUID(person_id) if person_id else None,
                                        officer=request.args.get("officer"), state=request.args.get("state"))
         return 200, [_proceeding(p) for p in found]
 
-    @http("POST", "/proceedings")
-    @json_api
+    @api("POST", "/proceedings")
     def open_ex_officio(self, request):
         body = request_json(request)
         proceeding_id = self.store.open_ex_officio(
@@ -59,13 +48,11 @@ class DecisionsService(ServesIntegrationLog, Health):
             date_from(body, "learned_on"), bool(body.get("urgent", False)))
         return 201, {"proceeding_id": proceeding_id}
 
-    @http("GET", "/proceedings/<uuid:proceeding_id>")
-    @json_api
+    @api("GET", "/proceedings/<uuid:proceeding_id>")
     def proceeding(self, request, proceeding_id):
         return 200, _proceeding(self.store.proceeding(proceeding_id))
 
-    @http("POST", "/proceedings/<uuid:proceeding_id>/<string:step>")
-    @json_api
+    @api("POST", "/proceedings/<uuid:proceeding_id>/<string:step>")
     def step(self, request, proceeding_id, step):
         """One step of the proceeding; the body carries that step's fields."""
         body, store = request_json(request), self.store
@@ -113,29 +100,24 @@ class DecisionsService(ServesIntegrationLog, Health):
         run_step(steps, step)
         return 200, _proceeding(store.proceeding(proceeding_id))
 
-    @http("GET", "/proceedings/<uuid:proceeding_id>/payments")
-    @json_api
+    @api("GET", "/proceedings/<uuid:proceeding_id>/payments")
     def payments(self, request, proceeding_id):
         until = date_from(request.args, "until")
         return 200, self.store.proceeding(proceeding_id).payment_schedule(until)
 
-    @http("GET", "/deadlines")
-    @json_api
+    @api("GET", "/deadlines")
     def deadlines(self, request):
         return 200, self.store.deadlines(date_from(request.args, "today"), _within(request))
 
-    @http("GET", "/interview-updates")
-    @json_api
+    @api("GET", "/interview-updates")
     def interview_updates(self, request):
         return 200, self.store.interview_updates_due(date_from(request.args, "today"), _within(request))
 
-    @http("GET", "/review-tasks")
-    @json_api
+    @api("GET", "/review-tasks")
     def review_tasks(self, request):
         return 200, self.store.review_tasks(open_only=request.args.get("all") is None)
 
-    @http("POST", "/review-tasks/<uuid:task_id>/closing")
-    @json_api
+    @api("POST", "/review-tasks/<uuid:task_id>/closing")
     def close_review(self, request, task_id):
         body = request_json(request)
         self.store.close_review(task_id, body.get("officer"), body.get("conclusion"), date_from(body, "closed_on"))

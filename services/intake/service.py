@@ -2,18 +2,10 @@
 
 from uuid import UUID
 
-from nameko.web.handlers import http
-
 from services.intake.application import IntakeApplication
 from services.intake.domain import Person
-from shared.service import (
-    EventStore,
-    Health,
-    ServesIntegrationLog,
-    date_from,
-    json_api,
-    request_json,
-)
+from shared.service import EventStore, Health
+from shared.web import api, date_from, request_json
 
 
 def _person(person: Person) -> dict:
@@ -30,12 +22,11 @@ def _person(person: Person) -> dict:
     }
 
 
-class IntakeService(ServesIntegrationLog, Health):
+class IntakeService(Health):
     name = "intake"
     store: IntakeApplication = EventStore(IntakeApplication)
 
-    @http("POST", "/persons")
-    @json_api
+    @api("POST", "/persons")
     def register_person(self, request):
         body = request_json(request)
         person_id, new = self.store.register_person(
@@ -50,21 +41,18 @@ class IntakeService(ServesIntegrationLog, Health):
         )
         return (201 if new else 200), {"person_id": person_id, "new": new}
 
-    @http("GET", "/persons/<uuid:person_id>")
-    @json_api
+    @api("GET", "/persons/<uuid:person_id>")
     def person(self, request, person_id: UUID):
         return 200, _person(self.store.person(person_id))
 
-    @http("GET", "/persons")
-    @json_api
+    @api("GET", "/persons")
     def find_persons(self, request):
         pesel, name = request.args.get("pesel"), request.args.get("name")
         if pesel:
             return 200, [_person(self.store.find_by_pesel(pesel))]
         return 200, [_person(p) for p in self.store.find_by_name(name or "")]
 
-    @http("POST", "/persons/<uuid:person_id>/first-contacts")
-    @json_api
+    @api("POST", "/persons/<uuid:person_id>/first-contacts")
     def record_first_contact(self, request, person_id: UUID):
         body = request_json(request)
         contact_id = self.store.record_first_contact(
@@ -78,8 +66,7 @@ class IntakeService(ServesIntegrationLog, Health):
         )
         return 201, {"contact_id": contact_id}
 
-    @http("POST", "/first-contacts/<uuid:contact_id>/routings")
-    @json_api
+    @api("POST", "/first-contacts/<uuid:contact_id>/routings")
     def route_case(self, request, contact_id: UUID):
         body = request_json(request)
         case_id = self.store.route_case(
@@ -87,7 +74,6 @@ class IntakeService(ServesIntegrationLog, Health):
         )
         return 201, {"case_id": case_id}
 
-    @http("GET", "/routed-cases")
-    @json_api
+    @api("GET", "/routed-cases")
     def routed_cases(self, request):
         return 200, self.store.routed_cases(request.args.get("team"))

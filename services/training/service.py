@@ -3,18 +3,10 @@ store's consumer from casework, decisions and care."""
 
 from uuid import UUID
 
-from nameko.web.handlers import http
-
 from services.training.application import TrainingApplication
 from services.training.domain import Employee, Training
-from shared.service import (
-    EventStore,
-    Health,
-    date_from,
-    json_api,
-    request_json,
-    run_step,
-)
+from shared.service import EventStore, Health
+from shared.web import api, date_from, request_json, run_step
 
 
 def _ids(values) -> list[UUID]:
@@ -36,21 +28,18 @@ class TrainingService(Health):
     name = "training"
     store: TrainingApplication = EventStore(TrainingApplication)
 
-    @http("GET", "/employees")
-    @json_api
+    @api("GET", "/employees")
     def employees(self, request):
         return 200, [_employee(e) for e in self.store.employees()]
 
-    @http("POST", "/employees")
-    @json_api
+    @api("POST", "/employees")
     def register(self, request):
         body = request_json(request)
         return 201, {"employee_id": self.store.register_employee(
             name=body.get("name"), team=body.get("team"), role=body.get("role"), fte=body.get("fte", "1"),
             joined_on=body.get("joined_on"))}
 
-    @http("POST", "/employees/<uuid:employee_id>/<string:step>")
-    @json_api
+    @api("POST", "/employees/<uuid:employee_id>/<string:step>")
     def employee_step(self, request, employee_id, step):
         body, store = request_json(request), self.store
         steps = {
@@ -61,21 +50,18 @@ class TrainingService(Health):
         run_step(steps, step)
         return 200, {"employee_id": employee_id}
 
-    @http("GET", "/trainings")
-    @json_api
+    @api("GET", "/trainings")
     def trainings(self, request):
         return 200, [_training(t) for t in self.store.trainings()]
 
-    @http("POST", "/trainings")
-    @json_api
+    @api("POST", "/trainings")
     def plan(self, request):
         body = request_json(request)
         return 201, {"training_id": self.store.plan_training(
             title=body.get("title"), topic=body.get("topic"), provider=body.get("provider"), hours=body.get("hours"),
             days=body.get("days") or [], place=body.get("place"))}
 
-    @http("POST", "/trainings/<uuid:training_id>/<string:step>")
-    @json_api
+    @api("POST", "/trainings/<uuid:training_id>/<string:step>")
     def training_step(self, request, training_id, step):
         body, store = request_json(request), self.store
         employee = UUID(body.get("employee_id") or "")
@@ -87,34 +73,29 @@ class TrainingService(Health):
         run_step(steps, step)
         return 200, {"training_id": training_id}
 
-    @http("POST", "/supervision")
-    @json_api
+    @api("POST", "/supervision")
     def supervision(self, request):
         body = request_json(request)
         return 201, {"supervision_id": self.store.hold_supervision(
             _ids(body.get("participants")), team=body.get("team"), kind=body.get("kind"),
             held_on=body.get("held_on"), supervisor=body.get("supervisor"))}
 
-    @http("GET", "/supervision/behind")
-    @json_api
+    @api("GET", "/supervision/behind")
     def supervision_behind(self, request):
         return 200, self.store.supervision_status(date_from(request.args, "today"))
 
-    @http("POST", "/study-visits")
-    @json_api
+    @api("POST", "/study-visits")
     def study_visit(self, request):
         body = request_json(request)
         return 201, {"study_visit_id": self.store.record_study_visit(
             _ids(body.get("participants")), host=body.get("host"), starts_on=body.get("starts_on"),
             ends_on=body.get("ends_on"), learned=body.get("learned"))}
 
-    @http("GET", "/study-visits")
-    @json_api
+    @api("GET", "/study-visits")
     def study_visits(self, request):
         """Study visits in a period (?from=&to=): host centre, dates, participants, what was learned."""
         return 200, self.store.study_visits_in(date_from(request.args, "from"), date_from(request.args, "to"))
 
-    @http("GET", "/report")
-    @json_api
+    @api("GET", "/report")
     def report(self, request):
         return 200, self.store.report(date_from(request.args, "from"), date_from(request.args, "to"))

@@ -1,4 +1,3 @@
-import dataclasses
 import json
 import uuid
 from datetime import datetime, timezone
@@ -59,11 +58,3 @@ def test_an_event_without_a_subject_is_a_valid_cloudevent_without_one():
     body = envelope.to_bytes()
     assert b'"subject"' not in body
     assert parse(body) == envelope
-
-
-def test_the_previous_positions_per_team_travel_as_extensions_and_in_json():
-    envelope = dataclasses.replace(_envelope(), previous={"casework": 12})
-    body = json.loads(envelope.to_bytes())
-    assert body["prevcasework"] == 12
-    assert parse(envelope.to_bytes()).previous == {"casework": 12}
-    assert Envelope.from_json(envelope.as_json()).previous == {"casework": 12}

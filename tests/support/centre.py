@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from deploy.broker import LocalDeployment
 from deploy.launcher import ServiceProcess
 from tests.support.people import LEADER, pesel_for
 from tests.support.tcp_proxy import TcpProxy
@@ -30,17 +31,20 @@ def via(proxy: TcpProxy, amqp_uri: str) -> str:
 
 @dataclass
 class Centre:
-    amqp_uri: str
+    broker: LocalDeployment
     data_dir: Path
     database_urls: dict[str, str]
-    intake_amqp_uri: str | None = None
+    proxies: dict[str, TcpProxy] = field(default_factory=dict)  # a service's broker connection through a proxy
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
 
+    def amqp_uri(self, service: str) -> str:
+        uri = self.broker.uri(service)
+        return via(self.proxies[service], uri) if service in self.proxies else uri
+
     def start(self, service: str) -> ServiceProcess:
-        amqp_uri = self.intake_amqp_uri if service == "intake" and self.intake_amqp_uri else self.amqp_uri
         process = self.processes.get(service) or ServiceProcess(
-            service, amqp_uri, free_port(), self.data_dir, self.database_urls[service]
-        )
+            service, self.amqp_uri(service), free_port(), self.data_dir, self.database_urls[service],
+            broker_account_prefix=self.broker.accounts.prefix)
         self.processes[service] = process.start()
         return process
 

@@ -1,33 +1,23 @@
 """Throw-away broker virtual hosts and PostgreSQL databases on this machine's servers."""
 
 import os
-import subprocess
 import uuid
 
 import psycopg2
+
+from deploy.broker import SERVICES, LocalDeployment
+from shared.broker import OPERATOR, Accounts
 
 BROKER_HOST = os.environ.get("OPS_TEST_BROKER", "127.0.0.1:5672")
 POSTGRES_DSN = os.environ.get("OPS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
-
-def new_vhost() -> str:
-    """A fresh RabbitMQ virtual host on the machine's broker, open to guest."""
+def new_deployment() -> LocalDeployment:
+    """The deployment's broker definitions (accounts, permissions, topology) in a fresh virtual
+    host of the machine's broker, with accounts of its own: `remove()` it afterwards."""
     vhost = f"ops-test-{uuid.uuid4().hex[:10]}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    return vhost
-
-
-def amqp_uri_for(vhost: str) -> str:
-    return f"pyamqp://guest:guest@{BROKER_HOST}/{vhost}"
-
-
-def delete_vhost(vhost: str) -> None:
-    _rabbitmqctl("delete_vhost", vhost)
+    passwords = {account: uuid.uuid4().hex for account in (*SERVICES, OPERATOR)}
+    return LocalDeployment(vhost, passwords, Accounts(f"{vhost}."), host=BROKER_HOST).load()
 
 
 def new_postgres_database():

@@ -205,7 +205,7 @@ def test_the_report_renders_as_a_table_and_a_printable_page_with_its_chart(train
     training.process(fact(WORKER_ASSIGNED, "casework", 1, worker="Tomasz Nowicki", case_id=str(uuid.uuid4()),
                           assigned_on="2026-02-10"))
     report = training.report(date(2026, 1, 1), date(2026, 3, 31))
-    from shared.service import to_json
+    from shared.web import to_json
 
     table = render_table(to_json(report))
     assert "Tomasz Nowicki" in table and "casework" in table
@@ -226,7 +226,7 @@ def test_a_one_month_chart_shows_its_values_on_a_scale(training):
     for n in range(3):
         training.process(fact(WORKER_ASSIGNED, "casework", n + 1, worker="Tomasz Nowicki",
                               case_id=str(uuid.uuid4()), assigned_on="2026-11-03"))
-    from shared.service import to_json
+    from shared.web import to_json
 
     chart = workload_chart(to_json(training.report(date(2026, 11, 1), date(2026, 11, 30))))
     assert 'data-worker="Tomasz Nowicki" data-month="2026-11" data-value="3"' in chart
@@ -268,7 +268,7 @@ def test_the_report_shows_each_team_s_months_without_group_supervision(training)
     assert missed["care"] == ["2026-01", "2026-02", "2026-03"]  # an individual session is not the group's
     assert "management" not in missed and report["teams"]["management"]["supervision_months_missed"] is None
     assert report["teams"]["casework"]["supervision_months_missed"] == 1
-    from shared.service import to_json
+    from shared.web import to_json
 
     table = render_table(to_json(report))
     assert "  casework    2026-02" in table and "  care        2026-01, 2026-02, 2026-03" in table
@@ -308,7 +308,7 @@ def test_workload_per_team_and_for_the_centre(training):
     assert (centre["families_in_social_work"], centre["decisions_issued"], centre["care_hours"]) == (
         3, 2, Decimal("4.5"))  # the centre counts the family of a name the registry does not know, too
     assert report["workload"]["not_matched_to_staff"] == ["Nieznany Pracownik"]
-    from shared.service import to_json
+    from shared.web import to_json
 
     table = render_table(to_json(report))
     assert "centre 3 families, 2 decisions, 4.5 care hours" in table
@@ -324,7 +324,7 @@ def test_study_visits_for_a_period_over_http_and_in_the_report(training):
     from werkzeug.test import EnvironBuilder
 
     from services.training.service import TrainingService
-    from shared.service import to_json
+    from shared.web import to_json
 
     ids = staff(training)
     training.record_study_visit([ids["Ewa Lis"], ids["Tomasz Nowicki"]], host="MOPS Gdańsk", starts_on="2026-02-26",

@@ -1,6 +1,7 @@
 """Training's workload figures come from real events over RabbitMQ: stand-ins for casework,
-decisions and care publish their real contracts through their outboxes and real relays;
-training's real application consumes them with a real ordered consumer."""
+decisions and care publish their real contracts through their outboxes and real relays and
+serve their logs; training's real application consumes them with a real ordered consumer,
+each with its own account of the deployment's broker definitions."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import pytest
 from eventsourcing.domain import Aggregate, event
 
 from services.training.application import TrainingApplication
-from shared.consumer import OrderedConsumer, UpstreamLogUnavailable
+from shared.broker import BrokerSettings
+from shared.consumer import OrderedConsumer
 from shared.contracts import Contract
 from shared.contracts.care import CARE_HOURS_DELIVERED
 from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
 from shared.contracts.decisions import DECISION_BY_OFFICER
+from shared.log_reading import BrokerUpstreamLog, LogServer
 from shared.relay import OutboxRelay
 from shared.store import ServiceApplication
 from tests.support.waiting import wait_for
@@ -64,7 +67,7 @@ def apps(make_database_url):
         app.close()
 
 
-def test_workload_figures_are_what_casework_decisions_and_care_published_over_rabbitmq(apps, amqp_uri, running):
+def test_workload_figures_are_what_casework_decisions_and_care_published_over_rabbitmq(apps, broker, running):
     casework, decisions, care, training = apps["casework"], apps["decisions"], apps["care"], apps["training"]
     for name, team, role in (("Tomasz Nowicki", "casework", "social_worker"),
                              ("Agata Mazur", "casework", "social_worker"),
@@ -72,16 +75,16 @@ def test_workload_figures_are_what_casework_decisions_and_care_published_over_ra
                              ("Halina Kot", "care", "carer")):
         training.register_employee(name=name, team=team, role=role, fte="1", joined_on="2026-01-01")
 
-    def read(upstream, after):
-        source = {"casework": casework, "decisions": decisions, "care": care}.get(upstream)
-        if source is None:
-            raise UpstreamLogUnavailable(f"{upstream} is not running in this test")
-        return source.log_for("training", after=after, limit=500)
+    def account(service: str) -> BrokerSettings:
+        return BrokerSettings(broker.uri(service), broker.accounts)
 
-    consumer = running(OrderedConsumer(training, amqp_uri, read, retry_delay=0.01, max_backoff=0.5))
+    for producer in (casework, decisions, care):
+        running(LogServer(producer, account(producer.service)))
+    reader = BrokerUpstreamLog(account("training"), "training", timeout=5)
+    consumer = running(OrderedConsumer(training, account("training"), reader, retry_delay=0.01, max_backoff=0.5))
     wait_for(lambda: consumer.connected, what="training's consumer connected")
     for producer in (casework, decisions, care):
-        running(OutboxRelay(producer, amqp_uri))
+        running(OutboxRelay(producer, account(producer.service)))
 
     cases = [str(uuid.uuid4()) for _ in range(5)]
     for case_id, worker, on in ((cases[0], "Tomasz Nowicki", "2026-03-02"),

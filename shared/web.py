@@ -1,0 +1,153 @@
+"""The HTTP edge of a service: JSON in, JSON out, named errors, bounded requests.
+
+`@api(method, url)` is nameko's `@http` with what every endpoint of this system needs:
+- a request body larger than `MAX_REQUEST_BYTES` (config; 1 MiB by default) is refused with
+  413 before it is read;
+- the handler returns `(status, payload)`; the payload goes out as JSON;
+- a refused command (ValueError) answers 400, a missing record (LookupError) 404, a refused
+  reader (PermissionError) 403, each with the error's name and message; anything else is a
+  bug: 500 with a reference to the log line, which names the error but never quotes it
+  (an error's message may quote a person's data).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable
+from uuid import UUID
+
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from shared.redaction import describe_with_frames
+from shared.values import InvalidDate
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 1024 * 1024
+
+
+class RequestTooLarge(ValueError):
+    """The request body is larger than this service accepts."""
+
+
+class Api(HttpRequestHandler):
+    def handle_request(self, request):
+        limit = int(self.container.config.get("MAX_REQUEST_BYTES") or MAX_REQUEST_BYTES)
+        request.max_content_length = limit  # werkzeug refuses to read past it, chunked or not
+        if request.content_length is not None and request.content_length > limit:
+            return error_response(RequestTooLarge(f"the request body is over the limit of {limit} bytes"), 413)
+        return super().handle_request(request)
+
+    def response_from_exception(self, exc):
+        if isinstance(exc, HTTPException) and exc.code == 413:
+            return error_response(RequestTooLarge(exc.description), 413)
+        return internal_error(exc)
+
+
+def api(method: str, url: str) -> Callable:
+    """An HTTP endpoint answering JSON (see the module's docstring)."""
+
+    def decorate(handler: Callable) -> Callable:
+        return Api.decorator(method, url)(json_api(handler))
+
+    return decorate
+
+
+def json_api(handler: Callable) -> Callable:
+    @functools.wraps(handler)
+    def wrapper(self, request, *args, **kwargs):
+        try:
+            status, payload = handler(self, request, *args, **kwargs)
+        except PermissionError as error:
+            return error_response(error, 403)
+        except LookupError as error:
+            if isinstance(error, (KeyError, IndexError)):
+                return internal_error(error)  # a bug, not a missing record
+            return error_response(error, 404)
+        except ValueError as error:
+            return error_response(error, 400)
+        except HTTPException as error:
+            if error.code == 413:
+                return error_response(RequestTooLarge(error.description), 413)
+            return internal_error(error)
+        except Exception as error:
+            return internal_error(error)
+        return json_response(payload, status)
+
+    return wrapper
+
+
+def internal_error(error: BaseException) -> Response:
+    reference = uuid.uuid4().hex[:12]
+    log.error("internal error %s: %s", reference, describe_with_frames(error))
+    return json_response({"error": "InternalError",
+                          "message": f"the service failed; the operator finds it in the log as {reference}"}, 500)
+
+
+def error_response(error: Exception, status: int) -> Response:
+    return json_response({"error": type(error).__name__, "message": _message(error)}, status)
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_json(v) for v in value]
+    return value
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(to_json(payload), ensure_ascii=False), status=status, mimetype="application/json")
+
+
+def _message(error: Exception) -> str:
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+
+
+class MalformedRequest(ValueError):
+    """The request body is not a JSON object."""
+
+
+def request_json(request) -> dict:
+    try:
+        body = json.loads(request.get_data(as_text=True) or "{}")
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise MalformedRequest(f"the request body is not JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise MalformedRequest("the request body must be a JSON object")
+    return body
+
+
+def date_from(values, name: str, required: bool = True) -> date | None:
+    """A date from a JSON body or query arguments."""
+    value = values.get(name)
+    if value in (None, ""):
+        if required:
+            raise InvalidDate(f"'{name}' is required (YYYY-MM-DD)")
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidDate(f"'{name}' must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+class UnknownStep(LookupError):
+    """No such step of a case, a proceeding or a service."""
+
+
+def run_step(steps: dict[str, Callable[[], Any]], step: str) -> Any:
+    """Runs one named step of a process (an HTTP path segment) or names the steps there are."""
+    if step not in steps:
+        raise UnknownStep(f"no step {step!r}; steps: {', '.join(steps)}")
+    return steps[step]()
