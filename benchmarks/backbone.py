@@ -137,7 +137,7 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
     try:
         centre.start("intake")
         centre.start("casework")
-        wait_for(lambda: centre.processes["casework"].health()["consumer"]["connected"], what="casework connected")
+        wait_for(lambda: centre.processes["casework"].health()["consumer of intake"]["connected"], what="casework connected")
         desk = FirstContactDesk(centre.url("intake"))
         registering = time.time()
         with ThreadPoolExecutor(in_flight) as pool:

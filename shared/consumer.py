@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from typing import Callable, Protocol
+from typing import Protocol
 
 from kombu import Connection, Consumer
 from kombu.message import Message
@@ -37,7 +37,6 @@ from shared.broker import (
     dead_letter_exchange,
     dead_letter_queue,
 )
-from shared.contracts import REGISTRY
 from shared.dead_letters import REPLAY_HEADER, dead_letter_headers
 from shared.envelope import CONTENT_TYPE, Envelope, MalformedEnvelope, parse
 from shared.redaction import describe
@@ -72,12 +71,14 @@ TRANSIENT = (DBAPIError, UpstreamLogUnavailable)
 
 
 class OrderedConsumer(BrokerWorker):
-    name = "consumer"
+    """Consumes one upstream's events; a service runs one per upstream, so an upstream that is
+    down or slow holds up nothing but its own stream."""
 
     def __init__(
         self,
         app: ServiceApplication,
         broker: BrokerSettings,
+        upstream: str,
         upstream_log: UpstreamLog,
         attempts: int = 3,
         retry_delay: float = 0.1,
@@ -86,12 +87,13 @@ class OrderedConsumer(BrokerWorker):
         catch_up_interval: float = 30.0,
     ):
         super().__init__(app, broker, max_backoff)
+        self.name = f"consumer of {upstream}"
+        self.upstream = upstream
         self.upstream_log = upstream_log
         self.attempts = attempts
         self.retry_delay = retry_delay
         self.prefetch = prefetch
         self.catch_up_interval = catch_up_interval
-        self.upstreams = REGISTRY.upstreams_of(app.service)
         self.handled = 0  # since start, for operators and tests
         self.dead_lettered = 0
 
@@ -99,16 +101,13 @@ class OrderedConsumer(BrokerWorker):
         return {"connected": self.connected, "handled": self.handled, "dead_lettered": self.dead_lettered}
 
     def work(self, connection: Connection) -> None:
-        service = self.app.service
-        queues = {upstream: consumer_queue(service, upstream) for upstream in self.upstreams}
-        check_declared(connection, dead_letter_exchange(service), *queues.values(),
-                       *(dead_letter_queue(service, upstream) for upstream in self.upstreams))
+        service, upstream = self.app.service, self.upstream
+        queue = consumer_queue(service, upstream)
+        check_declared(connection, dead_letter_exchange(service), queue)
         channel = connection.channel()
         channel.basic_qos(prefetch_size=0, prefetch_count=self.prefetch, a_global=False)
-        consumers = [Consumer(channel, queues=[queue], on_message=self._on_message_from(upstream))
-                     for upstream, queue in queues.items()]
-        for consumer in consumers:
-            consumer.consume()
+        consumer = Consumer(channel, queues=[queue], on_message=self._on_message)
+        consumer.consume()
         self.now_connected()
         self.catch_up()
         idle_since = time.monotonic()
@@ -123,35 +122,31 @@ class OrderedConsumer(BrokerWorker):
                         self.catch_up()
                         idle_since = time.monotonic()
         finally:
-            for consumer in consumers:
-                consumer.cancel()
+            consumer.cancel()
 
-    def _on_message_from(self, upstream: str) -> Callable[[Message], None]:
-        def on_message(message: Message) -> None:
-            try:
-                self.receive(upstream, message.body, sender=message.properties.get("user_id"),
-                             headers=message.headers or {})
-            except TRANSIENT as error:
-                log.warning("%s: cannot handle a message from %s now (%s); it stays queued",
-                            self.app.service, upstream, describe(error))
-                message.requeue()
-                self.backoff.wait(self._stopped)
-                return
-            message.ack()
-            self.backoff.reset()
-
-        return on_message
+    def _on_message(self, message: Message) -> None:
+        try:
+            self.receive(message.body, sender=message.properties.get("user_id"),
+                         headers=message.headers or {})
+        except TRANSIENT as error:
+            log.warning("%s: cannot handle a message from %s now (%s); it stays queued",
+                        self.app.service, self.upstream, describe(error))
+            message.requeue()
+            self.backoff.wait(self._stopped)
+            return
+        message.ack()
+        self.backoff.reset()
 
     # --- handling, independent of the transport --------------------------------------
 
-    def receive(self, upstream: str, body: bytes, sender: str | None, headers: dict | None = None) -> None:
-        headers = headers or {}
+    def receive(self, body: bytes, sender: str | None, headers: dict | None = None) -> None:
+        headers, upstream = headers or {}, self.upstream
         accounts = self.broker.accounts
         if sender == accounts.operator and headers.get(REPLAY_HEADER):
-            self.replay(upstream, headers.get("x-notification-id"))
+            self.replay(headers.get("x-notification-id"))
             return
         if sender != accounts.of(upstream):
-            self.dead_letter(upstream, body, UnknownSender(), notification_id=None)
+            self.dead_letter(body, UnknownSender(), notification_id=None)
             return
         try:
             envelope = parse(body)
@@ -159,56 +154,57 @@ class OrderedConsumer(BrokerWorker):
                 raise MalformedEnvelope(f"{envelope.type} arrived on {upstream}'s queue")
         except MalformedEnvelope as error:
             # Not an event of this system: its upstream's log still has the real one.
-            self.dead_letter(upstream, body, error, notification_id=None)
+            self.dead_letter(body, error, notification_id=None)
             return
         last = self.app.position(upstream)
         if envelope.notification_id <= last:
             return  # handled already, from this message or the log
         # The log is the truth: read it from the position up to this event (or further, a whole
         # page, which takes in the messages queued behind this one, then cheap duplicates).
-        self.read_log(upstream, after=last, until=envelope.notification_id)
+        self.read_log(after=last, until=envelope.notification_id)
         if self.app.position(upstream) < envelope.notification_id:
             error = NotInUpstreamLog(f"{upstream}'s log has no {envelope.type} #{envelope.notification_id}")
-            self.dead_letter(upstream, body, error, notification_id=None, event_type=envelope.type)
+            self.dead_letter(body, error, notification_id=None, event_type=envelope.type)
 
-    def replay(self, upstream: str, notification_id) -> None:
+    def replay(self, notification_id) -> None:
         """The operator's replay of a dead letter: the log's copy of that event, handled again."""
+        upstream = self.upstream
         if not isinstance(notification_id, int) or notification_id < 1:
-            self.dead_letter(upstream, b"", NotInUpstreamLog("a replay without a position"), notification_id=None)
+            self.dead_letter(b"", NotInUpstreamLog("a replay without a position"), notification_id=None)
             return
         envelopes, _, _ = self.upstream_log(upstream, notification_id - 1)
         found = [e for e in envelopes if e.notification_id == notification_id]
         if not found:
-            self.dead_letter(upstream, b"", NotInUpstreamLog(f"{upstream}'s log has no #{notification_id} for "
-                                                             f"{self.app.service}"), notification_id=notification_id)
+            error = NotInUpstreamLog(f"{upstream}'s log has no #{notification_id} for {self.app.service}")
+            self.dead_letter(b"", error, notification_id=notification_id)
             return
-        self.handle(upstream, found[0], track=False)
+        self.handle(found[0], track=False)
 
     def catch_up(self) -> None:
-        """Reads every upstream's log past this service's position: events published before
-        its queue existed, or lost on the way, arrive all the same."""
-        for upstream in self.upstreams:
-            try:
-                self.read_log(upstream, after=self.app.position(upstream))
-            except UpstreamLogUnavailable as error:
-                log.info("%s: catching up with %s later (%s)", self.app.service, upstream, describe(error))
+        """Reads the upstream's log past this service's position: events published before its
+        queue existed, or lost on the way, arrive all the same."""
+        try:
+            self.read_log(after=self.app.position(self.upstream))
+        except UpstreamLogUnavailable as error:
+            log.info("%s: catching up with %s later (%s)", self.app.service, self.upstream, describe(error))
 
-    def read_log(self, upstream: str, after: int, until: int | None = None) -> None:
+    def read_log(self, after: int, until: int | None = None) -> None:
         """Handles the upstream's log after a position, to its end or at least up to `until`."""
+        upstream = self.upstream
         while until is None or after < until:
             envelopes, read_up_to, withheld = self.upstream_log(upstream, after)
             for notification_id in withheld:
                 if notification_id > self.app.position(upstream):
-                    self.dead_letter(upstream, b"", TooLargeToRead(), notification_id=notification_id)
+                    self.dead_letter(b"", TooLargeToRead(), notification_id=notification_id)
                     self.app.record_position(upstream, notification_id)
             for envelope in envelopes:
                 if envelope.notification_id > self.app.position(upstream):
-                    self.handle(upstream, envelope)
+                    self.handle(envelope)
             if read_up_to <= after:
                 return  # nothing more yet
             after = read_up_to
 
-    def handle(self, upstream: str, envelope: Envelope, track: bool = True) -> None:
+    def handle(self, envelope: Envelope, track: bool = True) -> None:
         error: Exception | None = None
         for attempt in range(self.attempts):
             try:
@@ -223,12 +219,13 @@ class OrderedConsumer(BrokerWorker):
                             envelope.notification_id, attempt + 1, describe(e))
                 self._stopped.wait(self.retry_delay * 2**attempt)
         # The event stays in the upstream's log; the dead letter says where, not what.
-        self.dead_letter(upstream, b"", error, notification_id=envelope.notification_id, event_type=envelope.type)
+        self.dead_letter(b"", error, notification_id=envelope.notification_id, event_type=envelope.type)
         if track:
-            self.app.record_position(upstream, envelope.notification_id)
+            self.app.record_position(self.upstream, envelope.notification_id)
 
-    def dead_letter(self, upstream: str, body: bytes, error: Exception, notification_id: int | None,
+    def dead_letter(self, body: bytes, error: Exception, notification_id: int | None,
                     event_type: str | None = None) -> None:
+        upstream = self.upstream
         headers = dead_letter_headers(upstream, error, notification_id, event_type)
         self.dead_lettered += 1
         log.error("%s: dead-lettered a message from %s: %s", self.app.service, upstream, headers["x-error"])

@@ -203,7 +203,10 @@ class BrokerUpstreamLog:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no answer from {upstream} in {self.timeout:.0f}s")
-            connection.drain_events(timeout=remaining)
+            try:  # short reads: py-amqp restarts its timeout on every heartbeat frame
+                connection.drain_events(timeout=min(remaining, 1.0))
+            except socket.timeout:
+                connection.heartbeat_check()
         return json.loads(self._reply.body)
 
     def _connect(self) -> Connection:

@@ -79,7 +79,14 @@ class PublisherConfirms:
         """Returns when every message sent is confirmed; raises if the broker refused one."""
         deadline = time.monotonic() + self.timeout
         while self._unsettled:
-            self.connection.drain_events(timeout=max(0.0, deadline - time.monotonic()))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"the broker confirmed {self.published - len(self._unsettled)} of "
+                                   f"{self.published} messages in {self.timeout:.0f}s")
+            try:  # short reads: py-amqp restarts its timeout on every heartbeat frame
+                self.connection.drain_events(timeout=min(remaining, 1.0))
+            except socket.timeout:
+                pass
         if self.refused:
             raise MessageNacked(f"the broker refused {len(self.refused)} message(s)")
 

@@ -42,9 +42,9 @@ class EventStore(DependencyProvider):
             self.workers.append(OutboxRelay(self.app, broker))
         if log_readers(service):
             self.workers.append(LogServer(self.app, broker))
-        if REGISTRY.upstreams_of(service):
-            self.upstream_log = BrokerUpstreamLog(broker, service)
-            self.workers.append(OrderedConsumer(self.app, broker, self.upstream_log))
+        self.upstream_logs = [BrokerUpstreamLog(broker, service) for _ in REGISTRY.upstreams_of(service)]
+        self.workers += [OrderedConsumer(self.app, broker, upstream, log)
+                         for upstream, log in zip(REGISTRY.upstreams_of(service), self.upstream_logs)]
         self.app.workers = self.workers
 
     def start(self) -> None:
@@ -57,8 +57,8 @@ class EventStore(DependencyProvider):
             # Let a message in hand finish and be acknowledged rather than be killed mid-way.
             with eventlet.Timeout(5, False):
                 thread.wait()
-        if hasattr(self, "upstream_log"):
-            self.upstream_log.close()
+        for upstream_log in self.upstream_logs:
+            upstream_log.close()
         self.app.close()
 
     def kill(self) -> None:

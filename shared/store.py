@@ -183,12 +183,18 @@ class ServiceApplication(Application):
         if tracking and self.recorder.has_tracking_id(envelope.producer, envelope.notification_id):
             return False
         results = self.policy(envelope)
+        creates = any(getattr(r, "version", 0) == len(getattr(r, "pending_events", ())) for r in results)
         try:
             self._save_tracked(tracking, *results)
         except IntegrityError:
-            # Another delivery of the same notification won the race, or (on replay)
-            # the aggregate it would create exists already.
-            return False
+            # Another delivery of the same notification won the race, or (on replay) the
+            # aggregate it would create exists already: a duplicate. Anything else is a command
+            # that changed the same aggregate meanwhile: the caller tries again.
+            if tracking and self.recorder.has_tracking_id(tracking.application_name, tracking.notification_id):
+                return False
+            if not tracking and creates:
+                return False
+            raise
         return True
 
     def record_position(self, name: str, notification_id: int) -> None:

@@ -82,7 +82,8 @@ def intake_log(desk, broker, running):
 
 def consumer_for(casework, broker, **kw) -> OrderedConsumer:
     reader = BrokerUpstreamLog(account(broker, "casework"), "casework", timeout=5)
-    return OrderedConsumer(casework, account(broker, "casework"), reader, retry_delay=0.01, max_backoff=0.5, **kw)
+    return OrderedConsumer(casework, account(broker, "casework"), "intake", reader, retry_delay=0.01, max_backoff=0.5,
+                           **kw)
 
 
 def names(casework) -> list[str]:
@@ -166,10 +167,10 @@ def test_duplicates_are_no_ops(desk, casework, broker, intake_log):
     envelope = desk.log_for("casework", after=0, limit=10)[0][0]
     consumer = consumer_for(casework, broker)
     intake = broker.accounts.of("intake")
-    consumer.receive("intake", envelope.to_bytes(), sender=intake)
+    consumer.receive(envelope.to_bytes(), sender=intake)
     position = casework.position("intake")
     max_id = casework.recorder.max_notification_id()
-    consumer.receive("intake", envelope.to_bytes(), sender=intake)
+    consumer.receive(envelope.to_bytes(), sender=intake)
     assert names(casework) == ["Anna"]
     assert casework.position("intake") == position
     assert casework.recorder.max_notification_id() == max_id
@@ -185,10 +186,10 @@ def test_out_of_order_delivery_gives_the_same_result_as_in_order(desk, casework,
     in_order = CaseworkApplication(make_database_url("casework-in-order"), team=TEAM)
     try:
         for e in envelopes:
-            consumer_for(in_order, broker).receive("intake", e.to_bytes(), sender=intake)
+            consumer_for(in_order, broker).receive(e.to_bytes(), sender=intake)
         shuffled = consumer_for(casework, broker)
         for e in (envelopes[2], envelopes[0], envelopes[1], envelopes[2]):
-            shuffled.receive("intake", e.to_bytes(), sender=intake)
+            shuffled.receive(e.to_bytes(), sender=intake)
         assert casework.open_cases(LEADER) == in_order.open_cases(LEADER)
         assert casework.position("intake") == in_order.position("intake") == envelopes[2].notification_id
         assert shuffled.handled == 3
@@ -201,7 +202,7 @@ def test_the_log_s_copy_is_handled_not_the_message_s(desk, casework, broker, int
     desk.route("Anna")
     [real], _ = desk.log_for("casework", after=0, limit=10)
     altered = dataclasses.replace(real, data={**real.data, "full_name": "Ktoś Inny", "routing_reason": "forged"})
-    consumer_for(casework, broker).receive("intake", altered.to_bytes(), sender=broker.accounts.of("intake"))
+    consumer_for(casework, broker).receive(altered.to_bytes(), sender=broker.accounts.of("intake"))
     assert names(casework) == ["Anna"]
 
 
@@ -213,11 +214,11 @@ def test_a_gap_that_cannot_be_filled_leaves_the_message_for_later(desk, casework
     def unreachable(*_):
         raise UpstreamLogUnavailable("intake is not answering")
 
-    consumer = OrderedConsumer(casework, account(broker, "casework"), unreachable)
+    consumer = OrderedConsumer(casework, account(broker, "casework"), "intake", unreachable)
     with pytest.raises(UpstreamLogUnavailable):
-        consumer.receive("intake", envelopes[1].to_bytes(), sender=broker.accounts.of("intake"))
+        consumer.receive(envelopes[1].to_bytes(), sender=broker.accounts.of("intake"))
     assert casework.open_cases(LEADER) == [] and casework.position("intake") == 0
-    consumer_for(casework, broker).receive("intake", envelopes[1].to_bytes(), sender=broker.accounts.of("intake"))
+    consumer_for(casework, broker).receive(envelopes[1].to_bytes(), sender=broker.accounts.of("intake"))
     assert names(casework) == ["Anna", "Jan"]
 
 
@@ -299,7 +300,7 @@ def test_a_message_claiming_a_position_the_upstream_log_lacks_is_dead_lettered(d
     forged = dataclasses.replace(real, notification_id=real.notification_id + 100,
                                  data={**real.data, "case_id": str(uuid.uuid4()), "full_name": "Nobody"})
     consumer = consumer_for(casework, broker)
-    consumer.receive("intake", forged.to_bytes(), sender=broker.accounts.of("intake"))
+    consumer.receive(forged.to_bytes(), sender=broker.accounts.of("intake"))
     assert names(casework) == ["Anna"]  # the log's events are handled, the forged one is not
     assert casework.position("intake") == real.notification_id
     [letter] = dead_letters.list_dead_letters(broker.uri("operator"), "casework")
@@ -327,7 +328,8 @@ def test_a_refused_contract_reaches_decisions_over_rabbitmq_as_a_review_task(mak
     try:
         running(LogServer(contracts, account(broker, "casework")))
         reader = BrokerUpstreamLog(account(broker, "decisions"), "decisions", timeout=2)
-        consumer = running(OrderedConsumer(decisions, account(broker, "decisions"), reader, retry_delay=0.01))
+        consumer = running(OrderedConsumer(decisions, account(broker, "decisions"), "casework", reader,
+                                           retry_delay=0.01))
         wait_for(lambda: consumer.connected, what="decisions' consumer connected")
         running(OutboxRelay(contracts, account(broker, "casework")))
         person_id = str(uuid.uuid4())

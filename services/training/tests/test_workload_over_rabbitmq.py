@@ -80,9 +80,11 @@ def test_workload_figures_are_what_casework_decisions_and_care_published_over_ra
 
     for producer in (casework, decisions, care):
         running(LogServer(producer, account(producer.service)))
-    reader = BrokerUpstreamLog(account("training"), "training", timeout=5)
-    consumer = running(OrderedConsumer(training, account("training"), reader, retry_delay=0.01, max_backoff=0.5))
-    wait_for(lambda: consumer.connected, what="training's consumer connected")
+    consumers = [running(OrderedConsumer(training, account("training"), upstream,
+                                         BrokerUpstreamLog(account("training"), "training", timeout=5),
+                                         retry_delay=0.01, max_backoff=0.5))
+                 for upstream in ("casework", "decisions", "care")]
+    wait_for(lambda: all(c.connected for c in consumers), what="training's consumers connected")
     for producer in (casework, decisions, care):
         running(OutboxRelay(producer, account(producer.service)))
 
@@ -109,7 +111,7 @@ def test_workload_figures_are_what_casework_decisions_and_care_published_over_ra
     for name, producer in (("casework", casework), ("decisions", decisions), ("care", care)):
         last = producer.last_for_training()
         wait_for(lambda: training.position(name) >= last, what=f"training caught up with {name}")
-    assert consumer.dead_lettered == 0
+    assert sum(c.dead_lettered for c in consumers) == 0
 
     report = training.report(date(2026, 3, 1), date(2026, 3, 31))
     workload = report["workload"]
