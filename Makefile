@@ -23,7 +23,7 @@ demo: venv broker
 
 # The same services, kept running in the foreground until Ctrl-C (data in var/).
 up: venv broker
-	$(VENV)/bin/honcho -f deploy/Procfile start
+	$(PY) -m deploy.launcher up
 
 # The whole suite, slow fault tests included; pytest's "no tests ran" (exit 5) fails too.
 test: venv

@@ -6,14 +6,16 @@ Runs in a fresh broker virtual host and a fresh data folder, so it can be repeat
 
 from __future__ import annotations
 
+import secrets
 import shutil
-import subprocess
 import sys
 import time
 
 import requests
 
-from deploy.launcher import DEFAULT_PORTS, ROOT, ServiceProcess
+from deploy.broker import SERVICES, LocalDeployment
+from deploy.launcher import ROOT, start_all
+from shared.broker import OPERATOR, Accounts
 
 VHOST = "ops-demo"
 DATA_DIR = ROOT / "var" / "demo"
@@ -67,10 +69,12 @@ PEOPLE = [
 ]
 
 
-def _fresh_vhost() -> str:
-    for args in (["delete_vhost", VHOST], ["add_vhost", VHOST], ["set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"]):
-        subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60)
-    return f"pyamqp://guest:guest@127.0.0.1:5672/{VHOST}"
+def _fresh_broker() -> LocalDeployment:
+    """The deployment's broker definitions in a vhost of the demo's own, its accounts named after it."""
+    broker = LocalDeployment(VHOST, {a: secrets.token_urlsafe(16) for a in (*SERVICES, OPERATOR)},
+                             Accounts(f"{VHOST}."))
+    broker.remove()  # what an earlier demo left
+    return broker.load()
 
 
 def _post(url: str, body: dict) -> dict:
@@ -285,14 +289,9 @@ def play(intake: str, casework: str) -> dict[str, str]:
 
 def main() -> int:
     shutil.rmtree(DATA_DIR, ignore_errors=True)
-    amqp_uri = _fresh_vhost()
-    processes = [
-        ServiceProcess(service, amqp_uri, DEFAULT_PORTS[service], DATA_DIR)
-        for service in ("intake", "casework", "decisions", "care", "training")
-    ]
+    processes = start_all(_fresh_broker(), DATA_DIR)
     try:
         for process in processes:
-            process.start()
             print(f"started {process.service:<9} pid {process.process.pid}, {process.url}, "
                   f"store {DATA_DIR / (process.service + '.sqlite')}")
         intake, casework, decisions, care, training = (p.url for p in processes)

@@ -1,6 +1,9 @@
 """Starts the services as separate `nameko run` processes, as an operator does, and stops them.
 
-Used by `make demo` and by the tests that need real processes talking over the network.
+Used by `make demo`, `make up` and by the tests that need real processes talking over the network.
+
+    python -m deploy.launcher up      (make up): loads the deployment's broker definitions into the
+                                      broker on this machine, runs every service until Ctrl-C
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+
+from deploy.broker import SERVICES, LocalDeployment, local_passwords
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PORTS = {"intake": 8001, "casework": 8002, "decisions": 8003, "care": 8004, "training": 8005}
@@ -114,3 +119,44 @@ class ServiceProcess:
         if getattr(self, "_log", None):
             self._log.close()
             self._log = None
+
+
+def start_all(broker: LocalDeployment, data_dir: Path, ports: dict[str, int] = DEFAULT_PORTS,
+              database_urls: dict[str, str] | None = None) -> list[ServiceProcess]:
+    """Every service as its own process, each with its own broker account."""
+    started = []
+    try:
+        for service in SERVICES:
+            started.append(ServiceProcess(service, broker.uri(service), ports[service], data_dir,
+                                          (database_urls or {}).get(service, ""),
+                                          broker_account_prefix=broker.accounts.prefix).start())
+    except BaseException:
+        for process in started:
+            process.stop()
+        raise
+    return started
+
+
+def up(data_dir: Path = ROOT / "var") -> int:
+    """`make up`: the centre on this machine until Ctrl-C (data and secrets in var/)."""
+    broker = LocalDeployment("ops", local_passwords(data_dir / "secrets")).load()
+    processes = start_all(broker, data_dir)
+    for process in processes:
+        print(f"{process.service:<9} {process.url}  (log {data_dir / (process.service + '.log')})", flush=True)
+    print("the centre is up; Ctrl-C stops it", flush=True)
+    try:
+        while all(p.process.poll() is None for p in processes):
+            time.sleep(1)
+        print("a service stopped; stopping the others", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for process in processes:
+            process.stop()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["up"]:
+        sys.exit("usage: python -m deploy.launcher up")
+    sys.exit(up())
