@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from shared.broker import (
     topology,
 )
 from shared.contracts import REGISTRY
+from shared.keys import secret
 
 SERVICES = ("intake", "casework", "decisions", "care", "training")
 VHOST = "ops"
@@ -163,16 +163,8 @@ class LocalDeployment:
 
 
 def local_passwords(folder: Path) -> dict[str, str]:
-    """Each account's password from its file in the secrets folder, made (0600) on first use."""
-    folder.mkdir(parents=True, exist_ok=True)
-    found = {}
-    for account in (*SERVICES, OPERATOR):
-        path = folder / f"broker-{account}.password"
-        if not path.exists():
-            path.touch(mode=0o600)
-            path.write_text(secrets.token_urlsafe(24))
-        found[account] = path.read_text().strip()
-    return found
+    """Each account's password from its file in the secrets folder, made on first use."""
+    return {account: secret(folder / f"broker-{account}.password") for account in (*SERVICES, OPERATOR)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@ with the outbox relay, the log server and the ordered consumer running beside it
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import eventlet
@@ -34,8 +35,10 @@ class EventStore(DependencyProvider):
     def setup(self) -> None:
         config = self.container.config
         service = self.application_class.service
-        url = database_url(service, config.get("DATABASE_URL"), config.get("DATA_DIR") or "var")
-        self.app = self.application_class(url, **(config.get("SETTINGS") or {}))
+        data_dir = config.get("DATA_DIR") or "var"
+        url = database_url(service, config.get("DATABASE_URL"), data_dir)
+        secrets_dir = config.get("SECRETS_DIR") or Path(data_dir) / "secrets"
+        self.app = self.application_class(url, secrets_dir=secrets_dir, **(config.get("SETTINGS") or {}))
         broker = broker_settings(config)
         self.workers: list[Any] = []
         if REGISTRY.produced_by(service):

@@ -87,8 +87,9 @@ class ServiceApplication(Application):
     service: ClassVar[str]
     workers: Sequence[Any] = ()  # the relay and consumer running beside it, for /health
 
-    def __init__(self, database_url: str, **settings: Any):
+    def __init__(self, database_url: str, secrets_dir: str | Path | None = None, **settings: Any):
         self.settings = settings
+        self.secrets_dir = Path(secrets_dir) if secrets_dir else None  # the service's keys
         self._recorded_listeners: list[Callable[[], None]] = []
         super().__init__(
             env={

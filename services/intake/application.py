@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
+from pathlib import Path
 from typing import Any, Iterable
 from uuid import UUID
 
@@ -18,6 +20,7 @@ from services.intake.domain import (
     validate_pesel,
 )
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
+from shared.keys import secret
 from shared.store import LogProjection, ServiceApplication
 from shared.vocabulary import ROUTING_TEAMS
 
@@ -33,10 +36,12 @@ class FirstContactNotFound(LookupError):
 class IntakeApplication(ServiceApplication):
     service = "intake"
 
-    def __init__(self, database_url: str, teams: Iterable[str] = ROUTING_TEAMS, **settings: Any):
+    def __init__(self, database_url: str, teams: Iterable[str] = ROUTING_TEAMS, person_id_key_file: str | None = None,
+                 **settings: Any):
         super().__init__(database_url, **settings)
         # The centre's own team structure (3 or 4 teams, art. 110a): configuration.
         self.teams = frozenset(teams)
+        self._person_id_key_file = person_id_key_file
         self._names: dict[UUID, str] = {}
         self._talks: dict[UUID, UUID] = {}  # first-contact talk -> person
         self._routings: list[dict] = []
@@ -46,6 +51,13 @@ class IntakeApplication(ServiceApplication):
             self._project,
         )
 
+    @functools.cached_property
+    def person_id_key(self) -> bytes:
+        """The key of the published person references: lost, the same PESEL gets a new reference."""
+        if not (self._person_id_key_file or self.secrets_dir):
+            raise RuntimeError("intake needs its secrets folder or person_id_key_file for the person references' key")
+        return secret(Path(self._person_id_key_file or self.secrets_dir / "intake-person-id.key")).encode()
+
     # --- commands ----------------------------------------------------------------------
 
     def register_person(self, registered_on: date, **identity: Any) -> tuple[UUID, bool]:
@@ -53,7 +65,7 @@ class IntakeApplication(ServiceApplication):
 
         Returns the person's reference and whether the person is new.
         """
-        person = Person.register(registered_on=registered_on, **identity)
+        person = Person.register(self.person_id_key, registered_on=registered_on, **identity)
         if self._exists(person.id):
             return person.id, False
         published = self.integration_event(
@@ -109,7 +121,7 @@ class IntakeApplication(ServiceApplication):
     def find_by_pesel(self, pesel: str) -> Person:
         pesel = validate_pesel(pesel, None)
         try:
-            return self.repository.get(person_id_for(pesel=pesel))
+            return self.repository.get(person_id_for(self.person_id_key, pesel=pesel))
         except AggregateNotFoundError:
             raise PersonNotFound("no person with this PESEL in the register") from None
 

@@ -7,6 +7,8 @@ refused command changes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import uuid
 from dataclasses import asdict, dataclass
@@ -110,13 +112,19 @@ def _document(document_number: str | None) -> str | None:
     return normalised or None
 
 
-def person_id_for(pesel: str | None = None, document_number: str | None = None) -> uuid.UUID:
-    """The same PESEL (or, without one, the same document) is always the same person."""
+def person_id_for(key: bytes, pesel: str | None = None, document_number: str | None = None) -> uuid.UUID:
+    """The same PESEL (or, without one, the same document) is always the same person.
+
+    The reference is published to other teams, so it must not give the PESEL away: it is a keyed
+    hash (HMAC-SHA256 with the centre's own key), which nobody without the key can compute from
+    a PESEL or invert by trying all PESELs."""
     if pesel:
-        return uuid.uuid5(NAMESPACE, f"pesel:{pesel}")
-    if document_number:
-        return uuid.uuid5(NAMESPACE, f"document:{_document(document_number)}")
-    raise MissingIdentifier("a PESEL or, for a person without one, an identity document number is required")
+        identifier = f"pesel:{pesel}"
+    elif document_number:
+        identifier = f"document:{_document(document_number)}"
+    else:
+        raise MissingIdentifier("a PESEL or, for a person without one, an identity document number is required")
+    return uuid.UUID(bytes=hmac.new(key, identifier.encode(), hashlib.sha256).digest()[:16], version=4)
 
 
 def routing_id(contact_id: uuid.UUID, team: str) -> uuid.UUID:
@@ -168,13 +176,10 @@ class HouseholdMember:
 class Person(Aggregate):
     """A person in the centre's register, with their household."""
 
-    @staticmethod
-    def create_id(pesel: str | None, document_number: str | None, **_: Any) -> uuid.UUID:
-        return person_id_for(pesel=pesel, document_number=document_number)
-
     @event("Registered")
     def __init__(
         self,
+        id: uuid.UUID,  # noqa: A002 (eventsourcing's name for the aggregate's id, kept out of the event)
         name: str,
         birth_date: date | None,
         pesel: str | None,
@@ -196,6 +201,7 @@ class Person(Aggregate):
     @classmethod
     def register(
         cls,
+        key: bytes,
         registered_on: date,
         name: str,
         birth_date: date | None = None,
@@ -210,9 +216,10 @@ class Person(Aggregate):
         birth_date = None if birth_date is None else a_date(birth_date, "the birth date")
         pesel, birth_date = _identity(pesel, birth_date, registered_on)
         document_number = _document(document_number)
-        person_id_for(pesel, document_number)  # refuses a person with no identifier
+        person_id = person_id_for(key, pesel, document_number)  # refuses a person with no identifier
         members = [HouseholdMember.validated(m, registered_on).as_record() for m in household]
         return cls(
+            id=person_id,
             name=name,
             birth_date=birth_date,
             pesel=pesel,

@@ -16,8 +16,8 @@ from tests.support.people import pesel_for
 
 
 @pytest.fixture
-def intake(make_database_url):
-    app = IntakeApplication(make_database_url("intake"))
+def intake(make_database_url, tmp_path):
+    app = IntakeApplication(make_database_url("intake"), secrets_dir=tmp_path)
     yield app
     app.close()
 

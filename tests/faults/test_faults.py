@@ -37,7 +37,7 @@ def opened_in_store(centre) -> list[str]:
 
 def casework_log(centre) -> list:
     """What intake's log holds for casework (read with intake stopped or alongside it)."""
-    app = IntakeApplication(centre.database_urls["intake"])
+    app = IntakeApplication(centre.database_urls["intake"], secrets_dir=centre.data_dir / "secrets")
     try:
         return app.log_for("casework", after=0, limit=500)[0]
     finally:

@@ -17,8 +17,8 @@ ON = date(2026, 11, 2)
 
 
 @pytest.fixture
-def intake(make_database_url):
-    app = IntakeApplication(make_database_url("intake"), teams=["casework", "decisions"])
+def intake(make_database_url, tmp_path):
+    app = IntakeApplication(make_database_url("intake"), teams=["casework", "decisions"], secrets_dir=tmp_path)
     yield app
     app.close()
 

@@ -1,5 +1,6 @@
 """First-contact rules: identity, the talk, routing. Every refusal leaves nothing behind."""
 
+import uuid
 from datetime import date
 
 import pytest
@@ -20,6 +21,7 @@ from services.intake.domain import (
     UnknownFormOfHelp,
     UnknownReasonForHelp,
     UnknownTeam,
+    NAMESPACE,
     person_id_for,
     routing_id,
     validate_pesel,
@@ -29,12 +31,13 @@ from tests.support.people import pesel_for
 ON = date(2026, 11, 2)
 TEAMS = {"casework", "decisions", "care"}
 ANNA = "85071512348"  # born 1985-07-15
+KEY = b"the centre's own key"
 
 
 def register(**overrides):
     fields = dict(registered_on=ON, name="Anna Nowak", pesel=ANNA)
     fields.update(overrides)
-    return Person.register(**fields)
+    return Person.register(KEY, **fields)
 
 
 def talk(**overrides):
@@ -47,12 +50,20 @@ def test_a_person_with_pesel_gets_the_birth_date_it_encodes():
     person = register(name="  Anna   Nowak ")
     assert person.name == "Anna Nowak"
     assert person.birth_date == date(1985, 7, 15)
-    assert person.id == person_id_for(pesel=ANNA)
+    assert person.id == person_id_for(KEY, pesel=ANNA)
 
 
 def test_the_same_pesel_is_always_the_same_person():
     assert register().id == register(name="A. Nowak").id
     assert register().id != register(pesel=pesel_for(5)).id
+
+
+def test_a_person_s_reference_gives_nothing_away_without_the_centre_s_key():
+    # Anyone could compute a hash of the PESEL alone (as uuid5 of it once was) for every PESEL.
+    anna = register().id
+    assert anna not in {uuid.uuid5(namespace, f"pesel:{ANNA}") for namespace in (NAMESPACE, uuid.NAMESPACE_OID)}
+    assert anna != person_id_for(b"another centre's key", pesel=ANNA)
+    assert anna.version == 4  # looks like any random reference
 
 
 @pytest.mark.parametrize("pesel", ["85071512349", "8507151234", "8507151234X", "00000000000x"])
@@ -70,7 +81,7 @@ def test_a_pesel_of_another_birth_date_is_refused():
 def test_a_person_without_pesel_is_known_by_a_document():
     person = register(pesel=None, document_number="fe 123 4567", birth_date=date(1990, 6, 11))
     assert person.document_number == "FE1234567"
-    assert person.id == person_id_for(document_number="FE1234567")
+    assert person.id == person_id_for(KEY, document_number="FE1234567")
     with pytest.raises(MissingIdentifier):
         register(pesel=None, document_number="  ")
 
