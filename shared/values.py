@@ -20,6 +20,10 @@ class InvalidNumber(ValueError):
     """A number is not one: text, infinite or NaN."""
 
 
+class TextTooLong(ValueError):
+    """A text is longer than such a field holds (a note is a page, a name a line)."""
+
+
 class UnknownCode(ValueError):
     """A value is not one of the codes the law or the centre's configuration allows."""
 
@@ -33,8 +37,21 @@ def a_date(value: Any, what: str) -> date:
         raise InvalidDate(f"{what} must be a date (YYYY-MM-DD), not {value!r}") from None
 
 
-def a_text(value: Any, what: str) -> str:
+TEXT_MAX = 5_000  # characters of a note, a reason, a description
+LINE_MAX = 200  # characters of a name, an address line, a reference
+
+
+def one_line(value: Any, what: str, max_length: int = TEXT_MAX) -> str:
+    """A text with its whitespace made single spaces; empty if absent. Bounded, so that whatever
+    is stored can always be published and read back."""
     text = " ".join(str(value or "").split())
+    if len(text) > max_length:
+        raise TextTooLong(f"{what} has {len(text)} characters; at most {max_length}")
+    return text
+
+
+def a_text(value: Any, what: str, max_length: int = TEXT_MAX) -> str:
+    text = one_line(value, what, max_length)
     if not text:
         raise MissingText(f"{what} is required")
     return text

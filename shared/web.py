@@ -2,7 +2,7 @@
 
 `@api(method, url)` is nameko's `@http` with what every endpoint of this system needs:
 - a request body larger than `MAX_REQUEST_BYTES` (config; 1 MiB by default) is refused with
-  413 before it is read;
+  413 before it is read, one without a Content-Length (chunked) with 411;
 - the handler returns `(status, payload)`; the payload goes out as JSON;
 - a refused command (ValueError) answers 400, a missing record (LookupError) 404, a refused
   reader (PermissionError) 403, each with the error's name and message; anything else is a
@@ -37,12 +37,19 @@ class RequestTooLarge(ValueError):
     """The request body is larger than this service accepts."""
 
 
+class LengthRequired(ValueError):
+    """A request body must say its length (Content-Length); a chunked one is not read."""
+
+
 class Api(HttpRequestHandler):
     def handle_request(self, request):
         limit = int(self.container.config.get("MAX_REQUEST_BYTES") or MAX_REQUEST_BYTES)
         request.max_content_length = limit  # werkzeug refuses to read past it, chunked or not
         if request.content_length is not None and request.content_length > limit:
             return error_response(RequestTooLarge(f"the request body is over the limit of {limit} bytes"), 413)
+        if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            # The server would hand the handler an empty body: say so rather than act on nothing.
+            return error_response(LengthRequired("send the request body with its Content-Length"), 411)
         return super().handle_request(request)
 
     def response_from_exception(self, exc):

@@ -15,7 +15,16 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 from eventsourcing.domain import Aggregate, event
 
-from shared.values import InvalidDate, MissingText, UnknownCode, a_code, a_date, a_text  # noqa: F401  (re-exported)
+from shared.values import (  # noqa: F401  (re-exported)
+    InvalidDate,
+    MissingText,
+    TextTooLong,
+    UnknownCode,
+    a_code,
+    a_date,
+    a_text,
+    one_line,
+)
 from shared.vocabulary import CARE_SERVICE_KINDS
 
 NAMESPACE = uuid.UUID("3a7d7f0e-84a8-4a8c-9a55-2c8f3f1f6d21")
@@ -104,7 +113,7 @@ def an_optional_string(value: Any, what: str) -> str:
         return ""
     if not isinstance(value, str):
         raise InvalidShape(f"{what} must be a text, not {type(value).__name__} {value!r}")
-    return " ".join(value.split())
+    return one_line(value, what)
 
 
 def strings(value: Any, what: str) -> list[str]:

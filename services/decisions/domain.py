@@ -26,7 +26,7 @@ from services.decisions.deadlines import (
 from services.decisions.rules import InvalidFigure, RuleTable, an_amount, assess, zl
 from shared.dates import months_between
 from shared.vocabulary import FORMS_OF_HELP
-from shared.values import InvalidDate, a_date  # noqa: F401  (re-exported)
+from shared.values import InvalidDate, a_date, one_line  # noqa: F401  (re-exported)
 
 NAMESPACE = uuid.UUID("0d5c8f7e-2b8a-4a53-9d59-5a1f9c3e7b21")
 
@@ -195,8 +195,8 @@ def _entries(value: Any, what: str) -> list[dict]:
     return entries
 
 
-def _text(value: Any) -> str:
-    return " ".join(str(value or "").split())
+def _text(value: Any, what: str = "a text") -> str:
+    return one_line(value, what)
 
 
 def _in_range(amount: Decimal, low: Decimal | None, high: Decimal | None, when: str = "") -> None:

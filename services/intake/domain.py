@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate, event
 from stdnum.exceptions import ValidationError
 from stdnum.pl import pesel as pesel_number
 
-from shared.values import InvalidDate, a_date  # noqa: F401  (re-exported)
+from shared.values import LINE_MAX, InvalidDate, TextTooLong, a_date, one_line  # noqa: F401  (re-exported)
 from shared.vocabulary import FORMS_OF_HELP, REASONS_FOR_HELP
 
 NAMESPACE = uuid.UUID("6f1f4a52-5c1e-4a8e-9d0b-0c5a1c7e2b10")
@@ -92,7 +92,7 @@ def validate_pesel(pesel: str, birth_date: date | None) -> str:
 
 
 def _name(value: Any, what: str = "the person's name") -> str:
-    name = " ".join(str(value or "").split())
+    name = one_line(value, what, LINE_MAX)
     if not name:
         raise MissingName(f"{what} is required")
     return name
@@ -142,7 +142,7 @@ class Address:
     def validated(cls, value: Any) -> "Address":
         if not isinstance(value, dict):
             raise InvalidAddress("the address needs street, postal_code and city")
-        street, city = (" ".join(str(value.get(k) or "").split()) for k in ("street", "city"))
+        street, city = (one_line(value.get(k), f"the address's {k}", LINE_MAX) for k in ("street", "city"))
         postal_code = str(value.get("postal_code") or "").strip()
         if not street or not city:
             raise InvalidAddress("the address needs a street and a city")
@@ -164,7 +164,7 @@ class HouseholdMember:
             raise MissingName("each household member needs at least a name")
         birth_date = None if value.get("birth_date") in (None, "") else a_date(value["birth_date"], "a member's birth date")
         pesel, birth_date = _identity(value.get("pesel"), birth_date, on)
-        relation = " ".join(str(value.get("relation") or "").split()) or "członek gospodarstwa domowego"
+        relation = one_line(value.get("relation"), "a member's relation", LINE_MAX) or "członek gospodarstwa domowego"
         return cls(_name(value.get("name"), "a household member's name"), birth_date, pesel, relation)
 
     def as_record(self) -> dict:
@@ -225,7 +225,7 @@ class Person(Aggregate):
             pesel=pesel,
             document_number=document_number,
             address=None if address is None else asdict(Address.validated(address)),
-            contact=(contact or "").strip() or None,
+            contact=one_line(contact, "the contact", LINE_MAX) or None,
             household=members,
             registered_on=registered_on,
         )
@@ -266,7 +266,7 @@ class FirstContact(Aggregate):
         notes: str = "",
     ) -> "FirstContact":
         held_on = a_date(held_on, "the date of the talk")
-        officer = " ".join(str(officer or "").split())
+        officer = one_line(officer, "the officer", LINE_MAX)
         if not officer:
             raise MissingOfficer("the first-contact officer who held the talk is required")
         reasons = _codes(reasons_for_help, REASONS_FOR_HELP, UnknownReasonForHelp, "reason for help (art. 7)")
@@ -280,7 +280,7 @@ class FirstContact(Aggregate):
             reasons_for_help=reasons,
             help_requested=forms,
             urgent=bool(urgent),
-            notes=str(notes or "").strip(),
+            notes=one_line(notes, "the notes"),
         )
 
     @property
@@ -296,7 +296,7 @@ class FirstContact(Aggregate):
             raise UnknownTeam(f"{team!r} is not a team of this centre (teams: {', '.join(sorted(teams))})")
         if team in self.routed_teams:
             raise AlreadyRouted(f"this case was already routed to {team}")
-        reason = " ".join(str(reason or "").split())
+        reason = one_line(reason, "the routing reason")
         if not reason:
             raise MissingRoutingReason("say why the case goes to this team")
         routed_on = a_date(routed_on, "the routing date")
