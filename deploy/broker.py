@@ -125,9 +125,11 @@ def definitions(passwords: dict[str, str], vhost: str = VHOST, accounts: Account
     }
 
 
-def _rabbitmqctl(*args: str, stdin: str | None = None) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=120, input=stdin,
-                   text=True)
+RABBITMQCTL = ("rabbitmqctl",)  # the broker on this machine, as its administrator
+
+
+def _rabbitmqctl(ctl: tuple[str, ...], *args: str, stdin: str | None = None) -> None:
+    subprocess.run([*ctl, "-q", *args], check=True, capture_output=True, timeout=120, input=stdin, text=True)
 
 
 def _erlang_binary(text: str) -> str:
@@ -144,21 +146,23 @@ class LocalDeployment:
     passwords: dict[str, str]
     accounts: Accounts = Accounts()
     host: str = "127.0.0.1:5672"
+    scheme: str = "pyamqp"  # amqps for TLS
+    ctl: tuple[str, ...] = RABBITMQCTL
 
     def uri(self, account: str) -> str:
         """The AMQP URI of a service's (or the operator's) account."""
-        return f"pyamqp://{self.accounts.of(account)}:{self.passwords[account]}@{self.host}/{self.vhost}"
+        return f"{self.scheme}://{self.accounts.of(account)}:{self.passwords[account]}@{self.host}/{self.vhost}"
 
     def load(self) -> "LocalDeployment":
         # On standard input: rabbitmqctl reads files as the broker's own system user.
-        _rabbitmqctl("import_definitions", "--format", "json",
+        _rabbitmqctl(self.ctl, "import_definitions", "--format", "json",
                      stdin=json.dumps(definitions(self.passwords, self.vhost, self.accounts)))
         return self
 
     def remove(self) -> None:
         """Deletes the vhost and the accounts, those that exist (one rabbitmqctl call: each costs a second)."""
         users = ", ".join(_erlang_binary(self.accounts.of(a)) for a in self.passwords)
-        _rabbitmqctl("eval", f'catch rabbit_vhost:delete({_erlang_binary(self.vhost)}, <<"ops">>), '
+        _rabbitmqctl(self.ctl, "eval", f'catch rabbit_vhost:delete({_erlang_binary(self.vhost)}, <<"ops">>), '
                              f'[catch rabbit_auth_backend_internal:delete_user(U, <<"ops">>) || U <- [{users}]], ok.')
 
 

@@ -44,6 +44,7 @@ class ServiceProcess:
     data_dir: Path
     database_url: str = ""
     broker_account_prefix: str = ""
+    amqp_ca_file: str = ""  # the deployment's CA, for amqps://
     log_path: Path | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
 
@@ -60,6 +61,7 @@ class ServiceProcess:
                 f"{prefix}_HTTP": f"127.0.0.1:{self.http_port}",
                 f"{prefix}_DATABASE_URL": self.database_url,
                 "OPS_BROKER_ACCOUNT_PREFIX": self.broker_account_prefix,
+                "OPS_AMQP_CA_FILE": self.amqp_ca_file,
                 "OPS_DATA_DIR": str(self.data_dir),
                 "PYTHONUNBUFFERED": "1",
                 "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore:::nameko.cli.commands",  # eventlet warns on import

@@ -19,6 +19,7 @@ def test_each_service_has_its_own_broker_user_and_database():
     for service in ("intake", "casework", "decisions", "care", "training"):
         env = compose["services"][service]["environment"]
         prefix = service.upper()
-        assert env[f"{prefix}_AMQP_URI"].startswith(f"amqp://{service}:")
+        assert env[f"{prefix}_AMQP_URI"].startswith(f"amqps://{service}:")  # TLS to the broker
+        assert env["OPS_AMQP_CA_FILE"] == "/etc/ops/certs/ca.pem"
         assert env[f"{prefix}_DATABASE_URL"].startswith(f"postgresql+psycopg2://{service}:")
         assert env[f"{prefix}_DATABASE_URL"].endswith(f"@postgres:5432/{service}")
