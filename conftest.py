@@ -1,4 +1,4 @@
-# nameko container tests hang unless eventlet patches the standard library first (DESIGN.md).
+# nameko container tests hang unless eventlet patches the standard library first.
 import eventlet
 
 eventlet.monkey_patch()

@@ -46,7 +46,7 @@ from tests.support.people import LEADER, pesel_for  # noqa: E402
 from tests.support.waiting import wait_for  # noqa: E402
 
 GOAL_PER_S = 500
-NAIVE_PIPELINE_PER_S = 480  # DESIGN.md: nameko EventDispatcher pipeline, 50 in flight, SQLite
+NAIVE_PIPELINE_PER_S = 480  # nameko EventDispatcher pipeline, 50 in flight, SQLite, measured on this machine kind
 RSS_LIMIT_MB = 150
 
 

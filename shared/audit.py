@@ -1,4 +1,4 @@
-"""A service's log for auditors, without the services (DESIGN.md invariant 6).
+"""A service's log for auditors, without the services (docs/architecture.md, invariant 6).
 
     python -m shared.audit export SERVICE --database-url URL --out FILE
     python -m shared.audit verify FILE

@@ -1,4 +1,4 @@
-"""Each service's own event store, which is also its outbox (DESIGN.md invariants 1 and 3).
+"""Each service's own event store, which is also its outbox (docs/architecture.md, invariants 1 and 3).
 
 A command saves its aggregates' domain events and the integration events derived from
 them in one `save()`, so one transaction. Integration events are stored as
