@@ -409,6 +409,8 @@ class Proceeding(Aggregate):
                    for m in household]
         if not members or not all(m["name"] for m in members):
             raise InvalidInterview("list the household's members by name, the applicant included")
+        if not any(m["relation"] == "wnioskodawca" for m in members):
+            raise InvalidInterview("name the applicant among the household (relation \"wnioskodawca\", or none)")
         names = {m["name"] for m in members}
         recorded_incomes = []
         for income in incomes:
@@ -436,6 +438,13 @@ class Proceeding(Aggregate):
         per_hectare = rules.income_criterion.on(on or self.applied_on).per_hectare
         return zl(sum((i["amount"] for i in interview["incomes"]), Decimal(0)) + interview["farmland_ha"] * per_hectare)
 
+    def applicant_income(self) -> Decimal:
+        """The applicant's own monthly income in the latest interview: the incomes of the member
+        listed as the applicant (relation "wnioskodawca"; the first such when several are)."""
+        interview = self.interviews[-1]
+        applicant = next(m["name"] for m in interview["household"] if m["relation"] == "wnioskodawca")
+        return zl(sum((i["amount"] for i in interview["incomes"] if i["member"] == applicant), Decimal(0)))
+
     def assess(self, rules: RuleTable) -> dict:
         """Eligibility and amount on the application's date, from the latest interview."""
         self._not_closed()
@@ -462,9 +471,11 @@ class Proceeding(Aggregate):
     def _calculate(self, rules: RuleTable, income: Decimal, on: date):
         interview = self.interviews[-1]
         benefit = DECIDED_FORMS[self.benefit]
-        return assess(rules, benefit, len(interview["household"]), income, on,
+        members = len(interview["household"])
+        return assess(rules, benefit, members, income, on,
                       unable_to_work=interview["unable_to_work"],
-                      random_event=benefit == "celowy" and self.random_event is not None)
+                      random_event=benefit == "celowy" and self.random_event is not None,
+                      applicant_income=income if members == 1 else self.applicant_income())
 
     @event("Assessed")
     def _assessed(self, on: date, income: Decimal, members: int, eligible: bool, reason: str | None,

@@ -583,3 +583,30 @@ def test_pobyt_w_dps_is_the_care_teams_and_not_decided_here():
     assert "pobyt_w_dps" not in DECIDED_FORMS
     with pytest.raises(UnknownBenefit):
         proceeding("pobyt_w_dps")
+
+
+# --- art. 37 ust. 1 pkt 2: the applicant's own income in a family ------------------------------
+
+def staly_in_a_family(applicant_amount: str, spouse_amount: str) -> Proceeding:
+    p = Proceeding.open(RULES, uuid.uuid4(), {"full_name": "Jan Nowak"}, date(2025, 3, 3), "zasilek_staly")
+    p.record_interview(date(2025, 3, 5), [{"name": "Jan Nowak"}, {"name": "Ewa Nowak", "relation": "żona"},
+                                          {"name": "Ola Nowak", "relation": "córka"}],
+                       [{"member": "Jan Nowak", "source": "emerytura_renta", "amount": applicant_amount},
+                        {"member": "Ewa Nowak", "source": "wynagrodzenie", "amount": spouse_amount}],
+                       unable_to_work=True)
+    return p
+
+
+def test_zasilek_staly_in_a_family_reads_the_applicants_own_income_from_the_interview():
+    pension_only = staly_in_a_family("1250.00", "0")
+    assert pension_only.applicant_income() == Decimal("1250.00")
+    assessment = pension_only.assess(RULES)
+    assert not assessment["eligible"] and "applicant's own income 1250.00 zł" in assessment["reason"]
+    shared = staly_in_a_family("400.00", "850.00")  # the same 1,250 zł, the applicant's own 400 zł
+    assert shared.assess(RULES)["eligible"] and shared.assessment["min_amount"] == Decimal("653.23")
+
+
+def test_an_interview_names_the_applicant_among_the_household():
+    p = proceeding()
+    with pytest.raises(InvalidInterview, match="name the applicant"):
+        p.record_interview(date(2026, 3, 5), [{"name": "Anna Nowak", "relation": "matka"}], [])
