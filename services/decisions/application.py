@@ -90,6 +90,10 @@ class DecisionsApplication(ServiceApplication):
     def notify_delay(self, proceeding_id: UUID, new_date: date, reason: str, notified_on: date) -> None:
         self._do(proceeding_id, lambda p: p.notify_delay(new_date, reason, notified_on))
 
+    def record_period_not_counted(self, proceeding_id: UUID, first_day: date, last_day: date, reason: str) -> None:
+        """KPA art. 35 § 5: a period not counted moves the deadline for settling the case."""
+        self._do(proceeding_id, lambda p: p.record_period_not_counted(self.rules, first_day, last_day, reason))
+
     def record_random_event(self, proceeding_id: UUID, kind: str, occurred_on: date) -> None:
         """Art. 40: the need follows a random event or a disaster (zasiłek celowy regardless of income)."""
         self._do(proceeding_id, lambda p: p.record_random_event(kind, occurred_on))
@@ -115,8 +119,11 @@ class DecisionsApplication(ServiceApplication):
 
     def record_delivery(self, proceeding_id: UUID, delivered_on: date) -> date:
         """The decision takes effect on delivery: that is when other teams learn of it."""
+        return self._delivery(proceeding_id, lambda p: p.record_delivery(self.rules, delivered_on))
+
+    def _delivery(self, proceeding_id: UUID, command: Callable[[Proceeding], Any]) -> date:
         def deliver(p: Proceeding):
-            p.record_delivery(self.rules, delivered_on)
+            command(p)
             d = p.decision
             return self.integration_event(DECISION_ISSUED, {
                 **self._who(p), "outcome": d["outcome"], "period_from": _iso(d["period_from"]),
@@ -126,6 +133,10 @@ class DecisionsApplication(ServiceApplication):
         self._do(proceeding_id, deliver, publishes=True)
         return self.proceeding(proceeding_id).appeal_deadline
 
+    def record_deemed_delivery(self, proceeding_id: UUID, notice_left_on: date) -> date:
+        """KPA art. 44 § 4: a decision not collected from the post is delivered after 14 days of storage."""
+        return self._delivery(proceeding_id, lambda p: p.record_deemed_delivery(self.rules, notice_left_on))
+
     def become_final(self, proceeding_id: UUID, today: date) -> None:
         def finalise(p: Proceeding):
             p.become_final(today)
@@ -133,9 +144,9 @@ class DecisionsApplication(ServiceApplication):
 
         self._do(proceeding_id, finalise, publishes=True)
 
-    def register_appeal(self, proceeding_id: UUID, filed_on: date) -> None:
+    def register_appeal(self, proceeding_id: UUID, filed_on: date, received_on: date | None = None) -> None:
         def appeal(p: Proceeding):
-            p.register_appeal(filed_on)
+            p.register_appeal(self.rules, filed_on, received_on)
             return self.integration_event(DECISION_APPEALED, {**self._who(p), "filed_on": p.appeal["filed_on"].isoformat()})
 
         self._do(proceeding_id, appeal, publishes=True)
@@ -200,11 +211,17 @@ class DecisionsApplication(ServiceApplication):
                 and state in (None, p.state)]
 
     def deadlines(self, today: date, within_days: int) -> list[dict]:
-        """Interviews and decisions due in the next N days, and those overdue, soonest first."""
+        """Interviews, decisions and appeals to forward due in the next N days, and those overdue,
+        soonest first."""
         horizon = today + timedelta(days=within_days)
         due = []
         for p in self.proceedings():
-            if p.state in ("annulled", "revoked") or p.decided:
+            if p.state in ("annulled", "revoked"):
+                continue
+            if p.appeal and not p.appeal["forwarded_on"] and p.appeal.get("forwarding_due"):
+                due.append(self._due(p, "forward the appeal to the appeals board (KPA art. 133)",
+                                     p.appeal["forwarding_due"], today))
+            if p.decided:
                 continue
             if not p.interviews:
                 due.append(self._due(p, "environmental interview", p.interview_due, today))
@@ -212,9 +229,9 @@ class DecisionsApplication(ServiceApplication):
         return sorted((d for d in due if d["due"] <= horizon), key=lambda d: d["due"])
 
     def interview_updates_due(self, today: date, within_days: int) -> list[dict]:
-        """People on zasiłek stały whose 6-monthly interview update falls due."""
+        """People on permanent help whose 6-monthly interview update falls due (art. 107 ust. 4)."""
         horizon = today + timedelta(days=within_days)
-        due = [self._due(p, "interview update (zasiłek stały)", p.interview_update_due(self.rules), today)
+        due = [self._due(p, "interview update (art. 107 ust. 4 u.p.s.)", p.interview_update_due(self.rules), today)
                for p in self.proceedings(state="final") if p.interview_update_due(self.rules)]
         return sorted((d for d in due if d["due"] <= horizon), key=lambda d: d["due"])
 

@@ -19,6 +19,8 @@ from eventsourcing.domain import Aggregate, event
 
 from services.decisions.deadlines import (
     appeal_deadline,
+    appeal_forwarding_due,
+    deemed_delivery,
     interview_due,
     interview_update_due,
     settlement_due,
@@ -66,6 +68,19 @@ ONE_OFF_FORMS = {"zasilek_celowy", "specjalny_zasilek_celowy", "zasilek_na_ekono
                  "pomoc_na_usamodzielnienie_i_nauke"}
 OUTCOMES = ("grant", "partial_grant", "refusal")
 APPEAL_OUTCOMES = ("upheld", "overturned", "returned")
+# KPA art. 35 § 5: periods not counted into the deadline for settling the case.
+PERIODS_NOT_COUNTED = {
+    "statutory_time_for_action": "termin przewidziany w przepisach prawa dla dokonania określonej czynności",
+    "suspension": "okres zawieszenia postępowania",
+    "mediation": "okres trwania mediacji",
+    "party_delay": "okres opóźnienia spowodowanego z winy strony",
+    "beyond_authority_control": "okres opóźnienia z przyczyn niezależnych od organu",
+}
+# KPA art. 36 § 1: the notice of delay instructs the party of the right to a ponaglenie (art. 37),
+# filed with the appeals board through the centre.
+PONAGLENIE_INSTRUCTION = ("Pouczenie: na niezałatwienie sprawy w terminie stronie przysługuje prawo do wniesienia "
+                          "ponaglenia do samorządowego kolegium odwoławczego za pośrednictwem organu prowadzącego "
+                          "postępowanie (art. 36 § 1 i art. 37 § 1 i 4 KPA).")
 PAYMENT_METHODS = ("bank_transfer", "cash")
 INCOME_SOURCES = ("wynagrodzenie", "emerytura_renta", "zasilek_dla_bezrobotnych", "alimenty",
                   "swiadczenia_rodzinne", "dzialalnosc_gospodarcza", "inne")
@@ -234,6 +249,8 @@ class Proceeding(Aggregate):
         self.urgent = urgent
         self.interview_due = interview_due
         self.settlement_due = settlement_due
+        self.settlement_start = applied_on  # KPA art. 35 counts from here (a returned case: from its return)
+        self.periods_not_counted: list[dict] = []
         self.complex = False
         self.officer: str | None = None
         self.interview_planned_on: date | None = None
@@ -241,6 +258,7 @@ class Proceeding(Aggregate):
         self.assessment: dict | None = None
         self.decision: dict | None = None
         self.delivered_on: date | None = None
+        self.delivery_deemed_after_notice_of: date | None = None  # KPA art. 44 § 4
         self.appeal_deadline: date | None = None
         self.appeal: dict | None = None
         self.final_on: date | None = None
@@ -336,8 +354,37 @@ class Proceeding(Aggregate):
             raise AlreadyDecided("the decision is issued already")
         if not _text(reason):
             raise DecisionsError("say why the case is especially complex")
-        due = settlement_due(rules.deadlines.on(self.applied_on), self.applied_on, complex_case=True)
+        due = self._statutory_settlement_due(rules, complex_case=True)
         self._marked_complex(reason=_text(reason), settlement_due=max(due, self.settlement_due))
+
+    def _statutory_settlement_due(self, rules: RuleTable, complex_case: bool, extra_days: int = 0) -> date:
+        days = extra_days + sum(p["days"] for p in self.periods_not_counted if p["from"] >= self.settlement_start)
+        return settlement_due(rules.deadlines.on(self.settlement_start), self.settlement_start, complex_case, days)
+
+    def record_period_not_counted(self, rules: RuleTable, first_day: date, last_day: date, reason: str) -> None:
+        """KPA art. 35 § 5: a suspension, mediation, a time the law sets for an act, or a delay the
+        party caused or the centre could not help is not counted: the deadline moves by its days."""
+        self._not_closed()
+        if self.decided:
+            raise AlreadyDecided("the decision is issued already")
+        first_day, last_day = a_date(first_day, "the period's first day"), a_date(last_day, "the period's last day")
+        if reason not in PERIODS_NOT_COUNTED:
+            raise DecisionsError(f"KPA art. 35 § 5 leaves out only these periods: {', '.join(PERIODS_NOT_COUNTED)}; "
+                                 f"not {reason!r}")
+        if last_day < first_day or first_day < self.settlement_start:
+            raise InvalidDate(f"the period {first_day}–{last_day} must run forwards, from {self.settlement_start}")
+        if any(p["from"] <= last_day and first_day <= p["to"] for p in self.periods_not_counted):
+            raise InvalidDate("the period overlaps one recorded already: its days are not counted twice")
+        days = (last_day - first_day).days + 1
+        due = self._statutory_settlement_due(rules, self.complex, extra_days=days)
+        self._period_not_counted(first_day=first_day, last_day=last_day, reason=reason, days=days,
+                                 settlement_due=max(due, self.settlement_due))
+
+    @event("PeriodNotCounted")
+    def _period_not_counted(self, first_day: date, last_day: date, reason: str, days: int,
+                            settlement_due: date) -> None:
+        self.periods_not_counted.append({"from": first_day, "to": last_day, "reason": reason, "days": days})
+        self.settlement_due = settlement_due
 
     @event("MarkedComplex")
     def _marked_complex(self, reason: str, settlement_due: date) -> None:
@@ -345,7 +392,8 @@ class Proceeding(Aggregate):
         self.settlement_due = settlement_due
 
     def notify_delay(self, new_date: date, reason: str, notified_on: date) -> None:
-        """KPA art. 36: the party is told why the case is late and by when it will be settled."""
+        """KPA art. 36 § 1: the party is told why the case is late, by when it will be settled, and
+        of the right to a ponaglenie (the notice carries PONAGLENIE_INSTRUCTION)."""
         new_date, notified_on = a_date(new_date, "the new date"), a_date(notified_on, "the notice date")
         if self.decided:
             raise AlreadyDecided("the decision is issued already")
@@ -358,7 +406,8 @@ class Proceeding(Aggregate):
 
     @event("DelayNotified")
     def _delay_notified(self, new_date: date, reason: str, notified_on: date) -> None:
-        self.delay_notices.append({"new_date": new_date, "reason": reason, "notified_on": notified_on})
+        self.delay_notices.append({"new_date": new_date, "reason": reason, "notified_on": notified_on,
+                                   "instruction": PONAGLENIE_INSTRUCTION})
         self.settlement_due = new_date
 
     def schedule_interview(self, on: date) -> None:
@@ -591,10 +640,26 @@ class Proceeding(Aggregate):
         deadline = appeal_deadline(rules.deadlines.on(delivered_on), delivered_on)
         self._delivered(delivered_on=delivered_on, appeal_deadline=deadline)
 
+    def record_deemed_delivery(self, rules: RuleTable, notice_left_on: date) -> None:
+        """KPA art. 44: the party did not collect the letter the post kept for 14 days after the first
+        notice (awizo): it is delivered on the last day of that storage, and the 14 days to appeal
+        run from then."""
+        if not self.decided:
+            raise NotDelivered("there is no decision to deliver")
+        if self.delivered_on:
+            raise AlreadyDecided(f"the decision was delivered on {self.delivered_on}")
+        notice_left_on = a_date(notice_left_on, "the date of the first notice")
+        if notice_left_on < self.decision["issued_on"]:
+            raise InvalidDate("the post cannot leave a notice of a decision before it is issued")
+        delivered_on = deemed_delivery(rules.deadlines.on(notice_left_on), notice_left_on)
+        deadline = appeal_deadline(rules.deadlines.on(delivered_on), delivered_on)
+        self._delivered(delivered_on=delivered_on, appeal_deadline=deadline, notice_left_on=notice_left_on)
+
     @event("Delivered")
-    def _delivered(self, delivered_on: date, appeal_deadline: date) -> None:
+    def _delivered(self, delivered_on: date, appeal_deadline: date, notice_left_on: date | None = None) -> None:
         self.delivered_on = delivered_on
         self.appeal_deadline = appeal_deadline
+        self.delivery_deemed_after_notice_of = notice_left_on
 
     def become_final(self, today: date) -> None:
         """Not appealed in time: the decision is final (ostateczna)."""
@@ -618,10 +683,15 @@ class Proceeding(Aggregate):
 
     # --- appeal ------------------------------------------------------------------------
 
-    def register_appeal(self, filed_on: date) -> None:
-        """Filed through the centre (KPA art. 129 § 1). A late one is recorded as late and goes to
-        SKO, which decides on restoring the deadline; it does not stop the decision being final."""
+    def register_appeal(self, rules: RuleTable, filed_on: date, received_on: date | None = None) -> None:
+        """Filed through the centre (KPA art. 129 § 1) on `filed_on` (posted or brought), received
+        on `received_on` (the same day when brought): from receipt the centre has 7 days to forward
+        it to the appeals board (KPA art. 133). A late one is recorded as late and goes to SKO,
+        which decides on restoring the deadline; it does not stop the decision being final."""
         filed_on = a_date(filed_on, "the appeal date")
+        received_on = filed_on if received_on in (None, "") else a_date(received_on, "the date the appeal came in")
+        if received_on < filed_on:
+            raise InvalidDate("an appeal cannot come in before it is filed")
         if not self.delivered_on:
             raise NotDelivered("a decision is appealed after its delivery")
         self._not_closed()
@@ -633,11 +703,14 @@ class Proceeding(Aggregate):
         if self.final_on and not late:
             raise AlreadyFinal(f"the decision has been final since {self.final_on}; an appeal dated "
                                f"{filed_on} would have been in time")
-        self._appealed(filed_on=filed_on, late=late)
+        self._appealed(filed_on=filed_on, late=late, received_on=received_on,
+                       forwarding_due=appeal_forwarding_due(rules.deadlines.on(received_on), received_on))
 
     @event("Appealed")
-    def _appealed(self, filed_on: date, late: bool) -> None:
-        self.appeal = {"filed_on": filed_on, "late": late, "forwarded_on": None, "outcome": None, "decided_on": None}
+    def _appealed(self, filed_on: date, late: bool, received_on: date | None = None,
+                  forwarding_due: date | None = None) -> None:
+        self.appeal = {"filed_on": filed_on, "late": late, "received_on": received_on or filed_on,
+                       "forwarding_due": forwarding_due, "forwarded_on": None, "outcome": None, "decided_on": None}
 
     def forward_appeal(self, forwarded_on: date) -> None:
         """To the local appeals board (SKO) with the case file (KPA art. 133)."""
@@ -689,6 +762,7 @@ class Proceeding(Aggregate):
             self.appeal = None
             self.assessment = None
             self.final_on = None  # a late appeal's decision was final until the board set it aside
+            self.settlement_start = decided_on
             if settlement_due is not None:
                 self.settlement_due = settlement_due
 
@@ -792,11 +866,18 @@ class Proceeding(Aggregate):
         return entries
 
     def interview_update_due(self, rules: RuleTable) -> date | None:
-        """People on zasiłek stały have their interview updated at least every 6 months."""
-        if self.benefit != "zasilek_staly" or not (self.granted and self.final_on) or self.state != "final":
+        """Art. 107 ust. 4 u.p.s.: for people on permanent help (stałe formy pomocy) the interview is
+        updated at least every 6 months from the last one. Read here as every final grant for a
+        continuing period still running on that date (zasiłek stały always); never a one-off payment
+        (rules.toml says so with the deadlines)."""
+        if not (self.granted and self.final_on) or self.state != "final":
+            return None
+        if self.decision["period_to"] is None and self.benefit in ONE_OFF_FORMS:
             return None
         last = self.interviews[-1]["held_on"]
-        return interview_update_due(rules.deadlines.on(last), last)
+        due = interview_update_due(rules.deadlines.on(last), last)
+        period_to = self.decision["period_to"]
+        return None if period_to is not None and period_to < due else due
 
 
 class ReviewTask(Aggregate):

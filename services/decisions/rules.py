@@ -86,7 +86,8 @@ class SpecialTargetedAllowanceRule(Rule):
 
 @dataclass(frozen=True)
 class DeadlineRule(Rule):
-    """How long the team has: interview, settling the case, appeal."""
+    """How long the team and the party have: interview and its update, settling the case, appeal,
+    the post's storage of an uncollected letter, forwarding an appeal to the appeals board."""
 
     interview_working_days: int
     urgent_interview_working_days: int
@@ -94,6 +95,8 @@ class DeadlineRule(Rule):
     settlement_months: int
     complex_settlement_months: int
     appeal_days: int
+    postal_storage_days: int
+    appeal_forwarding_days: int
 
 
 @dataclass(frozen=True)

@@ -195,13 +195,13 @@ def test_finality_waits_for_delivery_and_the_appeal_window():
     refused_and_unchanged(p, AppealWindowOpen, p.become_final, date(2026, 3, 26))
     p.become_final(date(2026, 3, 27))
     refused_and_unchanged(p, AlreadyFinal, p.become_final, date(2026, 4, 1))
-    refused_and_unchanged(p, AlreadyFinal, p.register_appeal, date(2026, 3, 26))  # in time: it is not final
+    refused_and_unchanged(p, AlreadyFinal, p.register_appeal, RULES, date(2026, 3, 26))  # in time: it is not final
 
 
 def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
     upheld = delivered()
     refused_and_unchanged(upheld, NoAppeal, upheld.forward_appeal, date(2026, 3, 20))
-    upheld.register_appeal(date(2026, 3, 20))
+    upheld.register_appeal(RULES, date(2026, 3, 20))
     assert upheld.state == "appealed" and not upheld.appeal["late"]
     refused_and_unchanged(upheld, NotForwarded, upheld.record_appeal_outcome, RULES, "upheld", date(2026, 4, 10))
     refused_and_unchanged(upheld, AppealWindowOpen, upheld.become_final, date(2026, 5, 1))
@@ -210,7 +210,7 @@ def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
     assert upheld.state == "final" and upheld.final_on == date(2026, 4, 20)
 
     overturned = delivered()
-    overturned.register_appeal(date(2026, 3, 27))
+    overturned.register_appeal(RULES, date(2026, 3, 27))
     assert overturned.appeal["late"]  # the board decides whether to hear a late appeal
     overturned.forward_appeal(date(2026, 3, 30))
     overturned.record_appeal_outcome(RULES, "overturned", date(2026, 4, 20))
@@ -219,7 +219,7 @@ def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
                           [{"name": "A"}], [])
 
     returned = delivered()
-    returned.register_appeal(date(2026, 3, 20))
+    returned.register_appeal(RULES, date(2026, 3, 20))
     returned.forward_appeal(date(2026, 3, 23))
     returned.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
     assert returned.state == "interviewed" and returned.decision is None
@@ -393,7 +393,7 @@ def test_a_zasilek_celowy_without_a_period_is_paid_once():
 
 def test_a_late_appeal_is_recorded_as_late_and_the_decision_still_becomes_final():
     p = delivered()  # appeal deadline 2026-03-26
-    p.register_appeal(date(2026, 3, 30))
+    p.register_appeal(RULES, date(2026, 3, 30))
     assert p.appeal["late"]
     p.become_final(date(2026, 3, 31))
     assert p.state == "final" and p.final_on == date(2026, 3, 27)
@@ -402,14 +402,14 @@ def test_a_late_appeal_is_recorded_as_late_and_the_decision_still_becomes_final(
     assert p.final_on == date(2026, 3, 27)
 
     after = final()  # became final first; the late appeal arrives later
-    after.register_appeal(date(2026, 4, 2))
+    after.register_appeal(RULES, date(2026, 4, 2))
     assert after.appeal["late"] and after.state == "final"
-    refused_and_unchanged(after, AlreadyDecided, after.register_appeal, date(2026, 4, 3))
+    refused_and_unchanged(after, AlreadyDecided, after.register_appeal, RULES, date(2026, 4, 3))
 
 
 def test_a_case_returned_for_reconsideration_gets_a_new_kpa_deadline_from_the_return():
     p = delivered()
-    p.register_appeal(date(2026, 3, 20))
+    p.register_appeal(RULES, date(2026, 3, 20))
     p.forward_appeal(date(2026, 3, 23))
     p.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
     assert p.settlement_due == date(2026, 5, 20)  # one month from the return, not 2 April
@@ -420,7 +420,7 @@ def test_a_case_returned_for_reconsideration_gets_a_new_kpa_deadline_from_the_re
     complex_case.assess(RULES)
     complex_case.issue_decision("refusal", date(2026, 3, 10), "art. 38", "brak podstaw", **SIGNED)
     complex_case.record_delivery(RULES, date(2026, 3, 12))
-    complex_case.register_appeal(date(2026, 3, 20))
+    complex_case.register_appeal(RULES, date(2026, 3, 20))
     complex_case.forward_appeal(date(2026, 3, 23))
     complex_case.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
     assert complex_case.settlement_due == date(2026, 6, 22)  # two months; 20 June is a Saturday
