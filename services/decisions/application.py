@@ -144,6 +144,14 @@ class DecisionsApplication(ServiceApplication):
 
         self._do(proceeding_id, finalise, publishes=True)
 
+    def waive_appeal(self, proceeding_id: UUID, received_on: date) -> None:
+        """KPA art. 127a: the party waived the appeal; the decision is final that day."""
+        def waive(p: Proceeding):
+            p.waive_appeal(received_on)
+            return self._final_event(p)
+
+        self._do(proceeding_id, waive, publishes=True)
+
     def register_appeal(self, proceeding_id: UUID, filed_on: date, received_on: date | None = None) -> None:
         def appeal(p: Proceeding):
             p.register_appeal(self.rules, filed_on, received_on)

@@ -262,6 +262,7 @@ class Proceeding(Aggregate):
         self.appeal_deadline: date | None = None
         self.appeal: dict | None = None
         self.final_on: date | None = None
+        self.appeal_waived = False
         self.annulled_on: date | None = None
         self.later_decisions: list[dict] = []
         self.delay_notices: list[dict] = []
@@ -316,6 +317,19 @@ class Proceeding(Aggregate):
     @property
     def decided(self) -> bool:
         return self.decision is not None
+
+    @property
+    def enforceable_from(self) -> date | None:
+        """The day from which the decision is carried out (paid): when it is final, or, under KPA
+        art. 130 § 4, from its delivery when it grants in full what the party asked for ("grant":
+        a partial grant or a refusal is not what the party asked for); an appeal does not stop that.
+        A waiver of the appeal (art. 127a) makes the decision final on the day the centre receives it.
+        Nothing once the appeals board set the decision aside."""
+        if not self.decided or self.annulled_on:
+            return None
+        if self.decision["outcome"] == "grant" and self.delivered_on:
+            return self.delivered_on
+        return self.final_on
 
     @property
     def granted(self) -> bool:
@@ -681,6 +695,27 @@ class Proceeding(Aggregate):
     def _became_final(self, final_on: date) -> None:
         self.final_on = final_on
 
+    def waive_appeal(self, received_on: date) -> None:
+        """KPA art. 127a: before the appeal deadline the party waives the right to appeal; the decision
+        is final on the day the centre receives the waiver (from 12.05.2023 also on the day of delivery)."""
+        received_on = a_date(received_on, "the date the waiver came in")
+        self._not_closed()
+        if not self.delivered_on:
+            raise NotDelivered("the right to appeal is waived after the decision is delivered")
+        if self.final_on:
+            raise AlreadyFinal(f"final since {self.final_on}")
+        if self.appeal:
+            raise AlreadyDecided("an appeal is registered: it is withdrawn, not waived")
+        if not self.delivered_on <= received_on <= self.appeal_deadline:
+            raise InvalidDate(f"a waiver is made between the delivery ({self.delivered_on}) and the end of the "
+                              f"appeal window ({self.appeal_deadline})")
+        self._appeal_waived(final_on=received_on)
+
+    @event("AppealWaived")
+    def _appeal_waived(self, final_on: date) -> None:
+        self.final_on = final_on
+        self.appeal_waived = True
+
     # --- appeal ------------------------------------------------------------------------
 
     def register_appeal(self, rules: RuleTable, filed_on: date, received_on: date | None = None) -> None:
@@ -839,10 +874,11 @@ class Proceeding(Aggregate):
     # --- derived -----------------------------------------------------------------------
 
     def payment_schedule(self, until: date) -> list[dict]:
-        """One entry a month of a final cash grant's period (open-ended ones up to `until`),
+        """One entry a month of an enforceable cash grant's period (open-ended ones up to `until`),
         with the amount in force that month; nothing from a revocation's effective month, nor
-        while payments are suspended."""
-        if not (self.granted and self.final_on and self.benefit in CASH_FORMS):
+        while payments are suspended. Enforceable: final, or at once under KPA art. 130 § 4
+        (see enforceable_from); the months before that day are paid from it, as arrears."""
+        if not (self.granted and self.enforceable_from and self.benefit in CASH_FORMS):
             return []
         period_to = self.decision["period_to"]
         if period_to is None and self.benefit in ONE_OFF_FORMS:
