@@ -27,7 +27,7 @@ from services.decisions.deadlines import (
 )
 from services.decisions.rules import InvalidFigure, RuleTable, an_amount, assess, zl
 from shared.dates import months_between
-from shared.vocabulary import FORMS_OF_HELP
+from shared.vocabulary import FORMS_OF_HELP, FORMS_OF_HELP_IN_FORCE, form_in_force
 from shared.values import InvalidDate, a_date  # noqa: F401  (re-exported)
 
 NAMESPACE = uuid.UUID("0d5c8f7e-2b8a-4a53-9d59-5a1f9c3e7b21")
@@ -49,8 +49,12 @@ DECIDED_FORMS = {
     "sprawienie_pogrzebu": None,
     "pomoc_rzeczowa": None,
     "skladki_zdrowotne_i_spoleczne": None,
-    "mieszkanie_chronione": None,
+    "mieszkanie_chronione": None,  # decisions dated up to 2023-10-31 (shared.vocabulary.FORMS_OF_HELP_IN_FORCE)
+    "mieszkanie_treningowe": None,
+    "mieszkanie_wspomagane": None,
 }
+# Art. 53 ust. 8 u.p.s. (from 2023-11-01): support in a mieszkanie treningowe is granted for a fixed period.
+FIXED_PERIOD_FORMS = ("zasilek_okresowy", "mieszkanie_treningowe")
 CASH_FORMS = {"zasilek_staly", "zasilek_okresowy", "zasilek_celowy", "specjalny_zasilek_celowy",
               "zasilek_na_ekonomiczne_usamodzielnienie", "pomoc_na_usamodzielnienie_i_nauke"}
 # Art. 41 pkt 2: okresowy, celowy or in-kind help may be granted on condition of repayment
@@ -137,6 +141,10 @@ class NotEligible(DecisionsError):
 
 class NotARandomEventBenefit(DecisionsError):
     """Art. 40: a random event or disaster is grounds for a zasiłek celowy, no other benefit."""
+
+
+class FormNotInForce(DecisionsError):
+    """The form of help does not exist on the decision's date (art. 53 u.p.s. since 2023-11-01)."""
 
 
 class RepaymentNotAllowed(DecisionsError):
@@ -569,6 +577,11 @@ class Proceeding(Aggregate):
         issued_on = a_date(issued_on, "the decision date")
         if issued_on < self.interviews[-1]["held_on"]:
             raise InvalidDate("a decision cannot be dated before the interview it rests on")
+        if not form_in_force(self.benefit, issued_on):
+            first, last = FORMS_OF_HELP_IN_FORCE[self.benefit]
+            raise FormNotInForce(f"{FORMS_OF_HELP[self.benefit]} is a form of help "
+                                 f"{f'until {last}' if last else f'from {first}'} (art. 53 u.p.s. as amended "
+                                 f"on 28.07.2023), not on {issued_on}; specify the form in force")
         if not _text(signed_by) or not _text(on_authority_of):
             raise MissingSignature("a decision names who signed it and on whose authority "
                                    "(z upoważnienia wójta / burmistrza / prezydenta miasta)")
@@ -603,8 +616,9 @@ class Proceeding(Aggregate):
             period_to = None if period_to in (None, "") else a_date(period_to, "the end of the period")
             if period_to is not None and period_to < period_from:
                 raise InvalidDate("the period ends before it starts")
-            if self.benefit == "zasilek_okresowy" and period_to is None:
-                raise InvalidDate("zasiłek okresowy is granted for a period the centre sets: give its end")
+            if self.benefit in FIXED_PERIOD_FORMS and period_to is None:
+                raise InvalidDate(f"{FORMS_OF_HELP[self.benefit]} is granted for a period the centre sets "
+                                  "(art. 38; art. 53 ust. 8 u.p.s.): give its end")
             if self.benefit in CASH_FORMS and period_from < self.applied_on.replace(day=1):
                 raise PeriodBeforeApplication(
                     f"a cash benefit is granted from the month of the application ({self.applied_on:%Y-%m}) at the "

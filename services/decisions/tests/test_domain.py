@@ -35,7 +35,9 @@ from services.decisions.domain import (
     ReviewTask,
     UnknownBenefit,
 )
-from services.decisions.domain import DECIDED_FORMS, DecisionsError
+from services.decisions.domain import DECIDED_FORMS, DecisionsError, FormNotInForce
+from shared.contracts.decisions import DECIDED_FORMS as CONTRACT_FORMS
+from shared.vocabulary import FORMS_OF_HELP, form_in_force
 from services.decisions.rules import RuleTable
 
 RULES = RuleTable.load()
@@ -551,7 +553,7 @@ def test_only_okresowy_celowy_and_in_kind_help_may_be_repayable():
 
 # --- art. 36: the other forms of help granted by decision -----------------------------------
 
-@pytest.mark.parametrize("benefit", ["pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_chronione"])
+@pytest.mark.parametrize("benefit", ["pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_wspomagane"])
 def test_non_cash_forms_are_decided_without_amounts(benefit):
     p = interviewed(benefit)
     assert p.assess(RULES)["eligible"] and p.assessment["legal_basis"].startswith("art. 36 u.p.s.")
@@ -610,3 +612,47 @@ def test_an_interview_names_the_applicant_among_the_household():
     p = proceeding()
     with pytest.raises(InvalidInterview, match="name the applicant"):
         p.record_interview(date(2026, 3, 5), [{"name": "Anna Nowak", "relation": "matka"}], [])
+
+
+# --- art. 53 u.p.s. since 2023-11-01: mieszkanie treningowe / wspomagane ---------------------------
+
+def housing(benefit, applied_on, issued_on, period_to=None):
+    p = Proceeding.open(RULES, uuid.uuid4(), {"full_name": "Anna Nowak"}, applied_on, benefit)
+    p.record_interview(applied_on, [{"name": "Anna Nowak"}], [])
+    p.assess(RULES)
+    p.issue_decision("grant", issued_on, "art. 53 u.p.s.", "", period_from=applied_on, period_to=period_to,
+                     **SIGNED)
+    return p
+
+
+def test_mieszkanie_chronione_is_decided_until_31_october_2023_and_kept_by_older_decisions():
+    older = housing("mieszkanie_chronione", date(2023, 10, 20), date(2023, 10, 31))
+    assert older.granted and older.benefit == "mieszkanie_chronione"
+    p = Proceeding.open(RULES, uuid.uuid4(), {}, date(2023, 10, 20), "mieszkanie_chronione")
+    p.record_interview(date(2023, 10, 25), [{"name": "Anna Nowak"}], [])
+    p.assess(RULES)
+    with pytest.raises(FormNotInForce, match="until 2023-10-31"):
+        p.issue_decision("grant", date(2023, 11, 1), "art. 53", "", period_from=date(2023, 11, 1), **SIGNED)
+    assert not p.decided
+    p.specify_benefit("mieszkanie_wspomagane")
+    p.assess(RULES)
+    p.issue_decision("grant", date(2023, 11, 1), "art. 53", "", period_from=date(2023, 11, 1), **SIGNED)
+    assert p.granted
+
+
+def test_mieszkanie_treningowe_exists_from_1_november_2023_and_is_granted_for_a_fixed_period():
+    with pytest.raises(FormNotInForce, match="from 2023-11-01"):
+        housing("mieszkanie_treningowe", date(2023, 10, 2), date(2023, 10, 31), period_to=date(2024, 3, 31))
+    with pytest.raises(InvalidDate, match="art. 53 ust. 8"):
+        housing("mieszkanie_treningowe", date(2023, 11, 1), date(2023, 11, 1))
+    granted = housing("mieszkanie_treningowe", date(2023, 11, 1), date(2023, 11, 1), period_to=date(2024, 4, 30))
+    assert granted.decision["period_to"] == date(2024, 4, 30)
+    assert housing("mieszkanie_wspomagane", date(2024, 1, 2), date(2024, 1, 2)).decision["period_to"] is None
+
+
+def test_the_vocabulary_and_the_published_codes_know_the_new_forms():
+    assert FORMS_OF_HELP["mieszkanie_treningowe"] == "mieszkanie treningowe"
+    assert {"mieszkanie_treningowe", "mieszkanie_wspomagane", "mieszkanie_chronione"} <= set(CONTRACT_FORMS)
+    assert form_in_force("mieszkanie_chronione", date(2023, 10, 31))
+    assert not form_in_force("mieszkanie_chronione", date(2023, 11, 1))
+    assert form_in_force("zasilek_staly", date(2000, 1, 1))
