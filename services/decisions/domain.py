@@ -624,6 +624,9 @@ class Proceeding(Aggregate):
                     f"a cash benefit is granted from the month of the application ({self.applied_on:%Y-%m}) at the "
                     f"earliest (art. 106 ust. 3 u.p.s.), not from {period_from}")
             decision.update(period_from=period_from, period_to=period_to)
+            if self.benefit not in CASH_FORMS and amount not in (None, ""):
+                raise InvalidAmount(f"{FORMS_OF_HELP[self.benefit]} is help in kind or in services: a grant of it "
+                                    f"has no amount in zł, not {amount!r}")
             if self.benefit in CASH_FORMS:
                 amount = _amount(amount, "the monthly amount")
                 self._within_legal_range(amount)
