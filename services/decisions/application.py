@@ -3,7 +3,7 @@ officio, every step of the proceeding, art. 11 reviews, and the team's queries."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from services.decisions.domain import (
     ProceedingNotFound,
     ReviewTask,
 )
+from services.decisions.payments import credit_transfer_file, health_contributions, month_end, payment_list
 from services.decisions.rules import DEFAULT_TABLE, RuleTable
 from shared.values import a_date
 from shared.contracts.casework import CONTRACT_BROKEN, CONTRACT_REFUSED
@@ -197,6 +198,41 @@ class DecisionsApplication(ServiceApplication):
                 "issued_on": d["issued_on"].isoformat()})
 
         self._do(proceeding_id, later, publishes=True)
+
+    # --- payments (art. 98 claims included) ---------------------------------------------------
+
+    def set_account(self, proceeding_id: UUID, account: str) -> None:
+        self._do(proceeding_id, lambda p: p.set_account(account))
+
+    def record_payment(self, proceeding_id: UUID, month: str, paid_on: date) -> None:
+        self._do(proceeding_id, lambda p: p.record_payment(month, paid_on, until=month_end(month)))
+
+    def record_payment_returned(self, proceeding_id: UUID, month: str, returned_on: date, reason: str) -> None:
+        self._do(proceeding_id, lambda p: p.record_payment_returned(month, returned_on, reason))
+
+    def claim_back(self, proceeding_id: UUID, **claim: Any) -> None:
+        """Art. 98 u.p.s.: a decision claiming back an undue benefit."""
+        self._do(proceeding_id, lambda p: p.claim_back(**claim))
+
+    def record_repayment(self, proceeding_id: UUID, amount: Any, repaid_on: date) -> None:
+        self._do(proceeding_id, lambda p: p.record_repayment(amount, repaid_on))
+
+    def note_health_insurance(self, proceeding_id: UUID, insured_elsewhere: bool, from_month: str) -> None:
+        self._do(proceeding_id, lambda p: p.note_health_insurance(insured_elsewhere, from_month))
+
+    def payment_list(self, month: str, as_of: date) -> dict:
+        """The month's payments per benefit and method, from decisions enforceable on `as_of`."""
+        return payment_list(self.proceedings(), month, a_date(as_of, "the date of the list"))
+
+    def bank_transfer_file(self, month: str, as_of: date, debtor_name: str, debtor_account: str,
+                           execution_date: date, created_at: datetime) -> bytes:
+        """The list's bank transfers as an ISO 20022 pain.001.001.03 file for the centre's bank."""
+        return credit_transfer_file(self.payment_list(month, as_of), debtor_name, debtor_account,
+                                    a_date(execution_date, "the execution date"), created_at)
+
+    def health_contributions(self, month: str) -> dict:
+        """Health-insurance contributions for people on zasiłek stały, with their legal basis."""
+        return health_contributions(self.proceedings(), month, self.rules.health_contribution.on(month_end(month)))
 
     def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
         task = self._review(task_id)

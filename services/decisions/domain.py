@@ -16,6 +16,8 @@ from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
 from eventsourcing.domain import Aggregate, event
+from stdnum import iban
+from stdnum.exceptions import ValidationError
 
 from services.decisions.deadlines import (
     appeal_deadline,
@@ -195,6 +197,18 @@ class InvalidDelayNotice(DecisionsError):
     pass
 
 
+class InvalidAccount(DecisionsError):
+    """A bank account that is not a valid IBAN (checked digits and length for its country)."""
+
+
+class PaymentError(DecisionsError):
+    """A payment recorded for a month nothing is due in, twice, or returned without being paid."""
+
+
+class InvalidClaim(DecisionsError):
+    """Art. 98 u.p.s.: only what was paid can be claimed back, by a justified, signed decision."""
+
+
 class ProceedingClosed(DecisionsError):
     pass
 
@@ -228,6 +242,14 @@ def _in_range(amount: Decimal, low: Decimal | None, high: Decimal | None, when: 
         raise AmountOutsideLegalRange(f"{amount} zł is outside what the law allows{when}: "
                                       f"{low if low is not None else 'from'}–{high if high is not None else 'up'} "
                                       "zł a month")
+
+
+def an_account(value: Any) -> str:
+    """A bank account as an IBAN (spaces allowed), checked with its digits; InvalidAccount if not."""
+    try:
+        return iban.validate(str(value or ""))
+    except ValidationError as error:
+        raise InvalidAccount(f"{value!r} is not a valid IBAN: {error}") from None
 
 
 def _benefit(value: Any) -> str:
@@ -274,6 +296,10 @@ class Proceeding(Aggregate):
         self.annulled_on: date | None = None
         self.later_decisions: list[dict] = []
         self.delay_notices: list[dict] = []
+        self.payments: list[dict] = []  # paid, possibly returned by the bank
+        self.claims: list[dict] = []  # art. 98: undue benefit claimed back
+        self.repayments: list[dict] = []
+        self.health_insured_elsewhere: list[dict] = []  # zasiłek stały: who pays the health contribution
         self.random_event: dict | None = None
 
     @classmethod
@@ -561,9 +587,10 @@ class Proceeding(Aggregate):
     def issue_decision(self, outcome: str, issued_on: date, legal_basis: str, justification: str,
                        signed_by: str, on_authority_of: str, amount: Any = None, period_from: Any = None,
                        period_to: Any = None, payment_method: str | None = None,
-                       on_condition_of_repayment: bool = False) -> None:
+                       on_condition_of_repayment: bool = False, account: str | None = None) -> None:
         """`on_condition_of_repayment`: art. 41 pkt 2, a grant of okresowy, celowy or pomoc
-        rzeczowa the person repays in part or whole; it may go to income above the criterion."""
+        rzeczowa the person repays in part or whole; it may go to income above the criterion.
+        `account`: the IBAN a bank transfer goes to (it may also be given later, set_account)."""
         self._not_closed()
         if self.decided:
             raise AlreadyDecided("a decision is issued already; change or revoke it by a new decision")
@@ -632,7 +659,8 @@ class Proceeding(Aggregate):
                 self._within_legal_range(amount)
                 if payment_method not in PAYMENT_METHODS:
                     raise DecisionsError(f"say how it is paid: {' or '.join(PAYMENT_METHODS)}")
-                decision.update(amount=amount, payment_method=payment_method)
+                decision.update(amount=amount, payment_method=payment_method,
+                                account=an_account(account) if account not in (None, "") else None)
         self._decision_issued(decision=decision)
 
     @staticmethod
@@ -887,6 +915,117 @@ class Proceeding(Aggregate):
         self.later_decisions.append({"kind": kind, "amount": amount, "effective_from": effective_from,
                                      "issued_on": issued_on, "justification": justification,
                                      "signed_by": signed_by, "on_authority_of": on_authority_of})
+
+    # --- payments ----------------------------------------------------------------------
+
+    def set_account(self, account: str) -> None:
+        """The IBAN a bank transfer of this grant goes to, from the next payment on."""
+        self._not_closed()
+        if not (self.granted and self.decision["payment_method"] == "bank_transfer"):
+            raise PaymentError("only a grant paid by bank transfer has an account")
+        self._account_set(account=an_account(account))
+
+    @event("AccountSet")
+    def _account_set(self, account: str) -> None:
+        self.decision = {**self.decision, "account": account}
+
+    def record_payment(self, month: str, paid_on: date, until: date) -> None:
+        """The month's amount was paid (at the desk, or sent to the bank) on `paid_on`."""
+        paid_on = a_date(paid_on, "the payment date")
+        due = {e["month"]: e for e in self.payment_schedule(until)}
+        if month not in due:
+            raise PaymentError(f"nothing is due for {month!r} under this decision")
+        if self.paid(month):
+            raise PaymentError(f"{month} is paid already (on {self.paid(month)['paid_on']})")
+        if paid_on < self.enforceable_from:
+            raise InvalidDate(f"nothing is paid before the decision is enforceable ({self.enforceable_from})")
+        self._paid(month=month, amount=due[month]["amount"], method=due[month]["method"], paid_on=paid_on)
+
+    @event("PaymentMade")
+    def _paid(self, month: str, amount: Decimal, method: str, paid_on: date) -> None:
+        self.payments.append({"month": month, "amount": amount, "method": method, "paid_on": paid_on,
+                              "returned_on": None, "return_reason": None})
+
+    def record_payment_returned(self, month: str, returned_on: date, reason: str) -> None:
+        """The bank returned the transfer (closed account, wrong name...): the month is due again."""
+        returned_on = a_date(returned_on, "the date of the return")
+        payment = self.paid(month)
+        if not payment or payment["method"] != "bank_transfer":
+            raise PaymentError(f"no bank transfer for {month!r} stands to be returned")
+        if returned_on < payment["paid_on"]:
+            raise InvalidDate("a transfer comes back after it is sent")
+        if not _text(reason):
+            raise PaymentError("say why the bank returned it")
+        self._returned(month=month, returned_on=returned_on, reason=_text(reason))
+
+    @event("PaymentReturned")
+    def _returned(self, month: str, returned_on: date, reason: str) -> None:
+        payment = self.paid(month)
+        payment.update(returned_on=returned_on, return_reason=reason)
+
+    def paid(self, month: str) -> dict | None:
+        """The payment for the month that stands (not returned by the bank), if any."""
+        return next((p for p in self.payments if p["month"] == month and not p["returned_on"]), None)
+
+    def claim_back(self, months: Iterable[str], amount: Any, issued_on: date, justification: str, signed_by: str,
+                   on_authority_of: str) -> None:
+        """Art. 98 ust. 1 u.p.s.: a cash benefit received unduly (art. 6 pkt 16: on false information
+        or an unreported change) is claimed back by a decision, up to what was paid for those months."""
+        months = list(dict.fromkeys(months or []))
+        amount = _amount(amount, "the amount claimed back")
+        issued_on = a_date(issued_on, "the decision date")
+        paid = [self.paid(m) for m in months]
+        if not months or not all(paid):
+            raise InvalidClaim(f"only paid months can be claimed back; paid: {[p['month'] for p in self.payments]}")
+        if not Decimal(0) < amount <= sum(p["amount"] for p in paid):
+            raise InvalidClaim(f"the claim must be above 0 and at most the {sum(p['amount'] for p in paid)} zł paid "
+                               "for those months")
+        if not _text(justification):
+            raise MissingJustification("say why the benefit was undue (art. 6 pkt 16, art. 98 u.p.s.)")
+        if not _text(signed_by) or not _text(on_authority_of):
+            raise MissingSignature("a decision names who signed it and on whose authority")
+        self._claimed(months=months, amount=amount, issued_on=issued_on, justification=_text(justification),
+                      signed_by=_text(signed_by), on_authority_of=_text(on_authority_of))
+
+    @event("UndueBenefitClaimed")
+    def _claimed(self, months: list, amount: Decimal, issued_on: date, justification: str, signed_by: str,
+                 on_authority_of: str) -> None:
+        self.claims.append({"months": months, "amount": amount, "issued_on": issued_on,
+                            "justification": justification, "signed_by": signed_by,
+                            "on_authority_of": on_authority_of})
+
+    def record_repayment(self, amount: Any, repaid_on: date) -> None:
+        amount, repaid_on = _amount(amount, "the amount repaid"), a_date(repaid_on, "the repayment date")
+        if not Decimal(0) < amount <= self.amount_to_repay:
+            raise InvalidClaim(f"a repayment is above 0 and at most the {self.amount_to_repay} zł still claimed")
+        self._repaid(amount=amount, repaid_on=repaid_on)
+
+    @event("Repaid")
+    def _repaid(self, amount: Decimal, repaid_on: date) -> None:
+        self.repayments.append({"amount": amount, "repaid_on": repaid_on})
+
+    @property
+    def amount_to_repay(self) -> Decimal:
+        return sum((c["amount"] for c in self.claims), Decimal(0)) - sum((r["amount"] for r in self.repayments),
+                                                                        Decimal(0))
+
+    def note_health_insurance(self, insured_elsewhere: bool, from_month: str) -> None:
+        """Whether the person on zasiłek stały is insured for health on another title from a month:
+        the centre pays the contribution only for one who is not."""
+        if self.benefit != "zasilek_staly":
+            raise DecisionsError("the centre pays health contributions for people on zasiłek stały")
+        if not isinstance(insured_elsewhere, bool):
+            raise DecisionsError(f"insured elsewhere is yes or no, not {insured_elsewhere!r}")
+        a_date(f"{from_month}-01", "the month (YYYY-MM)")
+        self._health_insurance_noted(insured_elsewhere=insured_elsewhere, from_month=from_month)
+
+    @event("HealthInsuranceNoted")
+    def _health_insurance_noted(self, insured_elsewhere: bool, from_month: str) -> None:
+        self.health_insured_elsewhere.append({"insured_elsewhere": insured_elsewhere, "from_month": from_month})
+
+    def insured_elsewhere_in(self, month: str) -> bool:
+        notes = [n for n in self.health_insured_elsewhere if n["from_month"] <= month]
+        return bool(notes) and notes[-1]["insured_elsewhere"]
 
     # --- derived -----------------------------------------------------------------------
 

@@ -100,12 +100,21 @@ class DeadlineRule(Rule):
 
 
 @dataclass(frozen=True)
+class HealthContributionRule(Rule):
+    """The health-insurance contribution the centre pays for a person on zasiłek stały who is not
+    insured on another title: rate_percent % of the zasiłek paid for the month."""
+
+    rate_percent: Decimal
+
+
+@dataclass(frozen=True)
 class RuleTable:
     income_criterion: Periods[IncomeCriterion]
     zasilek_staly: Periods[PermanentAllowanceRule]
     zasilek_okresowy: Periods[PeriodicAllowanceRule]
     specjalny_zasilek_celowy: Periods[SpecialTargetedAllowanceRule]
     deadlines: Periods[DeadlineRule]
+    health_contribution: Periods[HealthContributionRule]
 
     KINDS = {
         "income_criterion": IncomeCriterion,
@@ -113,6 +122,7 @@ class RuleTable:
         "zasilek_okresowy": PeriodicAllowanceRule,
         "specjalny_zasilek_celowy": SpecialTargetedAllowanceRule,
         "deadlines": DeadlineRule,
+        "health_contribution": HealthContributionRule,
     }
 
     @classmethod
