@@ -16,6 +16,7 @@ from services.decisions.domain import (
     ProceedingNotFound,
     ReviewTask,
 )
+from services.decisions.mrpips03 import report_part
 from services.decisions.payments import credit_transfer_file, health_contributions, month_end, payment_list
 from services.decisions.rules import DEFAULT_TABLE, RuleTable
 from shared.values import a_date
@@ -30,6 +31,7 @@ from shared.contracts.decisions import (
 )
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope
+from shared.mrpips03 import half_year
 from shared.store import LogProjection, ServiceApplication
 
 IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "address", "contact")
@@ -233,6 +235,11 @@ class DecisionsApplication(ServiceApplication):
     def health_contributions(self, month: str) -> dict:
         """Health-insurance contributions for people on zasiłek stały, with their legal basis."""
         return health_contributions(self.proceedings(), month, self.rules.health_contribution.on(month_end(month)))
+
+    def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
+        """This team's rows of the half-year MRPiPS-03 report: figures only, no person."""
+        first, last = half_year(year, half)
+        return report_part(self.proceedings(), first, last, self.rules.health_contribution.on(last))
 
     def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
         task = self._review(task_id)
