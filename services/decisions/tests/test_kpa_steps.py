@@ -2,10 +2,12 @@
 (art. 133), the notice of delay with the ponaglenie (art. 36), periods not counted (art. 35 § 5);
 the interview update for permanent help (art. 107 ust. 4 u.p.s.) and the deadlines' periods."""
 
+import uuid
 from datetime import date
 
 import pytest
 
+from services.decisions.application import DecisionsApplication
 from services.decisions.deadlines import appeal_forwarding_due, deemed_delivery
 from services.decisions.domain import (
     PONAGLENIE_INSTRUCTION,
@@ -146,3 +148,31 @@ def test_the_update_counts_from_the_last_interview_not_the_first():
     p = final_grant("zasilek_staly", None, amount="1229.00", unable=True, income="0")
     p.record_interview(date(2026, 8, 20), [{"name": "Anna Nowak"}], [], unable_to_work=True)
     assert p.interview_update_due(RULES) == date(2027, 2, 20)
+
+
+# --- what the benefit officer sees ------------------------------------------------------------------
+
+@pytest.fixture
+def decisions(make_database_url):
+    app = DecisionsApplication(make_database_url("decisions"))
+    yield app
+    app.close()
+
+
+def test_the_officer_sees_the_appeal_to_forward_and_the_deadline_moved_by_a_period_not_counted(decisions):
+    p = decisions.open_ex_officio(uuid.uuid4(), {"full_name": "Anna Nowak"}, "zasilek_okresowy", date(2026, 3, 2))
+    decisions.record_period_not_counted(p, date(2026, 3, 10), date(2026, 3, 19), "party_delay")
+    [_, decision_due] = decisions.deadlines(today=date(2026, 3, 3), within_days=60)
+    assert (decision_due["what"], decision_due["due"]) == ("decision (KPA art. 35)", date(2026, 4, 13))
+    decisions.record_interview(p, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
+                               incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "400"}])
+    decisions.assess(p)
+    decisions.issue_decision(p, outcome="refusal", issued_on=date(2026, 3, 10), legal_basis="art. 38",
+                             justification="brak środków", **SIGNED)
+    assert decisions.record_deemed_delivery(p, date(2026, 3, 11)) == date(2026, 4, 8)  # 25 March + 14 days
+    decisions.register_appeal(p, date(2026, 4, 3), received_on=date(2026, 4, 7))
+    [forward] = decisions.deadlines(today=date(2026, 4, 8), within_days=30)
+    assert (forward["what"], forward["due"], forward["overdue"]) == (
+        "forward the appeal to the appeals board (KPA art. 133)", date(2026, 4, 14), False)
+    decisions.forward_appeal(p, date(2026, 4, 9))
+    assert decisions.deadlines(today=date(2026, 4, 8), within_days=30) == []
