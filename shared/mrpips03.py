@@ -12,7 +12,7 @@ and persons in them). The row order below follows those; the row numbers of the 
 not read [unconfirmed], so the CSV gives the section and the row's label, and a centre checks the
 order once against its form before copying figures into the ministry's system (CAS).
 
-Rows no team here fills (care services: the care team's part is not written yet) stay empty.
+Rows no team here fills stay empty.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ ROWS: tuple[Row, ...] = (
     Row("1B", "mieszkanie", "mieszkanie chronione, treningowe lub wspomagane"),
     Row("1B", "pomoc_na_usamodzielnienie_i_nauke", "pomoc na usamodzielnienie i kontynuowanie nauki"),
     Row("1B", "uslugi_opiekuncze", "usługi opiekuńcze"),
+    Row("1B", "specjalistyczne_uslugi_opiekuncze", "specjalistyczne usługi opiekuńcze"),
     *(Row("powody", f"powod_{code}", label) for code, label in REASONS_FOR_HELP.items()),
     Row("praca_socjalna", "praca_socjalna", "rodziny objęte pracą socjalną"),
 )

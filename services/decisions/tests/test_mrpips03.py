@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from services.care.application import CareApplication
 from services.casework.application import CaseworkApplication
 from services.decisions.application import DecisionsApplication
 from shared.contracts.intake import CASE_ROUTED
@@ -23,9 +24,10 @@ IBAN = "PL61 1090 1014 0000 0712 1981 2874"
 def centre(make_database_url):
     decisions = DecisionsApplication(make_database_url("decisions"))
     casework = CaseworkApplication(make_database_url("casework"), team=TEAM)
-    yield decisions, casework
-    decisions.close()
-    casework.close()
+    care = CareApplication(make_database_url("care"))
+    yield decisions, casework, care
+    for app in (decisions, casework, care):
+        app.close()
 
 
 def granted(app, person_id, name, benefit, household, incomes, outcome="grant", unable=False, **decision):
@@ -49,7 +51,17 @@ def case_routed(app, number, routed_on, reasons):
                                  subject=data["case_id"], data=data, notification_id=number))
 
 
-def build(decisions, casework):
+def care_service(app, carer, kind, members, income, period_to, visits):
+    s = app.open_request(uuid.uuid4(), {"full_name": "Osoba"}, kind, False, date(2026, 3, 2))
+    app.assess(s, assessed_on=date(2026, 3, 2), kind=kind, activities=["personal_care"], hours_per_week="5",
+               period_from=date(2026, 3, 9), period_to=period_to)
+    app.state_income(s, members=members, monthly_income=income, stated_on=date(2026, 3, 2))
+    app.grant(s, issued_on=date(2026, 3, 4), **SIGNED)
+    for on, hours in visits:
+        app.record_visit(s, carer, on=on, hours=hours, activities=["personal_care"])
+
+
+def build(decisions, casework, care):
     anna, jan = uuid.uuid4(), uuid.uuid4()
     # Anna, alone: zasiłek okresowy 400 zł April–September, by transfer; April and May paid, June
     # returned by the bank (not counted).
@@ -80,13 +92,19 @@ def build(decisions, casework):
     case_routed(casework, 1, "2026-02-01", ["bezrobocie", "ubostwo"])
     case_routed(casework, 2, "2026-05-10", ["bezrobocie"])
     case_routed(casework, 3, "2026-08-01", ["przemoc_w_rodzinie"])
+    # Care: usługi opiekuńcze for a couple (5 hours in the half-year at 38 zł; July's 4 hours are
+    # the next half's), specialist services for a person with mental disorders (1.5 hours at 60 zł).
+    carer = care.register_carer("Halina Opiekun", "MOPS")
+    care_service(care, carer, "uslugi_opiekuncze", 2, "3000", None,
+                 [(date(2026, 3, 10), "2"), (date(2026, 6, 30), "3"), (date(2026, 7, 1), "4")])
+    care_service(care, carer, "specjalistyczne_uslugi_opiekuncze_zaburzenia_psychiczne", 1, "1010", date(2026, 6, 30),
+                 [(date(2026, 4, 2), "1.5")])
 
 
 def test_the_half_year_report_of_a_small_centre(centre):
-    decisions, casework = centre
-    build(decisions, casework)
-    report = combine({"decisions": decisions.mrpips03_part(2026, 1), "casework": casework.mrpips03_part(2026, 1)},
-                     2026, 1)
+    decisions, casework, care = centre
+    build(decisions, casework, care)
+    report = combine({team.service: team.mrpips03_part(2026, 1) for team in (decisions, casework, care)}, 2026, 1)
     filled = {r["key"]: tuple(r[c] for c in ("persons", "benefits", "amount", "families", "persons_in_families"))
               for r in report["rows"] if r["team"]}
     assert filled == {
@@ -98,26 +116,31 @@ def test_the_half_year_report_of_a_small_centre(centre):
         "powod_bezrobocie": (None, None, None, 2, None),
         "powod_ubostwo": (None, None, None, 1, None),
         "praca_socjalna": (None, None, None, 2, None),
+        "uslugi_opiekuncze": (1, Decimal("5"), Decimal("190.00"), 1, 2),
+        "specjalistyczne_uslugi_opiekuncze_zaburzenia_psychiczne": (1, Decimal("1.5"), Decimal("90.00"), 1, 1),
     }
     assert (report["from"], report["to"]) == (date(2026, 1, 1), date(2026, 6, 30))
-    second = combine({"decisions": decisions.mrpips03_part(2026, 2), "casework": casework.mrpips03_part(2026, 2)},
-                     2026, 2)
+    second = combine({team.service: team.mrpips03_part(2026, 2) for team in (decisions, casework, care)}, 2026, 2)
     rows = {r["key"]: r for r in second["rows"]}
     assert rows["zasilek_celowy"]["persons"] == 1 and rows["zasilek_celowy"]["benefits"] == 0  # granted, not paid
     assert rows["praca_socjalna"]["families"] == 3 and rows["powod_przemoc_w_rodzinie"]["families"] == 1
+    assert (rows["uslugi_opiekuncze"]["benefits"], rows["uslugi_opiekuncze"]["amount"]) == (Decimal("4"),
+                                                                                            Decimal("152.00"))
+    assert rows["specjalistyczne_uslugi_opiekuncze_zaburzenia_psychiczne"]["team"] is None  # ended in June
 
 
 def test_the_csv_follows_the_forms_row_order_and_the_page_reads_it(centre):
-    decisions, casework = centre
-    build(decisions, casework)
-    report = combine({"decisions": decisions.mrpips03_part(2026, 1), "casework": casework.mrpips03_part(2026, 1)},
-                     2026, 1)
+    decisions, casework, care = centre
+    build(decisions, casework, care)
+    report = combine({team.service: team.mrpips03_part(2026, 1) for team in (decisions, casework, care)}, 2026, 1)
     lines = list(csv.reader(io.StringIO(to_csv(report))))
     assert lines[0][:3] == ["dział", "wiersz", "osoby, którym decyzją przyznano świadczenie"]
     assert [line[1] for line in lines[1:]] == [r.label for r in ROWS]
     assert lines[1 + [r.key for r in ROWS].index("zasilek_staly")] == ["1B", "zasiłki stałe", "1", "3", "2009.70",
                                                                       "1", "3"]
-    assert lines[1 + [r.key for r in ROWS].index("uslugi_opiekuncze")][2:] == ["", "", "", "", ""]
+    assert lines[1 + [r.key for r in ROWS].index("uslugi_opiekuncze")] == ["1B", "usługi opiekuńcze", "1", "5.00",
+                                                                          "190.00", "1", "2"]
+    assert lines[1 + [r.key for r in ROWS].index("pomoc_rzeczowa")][2:] == ["", "", "", "", ""]
     page = to_html(report)
     assert "MRPiPS-03 – 1. półrocze 2026 (2026-01-01 – 2026-06-30)" in page and "2009.70" in page
     assert "Anna" not in page and "Kos" not in to_csv(report)  # no person in the report
