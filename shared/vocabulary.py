@@ -1,5 +1,7 @@
 """Legal vocabularies that cross between teams: codes on the wire, Polish labels for people."""
 
+from datetime import date
+
 # Art. 7 u.p.s.: reasons for granting help, recorded at first contact.
 REASONS_FOR_HELP: dict[str, str] = {
     "ubostwo": "ubóstwo",
@@ -41,9 +43,28 @@ FORMS_OF_HELP: dict[str, str] = {
     "niezbedne_ubranie": "niezbędne ubranie",
     "uslugi_opiekuncze": "usługi opiekuńcze",
     "specjalistyczne_uslugi_opiekuncze": "specjalistyczne usługi opiekuńcze",
-    "mieszkanie_chronione": "mieszkanie chronione",
+    "mieszkanie_chronione": "mieszkanie chronione (do 31.10.2023)",
+    "mieszkanie_treningowe": "mieszkanie treningowe",
+    "mieszkanie_wspomagane": "mieszkanie wspomagane",
     "pobyt_w_dps": "pobyt w domu pomocy społecznej",
 }
+
+# Forms of help the statute created or abolished on a date: (first day, last day), None = open.
+# Art. 53 u.p.s. as amended by the Act of 28.07.2023 (Dz.U. 2023 poz. 1693): from 2023-11-01 the
+# mieszkanie chronione is replaced by the mieszkanie treningowe and the mieszkanie wspomagane
+# (art. 36 pkt 2 lit. n and q); decisions dated before keep the old form. Sources: gazetaprawna.pl
+# and poradnikpracownika.pl on the amendment, the amending act's text (inforlex.pl, in force 2023-11-01).
+FORMS_OF_HELP_IN_FORCE: dict[str, tuple[date | None, date | None]] = {
+    "mieszkanie_chronione": (None, date(2023, 10, 31)),
+    "mieszkanie_treningowe": (date(2023, 11, 1), None),
+    "mieszkanie_wspomagane": (date(2023, 11, 1), None),
+}
+
+
+def form_in_force(code: str, on: date) -> bool:
+    """Whether the law knows the form of help on the day (every form not listed above: always)."""
+    first, last = FORMS_OF_HELP_IN_FORCE.get(code, (None, None))
+    return (first is None or first <= on) and (last is None or on <= last)
 
 # Teams that receive routed cases. Which of them a centre has is configuration
 # (art. 110a sets no number): see each service's `TEAMS` setting.

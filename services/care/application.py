@@ -31,6 +31,8 @@ from shared.contracts.care import (
 from shared.contracts.casework import SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope
+from shared.mrpips03 import half_year
+from shared.rule_table import zl
 from shared.store import LogProjection, ServiceApplication
 
 IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "address", "contact")
@@ -197,6 +199,30 @@ class CareApplication(ServiceApplication):
 
     def services(self, state: str | None = None) -> list[CareService]:
         return [s for s in self._all(CareService) if state in (None, s.state)]
+
+    def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
+        """This team's rows of the half-year MRPiPS-03 report, figures only: per kind of care service
+        granted for part of the half-year, the persons, the hours delivered in it (the benefits), their
+        cost at the hourly cost of the grant (the amount), and their households (the care team's own
+        income statements). Hours as benefits and cost as amount are this team's reading of the form
+        [unconfirmed]."""
+        first, last = half_year(year, half)
+        part: dict[str, dict] = {}
+        people: dict[str, dict] = {}
+        for s in self.services():
+            period = s.assessment and (s.assessment["period_from"], s.assessment["period_to"])
+            if not s.grant or period[0] > last or (period[1] and period[1] < first) or \
+                    (s.ended and s.ended["on"] < first):
+                continue
+            hours = s.delivered_hours(first, last)
+            row = part.setdefault(s.kind, {"benefits": Decimal(0), "amount": Decimal(0)})
+            row["benefits"] += hours
+            row["amount"] += zl(hours * s.grant["hourly_cost"])
+            people.setdefault(s.kind, {})[s.person_id] = s.grant["members"]
+        for kind, households in people.items():
+            part[kind].update(persons=len(households), families=len(households),
+                              persons_in_families=sum(households.values()))
+        return part
 
     def referral(self, referral_id: UUID) -> DpsReferral:
         return self.aggregate(DpsReferral, referral_id, NotFound)

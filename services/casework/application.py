@@ -45,7 +45,9 @@ from shared.contracts.casework import (
 )
 from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK
 from shared.envelope import Envelope
+from shared.mrpips03 import half_year
 from shared.store import LogProjection, ServiceApplication
+from shared.vocabulary import REASONS_FOR_HELP
 
 IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "address", "contact")
 # What the care team reports on a request, and the date field it comes with.
@@ -302,6 +304,22 @@ class CaseworkApplication(ServiceApplication):
             if c["status"] != "closed" and c["worker"] in persons:
                 persons[c["worker"]].add(c["person_id"])
         return persons
+
+    def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
+        """This team's rows of the half-year MRPiPS-03 report, figures only: families in social work
+        (distinct persons whose case was open on any day of the half-year) and those families by the
+        reasons for help recorded at first contact (art. 7). Casework keeps no household sizes:
+        persons in families stay empty."""
+        first, last = half_year(year, half)
+        self._index.catch_up()
+        cases = [self.repository.get(case_id) for case_id in self._cases]
+        open_then = [c for c in cases if c.opened_on <= last and not (c.closure and c.closure["closed_on"] < first)]
+        part = {"praca_socjalna": {"families": len({c.person_id for c in open_then})}}
+        for reason in REASONS_FOR_HELP:
+            families = {c.person_id for c in open_then if reason in c.reasons_for_help}
+            if families:
+                part[f"powod_{reason}"] = {"families": len(families)}
+        return part
 
     def groups(self, asking: str) -> list[dict]:
         self._role(asking)

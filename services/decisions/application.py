@@ -3,7 +3,7 @@ officio, every step of the proceeding, art. 11 reviews, and the team's queries."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 from uuid import UUID
 
@@ -16,6 +16,8 @@ from services.decisions.domain import (
     ProceedingNotFound,
     ReviewTask,
 )
+from services.decisions.mrpips03 import report_part
+from services.decisions.payments import credit_transfer_file, health_contributions, month_end, payment_list
 from services.decisions.rules import DEFAULT_TABLE, RuleTable
 from shared.values import a_date
 from shared.contracts.casework import CONTRACT_BROKEN, CONTRACT_REFUSED
@@ -29,6 +31,7 @@ from shared.contracts.decisions import (
 )
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope
+from shared.mrpips03 import half_year
 from shared.store import LogProjection, ServiceApplication
 
 IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "address", "contact")
@@ -90,6 +93,10 @@ class DecisionsApplication(ServiceApplication):
     def notify_delay(self, proceeding_id: UUID, new_date: date, reason: str, notified_on: date) -> None:
         self._do(proceeding_id, lambda p: p.notify_delay(new_date, reason, notified_on))
 
+    def record_period_not_counted(self, proceeding_id: UUID, first_day: date, last_day: date, reason: str) -> None:
+        """KPA art. 35 § 5: a period not counted moves the deadline for settling the case."""
+        self._do(proceeding_id, lambda p: p.record_period_not_counted(self.rules, first_day, last_day, reason))
+
     def record_random_event(self, proceeding_id: UUID, kind: str, occurred_on: date) -> None:
         """Art. 40: the need follows a random event or a disaster (zasiłek celowy regardless of income)."""
         self._do(proceeding_id, lambda p: p.record_random_event(kind, occurred_on))
@@ -115,8 +122,11 @@ class DecisionsApplication(ServiceApplication):
 
     def record_delivery(self, proceeding_id: UUID, delivered_on: date) -> date:
         """The decision takes effect on delivery: that is when other teams learn of it."""
+        return self._delivery(proceeding_id, lambda p: p.record_delivery(self.rules, delivered_on))
+
+    def _delivery(self, proceeding_id: UUID, command: Callable[[Proceeding], Any]) -> date:
         def deliver(p: Proceeding):
-            p.record_delivery(self.rules, delivered_on)
+            command(p)
             d = p.decision
             return self.integration_event(DECISION_ISSUED, {
                 **self._who(p), "outcome": d["outcome"], "period_from": _iso(d["period_from"]),
@@ -126,6 +136,10 @@ class DecisionsApplication(ServiceApplication):
         self._do(proceeding_id, deliver, publishes=True)
         return self.proceeding(proceeding_id).appeal_deadline
 
+    def record_deemed_delivery(self, proceeding_id: UUID, notice_left_on: date) -> date:
+        """KPA art. 44 § 4: a decision not collected from the post is delivered after 14 days of storage."""
+        return self._delivery(proceeding_id, lambda p: p.record_deemed_delivery(self.rules, notice_left_on))
+
     def become_final(self, proceeding_id: UUID, today: date) -> None:
         def finalise(p: Proceeding):
             p.become_final(today)
@@ -133,9 +147,17 @@ class DecisionsApplication(ServiceApplication):
 
         self._do(proceeding_id, finalise, publishes=True)
 
-    def register_appeal(self, proceeding_id: UUID, filed_on: date) -> None:
+    def waive_appeal(self, proceeding_id: UUID, received_on: date) -> None:
+        """KPA art. 127a: the party waived the appeal; the decision is final that day."""
+        def waive(p: Proceeding):
+            p.waive_appeal(received_on)
+            return self._final_event(p)
+
+        self._do(proceeding_id, waive, publishes=True)
+
+    def register_appeal(self, proceeding_id: UUID, filed_on: date, received_on: date | None = None) -> None:
         def appeal(p: Proceeding):
-            p.register_appeal(filed_on)
+            p.register_appeal(self.rules, filed_on, received_on)
             return self.integration_event(DECISION_APPEALED, {**self._who(p), "filed_on": p.appeal["filed_on"].isoformat()})
 
         self._do(proceeding_id, appeal, publishes=True)
@@ -179,6 +201,46 @@ class DecisionsApplication(ServiceApplication):
 
         self._do(proceeding_id, later, publishes=True)
 
+    # --- payments (art. 98 claims included) ---------------------------------------------------
+
+    def set_account(self, proceeding_id: UUID, account: str) -> None:
+        self._do(proceeding_id, lambda p: p.set_account(account))
+
+    def record_payment(self, proceeding_id: UUID, month: str, paid_on: date) -> None:
+        self._do(proceeding_id, lambda p: p.record_payment(month, paid_on, until=month_end(month)))
+
+    def record_payment_returned(self, proceeding_id: UUID, month: str, returned_on: date, reason: str) -> None:
+        self._do(proceeding_id, lambda p: p.record_payment_returned(month, returned_on, reason))
+
+    def claim_back(self, proceeding_id: UUID, **claim: Any) -> None:
+        """Art. 98 u.p.s.: a decision claiming back an undue benefit."""
+        self._do(proceeding_id, lambda p: p.claim_back(**claim))
+
+    def record_repayment(self, proceeding_id: UUID, amount: Any, repaid_on: date) -> None:
+        self._do(proceeding_id, lambda p: p.record_repayment(amount, repaid_on))
+
+    def note_health_insurance(self, proceeding_id: UUID, insured_elsewhere: bool, from_month: str) -> None:
+        self._do(proceeding_id, lambda p: p.note_health_insurance(insured_elsewhere, from_month))
+
+    def payment_list(self, month: str, as_of: date) -> dict:
+        """The month's payments per benefit and method, from decisions enforceable on `as_of`."""
+        return payment_list(self.proceedings(), month, a_date(as_of, "the date of the list"))
+
+    def bank_transfer_file(self, month: str, as_of: date, debtor_name: str, debtor_account: str,
+                           execution_date: date, created_at: datetime) -> bytes:
+        """The list's bank transfers as an ISO 20022 pain.001.001.03 file for the centre's bank."""
+        return credit_transfer_file(self.payment_list(month, as_of), debtor_name, debtor_account,
+                                    a_date(execution_date, "the execution date"), created_at)
+
+    def health_contributions(self, month: str) -> dict:
+        """Health-insurance contributions for people on zasiłek stały, with their legal basis."""
+        return health_contributions(self.proceedings(), month, self.rules.health_contribution.on(month_end(month)))
+
+    def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
+        """This team's rows of the half-year MRPiPS-03 report: figures only, no person."""
+        first, last = half_year(year, half)
+        return report_part(self.proceedings(), first, last, self.rules.health_contribution.on(last))
+
     def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
         task = self._review(task_id)
         task.close(officer, conclusion, closed_on)
@@ -200,11 +262,17 @@ class DecisionsApplication(ServiceApplication):
                 and state in (None, p.state)]
 
     def deadlines(self, today: date, within_days: int) -> list[dict]:
-        """Interviews and decisions due in the next N days, and those overdue, soonest first."""
+        """Interviews, decisions and appeals to forward due in the next N days, and those overdue,
+        soonest first."""
         horizon = today + timedelta(days=within_days)
         due = []
         for p in self.proceedings():
-            if p.state in ("annulled", "revoked") or p.decided:
+            if p.state in ("annulled", "revoked"):
+                continue
+            if p.appeal and not p.appeal["forwarded_on"] and p.appeal.get("forwarding_due"):
+                due.append(self._due(p, "forward the appeal to the appeals board (KPA art. 133)",
+                                     p.appeal["forwarding_due"], today))
+            if p.decided:
                 continue
             if not p.interviews:
                 due.append(self._due(p, "environmental interview", p.interview_due, today))
@@ -212,9 +280,9 @@ class DecisionsApplication(ServiceApplication):
         return sorted((d for d in due if d["due"] <= horizon), key=lambda d: d["due"])
 
     def interview_updates_due(self, today: date, within_days: int) -> list[dict]:
-        """People on zasiłek stały whose 6-monthly interview update falls due."""
+        """People on permanent help whose 6-monthly interview update falls due (art. 107 ust. 4)."""
         horizon = today + timedelta(days=within_days)
-        due = [self._due(p, "interview update (zasiłek stały)", p.interview_update_due(self.rules), today)
+        due = [self._due(p, "interview update (art. 107 ust. 4 u.p.s.)", p.interview_update_due(self.rules), today)
                for p in self.proceedings(state="final") if p.interview_update_due(self.rules)]
         return sorted((d for d in due if d["due"] <= horizon), key=lambda d: d["due"])
 

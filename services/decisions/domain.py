@@ -16,16 +16,20 @@ from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
 from eventsourcing.domain import Aggregate, event
+from stdnum import iban
+from stdnum.exceptions import ValidationError
 
 from services.decisions.deadlines import (
     appeal_deadline,
+    appeal_forwarding_due,
+    deemed_delivery,
     interview_due,
     interview_update_due,
     settlement_due,
 )
 from services.decisions.rules import InvalidFigure, RuleTable, an_amount, assess, zl
 from shared.dates import months_between
-from shared.vocabulary import FORMS_OF_HELP
+from shared.vocabulary import FORMS_OF_HELP, FORMS_OF_HELP_IN_FORCE, form_in_force
 from shared.values import InvalidDate, a_date, one_line  # noqa: F401  (re-exported)
 
 NAMESPACE = uuid.UUID("0d5c8f7e-2b8a-4a53-9d59-5a1f9c3e7b21")
@@ -47,8 +51,12 @@ DECIDED_FORMS = {
     "sprawienie_pogrzebu": None,
     "pomoc_rzeczowa": None,
     "skladki_zdrowotne_i_spoleczne": None,
-    "mieszkanie_chronione": None,
+    "mieszkanie_chronione": None,  # decisions dated up to 2023-10-31 (shared.vocabulary.FORMS_OF_HELP_IN_FORCE)
+    "mieszkanie_treningowe": None,
+    "mieszkanie_wspomagane": None,
 }
+# Art. 53 ust. 8 u.p.s. (from 2023-11-01): support in a mieszkanie treningowe is granted for a fixed period.
+FIXED_PERIOD_FORMS = ("zasilek_okresowy", "mieszkanie_treningowe")
 CASH_FORMS = {"zasilek_staly", "zasilek_okresowy", "zasilek_celowy", "specjalny_zasilek_celowy",
               "zasilek_na_ekonomiczne_usamodzielnienie", "pomoc_na_usamodzielnienie_i_nauke"}
 # Art. 41 pkt 2: okresowy, celowy or in-kind help may be granted on condition of repayment
@@ -66,6 +74,19 @@ ONE_OFF_FORMS = {"zasilek_celowy", "specjalny_zasilek_celowy", "zasilek_na_ekono
                  "pomoc_na_usamodzielnienie_i_nauke"}
 OUTCOMES = ("grant", "partial_grant", "refusal")
 APPEAL_OUTCOMES = ("upheld", "overturned", "returned")
+# KPA art. 35 § 5: periods not counted into the deadline for settling the case.
+PERIODS_NOT_COUNTED = {
+    "statutory_time_for_action": "termin przewidziany w przepisach prawa dla dokonania określonej czynności",
+    "suspension": "okres zawieszenia postępowania",
+    "mediation": "okres trwania mediacji",
+    "party_delay": "okres opóźnienia spowodowanego z winy strony",
+    "beyond_authority_control": "okres opóźnienia z przyczyn niezależnych od organu",
+}
+# KPA art. 36 § 1: the notice of delay instructs the party of the right to a ponaglenie (art. 37),
+# filed with the appeals board through the centre.
+PONAGLENIE_INSTRUCTION = ("Pouczenie: na niezałatwienie sprawy w terminie stronie przysługuje prawo do wniesienia "
+                          "ponaglenia do samorządowego kolegium odwoławczego za pośrednictwem organu prowadzącego "
+                          "postępowanie (art. 36 § 1 i art. 37 § 1 i 4 KPA).")
 PAYMENT_METHODS = ("bank_transfer", "cash")
 INCOME_SOURCES = ("wynagrodzenie", "emerytura_renta", "zasilek_dla_bezrobotnych", "alimenty",
                   "swiadczenia_rodzinne", "dzialalnosc_gospodarcza", "inne")
@@ -124,6 +145,10 @@ class NotARandomEventBenefit(DecisionsError):
     """Art. 40: a random event or disaster is grounds for a zasiłek celowy, no other benefit."""
 
 
+class FormNotInForce(DecisionsError):
+    """The form of help does not exist on the decision's date (art. 53 u.p.s. since 2023-11-01)."""
+
+
 class RepaymentNotAllowed(DecisionsError):
     """Art. 41 pkt 2: only a grant of okresowy, celowy or pomoc rzeczowa may be made repayable."""
 
@@ -172,6 +197,18 @@ class InvalidDelayNotice(DecisionsError):
     pass
 
 
+class InvalidAccount(DecisionsError):
+    """A bank account that is not a valid IBAN (checked digits and length for its country)."""
+
+
+class PaymentError(DecisionsError):
+    """A payment recorded for a month nothing is due in, twice, or returned without being paid."""
+
+
+class InvalidClaim(DecisionsError):
+    """Art. 98 u.p.s.: only what was paid can be claimed back, by a justified, signed decision."""
+
+
 class ProceedingClosed(DecisionsError):
     pass
 
@@ -207,6 +244,14 @@ def _in_range(amount: Decimal, low: Decimal | None, high: Decimal | None, when: 
                                       "zł a month")
 
 
+def an_account(value: Any) -> str:
+    """A bank account as an IBAN (spaces allowed), checked with its digits; InvalidAccount if not."""
+    try:
+        return iban.validate(str(value or ""))
+    except ValidationError as error:
+        raise InvalidAccount(f"{value!r} is not a valid IBAN: {error}") from None
+
+
 def _benefit(value: Any) -> str:
     if value not in DECIDED_FORMS:
         raise UnknownBenefit(f"{value!r} is not a benefit granted by decision; one of {', '.join(DECIDED_FORMS)}")
@@ -234,6 +279,8 @@ class Proceeding(Aggregate):
         self.urgent = urgent
         self.interview_due = interview_due
         self.settlement_due = settlement_due
+        self.settlement_start = applied_on  # KPA art. 35 counts from here (a returned case: from its return)
+        self.periods_not_counted: list[dict] = []
         self.complex = False
         self.officer: str | None = None
         self.interview_planned_on: date | None = None
@@ -241,12 +288,18 @@ class Proceeding(Aggregate):
         self.assessment: dict | None = None
         self.decision: dict | None = None
         self.delivered_on: date | None = None
+        self.delivery_deemed_after_notice_of: date | None = None  # KPA art. 44 § 4
         self.appeal_deadline: date | None = None
         self.appeal: dict | None = None
         self.final_on: date | None = None
+        self.appeal_waived = False
         self.annulled_on: date | None = None
         self.later_decisions: list[dict] = []
         self.delay_notices: list[dict] = []
+        self.payments: list[dict] = []  # paid, possibly returned by the bank
+        self.claims: list[dict] = []  # art. 98: undue benefit claimed back
+        self.repayments: list[dict] = []
+        self.health_insured_elsewhere: list[dict] = []  # zasiłek stały: who pays the health contribution
         self.random_event: dict | None = None
 
     @classmethod
@@ -300,6 +353,19 @@ class Proceeding(Aggregate):
         return self.decision is not None
 
     @property
+    def enforceable_from(self) -> date | None:
+        """The day from which the decision is carried out (paid): when it is final, or, under KPA
+        art. 130 § 4, from its delivery when it grants in full what the party asked for ("grant":
+        a partial grant or a refusal is not what the party asked for); an appeal does not stop that.
+        A waiver of the appeal (art. 127a) makes the decision final on the day the centre receives it.
+        Nothing once the appeals board set the decision aside."""
+        if not self.decided or self.annulled_on:
+            return None
+        if self.decision["outcome"] == "grant" and self.delivered_on:
+            return self.delivered_on
+        return self.final_on
+
+    @property
     def granted(self) -> bool:
         return bool(self.decision) and self.decision["outcome"] in ("grant", "partial_grant")
 
@@ -336,8 +402,37 @@ class Proceeding(Aggregate):
             raise AlreadyDecided("the decision is issued already")
         if not _text(reason):
             raise DecisionsError("say why the case is especially complex")
-        due = settlement_due(rules.deadlines.on(self.applied_on), self.applied_on, complex_case=True)
+        due = self._statutory_settlement_due(rules, complex_case=True)
         self._marked_complex(reason=_text(reason), settlement_due=max(due, self.settlement_due))
+
+    def _statutory_settlement_due(self, rules: RuleTable, complex_case: bool, extra_days: int = 0) -> date:
+        days = extra_days + sum(p["days"] for p in self.periods_not_counted if p["from"] >= self.settlement_start)
+        return settlement_due(rules.deadlines.on(self.settlement_start), self.settlement_start, complex_case, days)
+
+    def record_period_not_counted(self, rules: RuleTable, first_day: date, last_day: date, reason: str) -> None:
+        """KPA art. 35 § 5: a suspension, mediation, a time the law sets for an act, or a delay the
+        party caused or the centre could not help is not counted: the deadline moves by its days."""
+        self._not_closed()
+        if self.decided:
+            raise AlreadyDecided("the decision is issued already")
+        first_day, last_day = a_date(first_day, "the period's first day"), a_date(last_day, "the period's last day")
+        if reason not in PERIODS_NOT_COUNTED:
+            raise DecisionsError(f"KPA art. 35 § 5 leaves out only these periods: {', '.join(PERIODS_NOT_COUNTED)}; "
+                                 f"not {reason!r}")
+        if last_day < first_day or first_day < self.settlement_start:
+            raise InvalidDate(f"the period {first_day}–{last_day} must run forwards, from {self.settlement_start}")
+        if any(p["from"] <= last_day and first_day <= p["to"] for p in self.periods_not_counted):
+            raise InvalidDate("the period overlaps one recorded already: its days are not counted twice")
+        days = (last_day - first_day).days + 1
+        due = self._statutory_settlement_due(rules, self.complex, extra_days=days)
+        self._period_not_counted(first_day=first_day, last_day=last_day, reason=reason, days=days,
+                                 settlement_due=max(due, self.settlement_due))
+
+    @event("PeriodNotCounted")
+    def _period_not_counted(self, first_day: date, last_day: date, reason: str, days: int,
+                            settlement_due: date) -> None:
+        self.periods_not_counted.append({"from": first_day, "to": last_day, "reason": reason, "days": days})
+        self.settlement_due = settlement_due
 
     @event("MarkedComplex")
     def _marked_complex(self, reason: str, settlement_due: date) -> None:
@@ -345,7 +440,8 @@ class Proceeding(Aggregate):
         self.settlement_due = settlement_due
 
     def notify_delay(self, new_date: date, reason: str, notified_on: date) -> None:
-        """KPA art. 36: the party is told why the case is late and by when it will be settled."""
+        """KPA art. 36 § 1: the party is told why the case is late, by when it will be settled, and
+        of the right to a ponaglenie (the notice carries PONAGLENIE_INSTRUCTION)."""
         new_date, notified_on = a_date(new_date, "the new date"), a_date(notified_on, "the notice date")
         if self.decided:
             raise AlreadyDecided("the decision is issued already")
@@ -358,7 +454,8 @@ class Proceeding(Aggregate):
 
     @event("DelayNotified")
     def _delay_notified(self, new_date: date, reason: str, notified_on: date) -> None:
-        self.delay_notices.append({"new_date": new_date, "reason": reason, "notified_on": notified_on})
+        self.delay_notices.append({"new_date": new_date, "reason": reason, "notified_on": notified_on,
+                                   "instruction": PONAGLENIE_INSTRUCTION})
         self.settlement_due = new_date
 
     def schedule_interview(self, on: date) -> None:
@@ -409,6 +506,8 @@ class Proceeding(Aggregate):
                    for m in household]
         if not members or not all(m["name"] for m in members):
             raise InvalidInterview("list the household's members by name, the applicant included")
+        if not any(m["relation"] == "wnioskodawca" for m in members):
+            raise InvalidInterview("name the applicant among the household (relation \"wnioskodawca\", or none)")
         names = {m["name"] for m in members}
         recorded_incomes = []
         for income in incomes:
@@ -436,6 +535,13 @@ class Proceeding(Aggregate):
         per_hectare = rules.income_criterion.on(on or self.applied_on).per_hectare
         return zl(sum((i["amount"] for i in interview["incomes"]), Decimal(0)) + interview["farmland_ha"] * per_hectare)
 
+    def applicant_income(self) -> Decimal:
+        """The applicant's own monthly income in the latest interview: the incomes of the member
+        listed as the applicant (relation "wnioskodawca"; the first such when several are)."""
+        interview = self.interviews[-1]
+        applicant = next(m["name"] for m in interview["household"] if m["relation"] == "wnioskodawca")
+        return zl(sum((i["amount"] for i in interview["incomes"] if i["member"] == applicant), Decimal(0)))
+
     def assess(self, rules: RuleTable) -> dict:
         """Eligibility and amount on the application's date, from the latest interview."""
         self._not_closed()
@@ -462,9 +568,11 @@ class Proceeding(Aggregate):
     def _calculate(self, rules: RuleTable, income: Decimal, on: date):
         interview = self.interviews[-1]
         benefit = DECIDED_FORMS[self.benefit]
-        return assess(rules, benefit, len(interview["household"]), income, on,
+        members = len(interview["household"])
+        return assess(rules, benefit, members, income, on,
                       unable_to_work=interview["unable_to_work"],
-                      random_event=benefit == "celowy" and self.random_event is not None)
+                      random_event=benefit == "celowy" and self.random_event is not None,
+                      applicant_income=income if members == 1 else self.applicant_income())
 
     @event("Assessed")
     def _assessed(self, on: date, income: Decimal, members: int, eligible: bool, reason: str | None,
@@ -479,9 +587,10 @@ class Proceeding(Aggregate):
     def issue_decision(self, outcome: str, issued_on: date, legal_basis: str, justification: str,
                        signed_by: str, on_authority_of: str, amount: Any = None, period_from: Any = None,
                        period_to: Any = None, payment_method: str | None = None,
-                       on_condition_of_repayment: bool = False) -> None:
+                       on_condition_of_repayment: bool = False, account: str | None = None) -> None:
         """`on_condition_of_repayment`: art. 41 pkt 2, a grant of okresowy, celowy or pomoc
-        rzeczowa the person repays in part or whole; it may go to income above the criterion."""
+        rzeczowa the person repays in part or whole; it may go to income above the criterion.
+        `account`: the IBAN a bank transfer goes to (it may also be given later, set_account)."""
         self._not_closed()
         if self.decided:
             raise AlreadyDecided("a decision is issued already; change or revoke it by a new decision")
@@ -495,6 +604,11 @@ class Proceeding(Aggregate):
         issued_on = a_date(issued_on, "the decision date")
         if issued_on < self.interviews[-1]["held_on"]:
             raise InvalidDate("a decision cannot be dated before the interview it rests on")
+        if not form_in_force(self.benefit, issued_on):
+            first, last = FORMS_OF_HELP_IN_FORCE[self.benefit]
+            raise FormNotInForce(f"{FORMS_OF_HELP[self.benefit]} is a form of help "
+                                 f"{f'until {last}' if last else f'from {first}'} (art. 53 u.p.s. as amended "
+                                 f"on 28.07.2023), not on {issued_on}; specify the form in force")
         if not _text(signed_by) or not _text(on_authority_of):
             raise MissingSignature("a decision names who signed it and on whose authority "
                                    "(z upoważnienia wójta / burmistrza / prezydenta miasta)")
@@ -529,19 +643,24 @@ class Proceeding(Aggregate):
             period_to = None if period_to in (None, "") else a_date(period_to, "the end of the period")
             if period_to is not None and period_to < period_from:
                 raise InvalidDate("the period ends before it starts")
-            if self.benefit == "zasilek_okresowy" and period_to is None:
-                raise InvalidDate("zasiłek okresowy is granted for a period the centre sets: give its end")
+            if self.benefit in FIXED_PERIOD_FORMS and period_to is None:
+                raise InvalidDate(f"{FORMS_OF_HELP[self.benefit]} is granted for a period the centre sets "
+                                  "(art. 38; art. 53 ust. 8 u.p.s.): give its end")
             if self.benefit in CASH_FORMS and period_from < self.applied_on.replace(day=1):
                 raise PeriodBeforeApplication(
                     f"a cash benefit is granted from the month of the application ({self.applied_on:%Y-%m}) at the "
                     f"earliest (art. 106 ust. 3 u.p.s.), not from {period_from}")
             decision.update(period_from=period_from, period_to=period_to)
+            if self.benefit not in CASH_FORMS and amount not in (None, ""):
+                raise InvalidAmount(f"{FORMS_OF_HELP[self.benefit]} is help in kind or in services: a grant of it "
+                                    f"has no amount in zł, not {amount!r}")
             if self.benefit in CASH_FORMS:
                 amount = _amount(amount, "the monthly amount")
                 self._within_legal_range(amount)
                 if payment_method not in PAYMENT_METHODS:
                     raise DecisionsError(f"say how it is paid: {' or '.join(PAYMENT_METHODS)}")
-                decision.update(amount=amount, payment_method=payment_method)
+                decision.update(amount=amount, payment_method=payment_method,
+                                account=an_account(account) if account not in (None, "") else None)
         self._decision_issued(decision=decision)
 
     @staticmethod
@@ -580,10 +699,26 @@ class Proceeding(Aggregate):
         deadline = appeal_deadline(rules.deadlines.on(delivered_on), delivered_on)
         self._delivered(delivered_on=delivered_on, appeal_deadline=deadline)
 
+    def record_deemed_delivery(self, rules: RuleTable, notice_left_on: date) -> None:
+        """KPA art. 44: the party did not collect the letter the post kept for 14 days after the first
+        notice (awizo): it is delivered on the last day of that storage, and the 14 days to appeal
+        run from then."""
+        if not self.decided:
+            raise NotDelivered("there is no decision to deliver")
+        if self.delivered_on:
+            raise AlreadyDecided(f"the decision was delivered on {self.delivered_on}")
+        notice_left_on = a_date(notice_left_on, "the date of the first notice")
+        if notice_left_on < self.decision["issued_on"]:
+            raise InvalidDate("the post cannot leave a notice of a decision before it is issued")
+        delivered_on = deemed_delivery(rules.deadlines.on(notice_left_on), notice_left_on)
+        deadline = appeal_deadline(rules.deadlines.on(delivered_on), delivered_on)
+        self._delivered(delivered_on=delivered_on, appeal_deadline=deadline, notice_left_on=notice_left_on)
+
     @event("Delivered")
-    def _delivered(self, delivered_on: date, appeal_deadline: date) -> None:
+    def _delivered(self, delivered_on: date, appeal_deadline: date, notice_left_on: date | None = None) -> None:
         self.delivered_on = delivered_on
         self.appeal_deadline = appeal_deadline
+        self.delivery_deemed_after_notice_of = notice_left_on
 
     def become_final(self, today: date) -> None:
         """Not appealed in time: the decision is final (ostateczna)."""
@@ -605,12 +740,38 @@ class Proceeding(Aggregate):
     def _became_final(self, final_on: date) -> None:
         self.final_on = final_on
 
+    def waive_appeal(self, received_on: date) -> None:
+        """KPA art. 127a: before the appeal deadline the party waives the right to appeal; the decision
+        is final on the day the centre receives the waiver (from 12.05.2023 also on the day of delivery)."""
+        received_on = a_date(received_on, "the date the waiver came in")
+        self._not_closed()
+        if not self.delivered_on:
+            raise NotDelivered("the right to appeal is waived after the decision is delivered")
+        if self.final_on:
+            raise AlreadyFinal(f"final since {self.final_on}")
+        if self.appeal:
+            raise AlreadyDecided("an appeal is registered: it is withdrawn, not waived")
+        if not self.delivered_on <= received_on <= self.appeal_deadline:
+            raise InvalidDate(f"a waiver is made between the delivery ({self.delivered_on}) and the end of the "
+                              f"appeal window ({self.appeal_deadline})")
+        self._appeal_waived(final_on=received_on)
+
+    @event("AppealWaived")
+    def _appeal_waived(self, final_on: date) -> None:
+        self.final_on = final_on
+        self.appeal_waived = True
+
     # --- appeal ------------------------------------------------------------------------
 
-    def register_appeal(self, filed_on: date) -> None:
-        """Filed through the centre (KPA art. 129 § 1). A late one is recorded as late and goes to
-        SKO, which decides on restoring the deadline; it does not stop the decision being final."""
+    def register_appeal(self, rules: RuleTable, filed_on: date, received_on: date | None = None) -> None:
+        """Filed through the centre (KPA art. 129 § 1) on `filed_on` (posted or brought), received
+        on `received_on` (the same day when brought): from receipt the centre has 7 days to forward
+        it to the appeals board (KPA art. 133). A late one is recorded as late and goes to SKO,
+        which decides on restoring the deadline; it does not stop the decision being final."""
         filed_on = a_date(filed_on, "the appeal date")
+        received_on = filed_on if received_on in (None, "") else a_date(received_on, "the date the appeal came in")
+        if received_on < filed_on:
+            raise InvalidDate("an appeal cannot come in before it is filed")
         if not self.delivered_on:
             raise NotDelivered("a decision is appealed after its delivery")
         self._not_closed()
@@ -622,11 +783,14 @@ class Proceeding(Aggregate):
         if self.final_on and not late:
             raise AlreadyFinal(f"the decision has been final since {self.final_on}; an appeal dated "
                                f"{filed_on} would have been in time")
-        self._appealed(filed_on=filed_on, late=late)
+        self._appealed(filed_on=filed_on, late=late, received_on=received_on,
+                       forwarding_due=appeal_forwarding_due(rules.deadlines.on(received_on), received_on))
 
     @event("Appealed")
-    def _appealed(self, filed_on: date, late: bool) -> None:
-        self.appeal = {"filed_on": filed_on, "late": late, "forwarded_on": None, "outcome": None, "decided_on": None}
+    def _appealed(self, filed_on: date, late: bool, received_on: date | None = None,
+                  forwarding_due: date | None = None) -> None:
+        self.appeal = {"filed_on": filed_on, "late": late, "received_on": received_on or filed_on,
+                       "forwarding_due": forwarding_due, "forwarded_on": None, "outcome": None, "decided_on": None}
 
     def forward_appeal(self, forwarded_on: date) -> None:
         """To the local appeals board (SKO) with the case file (KPA art. 133)."""
@@ -678,6 +842,7 @@ class Proceeding(Aggregate):
             self.appeal = None
             self.assessment = None
             self.final_on = None  # a late appeal's decision was final until the board set it aside
+            self.settlement_start = decided_on
             if settlement_due is not None:
                 self.settlement_due = settlement_due
 
@@ -751,13 +916,125 @@ class Proceeding(Aggregate):
                                      "issued_on": issued_on, "justification": justification,
                                      "signed_by": signed_by, "on_authority_of": on_authority_of})
 
+    # --- payments ----------------------------------------------------------------------
+
+    def set_account(self, account: str) -> None:
+        """The IBAN a bank transfer of this grant goes to, from the next payment on."""
+        self._not_closed()
+        if not (self.granted and self.decision["payment_method"] == "bank_transfer"):
+            raise PaymentError("only a grant paid by bank transfer has an account")
+        self._account_set(account=an_account(account))
+
+    @event("AccountSet")
+    def _account_set(self, account: str) -> None:
+        self.decision = {**self.decision, "account": account}
+
+    def record_payment(self, month: str, paid_on: date, until: date) -> None:
+        """The month's amount was paid (at the desk, or sent to the bank) on `paid_on`."""
+        paid_on = a_date(paid_on, "the payment date")
+        due = {e["month"]: e for e in self.payment_schedule(until)}
+        if month not in due:
+            raise PaymentError(f"nothing is due for {month!r} under this decision")
+        if self.paid(month):
+            raise PaymentError(f"{month} is paid already (on {self.paid(month)['paid_on']})")
+        if paid_on < self.enforceable_from:
+            raise InvalidDate(f"nothing is paid before the decision is enforceable ({self.enforceable_from})")
+        self._paid(month=month, amount=due[month]["amount"], method=due[month]["method"], paid_on=paid_on)
+
+    @event("PaymentMade")
+    def _paid(self, month: str, amount: Decimal, method: str, paid_on: date) -> None:
+        self.payments.append({"month": month, "amount": amount, "method": method, "paid_on": paid_on,
+                              "returned_on": None, "return_reason": None})
+
+    def record_payment_returned(self, month: str, returned_on: date, reason: str) -> None:
+        """The bank returned the transfer (closed account, wrong name...): the month is due again."""
+        returned_on = a_date(returned_on, "the date of the return")
+        payment = self.paid(month)
+        if not payment or payment["method"] != "bank_transfer":
+            raise PaymentError(f"no bank transfer for {month!r} stands to be returned")
+        if returned_on < payment["paid_on"]:
+            raise InvalidDate("a transfer comes back after it is sent")
+        if not _text(reason):
+            raise PaymentError("say why the bank returned it")
+        self._returned(month=month, returned_on=returned_on, reason=_text(reason))
+
+    @event("PaymentReturned")
+    def _returned(self, month: str, returned_on: date, reason: str) -> None:
+        payment = self.paid(month)
+        payment.update(returned_on=returned_on, return_reason=reason)
+
+    def paid(self, month: str) -> dict | None:
+        """The payment for the month that stands (not returned by the bank), if any."""
+        return next((p for p in self.payments if p["month"] == month and not p["returned_on"]), None)
+
+    def claim_back(self, months: Iterable[str], amount: Any, issued_on: date, justification: str, signed_by: str,
+                   on_authority_of: str) -> None:
+        """Art. 98 ust. 1 u.p.s.: a cash benefit received unduly (art. 6 pkt 16: on false information
+        or an unreported change) is claimed back by a decision, up to what was paid for those months."""
+        months = list(dict.fromkeys(months or []))
+        amount = _amount(amount, "the amount claimed back")
+        issued_on = a_date(issued_on, "the decision date")
+        paid = [self.paid(m) for m in months]
+        if not months or not all(paid):
+            raise InvalidClaim(f"only paid months can be claimed back; paid: {[p['month'] for p in self.payments]}")
+        if not Decimal(0) < amount <= sum(p["amount"] for p in paid):
+            raise InvalidClaim(f"the claim must be above 0 and at most the {sum(p['amount'] for p in paid)} zł paid "
+                               "for those months")
+        if not _text(justification):
+            raise MissingJustification("say why the benefit was undue (art. 6 pkt 16, art. 98 u.p.s.)")
+        if not _text(signed_by) or not _text(on_authority_of):
+            raise MissingSignature("a decision names who signed it and on whose authority")
+        self._claimed(months=months, amount=amount, issued_on=issued_on, justification=_text(justification),
+                      signed_by=_text(signed_by), on_authority_of=_text(on_authority_of))
+
+    @event("UndueBenefitClaimed")
+    def _claimed(self, months: list, amount: Decimal, issued_on: date, justification: str, signed_by: str,
+                 on_authority_of: str) -> None:
+        self.claims.append({"months": months, "amount": amount, "issued_on": issued_on,
+                            "justification": justification, "signed_by": signed_by,
+                            "on_authority_of": on_authority_of})
+
+    def record_repayment(self, amount: Any, repaid_on: date) -> None:
+        amount, repaid_on = _amount(amount, "the amount repaid"), a_date(repaid_on, "the repayment date")
+        if not Decimal(0) < amount <= self.amount_to_repay:
+            raise InvalidClaim(f"a repayment is above 0 and at most the {self.amount_to_repay} zł still claimed")
+        self._repaid(amount=amount, repaid_on=repaid_on)
+
+    @event("Repaid")
+    def _repaid(self, amount: Decimal, repaid_on: date) -> None:
+        self.repayments.append({"amount": amount, "repaid_on": repaid_on})
+
+    @property
+    def amount_to_repay(self) -> Decimal:
+        return sum((c["amount"] for c in self.claims), Decimal(0)) - sum((r["amount"] for r in self.repayments),
+                                                                        Decimal(0))
+
+    def note_health_insurance(self, insured_elsewhere: bool, from_month: str) -> None:
+        """Whether the person on zasiłek stały is insured for health on another title from a month:
+        the centre pays the contribution only for one who is not."""
+        if self.benefit != "zasilek_staly":
+            raise DecisionsError("the centre pays health contributions for people on zasiłek stały")
+        if not isinstance(insured_elsewhere, bool):
+            raise DecisionsError(f"insured elsewhere is yes or no, not {insured_elsewhere!r}")
+        a_date(f"{from_month}-01", "the month (YYYY-MM)")
+        self._health_insurance_noted(insured_elsewhere=insured_elsewhere, from_month=from_month)
+
+    @event("HealthInsuranceNoted")
+    def _health_insurance_noted(self, insured_elsewhere: bool, from_month: str) -> None:
+        self.health_insured_elsewhere.append({"insured_elsewhere": insured_elsewhere, "from_month": from_month})
+
+    def insured_elsewhere_in(self, month: str) -> bool:
+        notes = [n for n in self.health_insured_elsewhere if n["from_month"] <= month]
+        return bool(notes) and notes[-1]["insured_elsewhere"]
+
     # --- derived -----------------------------------------------------------------------
 
     def payment_schedule(self, until: date) -> list[dict]:
-        """One entry a month of a final cash grant's period (open-ended ones up to `until`),
+        """One entry a month of an enforceable cash grant's period (open-ended ones up to `until`),
         with the amount in force that month; nothing from a revocation's effective month, nor
-        while payments are suspended."""
-        if not (self.granted and self.final_on and self.benefit in CASH_FORMS):
+        while payments are suspended. Enforceable: final, or at once under KPA art. 130 § 4
+        (see enforceable_from); the months before that day are paid from it, as arrears."""
+        if not (self.granted and self.enforceable_from and self.benefit in CASH_FORMS):
             return []
         period_to = self.decision["period_to"]
         if period_to is None and self.benefit in ONE_OFF_FORMS:
@@ -781,11 +1058,18 @@ class Proceeding(Aggregate):
         return entries
 
     def interview_update_due(self, rules: RuleTable) -> date | None:
-        """People on zasiłek stały have their interview updated at least every 6 months."""
-        if self.benefit != "zasilek_staly" or not (self.granted and self.final_on) or self.state != "final":
+        """Art. 107 ust. 4 u.p.s.: for people on permanent help (stałe formy pomocy) the interview is
+        updated at least every 6 months from the last one. Read here as every final grant for a
+        continuing period still running on that date (zasiłek stały always); never a one-off payment
+        (rules.toml says so with the deadlines)."""
+        if not (self.granted and self.final_on) or self.state != "final":
+            return None
+        if self.decision["period_to"] is None and self.benefit in ONE_OFF_FORMS:
             return None
         last = self.interviews[-1]["held_on"]
-        return interview_update_due(rules.deadlines.on(last), last)
+        due = interview_update_due(rules.deadlines.on(last), last)
+        period_to = self.decision["period_to"]
+        return None if period_to is not None and period_to < due else due
 
 
 class ReviewTask(Aggregate):

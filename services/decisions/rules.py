@@ -2,7 +2,8 @@
 centre's own file) and the benefit calculator that applies it. Pure Python.
 
     python -m services.decisions.rules assess --benefit {staly,okresowy,celowy,specjalny} \\
-        --members N --income ZL --on YYYY-MM-DD [--unable-to-work] [--random-event] [--table FILE]
+        --members N --income ZL [--applicant-income ZL] --on YYYY-MM-DD [--unable-to-work] \\
+        [--random-event] [--table FILE]
 
 prints one JSON object; bad arguments get a message and exit code 2.
 """
@@ -85,7 +86,8 @@ class SpecialTargetedAllowanceRule(Rule):
 
 @dataclass(frozen=True)
 class DeadlineRule(Rule):
-    """How long the team has: interview, settling the case, appeal."""
+    """How long the team and the party have: interview and its update, settling the case, appeal,
+    the post's storage of an uncollected letter, forwarding an appeal to the appeals board."""
 
     interview_working_days: int
     urgent_interview_working_days: int
@@ -93,6 +95,16 @@ class DeadlineRule(Rule):
     settlement_months: int
     complex_settlement_months: int
     appeal_days: int
+    postal_storage_days: int
+    appeal_forwarding_days: int
+
+
+@dataclass(frozen=True)
+class HealthContributionRule(Rule):
+    """The health-insurance contribution the centre pays for a person on zasiłek stały who is not
+    insured on another title: rate_percent % of the zasiłek paid for the month."""
+
+    rate_percent: Decimal
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ class RuleTable:
     zasilek_okresowy: Periods[PeriodicAllowanceRule]
     specjalny_zasilek_celowy: Periods[SpecialTargetedAllowanceRule]
     deadlines: Periods[DeadlineRule]
+    health_contribution: Periods[HealthContributionRule]
 
     KINDS = {
         "income_criterion": IncomeCriterion,
@@ -109,6 +122,7 @@ class RuleTable:
         "zasilek_okresowy": PeriodicAllowanceRule,
         "specjalny_zasilek_celowy": SpecialTargetedAllowanceRule,
         "deadlines": DeadlineRule,
+        "health_contribution": HealthContributionRule,
     }
 
     @classmethod
@@ -140,13 +154,25 @@ class Assessment:
         return "{" + ", ".join(f"{json.dumps(k)}: {value(v)}" for k, v in fields.items()) + "}"
 
 
+def _checked_income(income: object, what: str) -> Decimal:
+    if not isinstance(income, Decimal) or not income.is_finite():
+        raise InvalidFigure(f"{what} must be an amount in zł, not {income!r}")
+    if income < 0:
+        raise InvalidFigure(f"{what} cannot be negative")
+    if income > MAX_AMOUNT:
+        raise InvalidFigure(f"{what} {income} is beyond any monthly amount in zł (at most {MAX_AMOUNT:,.0f})")
+    return income
+
+
 def assess(
     table: RuleTable, benefit: str, members: int, income: Decimal, on: date, unable_to_work: bool = False,
-    random_event: bool = False,
+    random_event: bool = False, applicant_income: Decimal | None = None,
 ) -> Assessment:
     """Eligibility and the monthly amount range the law allows for a household on a date.
     `random_event`: the need follows a random event (zdarzenie losowe) or a natural or
-    ecological disaster, which makes a zasiłek celowy available regardless of income (art. 40)."""
+    ecological disaster, which makes a zasiłek celowy available regardless of income (art. 40).
+    `applicant_income`: the applicant's own monthly income, part of `income`; zasiłek stały for a
+    person in a family needs it (art. 37 ust. 1 pkt 2); a single person's is the whole income."""
     if benefit not in BENEFITS:
         raise InvalidAssessment(f"unknown benefit {benefit!r}; one of {', '.join(BENEFITS)}")
     if random_event and benefit != "celowy":
@@ -156,12 +182,14 @@ def assess(
         raise InvalidAssessment("a household has at least one member")
     if members > MAX_MEMBERS:
         raise InvalidAssessment(f"a household of {members} is not believable (at most {MAX_MEMBERS} members)")
-    if not isinstance(income, Decimal) or not income.is_finite():
-        raise InvalidFigure(f"income must be an amount in zł, not {income!r}")
-    if income < 0:
-        raise InvalidFigure("income cannot be negative")
-    if income > MAX_AMOUNT:
-        raise InvalidFigure(f"income {income} is beyond any monthly amount in zł (at most {MAX_AMOUNT:,.0f})")
+    income = _checked_income(income, "income")
+    if applicant_income is not None:
+        applicant_income = _checked_income(applicant_income, "the applicant's own income")
+        if applicant_income > income:
+            raise InvalidAssessment(f"the applicant's own income {applicant_income} zł cannot exceed the "
+                                    f"household's {income} zł")
+        if members == 1 and applicant_income != income:
+            raise InvalidAssessment("a single person's own income is the household's income")
     criterion_rule = table.income_criterion.on(on)
     criterion = criterion_rule.for_household(members)
     single = members == 1
@@ -179,9 +207,17 @@ def assess(
         if not unable_to_work:
             return refused("zasiłek stały is for an adult unable to work because of age or totally unable "
                            "to work (art. 37 ust. 1)", basis)
+        if not single and applicant_income is None:
+            raise InvalidAssessment("zasiłek stały for a person in a family needs the applicant's own income "
+                                    "(art. 37 ust. 1 pkt 2)")
         if income >= criterion:
             return refused(f"income {zl(income)} zł is not below the criterion {zl(criterion)} zł (art. 37 ust. 1)",
                            basis)
+        if not single:
+            if applicant_income >= criterion_rule.per_person_in_family:
+                return refused(f"the applicant's own income {zl(applicant_income)} zł is not below the criterion "
+                               f"per person {zl(criterion_rule.per_person_in_family)} zł (art. 37 ust. 1 pkt 2)",
+                               basis)
         base = criterion_rule.single_person if single else criterion_rule.per_person_in_family
         own_income = income if single else income / members
         amount = base * rule.percent_of_criterion / 100 - own_income
@@ -244,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--benefit", required=True, choices=BENEFITS)
     command.add_argument("--members", required=True, type=int, help="household members; 1 = a single person")
     command.add_argument("--income", required=True, help="the household's monthly net income, zł")
+    command.add_argument("--applicant-income",
+                         help="the applicant's own monthly net income, zł (default: the whole income when the "
+                              "applicant is alone; zasiłek stały in a family needs it)")
     command.add_argument("--on", required=True, help="the date the rules apply on, YYYY-MM-DD")
     command.add_argument("--unable-to-work", action="store_true",
                          help="unable to work because of age, or totally unable to work (zasiłek stały)")
@@ -254,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         income = an_amount(args.income, "--income")
+        applicant_income = None if args.applicant_income is None else an_amount(args.applicant_income,
+                                                                                "--applicant-income")
     except InvalidFigure as error:
         parser.error(str(error))
     try:
@@ -262,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--on: {args.on!r} is not a date YYYY-MM-DD")
     try:
         result = assess(RuleTable.load(args.table), args.benefit, args.members, income, on, args.unable_to_work,
-                        random_event=args.random_event)
+                        random_event=args.random_event, applicant_income=applicant_income)
     except (InvalidAssessment, NoRuleInForce, RuleTableError) as error:
         parser.error(f"{type(error).__name__}: {error}")
     print(result.to_json())

@@ -17,6 +17,7 @@ DECIDED_FORMS = (
     "zasilek_na_ekonomiczne_usamodzielnienie", "pomoc_na_usamodzielnienie_i_nauke",
     "posilek", "schronienie", "niezbedne_ubranie", "sprawienie_pogrzebu",
     "pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_chronione",
+    "mieszkanie_treningowe", "mieszkanie_wspomagane",
 )
 
 _BENEFIT = Field("benefit", {"enum": list(DECIDED_FORMS)}, DataClass.REFERENCE)

@@ -28,8 +28,8 @@ from services.care.domain import (
     RosterExceedsGrant,
     ServiceEnded,
 )
-from services.care.rules import DEFAULT_TABLE, CareRules
-from shared.rule_table import RuleTableError
+from services.care.rules import DEFAULT_TABLE, MENTAL_DISORDERS, CareRules, FeeNotInTable, UnknownServiceKind
+from shared.rule_table import NoRuleInForce, RuleTableError
 
 RULES = CareRules.load()
 ON = date(2025, 3, 1)
@@ -56,10 +56,11 @@ def test_exemption_and_kinds_and_periods():
     assert full["fee_per_hour"] == Decimal("55.00") and full["fee_percent"] == Decimal("100")
     half = RULES.hourly_fee("specjalistyczne_uslugi_opiekuncze", Decimal("5000"), 1, ON, Decimal("50"))
     assert half["fee_per_hour"] == Decimal("27.50")
-    with pytest.raises(ValueError):
+    with pytest.raises(UnknownServiceKind, match="no hourly cost for 'dps'"):
         RULES.hourly_fee("dps", Decimal("5000"), 1, ON)
-    with pytest.raises(ValueError):  # the template resolution starts in 2025
+    with pytest.raises(NoRuleInForce, match="no care_fees rule is in force on 2024-12-31"):  # the template starts in 2025
         RULES.hourly_fee("uslugi_opiekuncze", Decimal("5000"), 1, date(2024, 12, 31))
+    assert RULES.hourly_fee("uslugi_opiekuncze", Decimal("5000"), 1, date(2025, 1, 1))["fee_per_hour"] == Decimal("38.00")
 
 
 def test_a_municipality_loads_its_own_resolution_and_a_broken_one_is_named(tmp_path):
@@ -73,6 +74,66 @@ def test_a_municipality_loads_its_own_resolution_and_a_broken_one_is_named(tmp_p
     own.write_text(text.replace('fee_percent = "100"', 'fee_percent = "120"'))
     with pytest.raises(RuleTableError, match="0 to 100"):
         CareRules.load(own)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('uslugi_opiekuncze = "38.00"', 'uslugi_opiekuncze = "0"', "hourly costs must be positive"),
+    ('uslugi_opiekuncze = "38.00"', 'uslugi_opiekuncze = "-38.00"', "hourly costs must be positive"),
+    ('up_to_percent = "150", fee_percent = "10"', 'up_to_percent = "250", fee_percent = "10"', "bands must rise"),
+    ('up_to_percent = "200", fee_percent = "20"', 'up_to_percent = "150", fee_percent = "20"', "each once"),
+    ('up_to_percent = "150", fee_percent = "10"', 'up_to_percent = "150", fee_percent = "-1"', "0 to 100"),
+    ('up_to_percent = "150", fee_percent = "10"', 'up_to_percent = "150", fee_percent = "100.01"', "0 to 100"),
+    ('{ up_to_percent = "100", single_percent = "0", family_percent = "0" },  # confirmed: free',
+     '{ up_to_percent = "100", single_percent = "0", family_percent = "101" },  # ', "family_percent"),
+    ('{ up_to_percent = "132.5", single_percent = "1.5"', '{ up_to_percent = "99", single_percent = "1.5"',
+     "bands must rise"),
+])
+def test_a_bad_fee_table_does_not_load(tmp_path, old, new, message):
+    text = DEFAULT_TABLE.read_text(encoding="utf-8")
+    assert old in text
+    own = tmp_path / "rules.toml"
+    own.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RuleTableError, match=message):
+        CareRules.load(own)
+
+
+# --- art. 50 ust. 7: specialist care services for people with mental disorders ---------------------
+
+def test_mental_disorder_fees_follow_the_ministers_table_not_the_councils_and_differ_for_families():
+    # 2025: the 2023 table; the hourly cost the centre sets (60 zł in the template).
+    single = RULES.hourly_fee(MENTAL_DISORDERS, Decimal("2020.00"), 1, ON)  # 200% of 1,010 zł
+    assert (single["fee_percent"], single["fee_per_hour"]) == (Decimal("1.5"), Decimal("0.90"))
+    family = RULES.hourly_fee(MENTAL_DISORDERS, Decimal("3292.00"), 2, ON)  # 200% of 823 zł a person
+    assert (family["fee_percent"], family["fee_per_hour"]) == (Decimal("3.5"), Decimal("2.10"))
+    assert single["source"].startswith("rozporządzenie MPS z 22.09.2005 w sprawie specjalistycznych usług "
+                                       "opiekuńczych § 4 ust. 3 as amended by the regulation of 16.02.2023 "
+                                       "(Dz.U. 2023 poz. 395); hourly cost: TEMPLATE")
+    council = RULES.hourly_fee("specjalistyczne_uslugi_opiekuncze", Decimal("2020.00"), 1, ON)
+    assert council["fee_percent"] == Decimal("20")  # the council's bands for the other kind
+    assert RULES.hourly_fee(MENTAL_DISORDERS, Decimal("1010.00"), 1, ON)["fee_per_hour"] == Decimal("0.00")
+    assert RULES.hourly_fee(MENTAL_DISORDERS, Decimal("6060.01"), 1, ON)["fee_per_hour"] == Decimal("60.00")
+
+
+def test_a_band_the_table_does_not_know_stops_billing_by_name():
+    with pytest.raises(FeeNotInTable, match="up to 600"):
+        RULES.hourly_fee(MENTAL_DISORDERS, Decimal("3030.00"), 1, ON)  # 300%
+
+
+@pytest.mark.parametrize("on, percent, single, family", [
+    (date(2018, 10, 1), "100", "0", "0"),
+    (date(2018, 10, 1), "100.01", "1.5", "3.5"),
+    (date(2023, 4, 30), "132.5", "1.5", "3.5"),  # the last day of the 2005 bands
+    (date(2023, 4, 30), "132.51", "3.5", "5"),
+    (date(2023, 4, 30), "270", "30", "40"),
+    (date(2023, 4, 30), "330.01", "100", "100"),
+    (date(2023, 5, 1), "132.51", "1.5", "3.5"),  # the first day of the 2023 bands
+    (date(2023, 5, 1), "220", "1.5", "3.5"),
+    (date(2023, 5, 1), "600.01", "100", "100"),
+])
+def test_the_ministers_bands_on_each_side_of_the_2023_amendment(on, percent, single, family):
+    rule = RULES.mental_disorder_care_fees.on(on)
+    assert rule.fee_percent(Decimal(percent), single=True) == Decimal(single)
+    assert rule.fee_percent(Decimal(percent), single=False) == Decimal(family)
 
 
 def requested() -> CareService:

@@ -310,3 +310,33 @@ def test_an_amendment_is_not_dated_before_the_contract_was_signed_or_the_case_op
     refused(c, InvalidDate, c.amend_contract, ref, date(2026, 11, 25), *terms)  # before the last amendment
     refused(c, InvalidDate, c.settle_contract, ref, "break", date(2026, 11, 30))  # before the last amendment
     assert c.amend_contract(ref, date(2026, 12, 1), *terms) == 3
+
+
+# --- what a wrong rule would let pass (issue 15) ------------------------------------------------
+
+def test_an_absent_flag_is_no():
+    from services.casework.domain import a_flag
+    assert a_flag(None, "urgent") is False and a_flag(True, "urgent") is True and a_flag(False, "x") is False
+    c, goal = with_goal()
+    c.request_service("uslugi_opiekuncze", None, "pomoc w codziennych czynnościach", date(2026, 11, 6))
+    assert c.service_requests[-1]["urgent"] is False  # not urgent unless said so
+    c.evaluate(date(2026, 12, 1), None, "postępy", {goal: "in_progress"})
+    assert c.evaluations[-1]["final"] is False  # an absent "final" is a periodic evaluation
+
+
+def test_a_contract_is_signed_or_refused_not_before_its_case_opened():
+    for step in ("sign", "refuse"):
+        c, ref = with_contract()
+        with pytest.raises(InvalidDate, match="before the case was opened"):
+            c.settle_contract(ref, step, date(2026, 11, 1))
+        c.settle_contract(ref, step, OPENED)  # on the day the case opened
+        assert c.contract(ref)["history"] == [{"step": step, "on": OPENED}]
+
+
+def test_a_contract_is_not_broken_or_fulfilled_before_it_starts():
+    for step in ("break", "fulfil"):
+        c, ref = with_contract()  # valid from 10 November
+        c.settle_contract(ref, "sign", date(2026, 11, 5))
+        refused(c, InvalidDate, c.settle_contract, ref, step, date(2026, 11, 9))
+        c.settle_contract(ref, step, date(2026, 11, 10))  # on its first day
+        assert c.contract(ref)["status"] == {"break": "broken", "fulfil": "fulfilled"}[step]

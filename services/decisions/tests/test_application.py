@@ -195,7 +195,7 @@ def test_a_late_appeal_does_not_stop_finality_nor_publish_it_twice(decisions):
     assert [e.type for e in published(decisions)][2:] == [DECISION_APPEALED.type, DECISION_BECAME_FINAL.type]
 
 
-NEW_FORMS = ("pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_chronione",
+NEW_FORMS = ("pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_treningowe", "mieszkanie_wspomagane",
              "zasilek_na_ekonomiczne_usamodzielnienie", "pomoc_na_usamodzielnienie_i_nauke")
 
 

@@ -35,7 +35,9 @@ from services.decisions.domain import (
     ReviewTask,
     UnknownBenefit,
 )
-from services.decisions.domain import DECIDED_FORMS, DecisionsError
+from services.decisions.domain import DECIDED_FORMS, DecisionsError, FormNotInForce
+from shared.contracts.decisions import DECIDED_FORMS as CONTRACT_FORMS
+from shared.vocabulary import FORMS_OF_HELP, form_in_force
 from services.decisions.rules import RuleTable
 
 RULES = RuleTable.load()
@@ -195,13 +197,13 @@ def test_finality_waits_for_delivery_and_the_appeal_window():
     refused_and_unchanged(p, AppealWindowOpen, p.become_final, date(2026, 3, 26))
     p.become_final(date(2026, 3, 27))
     refused_and_unchanged(p, AlreadyFinal, p.become_final, date(2026, 4, 1))
-    refused_and_unchanged(p, AlreadyFinal, p.register_appeal, date(2026, 3, 26))  # in time: it is not final
+    refused_and_unchanged(p, AlreadyFinal, p.register_appeal, RULES, date(2026, 3, 26))  # in time: it is not final
 
 
 def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
     upheld = delivered()
     refused_and_unchanged(upheld, NoAppeal, upheld.forward_appeal, date(2026, 3, 20))
-    upheld.register_appeal(date(2026, 3, 20))
+    upheld.register_appeal(RULES, date(2026, 3, 20))
     assert upheld.state == "appealed" and not upheld.appeal["late"]
     refused_and_unchanged(upheld, NotForwarded, upheld.record_appeal_outcome, RULES, "upheld", date(2026, 4, 10))
     refused_and_unchanged(upheld, AppealWindowOpen, upheld.become_final, date(2026, 5, 1))
@@ -210,7 +212,7 @@ def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
     assert upheld.state == "final" and upheld.final_on == date(2026, 4, 20)
 
     overturned = delivered()
-    overturned.register_appeal(date(2026, 3, 27))
+    overturned.register_appeal(RULES, date(2026, 3, 27))
     assert overturned.appeal["late"]  # the board decides whether to hear a late appeal
     overturned.forward_appeal(date(2026, 3, 30))
     overturned.record_appeal_outcome(RULES, "overturned", date(2026, 4, 20))
@@ -219,7 +221,7 @@ def test_an_appeal_goes_to_the_board_and_its_outcome_settles_the_decision():
                           [{"name": "A"}], [])
 
     returned = delivered()
-    returned.register_appeal(date(2026, 3, 20))
+    returned.register_appeal(RULES, date(2026, 3, 20))
     returned.forward_appeal(date(2026, 3, 23))
     returned.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
     assert returned.state == "interviewed" and returned.decision is None
@@ -393,7 +395,7 @@ def test_a_zasilek_celowy_without_a_period_is_paid_once():
 
 def test_a_late_appeal_is_recorded_as_late_and_the_decision_still_becomes_final():
     p = delivered()  # appeal deadline 2026-03-26
-    p.register_appeal(date(2026, 3, 30))
+    p.register_appeal(RULES, date(2026, 3, 30))
     assert p.appeal["late"]
     p.become_final(date(2026, 3, 31))
     assert p.state == "final" and p.final_on == date(2026, 3, 27)
@@ -402,14 +404,14 @@ def test_a_late_appeal_is_recorded_as_late_and_the_decision_still_becomes_final(
     assert p.final_on == date(2026, 3, 27)
 
     after = final()  # became final first; the late appeal arrives later
-    after.register_appeal(date(2026, 4, 2))
+    after.register_appeal(RULES, date(2026, 4, 2))
     assert after.appeal["late"] and after.state == "final"
-    refused_and_unchanged(after, AlreadyDecided, after.register_appeal, date(2026, 4, 3))
+    refused_and_unchanged(after, AlreadyDecided, after.register_appeal, RULES, date(2026, 4, 3))
 
 
 def test_a_case_returned_for_reconsideration_gets_a_new_kpa_deadline_from_the_return():
     p = delivered()
-    p.register_appeal(date(2026, 3, 20))
+    p.register_appeal(RULES, date(2026, 3, 20))
     p.forward_appeal(date(2026, 3, 23))
     p.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
     assert p.settlement_due == date(2026, 5, 20)  # one month from the return, not 2 April
@@ -420,7 +422,7 @@ def test_a_case_returned_for_reconsideration_gets_a_new_kpa_deadline_from_the_re
     complex_case.assess(RULES)
     complex_case.issue_decision("refusal", date(2026, 3, 10), "art. 38", "brak podstaw", **SIGNED)
     complex_case.record_delivery(RULES, date(2026, 3, 12))
-    complex_case.register_appeal(date(2026, 3, 20))
+    complex_case.register_appeal(RULES, date(2026, 3, 20))
     complex_case.forward_appeal(date(2026, 3, 23))
     complex_case.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
     assert complex_case.settlement_due == date(2026, 6, 22)  # two months; 20 June is a Saturday
@@ -551,7 +553,7 @@ def test_only_okresowy_celowy_and_in_kind_help_may_be_repayable():
 
 # --- art. 36: the other forms of help granted by decision -----------------------------------
 
-@pytest.mark.parametrize("benefit", ["pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_chronione"])
+@pytest.mark.parametrize("benefit", ["pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_wspomagane"])
 def test_non_cash_forms_are_decided_without_amounts(benefit):
     p = interviewed(benefit)
     assert p.assess(RULES)["eligible"] and p.assessment["legal_basis"].startswith("art. 36 u.p.s.")
@@ -583,3 +585,74 @@ def test_pobyt_w_dps_is_the_care_teams_and_not_decided_here():
     assert "pobyt_w_dps" not in DECIDED_FORMS
     with pytest.raises(UnknownBenefit):
         proceeding("pobyt_w_dps")
+
+
+# --- art. 37 ust. 1 pkt 2: the applicant's own income in a family ------------------------------
+
+def staly_in_a_family(applicant_amount: str, spouse_amount: str) -> Proceeding:
+    p = Proceeding.open(RULES, uuid.uuid4(), {"full_name": "Jan Nowak"}, date(2025, 3, 3), "zasilek_staly")
+    p.record_interview(date(2025, 3, 5), [{"name": "Jan Nowak"}, {"name": "Ewa Nowak", "relation": "żona"},
+                                          {"name": "Ola Nowak", "relation": "córka"}],
+                       [{"member": "Jan Nowak", "source": "emerytura_renta", "amount": applicant_amount},
+                        {"member": "Ewa Nowak", "source": "wynagrodzenie", "amount": spouse_amount}],
+                       unable_to_work=True)
+    return p
+
+
+def test_zasilek_staly_in_a_family_reads_the_applicants_own_income_from_the_interview():
+    pension_only = staly_in_a_family("1250.00", "0")
+    assert pension_only.applicant_income() == Decimal("1250.00")
+    assessment = pension_only.assess(RULES)
+    assert not assessment["eligible"] and "applicant's own income 1250.00 zł" in assessment["reason"]
+    shared = staly_in_a_family("400.00", "850.00")  # the same 1,250 zł, the applicant's own 400 zł
+    assert shared.assess(RULES)["eligible"] and shared.assessment["min_amount"] == Decimal("653.23")
+
+
+def test_an_interview_names_the_applicant_among_the_household():
+    p = proceeding()
+    with pytest.raises(InvalidInterview, match="name the applicant"):
+        p.record_interview(date(2026, 3, 5), [{"name": "Anna Nowak", "relation": "matka"}], [])
+
+
+# --- art. 53 u.p.s. since 2023-11-01: mieszkanie treningowe / wspomagane ---------------------------
+
+def housing(benefit, applied_on, issued_on, period_to=None):
+    p = Proceeding.open(RULES, uuid.uuid4(), {"full_name": "Anna Nowak"}, applied_on, benefit)
+    p.record_interview(applied_on, [{"name": "Anna Nowak"}], [])
+    p.assess(RULES)
+    p.issue_decision("grant", issued_on, "art. 53 u.p.s.", "", period_from=applied_on, period_to=period_to,
+                     **SIGNED)
+    return p
+
+
+def test_mieszkanie_chronione_is_decided_until_31_october_2023_and_kept_by_older_decisions():
+    older = housing("mieszkanie_chronione", date(2023, 10, 20), date(2023, 10, 31))
+    assert older.granted and older.benefit == "mieszkanie_chronione"
+    p = Proceeding.open(RULES, uuid.uuid4(), {}, date(2023, 10, 20), "mieszkanie_chronione")
+    p.record_interview(date(2023, 10, 25), [{"name": "Anna Nowak"}], [])
+    p.assess(RULES)
+    with pytest.raises(FormNotInForce, match="until 2023-10-31"):
+        p.issue_decision("grant", date(2023, 11, 1), "art. 53", "", period_from=date(2023, 11, 1), **SIGNED)
+    assert not p.decided
+    p.specify_benefit("mieszkanie_wspomagane")
+    p.assess(RULES)
+    p.issue_decision("grant", date(2023, 11, 1), "art. 53", "", period_from=date(2023, 11, 1), **SIGNED)
+    assert p.granted
+
+
+def test_mieszkanie_treningowe_exists_from_1_november_2023_and_is_granted_for_a_fixed_period():
+    with pytest.raises(FormNotInForce, match="from 2023-11-01"):
+        housing("mieszkanie_treningowe", date(2023, 10, 2), date(2023, 10, 31), period_to=date(2024, 3, 31))
+    with pytest.raises(InvalidDate, match="art. 53 ust. 8"):
+        housing("mieszkanie_treningowe", date(2023, 11, 1), date(2023, 11, 1))
+    granted = housing("mieszkanie_treningowe", date(2023, 11, 1), date(2023, 11, 1), period_to=date(2024, 4, 30))
+    assert granted.decision["period_to"] == date(2024, 4, 30)
+    assert housing("mieszkanie_wspomagane", date(2024, 1, 2), date(2024, 1, 2)).decision["period_to"] is None
+
+
+def test_the_vocabulary_and_the_published_codes_know_the_new_forms():
+    assert FORMS_OF_HELP["mieszkanie_treningowe"] == "mieszkanie treningowe"
+    assert {"mieszkanie_treningowe", "mieszkanie_wspomagane", "mieszkanie_chronione"} <= set(CONTRACT_FORMS)
+    assert form_in_force("mieszkanie_chronione", date(2023, 10, 31))
+    assert not form_in_force("mieszkanie_chronione", date(2023, 11, 1))
+    assert form_in_force("zasilek_staly", date(2000, 1, 1))

@@ -1,5 +1,6 @@
 """Each rule at the edges of its periods and amounts, and the calculator's command line."""
 
+import json
 import subprocess
 import sys
 from datetime import date
@@ -46,7 +47,32 @@ def test_nothing_is_assessed_before_the_table_starts():
     with pytest.raises(NoRuleInForce):
         TABLE.income_criterion.on(date(2018, 9, 30))
     with pytest.raises(NoRuleInForce):
-        assess(TABLE, "staly", 1, Decimal(0), date(2021, 12, 31), unable_to_work=True)
+        assess(TABLE, "staly", 1, Decimal(0), date(2018, 9, 30), unable_to_work=True)
+
+
+@pytest.mark.parametrize(
+    "on, income, amount",
+    [
+        (date(2018, 10, 1), "0", "645.00"),  # 701 - 0 capped at 645 zł (first day of the period)
+        (date(2018, 10, 1), "56", "645.00"),  # 701 - 56 = 645 exactly the cap
+        (date(2019, 6, 1), "57", "644.00"),
+        (date(2021, 12, 31), "680", "30.00"),  # 21 zł raised to the 30 zł minimum (last day)
+        (date(2021, 12, 31), "700.99", "30.00"),
+        (date(2022, 1, 1), "0", "719.00"),  # the next period starts the next day
+    ],
+)
+def test_zasilek_staly_from_2018_10_01_to_2021_12_31(on, income, amount):
+    assert amounts("staly", 1, income, on) == (True, Decimal(amount), Decimal(amount))
+    assert TABLE.zasilek_staly.on(on).source.startswith("art. 37 ust. 2 i 3 u.p.s. before the 2023 amendment")
+
+
+def test_zasilek_staly_in_2020_for_a_family_and_at_the_criterion():
+    # 528 - 1000 / 2 = 28 raised to 30; at 2 x 528 = 1056 there is nothing.
+    assert assess(TABLE, "staly", 2, Decimal("1000"), date(2020, 5, 5), unable_to_work=True,
+                  applicant_income=Decimal("500")).min_amount == Decimal("30.00")
+    assert not assess(TABLE, "staly", 2, Decimal("1056"), date(2020, 5, 5), unable_to_work=True,
+                      applicant_income=Decimal(0)).eligible
+    assert not assess(TABLE, "staly", 1, Decimal("701"), date(2020, 5, 5), unable_to_work=True).eligible
 
 
 @pytest.mark.parametrize(
@@ -69,12 +95,38 @@ def test_zasilek_staly_for_a_single_person(on, income, amount):
     assert amounts("staly", 1, income, on) == (True, Decimal(amount), Decimal(amount))
 
 
+def family(members, income, on, applicant_income):
+    a = assess(TABLE, "staly", members, Decimal(income), on, unable_to_work=True,
+               applicant_income=Decimal(applicant_income))
+    return a.eligible, a.min_amount, a.max_amount
+
+
 def test_zasilek_staly_in_a_family_is_per_person_without_the_single_cap():
     # 130% of 823 = 1069.90, less 1200 / 3 = 400 per person.
-    assert amounts("staly", 3, "1200", date(2025, 1, 1)) == (True, Decimal("669.90"), Decimal("669.90"))
+    assert family(3, "1200", date(2025, 1, 1), "400") == (True, Decimal("669.90"), Decimal("669.90"))
     # Before 2024: 600 - 1700 / 3 = 33.33.
-    assert amounts("staly", 3, "1700", date(2023, 6, 1)) == (True, Decimal("33.33"), Decimal("33.33"))
-    assert amounts("staly", 3, "1790", date(2023, 6, 1)) == (True, Decimal("30.00"), Decimal("30.00"))
+    assert family(3, "1700", date(2023, 6, 1), "0") == (True, Decimal("33.33"), Decimal("33.33"))
+    assert family(3, "1790", date(2023, 6, 1), "0") == (True, Decimal("30.00"), Decimal("30.00"))
+
+
+def test_zasilek_staly_in_a_family_needs_the_applicants_own_income_below_the_per_person_criterion():
+    # Issue 15: 3 persons, 1,250 zł, all of it the applicant's pension: 416.67 per person is below
+    # 823 zł, but the applicant's own 1,250 zł is not (art. 37 ust. 1 pkt 2).
+    on = date(2025, 3, 1)
+    refused = assess(TABLE, "staly", 3, Decimal("1250"), on, unable_to_work=True, applicant_income=Decimal("1250"))
+    assert not refused.eligible and refused.min_amount is None
+    assert refused.reason == ("the applicant's own income 1250.00 zł is not below the criterion per person "
+                              "823.00 zł (art. 37 ust. 1 pkt 2)")
+    assert family(3, "1250", on, "822.99") == (True, Decimal("653.23"), Decimal("653.23"))  # 1069.90 - 416.67
+    assert family(3, "1250", on, "823")[0] is False  # at the criterion is not below it
+    with pytest.raises(InvalidAssessment, match="needs the applicant's own income"):
+        assess(TABLE, "staly", 3, Decimal("1250"), on, unable_to_work=True)
+    with pytest.raises(InvalidAssessment, match="cannot exceed"):
+        family(3, "1250", on, "1250.01")
+    with pytest.raises(InvalidAssessment, match="single person's own income"):
+        assess(TABLE, "staly", 1, Decimal("500"), on, unable_to_work=True, applicant_income=Decimal("400"))
+    assert assess(TABLE, "staly", 1, Decimal("500"), on, unable_to_work=True,
+                  applicant_income=Decimal("500")).eligible
 
 
 def test_zasilek_staly_needs_income_below_the_criterion_and_inability_to_work():
@@ -82,8 +134,8 @@ def test_zasilek_staly_needs_income_below_the_criterion_and_inability_to_work():
     at_criterion = assess(TABLE, "staly", 1, Decimal("1010"), on, unable_to_work=True)
     assert not at_criterion.eligible and "not below the criterion" in at_criterion.reason
     assert at_criterion.min_amount is None and at_criterion.max_amount is None
-    assert not assess(TABLE, "staly", 2, Decimal("1646"), on, unable_to_work=True).eligible
-    assert assess(TABLE, "staly", 2, Decimal("1645.99"), on, unable_to_work=True).eligible
+    assert not assess(TABLE, "staly", 2, Decimal("1646"), on, unable_to_work=True, applicant_income=Decimal(0)).eligible
+    assert assess(TABLE, "staly", 2, Decimal("1645.99"), on, unable_to_work=True, applicant_income=Decimal(0)).eligible
     able = assess(TABLE, "staly", 1, Decimal("0"), on, unable_to_work=False)
     assert not able.eligible and "unable to work" in able.reason
 
@@ -166,13 +218,36 @@ def calculator(*args):
                           capture_output=True, text=True, timeout=60)
 
 
+CRITERION_2025 = ("art. 8 ust. 1 pkt {pkt} u.p.s. (rozporządzenie RM z 12.07.2024 w sprawie zweryfikowanych "
+                  "kryteriów dochodowych oraz kwot świadczeń pieniężnych z pomocy społecznej (Dz.U. 2024 poz. 1044))")
+STALY_2025 = ("art. 37 u.p.s.; maximum from the 2024 verification (rozporządzenie RM z 12.07.2024, "
+              "Dz.U. 2024 poz. 1044)")
+
+
 def test_the_calculator_prints_one_json_object_with_two_decimal_amounts():
     result = calculator("--benefit", "staly", "--members", "1", "--income", "84", "--on", "2025-01-01",
                         "--unable-to-work")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith('{"benefit": "staly", "on": "2025-01-01", "criterion": 1010.00, '
-                                    '"income": 84.00, "eligible": true, "reason": null, '
-                                    '"min_amount": 1229.00, "max_amount": 1229.00, "legal_basis": "art. 37')
+    assert result.stdout == (
+        '{"benefit": "staly", "on": "2025-01-01", "criterion": 1010.00, "income": 84.00, "eligible": true, '
+        '"reason": null, "min_amount": 1229.00, "max_amount": 1229.00, "legal_basis": "art. 37 u.p.s., osoba '
+        f'samotnie gospodarująca; {CRITERION_2025.format(pkt=1)}; {STALY_2025}"}}\n')
+
+
+def test_the_calculator_takes_the_applicants_own_income_for_zasilek_staly_in_a_family():
+    args = ("--benefit", "staly", "--members", "3", "--income", "1250", "--on", "2025-03-01", "--unable-to-work")
+    basis = f"art. 37 u.p.s., rodzina (3 os.); {CRITERION_2025.format(pkt=2)}; {STALY_2025}"
+    refused = calculator(*args, "--applicant-income", "1250")
+    assert refused.returncode == 0, refused.stderr
+    assert json.loads(refused.stdout) == {
+        "benefit": "staly", "on": "2025-03-01", "criterion": 2469.0, "income": 1250.0, "eligible": False,
+        "reason": "the applicant's own income 1250.00 zł is not below the criterion per person 823.00 zł "
+                  "(art. 37 ust. 1 pkt 2)",
+        "min_amount": None, "max_amount": None, "legal_basis": basis}
+    granted = json.loads(calculator(*args, "--applicant-income", "0").stdout)
+    assert (granted["eligible"], granted["min_amount"], granted["legal_basis"]) == (True, 653.23, basis)
+    missing = calculator(*args)
+    assert missing.returncode == 2 and "needs the applicant's own income" in missing.stderr
 
 
 @pytest.mark.parametrize(
@@ -190,6 +265,10 @@ def test_the_calculator_prints_one_json_object_with_two_decimal_amounts():
         (["--benefit", "staly", "--members", "1", "--income", "5", "--on", "1.01.2025"], "not a date"),
         (["--benefit", "staly", "--members", "1", "--income", "5", "--on", "2017-01-01"], "NoRuleInForce"),
         (["--benefit", "okresowy", "--members", "1", "--income", "5"], "required: --on"),
+        (["--benefit", "staly", "--members", "2", "--income", "5", "--applicant-income", "x", "--on", "2025-01-01"],
+         "--applicant-income: 'x' is not an amount"),
+        (["--benefit", "staly", "--members", "2", "--income", "5", "--applicant-income", "6", "--on", "2025-01-01",
+          "--unable-to-work"], "cannot exceed the household's"),
     ],
 )
 def test_bad_arguments_get_a_clear_message_and_exit_code_2(args, message):
@@ -253,9 +332,11 @@ def test_the_calculator_assesses_art_40_in_its_one_json_object():
                         "--random-event")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n") == 1
-    assert result.stdout.startswith('{"benefit": "celowy", "on": "2025-01-01", "criterion": 1646.00, '
-                                    '"income": 5000.00, "eligible": true, "reason": null, '
-                                    '"min_amount": null, "max_amount": null, "legal_basis": "art. 40 u.p.s.')
+    assert result.stdout == (
+        '{"benefit": "celowy", "on": "2025-01-01", "criterion": 1646.00, "income": 5000.00, "eligible": true, '
+        '"reason": null, "min_amount": null, "max_amount": null, "legal_basis": "art. 40 u.p.s. (zdarzenie '
+        'losowe, klęska żywiołowa lub ekologiczna: regardless of income); '
+        f'{CRITERION_2025.format(pkt=2)}"}}\n')
     without = calculator("--benefit", "celowy", "--members", "2", "--income", "5000", "--on", "2025-01-01")
     assert without.returncode == 0 and '"eligible": false' in without.stdout
 
@@ -285,4 +366,8 @@ def test_specjalny_zasilek_celowy_is_not_for_income_within_the_criterion(members
 def test_the_calculator_gives_specjalny_its_cap():
     result = calculator("--benefit", "specjalny", "--members", "1", "--income", "1500", "--on", "2025-01-01")
     assert result.returncode == 0, result.stderr
-    assert '"eligible": true' in result.stdout and '"min_amount": null, "max_amount": 1010.00' in result.stdout
+    assert json.loads(result.stdout) == {
+        "benefit": "specjalny", "on": "2025-01-01", "criterion": 1010.0, "income": 1500.0, "eligible": True,
+        "reason": None, "min_amount": None, "max_amount": 1010.0,
+        "legal_basis": f"art. 41 pkt 1 u.p.s., osoba samotnie gospodarująca; {CRITERION_2025.format(pkt=1)}; "
+                       "art. 41 pkt 1 u.p.s."}

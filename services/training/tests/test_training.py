@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from shared.rule_table import NoRuleInForce
+
 from services.training.application import TrainingApplication
 from services.training.domain import (
     EmployeeLeft,
@@ -129,6 +131,16 @@ def test_supervision_sessions_per_team_and_who_is_behind(training):
 STAFFING = TrainingRules.load().social_worker_staffing.on(date(2026, 1, 1))
 
 
+def test_the_staffing_rule_applies_from_2015_in_its_wording_with_50_families():
+    periods = TrainingRules.load().social_worker_staffing
+    first = periods.on(date(2015, 1, 1))
+    assert (first.inhabitants_per_worker, first.families_per_worker, first.minimum_workers) == (2000, 50, 3)
+    assert first.source == ("art. 110 ust. 11 ustawy z dnia 12 marca 2004 r. o pomocy społecznej, as amended by "
+                            "the Act of 18.03.2011 (Dz.U. 2011 nr 81 poz. 440), binding from 2015-01-01")
+    with pytest.raises(NoRuleInForce):
+        periods.on(date(2014, 12, 31))
+
+
 def test_staffing_ratio_of_art_110():
     low = staffing(Decimal("2.9"), 5000, 40, STAFFING)
     assert (low["required_fte"], low["met"]) == (Decimal(3), False)  # never fewer than 3
@@ -150,7 +162,7 @@ def test_the_staffing_standard_is_an_effective_dated_rule_table(tmp_path, make_d
     text = DEFAULT_TABLE.read_text(encoding="utf-8")
     own = tmp_path / "rules.toml"
     own.write_text(text + text[text.index("\n[[social_worker_staffing]]"):].replace(
-        "valid_from = 2004-05-01", "valid_from = 2027-01-01").replace("families_per_worker = 50",
+        "valid_from = 2015-01-01", "valid_from = 2027-01-01").replace("families_per_worker = 50",
                                                                       "families_per_worker = 40"))
     rules = TrainingRules.load(own)
     assert rules.social_worker_staffing.on(date(2026, 12, 31)).families_per_worker == 50
