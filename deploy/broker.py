@@ -46,7 +46,7 @@ from shared.broker import (
 from shared.contracts import REGISTRY
 from shared.keys import secret
 
-SERVICES = ("intake", "casework", "decisions", "care", "training")
+SERVICES = ("intake", "casework", "decisions", "care", "training", "gateway")
 VHOST = "ops"
 NOTHING = "^$"
 REPLY_QUEUES = r"amq\.gen-.*"  # server-named, exclusive to the connection that declared them

@@ -19,9 +19,11 @@ from pathlib import Path
 import requests
 
 from deploy.broker import SERVICES, LocalDeployment, local_passwords
+from shared.identity import signing_key
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PORTS = {"intake": 8001, "casework": 8002, "decisions": 8003, "care": 8004, "training": 8005}
+DEFAULT_PORTS = {"gateway": 8000, "intake": 8001, "casework": 8002, "decisions": 8003, "care": 8004,
+                 "training": 8005}
 # nameko would also find the shared mixins in a module: name each service class.
 SERVICE_CLASSES = {
     "intake": "services.intake.service:IntakeService",
@@ -29,6 +31,7 @@ SERVICE_CLASSES = {
     "decisions": "services.decisions.service:DecisionsService",
     "care": "services.care.service:CareTeamService",
     "training": "services.training.service:TrainingService",
+    "gateway": "services.gateway.service:GatewayService",
 }
 
 
@@ -45,6 +48,7 @@ class ServiceProcess:
     database_url: str = ""
     broker_account_prefix: str = ""
     amqp_ca_file: str = ""  # the deployment's CA, for amqps://
+    extra_environment: dict[str, str] = field(default_factory=dict)
     log_path: Path | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
 
@@ -65,6 +69,7 @@ class ServiceProcess:
                 "OPS_DATA_DIR": str(self.data_dir),
                 "PYTHONUNBUFFERED": "1",
                 "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore:::nameko.cli.commands",  # eventlet warns on import
+                **self.extra_environment,
             }
         )
         return env
@@ -123,15 +128,24 @@ class ServiceProcess:
             self._log = None
 
 
+def gateway_environment(ports: dict[str, int]) -> dict[str, str]:
+    """Where the gateway finds each service."""
+    return {f"GATEWAY_{s.upper()}_URL": f"http://127.0.0.1:{ports[s]}" for s in SERVICES if s != "gateway"}
+
+
 def start_all(broker: LocalDeployment, data_dir: Path, ports: dict[str, int] = DEFAULT_PORTS,
               database_urls: dict[str, str] | None = None) -> list[ServiceProcess]:
-    """Every service as its own process, each with its own broker account."""
+    """Every service as its own process, each with its own broker account; the gateway last,
+    its signing key made first, so the services trust it from their first request."""
+    signing_key(data_dir / "secrets")
     started = []
     try:
-        for service in SERVICES:
+        for service in (*(s for s in SERVICES if s != "gateway"), "gateway"):
             started.append(ServiceProcess(service, broker.uri(service), ports[service], data_dir,
                                           (database_urls or {}).get(service, ""),
-                                          broker_account_prefix=broker.accounts.prefix).start())
+                                          broker_account_prefix=broker.accounts.prefix,
+                                          extra_environment=gateway_environment(ports) if service == "gateway"
+                                          else {}).start())
     except BaseException:
         for process in started:
             process.stop()

@@ -35,7 +35,6 @@ from shared.broker import (
     check_declared,
     consumer_queue,
     dead_letter_exchange,
-    dead_letter_queue,
 )
 from shared.dead_letters import REPLAY_HEADER, dead_letter_headers
 from shared.envelope import CONTENT_TYPE, Envelope, MalformedEnvelope, parse

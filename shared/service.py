@@ -15,7 +15,8 @@ from shared.contracts import REGISTRY
 from shared.log_reading import BrokerUpstreamLog, LogServer
 from shared.relay import OutboxRelay
 from shared.store import ServiceApplication, database_url
-from shared.web import api
+from shared.roles import AUDITOR
+from shared.web import PUBLIC, api
 
 
 def broker_settings(config: dict) -> BrokerSettings:
@@ -71,12 +72,39 @@ class EventStore(DependencyProvider):
         return self.app
 
 
+class Page(ValueError):
+    """A page of a list: 'after' a position (0: from the start), at most 'limit' items (1–500)."""
+
+
+def page_of(args, default_limit: int = 100) -> tuple[int, int]:
+    try:
+        after, limit = int(args.get("after") or 0), int(args.get("limit") or default_limit)
+    except ValueError:
+        raise Page("'after' and 'limit' are whole numbers") from None
+    if after < 0 or not 1 <= limit <= 500:
+        raise Page("'after' is 0 or more and 'limit' from 1 to 500")
+    return after, limit
+
+
+class AccessLog:
+    """GET /access-log: who read which person's file in this service, for the auditor only
+    (?person_id= answers a person's access request; ?staff_id= one member of staff's reads)."""
+
+    store: ServiceApplication
+
+    @api("GET", "/access-log", roles={AUDITOR})
+    def access_log(self, request):
+        after, limit = page_of(request.args)
+        return 200, self.store.access_log(person_id=request.args.get("person_id") or None,
+                                          staff_id=request.args.get("staff_id") or None, after=after, limit=limit)
+
+
 class Health:
     """GET /health: the service answers, and what its relay, log server and consumer have done since start."""
 
     name: str
     store: ServiceApplication
 
-    @api("GET", "/health")
+    @api("GET", "/health", roles=PUBLIC)
     def health(self, request):
         return 200, {"service": self.name, **{w.name: w.health() for w in self.store.workers}}

@@ -30,6 +30,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
+from shared.access import READ_TOPIC, entry, file_read
 from shared.contracts import REGISTRY, Contract
 from shared.envelope import Envelope, source_of
 
@@ -141,6 +142,31 @@ class ServiceApplication(Application):
         if not isinstance(found, kind):
             raise not_found(f"no {kind.__name__} {aggregate_id}")
         return found
+
+    # --- the access log -----------------------------------------------------------------
+
+    def record_read(self, staff: Any, what: str, subject_ids: Iterable[Any], person_ids: Iterable[Any]) -> None:
+        """Records that a member of staff read these persons' files (nothing for the system's own reads)."""
+        if staff is not None:
+            self.save(file_read(staff, what, subject_ids, person_ids))
+
+    def access_log(self, person_id: str | None = None, staff_id: str | None = None, after: int = 0,
+                   limit: int = 100) -> dict:
+        """Reads of files, oldest first, of one person or by one member of staff, a page at a time."""
+        found, position = [], after
+        while len(found) < limit:
+            notifications = self.recorder.select_notifications(start=position, limit=500, topics=(READ_TOPIC,),
+                                                               inclusive_of_start=False)
+            for notification in notifications:
+                position = notification.id
+                read = self.mapper.to_domain_event(notification)
+                if (person_id is None or person_id in read.person_ids) and staff_id in (None, read.staff_id):
+                    found.append(entry(read, notification.id))
+                    if len(found) == limit:
+                        break
+            if len(notifications) < 500:
+                break
+        return {"reads": found, "next_after": found[-1]["position"] if len(found) == limit else None}
 
     # --- the outbox, read ------------------------------------------------------------
 

@@ -1,6 +1,9 @@
 """The HTTP edge of a service: JSON in, JSON out, named errors, bounded requests.
 
-`@api(method, url)` is nameko's `@http` with what every endpoint of this system needs:
+`@api(method, url, roles=...)` is nameko's `@http` with what every endpoint of this system needs:
+- only the gateway's token opens it (shared/identity.py): without a valid one, 401; with a
+  valid one for none of the endpoint's roles, 403; the handler finds the member of staff in
+  `request.staff`. Only `/health` is `PUBLIC` (it names no one);
 - a request body larger than `MAX_REQUEST_BYTES` (config; 1 MiB by default) is refused with
   413 before it is read, one without a Content-Length (chunked) with 411;
 - the handler returns `(status, payload)`; the payload goes out as JSON;
@@ -18,13 +21,17 @@ import logging
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Iterable
 from uuid import UUID
 
+from nameko.extensions import SharedExtension
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from shared.identity import PUBLIC_KEYS, Staff, TokenVerifier, Unauthenticated
+from shared.roles import role_names
 from shared.redaction import describe_with_frames
 from shared.values import InvalidDate
 
@@ -41,8 +48,53 @@ class LengthRequired(ValueError):
     """A request body must say its length (Content-Length); a chunked one is not read."""
 
 
+PUBLIC = frozenset({"*"})  # an endpoint anyone may call: it must never name a person
+
+
+class GatewayTokens(SharedExtension):
+    """The service's verifier of the gateway's tokens, one per container."""
+
+    def setup(self) -> None:
+        config = self.container.config
+        keys = config.get("GATEWAY_PUBLIC_KEYS") or Path(config.get("DATA_DIR") or "var") / "secrets" / PUBLIC_KEYS
+        self.verifier = TokenVerifier(keys)
+
+    def staff(self, request) -> Staff:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        return self.verifier.verify(token.strip() if scheme.lower() == "bearer" else None,
+                                    audience=self.container.service_name)
+
+
 class Api(HttpRequestHandler):
+    tokens = GatewayTokens()
+
+    def __init__(self, method: str, url: str, roles: frozenset[str], **kwargs):
+        if not roles:
+            raise ValueError(f"{method} {url} needs a role rule")
+        self.roles = frozenset(roles)
+        super().__init__(method, url, **kwargs)
+
+    def identify(self, request) -> Staff:
+        """Who asks: the member of staff the gateway's token names (Unauthenticated if none)."""
+        return self.tokens.staff(request)
+
+    def unauthenticated(self, request, error: Exception):
+        response = error_response(error, 401)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ops"'
+        return response
+
     def handle_request(self, request):
+        request.staff = None
+        if self.roles != PUBLIC:
+            try:
+                request.staff = self.identify(request)
+            except Unauthenticated as error:
+                return self.unauthenticated(request, error)
+            except PermissionError as error:
+                return error_response(error, 403)
+            if not request.staff.roles & self.roles:
+                return error_response(NotYourRole(f"this needs one of the roles: {', '.join(role_names(self.roles))}"),
+                                      403)
         limit = int(self.container.config.get("MAX_REQUEST_BYTES") or MAX_REQUEST_BYTES)
         request.max_content_length = limit  # werkzeug refuses to read past it, chunked or not
         if request.content_length is not None and request.content_length > limit:
@@ -58,11 +110,15 @@ class Api(HttpRequestHandler):
         return internal_error(exc)
 
 
-def api(method: str, url: str) -> Callable:
-    """An HTTP endpoint answering JSON (see the module's docstring)."""
+class NotYourRole(PermissionError):
+    """The signed-in member of staff has none of the roles this needs."""
+
+
+def api(method: str, url: str, roles: Iterable[str], entrypoint: type[Api] = Api) -> Callable:
+    """An HTTP endpoint answering JSON to the roles named (see the module's docstring)."""
 
     def decorate(handler: Callable) -> Callable:
-        return Api.decorator(method, url)(json_api(handler))
+        return entrypoint.decorator(method, url, roles=frozenset(roles))(json_api(handler))
 
     return decorate
 
@@ -71,7 +127,10 @@ def json_api(handler: Callable) -> Callable:
     @functools.wraps(handler)
     def wrapper(self, request, *args, **kwargs):
         try:
-            status, payload = handler(self, request, *args, **kwargs)
+            result = handler(self, request, *args, **kwargs)
+            if isinstance(result, Response):  # a page, a redirect, a forwarded answer
+                return result
+            status, payload = result
         except PermissionError as error:
             return error_response(error, 403)
         except LookupError as error:

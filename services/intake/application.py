@@ -112,31 +112,37 @@ class IntakeApplication(ServiceApplication):
 
     # --- queries -----------------------------------------------------------------------
 
-    def person(self, person_id: UUID) -> Person:
-        try:
-            return self.repository.get(person_id)
-        except AggregateNotFoundError:
-            raise PersonNotFound(f"no person {person_id} in the register") from None
+    def person(self, person_id: UUID, reader: Any = None) -> Person:
+        """A person's record; a member of staff's read is recorded in the access log."""
+        person = self.aggregate(Person, person_id, PersonNotFound)
+        self.record_read(reader, "person", [person.id], [person.id])
+        return person
 
-    def find_by_pesel(self, pesel: str) -> Person:
+    def find_by_pesel(self, pesel: str, reader: Any = None) -> Person:
         pesel = validate_pesel(pesel, None)
         try:
-            return self.repository.get(person_id_for(self.person_id_key, pesel=pesel))
+            person = self.repository.get(person_id_for(self.person_id_key, pesel=pesel))
         except AggregateNotFoundError:
             raise PersonNotFound("no person with this PESEL in the register") from None
+        self.record_read(reader, "person search", [person.id], [person.id])
+        return person
 
-    def find_by_name(self, text: str) -> list[Person]:
-        words = text.casefold().split()
+    def find_by_name(self, text: str, reader: Any = None) -> list[Person]:
+        words = str(text or "").casefold().split()
         if not words:
             raise PersonNotFound("give a name (or part of one) to search for")
         self._register.catch_up()
-        found = [pid for pid, name in self._names.items() if all(w in name.casefold() for w in words)]
-        return [self.repository.get(pid) for pid in found]
+        found = [self.repository.get(pid) for pid, name in self._names.items()
+                 if all(w in name.casefold() for w in words)]
+        self.record_read(reader, "person search", [p.id for p in found], [p.id for p in found])
+        return found
 
-    def routed_cases(self, team: str | None = None) -> list[dict]:
+    def routed_cases(self, team: str | None = None, reader: Any = None) -> list[dict]:
         """Every routing, oldest first, with the receiving team's case reference."""
         self._register.catch_up()
-        return [r for r in self._routings if team in (None, r["team"])]
+        found = [r for r in self._routings if team in (None, r["team"])]
+        self.record_read(reader, "routings", [r["case_id"] for r in found], [r["person_id"] for r in found])
+        return found
 
     # --- internals ---------------------------------------------------------------------
 

@@ -1,11 +1,15 @@
-"""intake as a nameko service: HTTP for the first-contact desk, its log served to consumers."""
+"""intake as a nameko service: HTTP for the first-contact desk (the first-contact officer's role),
+its log served to the teams it routes cases to."""
 
 from uuid import UUID
 
 from services.intake.application import IntakeApplication
 from services.intake.domain import Person
-from shared.service import EventStore, Health
+from shared.roles import FIRST_CONTACT_OFFICER
+from shared.service import AccessLog, EventStore, Health
 from shared.web import api, date_from, request_json
+
+DESK = {FIRST_CONTACT_OFFICER}
 
 
 def _person(person: Person) -> dict:
@@ -22,11 +26,11 @@ def _person(person: Person) -> dict:
     }
 
 
-class IntakeService(Health):
+class IntakeService(Health, AccessLog):
     name = "intake"
     store: IntakeApplication = EventStore(IntakeApplication)
 
-    @api("POST", "/persons")
+    @api("POST", "/persons", roles=DESK)
     def register_person(self, request):
         body = request_json(request)
         person_id, new = self.store.register_person(
@@ -41,24 +45,25 @@ class IntakeService(Health):
         )
         return (201 if new else 200), {"person_id": person_id, "new": new}
 
-    @api("GET", "/persons/<uuid:person_id>")
+    @api("GET", "/persons/<uuid:person_id>", roles=DESK)
     def person(self, request, person_id: UUID):
-        return 200, _person(self.store.person(person_id))
+        return 200, _person(self.store.person(person_id, reader=request.staff))
 
-    @api("GET", "/persons")
+    @api("POST", "/persons/search", roles=DESK)
     def find_persons(self, request):
-        pesel, name = request.args.get("pesel"), request.args.get("name")
-        if pesel:
-            return 200, [_person(self.store.find_by_pesel(pesel))]
-        return 200, [_person(p) for p in self.store.find_by_name(name or "")]
+        """By PESEL or by name, in the body: a PESEL or a name never travels in a URL (logs keep URLs)."""
+        body = request_json(request)
+        if body.get("pesel"):
+            return 200, [_person(self.store.find_by_pesel(body["pesel"], reader=request.staff))]
+        return 200, [_person(p) for p in self.store.find_by_name(body.get("name") or "", reader=request.staff)]
 
-    @api("POST", "/persons/<uuid:person_id>/first-contacts")
+    @api("POST", "/persons/<uuid:person_id>/first-contacts", roles=DESK)
     def record_first_contact(self, request, person_id: UUID):
         body = request_json(request)
         contact_id = self.store.record_first_contact(
             person_id,
             held_on=date_from(body, "held_on"),
-            officer=body.get("officer"),
+            officer=request.staff.name,  # who held the talk is who is signed in
             reasons_for_help=body.get("reasons_for_help") or [],
             help_requested=body.get("help_requested") or [],
             urgent=bool(body.get("urgent", False)),
@@ -66,7 +71,7 @@ class IntakeService(Health):
         )
         return 201, {"contact_id": contact_id}
 
-    @api("POST", "/first-contacts/<uuid:contact_id>/routings")
+    @api("POST", "/first-contacts/<uuid:contact_id>/routings", roles=DESK)
     def route_case(self, request, contact_id: UUID):
         body = request_json(request)
         case_id = self.store.route_case(
@@ -74,6 +79,6 @@ class IntakeService(Health):
         )
         return 201, {"case_id": case_id}
 
-    @api("GET", "/routed-cases")
+    @api("GET", "/routed-cases", roles=DESK)
     def routed_cases(self, request):
-        return 200, self.store.routed_cases(request.args.get("team"))
+        return 200, self.store.routed_cases(request.args.get("team"), reader=request.staff)

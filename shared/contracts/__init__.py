@@ -27,7 +27,8 @@ class DataClass(str, enum.Enum):
 
 # What each team's legal task lets it receive from another team.
 MAY_RECEIVE: Mapping[str, frozenset[DataClass]] = {
-    "casework": frozenset({DataClass.IDENTITY, DataClass.REFERENCE, DataClass.SOCIAL_WORK}),
+    # casework learns its own team's members (their names) from the gateway's staff accounts
+    "casework": frozenset({DataClass.IDENTITY, DataClass.REFERENCE, DataClass.SOCIAL_WORK, DataClass.STAFF}),
     "decisions": frozenset({DataClass.IDENTITY, DataClass.REFERENCE, DataClass.ADMINISTRATIVE}),
     "care": frozenset({DataClass.IDENTITY, DataClass.REFERENCE, DataClass.CARE}),
     "training": frozenset({DataClass.REFERENCE, DataClass.STAFF}),
@@ -285,9 +286,10 @@ class Registry:
 
 
 def _load() -> Registry:
-    from shared.contracts import care, casework, decisions, intake
+    from shared.contracts import care, casework, decisions, gateway, intake
 
-    return Registry([*intake.CONTRACTS, *decisions.CONTRACTS, *casework.CONTRACTS, *care.CONTRACTS])
+    return Registry([*intake.CONTRACTS, *decisions.CONTRACTS, *casework.CONTRACTS, *care.CONTRACTS,
+                     *gateway.CONTRACTS])
 
 
 REGISTRY = _load()

@@ -1,0 +1,78 @@
+"""The gateway's commands for the operator, run beside (or before) the gateway, on its store:
+
+    python -m services.gateway create-admin --login admin        (asks for the password)
+    python -m services.gateway create-account --login ewa.lis --name "Ewa Lis" \\
+        --role social_work_team_leader --team casework --password-file FILE
+    python -m services.gateway rotate-key
+
+The store is GATEWAY_DATABASE_URL (or a SQLite file in OPS_DATA_DIR, `var/` by default), the
+keys in its secrets folder. `rotate-key` makes a new signing key and keeps the old public key
+beside the new one, so the services accept both until the old tokens expire; restart the
+gateway (or its instances one by one) to sign with the new key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from services.gateway.application import GatewayApplication
+from shared.identity import rotate_signing_key
+from shared.roles import OPERATOR, ROLES
+from shared.store import database_url
+
+
+def _app() -> GatewayApplication:
+    data_dir = os.environ.get("OPS_DATA_DIR") or "var"
+    url = database_url("gateway", os.environ.get("GATEWAY_DATABASE_URL"), data_dir)
+    return GatewayApplication(url, secrets_dir=Path(data_dir) / "secrets")
+
+
+def _password(args) -> str:
+    if args.password_file:
+        return Path(args.password_file).read_text().strip()
+    first = getpass.getpass("password (at least 12 characters): ")
+    if getpass.getpass("again: ") != first:
+        raise SystemExit("the passwords differ")
+    return first
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.gateway", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    admin = commands.add_parser("create-admin", help="the first administrator (role: operator)")
+    account = commands.add_parser("create-account", help="an account with a password")
+    for sub in (admin, account):
+        sub.add_argument("--login", required=True)
+        sub.add_argument("--name")
+        sub.add_argument("--password-file", help="read the password from this file instead of asking")
+    account.add_argument("--role", action="append", dest="roles", required=True, choices=sorted(ROLES))
+    account.add_argument("--team")
+    commands.add_parser("rotate-key", help="a new signing key; the old public key stays trusted a while")
+    args = parser.parse_args(argv)
+    if args.command == "rotate-key":
+        data_dir = Path(os.environ.get("OPS_DATA_DIR") or "var")
+        rotate_signing_key(data_dir / "secrets")
+        print(f"new signing key in {data_dir / 'secrets'}; services trust the new and the previous key")
+        return 0
+    app = _app()
+    try:
+        roles = [OPERATOR] if args.command == "create-admin" else args.roles
+        team = None if args.command == "create-admin" else args.team
+        try:
+            made = app.open_account(args.login, args.name or args.login, roles, team, _password(args),
+                                    by="command line")
+        except (ValueError, LookupError) as error:
+            print(f"{type(error).__name__}: {error}", file=sys.stderr)
+            return 2
+        print(f"account {args.login} ({', '.join(roles)}) opened: {made}")
+        return 0
+    finally:
+        app.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""The gateway as a nameko service: the one door into the centre's services.
+
+Staff sign in here (a password, or the centre's identity provider) and get a session: a
+cookie for the pages (HttpOnly, SameSite=Strict, Secure under TLS; every state-changing
+request carries the session's anti-forgery token), or the same token as a bearer for other
+clients. `/api/<service>/<path>` forwards a request to that service with a token the gateway
+signs for it alone, naming the member of staff; the service checks it and its own role rule.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from urllib.parse import urlencode
+from uuid import UUID
+
+import requests
+from nameko.dependency_providers import Config
+from werkzeug.wrappers import Response
+
+from services.gateway.application import GatewayApplication
+from services.gateway.domain import SignInRefused
+from services.gateway.oidc import Provider, ProviderSettings
+from shared.identity import Staff, Unauthenticated
+from shared.keys import secret
+from shared.roles import AUDITOR, OPERATOR, ROLES
+from shared.service import EventStore, Health
+from shared.values import InvalidDate
+from shared.web import PUBLIC, Api, api, json_response, request_json
+
+SESSION_COOKIE = "ops_session"
+OIDC_COOKIE = "ops_oidc"
+ANY_STAFF = frozenset(ROLES)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+FORWARDED_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Last-Event-ID")
+
+
+class MissingCsrfToken(PermissionError):
+    """A change made with the session cookie must carry the session's anti-forgery token (X-CSRF-Token)."""
+
+
+class UnknownService(LookupError):
+    """The gateway forwards only to the centre's services."""
+
+
+def session_token(request) -> tuple[str | None, bool]:
+    """The session token and whether it came in the cookie (a browser) rather than as a bearer."""
+    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and bearer.strip():
+        return bearer.strip(), False
+    return request.cookies.get(SESSION_COOKIE), True
+
+
+class SessionApi(Api):
+    """The gateway's own endpoints: who asks is the signed-in session, not a service token."""
+
+    def store(self) -> GatewayApplication:
+        return next(d.app for d in self.container.dependencies if isinstance(d, EventStore))
+
+    def identify(self, request) -> Staff:
+        token, from_cookie = session_token(request)
+        staff = self.store().staff(token)
+        if staff is None:
+            raise Unauthenticated("sign in first (or again: the session has ended)")
+        if from_cookie and request.method not in SAFE_METHODS:
+            sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
+            if not hmac.compare_digest(sent, GatewayApplication.csrf_token(token)):
+                raise MissingCsrfToken("this change lacks the page's anti-forgery token: reload the page")
+        request.session_token = token
+        return staff
+
+    def unauthenticated(self, request, error):
+        if "text/html" in request.headers.get("Accept", "") and request.method in SAFE_METHODS:
+            return redirect(f"/sign-in?{urlencode({'next': request.path})}")
+        return super().unauthenticated(request, error)
+
+
+def gateway_api(method: str, url: str, roles):
+    return api(method, url, roles, entrypoint=SessionApi)
+
+
+def redirect(location: str, status: int = 303) -> Response:
+    return Response("", status=status, headers={"Location": location})
+
+
+def secure(request, config: dict) -> bool:
+    return bool(config.get("SECURE_COOKIES")) or request.scheme == "https"
+
+
+def with_session(response: Response, token: str | None, secure_cookie: bool) -> Response:
+    if token is None:
+        response.delete_cookie(SESSION_COOKIE, path="/", samesite="Strict", httponly=True, secure=secure_cookie)
+    else:
+        response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Strict", secure=secure_cookie)
+    return response
+
+
+SIGN_IN_PAGE = """<!doctype html>
+<html lang="pl"><head><meta charset="utf-8"><title>Logowanie — OPS</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Logowanie</h1>{error}
+<form method="post" action="/sign-in">
+<input type="hidden" name="next" value="{next}">
+<p><label for="login">Login</label><br><input id="login" name="login" autocomplete="username" required autofocus></p>
+<p><label for="password">Hasło</label><br>
+<input id="password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit">Zaloguj się</button></p></form>{provider}</main></body></html>"""
+
+
+class GatewayService(Health):
+    name = "gateway"
+    store: GatewayApplication = EventStore(GatewayApplication)
+    config = Config()
+
+    # --- signing in and out ------------------------------------------------------------
+
+    @gateway_api("GET", "/sign-in", roles=PUBLIC)
+    def sign_in_page(self, request, error: str = ""):
+        target = request.args.get("next") or request.form.get("next") or "/"
+        provider = ('<p><a href="/sign-in/provider">Zaloguj się kontem instytucji</a></p>'
+                    if self._provider() else "")
+        page = SIGN_IN_PAGE.format(error=f'<p role="alert">{escape(error)}</p>' if error else "",
+                                   next=escape(_local(target)), provider=provider)
+        return Response(page, status=401 if error else 200, mimetype="text/html")
+
+    @gateway_api("POST", "/sign-in", roles=PUBLIC)
+    def sign_in(self, request):
+        """A form (the page) or JSON {"login", "password"} (another client, which gets the token)."""
+        as_json = request.mimetype == "application/json"
+        body = request_json(request) if as_json else request.form
+        try:
+            token = self.store.sign_in(body.get("login"), body.get("password"))
+        except SignInRefused as error:
+            if as_json:
+                raise
+            return self.sign_in_page(request, "Nieprawidłowy login lub hasło albo konto jest chwilowo zablokowane.")
+        if as_json:
+            return 201, {"token": token, "csrf_token": GatewayApplication.csrf_token(token)}
+        return with_session(redirect(_local(body.get("next") or "/")), token, secure(request, self.config))
+
+    @gateway_api("POST", "/sign-out", roles=ANY_STAFF)
+    def sign_out(self, request):
+        self.store.end_session(request.session_token)
+        if request.mimetype == "application/json" or not request.cookies.get(SESSION_COOKIE):
+            return with_session(json_response({"signed_out": True}), None, secure(request, self.config))
+        return with_session(redirect("/sign-in"), None, secure(request, self.config))
+
+    @gateway_api("GET", "/sign-in/provider", roles=PUBLIC)
+    def sign_in_with_provider(self, request):
+        provider = self._provider()
+        if provider is None:
+            raise UnknownService("this centre signs in with passwords only")
+        location, attempt = provider.start()
+        response = redirect(location)
+        response.set_cookie(OIDC_COOKIE, attempt, path="/sign-in/provider", httponly=True, samesite="Lax",
+                            secure=secure(request, self.config), max_age=600)
+        return response
+
+    @gateway_api("GET", "/sign-in/provider/callback", roles=PUBLIC)
+    def provider_callback(self, request):
+        provider = self._provider()
+        if provider is None:
+            raise UnknownService("this centre signs in with passwords only")
+        identity = provider.finish(request.args.get("code") or "", request.args.get("state") or "",
+                                   request.cookies.get(OIDC_COOKIE))
+        token = self.store.sign_in_external(identity.issuer, identity.subject, identity.name, identity.groups)
+        response = with_session(redirect("/"), token, secure(request, self.config))
+        response.delete_cookie(OIDC_COOKIE, path="/sign-in/provider")
+        return response
+
+    @gateway_api("GET", "/api/me", roles=ANY_STAFF)
+    def me(self, request):
+        staff = request.staff
+        return 200, {"id": staff.id, "name": staff.name, "roles": sorted(staff.roles), "team": staff.team,
+                     "csrf_token": GatewayApplication.csrf_token(request.session_token)}
+
+    # --- the door to the services --------------------------------------------------------
+
+    @gateway_api("GET,POST", "/api/<string:service>/<path:rest>", roles=ANY_STAFF)
+    def forward(self, request, service: str, rest: str):
+        """Forwards to the service with a token for it alone; the service decides what this member
+        of staff may do there."""
+        base = (self.config.get("SERVICE_URLS") or {}).get(service)
+        if not base or service == self.name:
+            raise UnknownService(f"no service {service!r} behind this gateway")
+        token = self.store.issuer().mint(request.staff, audience=service)
+        headers = {h: request.headers[h] for h in FORWARDED_HEADERS if h in request.headers}
+        headers.update({"Authorization": f"Bearer {token}", "X-Request-Id": request.staff.request_id})
+        answer = _forwarding.request(request.method, f"{base.rstrip('/')}/{rest}", params=request.args,
+                                     data=request.get_data() if request.method not in SAFE_METHODS else None,
+                                     headers=headers, timeout=30)
+        return Response(answer.content, status=answer.status_code,
+                        content_type=answer.headers.get("Content-Type", "application/json"))
+
+    # --- staff accounts (the operator) ----------------------------------------------------
+
+    @gateway_api("GET", "/accounts", roles={OPERATOR, AUDITOR})
+    def accounts(self, request):
+        return 200, [_account(a) for a in self.store.accounts()]
+
+    @gateway_api("POST", "/accounts", roles={OPERATOR})
+    def open_account(self, request):
+        body = request_json(request)
+        account_id = self.store.open_account(body.get("login"), body.get("name"), body.get("roles") or [],
+                                             body.get("team"), body.get("password"), by=request.staff.name)
+        return 201, {"account_id": account_id}
+
+    @gateway_api("POST", "/accounts/<uuid:account_id>/roles", roles={OPERATOR})
+    def assign_roles(self, request, account_id: UUID):
+        body = request_json(request)
+        self.store.assign_roles(account_id, body.get("roles") or [], body.get("team"), by=request.staff.name)
+        return 200, _account(self.store.account(account_id))
+
+    @gateway_api("POST", "/accounts/<uuid:account_id>/password", roles={OPERATOR})
+    def set_password(self, request, account_id: UUID):
+        self.store.set_password(account_id, request_json(request).get("password"), by=request.staff.name)
+        return 200, {"account_id": account_id}
+
+    @gateway_api("POST", "/accounts/<uuid:account_id>/disabling", roles={OPERATOR})
+    def disable(self, request, account_id: UUID):
+        self.store.disable(account_id, by=request.staff.name)
+        return 200, _account(self.store.account(account_id))
+
+    @gateway_api("GET", "/accounts/<uuid:account_id>/roles-at", roles={OPERATOR, AUDITOR})
+    def roles_at(self, request, account_id: UUID):
+        """What an account could do at a moment (?at=ISO date-time with offset)."""
+        try:
+            moment = datetime.fromisoformat(request.args.get("at") or "")
+        except ValueError:
+            raise InvalidDate("'at' must be an ISO date-time with its offset, e.g. 2026-11-02T09:00:00+01:00") \
+                from None
+        if moment.tzinfo is None:
+            raise InvalidDate("'at' needs its offset, e.g. +01:00")
+        return 200, self.store.roles_on(account_id, moment)
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _provider(self) -> Provider | None:
+        settings = ProviderSettings.of(self.config.get("OIDC"))
+        if settings is None:
+            return None
+        return Provider(settings, secret(Path(self.store.secrets_dir) / "gateway-cookie.key").encode())
+
+
+_forwarding = requests.Session()
+
+
+def _local(target: str) -> str:
+    """Only a path of this gateway: never send a signed-in person to another site."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _account(a) -> dict:
+    return {"account_id": a.id, "login": a.login, "name": a.name, "roles": a.roles, "team": a.team,
+            "source": a.source, "disabled": a.disabled,
+            "locked_until": a.locked_until.isoformat() if a.locked_until else None}
