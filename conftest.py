@@ -72,7 +72,8 @@ def centre(broker, make_database_url, tmp_path):
     made = Centre(
         broker=broker,
         data_dir=tmp_path / "var",
-        database_urls={s: make_database_url(s) for s in ("intake", "casework", "decisions", "care", "training")},
+        database_urls={s: make_database_url(s) for s in ("intake", "casework", "decisions", "care", "training",
+                                                         "gateway")},
     )
     yield made
     made.stop()

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 
 TOKEN_LIFETIME_S = 90
+KEYS_MAX_AGE_S = 60
 ALGORITHM = "EdDSA"
 
 
@@ -66,18 +67,18 @@ class TokenIssuer:
 
 
 class TokenVerifier:
-    """A service's side: checks the gateway's signature, the audience and the expiry. Reads the
-    public keys again when a token names a key it does not know (a rotation), at most every 5 s."""
+    """A service's side: checks the gateway's signature, the audience and the expiry, against the
+    public keys file, read again every minute and when a token names a key it does not know."""
 
     def __init__(self, public_keys_file: str | Path):
         self.path = Path(public_keys_file)
         self._keys: dict[str, Ed25519PublicKey] = {}
-        self._read_at = 0.0
+        self._read_at = float("-inf")
         self._lock = threading.Lock()
 
-    def _reload(self) -> None:
+    def _reload(self, older_than: float) -> None:
         with self._lock:
-            if time.monotonic() - self._read_at < 5 and self._keys:
+            if time.monotonic() - self._read_at < older_than:
                 return
             self._read_at = time.monotonic()
             try:
@@ -90,8 +91,9 @@ class TokenVerifier:
             raise Unauthenticated("sign in at the gateway: this service answers only requests it forwards")
         try:
             kid = jwt.get_unverified_header(token).get("kid")
-            if kid not in self._keys:
-                self._reload()
+            # A key the file no longer lists stops being trusted within a minute; a new one is
+            # looked for at once (at most every 5 s).
+            self._reload(older_than=5 if kid not in self._keys else KEYS_MAX_AGE_S)
             key = self._keys.get(kid)
             if key is None:
                 raise Unauthenticated("the token is signed by a key this service does not trust")

@@ -8,7 +8,7 @@ import hmac
 import secrets
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 from uuid import UUID
 
@@ -19,6 +19,8 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from services.gateway.domain import (
+    IDLE,
+    LONGEST_SESSION,
     AccountExists,
     AccountNotFound,
     Session,
@@ -47,8 +49,11 @@ def now() -> datetime:
 class GatewayApplication(ServiceApplication):
     service = "gateway"
 
-    def __init__(self, database_url: str, oidc_group_roles: dict | None = None, **settings: Any):
+    def __init__(self, database_url: str, oidc_group_roles: dict | None = None, session_idle_s: float | None = None,
+                 session_longest_s: float | None = None, **settings: Any):
         super().__init__(database_url, **settings)
+        self.idle = timedelta(seconds=session_idle_s) if session_idle_s else IDLE
+        self.longest = timedelta(seconds=session_longest_s) if session_longest_s else LONGEST_SESSION
         self.hasher = PasswordHasher()
         # Signing in as nobody costs what signing in as someone does: timing names no login.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
@@ -176,7 +181,7 @@ class GatewayApplication(ServiceApplication):
 
     def _start(self, account: StaffAccount, method: str, at: datetime) -> str:
         token = secrets.token_urlsafe(32)
-        session = Session.start(token, account, method, at)
+        session = Session.start(token, account, method, at, self.longest)
         account.signed_in(session.id, method, at)
         self.save(account, session)
         with self._lock:
@@ -195,7 +200,7 @@ class GatewayApplication(ServiceApplication):
             return None
         with self._lock:
             last_seen = self._last_seen.setdefault(ref, at)  # after a restart the idle time starts again
-        if not session.open_at(at, last_seen):
+        if not session.open_at(at, last_seen, self.idle):
             if session.ended is None:
                 self.end_session(token, "idle" if at < session.ends_at else "expired")
             return None

@@ -167,12 +167,12 @@ class Session(Aggregate):
         self.ended: dict | None = None
 
     @classmethod
-    def start(cls, token: str, account: StaffAccount, method: str, at: datetime) -> "Session":
-        return cls(id=session_id(token), account_id=account.id, method=method, started_at=at,
-                   ends_at=at + LONGEST_SESSION)
+    def start(cls, token: str, account: StaffAccount, method: str, at: datetime,
+              longest: timedelta = LONGEST_SESSION) -> "Session":
+        return cls(id=session_id(token), account_id=account.id, method=method, started_at=at, ends_at=at + longest)
 
-    def open_at(self, at: datetime, last_seen: datetime) -> bool:
-        return self.ended is None and at < self.ends_at and at - last_seen < IDLE
+    def open_at(self, at: datetime, last_seen: datetime, idle: timedelta = IDLE) -> bool:
+        return self.ended is None and at < self.ends_at and at - last_seen < idle
 
     @event("Ended")
     def end(self, reason: str, at: datetime) -> None:

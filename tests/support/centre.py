@@ -9,9 +9,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from deploy.broker import LocalDeployment
-from deploy.launcher import ServiceProcess
-from tests.support.people import LEADER, pesel_for
+from deploy.broker import SERVICES, LocalDeployment
+from deploy.launcher import ServiceProcess, gateway_environment
+from deploy.staff import BY_ROLE, DEMO_PASSWORD, seed_demo_accounts
+from shared.identity import signing_key
+from shared.roles import FIRST_CONTACT_OFFICER, SOCIAL_WORK_TEAM_LEADER
+from tests.support.people import pesel_for
 from tests.support.tcp_proxy import TcpProxy
 
 TODAY = "2026-11-02"
@@ -29,6 +32,31 @@ def via(proxy: TcpProxy, amqp_uri: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{proxy.port}"))
 
 
+class StaffClient:
+    """A member of staff signed in at the gateway, calling the services through it."""
+
+    def __init__(self, gateway: str, login: str, password: str = DEMO_PASSWORD):
+        self.gateway = gateway
+        self.http = requests.Session()
+        signed = self.http.post(f"{gateway}/sign-in", json={"login": login, "password": password}, timeout=10)
+        assert signed.status_code == 201, signed.text
+        self.token = signed.json()["token"]
+        self.http.headers["Authorization"] = f"Bearer {self.token}"
+
+    def url(self, service: str, path: str) -> str:
+        return f"{self.gateway}/api/{service}/{path.lstrip('/')}"
+
+    def get(self, service: str, path: str, **kw) -> requests.Response:
+        return self.http.get(self.url(service, path), timeout=kw.pop("timeout", 10), **kw)
+
+    def post(self, service: str, path: str, body: dict | None = None, **kw) -> requests.Response:
+        return self.http.post(self.url(service, path), json=body or {}, timeout=kw.pop("timeout", 10), **kw)
+
+    def ok(self, response: requests.Response, *statuses: int):
+        assert response.status_code in (statuses or (200, 201)), f"{response.status_code}: {response.text}"
+        return response.json()
+
+
 @dataclass
 class Centre:
     broker: LocalDeployment
@@ -36,16 +64,26 @@ class Centre:
     database_urls: dict[str, str]
     proxies: dict[str, TcpProxy] = field(default_factory=dict)  # a service's broker connection through a proxy
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
+    _clients: dict[str, StaffClient] = field(default_factory=dict)
 
     def amqp_uri(self, service: str) -> str:
         uri = self.broker.uri(service)
         return via(self.proxies[service], uri) if service in self.proxies else uri
 
     def start(self, service: str) -> ServiceProcess:
+        """Starts a service; the gateway, with the demo accounts, whenever another starts first."""
+        secrets_dir = self.data_dir / "secrets"
+        signing_key(secrets_dir)
+        if service == "gateway" and "gateway" not in self.processes:
+            seed_demo_accounts(self.database_urls["gateway"], secrets_dir)
         process = self.processes.get(service) or ServiceProcess(
-            service, self.amqp_uri(service), free_port(), self.data_dir, self.database_urls[service],
-            broker_account_prefix=self.broker.accounts.prefix)
+            service, self.amqp_uri(service), self.ports[service], self.data_dir, self.database_urls[service],
+            broker_account_prefix=self.broker.accounts.prefix,
+            extra_environment=gateway_environment(self.ports) if service == "gateway" else {})
         self.processes[service] = process.start()
+        if service != "gateway" and "gateway" not in self.processes:
+            self.start("gateway")
         return process
 
     def url(self, service: str) -> str:
@@ -55,24 +93,33 @@ class Centre:
         for process in self.processes.values():
             process.stop()
 
+    def as_role(self, role: str) -> StaffClient:
+        """The demo account of a role, signed in (once per centre)."""
+        return self.as_login(BY_ROLE[role].login)
+
+    def as_login(self, login: str) -> StaffClient:
+        if login not in self._clients:
+            self._clients[login] = StaffClient(self.url("gateway"), login)
+        return self._clients[login]
+
     # --- what a first-contact officer does -------------------------------------------
 
+    @property
+    def desk(self) -> StaffClient:
+        return self.as_role(FIRST_CONTACT_OFFICER)
+
     def register(self, full_name: str, number: int, **extra) -> str:
-        response = requests.post(f"{self.url('intake')}/persons", json={
-            "full_name": full_name, "pesel": pesel_for(number), "registered_on": TODAY, **extra}, timeout=10)
-        assert response.status_code in (200, 201), response.text
-        return response.json()["person_id"]
+        response = self.desk.post("intake", "/persons", {
+            "full_name": full_name, "pesel": pesel_for(number), "registered_on": TODAY, **extra})
+        return self.desk.ok(response)["person_id"]
 
     def talk(self, person_id: str, **extra) -> str:
-        body = {"held_on": TODAY, "officer": "K. Zielińska", "reasons_for_help": ["ubostwo"],
-                "help_requested": ["praca_socjalna"], **extra}
-        response = requests.post(f"{self.url('intake')}/persons/{person_id}/first-contacts", json=body, timeout=10)
-        assert response.status_code == 201, response.text
-        return response.json()["contact_id"]
+        body = {"held_on": TODAY, "reasons_for_help": ["ubostwo"], "help_requested": ["praca_socjalna"], **extra}
+        return self.desk.ok(self.desk.post("intake", f"/persons/{person_id}/first-contacts", body), 201)["contact_id"]
 
     def route(self, contact_id: str, team: str = "casework", reason: str = "wsparcie rodziny") -> requests.Response:
-        return requests.post(f"{self.url('intake')}/first-contacts/{contact_id}/routings",
-                             json={"team": team, "reason": reason, "routed_on": TODAY}, timeout=10)
+        return self.desk.post("intake", f"/first-contacts/{contact_id}/routings",
+                              {"team": team, "reason": reason, "routed_on": TODAY})
 
     def first_contact_to_casework(self, full_name: str, number: int) -> str:
         response = self.route(self.talk(self.register(full_name, number)))
@@ -80,4 +127,5 @@ class Centre:
         return response.json()["case_id"]
 
     def open_cases(self) -> list[dict]:
-        return requests.get(f"{self.url('casework')}/cases/open", headers={"X-Staff": LEADER}, timeout=10).json()
+        leader = self.as_role(SOCIAL_WORK_TEAM_LEADER)
+        return leader.ok(leader.get("casework", "/cases/open"), 200)
