@@ -1,14 +1,16 @@
 """The social-work team's application: the method's commands, who may see what, workload,
-group work, and the policy on routed cases.
+group work, the policy on routed cases and the team's roster.
 
-Confidentiality lives here, not in an entrypoint: every query and command names who asks.
-A social worker sees and works their own cases, the team leader the whole team's; anyone
-else is refused. The team's roster is configuration (until the staff registry exists).
+Confidentiality lives here, not in an entrypoint: every query and command takes the member of
+staff asking (`shared.identity.Staff`, from the gateway's token). A social worker sees and works
+their own cases (a case's worker is named as the gateway names the member of staff), the team
+leader the whole team's; anyone else is refused. Who is on the team comes from the gateway's
+staff accounts (StaffMemberChanged): a case is assigned only to an active social worker of it.
+Every query that returns a person's data records the read in the access log.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable
 from uuid import UUID
@@ -22,10 +24,13 @@ from services.casework.domain import (
     Group,
     GroupNotFound,
     NotAllowed,
+    NotATeamWorker,
+    TeamMember,
     WorkloadLimitReached,
     a_string,
     an_optional_string,
     check_workload,
+    concerns_the_team,
 )
 from shared.contracts.care import (
     CARE_SERVICE_ENDED,
@@ -43,9 +48,12 @@ from shared.contracts.casework import (
     SERVICES_REQUESTED,
     WORKER_ASSIGNED,
 )
+from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK
 from shared.envelope import Envelope
+from shared.identity import Staff
 from shared.mrpips03 import half_year
+from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 from shared.store import LogProjection, ServiceApplication
 from shared.vocabulary import REASONS_FOR_HELP
 
@@ -62,43 +70,26 @@ PUBLISHED_CONTRACT_STEPS = {"sign": CONTRACT_SIGNED, "refuse": CONTRACT_REFUSED,
                             "fulfil": CONTRACT_FULFILLED}
 
 
-@dataclass(frozen=True)
-class Team:
-    leaders: frozenset[str]
-    workers: frozenset[str]
-
-    @classmethod
-    def of(cls, config: dict | None) -> "Team":
-        config = config or {}
-        return cls(frozenset(config.get("leaders") or ()), frozenset(config.get("workers") or ()))
-
-    def role(self, asking: str | None) -> str | None:
-        if asking in self.leaders:
-            return "leader"
-        if asking in self.workers:
-            return "worker"
-        return None
-
-
 class CaseworkApplication(ServiceApplication):
     service = "casework"
 
-    def __init__(self, database_url: str, team: dict | None = None, workload_limit: int = 50,
-                 workload_warning: int = 45, evaluation_interval_months: int = 3, **settings: Any):
+    def __init__(self, database_url: str, workload_limit: int = 50, workload_warning: int = 45,
+                 evaluation_interval_months: int = 3, **settings: Any):
         super().__init__(database_url, **settings)
-        self.team = Team.of(team)
         # Art. 110 ust. 11: at most 50 families and single persons per worker; the warning is the team's.
         self.workload_limit = int(workload_limit)
         self.workload_warning = int(workload_warning)
         self.evaluation_interval_months = int(evaluation_interval_months)
         self._cases: dict[UUID, dict] = {}
         self._groups: list[UUID] = []
+        self._members: dict[UUID, TeamMember] = {}  # the roster, as the gateway last described each member
         self._index = LogProjection(
-            self, [get_topic(e) for e in (Case.Opened, Case.Assigned, Case.Closed, Group.Formed)], self._project)
+            self, [get_topic(e) for e in (Case.Opened, Case.Assigned, Case.Closed, Group.Formed,
+                                          TeamMember.Registered, TeamMember.Changed)], self._project)
 
-    # --- policy on routed cases -----------------------------------------------------------
+    # --- policy on routed cases, care's updates and the gateway's staff accounts -------------
 
-    def policy(self, envelope: Envelope) -> list[Case]:
+    def policy(self, envelope: Envelope) -> list[Any]:
         data = envelope.data
         if envelope.type == CASE_ROUTED_TO_CASEWORK.type:
             return [
@@ -117,61 +108,103 @@ class CaseworkApplication(ServiceApplication):
             case = self._case(UUID(data["case_id"]))
             case.note_care_update(data["request_ref"].rsplit("/", 1)[-1], status, date.fromisoformat(data[when]))
             return [case]
+        if envelope.type == STAFF_MEMBER_CHANGED.type:
+            return self.team_member_changed(UUID(data["staff_id"]), name=data["name"], team=data["team"],
+                                            roles=data["roles"], active=data["active"])
         return []
+
+    def team_member_changed(self, staff_id: UUID, name: str, team: str | None, roles: Iterable[str],
+                            active: bool) -> list[TeamMember]:
+        """The policy's step on the gateway's StaffMemberChanged: the member's current name, team,
+        roles and whether the account is active, as an event of their TeamMember (to be saved).
+        A member of staff who neither is in this team nor holds its roles, and never did, is not
+        recorded at all; one who leaves it is (they are no longer on the team)."""
+        try:
+            member = self.repository.get(staff_id)
+        except AggregateNotFoundError:
+            member = None
+        if isinstance(member, TeamMember):
+            return [member] if member.change(name, team, roles, active) else []
+        if member is not None or not concerns_the_team(team, roles):
+            return []
+        return [TeamMember.register(staff_id, name, team, roles, active)]
 
     # --- who may do what -------------------------------------------------------------------
 
-    def _role(self, asking: str | None) -> str:
-        role = self.team.role(asking)
-        if role is None:
-            raise NotAllowed("only the social-work team sees its cases")
-        return role
+    @staticmethod
+    def _role(asking: Staff | None) -> str:
+        """The asker's part in the team, from the roles the gateway's token gives them."""
+        if isinstance(asking, Staff) and asking.has(SOCIAL_WORK_TEAM_LEADER):
+            return "leader"
+        if isinstance(asking, Staff) and asking.has(SOCIAL_WORKER):
+            return "worker"
+        raise NotAllowed("only the social-work team sees its cases")
 
-    def _leader(self, asking: str | None) -> None:
+    def _leader(self, asking: Staff | None) -> None:
         if self._role(asking) != "leader":
             raise NotAllowed("only the team leader assigns cases and overrides the workload limit")
 
-    def _may_work(self, asking: str | None, case: Case) -> None:
+    def _may_work(self, asking: Staff, case: Case) -> None:
         # A case's worker is whoever it is assigned to now: the leader's assignment, or the worker
         # who opened it on their own initiative, until the leader reassigns it.
-        if self._role(asking) == "worker" and case.worker != asking:
+        if self._role(asking) == "worker" and case.worker != asking.name:
             raise NotAllowed("a social worker sees and works only their own cases")
+
+    def _team_worker(self, name: str) -> str:
+        """The name of an active social worker of this team (cases are assigned by name), or
+        NotATeamWorker: not on the roster, disabled, without the role, or the name is shared."""
+        self._index.catch_up()
+        found = [m for m in self._members.values() if m.is_worker and m.name == name]
+        if not found:
+            raise NotATeamWorker(f"{name} is not an active social worker of this team")
+        if len(found) > 1:
+            raise NotATeamWorker(f"{len(found)} active social workers are named {name}: cases are assigned by "
+                                 "name, so the gateway's accounts must tell them apart first")
+        return name
+
+    def team(self) -> dict[str, list[str]]:
+        """The team's active leaders and social workers, by name, as the gateway's accounts say."""
+        self._index.catch_up()
+        members = list(self._members.values())
+        return {"leaders": sorted(m.name for m in members if m.is_leader),
+                "workers": sorted(m.name for m in members if m.is_worker)}
 
     # --- commands --------------------------------------------------------------------------
 
-    def open_case(self, asking: str, person_id: UUID, person: dict, opened_on: date, reason: str) -> UUID:
+    def open_case(self, asking: Staff, person_id: UUID, person: dict, opened_on: date, reason: str) -> UUID:
         """A worker's own initiative, for a person intake registered. The worker who opens it
         works it (it is assigned to them, within the workload limit) until the leader reassigns
         it; a case the leader opens waits in the queue for an assignment."""
         role = self._role(asking)
-        case = Case.open_on_initiative(person_id, person, opened_on, reason, opened_by=asking)
+        case = Case.open_on_initiative(person_id, person, opened_on, reason, opened_by=asking.name)
         published = []
         if role == "worker":
-            persons = self._persons_per_worker().get(asking, set())
+            worker = self._team_worker(asking.name)
+            persons = self._persons_per_worker().get(worker, set())
             if case.person_id not in persons and len(persons) >= self.workload_limit:
                 raise WorkloadLimitReached(
                     f"you already have {len(persons)} families and single persons (limit {self.workload_limit}, "
                     "art. 110 ust. 11): ask the team leader to open the case and assign it with a reason")
-            case.assign(asking, case.opened_on, assigned_by=asking)
+            case.assign(worker, case.opened_on, assigned_by=asking.name)
             published.append(self._worker_assigned(case))
         self.save(case, *published)
         return case.id
 
-    def assign(self, asking: str, case_id: UUID, worker: str, on: date, override_reason: str | None = None) -> dict:
-        """The leader assigns (or reassigns); past the limit only with a reason. The load counts
-        families and single persons, so a second case of a person the worker already has adds none."""
+    def assign(self, asking: Staff, case_id: UUID, worker: str, on: date, override_reason: str | None = None) -> dict:
+        """The leader assigns (or reassigns) to an active social worker of the team; past the limit
+        only with a reason. The load counts families and single persons, so a second case of a
+        person the worker already has adds none."""
         self._leader(asking)
         worker = a_string(worker, "the social worker")
         override_reason = an_optional_string(override_reason, "the override's reason") or None
-        if self.team.role(worker) != "worker":
-            raise NotAllowed(f"{worker} is not a social worker of this team")
+        self._team_worker(worker)
         case = self._case(case_id)
         persons = self._persons_per_worker().get(worker, set())
         load, adds = len(persons), case.person_id not in persons
         if adds:
-            check_workload(load, self.workload_limit, override_reason, asking)
+            check_workload(load, self.workload_limit, override_reason, asking.name)
         past_limit = adds and load >= self.workload_limit
-        case.assign(worker, on, assigned_by=asking, override_reason=override_reason if past_limit else None)
+        case.assign(worker, on, assigned_by=asking.name, override_reason=override_reason if past_limit else None)
         self.save(case, self._worker_assigned(case))
         after = load + adds
         return {"worker": worker, "cases": after, "warning": after >= self.workload_warning}
@@ -181,25 +214,25 @@ class CaseworkApplication(ServiceApplication):
         return self.integration_event(WORKER_ASSIGNED, {
             "worker": assigned["worker"], "case_id": str(case.id), "assigned_on": assigned["on"].isoformat()})
 
-    def record_diagnosis(self, asking: str, case_id: UUID, **diagnosis: Any) -> None:
+    def record_diagnosis(self, asking: Staff, case_id: UUID, **diagnosis: Any) -> None:
         self._work(asking, case_id, lambda c: c.record_diagnosis(**diagnosis))
 
-    def add_goal(self, asking: str, case_id: UUID, description: str, target_date: date) -> str:
+    def add_goal(self, asking: Staff, case_id: UUID, description: str, target_date: date) -> str:
         return self._work(asking, case_id, lambda c: c.add_goal(description, target_date))
 
-    def plan_action(self, asking: str, case_id: UUID, **action: Any) -> None:
+    def plan_action(self, asking: Staff, case_id: UUID, **action: Any) -> None:
         self._work(asking, case_id, lambda c: c.plan_action(**action))
 
-    def add_note(self, asking: str, case_id: UUID, text: str, written_on: date) -> None:
-        self._work(asking, case_id, lambda c: c.add_note(text, written_on, author=asking))
+    def add_note(self, asking: Staff, case_id: UUID, text: str, written_on: date) -> None:
+        self._work(asking, case_id, lambda c: c.add_note(text, written_on, author=asking.name))
 
-    def draft_contract(self, asking: str, case_id: UUID, **terms: Any) -> str:
+    def draft_contract(self, asking: Staff, case_id: UUID, **terms: Any) -> str:
         return self._work(asking, case_id, lambda c: c.draft_contract(**terms))
 
-    def amend_contract(self, asking: str, case_id: UUID, contract_ref: str, **terms: Any) -> int:
+    def amend_contract(self, asking: Staff, case_id: UUID, contract_ref: str, **terms: Any) -> int:
         return self._work(asking, case_id, lambda c: c.amend_contract(contract_ref, **terms))
 
-    def settle_contract(self, asking: str, case_id: UUID, contract_ref: str, step: str, on: date) -> None:
+    def settle_contract(self, asking: Staff, case_id: UUID, contract_ref: str, step: str, on: date) -> None:
         """Signed, refused, broken, fulfilled: the fact and its date go to the teams that need it."""
         def settle(case: Case):
             case.settle_contract(contract_ref, step, on)
@@ -213,7 +246,7 @@ class CaseworkApplication(ServiceApplication):
 
         self._work(asking, case_id, settle, publishes=True)
 
-    def request_service(self, asking: str, case_id: UUID, kind: str, urgent: bool, need: str,
+    def request_service(self, asking: Staff, case_id: UUID, kind: str, urgent: bool, need: str,
                         requested_on: date) -> str:
         """The care team learns the kind, urgency and who; the need described stays here."""
         def request(case: Case):
@@ -229,10 +262,10 @@ class CaseworkApplication(ServiceApplication):
         self._work(asking, case_id, request, publishes=True)
         return self._case(case_id).service_requests[-1]["request_id"]
 
-    def evaluate(self, asking: str, case_id: UUID, **evaluation: Any) -> None:
+    def evaluate(self, asking: Staff, case_id: UUID, **evaluation: Any) -> None:
         self._work(asking, case_id, lambda c: c.evaluate(**evaluation))
 
-    def close_case(self, asking: str, case_id: UUID, **closure: Any) -> None:
+    def close_case(self, asking: Staff, case_id: UUID, **closure: Any) -> None:
         def close(case: Case):
             case.close(**closure)
             return [self.integration_event(CASE_CLOSED, {
@@ -241,34 +274,39 @@ class CaseworkApplication(ServiceApplication):
 
         self._work(asking, case_id, close, publishes=True)
 
-    def form_group(self, asking: str, **group: Any) -> UUID:
+    def form_group(self, asking: Staff, **group: Any) -> UUID:
         self._role(asking)
         formed = Group.form(**group)
         self.save(formed)
         return formed.id
 
-    def join_group(self, asking: str, group_id: UUID, person_id: UUID) -> None:
+    def join_group(self, asking: Staff, group_id: UUID, person_id: UUID) -> None:
         self._group_command(asking, group_id, lambda g: g.join(person_id))
 
-    def hold_session(self, asking: str, group_id: UUID, held_on: date, topic: str, present: Iterable[UUID]) -> None:
+    def hold_session(self, asking: Staff, group_id: UUID, held_on: date, topic: str,
+                     present: Iterable[UUID]) -> None:
         self._group_command(asking, group_id, lambda g: g.hold_session(held_on, topic, present))
 
     # --- queries ---------------------------------------------------------------------------
 
-    def open_cases(self, asking: str) -> list[dict]:
+    def open_cases(self, asking: Staff) -> list[dict]:
         """Open cases the asker may see: a worker's own and the unassigned queue; all for the leader.
-        Urgent first, then oldest first."""
+        Urgent first, then oldest first. The read is in the access log."""
         role = self._role(asking)
         self._index.catch_up()
-        visible = [c for c in self._cases.values() if c["status"] != "closed"
-                   and (role == "leader" or c["worker"] in (None, asking))]
-        return sorted(visible, key=lambda c: (not c["urgent"], c["opened_on"], c["full_name"]))
+        visible = [dict(c) for c in self._cases.values() if c["status"] != "closed"
+                   and (role == "leader" or c["worker"] in (None, asking.name))]
+        visible.sort(key=lambda c: (not c["urgent"], c["opened_on"], c["full_name"]))
+        self.record_read(asking, "open cases", [c["case_id"] for c in visible], [c["person_id"] for c in visible])
+        return visible
 
-    def case(self, asking: str, case_id: UUID) -> dict:
-        """The whole social-work file of a case: for its worker and the team leader only."""
+    def case(self, asking: Staff, case_id: UUID) -> dict:
+        """The whole social-work file of a case: for its worker and the team leader only; the read
+        is in the access log."""
         self._role(asking)
         case = self._case(case_id)
         self._may_work(asking, case)
+        self.record_read(asking, "case", [case.id], [case.person_id])
         return {
             "case_id": case.id, "person_id": case.person_id, "person": case.person, "opened_on": case.opened_on,
             "urgent": case.urgent, "reasons_for_help": case.reasons_for_help,
@@ -281,35 +319,38 @@ class CaseworkApplication(ServiceApplication):
             "next_evaluation_due": case.next_evaluation_due(self.evaluation_interval_months),
         }
 
-    def workload(self, asking: str) -> dict[str, dict]:
-        """Open families and single persons per social worker, against the limit and the warning.
-        "cases" counts families and single persons (art. 110 ust. 11): two open cases of one
-        person are one; "open_cases" counts the cases themselves."""
+    def workload(self, asking: Staff) -> dict[str, dict]:
+        """Open families and single persons per social worker, against the limit and the warning:
+        the leader sees every worker's, a worker their own. "cases" counts families and single
+        persons (art. 110 ust. 11): two open cases of one person are one; "open_cases" counts the
+        cases themselves. Names of staff and figures only: no person's data."""
         role = self._role(asking)
         persons = self._persons_per_worker()
         open_cases = {w: 0 for w in persons}
         for c in self._cases.values():
             if c["status"] != "closed" and c["worker"] in open_cases:
                 open_cases[c["worker"]] += 1
-        shown = sorted(persons) if role == "leader" else [asking]
-        return {w: {"cases": len(persons[w]), "open_cases": open_cases[w], "limit": self.workload_limit,
-                    "warning": len(persons[w]) >= self.workload_warning,
-                    "over_limit": len(persons[w]) > self.workload_limit} for w in shown}
+        shown = sorted(persons) if role == "leader" else [asking.name]
+        return {w: {"cases": len(persons.get(w, ())), "open_cases": open_cases.get(w, 0),
+                    "limit": self.workload_limit, "warning": len(persons.get(w, ())) >= self.workload_warning,
+                    "over_limit": len(persons.get(w, ())) > self.workload_limit} for w in shown}
 
     def _persons_per_worker(self) -> dict[str, set[UUID]]:
-        """The persons (a family's case is opened for a person of it) in each worker's open cases."""
+        """The persons (a family's case is opened for a person of it) in each worker's open cases:
+        every active social worker of the team, and anyone who still holds open cases (a worker
+        who left, whose cases the leader is to reassign)."""
         self._index.catch_up()
-        persons: dict[str, set[UUID]] = {w: set() for w in self.team.workers}
+        persons: dict[str, set[UUID]] = {m.name: set() for m in self._members.values() if m.is_worker}
         for c in self._cases.values():
-            if c["status"] != "closed" and c["worker"] in persons:
-                persons[c["worker"]].add(c["person_id"])
+            if c["status"] != "closed" and c["worker"] is not None:
+                persons.setdefault(c["worker"], set()).add(c["person_id"])
         return persons
 
     def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
         """This team's rows of the half-year MRPiPS-03 report, figures only: families in social work
         (distinct persons whose case was open on any day of the half-year) and those families by the
         reasons for help recorded at first contact (art. 7). Casework keeps no household sizes:
-        persons in families stay empty."""
+        persons in families stay empty. No person's data, so no read to record."""
         first, last = half_year(year, half)
         self._index.catch_up()
         cases = [self.repository.get(case_id) for case_id in self._cases]
@@ -321,21 +362,28 @@ class CaseworkApplication(ServiceApplication):
                 part[f"powod_{reason}"] = {"families": len(families)}
         return part
 
-    def groups(self, asking: str) -> list[dict]:
+    def groups(self, asking: Staff) -> list[dict]:
+        """The team's groups with their members (persons' references); the read is in the access log."""
         self._role(asking)
         self._index.catch_up()
-        return [{"group_id": g.id, "name": g.name, "kind": g.kind, "scope": g.scope, "facilitator": g.facilitator,
-                 "members": g.members, "sessions": g.sessions} for g in map(self.repository.get, self._groups)]
+        found = [{"group_id": g.id, "name": g.name, "kind": g.kind, "scope": g.scope, "facilitator": g.facilitator,
+                  "members": g.members, "sessions": g.sessions} for g in map(self.repository.get, self._groups)]
+        self.record_read(asking, "groups", [g["group_id"] for g in found],
+                         [m for g in found for m in g["members"]])
+        return found
 
     # --- internals ---------------------------------------------------------------------------
 
     def _case(self, case_id: UUID) -> Case:
         try:
-            return self.repository.get(case_id)
+            found = self.repository.get(case_id)
         except AggregateNotFoundError:
-            raise CaseNotFound(f"no social-work case {case_id}") from None
+            found = None
+        if not isinstance(found, Case):
+            raise CaseNotFound(f"no social-work case {case_id}")
+        return found
 
-    def _work(self, asking: str, case_id: UUID, command: Callable[[Case], Any], publishes: bool = False) -> Any:
+    def _work(self, asking: Staff, case_id: UUID, command: Callable[[Case], Any], publishes: bool = False) -> Any:
         self._role(asking)
         case = self._case(case_id)
         self._may_work(asking, case)
@@ -343,12 +391,14 @@ class CaseworkApplication(ServiceApplication):
         self.save(case, *(result if publishes else ()))
         return None if publishes else result
 
-    def _group_command(self, asking: str, group_id: UUID, command: Callable[[Group], None]) -> None:
+    def _group_command(self, asking: Staff, group_id: UUID, command: Callable[[Group], None]) -> None:
         self._role(asking)
         try:
             group = self.repository.get(group_id)
         except AggregateNotFoundError:
-            raise GroupNotFound(f"no group {group_id}") from None
+            group = None
+        if not isinstance(group, Group):
+            raise GroupNotFound(f"no group {group_id}")
         command(group)
         self.save(group)
 
@@ -364,3 +414,6 @@ class CaseworkApplication(ServiceApplication):
             self._cases[event.originator_id].update(worker=event.worker, status="in_progress")
         elif isinstance(event, Case.Closed):
             self._cases[event.originator_id]["status"] = "closed"
+        elif isinstance(event, (TeamMember.Registered, TeamMember.Changed)):
+            member = self._members.get(event.originator_id)
+            self._members[event.originator_id] = event.mutate(member)

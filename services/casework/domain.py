@@ -15,7 +15,9 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 from eventsourcing.domain import Aggregate, event
 
+from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 from shared.values import (  # noqa: F401  (re-exported)
+    LINE_MAX,
     InvalidDate,
     MissingText,
     TextTooLong,
@@ -87,6 +89,11 @@ class NoFinalEvaluation(CaseworkError):
 
 class WorkloadLimitReached(CaseworkError):
     """Art. 110 ust. 11: at most 50 families and single persons per social worker."""
+
+
+class NotATeamWorker(CaseworkError):
+    """A case is assigned only to an active social worker of this team (as the gateway's staff
+    accounts say), named as the gateway names them."""
 
 
 class InvalidShape(CaseworkError):
@@ -573,3 +580,64 @@ class Group(Aggregate):
     @event("SessionHeld")
     def _session_held(self, held_on: date, topic: str, present: list) -> None:
         self.sessions.append({"held_on": held_on, "topic": topic, "present": present})
+
+
+# --- the team: who its leaders and social workers are, as the gateway's staff accounts say ---
+
+TEAM = "casework"  # the team's code in the gateway's accounts (shared/contracts/gateway.py)
+TEAM_ROLES = (SOCIAL_WORKER, SOCIAL_WORK_TEAM_LEADER)
+
+
+def concerns_the_team(team: str | None, roles: Iterable[str]) -> bool:
+    """A member of staff this team keeps a record of: in the team, or holding one of its roles."""
+    return team == TEAM or any(r in TEAM_ROLES for r in roles)
+
+
+class TeamMember(Aggregate):
+    """A member of staff as the gateway last described them to this team: name, team, roles,
+    whether the account is active. One event per change, so who was on the team on any date
+    can be rebuilt. The aggregate's id is the gateway's staff id."""
+
+    @staticmethod
+    def create_id(staff_id: uuid.UUID, **_: Any) -> uuid.UUID:
+        return staff_id
+
+    @event("Registered")
+    def __init__(self, staff_id: uuid.UUID, name: str, team: str | None, roles: list[str], active: bool):
+        self.name = name
+        self.team = team
+        self.roles = roles
+        self.active = active
+
+    @classmethod
+    def register(cls, staff_id: uuid.UUID, name: str, team: str | None, roles: Iterable[str],
+                 active: bool) -> "TeamMember":
+        return cls(staff_id=an_id(staff_id, "the member of staff"), **cls._checked(name, team, roles, active))
+
+    def change(self, name: str, team: str | None, roles: Iterable[str], active: bool) -> bool:
+        """Records the member's current state; False if nothing changed."""
+        state = self._checked(name, team, roles, active)
+        if state == {"name": self.name, "team": self.team, "roles": self.roles, "active": self.active}:
+            return False
+        self._changed(**state)
+        return True
+
+    @event("Changed")
+    def _changed(self, name: str, team: str | None, roles: list[str], active: bool) -> None:
+        self.name, self.team, self.roles, self.active = name, team, roles, active
+
+    @staticmethod
+    def _checked(name: Any, team: Any, roles: Any, active: Any) -> dict:
+        return {"name": a_text(a_string(name, "the member's name"), "the member's name", LINE_MAX),
+                "team": an_optional_string(team, "the member's team") or None,
+                "roles": sorted(set(strings(roles, "the member's roles"))),
+                "active": a_flag(active, "whether the account is active")}
+
+    @property
+    def is_worker(self) -> bool:
+        """An active social worker of this team: a case may be assigned to them."""
+        return self.active and self.team == TEAM and SOCIAL_WORKER in self.roles
+
+    @property
+    def is_leader(self) -> bool:
+        return self.active and self.team == TEAM and SOCIAL_WORK_TEAM_LEADER in self.roles

@@ -1,4 +1,6 @@
-"""casework's policy on routed cases, on both stores."""
+"""casework's application: the policy on routed cases and on the gateway's staff accounts, who
+may see and do what (from the gateway's token: shared.identity.Staff), and the access log; on
+both stores."""
 
 import uuid
 from datetime import datetime, timezone
@@ -6,15 +8,62 @@ from datetime import datetime, timezone
 import pytest
 
 from services.casework.application import CaseworkApplication
-from services.casework.domain import CaseNotFound, InvalidShape, NotAllowed, WorkloadLimitReached
+from services.casework.domain import (
+    CaseNotFound,
+    InvalidShape,
+    NotAllowed,
+    NotATeamWorker,
+    TeamMember,
+    WorkloadLimitReached,
+)
+from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
 from shared.envelope import Envelope, source_of
-from tests.support.people import LEADER, TEAM
+from shared.identity import Staff
+from shared.roles import BENEFIT_OFFICER, DIRECTOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
+
+
+def member(name: str, *roles: str, team: str | None = "casework") -> Staff:
+    return Staff(id=str(uuid.uuid4()), name=name, roles=frozenset(roles), team=team)
+
+
+# The social-work team as the gateway's accounts describe it (not tests/support/people.py's
+# names: the roster comes from the gateway now, and these tests feed it).
+LEADER = member("Ewa Lis", SOCIAL_WORK_TEAM_LEADER)
+WORKER = member("Tomasz Nowicki", SOCIAL_WORKER)
+OTHER_WORKER = member("Agata Mazur", SOCIAL_WORKER)
+OFFICER = member("B. Wójcik", BENEFIT_OFFICER, team="decisions")
+
+
+class Gateway:
+    """The gateway's log as casework's consumer hands it over: StaffMemberChanged, in order."""
+
+    def __init__(self, app: CaseworkApplication):
+        self.app, self.position = app, 0
+
+    def envelope(self, staff: Staff, active: bool = True, roles=None, team="casework",
+                 name: str | None = None) -> Envelope:
+        self.position += 1
+        data = {"staff_id": staff.id, "name": name or staff.name, "team": team,
+                "roles": sorted(staff.roles if roles is None else roles), "active": active}
+        return Envelope.checked(id=str(uuid.uuid4()), source=source_of("gateway"), type=STAFF_MEMBER_CHANGED.type,
+                                time=datetime.now(timezone.utc), subject=staff.id, data=data,
+                                notification_id=self.position)
+
+    def tell(self, staff: Staff, **change) -> bool:
+        return self.app.process(self.envelope(staff, **change))
+
+
+def with_team(app: CaseworkApplication) -> CaseworkApplication:
+    gateway = app.gateway = Gateway(app)
+    for staff in (LEADER, WORKER, OTHER_WORKER):
+        gateway.tell(staff)
+    return app
 
 
 @pytest.fixture
 def casework(make_database_url):
-    app = CaseworkApplication(make_database_url("casework"), team=TEAM)
+    app = with_team(CaseworkApplication(make_database_url("casework")))
     yield app
     app.close()
 
@@ -78,12 +127,9 @@ def test_an_unknown_case_is_named(casework):
         casework.case(LEADER, uuid.uuid4())
 
 
-WORKER, OTHER_WORKER = "Tomasz Nowicki", "Agata Mazur"
-
-
 @pytest.fixture
 def small_team(make_database_url):
-    app = CaseworkApplication(make_database_url("casework"), team=TEAM, workload_limit=2, workload_warning=2)
+    app = with_team(CaseworkApplication(make_database_url("casework"), workload_limit=2, workload_warning=2))
     yield app
     app.close()
 
@@ -99,7 +145,7 @@ def opened(app, n=1, **kw):
 
 def in_progress(app, worker=WORKER):
     [case_id] = opened(app)
-    app.assign(LEADER, case_id, worker, "2026-11-03")
+    app.assign(LEADER, case_id, worker.name, "2026-11-03")
     app.record_diagnosis(worker, case_id, areas={"work": "bez pracy"}, strengths="", resources="",
                          recorded_on="2026-11-04", with_person=True)
     goal = app.add_goal(worker, case_id, "praca", "2027-03-31")
@@ -110,8 +156,8 @@ def in_progress(app, worker=WORKER):
 
 def test_a_worker_sees_their_own_cases_the_leader_all_and_nobody_else_anything(casework):
     mine, theirs = opened(casework, 2)
-    casework.assign(LEADER, mine, WORKER, "2026-11-03")
-    casework.assign(LEADER, theirs, OTHER_WORKER, "2026-11-03")
+    casework.assign(LEADER, mine, WORKER.name, "2026-11-03")
+    casework.assign(LEADER, theirs, OTHER_WORKER.name, "2026-11-03")
     casework.record_diagnosis(WORKER, mine, areas={"addiction": "alkohol"}, strengths="", resources="",
                               recorded_on="2026-11-04", with_person=True)
     assert casework.case(WORKER, mine)["diagnosis"]["areas"] == {"addiction": "alkohol"}
@@ -120,7 +166,7 @@ def test_a_worker_sees_their_own_cases_the_leader_all_and_nobody_else_anything(c
         casework.case(OTHER_WORKER, mine)
     with pytest.raises(NotAllowed):
         casework.add_note(OTHER_WORKER, mine, "ciekawość", "2026-11-05")
-    for outsider in ("B. Wójcik", None):  # a benefit officer; nobody named
+    for outsider in (OFFICER, "Ewa Lis", None):  # a benefit officer; a bare name (the old X-Staff); nobody
         with pytest.raises(NotAllowed):
             casework.case(outsider, mine)
         with pytest.raises(NotAllowed):
@@ -130,23 +176,23 @@ def test_a_worker_sees_their_own_cases_the_leader_all_and_nobody_else_anything(c
     assert [c["case_id"] for c in casework.open_cases(WORKER)] == [mine]
     assert {c["case_id"] for c in casework.open_cases(LEADER)} == {mine, theirs}
     with pytest.raises(NotAllowed):
-        casework.assign(WORKER, theirs, WORKER, "2026-11-04")  # only the leader assigns
+        casework.assign(WORKER, theirs, WORKER.name, "2026-11-04")  # only the leader assigns
 
 
 def test_assigning_past_the_limit_needs_the_leaders_reason(small_team):
     cases = opened(small_team, 3)
-    assert small_team.assign(LEADER, cases[0], WORKER, "2026-11-03")["warning"] is False
-    assert small_team.assign(LEADER, cases[1], WORKER, "2026-11-03")["warning"] is True
+    assert small_team.assign(LEADER, cases[0], WORKER.name, "2026-11-03")["warning"] is False
+    assert small_team.assign(LEADER, cases[1], WORKER.name, "2026-11-03")["warning"] is True
     position = small_team.recorder.max_notification_id()
     with pytest.raises(WorkloadLimitReached):
-        small_team.assign(LEADER, cases[2], WORKER, "2026-11-03")
+        small_team.assign(LEADER, cases[2], WORKER.name, "2026-11-03")
     assert small_team.recorder.max_notification_id() == position
-    small_team.assign(LEADER, cases[2], WORKER, "2026-11-03", override_reason="zastępstwo za urlop")
+    small_team.assign(LEADER, cases[2], WORKER.name, "2026-11-03", override_reason="zastępstwo za urlop")
     load = small_team.workload(LEADER)
-    assert load[WORKER] == {"cases": 3, "open_cases": 3, "limit": 2, "warning": True, "over_limit": True}
+    assert load[WORKER.name] == {"cases": 3, "open_cases": 3, "limit": 2, "warning": True, "over_limit": True}
     assert small_team.case(LEADER, cases[2])["assignments"][-1]["override_reason"] == "zastępstwo za urlop"
-    assert small_team.workload(WORKER) == {WORKER: load[WORKER]}
-    with pytest.raises(NotAllowed):
+    assert small_team.workload(WORKER) == {WORKER.name: load[WORKER.name]}
+    with pytest.raises(NotATeamWorker):
         small_team.assign(LEADER, cases[0], "Jan Spoza", "2026-11-04")
 
 
@@ -160,7 +206,7 @@ def test_published_facts_carry_no_goal_obligation_need_or_reason(casework):
         "pl.ops.casework.WorkerAssigned.v1", "pl.ops.casework.ContractRefused.v1",
         "pl.ops.casework.ServicesRequested.v1"]
     assigned, refused_contract, requested = (e.data for e in events)
-    assert assigned == {"worker": WORKER, "case_id": str(case_id), "assigned_on": "2026-11-03"}
+    assert assigned == {"worker": WORKER.name, "case_id": str(case_id), "assigned_on": "2026-11-03"}
     assert refused_contract == {"person_id": refused_contract["person_id"], "case_id": str(case_id),
                                 "contract_ref": ref, "occurred_on": "2026-11-06"}
     assert requested["kind"] == "asystent_rodziny" and requested["urgent"] is True
@@ -179,14 +225,14 @@ def test_expiry_is_not_published_and_signing_is(casework):
 
 def test_group_work_is_for_the_team(casework):
     group_id = casework.form_group(OTHER_WORKER, name="Klub Seniora", kind="self_help", scope="territorial",
-                                   facilitator=OTHER_WORKER, formed_on="2026-11-01")
+                                   facilitator=OTHER_WORKER.name, formed_on="2026-11-01")
     member = uuid.uuid4()
     casework.join_group(OTHER_WORKER, group_id, member)
     casework.hold_session(LEADER, group_id, "2026-11-08", "bezpieczeństwo w domu", [member])
     [group] = casework.groups(WORKER)
     assert group["sessions"][0]["present"] == [member]
     with pytest.raises(NotAllowed):
-        casework.groups("B. Wójcik")
+        casework.groups(OFFICER)
 
 
 # --- a case opened on a worker's own initiative ------------------------------------------------
@@ -195,17 +241,17 @@ def test_the_worker_who_opens_a_case_sees_and_works_it_until_it_is_reassigned(ca
     case_id = casework.open_case(WORKER, uuid.uuid4(), {"full_name": "Jan Sąsiad"}, "2026-11-02",
                                  "zgłoszenie sąsiadów")
     listed = {c["case_id"]: c for c in casework.open_cases(WORKER)}
-    assert listed[case_id]["worker"] == WORKER
+    assert listed[case_id]["worker"] == WORKER.name
     case = casework.case(WORKER, case_id)
-    assert case["opened_by"] == WORKER and case["worker"] == WORKER and case["status"] == "in_progress"
+    assert case["opened_by"] == WORKER.name and case["worker"] == WORKER.name and case["status"] == "in_progress"
     casework.record_diagnosis(WORKER, case_id, areas={"housing": "zimne mieszkanie"}, strengths="", resources="",
                               recorded_on="2026-11-03", with_person=True)
-    assert casework.workload(WORKER)[WORKER]["cases"] == 1
+    assert casework.workload(WORKER)[WORKER.name]["cases"] == 1
     events = casework.integration_envelopes(after=0, limit=100)[0]
-    assert [(e.type, e.data["worker"]) for e in events] == [("pl.ops.casework.WorkerAssigned.v1", WORKER)]
+    assert [(e.type, e.data["worker"]) for e in events] == [("pl.ops.casework.WorkerAssigned.v1", WORKER.name)]
     with pytest.raises(NotAllowed):
         casework.case(OTHER_WORKER, case_id)
-    casework.assign(LEADER, case_id, OTHER_WORKER, "2026-11-10")
+    casework.assign(LEADER, case_id, OTHER_WORKER.name, "2026-11-10")
     assert case_id not in {c["case_id"] for c in casework.open_cases(WORKER)}
     with pytest.raises(NotAllowed):
         casework.case(WORKER, case_id)
@@ -219,7 +265,7 @@ def test_a_case_the_leader_opens_waits_for_an_assignment(casework):
 
 def test_a_worker_at_the_limit_cannot_open_a_case_for_a_new_person(small_team):
     for case_id in opened(small_team, 2):
-        small_team.assign(LEADER, case_id, WORKER, "2026-11-03")
+        small_team.assign(LEADER, case_id, WORKER.name, "2026-11-03")
     position = small_team.recorder.max_notification_id()
     with pytest.raises(WorkloadLimitReached, match="team leader"):
         small_team.open_case(WORKER, uuid.uuid4(), {"full_name": "Jan"}, "2026-11-02", "zgłoszenie")
@@ -235,25 +281,25 @@ def test_two_cases_of_one_person_count_once_against_the_limit(small_team):
     for envelope in envelopes:
         small_team.process(envelope)
     first, second, other, third = (uuid.UUID(e.data["case_id"]) for e in envelopes)
-    assert small_team.assign(LEADER, first, WORKER, "2026-11-03")["cases"] == 1
-    assert small_team.assign(LEADER, second, WORKER, "2026-11-03")["cases"] == 1
-    assert small_team.workload(LEADER)[WORKER] == {"cases": 1, "open_cases": 2, "limit": 2, "warning": False,
+    assert small_team.assign(LEADER, first, WORKER.name, "2026-11-03")["cases"] == 1
+    assert small_team.assign(LEADER, second, WORKER.name, "2026-11-03")["cases"] == 1
+    assert small_team.workload(LEADER)[WORKER.name] == {"cases": 1, "open_cases": 2, "limit": 2, "warning": False,
                                                    "over_limit": False}
-    assert small_team.assign(LEADER, other, WORKER, "2026-11-03")["cases"] == 2
+    assert small_team.assign(LEADER, other, WORKER.name, "2026-11-03")["cases"] == 2
     # at the limit, but Anna is already this worker's: her third case needs no override
-    assert small_team.assign(LEADER, third, WORKER, "2026-11-04")["cases"] == 2
-    assert small_team.workload(WORKER)[WORKER]["cases"] == 2
+    assert small_team.assign(LEADER, third, WORKER.name, "2026-11-04")["cases"] == 2
+    assert small_team.workload(WORKER)[WORKER.name]["cases"] == 2
 
 
 def test_wrong_types_reaching_the_application_are_named_errors(casework):
     [case_id] = opened(casework)
     with pytest.raises(InvalidShape):
-        casework.assign(LEADER, case_id, [WORKER], "2026-11-03")
+        casework.assign(LEADER, case_id, [WORKER.name], "2026-11-03")
     with pytest.raises(InvalidShape):
-        casework.assign(LEADER, case_id, WORKER, "2026-11-03", override_reason=["zastępstwo"])
+        casework.assign(LEADER, case_id, WORKER.name, "2026-11-03", override_reason=["zastępstwo"])
     with pytest.raises(InvalidShape):
         casework.open_case(WORKER, uuid.uuid4(), ["Jan"], "2026-11-02", "zgłoszenie")
-    casework.assign(LEADER, case_id, WORKER, "2026-11-03")
+    casework.assign(LEADER, case_id, WORKER.name, "2026-11-03")
     with pytest.raises(InvalidShape):
         casework.record_diagnosis(WORKER, case_id, areas=["work"], strengths="", resources="",
                                   recorded_on="2026-11-04", with_person=True)
