@@ -65,6 +65,7 @@ class Centre:
     proxies: dict[str, TcpProxy] = field(default_factory=dict)  # a service's broker connection through a proxy
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
+    gateway_environment: dict[str, str] = field(default_factory=dict)  # the gateway's settings for a test
     _clients: dict[str, StaffClient] = field(default_factory=dict)
 
     def amqp_uri(self, service: str) -> str:
@@ -80,7 +81,8 @@ class Centre:
         process = self.processes.get(service) or ServiceProcess(
             service, self.amqp_uri(service), self.ports[service], self.data_dir, self.database_urls[service],
             broker_account_prefix=self.broker.accounts.prefix,
-            extra_environment=gateway_environment(self.ports) if service == "gateway" else {})
+            extra_environment={**gateway_environment(self.ports), **self.gateway_environment}
+            if service == "gateway" else {})
         self.processes[service] = process.start()
         if service != "gateway" and "gateway" not in self.processes:
             self.start("gateway")
