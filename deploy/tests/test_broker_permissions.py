@@ -9,7 +9,7 @@ from shared.broker import Accounts
 
 def test_definitions_carry_hashed_passwords_and_the_same_permissions():
     doc = definitions({"intake": "a", "casework": "b", "decisions": "d", "care": "e", "training": "f",
-                       "operator": "c"})
+                       "gateway": "g", "operator": "c"})
     assert "\"a\"" not in json.dumps(doc)
     assert {p["user"] for p in doc["permissions"]} == {*SERVICES, "operator"}
     assert [t for t in doc["topic_permissions"] if t["user"] == "casework"] == [
@@ -18,7 +18,7 @@ def test_definitions_carry_hashed_passwords_and_the_same_permissions():
         f"{consumer}.{upstream}-events" for consumer, upstream in
         (("casework", "intake"), ("casework", "care"), ("decisions", "intake"), ("decisions", "casework"),
          ("care", "intake"), ("care", "casework"), ("training", "casework"), ("training", "decisions"),
-         ("training", "care"))}
+         ("training", "care"), ("casework", "gateway"))}
     assert [u["tags"] for u in doc["users"] if u["name"] == "operator"] == [["administrator"]]
 
 

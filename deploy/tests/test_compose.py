@@ -16,10 +16,34 @@ def test_the_compose_file_is_valid_against_the_compose_spec():
 
 def test_each_service_has_its_own_broker_user_and_database():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
-    for service in ("intake", "casework", "decisions", "care", "training"):
+    for service in ("intake", "casework", "decisions", "care", "training", "gateway"):
         env = compose["services"][service]["environment"]
         prefix = service.upper()
         assert env[f"{prefix}_AMQP_URI"].startswith(f"amqps://{service}:")  # TLS to the broker
         assert env["OPS_AMQP_CA_FILE"] == "/etc/ops/certs/ca.pem"
         assert env[f"{prefix}_DATABASE_URL"].startswith(f"postgresql+psycopg2://{service}:")
         assert env[f"{prefix}_DATABASE_URL"].endswith(f"@postgres:5432/{service}")
+
+
+def test_only_the_gateway_is_reachable_from_outside():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    published = {name for name, service in compose["services"].items() if service.get("ports")}
+    assert published == {"gateway"}
+    assert compose["networks"]["internal"]["internal"] is True
+    for name, service in compose["services"].items():
+        assert service["networks"] == (["internal", "edge"] if name == "gateway" else ["internal"]), name
+    gateway = compose["services"]["gateway"]["environment"]
+    assert {gateway[f"GATEWAY_{s.upper()}_URL"] for s in ("intake", "casework", "decisions", "care", "training")} == {
+        "http://intake:8001", "http://casework:8002", "http://decisions:8003", "http://care:8004",
+        "http://training:8005"}
+
+
+def test_services_hold_only_the_gateway_s_public_key_and_the_gateway_its_keys_read_only():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    for name, service in compose["services"].items():
+        mounts = service.get("volumes", [])
+        if name == "gateway":
+            assert "./gateway-keys:/var/lib/ops/secrets:ro" in mounts
+        elif name not in ("rabbitmq", "postgres"):
+            assert not any(m.startswith("./gateway-keys:") for m in mounts), name
+            assert "./gateway-keys/gateway-public-keys.pem:/etc/ops/gateway-public-keys.pem:ro" in mounts

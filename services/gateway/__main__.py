@@ -3,12 +3,15 @@
     python -m services.gateway create-admin --login admin        (asks for the password)
     python -m services.gateway create-account --login ewa.lis --name "Ewa Lis" \\
         --role social_work_team_leader --team casework --password-file FILE
-    python -m services.gateway rotate-key
+    python -m services.gateway keys [--secrets DIR] [--rotate]
 
 The store is GATEWAY_DATABASE_URL (or a SQLite file in OPS_DATA_DIR, `var/` by default), the
-keys in its secrets folder. `rotate-key` makes a new signing key and keeps the old public key
-beside the new one, so the services accept both until the old tokens expire; restart the
-gateway (or its instances one by one) to sign with the new key.
+keys in its secrets folder (`--secrets`, or OPS_DATA_DIR/secrets). `keys` makes what the
+gateway needs there if missing: its signing key, the public keys file the services read
+(`gateway-public-keys.pem`) and the key of its sign-in cookies. `keys --rotate` makes a new
+signing key and keeps the old public key beside the new one, so the services accept both
+until the old tokens expire (they re-read the file every minute); restart the gateway (or its
+instances one by one) to sign with the new key.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import sys
 from pathlib import Path
 
 from services.gateway.application import GatewayApplication
-from shared.identity import rotate_signing_key
+from services.gateway.service import COOKIE_KEY
+from shared.identity import PUBLIC_KEYS, rotate_signing_key, signing_key
+from shared.keys import secret
 from shared.roles import OPERATOR, ROLES
 from shared.store import database_url
 
@@ -51,12 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--password-file", help="read the password from this file instead of asking")
     account.add_argument("--role", action="append", dest="roles", required=True, choices=sorted(ROLES))
     account.add_argument("--team")
-    commands.add_parser("rotate-key", help="a new signing key; the old public key stays trusted a while")
+    keys = commands.add_parser("keys", help="the gateway's keys: made if missing, or rotated")
+    keys.add_argument("--secrets", type=Path, help="default: OPS_DATA_DIR/secrets")
+    keys.add_argument("--rotate", action="store_true", help="a new signing key; the old one stays trusted a while")
     args = parser.parse_args(argv)
-    if args.command == "rotate-key":
-        data_dir = Path(os.environ.get("OPS_DATA_DIR") or "var")
-        rotate_signing_key(data_dir / "secrets")
-        print(f"new signing key in {data_dir / 'secrets'}; services trust the new and the previous key")
+    if args.command == "keys":
+        folder = args.secrets or Path(os.environ.get("OPS_DATA_DIR") or "var") / "secrets"
+        (rotate_signing_key if args.rotate else signing_key)(folder)
+        secret(folder / COOKIE_KEY)
+        print(f"the gateway's keys are in {folder}; give the services {folder / PUBLIC_KEYS} only")
         return 0
     app = _app()
     try:

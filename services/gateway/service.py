@@ -32,6 +32,7 @@ from shared.web import PUBLIC, Api, api, json_response, request_json
 
 SESSION_COOKIE = "ops_session"
 OIDC_COOKIE = "ops_oidc"
+COOKIE_KEY = "gateway-cookie.key"  # signs the identity provider's sign-in attempts
 ANY_STAFF = frozenset(ROLES)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FORWARDED_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Last-Event-ID")
@@ -241,7 +242,7 @@ class GatewayService(Health):
         settings = ProviderSettings.of(self.config.get("OIDC"))
         if settings is None:
             return None
-        return Provider(settings, secret(Path(self.store.secrets_dir) / "gateway-cookie.key").encode())
+        return Provider(settings, secret(Path(self.store.secrets_dir) / COOKIE_KEY).encode())
 
 
 _forwarding = requests.Session()
