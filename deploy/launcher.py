@@ -19,7 +19,9 @@ from pathlib import Path
 import requests
 
 from deploy.broker import SERVICES, LocalDeployment, local_passwords
+from deploy.staff import seed_demo_accounts, sign_in_help
 from shared.identity import signing_key
+from shared.store import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PORTS = {"gateway": 8000, "intake": 8001, "casework": 8002, "decisions": 8003, "care": 8004,
@@ -154,12 +156,16 @@ def start_all(broker: LocalDeployment, data_dir: Path, ports: dict[str, int] = D
 
 
 def up(data_dir: Path = ROOT / "var") -> int:
-    """`make up`: the centre on this machine until Ctrl-C (data and secrets in var/)."""
+    """`make up`: the centre on this machine until Ctrl-C (data and secrets in var/), with the
+    demo accounts (deploy/staff.py)."""
     broker = LocalDeployment("ops", local_passwords(data_dir / "secrets")).load()
+    seed_demo_accounts(database_url("gateway", None, data_dir), data_dir / "secrets")
     processes = start_all(broker, data_dir)
     for process in processes:
         print(f"{process.service:<9} {process.url}  (log {data_dir / (process.service + '.log')})", flush=True)
-    print("the centre is up; Ctrl-C stops it", flush=True)
+    print(f"the centre is up: sign in at http://127.0.0.1:{DEFAULT_PORTS['gateway']}/sign-in; Ctrl-C stops it",
+          flush=True)
+    print(sign_in_help(), flush=True)
     try:
         while all(p.process.poll() is None for p in processes):
             time.sleep(1)

@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.support.centre import StaffClient, free_port
+from deploy.client import StaffClient
+from tests.support.centre import free_port
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.slow

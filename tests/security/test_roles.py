@@ -18,12 +18,12 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from deploy.client import StaffClient
 from deploy.launcher import SERVICE_CLASSES
 from deploy.staff import BY_ROLE
 from shared.identity import Staff, TokenIssuer, signing_key
 from shared.roles import ROLES
 from shared.web import PUBLIC, Api
-from tests.support.centre import StaffClient
 
 pytestmark = pytest.mark.slow
 

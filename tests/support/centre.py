@@ -10,8 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from deploy.broker import SERVICES, LocalDeployment
+from deploy.client import StaffClient
 from deploy.launcher import ServiceProcess, gateway_environment
-from deploy.staff import BY_ROLE, DEMO_PASSWORD, seed_demo_accounts
+from deploy.staff import BY_ROLE, seed_demo_accounts
 from shared.identity import signing_key
 from shared.roles import FIRST_CONTACT_OFFICER, SOCIAL_WORK_TEAM_LEADER
 from tests.support.people import pesel_for
@@ -30,31 +31,6 @@ def via(proxy: TcpProxy, amqp_uri: str) -> str:
     parts = urlsplit(amqp_uri)
     credentials = parts.netloc.rsplit("@", 1)[0]
     return urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{proxy.port}"))
-
-
-class StaffClient:
-    """A member of staff signed in at the gateway, calling the services through it."""
-
-    def __init__(self, gateway: str, login: str, password: str = DEMO_PASSWORD):
-        self.gateway = gateway
-        self.http = requests.Session()
-        signed = self.http.post(f"{gateway}/sign-in", json={"login": login, "password": password}, timeout=10)
-        assert signed.status_code == 201, signed.text
-        self.token = signed.json()["token"]
-        self.http.headers["Authorization"] = f"Bearer {self.token}"
-
-    def url(self, service: str, path: str) -> str:
-        return f"{self.gateway}/api/{service}/{path.lstrip('/')}"
-
-    def get(self, service: str, path: str, **kw) -> requests.Response:
-        return self.http.get(self.url(service, path), timeout=kw.pop("timeout", 10), **kw)
-
-    def post(self, service: str, path: str, body: dict | None = None, **kw) -> requests.Response:
-        return self.http.post(self.url(service, path), json=body or {}, timeout=kw.pop("timeout", 10), **kw)
-
-    def ok(self, response: requests.Response, *statuses: int):
-        assert response.status_code in (statuses or (200, 201)), f"{response.status_code}: {response.text}"
-        return response.json()
 
 
 @dataclass
