@@ -1,5 +1,13 @@
 """The decisions team's application: proceedings opened from routed applications or ex
-officio, every step of the proceeding, art. 11 reviews, and the team's queries."""
+officio, every step of the proceeding, art. 11 reviews, and the team's queries.
+
+Decisions (a grant or refusal, a change, a revocation, a suspension, a resumption, an art. 98
+claim) are signed by the member of staff authorised to sign (DECISION_SIGNATORY): the signature
+is the signed-in account's name and the authority the centre's setting `on_authority_of`
+(z upoważnienia wójta / burmistrza / prezydenta miasta), never what a request says. Every query
+that shows a person's proceeding records the read in the access log when a member of staff
+(`reader`) asks; the system's own reads pass no reader.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +20,21 @@ from eventsourcing.utils import get_topic
 
 from services.decisions.domain import (
     DECIDED_FORMS,
+    DecisionsError,
+    MissingSignature,
     Proceeding,
     ProceedingNotFound,
     ReviewTask,
+    an_account,
 )
 from services.decisions.mrpips03 import report_part
-from services.decisions.payments import credit_transfer_file, health_contributions, month_end, payment_list
+from services.decisions.payments import (
+    credit_transfer_file,
+    due_payments,
+    health_contributions,
+    month_end,
+    payment_list,
+)
 from services.decisions.rules import DEFAULT_TABLE, RuleTable
 from shared.values import a_date
 from shared.contracts.casework import CONTRACT_BROKEN, CONTRACT_REFUSED
@@ -32,23 +49,56 @@ from shared.contracts.decisions import (
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
+from shared.roles import DECISION_SIGNATORY
 from shared.store import LogProjection, ServiceApplication
 
 IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "address", "contact")
 ART_11_FACTS = {CONTRACT_REFUSED.type: "refused", CONTRACT_BROKEN.type: "broken"}
 
 
+SIGNATURE_FIELDS = ("signed_by", "on_authority_of")
+
+
 class ReviewTaskNotFound(LookupError):
     pass
+
+
+class SignatureInRequest(DecisionsError):
+    """A decision is signed by the signed-in signatory on the authority the centre configured: a
+    request that names who signed it or on whose authority is refused, so that no client believes
+    it set the signature."""
+
+
+class OfficerInRequest(DecisionsError):
+    """Who closes a review is the signed-in member of staff, not a name in the request."""
+
+
+class NotASignatory(PermissionError):
+    """Only a member of staff authorised to sign decisions (osoba upoważniona do podpisu) signs one."""
+
+
+class AuthorityNotConfigured(MissingSignature):
+    """The centre has not said on whose authority its decisions are signed (the setting on_authority_of)."""
+
+
+def refuse_signature_fields(fields: dict) -> None:
+    """SignatureInRequest if a request carries signed_by or on_authority_of (see SIGNATURE_FIELDS)."""
+    named = [f for f in SIGNATURE_FIELDS if f in fields]
+    if named:
+        raise SignatureInRequest(f"a decision is signed by the signed-in signatory on the authority the centre "
+                                 f"configured; remove {', '.join(named)} from the request")
 
 
 class DecisionsApplication(ServiceApplication):
     service = "decisions"
 
-    def __init__(self, database_url: str, rules_file: str | None = None, **settings: Any):
+    def __init__(self, database_url: str, rules_file: str | None = None, on_authority_of: str | None = None,
+                 **settings: Any):
         super().__init__(database_url, **settings)
         # The centre's own rule table, if it keeps one: new periods need no code change.
         self.rules = RuleTable.load(rules_file or DEFAULT_TABLE)
+        # On whose authority the centre's decisions are signed, e.g. "Prezydenta Miasta" (config.yaml).
+        self.on_authority_of = str(on_authority_of or "").strip() or None
         self._proceedings: list[UUID] = []
         self._reviews: list[UUID] = []
         self._index = LogProjection(self, [get_topic(Proceeding.Opened), get_topic(ReviewTask.Opened)], self._project)
@@ -110,10 +160,13 @@ class DecisionsApplication(ServiceApplication):
     def assess(self, proceeding_id: UUID) -> dict:
         return self._do(proceeding_id, lambda p: p.assess(self.rules))
 
-    def issue_decision(self, proceeding_id: UUID, **decision: Any) -> None:
-        """Staff reports count decisions per officer: the officer in charge, or who signed."""
+    def issue_decision(self, proceeding_id: UUID, signatory: Any, **decision: Any) -> None:
+        """Signed by `signatory` (a shared.identity.Staff authorised to sign) on the configured authority.
+        Staff reports count decisions per officer: the officer in charge, or who signed."""
+        signature = self._signature(signatory, decision)
+
         def issue(p: Proceeding):
-            p.issue_decision(**decision)
+            p.issue_decision(**decision, **signature)
             return self.integration_event(DECISION_BY_OFFICER, {
                 "officer": p.officer or p.decision["signed_by"], "proceeding_id": str(p.id),
                 "issued_on": p.decision["issued_on"].isoformat()})
@@ -178,17 +231,21 @@ class DecisionsApplication(ServiceApplication):
 
         self._do(proceeding_id, outcome_of, publishes=True)
 
-    def change(self, proceeding_id: UUID, **change: Any) -> None:
-        self._later(proceeding_id, lambda p: p.change(self.rules, **change))
+    def change(self, proceeding_id: UUID, signatory: Any, **change: Any) -> None:
+        signature = self._signature(signatory, change)
+        self._later(proceeding_id, lambda p: p.change(self.rules, **change, **signature))
 
-    def revoke(self, proceeding_id: UUID, **revocation: Any) -> None:
-        self._later(proceeding_id, lambda p: p.revoke(**revocation))
+    def revoke(self, proceeding_id: UUID, signatory: Any, **revocation: Any) -> None:
+        signature = self._signature(signatory, revocation)
+        self._later(proceeding_id, lambda p: p.revoke(**revocation, **signature))
 
-    def suspend(self, proceeding_id: UUID, **suspension: Any) -> None:
-        self._later(proceeding_id, lambda p: p.suspend(**suspension))
+    def suspend(self, proceeding_id: UUID, signatory: Any, **suspension: Any) -> None:
+        signature = self._signature(signatory, suspension)
+        self._later(proceeding_id, lambda p: p.suspend(**suspension, **signature))
 
-    def resume(self, proceeding_id: UUID, **resumption: Any) -> None:
-        self._later(proceeding_id, lambda p: p.resume(**resumption))
+    def resume(self, proceeding_id: UUID, signatory: Any, **resumption: Any) -> None:
+        signature = self._signature(signatory, resumption)
+        self._later(proceeding_id, lambda p: p.resume(**resumption, **signature))
 
     def _later(self, proceeding_id: UUID, command: Callable[[Proceeding], Any]) -> None:
         """A later decision is published as its kind and dates: never the amount or the reasons."""
@@ -212,9 +269,10 @@ class DecisionsApplication(ServiceApplication):
     def record_payment_returned(self, proceeding_id: UUID, month: str, returned_on: date, reason: str) -> None:
         self._do(proceeding_id, lambda p: p.record_payment_returned(month, returned_on, reason))
 
-    def claim_back(self, proceeding_id: UUID, **claim: Any) -> None:
-        """Art. 98 u.p.s.: a decision claiming back an undue benefit."""
-        self._do(proceeding_id, lambda p: p.claim_back(**claim))
+    def claim_back(self, proceeding_id: UUID, signatory: Any, **claim: Any) -> None:
+        """Art. 98 u.p.s.: a decision claiming back an undue benefit, signed like every decision."""
+        signature = self._signature(signatory, claim)
+        self._do(proceeding_id, lambda p: p.claim_back(**claim, **signature))
 
     def record_repayment(self, proceeding_id: UUID, amount: Any, repaid_on: date) -> None:
         self._do(proceeding_id, lambda p: p.record_repayment(amount, repaid_on))
@@ -222,19 +280,46 @@ class DecisionsApplication(ServiceApplication):
     def note_health_insurance(self, proceeding_id: UUID, insured_elsewhere: bool, from_month: str) -> None:
         self._do(proceeding_id, lambda p: p.note_health_insurance(insured_elsewhere, from_month))
 
-    def payment_list(self, month: str, as_of: date) -> dict:
+    def payment_list(self, month: str, as_of: date, reader: Any = None) -> dict:
         """The month's payments per benefit and method, from decisions enforceable on `as_of`."""
-        return payment_list(self.proceedings(), month, a_date(as_of, "the date of the list"))
+        proceedings, listed = self._payment_list(month, as_of)
+        self._read(reader, "payment list", proceedings, _proceeding_ids(listed["groups"]))
+        return listed
+
+    def _payment_list(self, month: str, as_of: date) -> tuple[list[Proceeding], dict]:
+        month_end(month)  # a month YYYY-MM, even when nothing is due
+        proceedings = self.proceedings()
+        return proceedings, payment_list(proceedings, month, a_date(as_of, "the date of the list"))
 
     def bank_transfer_file(self, month: str, as_of: date, debtor_name: str, debtor_account: str,
-                           execution_date: date, created_at: datetime) -> bytes:
-        """The list's bank transfers as an ISO 20022 pain.001.001.03 file for the centre's bank."""
-        return credit_transfer_file(self.payment_list(month, as_of), debtor_name, debtor_account,
-                                    a_date(execution_date, "the execution date"), created_at)
+                           execution_date: date, created_at: datetime, reader: Any = None) -> bytes:
+        """The list's bank transfers as an ISO 20022 pain.001.001.03 file for the centre's bank.
+        The file names the persons paid and their accounts: a member of staff's read is recorded
+        (also when the file is refused for a missing account, whose error names the persons)."""
+        an_account(debtor_account)
+        execution_date = a_date(execution_date, "the execution date")
+        proceedings, listed = self._payment_list(month, as_of)
+        transfers = [g for g in listed["groups"] if g["method"] == "bank_transfer"]
+        self._read(reader, "bank transfer file", proceedings, _proceeding_ids(transfers))
+        return credit_transfer_file(listed, debtor_name, debtor_account, execution_date, created_at)
 
-    def health_contributions(self, month: str) -> dict:
+    def health_contributions(self, month: str, reader: Any = None) -> dict:
         """Health-insurance contributions for people on zasiłek stały, with their legal basis."""
-        return health_contributions(self.proceedings(), month, self.rules.health_contribution.on(month_end(month)))
+        proceedings = self.proceedings()
+        found = health_contributions(proceedings, month, self.rules.health_contribution.on(month_end(month)))
+        self._read(reader, "health contributions", proceedings, {x["proceeding_id"] for x in found["lines"]})
+        return found
+
+    def due_payments(self, proceeding_id: UUID, month: str, as_of: date, reader: Any = None) -> list[dict]:
+        """What one proceeding has to be paid in the month's run (arrears included), on `as_of`."""
+        month_end(month)
+        p = self.proceeding(proceeding_id, reader=reader, what="due payments")
+        return due_payments(p, month, a_date(as_of, "the date of the list"))
+
+    def payment_schedule(self, proceeding_id: UUID, until: date, reader: Any = None) -> list[dict]:
+        """One proceeding's monthly payments up to `until`."""
+        until = a_date(until, "the end of the schedule")
+        return self.proceeding(proceeding_id, reader=reader, what="payment schedule").payment_schedule(until)
 
     def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
         """This team's rows of the half-year MRPiPS-03 report: figures only, no person."""
@@ -248,54 +333,87 @@ class DecisionsApplication(ServiceApplication):
 
     # --- queries ---------------------------------------------------------------------------
 
-    def proceeding(self, proceeding_id: UUID) -> Proceeding:
+    def proceeding(self, proceeding_id: UUID, reader: Any = None, what: str = "proceeding") -> Proceeding:
+        """One proceeding; a member of staff's read is recorded in the access log."""
         try:
-            return self.repository.get(proceeding_id)
+            found = self.repository.get(proceeding_id)
         except AggregateNotFoundError:
             raise ProceedingNotFound(f"no proceeding {proceeding_id}") from None
+        self.record_read(reader, what, [found.id], [found.person_id])
+        return found
 
     def proceedings(self, person_id: UUID | None = None, officer: str | None = None,
-                    state: str | None = None) -> list[Proceeding]:
+                    state: str | None = None, reader: Any = None) -> list[Proceeding]:
         self._index.catch_up()
         found = [self.repository.get(i) for i in self._proceedings]
-        return [p for p in found if person_id in (None, p.person_id) and officer in (None, p.officer)
-                and state in (None, p.state)]
+        found = [p for p in found if person_id in (None, p.person_id) and officer in (None, p.officer)
+                 and state in (None, p.state)]
+        self._read(reader, "proceedings", found)
+        return found
 
-    def deadlines(self, today: date, within_days: int) -> list[dict]:
+    def deadlines(self, today: date, within_days: int, reader: Any = None) -> list[dict]:
         """Interviews, decisions and appeals to forward due in the next N days, and those overdue,
-        soonest first."""
+        soonest first. The list names the persons: a member of staff's read is recorded."""
+        today = a_date(today, "today")
         horizon = today + timedelta(days=within_days)
         due = []
         for p in self.proceedings():
             if p.state in ("annulled", "revoked"):
                 continue
             if p.appeal and not p.appeal["forwarded_on"] and p.appeal.get("forwarding_due"):
-                due.append(self._due(p, "forward the appeal to the appeals board (KPA art. 133)",
-                                     p.appeal["forwarding_due"], today))
+                due.append((p, self._due(p, "forward the appeal to the appeals board (KPA art. 133)",
+                                         p.appeal["forwarding_due"], today)))
             if p.decided:
                 continue
             if not p.interviews:
-                due.append(self._due(p, "environmental interview", p.interview_due, today))
-            due.append(self._due(p, "decision (KPA art. 35)", p.settlement_due, today))
-        return sorted((d for d in due if d["due"] <= horizon), key=lambda d: d["due"])
+                due.append((p, self._due(p, "environmental interview", p.interview_due, today)))
+            due.append((p, self._due(p, "decision (KPA art. 35)", p.settlement_due, today)))
+        return self._shown(reader, "deadlines", due, horizon)
 
-    def interview_updates_due(self, today: date, within_days: int) -> list[dict]:
+    def interview_updates_due(self, today: date, within_days: int, reader: Any = None) -> list[dict]:
         """People on permanent help whose 6-monthly interview update falls due (art. 107 ust. 4)."""
+        today = a_date(today, "today")
         horizon = today + timedelta(days=within_days)
-        due = [self._due(p, "interview update (art. 107 ust. 4 u.p.s.)", p.interview_update_due(self.rules), today)
+        due = [(p, self._due(p, "interview update (art. 107 ust. 4 u.p.s.)", p.interview_update_due(self.rules),
+                             today))
                for p in self.proceedings(state="final") if p.interview_update_due(self.rules)]
-        return sorted((d for d in due if d["due"] <= horizon), key=lambda d: d["due"])
+        return self._shown(reader, "interview updates", due, horizon)
 
-    def review_tasks(self, open_only: bool = True) -> list[dict]:
+    def review_tasks(self, open_only: bool = True, reader: Any = None) -> list[dict]:
+        """Art. 11 reviews with each person's granted benefits; a member of staff's read is recorded."""
         self._index.catch_up()
-        tasks = [self.repository.get(i) for i in self._reviews]
+        tasks = [t for t in (self.repository.get(i) for i in self._reviews) if not (open_only and t.closed)]
+        if tasks:
+            self.record_read(reader, "review tasks", [t.id for t in tasks], [t.person_id for t in tasks])
         return [{"task_id": t.id, "person_id": t.person_id, "fact": t.fact, "occurred_on": t.occurred_on,
                  "closed": t.closed,
                  "benefits": [{"proceeding_id": p.id, "benefit": p.benefit, "state": p.state}
                               for p in self.proceedings(person_id=t.person_id) if p.granted]}
-                for t in tasks if not (open_only and t.closed)]
+                for t in tasks]
 
     # --- internals ---------------------------------------------------------------------------
+
+    def _signature(self, signatory: Any, fields: dict) -> dict:
+        """The decision's signature: the signatory's account name and the configured authority."""
+        refuse_signature_fields(fields)
+        if signatory is None or not signatory.has(DECISION_SIGNATORY):
+            raise NotASignatory("a decision is signed by a person authorised to sign decisions")
+        if not self.on_authority_of:
+            raise AuthorityNotConfigured("the centre has not configured on whose authority its decisions are "
+                                         "signed (decisions' setting on_authority_of, DECISIONS_ON_AUTHORITY_OF)")
+        return {"signed_by": signatory.name, "on_authority_of": self.on_authority_of}
+
+    def _read(self, reader: Any, what: str, proceedings: list[Proceeding], shown: Any = None) -> None:
+        """Records a member of staff's read of the proceedings shown (all given, or those whose ids
+        are in `shown`); nothing when none is shown."""
+        read = [p for p in proceedings if shown is None or p.id in shown]
+        if read:
+            self.record_read(reader, what, [p.id for p in read], [p.person_id for p in read])
+
+    def _shown(self, reader: Any, what: str, due: list[tuple[Proceeding, dict]], horizon: date) -> list[dict]:
+        shown = sorted((d for d in due if d[1]["due"] <= horizon), key=lambda d: d[1]["due"])
+        self._read(reader, what, list({p.id: p for p, _ in shown}.values()))
+        return [entry for _, entry in shown]
 
     def _do(self, proceeding_id: UUID, command: Callable[[Proceeding], Any], publishes: bool = False) -> Any:
         proceeding = self.proceeding(proceeding_id)
@@ -329,3 +447,7 @@ class DecisionsApplication(ServiceApplication):
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _proceeding_ids(groups: list[dict]) -> set:
+    return {line["proceeding_id"] for group in groups for line in group["lines"]}

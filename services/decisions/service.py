@@ -1,12 +1,49 @@
-"""decisions as a nameko service: HTTP for the benefit officers; routed applications and
-art. 11 facts arrive through the store's consumer."""
+"""decisions as a nameko service: HTTP for the benefit officers and the person authorised to sign
+decisions; routed applications and art. 11 facts arrive through the store's consumer.
 
+Who asks is the member of staff the gateway's token names (`request.staff`, shared/web.py). A
+benefit officer runs the proceeding's steps and reads its file; the person authorised to sign
+issues the decisions (grant or refusal, change, revocation, suspension, resumption, art. 98
+claim): the signature is their account's name and the authority the centre's setting
+`on_authority_of`, and a request that names either is refused (SignatureInRequest). The
+director gets the team's MRPiPS-03 figures, never a person. Every answer that shows a person's
+proceeding is recorded in the access log (`reader=request.staff`).
+"""
+
+from datetime import datetime
 from uuid import UUID
 
-from services.decisions.application import DecisionsApplication
-from services.decisions.domain import Proceeding
-from shared.service import EventStore, Health
-from shared.web import api, date_from, request_json, run_step
+from werkzeug.wrappers import Response
+
+from services.decisions.application import DecisionsApplication, OfficerInRequest, refuse_signature_fields
+from services.decisions.domain import DecisionsError, Proceeding
+from services.decisions.payments import month_end
+from shared.roles import BENEFIT_OFFICER, DECISION_SIGNATORY, DIRECTOR
+from shared.service import AccessLog, EventStore, Health
+from shared.web import api, date_from, request_json
+
+OFFICER = {BENEFIT_OFFICER}
+SIGNATORY = {DECISION_SIGNATORY}
+# The signatory reads the proceeding they sign (and finds it in the list): both reads are logged.
+FILE_READERS = {BENEFIT_OFFICER, DECISION_SIGNATORY}
+FIGURES = {DIRECTOR}
+
+PROCEEDING = "/proceedings/<uuid:proceeding_id>"
+
+
+class InvalidNumber(DecisionsError):
+    """A whole number in the query (days ahead, a year, a half-year) is not one."""
+
+
+class InvalidReference(DecisionsError):
+    """A person's reference (person_id) is not a UUID."""
+
+
+def _reference(value) -> UUID:
+    try:
+        return UUID(str(value or ""))
+    except ValueError:
+        raise InvalidReference(f"'person_id' must be a person's reference (a UUID), not {value!r}") from None
 
 
 def _proceeding(p: Proceeding) -> dict:
@@ -22,104 +59,300 @@ def _proceeding(p: Proceeding) -> dict:
     }
 
 
-def _within(request) -> int:
+def _number(args, name: str, default: int | None = None) -> int:
+    value = args.get(name)
+    if value in (None, "") and default is not None:
+        return default
     try:
-        return int(request.args.get("within_days", 14))
-    except ValueError:
-        raise ValueError("'within_days' must be a whole number of days") from None
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidNumber(f"'{name}' must be a whole number, not {value!r}") from None
 
 
-class DecisionsService(Health):
+def _signed(request) -> dict:
+    """The body of a decision: refused if it names who signed it or on whose authority."""
+    body = request_json(request)
+    refuse_signature_fields(body)
+    return body
+
+
+class DecisionsService(Health, AccessLog):
     name = "decisions"
     store: DecisionsApplication = EventStore(DecisionsApplication)
 
-    @api("GET", "/proceedings")
+    def _answer(self, request, proceeding_id: UUID):
+        """A step answers with the proceeding as it now stands: a read of the file, recorded."""
+        return 200, _proceeding(self.store.proceeding(proceeding_id, reader=request.staff))
+
+    # --- the proceedings, read ----------------------------------------------------------------
+
+    @api("GET", "/proceedings", roles=FILE_READERS)
     def proceedings(self, request):
+        """?person_id= (a reference), ?officer=, ?state=."""
         person_id = request.args.get("person_id")
-        found = self.store.proceedings(person_id=UUID(person_id) if person_id else None,
-                                       officer=request.args.get("officer"), state=request.args.get("state"))
+        found = self.store.proceedings(person_id=_reference(person_id) if person_id else None, officer=request.args.get("officer") or None,
+                                       state=request.args.get("state") or None, reader=request.staff)
         return 200, [_proceeding(p) for p in found]
 
-    @api("POST", "/proceedings")
+    @api("GET", PROCEEDING, roles=FILE_READERS)
+    def proceeding(self, request, proceeding_id: UUID):
+        return self._answer(request, proceeding_id)
+
+    @api("GET", f"{PROCEEDING}/payments", roles=OFFICER)
+    def payments(self, request, proceeding_id: UUID):
+        """The payment schedule up to ?until=."""
+        return 200, self.store.payment_schedule(proceeding_id, date_from(request.args, "until"),
+                                                reader=request.staff)
+
+    @api("GET", f"{PROCEEDING}/due-payments", roles=OFFICER)
+    def due_payments(self, request, proceeding_id: UUID):
+        """What the month's run pays this proceeding (?month=YYYY-MM&as_of=), arrears included."""
+        return 200, self.store.due_payments(proceeding_id, request.args.get("month"),
+                                            date_from(request.args, "as_of"), reader=request.staff)
+
+    @api("GET", "/deadlines", roles=OFFICER)
+    def deadlines(self, request):
+        return 200, self.store.deadlines(date_from(request.args, "today"), _number(request.args, "within_days", 14),
+                                         reader=request.staff)
+
+    @api("GET", "/interview-updates", roles=OFFICER)
+    def interview_updates(self, request):
+        return 200, self.store.interview_updates_due(date_from(request.args, "today"),
+                                                     _number(request.args, "within_days", 14), reader=request.staff)
+
+    @api("GET", "/review-tasks", roles=OFFICER)
+    def review_tasks(self, request):
+        return 200, self.store.review_tasks(open_only=request.args.get("all") is None, reader=request.staff)
+
+    # --- the proceeding's steps (the benefit officer) ---------------------------------------
+
+    @api("POST", "/proceedings", roles=OFFICER)
     def open_ex_officio(self, request):
         body = request_json(request)
-        proceeding_id = self.store.open_ex_officio(
-            UUID(body.get("person_id") or ""), body.get("person") or {}, body.get("benefit"),
-            date_from(body, "learned_on"), bool(body.get("urgent", False)))
+        proceeding_id = self.store.open_ex_officio(_reference(body.get("person_id")), body.get("person") or {}, body.get("benefit"),
+                                                   date_from(body, "learned_on"), bool(body.get("urgent", False)))
         return 201, {"proceeding_id": proceeding_id}
 
-    @api("GET", "/proceedings/<uuid:proceeding_id>")
-    def proceeding(self, request, proceeding_id):
-        return 200, _proceeding(self.store.proceeding(proceeding_id))
+    @api("POST", f"{PROCEEDING}/officer", roles=OFFICER)
+    def assign(self, request, proceeding_id: UUID):
+        """A benefit officer assigns the proceeding to the officer the body names."""
+        self.store.assign(proceeding_id, request_json(request).get("officer"))
+        return self._answer(request, proceeding_id)
 
-    @api("POST", "/proceedings/<uuid:proceeding_id>/<string:step>")
-    def step(self, request, proceeding_id, step):
-        """One step of the proceeding; the body carries that step's fields."""
-        body, store = request_json(request), self.store
+    @api("POST", f"{PROCEEDING}/benefit", roles=OFFICER)
+    def specify_benefit(self, request, proceeding_id: UUID):
+        self.store.specify_benefit(proceeding_id, request_json(request).get("benefit"))
+        return self._answer(request, proceeding_id)
 
-        def later_decision() -> dict:
-            return {k: body.get(k) for k in ("effective_from", "issued_on", "justification", "signed_by",
-                                              "on_authority_of")}
+    @api("POST", f"{PROCEEDING}/complex", roles=OFFICER)
+    def mark_complex(self, request, proceeding_id: UUID):
+        self.store.mark_complex(proceeding_id, request_json(request).get("reason"))
+        return self._answer(request, proceeding_id)
 
-        steps = {
-            "officer": lambda: store.assign(proceeding_id, body.get("officer")),
-            "benefit": lambda: store.specify_benefit(proceeding_id, body.get("benefit")),
-            "complex": lambda: store.mark_complex(proceeding_id, body.get("reason")),
-            "delay-notice": lambda: store.notify_delay(proceeding_id, body.get("new_date"), body.get("reason"),
-                                                       body.get("notified_on")),
-            "random-event": lambda: store.record_random_event(proceeding_id, body.get("kind"),
-                                                              body.get("occurred_on")),
-            "interview-plan": lambda: store.schedule_interview(proceeding_id, body.get("on")),
-            "interview": lambda: store.record_interview(
-                proceeding_id, held_on=body.get("held_on"), household=body.get("household") or [],
-                incomes=body.get("incomes") or [], assets=body.get("assets") or "",
-                farmland_ha=body.get("farmland_ha", "0"), unable_to_work=bool(body.get("unable_to_work")),
-                recorded_on=body.get("recorded_on")),
-            "assessment": lambda: store.assess(proceeding_id),
-            "decision": lambda: store.issue_decision(
-                proceeding_id, outcome=body.get("outcome"), issued_on=body.get("issued_on"),
-                legal_basis=body.get("legal_basis"), justification=body.get("justification"),
-                signed_by=body.get("signed_by"), on_authority_of=body.get("on_authority_of"),
-                amount=body.get("amount"), period_from=body.get("period_from"), period_to=body.get("period_to"),
-                payment_method=body.get("payment_method"),
-                on_condition_of_repayment=body.get("on_condition_of_repayment", False)),
-            "delivery": lambda: store.record_delivery(proceeding_id, body.get("delivered_on")),
-            "finality": lambda: store.become_final(proceeding_id, body.get("today")),
-            "appeal": lambda: store.register_appeal(proceeding_id, body.get("filed_on")),
-            "appeal-forwarding": lambda: store.forward_appeal(proceeding_id, body.get("forwarded_on")),
-            "appeal-outcome": lambda: store.record_appeal_outcome(proceeding_id, body.get("outcome"),
-                                                                  body.get("decided_on")),
-            "change": lambda: store.change(
-                proceeding_id, amount=body.get("amount"), effective_from=body.get("effective_from"),
-                issued_on=body.get("issued_on"), justification=body.get("justification"),
-                signed_by=body.get("signed_by"), on_authority_of=body.get("on_authority_of")),
-            "revocation": lambda: store.revoke(proceeding_id, **later_decision()),
-            "suspension": lambda: store.suspend(proceeding_id, **later_decision()),
-            "resumption": lambda: store.resume(proceeding_id, **later_decision()),
-        }
-        run_step(steps, step)
-        return 200, _proceeding(store.proceeding(proceeding_id))
-
-    @api("GET", "/proceedings/<uuid:proceeding_id>/payments")
-    def payments(self, request, proceeding_id):
-        until = date_from(request.args, "until")
-        return 200, self.store.proceeding(proceeding_id).payment_schedule(until)
-
-    @api("GET", "/deadlines")
-    def deadlines(self, request):
-        return 200, self.store.deadlines(date_from(request.args, "today"), _within(request))
-
-    @api("GET", "/interview-updates")
-    def interview_updates(self, request):
-        return 200, self.store.interview_updates_due(date_from(request.args, "today"), _within(request))
-
-    @api("GET", "/review-tasks")
-    def review_tasks(self, request):
-        return 200, self.store.review_tasks(open_only=request.args.get("all") is None)
-
-    @api("POST", "/review-tasks/<uuid:task_id>/closing")
-    def close_review(self, request, task_id):
+    @api("POST", f"{PROCEEDING}/delay-notice", roles=OFFICER)
+    def notify_delay(self, request, proceeding_id: UUID):
         body = request_json(request)
-        self.store.close_review(task_id, body.get("officer"), body.get("conclusion"), date_from(body, "closed_on"))
+        self.store.notify_delay(proceeding_id, body.get("new_date"), body.get("reason"), body.get("notified_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/period-not-counted", roles=OFFICER)
+    def record_period_not_counted(self, request, proceeding_id: UUID):
+        """KPA art. 35 § 5: {first_day, last_day, reason}."""
+        body = request_json(request)
+        self.store.record_period_not_counted(proceeding_id, body.get("first_day"), body.get("last_day"),
+                                             body.get("reason"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/random-event", roles=OFFICER)
+    def record_random_event(self, request, proceeding_id: UUID):
+        body = request_json(request)
+        self.store.record_random_event(proceeding_id, body.get("kind"), body.get("occurred_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/interview-plan", roles=OFFICER)
+    def schedule_interview(self, request, proceeding_id: UUID):
+        self.store.schedule_interview(proceeding_id, request_json(request).get("on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/interview", roles=OFFICER)
+    def record_interview(self, request, proceeding_id: UUID):
+        body = request_json(request)
+        self.store.record_interview(
+            proceeding_id, held_on=body.get("held_on"), household=body.get("household") or [],
+            incomes=body.get("incomes") or [], assets=body.get("assets") or "",
+            farmland_ha=body.get("farmland_ha", "0"), unable_to_work=bool(body.get("unable_to_work")),
+            recorded_on=body.get("recorded_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/assessment", roles=OFFICER)
+    def assess(self, request, proceeding_id: UUID):
+        self.store.assess(proceeding_id)
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/delivery", roles=OFFICER)
+    def record_delivery(self, request, proceeding_id: UUID):
+        self.store.record_delivery(proceeding_id, request_json(request).get("delivered_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/deemed-delivery", roles=OFFICER)
+    def record_deemed_delivery(self, request, proceeding_id: UUID):
+        """KPA art. 44 § 4: {notice_left_on}, the day the post left its first notice."""
+        self.store.record_deemed_delivery(proceeding_id, request_json(request).get("notice_left_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/finality", roles=OFFICER)
+    def become_final(self, request, proceeding_id: UUID):
+        self.store.become_final(proceeding_id, request_json(request).get("today"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/appeal-waiver", roles=OFFICER)
+    def waive_appeal(self, request, proceeding_id: UUID):
+        """KPA art. 127a: {received_on}, the day the party's waiver came in."""
+        self.store.waive_appeal(proceeding_id, request_json(request).get("received_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/appeal", roles=OFFICER)
+    def register_appeal(self, request, proceeding_id: UUID):
+        """{filed_on, received_on (optional: the same day)}."""
+        body = request_json(request)
+        self.store.register_appeal(proceeding_id, body.get("filed_on"), body.get("received_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/appeal-forwarding", roles=OFFICER)
+    def forward_appeal(self, request, proceeding_id: UUID):
+        self.store.forward_appeal(proceeding_id, request_json(request).get("forwarded_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/appeal-outcome", roles=OFFICER)
+    def record_appeal_outcome(self, request, proceeding_id: UUID):
+        body = request_json(request)
+        self.store.record_appeal_outcome(proceeding_id, body.get("outcome"), body.get("decided_on"))
+        return self._answer(request, proceeding_id)
+
+    # --- the decisions (the person authorised to sign) --------------------------------------
+
+    @api("POST", f"{PROCEEDING}/decision", roles=SIGNATORY)
+    def issue_decision(self, request, proceeding_id: UUID):
+        body = _signed(request)
+        self.store.issue_decision(
+            proceeding_id, request.staff, outcome=body.get("outcome"), issued_on=body.get("issued_on"),
+            legal_basis=body.get("legal_basis"), justification=body.get("justification"),
+            amount=body.get("amount"), period_from=body.get("period_from"), period_to=body.get("period_to"),
+            payment_method=body.get("payment_method"), account=body.get("account"),
+            on_condition_of_repayment=body.get("on_condition_of_repayment", False))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/change", roles=SIGNATORY)
+    def change(self, request, proceeding_id: UUID):
+        body = _signed(request)
+        self.store.change(proceeding_id, request.staff, amount=body.get("amount"),
+                          effective_from=body.get("effective_from"), issued_on=body.get("issued_on"),
+                          justification=body.get("justification"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/revocation", roles=SIGNATORY)
+    def revoke(self, request, proceeding_id: UUID):
+        self.store.revoke(proceeding_id, request.staff, **_later_decision(_signed(request)))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/suspension", roles=SIGNATORY)
+    def suspend(self, request, proceeding_id: UUID):
+        self.store.suspend(proceeding_id, request.staff, **_later_decision(_signed(request)))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/resumption", roles=SIGNATORY)
+    def resume(self, request, proceeding_id: UUID):
+        self.store.resume(proceeding_id, request.staff, **_later_decision(_signed(request)))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/claim-back", roles=SIGNATORY)
+    def claim_back(self, request, proceeding_id: UUID):
+        """Art. 98 u.p.s.: a decision claiming back an undue benefit {months, amount, issued_on, justification}."""
+        body = _signed(request)
+        self.store.claim_back(proceeding_id, request.staff, months=body.get("months"), amount=body.get("amount"),
+                              issued_on=body.get("issued_on"), justification=body.get("justification"))
+        return self._answer(request, proceeding_id)
+
+    # --- payments (the benefit officer) -------------------------------------------------------
+
+    @api("POST", f"{PROCEEDING}/account", roles=OFFICER)
+    def set_account(self, request, proceeding_id: UUID):
+        self.store.set_account(proceeding_id, request_json(request).get("account"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/payment", roles=OFFICER)
+    def record_payment(self, request, proceeding_id: UUID):
+        """{month: YYYY-MM, paid_on}."""
+        body = request_json(request)
+        self.store.record_payment(proceeding_id, body.get("month"), body.get("paid_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/payment-return", roles=OFFICER)
+    def record_payment_returned(self, request, proceeding_id: UUID):
+        """{month, returned_on, reason}: the bank returned the transfer."""
+        body = request_json(request)
+        self.store.record_payment_returned(proceeding_id, body.get("month"), body.get("returned_on"),
+                                           body.get("reason"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/repayment", roles=OFFICER)
+    def record_repayment(self, request, proceeding_id: UUID):
+        body = request_json(request)
+        self.store.record_repayment(proceeding_id, body.get("amount"), body.get("repaid_on"))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/health-insurance", roles=OFFICER)
+    def note_health_insurance(self, request, proceeding_id: UUID):
+        """{insured_elsewhere: true/false, from_month: YYYY-MM} for a person on zasiłek stały."""
+        body = request_json(request)
+        self.store.note_health_insurance(proceeding_id, body.get("insured_elsewhere"), body.get("from_month"))
+        return self._answer(request, proceeding_id)
+
+    @api("GET", "/payment-list", roles=OFFICER)
+    def payment_list(self, request):
+        """The month's payment list: ?month=YYYY-MM&as_of=YYYY-MM-DD."""
+        return 200, self.store.payment_list(request.args.get("month"), date_from(request.args, "as_of"),
+                                            reader=request.staff)
+
+    @api("GET", "/bank-transfer-file", roles=OFFICER)
+    def bank_transfer_file(self, request):
+        """The month's bank transfers as a pain.001.001.03 file: ?month=&as_of=&execution_date=
+        &debtor_name=&debtor_account= (the centre's name and account, not a person's)."""
+        args = request.args
+        month = args.get("month")
+        xml = self.store.bank_transfer_file(month, date_from(args, "as_of"), args.get("debtor_name") or "",
+                                            args.get("debtor_account") or "", date_from(args, "execution_date"),
+                                            datetime.now(), reader=request.staff)
+        filename = f"przelewy-{month_end(month):%Y-%m}.xml"  # the month as checked, nothing the client typed
+        return Response(xml, status=200, mimetype="application/xml",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @api("GET", "/health-contributions", roles=OFFICER)
+    def health_contributions(self, request):
+        """?month=YYYY-MM: contributions for people on zasiłek stały."""
+        return 200, self.store.health_contributions(request.args.get("month"), reader=request.staff)
+
+    # --- reviews (art. 11) ------------------------------------------------------------------
+
+    @api("POST", "/review-tasks/<uuid:task_id>/closing", roles=OFFICER)
+    def close_review(self, request, task_id: UUID):
+        """{conclusion, closed_on}; who closed it is who is signed in."""
+        body = request_json(request)
+        if "officer" in body:
+            raise OfficerInRequest("who closes the review is who is signed in; remove 'officer' from the request")
+        self.store.close_review(task_id, request.staff.name, body.get("conclusion"), date_from(body, "closed_on"))
         return 200, {"task_id": task_id, "closed": True}
 
+    # --- the director's figures -------------------------------------------------------------
+
+    @api("GET", "/mrpips03-part", roles=FIGURES)
+    def mrpips03_part(self, request):
+        """?year=&half=1|2: this team's rows of the MRPiPS-03 report, figures only (no person)."""
+        year = _number(request.args, "year")
+        if not 1 <= year <= 9999:
+            raise InvalidNumber(f"'year' must be a year, not {year}")
+        return 200, self.store.mrpips03_part(year, _number(request.args, "half"))
+
+
+def _later_decision(body: dict) -> dict:
+    return {k: body.get(k) for k in ("effective_from", "issued_on", "justification")}

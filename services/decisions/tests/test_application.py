@@ -19,13 +19,14 @@ from shared.contracts.decisions import (
 )
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope, source_of
+from services.decisions.tests.staff import AUTHORITY, SIGNATORY
 
-SIGNED = {"signed_by": "Maria Kowalczyk, kierownik MOPS", "on_authority_of": "Prezydenta Miasta"}
+SIGNED = {"signatory": SIGNATORY}  # the signature is the signatory's account and the configured authority
 
 
 @pytest.fixture
 def decisions(make_database_url):
-    app = DecisionsApplication(make_database_url("decisions"))
+    app = DecisionsApplication(make_database_url("decisions"), on_authority_of=AUTHORITY)
     yield app
     app.close()
 

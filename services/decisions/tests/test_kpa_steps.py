@@ -17,6 +17,7 @@ from services.decisions.domain import (
     NotDelivered,
 )
 from services.decisions.rules import NoRuleInForce, RuleTable
+from services.decisions.tests.staff import AUTHORITY, SIGNATORY
 from services.decisions.tests.test_domain import RULES, SIGNED, decided, interviewed, proceeding, \
     refused_and_unchanged
 
@@ -154,7 +155,7 @@ def test_the_update_counts_from_the_last_interview_not_the_first():
 
 @pytest.fixture
 def decisions(make_database_url):
-    app = DecisionsApplication(make_database_url("decisions"))
+    app = DecisionsApplication(make_database_url("decisions"), on_authority_of=AUTHORITY)
     yield app
     app.close()
 
@@ -168,7 +169,7 @@ def test_the_officer_sees_the_appeal_to_forward_and_the_deadline_moved_by_a_peri
                                incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "400"}])
     decisions.assess(p)
     decisions.issue_decision(p, outcome="refusal", issued_on=date(2026, 3, 10), legal_basis="art. 38",
-                             justification="brak środków", **SIGNED)
+                             justification="brak środków", signatory=SIGNATORY)
     assert decisions.record_deemed_delivery(p, date(2026, 3, 11)) == date(2026, 4, 8)  # 25 March + 14 days
     decisions.register_appeal(p, date(2026, 4, 3), received_on=date(2026, 4, 7))
     [forward] = decisions.deadlines(today=date(2026, 4, 8), within_days=30)

@@ -14,6 +14,7 @@ from services.decisions.application import DecisionsApplication
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope, source_of
 from shared.mrpips03 import ROWS, ReportError, combine, half_year, to_csv, to_html
+from services.decisions.tests.staff import AUTHORITY, SIGNATORY
 from tests.support.people import TEAM
 
 SIGNED = {"signed_by": "Maria Kowalczyk", "on_authority_of": "Prezydenta Miasta"}
@@ -22,7 +23,7 @@ IBAN = "PL61 1090 1014 0000 0712 1981 2874"
 
 @pytest.fixture
 def centre(make_database_url):
-    decisions = DecisionsApplication(make_database_url("decisions"))
+    decisions = DecisionsApplication(make_database_url("decisions"), on_authority_of=AUTHORITY)
     casework = CaseworkApplication(make_database_url("casework"), team=TEAM)
     care = CareApplication(make_database_url("care"))
     yield decisions, casework, care
@@ -37,7 +38,7 @@ def granted(app, person_id, name, benefit, household, incomes, outcome="grant", 
                          incomes=incomes, unable_to_work=unable)
     app.assess(p)
     app.issue_decision(p, outcome=outcome, issued_on=date(2026, 3, 10), legal_basis="u.p.s.",
-                       justification="" if outcome == "grant" else "część", **SIGNED, **decision)
+                       justification="" if outcome == "grant" else "część", signatory=SIGNATORY, **decision)
     app.record_delivery(p, date(2026, 3, 12))
     return p
 

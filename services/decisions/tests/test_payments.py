@@ -19,6 +19,7 @@ from services.decisions.domain import (
     Proceeding,
 )
 from services.decisions.payments import MissingAccount, credit_transfer_file, health_contributions, payment_list
+from services.decisions.tests.staff import AUTHORITY, SIGNATORY
 from services.decisions.tests.test_domain import RULES, SIGNED, refused_and_unchanged
 
 XSD = etree.XMLSchema(etree.parse(str(Path(__file__).parents[1] / "iso20022" / "pain.001.001.03.xsd")))
@@ -176,7 +177,7 @@ def test_health_contributions_for_zasilek_staly_at_9_percent_with_their_legal_ba
 
 @pytest.fixture
 def decisions(make_database_url):
-    app = DecisionsApplication(make_database_url("decisions"))
+    app = DecisionsApplication(make_database_url("decisions"), on_authority_of=AUTHORITY)
     yield app
     app.close()
 
@@ -188,7 +189,7 @@ def test_the_application_lists_pays_and_writes_the_file(decisions):
     decisions.assess(p)
     decisions.issue_decision(p, outcome="grant", issued_on=date(2026, 3, 10), legal_basis="art. 38", justification="",
                              amount="400.00", period_from=date(2026, 4, 1), period_to=date(2026, 5, 31),
-                             payment_method="bank_transfer", account=ANNA_IBAN, **SIGNED)
+                             payment_method="bank_transfer", account=ANNA_IBAN, signatory=SIGNATORY)
     decisions.record_delivery(p, date(2026, 3, 12))
     listed = decisions.payment_list("2026-04", as_of=date(2026, 4, 1))
     assert (listed["count"], listed["total"]) == (1, Decimal("400.00"))
@@ -198,8 +199,8 @@ def test_the_application_lists_pays_and_writes_the_file(decisions):
     decisions.record_payment_returned(p, "2026-04", date(2026, 4, 14), "rachunek zamknięty")
     decisions.set_account(p, "PL27114020040000300201355387")
     decisions.record_payment(p, "2026-04", date(2026, 4, 15))
-    decisions.claim_back(p, months=["2026-04"], amount="100.00", issued_on=date(2026, 5, 5),
-                         justification="zataił dochód", **SIGNED)
+    decisions.claim_back(p, SIGNATORY, months=["2026-04"], amount="100.00", issued_on=date(2026, 5, 5),
+                         justification="zataił dochód")
     decisions.record_repayment(p, "100.00", date(2026, 5, 20))
     assert decisions.proceeding(p).amount_to_repay == Decimal("0.00")
     assert decisions.health_contributions("2026-04")["lines"] == []
