@@ -27,8 +27,9 @@ from uuid import UUID
 
 from nameko.extensions import SharedExtension
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from shared.identity import PUBLIC_KEYS, Staff, TokenVerifier, Unauthenticated
 from shared.roles import role_names
@@ -65,7 +66,41 @@ class GatewayTokens(SharedExtension):
                                     audience=self.container.service_name)
 
 
+class JsonWsgiApp(WsgiApp):
+    """nameko's WSGI app, answering an unknown path (404) or method (405) in JSON too."""
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+        except HTTPException as error:
+            allowed = ", ".join(getattr(error, "valid_methods", None) or [])
+            problem = {404: NoSuchPath(f"no {request.path!r} here"),
+                       405: MethodNotAllowed(f"{request.method} is not one of {allowed} here")}
+            response = error_response(problem.get(error.code, error), error.code or 400)
+            if error.code == 405:
+                response.headers["Allow"] = allowed
+            return response(environ, start_response)
+        request.path_values = values
+        return provider.handle_request(request)(environ, start_response)
+
+
+class JsonWebServer(WebServer):
+    def get_wsgi_app(self):
+        return JsonWsgiApp(self)
+
+
+class NoSuchPath(LookupError):
+    """No endpoint at this path."""
+
+
+class MethodNotAllowed(ValueError):
+    """The endpoint at this path does not take this method."""
+
+
 class Api(HttpRequestHandler):
+    server = JsonWebServer()
     tokens = GatewayTokens()
 
     def __init__(self, method: str, url: str, roles: frozenset[str], **kwargs):
