@@ -147,8 +147,17 @@ class CaseworkApplication(ServiceApplication):
     def _may_work(self, asking: Staff, case: Case) -> None:
         # A case's worker is whoever it is assigned to now: the leader's assignment, or the worker
         # who opened it on their own initiative, until the leader reassigns it.
-        if self._role(asking) == "worker" and case.worker != asking.name:
+        if self._role(asking) == "worker" and case.worker != self._own_name(asking):
             raise NotAllowed("a social worker sees and works only their own cases")
+
+    def _own_name(self, asking: Staff) -> str:
+        """The name a worker's cases are assigned under (cases are assigned by name): the asker's,
+        unless another active social worker of the team has it too, who would then see theirs."""
+        self._index.catch_up()
+        if any(m.is_worker and m.name == asking.name and str(m.id) != asking.id for m in self._members.values()):
+            raise NotAllowed(f"another social worker of the team is also named {asking.name}: cases are assigned "
+                             "by name, so the gateway's accounts must tell you apart first")
+        return asking.name
 
     def _team_worker(self, name: str) -> str:
         """The name of an active social worker of this team (cases are assigned by name), or
@@ -179,7 +188,7 @@ class CaseworkApplication(ServiceApplication):
         case = Case.open_on_initiative(person_id, person, opened_on, reason, opened_by=asking.name)
         published = []
         if role == "worker":
-            worker = self._team_worker(asking.name)
+            worker = self._team_worker(self._own_name(asking))
             persons = self._persons_per_worker().get(worker, set())
             if case.person_id not in persons and len(persons) >= self.workload_limit:
                 raise WorkloadLimitReached(
@@ -294,8 +303,9 @@ class CaseworkApplication(ServiceApplication):
         Urgent first, then oldest first. The read is in the access log."""
         role = self._role(asking)
         self._index.catch_up()
+        mine = None if role == "leader" else self._own_name(asking)
         visible = [dict(c) for c in self._cases.values() if c["status"] != "closed"
-                   and (role == "leader" or c["worker"] in (None, asking.name))]
+                   and (role == "leader" or c["worker"] in (None, mine))]
         visible.sort(key=lambda c: (not c["urgent"], c["opened_on"], c["full_name"]))
         self.record_read(asking, "open cases", [c["case_id"] for c in visible], [c["person_id"] for c in visible])
         return visible
@@ -330,7 +340,7 @@ class CaseworkApplication(ServiceApplication):
         for c in self._cases.values():
             if c["status"] != "closed" and c["worker"] in open_cases:
                 open_cases[c["worker"]] += 1
-        shown = sorted(persons) if role == "leader" else [asking.name]
+        shown = sorted(persons) if role == "leader" else [self._own_name(asking)]
         return {w: {"cases": len(persons.get(w, ())), "open_cases": open_cases.get(w, 0),
                     "limit": self.workload_limit, "warning": len(persons.get(w, ())) >= self.workload_warning,
                     "over_limit": len(persons.get(w, ())) > self.workload_limit} for w in shown}

@@ -20,7 +20,12 @@ from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
 from shared.envelope import Envelope, source_of
 from shared.identity import Staff
-from shared.roles import BENEFIT_OFFICER, DIRECTOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
+from shared.roles import (
+    BENEFIT_OFFICER,
+    DIRECTOR,
+    SOCIAL_WORK_TEAM_LEADER,
+    SOCIAL_WORKER,
+)
 
 
 def member(name: str, *roles: str, team: str | None = "casework") -> Staff:
@@ -323,3 +328,180 @@ def test_the_case_follows_a_care_home_referral_until_it_is_withdrawn(casework):
     [request] = casework.case(WORKER, case_id)["service_requests"]
     assert request["care_status"] == "dps_referral_withdrawn"
     assert [h["status"] for h in request["care_history"]] == ["dps_referral_submitted", "dps_referral_withdrawn"]
+
+
+# --- the roster: the gateway's staff accounts, one TeamMember each ------------------------------
+
+def test_the_roster_is_what_the_gateway_last_said_with_an_event_per_change(casework):
+    assert casework.team() == {"leaders": ["Ewa Lis"], "workers": ["Agata Mazur", "Tomasz Nowicki"]}
+    position = casework.recorder.max_notification_id()
+    again = casework.gateway.envelope(WORKER)  # the same state: tracked, nothing recorded
+    assert casework.process(again) is True and casework.process(again) is False
+    assert casework.recorder.max_notification_id() == position
+    casework.gateway.tell(WORKER, active=False)
+    casework.gateway.tell(WORKER, roles=[SOCIAL_WORKER, SOCIAL_WORK_TEAM_LEADER])
+    member = casework.repository.get(uuid.UUID(WORKER.id))
+    assert isinstance(member, TeamMember) and member.version == 3
+    assert (member.name, member.team, member.roles, member.active) == (
+        "Tomasz Nowicki", "casework", [SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER], True)
+    assert casework.team() == {"leaders": ["Ewa Lis", "Tomasz Nowicki"], "workers": ["Agata Mazur", "Tomasz Nowicki"]}
+    assert casework.position("gateway") == casework.gateway.position
+
+
+def test_staff_of_other_teams_are_not_recorded_and_one_who_leaves_is_off_the_team(casework):
+    from eventsourcing.application import AggregateNotFoundError
+
+    casework.gateway.tell(OFFICER, team="decisions")
+    with pytest.raises(AggregateNotFoundError):
+        casework.repository.get(uuid.UUID(OFFICER.id))
+    casework.gateway.tell(OTHER_WORKER, team="care")  # moved to the care team, the role kept
+    assert casework.team()["workers"] == ["Tomasz Nowicki"]
+    [case_id] = opened(casework)
+    with pytest.raises(NotATeamWorker):
+        casework.assign(LEADER, case_id, OTHER_WORKER.name, "2026-11-03")
+
+
+def test_a_social_worker_not_on_the_roster_is_refused_as_an_assignee(casework):
+    [case_id] = opened(casework)
+    stranger = member("Jan Spoza", SOCIAL_WORKER)  # the role in a token, but not on the gateway's team
+    position = casework.recorder.max_notification_id()
+    for name in (stranger.name, LEADER.name, "tomasz nowicki"):  # a stranger, the leader, a near miss
+        with pytest.raises(NotATeamWorker):
+            casework.assign(LEADER, case_id, name, "2026-11-03")
+    with pytest.raises(NotATeamWorker):  # nor may they take a case of their own
+        casework.open_case(stranger, uuid.uuid4(), {"full_name": "Jan Sąsiad"}, "2026-11-02", "zgłoszenie")
+    assert casework.recorder.max_notification_id() == position
+    casework.gateway.tell(stranger)
+    assert casework.assign(LEADER, case_id, stranger.name, "2026-11-03")["worker"] == "Jan Spoza"
+
+
+def test_a_disabled_member_gets_no_case_and_the_leader_still_sees_theirs_to_reassign(casework):
+    first, second = opened(casework, 2)
+    casework.assign(LEADER, first, OTHER_WORKER.name, "2026-11-03")
+    casework.gateway.tell(OTHER_WORKER, active=False)
+    position = casework.recorder.max_notification_id()
+    with pytest.raises(NotATeamWorker):
+        casework.assign(LEADER, second, OTHER_WORKER.name, "2026-11-03")
+    assert casework.recorder.max_notification_id() == position
+    assert casework.team()["workers"] == ["Tomasz Nowicki"]
+    assert casework.workload(LEADER)[OTHER_WORKER.name]["open_cases"] == 1
+    casework.assign(LEADER, first, WORKER.name, "2026-11-05")
+    assert set(casework.workload(LEADER)) == {WORKER.name}
+    casework.gateway.tell(OTHER_WORKER, active=True)  # back from leave
+    assert casework.assign(LEADER, second, OTHER_WORKER.name, "2026-11-06")["cases"] == 1
+
+
+def test_cases_go_by_name_so_two_active_workers_of_one_name_get_none_until_told_apart(casework):
+    [case_id] = opened(casework)
+    casework.assign(LEADER, case_id, WORKER.name, "2026-11-03")
+    namesake = member(WORKER.name, SOCIAL_WORKER)
+    with pytest.raises(NotAllowed):  # the name is on the roster already, as someone else's
+        casework.case(namesake, case_id)
+    casework.gateway.tell(namesake)
+    with pytest.raises(NotATeamWorker):
+        casework.assign(LEADER, case_id, WORKER.name, "2026-11-04")
+    for asking in (WORKER, namesake):
+        with pytest.raises(NotAllowed):
+            casework.case(asking, case_id)
+        with pytest.raises(NotAllowed):
+            casework.open_cases(asking)
+    casework.gateway.tell(namesake, name="Tomasz Nowicki-Kowal")
+    assert casework.case(WORKER, case_id)["worker"] == WORKER.name
+
+
+# --- who may ask: the roles of the gateway's token ---------------------------------------------
+
+def every_call(app, case_id, ref, group_id) -> dict:
+    """Every query and command that takes who asks, with arguments it would accept from the team."""
+    terms = {"person_obligations": ["a"], "worker_obligations": ["b"], "goal_ids": ["G1"],
+             "valid_from": "2026-11-05", "valid_to": "2027-03-31"}
+    return {
+        "open_cases": lambda who: app.open_cases(who),
+        "case": lambda who: app.case(who, case_id),
+        "workload": lambda who: app.workload(who),
+        "groups": lambda who: app.groups(who),
+        "open_case": lambda who: app.open_case(who, uuid.uuid4(), {"full_name": "Jan"}, "2026-11-02", "zgłoszenie"),
+        "assign": lambda who: app.assign(who, case_id, OTHER_WORKER.name, "2026-11-05"),
+        "record_diagnosis": lambda who: app.record_diagnosis(who, case_id, areas={"work": "x"}, strengths="",
+                                                             resources="", recorded_on="2026-11-05", with_person=True),
+        "add_goal": lambda who: app.add_goal(who, case_id, "praca", "2027-03-31"),
+        "plan_action": lambda who: app.plan_action(who, case_id, action="CV", who="Anna", by_when="2026-12-01",
+                                                   goal_id="G1"),
+        "add_note": lambda who: app.add_note(who, case_id, "notatka", "2026-11-05"),
+        "draft_contract": lambda who: app.draft_contract(who, case_id, **terms),
+        "amend_contract": lambda who: app.amend_contract(who, case_id, ref, on="2026-11-07", **terms),
+        "settle_contract": lambda who: app.settle_contract(who, case_id, ref, "sign", "2026-11-06"),
+        "request_service": lambda who: app.request_service(who, case_id, "asystent_rodziny", False, "wsparcie",
+                                                           "2026-11-07"),
+        "evaluate": lambda who: app.evaluate(who, case_id, on="2026-12-01", final=False, summary="postęp",
+                                             progress={"G1": "in_progress"}),
+        "close_case": lambda who: app.close_case(who, case_id, outcome="goals_achieved", reason="cel",
+                                                 closed_on="2027-01-10"),
+        "form_group": lambda who: app.form_group(who, name="Klub", kind="support", scope="territorial",
+                                                 facilitator="Agata Mazur", formed_on="2026-11-01"),
+        "join_group": lambda who: app.join_group(who, group_id, uuid.uuid4()),
+        "hold_session": lambda who: app.hold_session(who, group_id, "2026-11-08", "spotkanie", []),
+    }
+
+
+def test_a_benefit_officer_or_the_director_is_refused_every_query_and_command(casework):
+    import inspect
+
+    case_id, ref = in_progress(casework)
+    group_id = casework.form_group(WORKER, name="Klub Seniora", kind="self_help", scope="territorial",
+                                   facilitator=WORKER.name, formed_on="2026-11-01")
+    calls = every_call(casework, case_id, ref, group_id)
+    asking = {name for name, f in inspect.getmembers(CaseworkApplication, inspect.isfunction)
+              if not name.startswith("_") and list(inspect.signature(f).parameters)[1:2] == ["asking"]}
+    assert set(calls) == asking  # a new query or command is tried here the day it is added
+    position = casework.recorder.max_notification_id()
+    director = member("Anna Dąbrowska", DIRECTOR, team="management")
+    for outsider in (member("B. Wójcik", BENEFIT_OFFICER, team="decisions"), director):
+        for call in calls.values():
+            with pytest.raises(NotAllowed):
+                call(outsider)
+    assert casework.recorder.max_notification_id() == position
+    assert casework.access_log()["reads"] == []
+
+
+def test_the_director_s_figures_name_no_one(casework):
+    case_id, _ = in_progress(casework)
+    part = casework.mrpips03_part(2026, 2)
+    assert part == {"praca_socjalna": {"families": 1}, "powod_bezrobocie": {"families": 1}}
+    assert all(type(figure) is int for row in part.values() for figure in row.values())
+    flat = str(part)
+    for personal in ("Osoba", "85071512348", "Grochowska", "Nowicki", str(case_id)):
+        assert personal not in flat
+    assert casework.access_log()["reads"] == []
+
+
+# --- the access log --------------------------------------------------------------------------
+
+def test_reads_of_a_person_s_data_are_in_the_access_log_with_who_what_and_whom(casework):
+    envelope = routed(1)
+    casework.process(envelope)  # the system's own reads and writes are not staff reads
+    case_id, person_id = uuid.UUID(envelope.data["case_id"]), envelope.data["person_id"]
+    casework.assign(LEADER, case_id, WORKER.name, "2026-11-03")
+    group_id = casework.form_group(OTHER_WORKER, name="Klub", kind="support", scope="territorial",
+                                   facilitator=OTHER_WORKER.name, formed_on="2026-11-01")
+    casework.join_group(OTHER_WORKER, group_id, uuid.UUID(person_id))
+    assert casework.access_log()["reads"] == []
+
+    casework.case(WORKER, case_id)
+    casework.open_cases(LEADER)
+    casework.groups(OTHER_WORKER)
+    with pytest.raises(NotAllowed):
+        casework.case(OTHER_WORKER, case_id)  # refused: nothing was read
+    casework.workload(LEADER)  # staff names and figures: no person's data
+    reads = casework.access_log(person_id=person_id)["reads"]
+    assert [(r["staff_id"], r["staff_name"], r["roles"], r["what"], r["subject_ids"], r["person_ids"],
+             r["request_id"]) for r in reads] == [
+        (WORKER.id, "Tomasz Nowicki", [SOCIAL_WORKER], "case", [str(case_id)], [person_id], WORKER.request_id),
+        (LEADER.id, "Ewa Lis", [SOCIAL_WORK_TEAM_LEADER], "open cases", [str(case_id)], [person_id],
+         LEADER.request_id),
+        (OTHER_WORKER.id, "Agata Mazur", [SOCIAL_WORKER], "groups", [str(group_id)], [person_id],
+         OTHER_WORKER.request_id),
+    ]
+    assert casework.access_log()["reads"] == reads
+    assert casework.access_log(staff_id=OTHER_WORKER.id)["reads"] == reads[2:]
+    assert casework.access_log(person_id=str(uuid.uuid4()))["reads"] == []

@@ -20,6 +20,8 @@ from services.casework.domain import (
     NoFinalEvaluation,
     NoGoals,
     NotAssigned,
+    TeamMember,
+    TextTooLong,
     UnknownCode,
     WorkloadLimitReached,
     check_workload,
@@ -340,3 +342,23 @@ def test_a_contract_is_not_broken_or_fulfilled_before_it_starts():
         refused(c, InvalidDate, c.settle_contract, ref, step, date(2026, 11, 9))
         c.settle_contract(ref, step, date(2026, 11, 10))  # on its first day
         assert c.contract(ref)["status"] == {"break": "broken", "fulfil": "fulfilled"}[step]
+
+
+# --- a member of the team, as the gateway's staff accounts describe them ------------------------
+
+def test_a_team_member_records_each_change_and_only_a_change():
+    staff_id = uuid.uuid4()
+    member = TeamMember.register(staff_id, "Agata Mazur", "casework", ["social_worker"], True)
+    assert member.id == staff_id and member.is_worker and not member.is_leader
+    assert member.change("Agata Mazur", "casework", ["social_worker", "social_worker"], True) is False
+    assert member.change("Agata Mazur", "casework", ["social_worker"], False) is True
+    assert not member.is_worker and [type(e).__name__ for e in member.collect_events()] == ["Registered", "Changed"]
+    assert member.change("Agata Mazur", "care", ["social_worker"], True) is True
+    assert not member.is_worker  # a social worker of another team is not this team's
+
+
+def test_a_team_member_s_fields_have_their_shapes():
+    for name, roles, active in (("", ["social_worker"], True), ("Jan", "social_worker", True),
+                                ("Jan", ["social_worker"], "yes"), ("J" * 201, [], True)):
+        with pytest.raises((InvalidShape, MissingText, TextTooLong)):
+            TeamMember.register(uuid.uuid4(), name, "casework", roles, active)
