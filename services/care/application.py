@@ -1,5 +1,9 @@
 """The care team's application: requests from social work and first contact, the service's
-steps, care-home referrals, family assistants, and the team leader's hour reports."""
+steps, care-home referrals, family assistants, and the team leader's hour reports.
+
+Queries that return a person's care file take `reader`, the member of staff asking (the
+gateway's token, shared/identity.py), and record the read in the access log; reads by the
+system itself (the policy, the MRPiPS-03 figures) pass nothing and record nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from services.care.domain import (
     CareService,
     DpsReferral,
     FamilyAssistance,
+    MissingSignature,
     NotFound,
     assistant_key,
 )
@@ -42,10 +47,13 @@ class CareApplication(ServiceApplication):
     service = "care"
 
     def __init__(self, database_url: str, rules_file: str | None = None, assistant_limit: int = 15,
-                 **settings: Any):
+                 on_authority_of: str | None = None, **settings: Any):
         super().__init__(database_url, **settings)
         self.rules = CareRules.load(rules_file or None)
         self.assistant_limit = int(assistant_limit)  # families per family assistant: the centre's setting
+        # On whose authority the centre issues its decisions (e.g. "z upoważnienia Burmistrza Skawiny"):
+        # the centre's setting (CARE_ON_AUTHORITY_OF), never a request's.
+        self.on_authority_of = str(on_authority_of or "").strip() or None
         self._ids: dict[type, list[UUID]] = {CareService: [], DpsReferral: [], FamilyAssistance: [], Carer: []}
         created = {CareService.Requested: CareService, DpsReferral.Started: DpsReferral,
                    FamilyAssistance.Requested: FamilyAssistance, Carer.Registered: Carer}
@@ -103,9 +111,20 @@ class CareApplication(ServiceApplication):
     def state_income(self, service_id: UUID, **statement: Any) -> None:
         self._do(CareService, service_id, lambda s: s.state_income(**statement))
 
-    def grant(self, service_id: UUID, **decision: Any) -> dict:
+    def grant(self, service_id: UUID, *, signed_by: str, issued_on: Any, exemption_percent: Any = "0",
+              exemption_reason: str = "", on_authority_of: str | None = None) -> dict:
+        """The decision granting the service. `signed_by` is the signed-in signatory's name (the
+        HTTP edge passes the token's, never a request body's); the authority is the centre's
+        setting. `on_authority_of` is for in-process callers only (a centre built in one process
+        in tests); the HTTP edge never passes it."""
+        authority = on_authority_of or self.on_authority_of
+        if not authority:
+            raise MissingSignature("the centre's setting on_authority_of (CARE_ON_AUTHORITY_OF) is empty: "
+                                   "a decision names on whose authority it is issued")
+
         def grant(s: CareService):
-            s.grant_service(self.rules, **decision)
+            s.grant_service(self.rules, issued_on=issued_on, signed_by=signed_by, on_authority_of=authority,
+                            exemption_percent=exemption_percent, exemption_reason=exemption_reason)
             a = s.assessment
             return self.integration_event(CARE_SERVICE_GRANTED, {
                 "service_id": str(s.id), "person_id": str(s.person_id), "kind": s.kind,
@@ -194,11 +213,16 @@ class CareApplication(ServiceApplication):
 
     # --- queries -------------------------------------------------------------------------------
 
-    def care_service(self, service_id: UUID) -> CareService:
-        return self.aggregate(CareService, service_id, NotFound)
+    def care_service(self, service_id: UUID, reader: Any = None) -> CareService:
+        """A person's care service (identity, assessment, income statement, grant, visits)."""
+        service = self.aggregate(CareService, service_id, NotFound)
+        self.record_read(reader, "care service", [service.id], [service.person_id])
+        return service
 
-    def services(self, state: str | None = None) -> list[CareService]:
-        return [s for s in self._all(CareService) if state in (None, s.state)]
+    def services(self, state: str | None = None, reader: Any = None) -> list[CareService]:
+        found = [s for s in self._all(CareService) if state in (None, s.state)]
+        self.record_read(reader, "care services", [s.id for s in found], [s.person_id for s in found])
+        return found
 
     def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
         """This team's rows of the half-year MRPiPS-03 report, figures only: per kind of care service
@@ -224,29 +248,41 @@ class CareApplication(ServiceApplication):
                               persons_in_families=sum(households.values()))
         return part
 
-    def referral(self, referral_id: UUID) -> DpsReferral:
-        return self.aggregate(DpsReferral, referral_id, NotFound)
+    def referral(self, referral_id: UUID, reader: Any = None) -> DpsReferral:
+        referral = self.aggregate(DpsReferral, referral_id, NotFound)
+        self.record_read(reader, "dps referral", [referral.id], [referral.person_id])
+        return referral
 
-    def referrals(self) -> list[DpsReferral]:
-        return self._all(DpsReferral)
+    def referrals(self, reader: Any = None) -> list[DpsReferral]:
+        found = self._all(DpsReferral)
+        self.record_read(reader, "dps referrals", [r.id for r in found], [r.person_id for r in found])
+        return found
 
-    def assistances(self) -> list[FamilyAssistance]:
-        return self._all(FamilyAssistance)
+    def assistances(self, reader: Any = None) -> list[FamilyAssistance]:
+        found = self._all(FamilyAssistance)
+        self.record_read(reader, "family assistance", [a.id for a in found], [a.person_id for a in found])
+        return found
 
     def carers(self) -> list[Carer]:
         return self._all(Carer)
 
-    def statement(self, service_id: UUID, month: str) -> dict:
-        return self.care_service(service_id).monthly_statement(month, self.rules)
+    def statement(self, service_id: UUID, month: str, reader: Any = None) -> dict:
+        """A month's fee statement of a person's service (hours, fee, amount due)."""
+        service = self.care_service(service_id)
+        statement = service.monthly_statement(month, self.rules)
+        self.record_read(reader, "fee statement", [service.id], [service.person_id])
+        return statement
 
-    def hours(self, first: date, last: date) -> dict:
-        """Ordered against delivered hours per person and per carer, for the team leader."""
-        people = []
+    def hours(self, first: date, last: date, reader: Any = None) -> dict:
+        """Ordered against delivered hours per person and per carer, for the team leader. The
+        rows per person name the person: a read of their files."""
+        people, read = [], []
         carers = {c.id: {"carer": c.name, "employer": c.employer, "ordered_hours": Decimal(0),
                          "delivered_hours": Decimal(0), "missed_visits": 0} for c in self.carers()}
         for s in self.services():
             if not s.grant:
                 continue
+            read.append(s)
             people.append({"service_id": s.id, "person": s.person.get("full_name"), "kind": s.kind,
                            "ordered_hours": s.ordered_hours(first, last),
                            "delivered_hours": s.delivered_hours(first, last),
@@ -255,6 +291,7 @@ class CareApplication(ServiceApplication):
                 row["ordered_hours"] += s.ordered_hours(first, last, carer_id)
                 row["delivered_hours"] += s.delivered_hours(first, last, carer_id)
                 row["missed_visits"] += s.missed_visits(first, last, carer_id)
+        self.record_read(reader, "care hours", [s.id for s in read], [s.person_id for s in read])
         return {"from": first, "to": last, "people": people, "carers": list(carers.values())}
 
     def assistants_load(self) -> dict[str, int]:

@@ -1,12 +1,34 @@
-"""care as a nameko service: HTTP for the services team; requests arrive through the store's
-consumer from social work (ServicesRequested) and first contact (CaseRouted.care)."""
+"""care as a nameko service: HTTP for the services team (the care coordinator's role), the
+grant decision for the person authorised to sign decisions, the team's MRPiPS-03 figures for
+the director; requests arrive through the store's consumer from social work (ServicesRequested)
+and first contact (CaseRouted.care).
+
+Who asks is the gateway's token (`request.staff`): a decision is signed by the signed-in
+signatory, on the authority the centre's setting names (CARE_ON_AUTHORITY_OF); a request body
+naming either is refused. Every answer carrying a person's care file records the read."""
 
 from uuid import UUID
 
 from services.care.application import CareApplication
 from services.care.domain import CareService, DpsReferral, FamilyAssistance
-from shared.service import EventStore, Health
-from shared.web import api, date_from, request_json, run_step
+from shared.mrpips03 import ReportError
+from shared.roles import CARE_COORDINATOR, DECISION_SIGNATORY, DIRECTOR
+from shared.service import AccessLog, EventStore, Health
+from shared.web import api, date_from, request_json
+
+CARE_TEAM = {CARE_COORDINATOR}
+SIGNATORY = {DECISION_SIGNATORY}
+FIGURES = {DIRECTOR}
+
+
+class SignatureFromAccount(ValueError):
+    """Who signs a decision is the signed-in account (the gateway's token): a request body naming
+    `signed_by` is refused rather than ignored."""
+
+
+class AuthorityFromSettings(ValueError):
+    """On whose authority the centre issues decisions is its setting (CARE_ON_AUTHORITY_OF): a
+    request body naming `on_authority_of` is refused rather than ignored."""
 
 
 def _service(s: CareService) -> dict:
@@ -28,101 +50,188 @@ def _assistance(a: FamilyAssistance) -> dict:
             "assigned_on": a.assigned_on, "visits": a.visits, "ended": a.ended}
 
 
-
-class CareTeamService(Health):
+class CareTeamService(Health, AccessLog):
     name = "care"
     store: CareApplication = EventStore(CareApplication)
 
-    @api("GET", "/services")
-    def services(self, request):
-        return 200, [_service(s) for s in self.store.services(request.args.get("state"))]
+    # --- care services -----------------------------------------------------------------------
 
-    @api("POST", "/services")
+    @api("GET", "/services", roles=CARE_TEAM)
+    def services(self, request):
+        return 200, [_service(s) for s in self.store.services(request.args.get("state"), reader=request.staff)]
+
+    @api("POST", "/services", roles=CARE_TEAM)
     def open_request(self, request):
         body = request_json(request)
         service_id = self.store.open_request(UUID(body.get("person_id") or ""), body.get("person") or {},
                                              body.get("kind"), bool(body.get("urgent")), body.get("requested_on"))
         return 201, {"service_id": service_id}
 
-    @api("GET", "/services/<uuid:service_id>")
+    @api("GET", "/services/<uuid:service_id>", roles=CARE_TEAM)
     def care_service(self, request, service_id):
-        return 200, _service(self.store.care_service(service_id))
+        return self._care_file(request, service_id)
 
-    @api("GET", "/services/<uuid:service_id>/statements/<string:month>")
+    @api("GET", "/services/<uuid:service_id>/statements/<string:month>", roles=CARE_TEAM)
     def statement(self, request, service_id, month):
-        return 200, self.store.statement(service_id, month)
+        return 200, self.store.statement(service_id, month, reader=request.staff)
 
-    @api("POST", "/services/<uuid:service_id>/<string:step>")
-    def service_step(self, request, service_id, step):
-        body, store = request_json(request), self.store
+    @api("POST", "/services/<uuid:service_id>/assessment", roles=CARE_TEAM)
+    def assess(self, request, service_id):
+        body = request_json(request)
+        self.store.assess(service_id, assessed_on=body.get("assessed_on"), kind=body.get("kind"),
+                          activities=body.get("activities") or [], hours_per_week=body.get("hours_per_week"),
+                          period_from=body.get("period_from"), period_to=body.get("period_to"))
+        return self._care_file(request, service_id)
 
-        def carer() -> UUID:
-            return UUID(body.get("carer_id") or "")
+    @api("POST", "/services/<uuid:service_id>/income", roles=CARE_TEAM)
+    def state_income(self, request, service_id):
+        body = request_json(request)
+        self.store.state_income(service_id, members=body.get("members", 0),
+                                monthly_income=body.get("monthly_income"), stated_on=body.get("stated_on"))
+        return self._care_file(request, service_id)
 
-        run_step({
-            "assessment": lambda: store.assess(
-                service_id, assessed_on=body.get("assessed_on"), kind=body.get("kind"),
-                activities=body.get("activities") or [], hours_per_week=body.get("hours_per_week"),
-                period_from=body.get("period_from"), period_to=body.get("period_to")),
-            "income": lambda: store.state_income(service_id, members=body.get("members", 0),
-                                                 monthly_income=body.get("monthly_income"),
-                                                 stated_on=body.get("stated_on")),
-            "decision": lambda: store.grant(
-                service_id, issued_on=body.get("issued_on"), signed_by=body.get("signed_by"),
-                on_authority_of=body.get("on_authority_of"), exemption_percent=body.get("exemption_percent", "0"),
-                exemption_reason=body.get("exemption_reason") or ""),
-            "roster": lambda: store.set_roster(service_id, carer(), body.get("visits") or [],
-                                               body.get("valid_from")),
-            "visits": lambda: store.record_visit(service_id, carer(), on=body.get("on"), hours=body.get("hours"),
-                                                 activities=body.get("activities") or []),
-            "missed-visits": lambda: store.record_missed_visit(service_id, carer(), on=body.get("on"),
-                                                               reason=body.get("reason")),
-            "end": lambda: store.end(service_id, body.get("on"), body.get("reason")),
-        }, step)
-        return 200, _service(store.care_service(service_id))
+    @api("POST", "/services/<uuid:service_id>/decision", roles=SIGNATORY)
+    def grant(self, request, service_id):
+        """The administrative decision granting the service: signed by the signed-in signatory."""
+        body = request_json(request)
+        if "signed_by" in body:
+            raise SignatureFromAccount("a decision is signed by the signed-in account: leave 'signed_by' out")
+        if "on_authority_of" in body:
+            raise AuthorityFromSettings("on whose authority decisions are issued is the centre's setting "
+                                        "(CARE_ON_AUTHORITY_OF): leave 'on_authority_of' out")
+        self.store.grant(service_id, signed_by=request.staff.name, issued_on=body.get("issued_on"),
+                         exemption_percent=body.get("exemption_percent", "0"),
+                         exemption_reason=body.get("exemption_reason") or "")
+        return self._care_file(request, service_id)
 
-    @api("GET", "/hours")
+    @api("POST", "/services/<uuid:service_id>/roster", roles=CARE_TEAM)
+    def set_roster(self, request, service_id):
+        body = request_json(request)
+        self.store.set_roster(service_id, _carer(body), body.get("visits") or [], body.get("valid_from"))
+        return self._care_file(request, service_id)
+
+    @api("POST", "/services/<uuid:service_id>/visits", roles=CARE_TEAM)
+    def record_visit(self, request, service_id):
+        body = request_json(request)
+        self.store.record_visit(service_id, _carer(body), on=body.get("on"), hours=body.get("hours"),
+                                activities=body.get("activities") or [])
+        return self._care_file(request, service_id)
+
+    @api("POST", "/services/<uuid:service_id>/missed-visits", roles=CARE_TEAM)
+    def record_missed_visit(self, request, service_id):
+        body = request_json(request)
+        self.store.record_missed_visit(service_id, _carer(body), on=body.get("on"), reason=body.get("reason"))
+        return self._care_file(request, service_id)
+
+    @api("POST", "/services/<uuid:service_id>/end", roles=CARE_TEAM)
+    def end(self, request, service_id):
+        body = request_json(request)
+        self.store.end(service_id, body.get("on"), body.get("reason"))
+        return self._care_file(request, service_id)
+
+    # --- the team's hours and carers (carers are staff or providers, not clients) ----------------
+
+    @api("GET", "/hours", roles=CARE_TEAM)
     def hours(self, request):
-        return 200, self.store.hours(date_from(request.args, "from"), date_from(request.args, "to"))
+        """Ordered against delivered hours per person and per carer: the rows name the persons, so
+        the read is recorded."""
+        return 200, self.store.hours(date_from(request.args, "from"), date_from(request.args, "to"),
+                                     reader=request.staff)
 
-    @api("GET", "/carers")
+    @api("GET", "/carers", roles=CARE_TEAM)
     def carers(self, request):
         return 200, [{"carer_id": c.id, "name": c.name, "employer": c.employer} for c in self.store.carers()]
 
-    @api("POST", "/carers")
+    @api("POST", "/carers", roles=CARE_TEAM)
     def register_carer(self, request):
         body = request_json(request)
         return 201, {"carer_id": self.store.register_carer(body.get("name"), body.get("employer"))}
 
-    @api("GET", "/dps-referrals")
+    # --- care-home (DPS) referrals --------------------------------------------------------------
+
+    @api("GET", "/dps-referrals", roles=CARE_TEAM)
     def referrals(self, request):
-        return 200, [_referral(r) for r in self.store.referrals()]
+        return 200, [_referral(r) for r in self.store.referrals(reader=request.staff)]
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/<string:step>")
-    def referral_step(self, request, referral_id, step):
-        body, store = request_json(request), self.store
-        run_step({
-            "documents": lambda: store.gather_document(referral_id, body.get("document"), body.get("on")),
-            "submission": lambda: store.submit_referral(referral_id, body.get("on")),
-            "waiting-list": lambda: store.record_waiting_position(referral_id, body.get("position", 0),
-                                                                  body.get("on")),
-            "placement": lambda: store.place(referral_id, body.get("home"), body.get("on")),
-            "withdrawal": lambda: store.withdraw_referral(referral_id, body.get("on"), body.get("reason")),
-        }, step)
-        return 200, _referral(store.referral(referral_id))
+    @api("POST", "/dps-referrals/<uuid:referral_id>/documents", roles=CARE_TEAM)
+    def gather_document(self, request, referral_id):
+        body = request_json(request)
+        self.store.gather_document(referral_id, body.get("document"), body.get("on"))
+        return self._referral_file(request, referral_id)
 
-    @api("GET", "/family-assistance")
+    @api("POST", "/dps-referrals/<uuid:referral_id>/submission", roles=CARE_TEAM)
+    def submit_referral(self, request, referral_id):
+        self.store.submit_referral(referral_id, request_json(request).get("on"))
+        return self._referral_file(request, referral_id)
+
+    @api("POST", "/dps-referrals/<uuid:referral_id>/waiting-list", roles=CARE_TEAM)
+    def record_waiting_position(self, request, referral_id):
+        body = request_json(request)
+        self.store.record_waiting_position(referral_id, body.get("position", 0), body.get("on"))
+        return self._referral_file(request, referral_id)
+
+    @api("POST", "/dps-referrals/<uuid:referral_id>/placement", roles=CARE_TEAM)
+    def place(self, request, referral_id):
+        body = request_json(request)
+        self.store.place(referral_id, body.get("home"), body.get("on"))
+        return self._referral_file(request, referral_id)
+
+    @api("POST", "/dps-referrals/<uuid:referral_id>/withdrawal", roles=CARE_TEAM)
+    def withdraw_referral(self, request, referral_id):
+        body = request_json(request)
+        self.store.withdraw_referral(referral_id, body.get("on"), body.get("reason"))
+        return self._referral_file(request, referral_id)
+
+    # --- family assistants ------------------------------------------------------------------------
+
+    @api("GET", "/family-assistance", roles=CARE_TEAM)
     def assistances(self, request):
-        return 200, {"families": [_assistance(a) for a in self.store.assistances()],
+        return 200, {"families": [_assistance(a) for a in self.store.assistances(reader=request.staff)],
                      "load": self.store.assistants_load(), "limit": self.store.assistant_limit}
 
-    @api("POST", "/family-assistance/<uuid:assistance_id>/<string:step>")
-    def assistance_step(self, request, assistance_id, step):
-        body, store = request_json(request), self.store
-        run_step({
-            "assistant": lambda: store.assign_assistant(assistance_id, body.get("assistant"), body.get("on")),
-            "visits": lambda: store.record_assistance_visit(assistance_id, on=body.get("on"), hours=body.get("hours"),
-                                                            topic=body.get("topic")),
-            "end": lambda: store.end_assistance(assistance_id, body.get("on"), body.get("reason")),
-        }, step)
+    @api("POST", "/family-assistance/<uuid:assistance_id>/assistant", roles=CARE_TEAM)
+    def assign_assistant(self, request, assistance_id):
+        body = request_json(request)
+        self.store.assign_assistant(assistance_id, body.get("assistant"), body.get("on"))
         return 200, {"assistance_id": assistance_id}
+
+    @api("POST", "/family-assistance/<uuid:assistance_id>/visits", roles=CARE_TEAM)
+    def record_assistance_visit(self, request, assistance_id):
+        body = request_json(request)
+        self.store.record_assistance_visit(assistance_id, on=body.get("on"), hours=body.get("hours"),
+                                           topic=body.get("topic"))
+        return 200, {"assistance_id": assistance_id}
+
+    @api("POST", "/family-assistance/<uuid:assistance_id>/end", roles=CARE_TEAM)
+    def end_assistance(self, request, assistance_id):
+        body = request_json(request)
+        self.store.end_assistance(assistance_id, body.get("on"), body.get("reason"))
+        return 200, {"assistance_id": assistance_id}
+
+    # --- the director's figures ----------------------------------------------------------------------
+
+    @api("GET", "/mrpips03-part", roles=FIGURES)
+    def mrpips03_part(self, request):
+        """This team's rows of the half-year MRPiPS-03 report (?year=2026&half=1): per kind of care
+        service, numbers only (persons, benefits, amount, families, persons in families)."""
+        year, half = _half_year(request.args)
+        return 200, self.store.mrpips03_part(year, half)
+
+    # --- internals ----------------------------------------------------------------------------------
+
+    def _care_file(self, request, service_id):
+        return 200, _service(self.store.care_service(service_id, reader=request.staff))
+
+    def _referral_file(self, request, referral_id):
+        return 200, _referral(self.store.referral(referral_id, reader=request.staff))
+
+
+def _carer(body: dict) -> UUID:
+    return UUID(body.get("carer_id") or "")
+
+
+def _half_year(args) -> tuple[int, int]:
+    try:
+        return int(args.get("year") or ""), int(args.get("half") or "")
+    except ValueError:
+        raise ReportError("'year' and 'half' (1 or 2) are whole numbers, e.g. ?year=2026&half=1") from None

@@ -1,5 +1,6 @@
 """care's application on both stores: requests from other teams, what it publishes (no
-income, fee or health detail), the leader's hour report, family assistants' limit."""
+income, fee or health detail), the leader's hour report, family assistants' limit, the
+decision's signature and authority, and the reads of care files in the access log."""
 
 import uuid
 from datetime import date, datetime, timezone
@@ -8,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from services.care.application import CareApplication
-from services.care.domain import AssistantLimitReached, NotFound
+from services.care.domain import AssistantLimitReached, MissingSignature, NotFound
 from shared.contracts.care import (
     CARE_SERVICE_ENDED,
     CARE_SERVICE_GRANTED,
@@ -18,13 +19,18 @@ from shared.contracts.care import (
 from shared.contracts.casework import SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope, source_of
+from shared.identity import Staff
+from shared.roles import CARE_COORDINATOR
 
-SIGNED = {"signed_by": "Maria Kowalczyk", "on_authority_of": "Burmistrza Skawiny"}
+AUTHORITY = "z upoważnienia Burmistrza Skawiny"  # the centre's setting (CARE_ON_AUTHORITY_OF)
+SIGNATORY = "Maria Kowalczyk"
+COORDINATOR = Staff(id="acc-7", name="Iwona Cicha", roles=frozenset({CARE_COORDINATOR}), team="care",
+                    request_id="req-1")
 
 
 @pytest.fixture
 def care(make_database_url):
-    app = CareApplication(make_database_url("care"), assistant_limit=1)
+    app = CareApplication(make_database_url("care"), assistant_limit=1, on_authority_of=AUTHORITY)
     yield app
     app.close()
 
@@ -45,7 +51,7 @@ def granted_service(care):
     care.assess(service.id, assessed_on="2025-03-04", kind="uslugi_opiekuncze", activities=["personal_care"],
                 hours_per_week="6", period_from="2025-03-10", period_to="2025-06-30")
     care.state_income(service.id, members=1, monthly_income="2222.22", stated_on="2025-03-04")
-    care.grant(service.id, issued_on="2025-03-05", **SIGNED)
+    care.grant(service.id, issued_on="2025-03-05", signed_by=SIGNATORY)
     care.set_roster(service.id, carer, [{"weekday": "mon", "hours": "3"}, {"weekday": "wed", "hours": "3"}])
     return service.id, carer
 
@@ -159,7 +165,7 @@ def test_unknown_things_are_named(care):
 
 def test_a_roster_change_is_stored_with_its_date_and_past_months_keep_their_ordered_hours(make_database_url):
     url = make_database_url("care_rosters")
-    care = CareApplication(url)
+    care = CareApplication(url, on_authority_of=AUTHORITY)
     try:
         service_id, carer = granted_service(care)  # Mon and Wed 3 h from 2025-03-10
         march = care.hours(date(2025, 3, 1), date(2025, 3, 31))["people"][0]["ordered_hours"]
@@ -167,7 +173,7 @@ def test_a_roster_change_is_stored_with_its_date_and_past_months_keep_their_orde
         care.set_roster(service_id, carer, [{"weekday": "fri", "hours": "2"}], valid_from="2025-04-01")
     finally:
         care.close()
-    again = CareApplication(url)  # read back from the store
+    again = CareApplication(url, on_authority_of=AUTHORITY)  # read back from the store
     try:
         assert again.hours(date(2025, 3, 1), date(2025, 3, 31))["people"][0]["ordered_hours"] == Decimal(21)
         assert again.hours(date(2025, 4, 1), date(2025, 4, 30))["carers"][0]["ordered_hours"] == Decimal(8)
@@ -175,3 +181,80 @@ def test_a_roster_change_is_stored_with_its_date_and_past_months_keep_their_orde
             date(2025, 3, 10), date(2025, 4, 1)]
     finally:
         again.close()
+
+
+def test_a_grant_is_signed_by_whom_the_caller_names_on_the_authority_the_centre_sets(care):
+    service_id, _ = granted_service(care)
+    grant = care.care_service(service_id).grant
+    assert (grant["signed_by"], grant["on_authority_of"]) == (SIGNATORY, AUTHORITY)
+
+
+def test_without_the_centre_s_authority_set_a_grant_is_refused_and_nothing_is_stored(make_database_url):
+    care = CareApplication(make_database_url("care_unset"), on_authority_of="  ")
+    try:
+        care.process(requested("uslugi_opiekuncze"))
+        [service] = care.services()
+        care.assess(service.id, assessed_on="2025-03-04", kind="uslugi_opiekuncze", activities=["personal_care"],
+                    hours_per_week="6", period_from="2025-03-10", period_to="2025-06-30")
+        care.state_income(service.id, members=1, monthly_income="2222.22", stated_on="2025-03-04")
+        position = care.recorder.max_notification_id()
+        with pytest.raises(MissingSignature, match="CARE_ON_AUTHORITY_OF"):
+            care.grant(service.id, issued_on="2025-03-05", signed_by=SIGNATORY)
+        with pytest.raises(MissingSignature):  # and a blank signature is refused as before
+            care.grant(service.id, issued_on="2025-03-05", signed_by=" ", on_authority_of=AUTHORITY)
+        assert care.recorder.max_notification_id() == position and not care.care_service(service.id).grant
+    finally:
+        care.close()
+
+
+def test_reads_of_care_files_by_staff_are_recorded_and_the_system_s_own_reads_are_not(care):
+    service_id, carer = granted_service(care)  # the policy, commands and queries without a reader
+    care.process(requested("dps", 2))
+    care.process(requested("asystent_rodziny", 3))
+    care.record_visit(service_id, carer, on="2025-03-10", hours="3", activities=["personal_care"])
+    care.mrpips03_part(2025, 1)
+    care.carers()
+    assert care.access_log()["reads"] == []
+    person_id = care.care_service(service_id).person_id
+    [referral], [family] = care.referrals(), care.assistances()
+
+    care.services(reader=COORDINATOR)
+    care.care_service(service_id, reader=COORDINATOR)
+    care.statement(service_id, "2025-03", reader=COORDINATOR)
+    care.hours(date(2025, 3, 1), date(2025, 3, 31), reader=COORDINATOR)
+    care.referrals(reader=COORDINATOR)
+    care.referral(referral.id, reader=COORDINATOR)
+    care.assistances(reader=COORDINATOR)
+    reads = care.access_log()["reads"]
+    assert [r["what"] for r in reads] == ["care services", "care service", "fee statement", "care hours",
+                                          "dps referrals", "dps referral", "family assistance"]
+    assert {(r["staff_id"], r["staff_name"], tuple(r["roles"]), r["request_id"]) for r in reads} == {
+        ("acc-7", "Iwona Cicha", (CARE_COORDINATOR,), "req-1")}
+    assert reads[1]["subject_ids"] == [str(service_id)] and reads[1]["person_ids"] == [str(person_id)]
+    assert reads[5]["person_ids"] == [str(referral.person_id)] and reads[6]["person_ids"] == [str(family.person_id)]
+    # A person's access request (RODO art. 15): the reads of their file, and only those.
+    assert [r["what"] for r in care.access_log(person_id=str(person_id))["reads"]] == [
+        "care services", "care service", "fee statement", "care hours"]
+    assert care.access_log(staff_id="someone-else")["reads"] == []
+
+
+def test_a_failed_read_is_not_recorded(care):
+    with pytest.raises(NotFound):
+        care.care_service(uuid.uuid4(), reader=COORDINATOR)
+    service_id, _ = granted_service(care)
+    with pytest.raises(ValueError):
+        care.statement(service_id, "marzec", reader=COORDINATOR)
+    assert care.access_log()["reads"] == []
+
+
+def test_the_mrpips03_part_is_figures_only(care):
+    service_id, carer = granted_service(care)
+    care.record_visit(service_id, carer, on="2025-03-10", hours="3", activities=["personal_care"])
+    part = care.mrpips03_part(2025, 1)
+    assert part == {"uslugi_opiekuncze": {"benefits": Decimal("3"), "amount": Decimal("114.00"), "persons": 1,
+                                          "families": 1, "persons_in_families": 1}}
+    service = care.care_service(service_id)
+    flat = repr(part)
+    for personal in (str(service.person_id), str(service_id), "Jan", "Wiśniewski", "2222", SIGNATORY, "Halina"):
+        assert personal not in flat
+    assert all(isinstance(v, (int, Decimal)) for row in part.values() for v in row.values())

@@ -1,0 +1,246 @@
+"""care's HTTP edge in a real nameko container, asked with real tokens signed by a gateway key:
+the role rule of every endpoint (each step its own), the decision signed by the signed-in
+signatory on the centre's authority (a body naming either is refused), the reads of care
+files recorded in the access log, and the director's figures."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+import requests
+from nameko.testing.services import replace_dependencies
+
+from services.care.application import CareApplication
+from services.care.service import CareTeamService
+from shared.contracts.casework import SERVICES_REQUESTED
+from shared.envelope import Envelope, source_of
+from shared.identity import PUBLIC_KEYS, Staff, TokenIssuer, rotate_signing_key
+from shared.roles import (
+    AUDITOR,
+    CARE_COORDINATOR,
+    DECISION_SIGNATORY,
+    DIRECTOR,
+    ROLES,
+)
+from shared.web import PUBLIC
+
+AUTHORITY = "z upoważnienia Burmistrza Skawiny"
+CARE, SIGN, FIGURES, AUDIT = {CARE_COORDINATOR}, {DECISION_SIGNATORY}, {DIRECTOR}, {AUDITOR}
+S, R, F = "/services/<uuid:service_id>", "/dps-referrals/<uuid:referral_id>", "/family-assistance/<uuid:assistance_id>"
+
+RULES = {
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/access-log"): AUDIT,
+    ("GET", "/services"): CARE,
+    ("POST", "/services"): CARE,
+    ("GET", S): CARE,
+    ("GET", f"{S}/statements/<string:month>"): CARE,
+    ("POST", f"{S}/assessment"): CARE,
+    ("POST", f"{S}/income"): CARE,
+    ("POST", f"{S}/decision"): SIGN,
+    ("POST", f"{S}/roster"): CARE,
+    ("POST", f"{S}/visits"): CARE,
+    ("POST", f"{S}/missed-visits"): CARE,
+    ("POST", f"{S}/end"): CARE,
+    ("GET", "/hours"): CARE,
+    ("GET", "/carers"): CARE,
+    ("POST", "/carers"): CARE,
+    ("GET", "/dps-referrals"): CARE,
+    ("POST", f"{R}/documents"): CARE,
+    ("POST", f"{R}/submission"): CARE,
+    ("POST", f"{R}/waiting-list"): CARE,
+    ("POST", f"{R}/placement"): CARE,
+    ("POST", f"{R}/withdrawal"): CARE,
+    ("GET", "/family-assistance"): CARE,
+    ("POST", f"{F}/assistant"): CARE,
+    ("POST", f"{F}/visits"): CARE,
+    ("POST", f"{F}/end"): CARE,
+    ("GET", "/mrpips03-part"): FIGURES,
+}
+
+
+def test_each_endpoint_has_its_own_role_rule_and_the_director_only_figures():
+    found = {}
+    for attribute in dir(CareTeamService):
+        for entrypoint in getattr(getattr(CareTeamService, attribute), "nameko_entrypoints", ()):
+            found[(entrypoint.method, entrypoint.url)] = set(entrypoint.roles)
+    assert found == {key: set(roles) for key, roles in RULES.items()}
+    assert [key for key, roles in found.items() if DIRECTOR in roles] == [("GET", "/mrpips03-part")]
+
+
+class Desk:
+    """Requests to the running service as one member of staff, each with a fresh token for care."""
+
+    def __init__(self, base: str, issuer: TokenIssuer, staff: Staff | None):
+        self.base, self.issuer, self.staff = base, issuer, staff
+
+    def __call__(self, method: str, path: str, status: int = 200, **kwargs):
+        # The gateway names each request anew (the token's jti is the request's id).
+        staff = self.staff and dataclasses.replace(self.staff, request_id=uuid.uuid4().hex)
+        headers = {"Authorization": f"Bearer {self.issuer.mint(staff, 'care')}"} if staff else {}
+        response = requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
+        assert response.status_code == status, response.text
+        return response.json()
+
+
+@pytest.fixture
+def served(make_database_url, container_factory, web_config, web_config_port, tmp_path):
+    """The care service in a nameko container on its own application and a gateway key of the test's."""
+    app = CareApplication(make_database_url("care"), on_authority_of=AUTHORITY)
+    app.workers = []  # no relay or consumer: the requests come over HTTP, the policy is called directly
+    secrets = tmp_path / "secrets"
+    issuer = TokenIssuer(rotate_signing_key(secrets))
+    container = container_factory(CareTeamService, {**web_config, "GATEWAY_PUBLIC_KEYS": str(secrets / PUBLIC_KEYS)})
+    replace_dependencies(container, store=app)
+    container.start()
+
+    def desk(role: str | None, name: str = "", staff_id: str | None = None) -> Desk:
+        staff = None if role is None else Staff(id=staff_id or f"acc-{role}", name=name or f"Test {role}",
+                                                roles=frozenset({role}))
+        return Desk(f"http://127.0.0.1:{web_config_port}", issuer, staff)
+
+    yield app, desk
+    container.stop()
+    app.close()
+
+
+def requested(app: CareApplication, kind: str = "uslugi_opiekuncze", n: int = 1) -> uuid.UUID:
+    case_id = str(uuid.uuid4())
+    person_id = str(uuid.uuid4())
+    data = {"request_ref": f"{case_id}/S{n}", "case_id": case_id, "person_id": person_id, "kind": kind,
+            "urgent": False, "requested_on": "2025-03-03", "full_name": "Jan Wiśniewski", "pesel": None,
+            "birth_date": None, "address": None, "contact": None}
+    app.process(Envelope.checked(id=str(uuid.uuid4()), source=source_of("casework"), type=SERVICES_REQUESTED.type,
+                                 time=datetime.now(timezone.utc), subject=case_id, data=data, notification_id=n))
+    return uuid.UUID(person_id)
+
+
+def assessed(app: CareApplication, coordinator: Desk) -> str:
+    requested(app)
+    [service] = coordinator("GET", "/services")
+    step = f"/services/{service['service_id']}"
+    coordinator("POST", f"{step}/assessment", json={
+        "assessed_on": "2025-03-04", "kind": "uslugi_opiekuncze", "activities": ["personal_care"],
+        "hours_per_week": 6, "period_from": "2025-03-10", "period_to": "2025-06-30"})
+    coordinator("POST", f"{step}/income", json={"members": 1, "monthly_income": "2222.22", "stated_on": "2025-03-04"})
+    return step
+
+
+def test_the_decision_is_signed_by_the_signed_in_signatory_on_the_centre_s_authority(served):
+    app, desk = served
+    coordinator, signatory = desk(CARE_COORDINATOR), desk(DECISION_SIGNATORY, "Maria Kowalczyk", "acc-42")
+    step = assessed(app, coordinator)
+    # The care coordinator prepares the decision but does not sign it.
+    assert coordinator("POST", f"{step}/decision", 403, json={"issued_on": "2025-03-05"})["error"] == "NotYourRole"
+    grant = signatory("POST", f"{step}/decision", json={"issued_on": "2025-03-05"})["grant"]
+    assert (grant["signed_by"], grant["on_authority_of"]) == ("Maria Kowalczyk", AUTHORITY)
+    assert grant["fee_per_hour"] == "15.20"
+
+
+@pytest.mark.parametrize("field, error", [("signed_by", "SignatureFromAccount"),
+                                          ("on_authority_of", "AuthorityFromSettings")])
+def test_a_decision_whose_body_names_who_signs_or_on_whose_authority_is_refused(served, field, error):
+    app, desk = served
+    signatory = desk(DECISION_SIGNATORY, "Maria Kowalczyk")
+    step = assessed(app, desk(CARE_COORDINATOR))
+    position = app.recorder.max_notification_id()
+    for value in ("Anyone", "Maria Kowalczyk", None):  # even the signatory's own name: the account signs
+        answer = signatory("POST", f"{step}/decision", 400, json={"issued_on": "2025-03-05", field: value})
+        assert answer["error"] == error and field in answer["message"]
+    assert app.recorder.max_notification_id() == position  # nothing stored, not even a read
+    assert not app.care_service(uuid.UUID(step.rsplit("/", 1)[1])).grant
+
+
+def test_reads_of_care_files_over_http_are_in_the_access_log_for_the_auditor_only(served):
+    app, desk = served
+    coordinator = desk(CARE_COORDINATOR, "Iwona Cicha", "acc-7")
+    step = assessed(app, coordinator)  # GET /services, then two steps answering the file
+    service_id = step.rsplit("/", 1)[1]
+    person_id = str(app.care_service(uuid.UUID(service_id)).person_id)
+    desk(DECISION_SIGNATORY, "Maria Kowalczyk", "acc-42")("POST", f"{step}/decision", json={"issued_on": "2025-03-05"})
+    carer = coordinator("POST", "/carers", 201, json={"name": "Halina Kot", "employer": "staff"})["carer_id"]
+    coordinator("GET", "/carers")  # carers are staff or providers: not a client's file
+    coordinator("GET", step)
+    coordinator("GET", f"{step}/statements/2025-03")
+    coordinator("GET", "/hours", params={"from": "2025-03-01", "to": "2025-03-31"})
+    requested(app, "dps", 2)
+    requested(app, "asystent_rodziny", 3)
+    [referral] = coordinator("GET", "/dps-referrals")
+    coordinator("POST", f"/dps-referrals/{referral['referral_id']}/documents",
+                json={"document": "wniosek", "on": "2025-03-05"})
+    family = coordinator("GET", "/family-assistance")["families"][0]["assistance_id"]
+    coordinator("POST", f"/family-assistance/{family}/assistant", json={"assistant": "Beata Kos", "on": "2025-03-05"})
+
+    auditor = desk(AUDITOR, "Audytor Wewnętrzny")
+    reads = auditor("GET", "/access-log")["reads"]
+    assert [(r["staff_name"], r["what"]) for r in reads] == [
+        ("Iwona Cicha", "care services"),
+        ("Iwona Cicha", "care service"),  # the assessment's answer is the file
+        ("Iwona Cicha", "care service"),  # the income statement's too
+        ("Maria Kowalczyk", "care service"),  # the signatory's decision answers the file
+        ("Iwona Cicha", "care service"),
+        ("Iwona Cicha", "fee statement"),
+        ("Iwona Cicha", "care hours"),  # its rows name the persons
+        ("Iwona Cicha", "dps referrals"),
+        ("Iwona Cicha", "dps referral"),
+        ("Iwona Cicha", "family assistance"),
+    ]
+    assert reads[4]["subject_ids"] == [service_id] and reads[4]["person_ids"] == [person_id]
+    assert reads[4]["roles"] == [CARE_COORDINATOR] and reads[4]["staff_id"] == "acc-7"
+    assert len({r["request_id"] for r in reads}) == len(reads)  # each request its own
+    mine = auditor("GET", "/access-log", params={"person_id": person_id})["reads"]
+    assert [r["what"] for r in mine] == ["care services", "care service", "care service", "care service",
+                                         "care service", "fee statement", "care hours"]
+    assert [r["what"] for r in auditor("GET", "/access-log", params={"staff_id": "acc-42"})["reads"]] == [
+        "care service"]
+    for role in set(ROLES) - {AUDITOR}:
+        desk(role)("GET", "/access-log", 403)
+
+
+def test_each_step_is_its_own_endpoint_at_its_old_path(served):
+    app, desk = served
+    coordinator = desk(CARE_COORDINATOR)
+    step = assessed(app, coordinator)
+    assert coordinator("POST", f"{step}/no-such-step", 404, json={})  # not dispatched by name any more
+    assert coordinator("POST", f"{step}/end", json={"on": "2025-03-20", "reason": "rezygnacja"})["state"] == "ended"
+    requested(app, "dps", 2)
+    [referral] = app.referrals()
+    answer = coordinator("POST", f"/dps-referrals/{referral.id}/withdrawal",
+                         json={"on": "2025-03-09", "reason": "rodzina zapewniła opiekę"})
+    assert answer["withdrawn"]["reason"] == "rodzina zapewniła opiekę"
+
+
+def test_no_token_is_401_and_a_role_the_rule_does_not_name_is_403(served):
+    app, desk = served
+    assert desk(None)("GET", "/services", 401)["error"] == "Unauthenticated"
+    for role in set(ROLES) - {CARE_COORDINATOR}:
+        desk(role)("GET", "/services", 403)
+        desk(role)("GET", "/hours", 403, params={"from": "2025-03-01", "to": "2025-03-31"})
+    for role in set(ROLES) - {DIRECTOR}:
+        desk(role)("GET", "/mrpips03-part", 403, params={"year": 2025, "half": 1})
+    assert app.access_log()["reads"] == []
+
+
+def test_the_director_gets_the_team_s_mrpips03_figures_and_nothing_else(served):
+    app, desk = served
+    signatory, coordinator, director = desk(DECISION_SIGNATORY, "Maria Kowalczyk"), desk(CARE_COORDINATOR), desk(
+        DIRECTOR, "Dyrektor")
+    step = assessed(app, coordinator)
+    signatory("POST", f"{step}/decision", json={"issued_on": "2025-03-05"})
+    carer = coordinator("POST", "/carers", 201, json={"name": "Halina Kot", "employer": "staff"})["carer_id"]
+    coordinator("POST", f"{step}/roster", json={"carer_id": carer, "visits": [{"weekday": "mon", "hours": 3}]})
+    coordinator("POST", f"{step}/visits", json={"carer_id": carer, "on": "2025-03-10", "hours": 3,
+                                                 "activities": ["personal_care"]})
+    reads = len(app.access_log()["reads"])
+    part = director("GET", "/mrpips03-part", params={"year": 2025, "half": 1})
+    assert part == {"uslugi_opiekuncze": {"benefits": "3", "amount": "114.00", "persons": 1, "families": 1,
+                                          "persons_in_families": 1}}
+    assert director("GET", "/mrpips03-part", params={"year": 2025, "half": 2}) == {}
+    assert len(app.access_log()["reads"]) == reads  # figures are nobody's file
+    for params in ({"year": 2025}, {"year": "2025", "half": "pierwsze"}, {"year": 2025, "half": 3}):
+        assert director("GET", "/mrpips03-part", 400, params=params)["error"] == "ReportError"
+    for path in ("/services", "/hours", "/carers", "/dps-referrals", "/family-assistance", step):
+        director("GET", path, 403, params={"from": "2025-03-01", "to": "2025-03-31"})
