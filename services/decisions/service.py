@@ -90,7 +90,8 @@ class DecisionsService(Health, AccessLog):
     def proceedings(self, request):
         """?person_id= (a reference), ?officer=, ?state=."""
         person_id = request.args.get("person_id")
-        found = self.store.proceedings(person_id=_reference(person_id) if person_id else None, officer=request.args.get("officer") or None,
+        found = self.store.proceedings(person_id=_reference(person_id) if person_id else None,
+                                       officer=request.args.get("officer") or None,
                                        state=request.args.get("state") or None, reader=request.staff)
         return 200, [_proceeding(p) for p in found]
 
@@ -129,7 +130,8 @@ class DecisionsService(Health, AccessLog):
     @api("POST", "/proceedings", roles=OFFICER)
     def open_ex_officio(self, request):
         body = request_json(request)
-        proceeding_id = self.store.open_ex_officio(_reference(body.get("person_id")), body.get("person") or {}, body.get("benefit"),
+        proceeding_id = self.store.open_ex_officio(_reference(body.get("person_id")), body.get("person") or {},
+                                                   body.get("benefit"),
                                                    date_from(body, "learned_on"), bool(body.get("urgent", False)))
         return 201, {"proceeding_id": proceeding_id}
 
