@@ -36,7 +36,7 @@ from services.decisions.payments import (
     payment_list,
 )
 from services.decisions.rules import DEFAULT_TABLE, RuleTable
-from shared.values import a_date
+from shared.values import a_date, one_line
 from shared.contracts.casework import CONTRACT_BROKEN, CONTRACT_REFUSED
 from shared.contracts.decisions import (
     DECISION_APPEALED,
@@ -75,6 +75,10 @@ class OfficerInRequest(DecisionsError):
 
 class NotASignatory(PermissionError):
     """Only a member of staff authorised to sign decisions (osoba upoważniona do podpisu) signs one."""
+
+
+class MissingPayer(DecisionsError):
+    """A bank file names the centre that pays (the debtor), as its bank knows it."""
 
 
 class AuthorityNotConfigured(MissingSignature):
@@ -296,6 +300,8 @@ class DecisionsApplication(ServiceApplication):
         """The list's bank transfers as an ISO 20022 pain.001.001.03 file for the centre's bank.
         The file names the persons paid and their accounts: a member of staff's read is recorded
         (also when the file is refused for a missing account, whose error names the persons)."""
+        if not one_line(debtor_name, "the paying centre's name"):
+            raise MissingPayer("name the centre that pays (debtor_name), as its bank knows it")
         an_account(debtor_account)
         execution_date = a_date(execution_date, "the execution date")
         proceedings, listed = self._payment_list(month, as_of)

@@ -230,6 +230,7 @@ def test_payments_the_bank_file_and_the_directors_figures(centre):
     assert xml.headers["Content-Disposition"] == 'attachment; filename="przelewy-2026-04.xml"'
     assert b"<CtrlSum>400.00</CtrlSum>" in xml.content and b"Anna Nowak" in xml.content
     assert officer("GET", "/bank-transfer-file", params={**query, "month": '2026-04"'}).status_code == 400
+    assert officer("GET", "/bank-transfer-file", params={**query, "debtor_name": " "}).json()["error"] == "MissingPayer"
     assert [e["for_month"] for e in officer("GET", f"{step}/due-payments",
                                             params={"month": "2026-04", "as_of": "2026-04-01"}).json()] == ["2026-04"]
     assert officer("POST", f"{step}/payment", json={"month": "2026-04", "paid_on": "2026-04-10"}).ok
