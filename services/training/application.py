@@ -1,5 +1,9 @@
 """Staff development's application: the staff registry, trainings, supervision, study visits,
-the workload facts other teams report, and the report a manager reads for a period."""
+the workload facts other teams report, and the report a manager reads for a period.
+
+It keeps no client's file (only staff's), so it records no reads. The report takes `reader`,
+the member of staff asking: the staff-development officer gets it whole; anyone else (the
+director) gets its indicators, without a name (docs: the director's page never shows a name)."""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
 from shared.contracts.decisions import DECISION_BY_OFFICER
 from shared.dates import months_between
 from shared.envelope import Envelope
+from shared.roles import STAFF_DEVELOPMENT_OFFICER
 from shared.store import LogProjection, ServiceApplication
 
 # Which reported fact each upstream event is: (kind, who, on, amount).
@@ -159,9 +164,16 @@ class TrainingApplication(ServiceApplication):
             load[worker] += 1
         return dict(load)
 
-    def report(self, first: date, last: date) -> dict:
+    def report(self, first: date, last: date, reader: Any = None) -> dict:
         """Staff and FTE, trainings and hours, supervision, specialisation and workload, per team
-        and for the centre, for a period."""
+        and for the centre, for a period. Whole for the staff-development officer (and the system,
+        reader None); for any other reader its indicators only (`indicators`)."""
+        report = self._report(first, last)
+        if reader is not None and not reader.has(STAFF_DEVELOPMENT_OFFICER):
+            return indicators(report)
+        return report
+
+    def _report(self, first: date, last: date) -> dict:
         if last < first:
             raise ValueError("the period ends before it starts")
         employees = [e for e in self.employees() if e.joined_on <= last and (e.left_on is None or e.left_on >= first)]
@@ -288,6 +300,40 @@ class TrainingApplication(ServiceApplication):
         thing = self.aggregate(kind, thing_id, NotFound)
         command(thing)
         self.save(thing)
+
+
+def indicators(report: dict) -> dict:
+    """The staff report without a name (the director's): per team and for the centre, the
+    staffing standard, supervision by team and month; workload as totals and counts of social
+    workers over the limit instead of per person; study visits as host, dates and the number
+    of participants (not who, nor the free text of what was learned)."""
+    workload, limit = report["workload"], report["workload"]["limit"]
+
+    def over(load: dict[str, int]) -> int:
+        return sum(1 for n in load.values() if n > limit)
+
+    centre = {k: v for k, v in report["centre"].items() if k != "training_hours_per_person"}
+    return {
+        "view": "indicators",
+        "from": report["from"], "to": report["to"],
+        "teams": report["teams"],
+        "centre": centre,
+        "workload": {
+            "limit": limit,
+            "social_workers": len(workload["families_per_social_worker"]),
+            "social_workers_over_limit": over(workload["families_per_social_worker"]),
+            "by_team": {team: {k: v for k, v in load.items() if k != "families_per_social_worker"}
+                        for team, load in workload["by_team"].items()},
+            "monthly": [{"month": m["month"], "families": sum(m["families_per_social_worker"].values()),
+                         "social_workers_over_limit": over(m["families_per_social_worker"])}
+                        for m in workload["monthly"]],
+        },
+        "supervision_behind": report["supervision_behind"],
+        "supervision_by_month": report["supervision_by_month"],
+        "study_visits": [{"study_visit_id": v["study_visit_id"], "host": v["host"], "starts_on": v["starts_on"],
+                          "ends_on": v["ends_on"], "participants": len(v["participants"])}
+                         for v in report["study_visits"]],
+    }
 
 
 def _sum_by_who(facts: Iterable[WorkloadFact]) -> dict[str, Decimal]:

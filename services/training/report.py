@@ -1,15 +1,23 @@
 """The staff report a manager reads: a table on the command line, or a page to print (HTML
 with a chart of families per social worker, month by month, against the limit of 50).
 
-    python -m services.training.report --from 2026-01-01 --to 2026-12-31 [--html report.html] [--url URL]
+    python -m services.training.report --from 2026-01-01 --to 2026-12-31 [--html report.html]
+        [--gateway URL | --url URL] [--token TOKEN]
 
-It asks the running training service for the figures (only that service reads its store).
+It asks the running training service for the figures (only that service reads its store), and
+the service answers only a signed-in member of staff: the staff-development officer gets the
+whole report, the director its indicators without names. Sign in at the gateway (POST
+URL/sign-in with {"login": ..., "password": ...} as JSON answers {"token": ...}) and pass the
+token with --token or in OPS_TOKEN (the environment keeps it out of the process list); the
+report is read through the gateway at URL/api/training/report. --url reads the training
+service itself at URL/report; it then needs a token the gateway signed for training (tests).
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import os
 import sys
 from datetime import date
 
@@ -37,7 +45,17 @@ def _per_fte(value) -> str:
     return "no social worker" if value is None else str(value)
 
 
+NAMES_WITHHELD = "(per person: the staff-development officer's report only)"
+
+
+def _indicators_only(report: dict) -> bool:
+    """The director's report: indicators without names (services/training/application.py)."""
+    return report.get("view") == "indicators"
+
+
 def render_table(report: dict) -> str:
+    if _indicators_only(report):
+        return render_indicators_table(report)
     lines = [f"Staff report {report['from']} – {report['to']}", ""]
     lines.append(f"{'team':<12}" + "".join(f"{label:>12}" for _, label in TEAM_COLUMNS))
     for team, row in report["teams"].items():
@@ -82,6 +100,38 @@ def render_table(report: dict) -> str:
         f"{b['team']} (last {b['last_session'] or 'never'})" for b in behind) or "none"))
     lines.append("study visits:")
     lines += [f"  {_visit(v)}" for v in report["study_visits"]] or ["  (none)"]
+    return "\n".join(lines)
+
+
+def _team_rows(report: dict) -> list[str]:
+    lines = [f"{'team':<12}" + "".join(f"{label:>12}" for _, label in TEAM_COLUMNS)]
+    for team, row in report["teams"].items():
+        lines.append(f"{team:<12}" + "".join(f"{_cell(row.get(key)):>12}" for key, _ in TEAM_COLUMNS))
+    return lines
+
+
+def render_indicators_table(report: dict) -> str:
+    """The director's report as a table: teams, the centre, the staffing standard, workload
+    totals, supervision and study visits, without a name."""
+    centre, staffing, workload = report["centre"], report["centre"]["staffing"], report["workload"]
+    lines = [f"Staff report {report['from']} – {report['to']} (indicators, without names)", "", *_team_rows(report)]
+    lines += ["", f"centre: {centre['staff']} staff, {centre['fte']} FTE; {centre['trained_people']} people trained, "
+                  f"{centre['training_hours']} training hours; {centre['study_visits']} study visit(s)",
+              f"social workers (art. 110 ust. 11): {staffing['social_worker_fte']} FTE, required "
+              f"{staffing['required_fte']} FTE: {'met' if staffing['met'] else 'NOT met'}",
+              f"workload: {centre['families_in_social_work']} families, {centre['decisions_issued']} decisions, "
+              f"{centre['care_hours']} care hours; {workload['social_workers_over_limit']} of "
+              f"{workload['social_workers']} social worker(s) over the limit of {workload['limit']} families",
+              "month by month (families; social workers over the limit): " + (", ".join(
+                  f"{m['month']} {m['families']}; {m['social_workers_over_limit']}" for m in workload["monthly"])
+                  or "none"), NAMES_WITHHELD]
+    by_month = report["supervision_by_month"]
+    lines.append(f"group supervision rule (at least once every {by_month['every_months']} month(s)), "
+                 f"months not met:")
+    lines += [f"  {team:<12}{', '.join(months) or 'none'}" for team, months in by_month["missed"].items()]
+    lines.append("study visits:")
+    lines += [f"  {v['starts_on']} – {v['ends_on']} {v['host']} ({v['participants']} participant(s))"
+              for v in report["study_visits"]] or ["  (none)"]
     return "\n".join(lines)
 
 
@@ -166,6 +216,10 @@ def supervision_grid(report: dict) -> str:
 def visits_table(report: dict) -> str:
     if not report["study_visits"]:
         return "<p>none</p>"
+    if _indicators_only(report):
+        rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v[k]))}</td>" for k in (
+            "host", "starts_on", "ends_on", "participants")) + "</tr>" for v in report["study_visits"])
+        return f"<table><tr><th>host centre</th><th>from</th><th>to</th><th>participants</th></tr>{rows}</table>"
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in (
             v["host"], v["starts_on"], v["ends_on"],
@@ -182,6 +236,7 @@ def render_html(report: dict) -> str:
         for team, row in report["teams"].items())
     heads = "".join(f"<th>{html.escape(label)}</th>" for _, label in TEAM_COLUMNS)
     text = html.escape(render_table(report).split("\n\n", 2)[-1])
+    chart = f"<p>{html.escape(NAMES_WITHHELD)}</p>" if _indicators_only(report) else workload_chart(report)
     return f"""<!doctype html>
 <html lang="pl"><head><meta charset="utf-8"><title>Staff report {report['from']} – {report['to']}</title>
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse}}
@@ -192,17 +247,63 @@ pre{{background:#f6f6f6;padding:1em;white-space:pre-wrap}}</style></head><body>
 <h2>Teams</h2><table><tr><th>team</th>{heads}</tr>{rows}</table>
 <h2>Group supervision, month by month</h2>{supervision_grid(report)}
 <h2>Study visits</h2>{visits_table(report)}
-<h2>Families per social worker, month by month</h2>{workload_chart(report)}
+<h2>Families per social worker, month by month</h2>{chart}
 <h2>Centre, workload and supervision</h2><pre>{text}</pre>
 </body></html>
 """
+
+
+DEFAULT_GATEWAY = "http://127.0.0.1:8000"
+
+
+def report_url(gateway: str | None, service: str | None) -> str:
+    """Where the report is read: through the gateway (its door to training), or at the service itself."""
+    if service:
+        return f"{service.rstrip('/')}/report"
+    return f"{(gateway or DEFAULT_GATEWAY).rstrip('/')}/api/training/report"
+
+
+def authorization(token: str) -> str:
+    """The Authorization header's value for a token (a value already naming its scheme is kept)."""
+    token = token.strip()
+    return token if token.lower().startswith("bearer ") else f"Bearer {token}"
+
+
+REFUSED = {
+    401: "the token was not accepted (missing, expired, or the session has ended): sign in at the gateway again "
+         "and pass the new token",
+    403: "your role may not read the staff report: it is for the staff-development officer (and, as indicators "
+         "without names, the director)",
+}
+
+
+def fetch_report(url: str, authorization_value: str, first: str, last: str) -> dict:
+    """The report's JSON; a refusal raises RuntimeError with what to do."""
+    response = requests.get(url, params={"from": first, "to": last},
+                            headers={"Authorization": authorization_value}, timeout=30)
+    if response.status_code != 200:
+        try:
+            answer = response.json()
+            detail = f"{answer.get('error')}: {answer.get('message')}"
+        except ValueError:
+            detail = response.text[:200]
+        hint = REFUSED.get(response.status_code)
+        raise RuntimeError(f"{hint} ({detail})" if hint else detail)
+    return response.json()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.training.report", description=__doc__.split("\n\n")[0])
     parser.add_argument("--from", dest="first", required=True, help="YYYY-MM-DD")
     parser.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD")
-    parser.add_argument("--url", default="http://127.0.0.1:8005", help="the training service")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--gateway", help=f"the gateway (default {DEFAULT_GATEWAY}): the report is read at "
+                                         "URL/api/training/report")
+    where.add_argument("--url", help="the training service itself (URL/report), with a token the gateway signed "
+                                     "for training")
+    parser.add_argument("--token", default=os.environ.get("OPS_TOKEN"),
+                        help="the token from signing in at the gateway (default: $OPS_TOKEN), sent as "
+                             "'Authorization: Bearer TOKEN'")
     parser.add_argument("--html", help="also write the printable report to this file")
     args = parser.parse_args(argv)
     for value, flag in ((args.first, "--from"), (args.last, "--to")):
@@ -210,13 +311,17 @@ def main(argv: list[str] | None = None) -> int:
             date.fromisoformat(value)
         except ValueError:
             parser.error(f"{flag}: {value!r} is not a date YYYY-MM-DD")
+    if not (args.token or "").strip():
+        parser.error("the training service answers only a signed-in member of staff: sign in at the gateway "
+                     "(POST <gateway>/sign-in with {\"login\": ..., \"password\": ...} as JSON answers a token) "
+                     "and pass it with --token TOKEN or in OPS_TOKEN")
+    url = report_url(args.gateway, args.url)
     try:
-        response = requests.get(f"{args.url}/report", params={"from": args.first, "to": args.last}, timeout=30)
+        report = fetch_report(url, authorization(args.token), args.first, args.last)
     except requests.ConnectionError:
-        parser.error(f"the training service does not answer at {args.url}")
-    if response.status_code != 200:
-        parser.error(response.json().get("message", response.text))
-    report = response.json()
+        parser.error(f"nothing answers at {url}")
+    except RuntimeError as refused:
+        parser.error(str(refused))
     print(render_table(report))
     if args.html:
         with open(args.html, "w", encoding="utf-8") as page:

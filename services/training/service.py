@@ -1,12 +1,21 @@
-"""training as a nameko service: HTTP for the manager; workload facts arrive through the
-store's consumer from casework, decisions and care."""
+"""training as a nameko service: HTTP for the staff-development officer (the staff registry,
+trainings, supervision, study visits, the staff report) and the staff report's indicators for
+the director; workload facts arrive through the store's consumer from casework, decisions and
+care.
+
+Who asks is the gateway's token (`request.staff`). Training keeps staff's records, no client's
+file, so its access log (for the auditor, as in every service) stays empty."""
 
 from uuid import UUID
 
 from services.training.application import TrainingApplication
 from services.training.domain import Employee, Training
-from shared.service import EventStore, Health
-from shared.web import api, date_from, request_json, run_step
+from shared.roles import DIRECTOR, STAFF_DEVELOPMENT_OFFICER
+from shared.service import AccessLog, EventStore, Health
+from shared.web import api, date_from, request_json
+
+STAFF_DEVELOPMENT = {STAFF_DEVELOPMENT_OFFICER}
+REPORT_READERS = {STAFF_DEVELOPMENT_OFFICER, DIRECTOR}
 
 
 def _ids(values) -> list[UUID]:
@@ -24,78 +33,104 @@ def _training(t: Training) -> dict:
             "completed": t.completed}
 
 
-class TrainingService(Health):
+class TrainingService(Health, AccessLog):
     name = "training"
     store: TrainingApplication = EventStore(TrainingApplication)
 
-    @api("GET", "/employees")
+    # --- the staff registry ------------------------------------------------------------------
+
+    @api("GET", "/employees", roles=STAFF_DEVELOPMENT)
     def employees(self, request):
         return 200, [_employee(e) for e in self.store.employees()]
 
-    @api("POST", "/employees")
+    @api("POST", "/employees", roles=STAFF_DEVELOPMENT)
     def register(self, request):
         body = request_json(request)
         return 201, {"employee_id": self.store.register_employee(
             name=body.get("name"), team=body.get("team"), role=body.get("role"), fte=body.get("fte", "1"),
             joined_on=body.get("joined_on"))}
 
-    @api("POST", "/employees/<uuid:employee_id>/<string:step>")
-    def employee_step(self, request, employee_id, step):
-        body, store = request_json(request), self.store
-        steps = {
-            "move": lambda: store.move(employee_id, body.get("team"), body.get("on")),
-            "specialisation": lambda: store.specialise(employee_id, body.get("degree"), body.get("obtained_on")),
-            "leaving": lambda: store.leave(employee_id, body.get("on")),
-        }
-        run_step(steps, step)
+    @api("POST", "/employees/<uuid:employee_id>/move", roles=STAFF_DEVELOPMENT)
+    def move(self, request, employee_id):
+        body = request_json(request)
+        self.store.move(employee_id, body.get("team"), body.get("on"))
         return 200, {"employee_id": employee_id}
 
-    @api("GET", "/trainings")
+    @api("POST", "/employees/<uuid:employee_id>/specialisation", roles=STAFF_DEVELOPMENT)
+    def specialise(self, request, employee_id):
+        body = request_json(request)
+        self.store.specialise(employee_id, body.get("degree"), body.get("obtained_on"))
+        return 200, {"employee_id": employee_id}
+
+    @api("POST", "/employees/<uuid:employee_id>/leaving", roles=STAFF_DEVELOPMENT)
+    def leave(self, request, employee_id):
+        self.store.leave(employee_id, request_json(request).get("on"))
+        return 200, {"employee_id": employee_id}
+
+    # --- trainings --------------------------------------------------------------------------------
+
+    @api("GET", "/trainings", roles=STAFF_DEVELOPMENT)
     def trainings(self, request):
         return 200, [_training(t) for t in self.store.trainings()]
 
-    @api("POST", "/trainings")
+    @api("POST", "/trainings", roles=STAFF_DEVELOPMENT)
     def plan(self, request):
         body = request_json(request)
         return 201, {"training_id": self.store.plan_training(
             title=body.get("title"), topic=body.get("topic"), provider=body.get("provider"), hours=body.get("hours"),
             days=body.get("days") or [], place=body.get("place"))}
 
-    @api("POST", "/trainings/<uuid:training_id>/<string:step>")
-    def training_step(self, request, training_id, step):
-        body, store = request_json(request), self.store
-        employee = UUID(body.get("employee_id") or "")
-        steps = {
-            "enrolment": lambda: store.enrol(training_id, employee),
-            "attendance": lambda: store.attend(training_id, employee, body.get("day")),
-            "completion": lambda: store.complete(training_id, employee, body.get("certificate")),
-        }
-        run_step(steps, step)
+    @api("POST", "/trainings/<uuid:training_id>/enrolment", roles=STAFF_DEVELOPMENT)
+    def enrol(self, request, training_id):
+        self.store.enrol(training_id, _employee_id(request_json(request)))
         return 200, {"training_id": training_id}
 
-    @api("POST", "/supervision")
+    @api("POST", "/trainings/<uuid:training_id>/attendance", roles=STAFF_DEVELOPMENT)
+    def attend(self, request, training_id):
+        body = request_json(request)
+        self.store.attend(training_id, _employee_id(body), body.get("day"))
+        return 200, {"training_id": training_id}
+
+    @api("POST", "/trainings/<uuid:training_id>/completion", roles=STAFF_DEVELOPMENT)
+    def complete(self, request, training_id):
+        body = request_json(request)
+        self.store.complete(training_id, _employee_id(body), body.get("certificate"))
+        return 200, {"training_id": training_id}
+
+    # --- supervision and study visits -----------------------------------------------------------
+
+    @api("POST", "/supervision", roles=STAFF_DEVELOPMENT)
     def supervision(self, request):
         body = request_json(request)
         return 201, {"supervision_id": self.store.hold_supervision(
             _ids(body.get("participants")), team=body.get("team"), kind=body.get("kind"),
             held_on=body.get("held_on"), supervisor=body.get("supervisor"))}
 
-    @api("GET", "/supervision/behind")
+    @api("GET", "/supervision/behind", roles=STAFF_DEVELOPMENT)
     def supervision_behind(self, request):
         return 200, self.store.supervision_status(date_from(request.args, "today"))
 
-    @api("POST", "/study-visits")
+    @api("POST", "/study-visits", roles=STAFF_DEVELOPMENT)
     def study_visit(self, request):
         body = request_json(request)
         return 201, {"study_visit_id": self.store.record_study_visit(
             _ids(body.get("participants")), host=body.get("host"), starts_on=body.get("starts_on"),
             ends_on=body.get("ends_on"), learned=body.get("learned"))}
 
-    @api("GET", "/study-visits")
+    @api("GET", "/study-visits", roles=STAFF_DEVELOPMENT)
     def study_visits(self, request):
         """Study visits in a period (?from=&to=): host centre, dates, participants, what was learned."""
         return 200, self.store.study_visits_in(date_from(request.args, "from"), date_from(request.args, "to"))
 
-    @api("GET", "/report")
+    # --- the staff report ----------------------------------------------------------------------------
+
+    @api("GET", "/report", roles=REPORT_READERS)
     def report(self, request):
-        return 200, self.store.report(date_from(request.args, "from"), date_from(request.args, "to"))
+        """The staff report for a period (?from=&to=): whole for the staff-development officer, its
+        indicators without a name for the director."""
+        return 200, self.store.report(date_from(request.args, "from"), date_from(request.args, "to"),
+                                      reader=request.staff)
+
+
+def _employee_id(body: dict) -> UUID:
+    return UUID(body.get("employee_id") or "")
