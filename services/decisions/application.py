@@ -56,9 +56,6 @@ IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "addre
 ART_11_FACTS = {CONTRACT_REFUSED.type: "refused", CONTRACT_BROKEN.type: "broken"}
 
 
-SIGNATURE_FIELDS = ("signed_by", "on_authority_of")
-
-
 class ReviewTaskNotFound(LookupError):
     pass
 
@@ -67,6 +64,16 @@ class SignatureInRequest(DecisionsError):
     """A decision is signed by the signed-in signatory on the authority the centre configured: a
     request that names who signed it or on whose authority is refused, so that no client believes
     it set the signature."""
+
+
+class SignatureFromAccount(SignatureInRequest):
+    """Who signs a decision is the signed-in account (the gateway's token): a request naming
+    `signed_by` is refused rather than ignored (the same name as care's)."""
+
+
+class AuthorityFromSettings(SignatureInRequest):
+    """On whose authority decisions are signed is the centre's setting (DECISIONS_ON_AUTHORITY_OF): a
+    request naming `on_authority_of` is refused rather than ignored (the same name as care's)."""
 
 
 class OfficerInRequest(DecisionsError):
@@ -86,11 +93,13 @@ class AuthorityNotConfigured(MissingSignature):
 
 
 def refuse_signature_fields(fields: dict) -> None:
-    """SignatureInRequest if a request carries signed_by or on_authority_of (see SIGNATURE_FIELDS)."""
-    named = [f for f in SIGNATURE_FIELDS if f in fields]
-    if named:
-        raise SignatureInRequest(f"a decision is signed by the signed-in signatory on the authority the centre "
-                                 f"configured; remove {', '.join(named)} from the request")
+    """A SignatureInRequest if a request carries signed_by or on_authority_of."""
+    if "signed_by" in fields:
+        raise SignatureFromAccount("a decision is signed by the signed-in signatory's account: leave 'signed_by' "
+                                   "out of the request")
+    if "on_authority_of" in fields:
+        raise AuthorityFromSettings("on whose authority decisions are signed is the centre's setting "
+                                    "(DECISIONS_ON_AUTHORITY_OF): leave 'on_authority_of' out of the request")
 
 
 class DecisionsApplication(ServiceApplication):

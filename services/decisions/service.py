@@ -5,9 +5,10 @@ Who asks is the member of staff the gateway's token names (`request.staff`, shar
 benefit officer runs the proceeding's steps and reads its file; the person authorised to sign
 issues the decisions (grant or refusal, change, revocation, suspension, resumption, art. 98
 claim): the signature is their account's name and the authority the centre's setting
-`on_authority_of`, and a request that names either is refused (SignatureInRequest). The
-director gets the team's MRPiPS-03 figures, never a person. Every answer that shows a person's
-proceeding is recorded in the access log (`reader=request.staff`).
+`on_authority_of`, and a request that names either is refused (SignatureFromAccount,
+AuthorityFromSettings, as in care). The director gets the team's MRPiPS-03 figures, never a
+person. Every answer that shows a person's proceeding is recorded in the access log
+(`reader=request.staff`).
 """
 
 from datetime import datetime

@@ -134,19 +134,20 @@ def test_the_signatory_signs_with_the_account_name_on_the_configured_authority(c
     assert suspended.json()["later_decisions"][0]["signed_by"] == "Maria Kowalczyk"
 
 
-@pytest.mark.parametrize("signature", [{"signed_by": "Anyone"}, {"on_authority_of": "Wójta Gminy"}])
-def test_a_body_carrying_a_signature_is_refused(centre, signature):
+@pytest.mark.parametrize("signature, error", [({"signed_by": "Anyone"}, "SignatureFromAccount"),
+                                              ({"on_authority_of": "Wójta Gminy"}, "AuthorityFromSettings")])
+def test_a_body_carrying_a_signature_is_refused(centre, signature, error):
     app, desk = centre
     p = interviewed(app)
     app.assess(p)
     position = app.recorder.max_notification_id()
     refused = desk["signatory"]("POST", f"/proceedings/{p}/decision", json={**GRANT, **signature})
-    assert refused.status_code == 400 and refused.json()["error"] == "SignatureInRequest"
+    assert refused.status_code == 400 and refused.json()["error"] == error
     assert app.recorder.max_notification_id() == position  # nothing issued, nothing read
     assert app.proceeding(p).decision is None
     later = desk["signatory"]("POST", f"/proceedings/{p}/revocation", json={
         "effective_from": "2026-05-01", "issued_on": "2026-04-20", "justification": "x", **signature})
-    assert later.json()["error"] == "SignatureInRequest"
+    assert later.json()["error"] == error
 
 
 def test_without_a_token_or_with_the_wrong_role_nothing_is_answered(centre):
