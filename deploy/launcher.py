@@ -19,7 +19,7 @@ from pathlib import Path
 import requests
 
 from deploy.broker import SERVICES, LocalDeployment, local_passwords
-from deploy.staff import seed_demo_accounts, sign_in_help
+from deploy.staff import DEMO_AUTHORITY, seed_demo_accounts, sign_in_help
 from shared.identity import signing_key
 from shared.store import database_url
 
@@ -135,6 +135,16 @@ def gateway_environment(ports: dict[str, int]) -> dict[str, str]:
     return {f"GATEWAY_{s.upper()}_URL": f"http://127.0.0.1:{ports[s]}" for s in SERVICES if s != "gateway"}
 
 
+def demo_environment(service: str, ports: dict[str, int]) -> dict[str, str]:
+    """A service's settings on this machine: the gateway's addresses; the demo centre's authority."""
+    if service == "gateway":
+        return gateway_environment(ports)
+    if service in ("decisions", "care"):
+        return {f"{service.upper()}_ON_AUTHORITY_OF": os.environ.get(f"{service.upper()}_ON_AUTHORITY_OF")
+                or DEMO_AUTHORITY}
+    return {}
+
+
 def start_all(broker: LocalDeployment, data_dir: Path, ports: dict[str, int] = DEFAULT_PORTS,
               database_urls: dict[str, str] | None = None) -> list[ServiceProcess]:
     """Every service as its own process, each with its own broker account; the gateway last,
@@ -146,8 +156,7 @@ def start_all(broker: LocalDeployment, data_dir: Path, ports: dict[str, int] = D
             started.append(ServiceProcess(service, broker.uri(service), ports[service], data_dir,
                                           (database_urls or {}).get(service, ""),
                                           broker_account_prefix=broker.accounts.prefix,
-                                          extra_environment=gateway_environment(ports) if service == "gateway"
-                                          else {}).start())
+                                          extra_environment=demo_environment(service, ports)).start())
     except BaseException:
         for process in started:
             process.stop()

@@ -26,6 +26,9 @@ from shared.roles import (
 )
 
 DEMO_PASSWORD = "demo-hasło-2026"
+# On whose authority the demo centre's signatory signs decisions (each centre sets its own:
+# DECISIONS_ON_AUTHORITY_OF, CARE_ON_AUTHORITY_OF).
+DEMO_AUTHORITY = "Prezydenta m.st. Warszawy"
 
 
 @dataclass(frozen=True)

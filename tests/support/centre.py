@@ -11,7 +11,7 @@ import requests
 
 from deploy.broker import SERVICES, LocalDeployment
 from deploy.client import StaffClient
-from deploy.launcher import ServiceProcess, gateway_environment
+from deploy.launcher import ServiceProcess, demo_environment
 from deploy.staff import BY_ROLE, seed_demo_accounts
 from shared.identity import signing_key
 from shared.roles import FIRST_CONTACT_OFFICER, SOCIAL_WORK_TEAM_LEADER
@@ -57,8 +57,8 @@ class Centre:
         process = self.processes.get(service) or ServiceProcess(
             service, self.amqp_uri(service), self.ports[service], self.data_dir, self.database_urls[service],
             broker_account_prefix=self.broker.accounts.prefix,
-            extra_environment={**gateway_environment(self.ports), **self.gateway_environment}
-            if service == "gateway" else {})
+            extra_environment={**demo_environment(service, self.ports),
+                               **(self.gateway_environment if service == "gateway" else {})})
         self.processes[service] = process.start()
         if service != "gateway" and "gateway" not in self.processes:
             self.start("gateway")
