@@ -1,5 +1,6 @@
-"""`make demo`: starts intake, casework, decisions, care and training as separate processes, plays a short
-scenario through them over HTTP and RabbitMQ, prints what happened, and stops them.
+"""`make demo`: starts the gateway, intake, casework, decisions, care and training as separate processes,
+plays a short scenario through the gateway, each step as the member of staff whose role it is (the
+demo accounts of deploy/staff.py), over HTTP and RabbitMQ, prints what happened, and stops them.
 
 Runs in a fresh broker virtual host and a fresh data folder, so it can be repeated.
 """
@@ -11,10 +12,10 @@ import shutil
 import sys
 import time
 
-import requests
-
 from deploy.broker import SERVICES, LocalDeployment
+from deploy.client import StaffClient
 from deploy.launcher import ROOT, start_all
+from deploy.staff import sign_in_help
 from shared.broker import OPERATOR, Accounts
 
 VHOST = "ops-demo"
@@ -77,38 +78,47 @@ def _fresh_broker() -> LocalDeployment:
     return broker.load()
 
 
-def _post(url: str, body: dict) -> dict:
-    response = requests.post(url, json=body, timeout=10)
+class Desk:
+    """The demo's people, each signed in at the gateway with their own account."""
+
+    def __init__(self, gateway: str):
+        self.gateway = gateway
+        self._clients: dict[str, StaffClient] = {}
+
+    def __call__(self, login: str) -> StaffClient:
+        if login not in self._clients:
+            self._clients[login] = StaffClient(self.gateway, login)
+        return self._clients[login]
+
+
+def _do(response) -> dict:
     payload = response.json()
     if response.status_code >= 400:
         raise SystemExit(f"refused: {payload}")
     return payload
 
 
-LEADER = {"X-Staff": "Ewa Lis"}  # the social-work team leader in services/casework/config.yaml
-SIGNED = {"signed_by": "Maria Kowalczyk, kierownik MOPS", "on_authority_of": "Prezydenta m.st. Warszawy"}
-
-
-def _wait(url: str, enough, timeout: float = 20):
+def _wait(ask, enough, timeout: float = 20):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = requests.get(url, timeout=10).json()
-        if enough(found):
-            return found
+        response = ask()
+        if response.ok and enough(response.json()):
+            return response.json()
         time.sleep(0.2)
-    raise SystemExit(f"timed out waiting on {url}")
+    raise SystemExit("timed out waiting for the services")
 
 
-def social_work(casework: str, anna_case: str) -> None:
-    print("\n== The social-work method for Anna (casework) ==")
-    worker = {"X-Staff": "Tomasz Nowicki"}
+def social_work(people: Desk, anna_case: str) -> None:
+    print("\n== The social-work method for Anna (casework), as Tomasz Nowicki, social worker ==")
+    leader, worker = people("e.lis"), people("t.nowicki")
 
     def step(name, body, asking=worker):
-        return _post_as(f"{casework}/cases/{anna_case}/{name}", body, asking)
+        return _do(asking.post("casework", f"/cases/{anna_case}/{name}", body))
 
-    step("assignment", {"worker": "Tomasz Nowicki", "on": "2026-11-03"}, asking=LEADER)
-    load = requests.get(f"{casework}/workload", headers=LEADER, timeout=10).json()
-    print("  assigned by the team leader to Tomasz Nowicki; workload (art. 110 ust. 11): "
+    _wait(lambda: leader.post("casework", f"/cases/{anna_case}/assignment",
+                              {"worker": "Tomasz Nowicki", "on": "2026-11-03"}), lambda _: True)
+    load = _do(leader.get("casework", "/workload"))
+    print("  assigned by the team leader Ewa Lis to Tomasz Nowicki; workload (art. 110 ust. 11): "
           + ", ".join(f"{w} {v['cases']}/{v['limit']}" for w, v in load.items()))
     step("diagnosis", {"areas": {"work": "bez pracy od sierpnia", "parenting": "trudności wychowawcze"},
                        "strengths": "zaradna, zmotywowana", "resources": "wsparcie matki",
@@ -128,61 +138,53 @@ def social_work(casework: str, anna_case: str) -> None:
                          "progress": {goal: "achieved"}})
     step("closure", {"outcome": "goals_achieved", "reason": "zatrudnienie od marca", "closed_on": "2027-03-31"})
     print("  evaluated in February, contract fulfilled, final evaluation: goal achieved; case closed")
-    outsider = requests.get(f"{casework}/cases/{anna_case}", headers={"X-Staff": "B. Wójcik"}, timeout=10).json()
-    print(f"  a benefit officer asking for the file is refused: {outsider['error']}")
+    for login in ("b.wojcik", "a.mazur", "a.dabrowska"):
+        refused = people(login).get("casework", f"/cases/{anna_case}").json()
+        print(f"  {login} asking for Anna's file is refused: {refused['error']}")
 
 
-def _post_as(url: str, body: dict, asking: dict) -> dict:
-    response = requests.post(url, json=body, headers=asking, timeout=10)
-    if response.status_code >= 400:
-        raise SystemExit(f"refused: {response.json()}")
-    return response.json()
-
-
-def care_for(casework: str, care: str, jan_case: str) -> None:
-    print("\n== Care services for Jan (casework asks, care grants) ==")
-    worker = {"X-Staff": "Agata Mazur"}
-    _post_as(f"{casework}/cases/{jan_case}/assignment", {"worker": "Agata Mazur", "on": "2026-11-03"}, LEADER)
-    _post_as(f"{casework}/cases/{jan_case}/service-requests",
-             {"kind": "uslugi_opiekuncze", "urgent": True, "need": "po udarze, nie przygotuje posiłków",
-              "requested_on": "2026-11-04"}, worker)
+def care_for(people: Desk, jan_case: str) -> None:
+    print("\n== Care services for Jan (casework asks, care grants, the signatory signs) ==")
+    leader, worker = people("e.lis"), people("a.mazur")
+    coordinator, signatory = people("j.wrona"), people("m.kowalczyk")
+    _wait(lambda: leader.post("casework", f"/cases/{jan_case}/assignment",
+                              {"worker": "Agata Mazur", "on": "2026-11-03"}), lambda _: True)
+    _do(worker.post("casework", f"/cases/{jan_case}/service-requests",
+                    {"kind": "uslugi_opiekuncze", "urgent": True, "need": "po udarze, nie przygotuje posiłków",
+                     "requested_on": "2026-11-04"}))
     print("  Agata Mazur (social worker) asks the care team for usługi opiekuńcze; the need stays in casework")
-    [service] = _wait(f"{care}/services", lambda found: len(found) == 1)
-    step = f"{care}/services/{service['service_id']}"
-    _post(f"{step}/assessment", {"assessed_on": "2026-11-05", "kind": "uslugi_opiekuncze",
-                                 "activities": ["personal_care", "meals", "shopping"], "hours_per_week": 6,
-                                 "period_from": "2026-11-09", "period_to": "2027-04-30"})
-    _post(f"{step}/income", {"members": 1, "monthly_income": "1850.00", "stated_on": "2026-11-05"})
-    grant = _post(f"{step}/decision", {"issued_on": "2026-11-06", **SIGNED})["grant"]
-    print(f"  assessed: 6 h a week, personal care, meals, shopping; income {grant['income_percent']}% of the "
-          f"criterion -> fee {grant['fee_percent']}% of {grant['hourly_cost']} zł = {grant['fee_per_hour']} zł an hour")
-    carer = _post(f"{care}/carers", {"name": "Halina Kot", "employer": "staff"})["carer_id"]
-    _post(f"{step}/roster", {"carer_id": carer, "visits": [{"weekday": d, "hours": 2} for d in ("mon", "wed", "fri")]})
+    [service] = _wait(lambda: coordinator.get("care", "/services"), lambda found: len(found) == 1)
+    step = f"/services/{service['service_id']}"
+    _do(coordinator.post("care", f"{step}/assessment", {
+        "assessed_on": "2026-11-05", "kind": "uslugi_opiekuncze", "activities": ["personal_care", "meals", "shopping"],
+        "hours_per_week": 6, "period_from": "2026-11-09", "period_to": "2027-04-30"}))
+    _do(coordinator.post("care", f"{step}/income", {"members": 1, "monthly_income": "1850.00",
+                                                    "stated_on": "2026-11-05"}))
+    grant = _do(signatory.post("care", f"{step}/decision", {"issued_on": "2026-11-06"}))["grant"]
+    print(f"  assessed by Joanna Wrona: 6 h a week; income {grant['income_percent']}% of the criterion -> fee "
+          f"{grant['fee_percent']}% of {grant['hourly_cost']} zł = {grant['fee_per_hour']} zł an hour; "
+          f"signed by {grant['signed_by']} z upoważnienia {grant['on_authority_of']}")
+    carer = _do(coordinator.post("care", "/carers", {"name": "Halina Kot", "employer": "staff"}))["carer_id"]
+    _do(coordinator.post("care", f"{step}/roster", {
+        "carer_id": carer, "visits": [{"weekday": d, "hours": 2} for d in ("mon", "wed", "fri")]}))
     for day, activities in (("09", ["personal_care", "meals"]), ("13", ["shopping", "meals"]),
                             ("16", ["personal_care"]), ("18", ["meals"]), ("20", ["personal_care", "shopping"])):
-        _post(f"{step}/visits", {"carer_id": carer, "on": f"2026-11-{day}", "hours": 2, "activities": activities})
-    _post(f"{step}/missed-visits", {"carer_id": carer, "on": "2026-11-11", "reason": "Święto Niepodległości"})
-    s = requests.get(f"{step}/statements/2026-11", timeout=10).json()
+        _do(coordinator.post("care", f"{step}/visits", {"carer_id": carer, "on": f"2026-11-{day}", "hours": 2,
+                                                        "activities": activities}))
+    _do(coordinator.post("care", f"{step}/missed-visits", {"carer_id": carer, "on": "2026-11-11",
+                                                           "reason": "Święto Niepodległości"}))
+    s = _do(coordinator.get("care", f"{step}/statements/2026-11"))
     print(f"  roster Mon/Wed/Fri 2 h with Halina Kot; November: {s['ordered_hours']} h ordered, "
           f"{s['delivered_hours']} h delivered, 1 missed; fee statement {s['amount']} zł")
-    case = _wait_as(f"{casework}/cases/{jan_case}",
-                    lambda c: c["service_requests"] and c["service_requests"][0].get("care_status"), worker)
+    case = _wait(lambda: worker.get("casework", f"/cases/{jan_case}"),
+                 lambda c: c["service_requests"] and c["service_requests"][0].get("care_status"))
     print(f"  Jan's case in casework shows the service: {case['service_requests'][0]['care_status']} "
           f"on {case['service_requests'][0]['started_on']}")
 
 
-def _wait_as(url, enough, asking, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = requests.get(url, headers=asking, timeout=10).json()
-        if enough(found):
-            return found
-        time.sleep(0.2)
-    raise SystemExit(f"timed out waiting on {url}")
-
-
-def staff_report(training: str) -> None:
-    print("\n== Staff: registry, training, supervision, and the report (training) ==")
+def staff_report(people: Desk) -> None:
+    print("\n== Staff: registry, training, supervision, and the report (training), as Irena Sowa ==")
+    officer = people("i.sowa")
     ids = {}
     for name, team, role, fte in (("Ewa Lis", "casework", "team_leader", "1"),
                                   ("Tomasz Nowicki", "casework", "social_worker", "1"),
@@ -190,23 +192,26 @@ def staff_report(training: str) -> None:
                                   ("B. Wójcik", "decisions", "benefit_officer", "1"),
                                   ("K. Zielińska", "intake", "first_contact_officer", "1"),
                                   ("Halina Kot", "care", "carer", "1")):
-        ids[name] = _post(f"{training}/employees", {"name": name, "team": team, "role": role, "fte": fte,
-                                                    "joined_on": "2026-01-02"})["employee_id"]
-    _post(f"{training}/employees/{ids['Tomasz Nowicki']}/specialisation", {"degree": "I", "obtained_on": "2026-06-20"})
-    course = _post(f"{training}/trainings", {"title": "Kontrakt socjalny w praktyce", "topic": "praca socjalna",
-                                             "provider": "ROPS", "hours": 12, "days": ["2026-11-16", "2026-11-17"],
-                                             "place": "Warszawa"})["training_id"]
+        ids[name] = _do(officer.post("training", "/employees", {
+            "name": name, "team": team, "role": role, "fte": fte, "joined_on": "2026-01-02"}))["employee_id"]
+    _do(officer.post("training", f"/employees/{ids['Tomasz Nowicki']}/specialisation",
+                     {"degree": "I", "obtained_on": "2026-06-20"}))
+    course = _do(officer.post("training", "/trainings", {
+        "title": "Kontrakt socjalny w praktyce", "topic": "praca socjalna", "provider": "ROPS", "hours": 12,
+        "days": ["2026-11-16", "2026-11-17"], "place": "Warszawa"}))["training_id"]
     for name in ("Tomasz Nowicki", "Agata Mazur"):
-        step = f"{training}/trainings/{course}"
-        _post(f"{step}/enrolment", {"employee_id": ids[name]})
+        step = f"/trainings/{course}"
+        _do(officer.post("training", f"{step}/enrolment", {"employee_id": ids[name]}))
         for day in ("2026-11-16", "2026-11-17"):
-            _post(f"{step}/attendance", {"employee_id": ids[name], "day": day})
-        _post(f"{step}/completion", {"employee_id": ids[name], "certificate": f"ROPS/2026/{name[:1]}"})
-    _post(f"{training}/supervision", {"team": "casework", "kind": "group", "held_on": "2026-11-19",
-                                      "supervisor": "dr Jan Superwizor",
-                                      "participants": [ids["Tomasz Nowicki"], ids["Agata Mazur"], ids["Ewa Lis"]]})
+            _do(officer.post("training", f"{step}/attendance", {"employee_id": ids[name], "day": day}))
+        _do(officer.post("training", f"{step}/completion", {"employee_id": ids[name],
+                                                           "certificate": f"ROPS/2026/{name[:1]}"}))
+    _do(officer.post("training", "/supervision", {
+        "team": "casework", "kind": "group", "held_on": "2026-11-19", "supervisor": "dr Jan Superwizor",
+        "participants": [ids["Tomasz Nowicki"], ids["Agata Mazur"], ids["Ewa Lis"]]}))
     print("  6 staff registered; 2 social workers trained (12 h each); casework had group supervision")
-    report = _wait(f"{training}/report?from=2026-11-01&to=2026-11-30",
+    period = {"from": "2026-11-01", "to": "2026-11-30"}
+    report = _wait(lambda: officer.get("training", "/report", params=period),
                    lambda r: sum(r["workload"]["families_per_social_worker"].values()) >= 1
                    and r["workload"]["decisions_per_officer"] and r["workload"]["care_hours_per_carer"])
     from services.training.report import render_html, render_table
@@ -215,76 +220,87 @@ def staff_report(training: str) -> None:
     page = DATA_DIR / "staff-report.html"
     page.write_text(render_html(report), encoding="utf-8")
     print(f"  the printable report with its workload chart: {page}")
+    director = _do(people("a.dabrowska").get("training", "/report", params=period))
+    print(f"  the director (Anna Dąbrowska) gets the {director['view']}: figures, no names")
 
 
-def decide(decisions: str) -> None:
-    print("\n== Benefit decisions (decisions), fed over RabbitMQ ==")
-    [p] = _wait(f"{decisions}/proceedings", lambda found: len(found) == 1)
-    step = f"{decisions}/proceedings/{p['proceeding_id']}"
+def decide(people: Desk) -> None:
+    print("\n== Benefit decisions (decisions), fed over RabbitMQ: B. Wójcik prepares, Maria Kowalczyk signs ==")
+    officer, signatory = people("b.wojcik"), people("m.kowalczyk")
+    [p] = _wait(lambda: officer.get("decisions", "/proceedings"), lambda found: len(found) == 1)
+    step = f"/proceedings/{p['proceeding_id']}"
     print(f"  proceeding opened: {p['person']['full_name']}, {p['benefit']}, applied {p['applied_on']}; "
           f"interview due {p['interview_due']}, decision due {p['settlement_due']} (KPA art. 35)")
-    early = requests.post(f"{step}/decision", json={"outcome": "refusal", "issued_on": TODAY, "legal_basis": "x",
-                                                     "justification": "x", **SIGNED}, timeout=10).json()
+    grant = {"outcome": "grant", "issued_on": "2026-11-05", "legal_basis": "art. 38 u.p.s.", "amount": "900.00",
+             "period_from": "2026-12-01", "period_to": "2027-05-31", "payment_method": "bank_transfer",
+             "justification": ""}
+    early = signatory.post("decisions", f"{step}/decision", {**grant, "issued_on": TODAY}).json()
     print(f"  a decision before the interview is refused: {early['error']}")
-    _post(f"{step}/officer", {"officer": "B. Wójcik"})
-    _post(f"{step}/interview", {"held_on": "2026-11-04", "household": [{"name": "Anna Nowak"},
-                                                                       {"name": "Zofia Nowak", "relation": "córka"}],
-                                "incomes": [{"member": "Anna Nowak", "source": "alimenty", "amount": "500.00"}]})
-    a = _post(f"{step}/assessment", {})["assessment"]
+    unsigned = officer.post("decisions", f"{step}/decision", grant).json()
+    print(f"  the benefit officer cannot sign it: {unsigned['error']}")
+    _do(officer.post("decisions", f"{step}/officer", {"officer": "B. Wójcik"}))
+    _do(officer.post("decisions", f"{step}/interview", {
+        "held_on": "2026-11-04", "household": [{"name": "Anna Nowak", "relation": "wnioskodawca"},
+                                               {"name": "Zofia Nowak", "relation": "córka"}],
+        "incomes": [{"member": "Anna Nowak", "source": "alimenty", "amount": "500.00"}]}))
+    a = _do(officer.post("decisions", f"{step}/assessment", {}))["assessment"]
     print(f"  interview 2026-11-04; assessed on the application date: household of {a['members']}, "
           f"income {a['income']} zł, criterion {a['criterion']} zł, eligible: {a['eligible']}, "
           f"zasiłek okresowy {a['min_amount']}–{a['max_amount']} zł a month")
-    _post(f"{step}/decision", {"outcome": "grant", "issued_on": "2026-11-05", "legal_basis": "art. 38 u.p.s.",
-                               "amount": "900.00", "period_from": "2026-12-01", "period_to": "2027-05-31",
-                               "payment_method": "bank_transfer", "justification": "", **SIGNED})
-    d = _post(f"{step}/delivery", {"delivered_on": "2026-11-06"})
+    decision = _do(signatory.post("decisions", f"{step}/decision", grant))["decision"]
+    d = _do(officer.post("decisions", f"{step}/delivery", {"delivered_on": "2026-11-06"}))
     print(f"  decision issued 2026-11-05: grant, 900.00 zł a month, 2026-12 to 2027-05, signed by "
-          f"{SIGNED['signed_by']} z upoważnienia {SIGNED['on_authority_of']}")
+          f"{decision['signed_by']} z upoważnienia {decision['on_authority_of']}")
     print(f"  delivered {d['delivered_on']}; appeal to SKO possible until {d['appeal_deadline']}")
-    final = _post(f"{step}/finality", {"today": "2026-11-21"})
-    payments = requests.get(f"{step}/payments", params={"until": "2027-12-31"}, timeout=10).json()
+    final = _do(officer.post("decisions", f"{step}/finality", {"today": "2026-11-21"}))
+    payments = _do(officer.get("decisions", f"{step}/payments", params={"until": "2027-12-31"}))
     print(f"  not appealed: final on {final['final_on']}; payment schedule: "
           f"{', '.join(e['month'] for e in payments)} ({payments[0]['amount']} zł, {payments[0]['method']})")
 
 
-def play(intake: str, casework: str) -> dict[str, str]:
-    print("\n== First contact (intake) ==")
+def audit(people: Desk, person_id: str) -> None:
+    print("\n== Who read Anna's file (the auditor, Piotr Lewandowski) ==")
+    auditor = people("p.lewandowski")
+    for service in ("intake", "casework", "decisions"):
+        reads = _do(auditor.get(service, "/access-log", params={"person_id": person_id}))["reads"]
+        print(f"  {service:<9} " + ("; ".join(f"{r['read_at'][:19]} {r['staff_name']} ({r['what']})"
+                                             for r in reads[:4]) or "no reads") + (" …" if len(reads) > 4 else ""))
+
+
+def play(people: Desk) -> dict[str, str]:
+    print("\n== First contact (intake), as K. Zielińska ==")
+    desk = people("k.zielinska")
     routed_to_casework = 0
+    ids = {}
     for person in PEOPLE:
         identity = {k: v for k, v in person.items() if k not in ("talk", "route")}
-        registered = _post(f"{intake}/persons", {**identity, "registered_on": TODAY})
-        talk = _post(
-            f"{intake}/persons/{registered['person_id']}/first-contacts",
-            {**person["talk"], "held_on": TODAY, "officer": "K. Zielińska"},
-        )
+        registered = _do(desk.post("intake", "/persons", {**identity, "registered_on": TODAY}))
+        ids[person["full_name"]] = registered["person_id"]
+        talk = _do(desk.post("intake", f"/persons/{registered['person_id']}/first-contacts",
+                             {**person["talk"], "held_on": TODAY}))
         print(f"  registered {person['full_name']:<18} first-contact talk recorded"
               f"{' (URGENT)' if person['talk']['urgent'] else ''}")
         for team, reason in person["route"]:
-            _post(f"{intake}/first-contacts/{talk['contact_id']}/routings",
-                  {"team": team, "reason": reason, "routed_on": TODAY})
+            _do(desk.post("intake", f"/first-contacts/{talk['contact_id']}/routings",
+                          {"team": team, "reason": reason, "routed_on": TODAY}))
             print(f"      routed to {team:<9} {reason}")
             routed_to_casework += team == "casework"
 
-    again = _post(f"{intake}/persons", {**{k: PEOPLE[0][k] for k in ("full_name", "pesel")}, "registered_on": TODAY})
-    print(f"  {PEOPLE[0]['full_name']} comes back: same PESEL, {'a new record' if again['new'] else 'the existing record is found'}")
-    refused = requests.post(f"{intake}/persons", json={"full_name": "Piotr Zły", "pesel": "85071512349",
-                                                        "registered_on": TODAY}, timeout=10).json()
+    again = _do(desk.post("intake", "/persons", {**{k: PEOPLE[0][k] for k in ("full_name", "pesel")},
+                                                 "registered_on": TODAY}))
+    print(f"  {PEOPLE[0]['full_name']} comes back: same PESEL, "
+          f"{'a new record' if again['new'] else 'the existing record is found'}")
+    refused = desk.post("intake", "/persons", {"full_name": "Piotr Zły", "pesel": "85071512349",
+                                               "registered_on": TODAY}).json()
     print(f"  a mistyped PESEL is refused: {refused['error']}: {refused['message']}")
 
-    print("\n== Social work (casework), fed over RabbitMQ ==")
-    deadline = time.monotonic() + 20
-    cases = []
-    while time.monotonic() < deadline:
-        cases = requests.get(f"{casework}/cases/open", headers=LEADER, timeout=10).json()
-        if len(cases) >= routed_to_casework:
-            break
-        time.sleep(0.2)
+    print("\n== Social work (casework), fed over RabbitMQ: the team leader's queue ==")
+    cases = _wait(lambda: people("e.lis").get("casework", "/cases/open"),
+                  lambda found: len(found) >= routed_to_casework)
     print(f"  {len(cases)} case(s) waiting for a social worker (urgent first):")
     for case in cases:
         print(f"    {'URGENT ' if case['urgent'] else '       '}{case['full_name']:<18} opened {case['opened_on']}")
-    if len(cases) != routed_to_casework:
-        raise SystemExit(f"expected {routed_to_casework} open cases in casework, found {len(cases)}")
-    return {c["full_name"]: c["case_id"] for c in cases}
+    return {"Anna Nowak person": ids["Anna Nowak"], **{c["full_name"]: c["case_id"] for c in cases}}
 
 
 def main() -> int:
@@ -294,12 +310,16 @@ def main() -> int:
         for process in processes:
             print(f"started {process.service:<9} pid {process.process.pid}, {process.url}, "
                   f"store {DATA_DIR / (process.service + '.sqlite')}")
-        intake, casework, decisions, care, training = (p.url for p in processes)
-        cases = play(intake, casework)
-        social_work(casework, cases["Anna Nowak"])
-        care_for(casework, care, cases["Jan Wiśniewski"])
-        decide(decisions)
-        staff_report(training)
+        gateway = next(p.url for p in processes if p.service == "gateway")
+        print(f"\neveryone signs in at the gateway, {gateway}/sign-in; the services answer nothing else.")
+        print(sign_in_help())
+        people = Desk(gateway)
+        cases = play(people)
+        social_work(people, cases["Anna Nowak"])
+        care_for(people, cases["Jan Wiśniewski"])
+        decide(people)
+        staff_report(people)
+        audit(people, cases["Anna Nowak person"])
         print("\n== Health ==")
         for process in processes:
             print(f"  {process.service:<9} {process.health()}")

@@ -23,7 +23,7 @@ from shared.envelope import CONTENT_TYPE, parse
 from shared.log_reading import BrokerUpstreamLog, LogServer
 from shared.relay import OutboxRelay
 from shared.store import RELAY_POSITION, ServiceApplication
-from tests.support.people import LEADER, TEAM
+from tests.support.people import LEADER
 from tests.support.waiting import wait_for
 
 
@@ -63,7 +63,7 @@ def desk(make_database_url):
 
 @pytest.fixture
 def casework(make_database_url):
-    app = CaseworkApplication(make_database_url("casework"), team=TEAM)
+    app = CaseworkApplication(make_database_url("casework"))
     yield app
     app.close()
 
@@ -171,9 +171,9 @@ def test_duplicates_are_no_ops(desk, casework, broker, intake_log):
     position = casework.position("intake")
     max_id = casework.recorder.max_notification_id()
     consumer.receive(envelope.to_bytes(), sender=intake)
-    assert names(casework) == ["Anna"]
-    assert casework.position("intake") == position
     assert casework.recorder.max_notification_id() == max_id
+    assert casework.position("intake") == position
+    assert names(casework) == ["Anna"]
 
 
 def test_out_of_order_delivery_gives_the_same_result_as_in_order(desk, casework, make_database_url, broker,
@@ -183,7 +183,7 @@ def test_out_of_order_delivery_gives_the_same_result_as_in_order(desk, casework,
         desk.route(name)
     envelopes, _ = desk.log_for("casework", after=0, limit=10)
     intake = broker.accounts.of("intake")
-    in_order = CaseworkApplication(make_database_url("casework-in-order"), team=TEAM)
+    in_order = CaseworkApplication(make_database_url("casework-in-order"))
     try:
         for e in envelopes:
             consumer_for(in_order, broker).receive(e.to_bytes(), sender=intake)

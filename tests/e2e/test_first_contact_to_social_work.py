@@ -1,16 +1,15 @@
-"""A person registered at first contact reaches social work: separate processes, real broker."""
-
-import requests
+"""A person registered at first contact reaches social work: separate processes, real broker,
+everyone signed in at the gateway."""
 
 from tests.support.centre import TODAY
-from tests.support.people import LEADER, pesel_for
+from tests.support.people import pesel_for
 from tests.support.waiting import wait_for
 
 
 def test_a_routed_case_opens_in_casework_with_only_what_the_contract_carries(centre):
     centre.start("intake")
     centre.start("casework")
-    intake = centre.url("intake")
+    desk, leader = centre.desk, centre.as_role("social_work_team_leader")
     person_id = centre.register(
         "Anna Nowak", 1,
         address={"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"},
@@ -25,8 +24,7 @@ def test_a_routed_case_opens_in_casework_with_only_what_the_contract_carries(cen
     wait_for(lambda: len(centre.open_cases()) == 1, what="the case in casework")
     [opened] = centre.open_cases()
     assert opened["case_id"] == to_casework and opened["urgent"] is True
-    case = requests.get(f"{centre.url('casework')}/cases/{to_casework}", headers={"X-Staff": LEADER},
-                        timeout=10).json()
+    case = leader.ok(leader.get("casework", f"/cases/{to_casework}"), 200)
     assert case["person"] == {
         "full_name": "Anna Nowak", "birth_date": "1980-01-02", "pesel": pesel_for(1), "document_number": None,
         "address": {"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"},
@@ -37,42 +35,42 @@ def test_a_routed_case_opens_in_casework_with_only_what_the_contract_carries(cen
     # Neither the household, nor the benefit asked for, nor intake's notes reach social work.
     assert "zasilek_okresowy" not in str(case) and "Zofia" not in str(case) and "sierpniu" not in str(case)
 
-    routed = requests.get(f"{intake}/routed-cases", timeout=10).json()
+    routed = desk.ok(desk.get("intake", "/routed-cases"), 200)
     assert [(r["team"], r["full_name"]) for r in routed] == [("casework", "Anna Nowak"), ("decisions", "Anna Nowak")]
-    assert requests.get(f"{intake}/persons", params={"name": "nowak anna"}, timeout=10).json()[0]["person_id"] == person_id
-    assert requests.get(f"{intake}/persons", params={"pesel": pesel_for(1)}, timeout=10).json()[0]["household"][0][
+    assert desk.ok(desk.post("intake", "/persons/search", {"name": "nowak anna"}), 200)[0]["person_id"] == person_id
+    assert desk.ok(desk.post("intake", "/persons/search", {"pesel": pesel_for(1)}), 200)[0]["household"][0][
         "name"] == "Zofia Nowak"
+    # The other teams' staff do not open the register, even by typing the address.
+    for role in ("social_worker", "benefit_officer", "director", "operator"):
+        assert centre.as_role(role).get("intake", f"/persons/{person_id}").status_code == 403
 
 
 def test_bad_input_gets_a_named_error_and_changes_nothing(centre):
     centre.start("intake")
-    intake = centre.url("intake")
+    desk = centre.desk
     person_id = centre.register("Jan Wiśniewski", 2)
     contact_id = centre.talk(person_id)
     assert centre.route(contact_id).status_code == 201
-    log_before = requests.get(f"{intake}/routed-cases", timeout=10).json()
+    log_before = desk.ok(desk.get("intake", "/routed-cases"), 200)
 
     def refused(response, status, error):
         assert response.status_code == status, response.text
         assert response.json()["error"] == error
         assert response.json()["message"]
 
-    refused(requests.post(f"{intake}/persons", json={"full_name": "X", "pesel": "85071512349",
-                                                     "registered_on": TODAY}, timeout=10), 400, "InvalidPesel")
-    refused(requests.post(f"{intake}/persons", json={"pesel": pesel_for(3), "registered_on": TODAY}, timeout=10),
-            400, "MissingName")
-    refused(requests.post(f"{intake}/persons", json={"full_name": "X", "registered_on": TODAY}, timeout=10),
-            400, "MissingIdentifier")
-    refused(requests.post(f"{intake}/persons", data="{not json", timeout=10), 400, "MalformedRequest")
+    refused(desk.post("intake", "/persons", {"full_name": "X", "pesel": "85071512349", "registered_on": TODAY}),
+            400, "InvalidPesel")
+    refused(desk.post("intake", "/persons", {"pesel": pesel_for(3), "registered_on": TODAY}), 400, "MissingName")
+    refused(desk.post("intake", "/persons", {"full_name": "X", "registered_on": TODAY}), 400, "MissingIdentifier")
+    refused(desk.http.post(desk.url("intake", "/persons"), data="{not json", timeout=10), 400, "MalformedRequest")
     refused(centre.route(contact_id, "housing"), 400, "UnknownTeam")
     refused(centre.route(contact_id, "casework"), 400, "AlreadyRouted")
-    refused(requests.post(f"{intake}/persons/{person_id}/first-contacts",
-                          json={"held_on": TODAY, "officer": "K", "reasons_for_help": ["lenistwo"]}, timeout=10),
-            400, "UnknownReasonForHelp")
-    refused(requests.post(f"{intake}/persons/00000000-0000-0000-0000-000000000000/first-contacts",
-                          json={"held_on": TODAY, "officer": "K", "reasons_for_help": ["ubostwo"]}, timeout=10),
-            404, "PersonNotFound")
-    refused(requests.get(f"{intake}/persons", params={"pesel": pesel_for(99)}, timeout=10), 404, "PersonNotFound")
+    refused(desk.post("intake", f"/persons/{person_id}/first-contacts",
+                      {"held_on": TODAY, "reasons_for_help": ["lenistwo"]}), 400, "UnknownReasonForHelp")
+    refused(desk.post("intake", "/persons/00000000-0000-0000-0000-000000000000/first-contacts",
+                      {"held_on": TODAY, "reasons_for_help": ["ubostwo"]}), 404, "PersonNotFound")
+    refused(desk.post("intake", "/persons/search", {"pesel": pesel_for(99)}), 404, "PersonNotFound")
+    refused(desk.get("intake", "/nowhere"), 404, "NoSuchPath")
 
-    assert requests.get(f"{intake}/routed-cases", timeout=10).json() == log_before
-    assert requests.get(f"{intake}/persons", params={"name": "X"}, timeout=10).json() == []
+    assert desk.ok(desk.get("intake", "/routed-cases"), 200) == log_before
+    assert desk.ok(desk.post("intake", "/persons/search", {"name": "X"}), 200) == []

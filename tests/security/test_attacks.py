@@ -114,7 +114,7 @@ def forged_routing(notification_id: int, case_id: str | None = None) -> Envelope
 
 def test_forged_events_change_nothing_and_a_position_never_moves_on_a_message_s_word(running_centre):
     centre, broker = running_centre, running_centre.broker
-    decisions = centre.url("decisions")
+    officer = centre.as_role("benefit_officer")
     forged = forged_routing(1_000_000_000)
 
     # Another team's account: no default exchange, no intake exchange, no signing as intake.
@@ -138,12 +138,12 @@ def test_forged_events_change_nothing_and_a_position_never_moves_on_a_message_s_
             headers={REPLAY_HEADER: True}, user_id=broker.accounts.of("casework"))
 
     def proceedings() -> list[dict]:
-        return requests.get(f"{decisions}/proceedings", timeout=5).json()
+        return officer.ok(officer.get("decisions", "/proceedings"), 200)
 
     route_to(centre, "decisions", 5)  # a genuine application after the forged jump still arrives
     wait_for(lambda: len(proceedings()) == 1, what="the genuine application")
     assert [p["person"]["full_name"] for p in proceedings()] == ["Osoba 5"]
-    assert requests.get(f"{decisions}/review-tasks", timeout=5).json() == []
+    assert officer.ok(officer.get("decisions", "/review-tasks"), 200) == []
     wait_for(lambda: len(list_dead_letters(broker.uri("operator"), "decisions")) == 2, what="two dead letters")
     errors = sorted(letter.error.split(":")[0] for letter in list_dead_letters(broker.uri("operator"), "decisions"))
     assert errors == ["NotInUpstreamLog", "NotInUpstreamLog"]
@@ -153,7 +153,8 @@ def test_a_request_body_over_the_limit_is_refused_and_intake_stays_up(running_ce
     centre = running_centre
     person = centre.register("Duża Treść", 6)
     contact = centre.talk(person)
-    url = f"{centre.url('intake')}/first-contacts/{contact}/routings"
+    path = f"/first-contacts/{contact}/routings"
+    url = f"{centre.url('intake')}{path}"  # straight to intake: refused before a token is even read
     huge = b'{"team": "casework", "routed_on": "2026-11-02", "reason": "' + b"x" * (140 * 1024 * 1024) + b'"}'
     try:
         response = requests.post(url, data=huge, headers={"Content-Type": "application/json"}, timeout=60)
@@ -173,7 +174,11 @@ def test_a_request_body_over_the_limit_is_refused_and_intake_stays_up(running_ce
         assert chunked.status_code == 411 and chunked.json()["error"] == "LengthRequired"
     except requests.ConnectionError:
         pass
-    too_long = requests.post(url, json={"team": "casework", "routed_on": TODAY, "reason": "z" * 500_000}, timeout=10)
+    desk = centre.desk
+    through_the_gateway = desk.http.post(desk.url("intake", path), data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                                         headers={"Content-Type": "application/json"}, timeout=60)
+    assert through_the_gateway.status_code == 413
+    too_long = desk.post("intake", path, {"team": "casework", "routed_on": TODAY, "reason": "z" * 500_000})
     assert too_long.status_code == 400 and too_long.json()["error"] == "TextTooLong"
     assert centre.processes["intake"].process.poll() is None
     assert centre.route(contact).status_code == 201

@@ -11,10 +11,8 @@ from kombu import Connection
 
 from deploy.broker import SERVICES, LocalDeployment
 from deploy.certs import make
-from deploy.launcher import ServiceProcess
 from shared.broker import OPERATOR, Accounts
-from tests.support.centre import free_port
-from tests.support.people import LEADER, pesel_for
+from tests.support.centre import Centre, free_port
 from tests.support.rabbit_node import RabbitNode
 from tests.support.waiting import wait_for
 
@@ -60,24 +58,13 @@ def test_the_broker_speaks_tls_only_and_only_to_clients_that_trust_the_deploymen
 
 
 def test_a_case_routed_over_tls_opens_in_casework(tls_broker, tmp_path):
-    import requests
-
     deployment, ca, _ = tls_broker
-    processes = {}
+    centre = Centre(deployment, tmp_path / "var", {s: f"sqlite:///{tmp_path}/{s}.sqlite" for s in SERVICES},
+                    amqp_ca_file=str(ca))
     try:
-        for service in ("intake", "casework"):
-            processes[service] = ServiceProcess(service, deployment.uri(service), free_port(), tmp_path / "var",
-                                                amqp_ca_file=str(ca)).start()
-        intake, casework = processes["intake"].url, processes["casework"].url
-        person = requests.post(f"{intake}/persons", json={"full_name": "Przez TLS", "pesel": pesel_for(9),
-                                                          "registered_on": "2026-11-02"}, timeout=10).json()
-        talk = requests.post(f"{intake}/persons/{person['person_id']}/first-contacts", timeout=10, json={
-            "held_on": "2026-11-02", "officer": "K. Zielińska", "reasons_for_help": ["ubostwo"]}).json()
-        routed = requests.post(f"{intake}/first-contacts/{talk['contact_id']}/routings", timeout=10, json={
-            "team": "casework", "reason": "wsparcie", "routed_on": "2026-11-02"})
-        assert routed.status_code == 201
-        wait_for(lambda: len(requests.get(f"{casework}/cases/open", headers={"X-Staff": LEADER},
-                                          timeout=10).json()) == 1, what="the case over TLS")
+        centre.start("intake")
+        centre.start("casework")
+        centre.first_contact_to_casework("Przez TLS", 9)
+        wait_for(lambda: len(centre.open_cases()) == 1, what="the case over TLS")
     finally:
-        for process in processes.values():
-            process.stop()
+        centre.stop()

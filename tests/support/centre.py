@@ -42,6 +42,7 @@ class Centre:
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
     gateway_environment: dict[str, str] = field(default_factory=dict)  # the gateway's settings for a test
+    amqp_ca_file: str = ""  # the deployment's CA, when the broker speaks TLS
     _clients: dict[str, StaffClient] = field(default_factory=dict)
 
     def amqp_uri(self, service: str) -> str:
@@ -56,7 +57,7 @@ class Centre:
             seed_demo_accounts(self.database_urls["gateway"], secrets_dir)
         process = self.processes.get(service) or ServiceProcess(
             service, self.amqp_uri(service), self.ports[service], self.data_dir, self.database_urls[service],
-            broker_account_prefix=self.broker.accounts.prefix,
+            broker_account_prefix=self.broker.accounts.prefix, amqp_ca_file=self.amqp_ca_file,
             extra_environment={**demo_environment(service, self.ports),
                                **(self.gateway_environment if service == "gateway" else {})})
         self.processes[service] = process.start()

@@ -2,6 +2,9 @@
 
 from datetime import date, timedelta
 
+from shared.identity import Staff
+from shared.roles import SOCIAL_WORK_TEAM_LEADER
+
 
 def pesel_for(number: int) -> str:
     """A valid PESEL for the n-th test person (born in the 1980s)."""
@@ -11,7 +14,6 @@ def pesel_for(number: int) -> str:
     return f"{digits}{check}"
 
 
-# The social-work team the tests' casework is configured with (as in services/casework/config.yaml).
-LEADER = "Ewa Lis"
-WORKERS = ("Tomasz Nowicki", "Agata Mazur")
-TEAM = {"leaders": [LEADER], "workers": list(WORKERS)}
+# The social-work team leader of the tests' in-process casework (as the gateway's token names her).
+LEADER = Staff(id="3f8a1c2e-0000-4000-8000-000000000001", name="Ewa Lis", roles=frozenset({SOCIAL_WORK_TEAM_LEADER}),
+               team="casework")

@@ -15,7 +15,6 @@ from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope, source_of
 from shared.mrpips03 import ROWS, ReportError, combine, half_year, to_csv, to_html
 from services.decisions.tests.staff import AUTHORITY, SIGNATORY
-from tests.support.people import TEAM
 
 SIGNED = {"signed_by": "Maria Kowalczyk", "on_authority_of": "Prezydenta Miasta"}
 IBAN = "PL61 1090 1014 0000 0712 1981 2874"
@@ -24,7 +23,7 @@ IBAN = "PL61 1090 1014 0000 0712 1981 2874"
 @pytest.fixture
 def centre(make_database_url):
     decisions = DecisionsApplication(make_database_url("decisions"), on_authority_of=AUTHORITY)
-    casework = CaseworkApplication(make_database_url("casework"), team=TEAM)
+    casework = CaseworkApplication(make_database_url("casework"))
     care = CareApplication(make_database_url("care"))
     yield decisions, casework, care
     for app in (decisions, casework, care):
