@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up test test-fast bench venv broker clean
+.PHONY: demo up test test-fast bench bench-gateway venv broker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,6 +38,10 @@ test-fast: venv
 # 2,000 people registered and routed to casework, 50 in flight; the last line is JSON.
 bench: venv broker
 	$(PY) benchmarks/backbone.py
+
+# The same requests straight to intake and through the gateway: the door's added latency and RSS.
+bench-gateway: venv broker
+	$(PY) benchmarks/gateway.py
 
 clean:
 	rm -rf var

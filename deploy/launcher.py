@@ -148,8 +148,11 @@ def demo_environment(service: str, ports: dict[str, int]) -> dict[str, str]:
 def start_all(broker: LocalDeployment, data_dir: Path, ports: dict[str, int] = DEFAULT_PORTS,
               database_urls: dict[str, str] | None = None) -> list[ServiceProcess]:
     """Every service as its own process, each with its own broker account; the gateway last,
-    its signing key made first, so the services trust it from their first request."""
+    its signing key made first, so the services trust it from their first request; the demo
+    accounts in its store (deploy/staff.py)."""
     signing_key(data_dir / "secrets")
+    seed_demo_accounts((database_urls or {}).get("gateway") or database_url("gateway", None, data_dir),
+                       data_dir / "secrets")
     started = []
     try:
         for service in (*(s for s in SERVICES if s != "gateway"), "gateway"):
@@ -168,7 +171,6 @@ def up(data_dir: Path = ROOT / "var") -> int:
     """`make up`: the centre on this machine until Ctrl-C (data and secrets in var/), with the
     demo accounts (deploy/staff.py)."""
     broker = LocalDeployment("ops", local_passwords(data_dir / "secrets")).load()
-    seed_demo_accounts(database_url("gateway", None, data_dir), data_dir / "secrets")
     processes = start_all(broker, data_dir)
     for process in processes:
         print(f"{process.service:<9} {process.url}  (log {data_dir / (process.service + '.log')})", flush=True)

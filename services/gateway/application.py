@@ -3,6 +3,7 @@ centre's identity provider), sessions, and the tokens it signs for the services.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -54,20 +55,24 @@ class GatewayApplication(ServiceApplication):
         super().__init__(database_url, **settings)
         self.idle = timedelta(seconds=session_idle_s) if session_idle_s else IDLE
         self.longest = timedelta(seconds=session_longest_s) if session_longest_s else LONGEST_SESSION
-        self.hasher = PasswordHasher()
+        # OWASP's argon2id profile (19 MiB, 2 passes): argon2-cffi's default takes 64 MiB a sign-in.
+        self.hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
         # Signing in as nobody costs what signing in as someone does: timing names no login.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
         # The identity provider's groups, each giving roles and a team: {"group": {"roles": [...], "team": ...}}.
         self.oidc_group_roles = oidc_group_roles or {}
         self._last_seen: dict[UUID, datetime] = {}
         self._sessions: dict[UUID, tuple[Session, float]] = {}  # read from the store at most every few seconds
+        self._session_accounts: dict[UUID, tuple[StaffAccount, float]] = {}
         self._lock = threading.Lock()
         self._accounts: set[UUID] = set()
         self._account_index = LogProjection(self, [get_topic(StaffAccount.Opened)],
                                             lambda e: self._accounts.add(e.originator_id))
 
+    @functools.cached_property
     def issuer(self) -> TokenIssuer:
-        """The signer of the services' tokens (its key made in the secrets folder on first use)."""
+        """The signer of the services' tokens (its key made in the secrets folder on first use;
+        a rotated key is used from the gateway's next start)."""
         if self.secrets_dir is None:
             raise RuntimeError("the gateway needs its secrets folder for its signing key")
         return TokenIssuer(signing_key(self.secrets_dir))
@@ -204,12 +209,24 @@ class GatewayApplication(ServiceApplication):
             if session.ended is None:
                 self.end_session(token, "idle" if at < session.ends_at else "expired")
             return None
-        account = self.account(session.account_id)
+        account = self._account_of(session)
         if account.disabled:
             return None
         with self._lock:
             self._last_seen[ref] = at
         return Staff(id=str(account.id), name=account.name, roles=frozenset(account.roles), team=account.team)
+
+    def _account_of(self, session: Session) -> StaffAccount:
+        """The session's account, read with the session (so a change of roles or a disabling
+        counts within the same few seconds)."""
+        with self._lock:
+            cached = self._session_accounts.get(session.id)
+        if cached is not None and time.monotonic() - cached[1] < SESSION_CACHE_S:
+            return cached[0]
+        account = self.account(session.account_id)
+        with self._lock:
+            self._session_accounts[session.id] = (account, time.monotonic())
+        return account
 
     def end_session(self, token: str, reason: str = "signed_out") -> None:
         ref = session_id(token)
@@ -221,6 +238,7 @@ class GatewayApplication(ServiceApplication):
         with self._lock:
             self._sessions.pop(ref, None)
             self._last_seen.pop(ref, None)
+            self._session_accounts.pop(ref, None)
 
     def _session(self, ref: UUID) -> Session | None:
         """The session, read again from the store after a few seconds, so a sign-out at another
@@ -247,6 +265,7 @@ class GatewayApplication(ServiceApplication):
             if session.ended is not None or at >= session.ends_at:
                 self._sessions.pop(ref, None)
                 self._last_seen.pop(ref, None)
+                self._session_accounts.pop(ref, None)
 
     @staticmethod
     def csrf_token(token: str) -> str:

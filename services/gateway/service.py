@@ -186,7 +186,7 @@ class GatewayService(Health):
         base = (self.config.get("SERVICE_URLS") or {}).get(service)
         if not base or service == self.name:
             raise UnknownService(f"no service {service!r} behind this gateway")
-        token = self.store.issuer().mint(request.staff, audience=service)
+        token = self.store.issuer.mint(request.staff, audience=service)
         headers = {h: request.headers[h] for h in FORWARDED_HEADERS if h in request.headers}
         headers.update({"Authorization": f"Bearer {token}", "X-Request-Id": request.staff.request_id})
         answer = _forwarding.request(request.method, f"{base.rstrip('/')}/{rest}", params=request.args,

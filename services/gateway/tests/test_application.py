@@ -11,7 +11,7 @@ import pytest
 from services.gateway.application import GatewayApplication, WeakPassword
 from services.gateway.domain import AccountExists, SignInRefused, StaffAccount, lockout
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
-from shared.identity import PUBLIC_KEYS, TokenVerifier, Unauthenticated, rotate_signing_key
+from shared.identity import PUBLIC_KEYS, TokenIssuer, TokenVerifier, Unauthenticated, rotate_signing_key, signing_key
 from shared.roles import AUDITOR, SOCIAL_WORKER
 
 PASSWORD = "correct horse battery"
@@ -90,7 +90,7 @@ def test_each_change_of_roles_is_published_for_the_social_work_team(gateway, tom
 
 def test_the_token_is_for_one_service_and_a_minute_or_two(gateway, tomasz, tmp_path):
     staff = gateway.staff(gateway.sign_in("t.nowicki", PASSWORD))
-    token = gateway.issuer().mint(staff, audience="casework")
+    token = gateway.issuer.mint(staff, audience="casework")
     verifier = TokenVerifier(tmp_path / PUBLIC_KEYS)
     assert verifier.verify(token, "casework").name == "Tomasz Nowicki"
     with pytest.raises(Unauthenticated):
@@ -98,16 +98,16 @@ def test_the_token_is_for_one_service_and_a_minute_or_two(gateway, tomasz, tmp_p
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["exp"] - claims["iat"] <= 120
     with pytest.raises(Unauthenticated):
-        verifier.verify(gateway.issuer().mint(staff, audience="casework", lifetime=-60), "casework")
+        verifier.verify(gateway.issuer.mint(staff, audience="casework", lifetime=-60), "casework")
 
 
 def test_after_a_key_rotation_tokens_of_both_keys_are_accepted(gateway, tomasz, tmp_path):
     staff = gateway.staff(gateway.sign_in("t.nowicki", PASSWORD))
-    old = gateway.issuer().mint(staff, audience="casework")
+    old = TokenIssuer(signing_key(tmp_path)).mint(staff, audience="casework")
     verifier = TokenVerifier(tmp_path / PUBLIC_KEYS)
     verifier.verify(old, "casework")
     rotate_signing_key(tmp_path)
-    new = gateway.issuer().mint(staff, audience="casework")
+    new = TokenIssuer(signing_key(tmp_path)).mint(staff, audience="casework")
     verifier._read_at = float("-inf")  # as a minute later
     assert verifier.verify(new, "casework").name == verifier.verify(old, "casework").name
     rotate_signing_key(tmp_path)  # a second rotation drops the first key
