@@ -8,7 +8,8 @@
   413 before it is read, one without a Content-Length (chunked) with 411;
 - the handler returns `(status, payload)`; the payload goes out as JSON;
 - a refused command (ValueError) answers 400, a missing record (LookupError) 404, a refused
-  reader (PermissionError) 403, each with the error's name and message; anything else is a
+  reader (PermissionError) 403, something not answering (Unavailable) 503, each with the
+  error's name and message; anything else is a
   bug: 500 with a reference to the log line, which names the error but never quotes it
   (an error's message may quote a person's data).
 """
@@ -39,6 +40,10 @@ from shared.values import InvalidDate
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 1024 * 1024
+
+
+class Unavailable(RuntimeError):
+    """Something this answer needs is not answering now (503): try again shortly."""
 
 
 class RequestTooLarge(ValueError):
@@ -181,6 +186,8 @@ def json_api(handler: Callable) -> Callable:
             return error_response(error, 404)
         except ValueError as error:
             return error_response(error, 400)
+        except Unavailable as error:
+            return error_response(error, 503)
         except HTTPException as error:
             if error.code == 413:
                 return error_response(RequestTooLarge(error.description), 413)

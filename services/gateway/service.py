@@ -25,10 +25,11 @@ from services.gateway.domain import SignInRefused
 from services.gateway.oidc import Provider, ProviderSettings
 from shared.identity import Staff, Unauthenticated
 from shared.keys import secret
-from shared.roles import AUDITOR, OPERATOR, ROLES
+from shared.mrpips03 import ReportError, combine, to_csv, to_html
+from shared.roles import AUDITOR, DIRECTOR, OPERATOR, ROLES
 from shared.service import EventStore, Health
 from shared.values import InvalidDate
-from shared.web import PUBLIC, Api, api, json_response, request_json
+from shared.web import PUBLIC, Api, Unavailable, api, json_response, request_json
 
 SESSION_COOKIE = "ops_session"
 OIDC_COOKIE = "ops_oidc"
@@ -44,6 +45,13 @@ class MissingCsrfToken(PermissionError):
 
 class UnknownService(LookupError):
     """The gateway forwards only to the centre's services."""
+
+
+class TeamUnavailable(Unavailable):
+    """A team's service is not answering now."""
+
+
+MRPIPS03_TEAMS = ("decisions", "casework", "care")  # the teams whose stores hold the report's figures
 
 
 def session_token(request) -> tuple[str | None, bool]:
@@ -133,7 +141,7 @@ class GatewayService(Health):
         body = request_json(request) if as_json else request.form
         try:
             token = self.store.sign_in(body.get("login"), body.get("password"))
-        except SignInRefused as error:
+        except SignInRefused:
             if as_json:
                 raise
             return self.sign_in_page(request, "Nieprawidłowy login lub hasło albo konto jest chwilowo zablokowane.")
@@ -183,17 +191,51 @@ class GatewayService(Health):
     def forward(self, request, service: str, rest: str):
         """Forwards to the service with a token for it alone; the service decides what this member
         of staff may do there."""
+        headers = {h: request.headers[h] for h in FORWARDED_HEADERS if h in request.headers}
+        answer = self._ask(request.staff, service, request.method, f"/{rest}", request.args, headers,
+                           data=request.get_data() if request.method not in SAFE_METHODS else None)
+        return Response(answer.content, status=answer.status_code,
+                        content_type=answer.headers.get("Content-Type", "application/json"))
+
+    def _ask(self, staff: Staff, service: str, method: str, path: str, params, headers: dict | None = None,
+             data: bytes | None = None) -> requests.Response:
+        """A request to a service with a token the gateway signs for it alone, naming the member of staff."""
         base = (self.config.get("SERVICE_URLS") or {}).get(service)
         if not base or service == self.name:
             raise UnknownService(f"no service {service!r} behind this gateway")
-        token = self.store.issuer.mint(request.staff, audience=service)
-        headers = {h: request.headers[h] for h in FORWARDED_HEADERS if h in request.headers}
-        headers.update({"Authorization": f"Bearer {token}", "X-Request-Id": request.staff.request_id})
-        answer = _forwarding.request(request.method, f"{base.rstrip('/')}/{rest}", params=request.args,
-                                     data=request.get_data() if request.method not in SAFE_METHODS else None,
-                                     headers=headers, timeout=30)
-        return Response(answer.content, status=answer.status_code,
-                        content_type=answer.headers.get("Content-Type", "application/json"))
+        headers = {**(headers or {}), "Authorization": f"Bearer {self.store.issuer.mint(staff, audience=service)}",
+                   "X-Request-Id": staff.request_id}
+        try:
+            return _forwarding.request(method, f"{base.rstrip('/')}{path}", params=params, data=data,
+                                       headers=headers, timeout=30)
+        except requests.RequestException as error:
+            raise TeamUnavailable(f"{service} is not answering now ({type(error).__name__}); try again shortly") \
+                from None
+
+    # --- the director's report -----------------------------------------------------------------
+
+    @gateway_api("GET", "/reports/mrpips03", roles={DIRECTOR})
+    def mrpips03(self, request):
+        """The half-year MRPiPS-03 report (?year=YYYY&half=1|2&format=json|csv|html): each team's
+        part, figures only, asked of it with the director's own token, combined in the form's order."""
+        try:
+            year, half = int(request.args.get("year", "")), int(request.args.get("half", ""))
+        except ValueError:
+            raise ReportError("'year' and 'half' (1 or 2) are whole numbers") from None
+        parts = {}
+        for team in MRPIPS03_TEAMS:
+            answer = self._ask(request.staff, team, "GET", "/mrpips03-part", {"year": year, "half": half})
+            if answer.status_code != 200:
+                raise TeamUnavailable(f"{team} did not give its part ({answer.status_code}); try again")
+            parts[team] = answer.json()
+        report = combine(parts, year, half)
+        form = request.args.get("format") or "json"
+        if form == "csv":
+            return Response(to_csv(report), mimetype="text/csv", headers={
+                "Content-Disposition": f'attachment; filename="MRPiPS-03-{year}-{half}.csv"'})
+        if form == "html":
+            return Response(to_html(report), mimetype="text/html")
+        return 200, report
 
     # --- staff accounts (the operator) ----------------------------------------------------
 
