@@ -32,6 +32,7 @@ from pathlib import Path
 
 from shared.broker import (
     OPERATOR,
+    SERVICES,
     Accounts,
     dead_letter_exchange,
     dead_letter_sources,
@@ -39,14 +40,16 @@ from shared.broker import (
     log_exchange,
     log_readers,
     log_replies_exchange,
+    log_sources,
     log_request_queue_name,
     queue_name,
     topology,
+    ui_feeds,
+    ui_types,
 )
 from shared.contracts import REGISTRY
 from shared.keys import secret
 
-SERVICES = ("intake", "casework", "decisions", "care", "training", "gateway")
 VHOST = "ops"
 NOTHING = "^$"
 REPLY_QUEUES = r"amq\.gen-.*"  # server-named, exclusive to the connection that declared them
@@ -62,7 +65,7 @@ def _names(*names: str) -> list[str]:
 
 
 def permissions(service: str) -> dict[str, str]:
-    upstreams = REGISTRY.upstreams_of(service)
+    upstreams, sources, watched = REGISTRY.upstreams_of(service), log_sources(service), ui_feeds(service)
     write, read = [], []
     if REGISTRY.produced_by(service):
         write += _names(events_exchange(service).name)
@@ -71,11 +74,16 @@ def permissions(service: str) -> dict[str, str]:
     if log_readers(service):
         write += _names(log_replies_exchange(service).name)
         read += _names(*(log_request_queue_name(service, r) for r in log_readers(service)))
-    if upstreams:
-        write += [*_names(*(log_exchange(u).name for u in upstreams)), REPLY_QUEUES]
-        read += [*_names(*(queue_name(service, u) for u in upstreams)),
-                 *_names(*(log_replies_exchange(u).name for u in upstreams)), REPLY_QUEUES]
-    return {"configure": _alternatives([REPLY_QUEUES] if upstreams else []),
+    read += _names(*(queue_name(service, u) for u in upstreams))
+    if sources:
+        write += _names(*(log_exchange(u).name for u in sources))
+        read += _names(*(log_replies_exchange(u).name for u in sources))
+    read += _names(*(events_exchange(u).name for u in watched))  # the UIs' feed binds its own queue to them
+    own_queues = bool(sources or watched)
+    if own_queues:
+        write.append(REPLY_QUEUES)
+        read.append(REPLY_QUEUES)
+    return {"configure": _alternatives([REPLY_QUEUES] if own_queues else []),
             "write": _alternatives(write), "read": _alternatives(read)}
 
 
@@ -89,10 +97,13 @@ def topic_permissions(service: str) -> list[dict[str, str]]:
     if log_readers(service):
         found.append({"exchange": log_replies_exchange(service).name, "read": NOTHING,
                       "write": "^(" + "|".join(_names(*log_readers(service))) + r")\..+$"})
-    for upstream in REGISTRY.upstreams_of(service):
+    for upstream in log_sources(service):
         found.append({"exchange": log_exchange(upstream).name, "read": NOTHING, "write": _alternatives(_names(service))})
         found.append({"exchange": log_replies_exchange(upstream).name, "write": NOTHING,
                       "read": "^" + re.escape(service) + r"\..+$"})
+    for upstream in ui_feeds(service):
+        found.append({"exchange": events_exchange(upstream).name, "write": NOTHING,
+                      "read": _alternatives(_names(*ui_types(upstream)))})
     return found
 
 

@@ -27,14 +27,14 @@ from typing import Any, Mapping
 from kombu import Connection, Exchange, Queue
 
 from shared.contracts import REGISTRY
+from shared.contracts.audience import UI_READER, ui_contracts
 from shared.redaction import describe_with_frames
 
 log = logging.getLogger(__name__)
 
 OPERATOR = "operator"
-# Readers of a service's log beside the teams that consume its events.
-LOG_READERS_BESIDE_CONSUMERS: tuple[str, ...] = ()
 OUTBOX = "outbox"  # the relay's dead letters: events it could not publish
+SERVICES = ("intake", "casework", "decisions", "care", "training", "gateway")
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,26 @@ def log_request_queue(service: str, reader: str) -> Queue:
 
 
 def log_readers(service: str) -> list[str]:
-    """Who may read a service's log: the teams that consume its events."""
+    """Who may read a service's log: the teams that consume its events, and the gateway for the
+    events some page may show."""
     consumers = sorted({c for contract in REGISTRY.produced_by(service) for c in contract.consumers})
-    return [*consumers, *LOG_READERS_BESIDE_CONSUMERS] if consumers else []
+    gateway = [UI_READER] if ui_contracts(service) and service != UI_READER else []
+    return [*consumers, *gateway]
+
+
+def ui_types(service: str) -> list[str]:
+    return [c.type for c in ui_contracts(service)]
+
+
+def log_sources(service: str) -> list[str]:
+    """The services whose logs a service reads: its upstreams, and for the gateway every one
+    with events some page may show."""
+    return [s for s in SERVICES if service in log_readers(s)]
+
+
+def ui_feeds(service: str) -> list[str]:
+    """The services whose events a service's UI feed follows live: the gateway's only."""
+    return [s for s in SERVICES if s != service and ui_contracts(s)] if service == UI_READER else []
 
 
 def consumer_queue(service: str, upstream: str) -> Queue:

@@ -58,16 +58,19 @@ def _position(value: Any, what: str, low: int, high: int) -> int:
     return value
 
 
-def read_request(body: bytes) -> tuple[int, int]:
-    """`after` and `limit` of a log request, or MalformedLogRequest."""
+def read_request(body: bytes) -> tuple[int, int] | None:
+    """`after` and `limit` of a log request; None for a request of the log's head, `{"head": true}`;
+    MalformedLogRequest for anything else."""
     if len(body) > MAX_REQUEST_BYTES:
         raise MalformedLogRequest(f"a log request is at most {MAX_REQUEST_BYTES} bytes")
     try:
         request = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise MalformedLogRequest("a log request is a JSON object") from None
+    if request == {"head": True}:
+        return None
     if not isinstance(request, dict) or set(request) - {"after", "limit"}:
-        raise MalformedLogRequest("a log request has 'after' and optionally 'limit', nothing else")
+        raise MalformedLogRequest("a log request has 'after' and optionally 'limit' (or 'head': true), nothing else")
     return (_position(request.get("after"), "after", 0, 2**63 - 1),
             _position(request.get("limit", LOG_PAGE), "limit", 1, LOG_PAGE))
 
@@ -133,11 +136,15 @@ class LogServer(BrokerWorker):
     def answer(self, reader: str, body: bytes) -> dict:
         """The part of the log this reader may read, or an error it can act on."""
         try:
-            after, limit = read_request(body)
+            page = read_request(body)
         except MalformedLogRequest as error:
             self.refused += 1
             return {"error": type(error).__name__, "message": str(error)}
         try:
+            if page is None:
+                self.served += 1
+                return {"head": self.app.recorder.max_notification_id() or 0}
+            after, limit = page
             envelopes, read_up_to = self.app.log_for(reader, after=after, limit=limit)
         except Exception as error:  # the store, not the request: the reader asks again later
             log.warning("%s log: cannot read the store (%s)", self.app.service, describe(error))
@@ -185,6 +192,17 @@ class BrokerUpstreamLog:
             return envelopes, int(reply["read_up_to"]), [int(n) for n in reply.get("withheld", ())]
         except (MalformedEnvelope, KeyError, TypeError, ValueError) as error:
             raise UpstreamLogUnavailable(f"{upstream}'s log reply is not readable: {describe(error)}") from error
+
+    def head(self, upstream: str) -> int:
+        """The position the upstream's log has reached (its last notification, whatever its kind)."""
+        try:
+            reply = self._ask(upstream, {"head": True})
+        except Exception as error:
+            self.close()
+            raise UpstreamLogUnavailable(f"cannot read {upstream}'s log: {describe(error)}") from error
+        if "head" not in reply:
+            raise UpstreamLogUnavailable(f"{upstream} answered {reply.get('error')}: {reply.get('message')}")
+        return int(reply["head"])
 
     def _ask(self, upstream: str, request: dict) -> dict:
         connection = self._connect()

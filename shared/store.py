@@ -32,6 +32,7 @@ from eventsourcing.utils import get_topic
 
 from shared.access import READ_TOPIC, entry, file_read
 from shared.contracts import REGISTRY, Contract
+from shared.contracts.audience import UI_READER, ui_contracts
 from shared.envelope import Envelope, source_of
 
 RELAY_POSITION = "outbox-relay"  # tracking name under which the relay records its position
@@ -186,9 +187,13 @@ class ServiceApplication(Application):
         read_up_to = notifications[-1].id if notifications else after
         return envelopes, read_up_to
 
-    def log_for(self, consumer: str, after: int, limit: int) -> tuple[list[Envelope], int]:
-        """The part of this service's log a consumer may read: events whose contracts name it."""
-        types = [c.type for c in REGISTRY.consumed_by(consumer, producer=self.service)]
+    def log_for(self, reader: str, after: int, limit: int) -> tuple[list[Envelope], int]:
+        """The part of this service's log a reader may read: events whose contracts name it as a
+        consumer; for the gateway, the events some page may show."""
+        if reader == UI_READER:
+            types = [c.type for c in ui_contracts(self.service)]
+        else:
+            types = [c.type for c in REGISTRY.consumed_by(reader, producer=self.service)]
         return self.integration_envelopes(after=after, limit=limit, types=types)
 
     # --- consuming ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from deploy.broker import SERVICES, definitions
 from shared.broker import log_readers
 from shared.contracts import REGISTRY
+from shared.contracts.audience import audience, ui_contracts
 
 REFUSED = (amqp.exceptions.AccessRefused, amqp.exceptions.NotAllowed, amqp.exceptions.PreconditionFailed,
            amqp.exceptions.ResourceLocked)
@@ -136,11 +137,13 @@ def test_no_account_configures_anything_of_the_deployment(broker, accounts, serv
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_an_account_binds_its_reply_queue_only_to_replies_addressed_to_it(broker, accounts, service):
+def test_an_account_binds_its_own_queue_only_to_what_is_addressed_to_it(broker, accounts, service):
+    """Replies to its own log requests; for the gateway also the events some page may show."""
     account = accounts[service]
     channel = account.connection.channel()
-    upstreams = REGISTRY.upstreams_of(service)
-    if not upstreams:
+    sources = [u for u in SERVICES if service in log_readers(u)]
+    feeds = [u for u in SERVICES if u != service and ui_contracts(u)] if service == "gateway" else []
+    if not sources and not feeds:
         assert isinstance(account.attempt(lambda ch: ch.queue_declare("", exclusive=True)), REFUSED)
         return
     queue = channel.queue_declare("", exclusive=True).queue
@@ -149,9 +152,13 @@ def test_an_account_binds_its_reply_queue_only_to_replies_addressed_to_it(broker
         for key in ("#", f"other.{queue}", *(f"{r}.{queue}" for r in SERVICES if r != service)):
             assert isinstance(account.attempt(lambda ch: ch.queue_bind(queue, exchange, routing_key=key)), REFUSED), (
                 service, exchange, key)
-    for upstream in upstreams:
+    for upstream in sources:
         assert account.attempt(lambda ch: ch.queue_bind(queue, f"{upstream}.log-replies",
                                                          routing_key=f"{service}.{queue}")) is None
+    for upstream in feeds:
+        for contract in REGISTRY.produced_by(upstream):
+            bound = account.attempt(lambda ch: ch.queue_bind(queue, f"{upstream}.events", routing_key=contract.type))
+            assert (bound is None) == bool(audience(contract)), (upstream, contract.type)
 
 
 def test_another_account_cannot_read_or_remove_a_reply_queue(broker, accounts):
