@@ -195,8 +195,9 @@ class GatewayApplication(ServiceApplication):
 
     # --- sessions ----------------------------------------------------------------------------
 
-    def staff(self, token: str | None) -> Staff | None:
-        """Who a session token belongs to, if the session is open; touches it (idle time)."""
+    def staff(self, token: str | None, touch: bool = True) -> Staff | None:
+        """Who a session token belongs to, if the session is open; a request touches it (the idle
+        time starts again), a look from an open stream does not."""
         if not token:
             return None
         ref, at = session_id(token), now()
@@ -212,8 +213,9 @@ class GatewayApplication(ServiceApplication):
         account = self._account_of(session)
         if account.disabled:
             return None
-        with self._lock:
-            self._last_seen[ref] = at
+        if touch:
+            with self._lock:
+                self._last_seen[ref] = at
         return Staff(id=str(account.id), name=account.name, roles=frozenset(account.roles), team=account.team)
 
     def _account_of(self, session: Session) -> StaffAccount:

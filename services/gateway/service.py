@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 from services.gateway.application import GatewayApplication
 from services.gateway.domain import SignInRefused
 from services.gateway.oidc import Provider, ProviderSettings
+from services.gateway.stream import EventStream
 from shared.identity import Staff, Unauthenticated
 from shared.keys import secret
 from shared.mrpips03 import ReportError, combine, to_csv, to_html
@@ -121,6 +122,7 @@ SIGN_IN_PAGE = """<!doctype html>
 class GatewayService(Health):
     name = "gateway"
     store: GatewayApplication = EventStore(GatewayApplication)
+    stream: EventStream = EventStream()
     config = Config()
 
     # --- signing in and out ------------------------------------------------------------
@@ -152,6 +154,7 @@ class GatewayService(Health):
     @gateway_api("POST", "/sign-out", roles=ANY_STAFF)
     def sign_out(self, request):
         self.store.end_session(request.session_token)
+        self.stream.hub.end_session(request.session_token)
         if request.mimetype == "application/json" or not request.cookies.get(SESSION_COOKIE):
             return with_session(json_response({"signed_out": True}), None, secure(request, self.config))
         return with_session(redirect("/sign-in"), None, secure(request, self.config))
@@ -184,6 +187,20 @@ class GatewayService(Health):
         staff = request.staff
         return 200, {"id": staff.id, "name": staff.name, "roles": sorted(staff.roles), "team": staff.team,
                      "csrf_token": GatewayApplication.csrf_token(request.session_token)}
+
+    # --- the live stream -------------------------------------------------------------------
+
+    @gateway_api("GET", "/events", roles=ANY_STAFF)
+    def events(self, request):
+        """Server-sent events: the CloudEvents this member of staff's roles may see, live; resume
+        with the Last-Event-ID header (or ?last_event_id=) to get exactly what came after it."""
+        token = request.session_token
+        request.environ["eventlet.minimum_write_chunk_size"] = 0  # each event goes out as it comes
+        stream = self.stream.open(request.staff, token,
+                                  request.headers.get("Last-Event-ID") or request.args.get("last_event_id"),
+                                  still_signed_in=lambda: self.store.staff(token, touch=False) is not None)
+        return Response(iter(stream), mimetype="text/event-stream",
+                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     # --- the door to the services --------------------------------------------------------
 
