@@ -25,11 +25,14 @@ demo: venv broker
 up: venv broker
 	$(PY) -m deploy.launcher up
 
-# The whole suite, slow fault tests included; pytest's "no tests ran" (exit 5) fails too.
+# The whole suite, slow fault tests included, then the browser tests in a pass of their own
+# (conftest.py says why); pytest's "no tests ran" (exit 5) fails either pass.
 test: venv
-	bash deploy/ensure-services.sh rabbitmq postgres
+	bash deploy/ensure-services.sh rabbitmq postgres chromium
 	$(PY) -m pytest -ra; status=$$?; \
-	if [ $$status -eq 5 ]; then echo "no tests were collected: failing"; exit 1; fi; exit $$status
+	if [ $$status -eq 5 ]; then echo "no tests were collected: failing"; exit 1; fi; [ $$status -eq 0 ] || exit $$status
+	OPS_BROWSER_PASS=1 $(PY) -m pytest -ra tests/browser; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no browser tests were collected: failing"; exit 1; fi; exit $$status
 
 # Everything but the slow fault and load tests.
 test-fast: venv

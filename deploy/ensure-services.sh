@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the local services the system and its tests need are answering:
-#   deploy/ensure-services.sh [rabbitmq] [postgres]     (default: both)
+#   deploy/ensure-services.sh [rabbitmq] [postgres] [chromium]   (default: rabbitmq postgres)
 # Starts them if installed but stopped; installs them from Debian's packages if missing.
 set -euo pipefail
 
@@ -48,11 +48,18 @@ ensure_postgres() {
   wait_for_port 5432 PostgreSQL
 }
 
+# The browser tests drive Debian's Chromium through Playwright (no browser download).
+ensure_chromium() {
+  command -v chromium >/dev/null || apt_install chromium
+  say "$(chromium --version 2>/dev/null | head -n 1)"
+}
+
 [ $# -eq 0 ] && set -- rabbitmq postgres
 for service in "$@"; do
   case "$service" in
     rabbitmq) ensure_rabbitmq ;;
     postgres) ensure_postgres ;;
-    *) say "unknown service '$service' (rabbitmq, postgres)" >&2; exit 2 ;;
+    chromium) ensure_chromium ;;
+    *) say "unknown service '$service' (rabbitmq, postgres, chromium)" >&2; exit 2 ;;
   esac
 done

@@ -207,7 +207,12 @@ def internal_error(error: BaseException) -> Response:
 
 
 def error_response(error: Exception, status: int) -> Response:
-    return json_response({"error": type(error).__name__, "message": _message(error)}, status)
+    """The error's name and message, and the request field it is about when its class names one
+    (`field = "pesel"`), so that a page can show it beside that field."""
+    answer = {"error": type(error).__name__, "message": _message(error)}
+    if getattr(error, "field", None):
+        answer["field"] = error.field
+    return json_response(answer, status)
 
 
 def to_json(value: Any) -> Any:

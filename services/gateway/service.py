@@ -9,117 +9,44 @@ signs for it alone, naming the member of staff; the service checks it and its ow
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
-from html import escape
 from pathlib import Path
-from urllib.parse import urlencode
 from uuid import UUID
 
-import requests
 from nameko.dependency_providers import Config
 from werkzeug.wrappers import Response
 
 from services.gateway.application import GatewayApplication
 from services.gateway.domain import SignInRefused
 from services.gateway.oidc import Provider, ProviderSettings
+from services.gateway.pages import render
 from services.gateway.stream import EventStream
-from shared.identity import Staff, Unauthenticated
+from services.gateway.ui.desk import DeskPages
+from services.gateway.web import (
+    ANY_STAFF,
+    COOKIE_KEY,
+    FORWARDED_HEADERS,
+    MRPIPS03_TEAMS,
+    OIDC_COOKIE,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    TeamUnavailable,
+    UnknownService,
+    gateway_api,
+    local,
+    redirect,
+    secure,
+    with_session,
+)
 from shared.keys import secret
 from shared.mrpips03 import ReportError, combine, to_csv, to_html
-from shared.roles import AUDITOR, DIRECTOR, OPERATOR, ROLES
+from shared.roles import AUDITOR, DIRECTOR, OPERATOR
 from shared.service import EventStore, Health
 from shared.values import InvalidDate
-from shared.web import PUBLIC, Api, Unavailable, api, json_response, request_json
-
-SESSION_COOKIE = "ops_session"
-OIDC_COOKIE = "ops_oidc"
-COOKIE_KEY = "gateway-cookie.key"  # signs the identity provider's sign-in attempts
-ANY_STAFF = frozenset(ROLES)
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-FORWARDED_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Last-Event-ID")
+from shared.web import PUBLIC, json_response, request_json
 
 
-class MissingCsrfToken(PermissionError):
-    """A change made with the session cookie must carry the session's anti-forgery token (X-CSRF-Token)."""
-
-
-class UnknownService(LookupError):
-    """The gateway forwards only to the centre's services."""
-
-
-class TeamUnavailable(Unavailable):
-    """A team's service is not answering now."""
-
-
-MRPIPS03_TEAMS = ("decisions", "casework", "care")  # the teams whose stores hold the report's figures
-
-
-def session_token(request) -> tuple[str | None, bool]:
-    """The session token and whether it came in the cookie (a browser) rather than as a bearer."""
-    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and bearer.strip():
-        return bearer.strip(), False
-    return request.cookies.get(SESSION_COOKIE), True
-
-
-class SessionApi(Api):
-    """The gateway's own endpoints: who asks is the signed-in session, not a service token."""
-
-    def store(self) -> GatewayApplication:
-        return next(d.app for d in self.container.dependencies if isinstance(d, EventStore))
-
-    def identify(self, request) -> Staff:
-        token, from_cookie = session_token(request)
-        staff = self.store().staff(token)
-        if staff is None:
-            raise Unauthenticated("sign in first (or again: the session has ended)")
-        if from_cookie and request.method not in SAFE_METHODS:
-            sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
-            if not hmac.compare_digest(sent, GatewayApplication.csrf_token(token)):
-                raise MissingCsrfToken("this change lacks the page's anti-forgery token: reload the page")
-        request.session_token = token
-        return staff
-
-    def unauthenticated(self, request, error):
-        if "text/html" in request.headers.get("Accept", "") and request.method in SAFE_METHODS:
-            return redirect(f"/sign-in?{urlencode({'next': request.path})}")
-        return super().unauthenticated(request, error)
-
-
-def gateway_api(method: str, url: str, roles):
-    return api(method, url, roles, entrypoint=SessionApi)
-
-
-def redirect(location: str, status: int = 303) -> Response:
-    return Response("", status=status, headers={"Location": location})
-
-
-def secure(request, config: dict) -> bool:
-    return bool(config.get("SECURE_COOKIES")) or request.scheme == "https"
-
-
-def with_session(response: Response, token: str | None, secure_cookie: bool) -> Response:
-    if token is None:
-        response.delete_cookie(SESSION_COOKIE, path="/", samesite="Strict", httponly=True, secure=secure_cookie)
-    else:
-        response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Strict", secure=secure_cookie)
-    return response
-
-
-SIGN_IN_PAGE = """<!doctype html>
-<html lang="pl"><head><meta charset="utf-8"><title>Logowanie — OPS</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>Logowanie</h1>{error}
-<form method="post" action="/sign-in">
-<input type="hidden" name="next" value="{next}">
-<p><label for="login">Login</label><br><input id="login" name="login" autocomplete="username" required autofocus></p>
-<p><label for="password">Hasło</label><br>
-<input id="password" name="password" type="password" autocomplete="current-password" required></p>
-<p><button type="submit">Zaloguj się</button></p></form>{provider}</main></body></html>"""
-
-
-class GatewayService(Health):
+class GatewayService(Health, DeskPages):
     name = "gateway"
     store: GatewayApplication = EventStore(GatewayApplication)
     stream: EventStream = EventStream()
@@ -130,10 +57,8 @@ class GatewayService(Health):
     @gateway_api("GET", "/sign-in", roles=PUBLIC)
     def sign_in_page(self, request, error: str = ""):
         target = request.args.get("next") or request.form.get("next") or "/"
-        provider = ('<p><a href="/sign-in/provider">Zaloguj się kontem instytucji</a></p>'
-                    if self._provider() else "")
-        page = SIGN_IN_PAGE.format(error=f'<p role="alert">{escape(error)}</p>' if error else "",
-                                   next=escape(_local(target)), provider=provider)
+        page = render("sign_in.html", None, None, title="Logowanie", error=error, next=local(target),
+                      provider=self._provider() is not None)
         return Response(page, status=401 if error else 200, mimetype="text/html")
 
     @gateway_api("POST", "/sign-in", roles=PUBLIC)
@@ -149,7 +74,7 @@ class GatewayService(Health):
             return self.sign_in_page(request, "Nieprawidłowy login lub hasło albo konto jest chwilowo zablokowane.")
         if as_json:
             return 201, {"token": token, "csrf_token": GatewayApplication.csrf_token(token)}
-        return with_session(redirect(_local(body.get("next") or "/")), token, secure(request, self.config))
+        return with_session(redirect(local(body.get("next") or "/")), token, secure(request, self.config))
 
     @gateway_api("POST", "/sign-out", roles=ANY_STAFF)
     def sign_out(self, request):
@@ -213,21 +138,6 @@ class GatewayService(Health):
                            data=request.get_data() if request.method not in SAFE_METHODS else None)
         return Response(answer.content, status=answer.status_code,
                         content_type=answer.headers.get("Content-Type", "application/json"))
-
-    def _ask(self, staff: Staff, service: str, method: str, path: str, params, headers: dict | None = None,
-             data: bytes | None = None) -> requests.Response:
-        """A request to a service with a token the gateway signs for it alone, naming the member of staff."""
-        base = (self.config.get("SERVICE_URLS") or {}).get(service)
-        if not base or service == self.name:
-            raise UnknownService(f"no service {service!r} behind this gateway")
-        headers = {**(headers or {}), "Authorization": f"Bearer {self.store.issuer.mint(staff, audience=service)}",
-                   "X-Request-Id": staff.request_id}
-        try:
-            return _forwarding.request(method, f"{base.rstrip('/')}{path}", params=params, data=data,
-                                       headers=headers, timeout=30)
-        except requests.RequestException as error:
-            raise TeamUnavailable(f"{service} is not answering now ({type(error).__name__}); try again shortly") \
-                from None
 
     # --- the director's report -----------------------------------------------------------------
 
@@ -302,14 +212,6 @@ class GatewayService(Health):
         if settings is None:
             return None
         return Provider(settings, secret(Path(self.store.secrets_dir) / COOKIE_KEY).encode())
-
-
-_forwarding = requests.Session()
-
-
-def _local(target: str) -> str:
-    """Only a path of this gateway: never send a signed-in person to another site."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 def _account(a) -> dict:

@@ -30,23 +30,23 @@ class IntakeError(ValueError):
 
 
 class InvalidPesel(IntakeError):
-    pass
+    field = "pesel"
 
 
 class PeselBirthDateMismatch(IntakeError):
-    pass
+    field = "birth_date"
 
 
 class MissingName(IntakeError):
-    pass
+    field = "full_name"
 
 
 class MissingIdentifier(IntakeError):
-    pass
+    field = "pesel"
 
 
 class InvalidAddress(IntakeError):
-    pass
+    field = "address.street"
 
 
 class MissingOfficer(IntakeError):
@@ -54,19 +54,19 @@ class MissingOfficer(IntakeError):
 
 
 class UnknownReasonForHelp(IntakeError):
-    pass
+    field = "reasons_for_help"
 
 
 class MissingReasonForHelp(IntakeError):
-    pass
+    field = "reasons_for_help"
 
 
 class UnknownFormOfHelp(IntakeError):
-    pass
+    field = "help_requested"
 
 
 class UnknownTeam(IntakeError):
-    pass
+    field = "team"
 
 
 class AlreadyRouted(IntakeError):
@@ -74,7 +74,7 @@ class AlreadyRouted(IntakeError):
 
 
 class MissingRoutingReason(IntakeError):
-    pass
+    field = "reason"
 
 
 def validate_pesel(pesel: str, birth_date: date | None) -> str:

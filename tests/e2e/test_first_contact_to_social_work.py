@@ -53,20 +53,24 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(centre):
     assert centre.route(contact_id).status_code == 201
     log_before = desk.ok(desk.get("intake", "/routed-cases"), 200)
 
-    def refused(response, status, error):
+    def refused(response, status, error, field=None):
         assert response.status_code == status, response.text
         assert response.json()["error"] == error
         assert response.json()["message"]
+        assert response.json().get("field") == field  # what a page shows the error beside
 
     refused(desk.post("intake", "/persons", {"full_name": "X", "pesel": "85071512349", "registered_on": TODAY}),
-            400, "InvalidPesel")
-    refused(desk.post("intake", "/persons", {"pesel": pesel_for(3), "registered_on": TODAY}), 400, "MissingName")
-    refused(desk.post("intake", "/persons", {"full_name": "X", "registered_on": TODAY}), 400, "MissingIdentifier")
+            400, "InvalidPesel", "pesel")
+    refused(desk.post("intake", "/persons", {"pesel": pesel_for(3), "registered_on": TODAY}), 400, "MissingName",
+            "full_name")
+    refused(desk.post("intake", "/persons", {"full_name": "X", "registered_on": TODAY}), 400, "MissingIdentifier",
+            "pesel")
     refused(desk.http.post(desk.url("intake", "/persons"), data="{not json", timeout=10), 400, "MalformedRequest")
-    refused(centre.route(contact_id, "housing"), 400, "UnknownTeam")
+    refused(centre.route(contact_id, "housing"), 400, "UnknownTeam", "team")
     refused(centre.route(contact_id, "casework"), 400, "AlreadyRouted")
     refused(desk.post("intake", f"/persons/{person_id}/first-contacts",
-                      {"held_on": TODAY, "reasons_for_help": ["lenistwo"]}), 400, "UnknownReasonForHelp")
+                      {"held_on": TODAY, "reasons_for_help": ["lenistwo"]}), 400, "UnknownReasonForHelp",
+            "reasons_for_help")
     refused(desk.post("intake", "/persons/00000000-0000-0000-0000-000000000000/first-contacts",
                       {"held_on": TODAY, "reasons_for_help": ["ubostwo"]}), 404, "PersonNotFound")
     refused(desk.post("intake", "/persons/search", {"pesel": pesel_for(99)}), 404, "PersonNotFound")

@@ -1,0 +1,202 @@
+/* The pages' behaviour, without a framework or a build step:
+   - a form with data-api posts its fields as JSON through the gateway, with the session's
+     anti-forgery token, and shows a refusal next to the field it names;
+   - the live stream (/events): a list with data-live-types is fetched again (its fragment) when
+     such an event comes, and its new rows are marked; a banner says when the connection is lost
+     and when it is back; nothing a person is typing is replaced;
+   - a warning before the idle session ends. */
+(function () {
+  "use strict";
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content;
+  var IDLE_WARNING_MS = 13 * 60 * 1000;
+  var idleTimer;
+
+  // Polish words for the services' named errors; any other refusal shows the service's own message.
+  var MESSAGES = {
+    InvalidPesel: "Nieprawidłowy numer PESEL — sprawdź cyfry.",
+    PeselBirthDateMismatch: "PESEL nie zgadza się z datą urodzenia.",
+    MissingName: "Podaj imię i nazwisko.",
+    MissingIdentifier: "Podaj PESEL albo, gdy osoba go nie ma, numer dokumentu tożsamości.",
+    InvalidDate: "Podaj datę w postaci DD.MM.RRRR.",
+    InvalidAddress: "Uzupełnij adres: ulica, kod pocztowy (NN-NNN) i miejscowość.",
+    PersonNotFound: "Nie znaleziono takiej osoby w rejestrze.",
+    MissingReasonForHelp: "Zaznacz co najmniej jeden powód udzielenia pomocy (art. 7).",
+    UnknownTeam: "Wybierz zespół, do którego kierujesz sprawę.",
+    AlreadyRouted: "Sprawa została już skierowana do tego zespołu.",
+    MissingRoutingReason: "Napisz, dlaczego sprawa trafia do tego zespołu.",
+    TextTooLong: "Tekst jest za długi.",
+    NotYourRole: "Twoja rola nie pozwala na tę czynność.",
+    NotAllowed: "Nie masz dostępu do tej sprawy.",
+    Unauthenticated: "Sesja wygasła — zaloguj się ponownie.",
+    MissingCsrfToken: "Odśwież stronę i spróbuj ponownie.",
+    InterviewRequired: "Decyzję można wydać dopiero po wywiadzie środowiskowym.",
+    AmountOutsideLegalRange: "Kwota jest poza granicami, które dopuszcza ustawa.",
+    WorkloadLimitReached: "Pracownik ma już 50 rodzin (art. 110 ust. 11) — podaj uzasadnienie przekroczenia."
+  };
+
+  function message(answer) {
+    return MESSAGES[answer.error] || (answer.message ? "Odmowa: " + answer.message : "Nie udało się.");
+  }
+
+  function resetIdle() {
+    clearTimeout(idleTimer);
+    var banner = document.getElementById("sesja");
+    if (banner) { banner.hidden = true; }
+    idleTimer = setTimeout(function () { if (banner) { banner.hidden = false; } }, IDLE_WARNING_MS);
+  }
+
+  function api(method, url, body) {
+    resetIdle();
+    var headers = { "Accept": "application/json" };
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    if (csrf) { headers["X-CSRF-Token"] = csrf; }
+    return fetch(url, { method: method, headers: headers, credentials: "same-origin",
+                        body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (json) {
+          return { ok: response.ok, status: response.status, json: json };
+        });
+      });
+  }
+
+  function setPath(target, path, value) {
+    var parts = path.split("."), here = target;
+    for (var i = 0; i < parts.length - 1; i++) { here = here[parts[i]] = here[parts[i]] || {}; }
+    here[parts[parts.length - 1]] = value;
+  }
+
+  function fields(form) {
+    var body = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf_token" || el.disabled) { return; }
+      if (el.type === "checkbox") {
+        if (el.dataset.type === "bool") { setPath(body, el.name, el.checked); return; }
+        var list = body[el.name] || (body[el.name] = []);
+        if (el.checked) { list.push(el.value); }
+        return;
+      }
+      if (el.type === "radio") { if (el.checked) { setPath(body, el.name, el.value); } return; }
+      var value = el.value.trim();
+      if (value === "" && !el.required) { return; }
+      if (el.dataset.type === "date" && /^\d{2}\.\d{2}\.\d{4}$/.test(value)) {
+        value = value.slice(6) + "-" + value.slice(3, 5) + "-" + value.slice(0, 2);  // DD.MM.RRRR typed
+      }
+      if (el.dataset.type === "list") { value = value.split(/\n|;/).map(function (v) { return v.trim(); }).filter(Boolean); }
+      setPath(body, el.name, value);
+    });
+    return body;
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".error").forEach(function (e) { e.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
+  }
+
+  function showError(form, answer) {
+    var field = answer.json.field && form.querySelector('[name="' + answer.json.field + '"]');
+    var text = document.createElement("p");
+    text.className = "error";
+    text.setAttribute("role", "alert");
+    text.id = "blad-" + Math.random().toString(36).slice(2);
+    text.textContent = message(answer.json);
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", text.id);
+      field.insertAdjacentElement("afterend", text);
+      field.focus();
+    } else {
+      (form.querySelector("[data-errors]") || form).prepend(text);
+    }
+  }
+
+  function fill(template, json) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return encodeURIComponent(json[key] || ""); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset.api) { return; }
+    event.preventDefault();
+    clearErrors(form);
+    api(form.dataset.method || "POST", form.dataset.api, fields(form)).then(function (answer) {
+      if (!answer.ok) { showError(form, answer); return; }
+      var then = form.dataset.then;
+      if (then === "reload" || !then) { window.location.reload(); return; }
+      if (then === "stay") {
+        form.reset();
+        var done = form.querySelector("[data-done]");
+        if (done) { done.textContent = form.dataset.done || "Zapisano."; }
+        refreshAll();
+        return;
+      }
+      window.location.assign(fill(then, answer.json));
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.matches("[data-keep-alive]")) { api("GET", "/api/me"); }
+  });
+
+  // --- the live stream -------------------------------------------------------------------
+  var regions = [];
+
+  function refresh(region) {
+    var before = {};
+    region.querySelectorAll("[data-id]").forEach(function (row) { before[row.dataset.id] = true; });
+    return fetch(region.dataset.fragment, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        region.innerHTML = html;
+        region.querySelectorAll("[data-id]").forEach(function (row) {
+          if (!before[row.dataset.id]) {  // the first rendering was the page's own: anything else is new
+            row.classList.add("new");
+            var badge = document.createElement("span");
+            badge.className = "new-badge";
+            badge.textContent = "nowa";
+            (row.querySelector("td, li") || row).appendChild(badge);
+          }
+        });
+      });
+  }
+
+  function refreshAll() { regions.forEach(refresh); }
+
+  function live() {
+    if (!document.body.dataset.live || !window.EventSource) { return; }
+    regions = Array.prototype.slice.call(document.querySelectorAll("[data-live-types]"));
+    var types = (document.querySelector('meta[name="event-types"]') || { content: "" }).content.split(" ");
+    var banner = document.getElementById("polaczenie");
+    var lost = false;
+    var source = new EventSource("/events");
+    window.opsEvents = [];
+    source.onopen = function () {
+      if (lost) {
+        banner.textContent = "Połączenie na żywo przywrócone.";
+        banner.className = "banner";
+        banner.hidden = false;
+        setTimeout(function () { banner.hidden = true; }, 4000);
+        refreshAll();
+      }
+      lost = false;
+    };
+    source.onerror = function () {
+      lost = true;
+      banner.textContent = "Utracono połączenie na żywo — ponawiam… Dane mogą być nieaktualne.";
+      banner.className = "banner lost";
+      banner.hidden = false;
+    };
+    function received(event) {
+      window.opsEvents.push({ type: event.type, id: event.lastEventId, data: event.data });
+      regions.forEach(function (region) {
+        if (region.dataset.liveTypes.split(" ").indexOf(event.type) >= 0) { refresh(region); }
+      });
+    }
+    types.forEach(function (type) { if (type) { source.addEventListener(type, received); } });
+    ["resume"].forEach(function (type) {
+      source.addEventListener(type, function () { source.close(); setTimeout(live, 500); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { resetIdle(); live(); });
+})();

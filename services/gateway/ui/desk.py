@@ -1,0 +1,60 @@
+"""The first-contact officer's pages: find or register a person, the short talk with the art. 7
+reasons, routing to a team, and today's routings (live)."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from services.gateway.ui.common import Pages
+from services.gateway.web import gateway_api
+from shared.roles import FIRST_CONTACT_OFFICER
+from shared.vocabulary import ROUTING_TEAMS
+
+DESK = {FIRST_CONTACT_OFFICER}
+TEAM_NAMES = {"casework": "zespół pracy socjalnej", "decisions": "zespół świadczeń (decyzje)",
+              "care": "zespół usług"}
+LATEST = 50
+ROUTED = " ".join(f"pl.ops.intake.CaseRouted.{team}.v1" for team in ROUTING_TEAMS)
+
+
+class DeskPages(Pages):
+    @gateway_api("GET", "/pierwszy-kontakt", roles=DESK)
+    def desk(self, request):
+        return self.page(request, "desk/start.html", "Pierwszy kontakt")
+
+    @gateway_api("POST", "/pierwszy-kontakt/szukaj", roles=DESK)
+    def search(self, request):
+        """A search by PESEL or name: posted, so neither ends up in a URL or a log."""
+        query = {k: request.form.get(k, "").strip() for k in ("pesel", "name")}
+        answer = self._ask(request.staff, "intake", "POST", "/persons/search", None,
+                           {"Content-Type": "application/json"},
+                           data=json.dumps({k: v for k, v in query.items() if v}).encode())
+        found, refusal = (answer.json(), None) if answer.ok else ([], answer.json())
+        return self.page(request, "desk/start.html", "Pierwszy kontakt", found=found, refusal=refusal,
+                         searched=query)
+
+    @gateway_api("GET", "/osoba/<uuid:person_id>", roles=DESK)
+    def person(self, request, person_id: UUID):
+        return self.service_page(request, "Osoba", lambda: self.page(
+            request, "desk/person.html", "Osoba w rejestrze",
+            person=self._answer(request.staff, "intake", f"/persons/{person_id}")))
+
+    @gateway_api("GET", "/rozmowa/<uuid:contact_id>", roles=DESK)
+    def routing(self, request, contact_id: UUID):
+        return self.page(request, "desk/routing.html", "Skierowanie sprawy", contact_id=contact_id,
+                         teams=TEAM_NAMES)
+
+    @gateway_api("GET", "/skierowania", roles=DESK)
+    def routings(self, request):
+        return self.service_page(request, "Dzisiejsze skierowania", lambda: self.page(
+            request, "desk/routings.html", "Ostatnie skierowania", live_types=ROUTED,
+            routings=self._latest(request)))
+
+    @gateway_api("GET", "/fragmenty/skierowania", roles=DESK)
+    def routings_fragment(self, request):
+        return self.fragment("desk/routings_rows.html", routings=self._latest(request), teams=TEAM_NAMES)
+
+    def _latest(self, request) -> list[dict]:
+        """The latest routings, newest first."""
+        return list(reversed(self._answer(request.staff, "intake", "/routed-cases")[-LATEST:]))

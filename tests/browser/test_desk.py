@@ -1,0 +1,54 @@
+"""The first-contact desk in a real browser: find, register, talk, route — in Polish, through the
+gateway, accessible."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import accessible, screenshot, submitted
+from tests.support.people import pesel_for
+from tests.support.waiting import wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
+
+
+def test_the_desk_registers_a_person_records_the_talk_and_routes_the_case(centre, open_page, tmp_path):
+    centre.start("intake")
+    centre.start("casework")
+    page = open_page(centre, "first_contact_officer")
+    assert page.url.endswith("/pierwszy-kontakt")
+    accessible(page)
+    screenshot(page, "pierwszy-kontakt", tmp_path)
+
+    page.fill("#szukaj-pesel", pesel_for(91))
+    page.click("text=Szukaj")
+    assert "Nie znaleziono" in page.inner_text("main")
+    page.fill("#r-imie", "Anna Przeglądarkowa")
+    page.fill("#r-pesel", "85071512349")  # a mistyped PESEL
+    page.click("button:has-text(\"Zarejestruj\")")
+    page.wait_for_selector("form[data-api] .error")
+    assert "PESEL" in page.inner_text("form[data-api] .error")
+    assert page.get_attribute("#r-pesel", "aria-invalid") == "true"  # the error sits by its field
+    page.fill("#r-pesel", pesel_for(91))
+    page.click("button:has-text(\"Zarejestruj\")")
+    page.wait_for_url("**/osoba/*")
+    assert pesel_for(91) in page.inner_text("dl.file")  # the desk's own file: the PESEL whole
+    accessible(page)
+    screenshot(page, "osoba", tmp_path)
+
+    page.check("#p-bezrobocie")
+    page.check("#p-przemoc_w_rodzinie")
+    page.check("#f-praca_socjalna")
+    page.click("text=Zapisz rozmowę")
+    page.wait_for_url("**/rozmowa/*")
+    accessible(page)
+    page.select_option("#s-zespol", "casework")
+    page.fill("#s-powod", "przemoc w rodzinie, potrzebne wsparcie")
+    assert submitted(page, "Skieruj") == "Skierowano."
+    screenshot(page, "skierowanie", tmp_path)
+    wait_for(lambda: len(centre.open_cases()) == 1, what="the case in casework")
+
+    page.goto(f"{centre.url('gateway')}/skierowania")
+    assert "Anna Przeglądarkowa" in page.inner_text("table")
+    accessible(page)
+    screenshot(page, "skierowania", tmp_path)
