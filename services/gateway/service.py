@@ -21,7 +21,12 @@ from services.gateway.domain import SignInRefused
 from services.gateway.oidc import Provider, ProviderSettings
 from services.gateway.pages import render
 from services.gateway.stream import EventStream
+from services.gateway.ui.care import CarePages
+from services.gateway.ui.casework import CaseworkPages
+from services.gateway.ui.decisions import DecisionsPages
 from services.gateway.ui.desk import DeskPages
+from services.gateway.ui.oversight import OversightPages
+from services.gateway.ui.training import TrainingPages
 from services.gateway.web import (
     ANY_STAFF,
     COOKIE_KEY,
@@ -46,7 +51,7 @@ from shared.values import InvalidDate
 from shared.web import PUBLIC, json_response, request_json
 
 
-class GatewayService(Health, DeskPages):
+class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages, TrainingPages, OversightPages):
     name = "gateway"
     store: GatewayApplication = EventStore(GatewayApplication)
     stream: EventStream = EventStream()
