@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up test test-fast bench bench-gateway venv broker clean
+.PHONY: demo up test test-fast bench bench-gateway bench-ui venv broker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: venv broker
 # The same requests straight to intake and through the gateway: the door's added latency and RSS.
 bench-gateway: venv broker
 	$(PY) benchmarks/gateway.py
+
+# 300 pages' live streams while 2,000 cases are routed: commit-to-page latency, the gateway's RSS and CPU.
+bench-ui: venv broker
+	$(PY) benchmarks/ui.py
 
 clean:
 	rm -rf var

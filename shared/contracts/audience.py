@@ -52,3 +52,18 @@ def visible(event_type: str, roles: frozenset[str]) -> bool:
 def ui_contracts(producer: str) -> list[Contract]:
     """A producer's contracts some page may show: what the gateway reads of its log."""
     return [c for c in REGISTRY.produced_by(producer) if audience(c)]
+
+
+def markdown_table() -> str:
+    """The event types each role's stream may carry, as README's "For UI clients" shows them."""
+    from shared.roles import ROLES
+
+    lines = ["| role (code) | event types on its stream (`GET /events`) |", "|---|---|"]
+    for code, role in ROLES.items():
+        types = [c.type for c in REGISTRY if code in audience(c)]
+        lines.append(f"| {role.polish} (`{code}`) | {', '.join(f'`{t}`' for t in types) or 'none'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

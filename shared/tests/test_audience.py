@@ -1,9 +1,11 @@
 """The one rule the UIs' event stream filters by, against every contract in the registry."""
 
+from pathlib import Path
+
 import pytest
 
 from shared.contracts import MAY_RECEIVE, REGISTRY, DataClass
-from shared.contracts.audience import ROLE_TEAM, audience, visible
+from shared.contracts.audience import ROLE_TEAM, audience, markdown_table, visible
 from shared.roles import AUDITOR, DIRECTOR, OPERATOR, ROLES
 
 # The gateway's own events (staff accounts) go to no stream.
@@ -41,3 +43,9 @@ def test_a_benefit_officer_never_gets_a_social_work_event_and_a_social_worker_ne
 
 def test_every_role_is_placed():
     assert set(ROLE_TEAM) | {DIRECTOR, AUDITOR, OPERATOR} == set(ROLES)
+
+
+def test_the_readme_shows_each_roles_event_types_as_the_rule_gives_them():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    shown = readme.split("<!-- audience table: generated -->\n", 1)[1].split("\n<!-- end of audience table -->")[0]
+    assert shown == markdown_table(), "README is out of date: python -m shared.contracts.audience prints the table"
