@@ -39,6 +39,8 @@ from services.casework.application import CaseworkApplication  # noqa: E402
 from services.casework.domain import Case  # noqa: E402
 from services.intake.application import IntakeApplication  # noqa: E402
 from shared.contracts.intake import CASE_ROUTED  # noqa: E402
+from shared.identity import Staff, TokenIssuer, signing_key  # noqa: E402
+from shared.roles import FIRST_CONTACT_OFFICER  # noqa: E402
 from shared.store import INTEGRATION_TOPIC  # noqa: E402
 from tests.support.centre import TODAY, Centre  # noqa: E402
 from tests.support.infra import new_deployment  # noqa: E402
@@ -48,6 +50,8 @@ from tests.support.waiting import wait_for  # noqa: E402
 GOAL_PER_S = 500
 NAIVE_PIPELINE_PER_S = 480  # nameko EventDispatcher pipeline, 50 in flight, SQLite, measured on this machine kind
 RSS_LIMIT_MB = 150
+DESK = Staff(id="3f8a1c2e-0000-4000-8000-000000000002", name="K. Zielińska", roles=frozenset({FIRST_CONTACT_OFFICER}),
+             team="intake")
 
 
 class Registration(Aggregate):
@@ -68,16 +72,23 @@ def raw_save_rate(url: str, saves: int) -> float:
 
 
 class FirstContactDesk:
-    """One officer per thread, each with a kept-alive HTTP session."""
+    """One officer per thread, each with a kept-alive HTTP session, calling intake straight
+    with a token the gateway's key signs (the backbone is measured, not the door:
+    `make bench-gateway` measures that)."""
 
-    def __init__(self, intake_url: str):
+    def __init__(self, intake_url: str, issuer: TokenIssuer):
         self.url = intake_url
+        self.issuer = issuer
         self._local = threading.local()
 
     def _post(self, path: str, body: dict) -> dict:
-        session = getattr(self._local, "session", None) or requests.Session()
-        self._local.session = session
-        response = session.post(f"{self.url}{path}", json=body, timeout=60)
+        local = self._local
+        if getattr(local, "session", None) is None:
+            local.session, local.minted = requests.Session(), float("-inf")
+        if time.monotonic() - local.minted > 60:  # a token lives 90 s
+            local.session.headers["Authorization"] = f"Bearer {self.issuer.mint(DESK, 'intake')}"
+            local.minted = time.monotonic()
+        response = local.session.post(f"{self.url}{path}", json=body, timeout=60)
         if response.status_code not in (200, 201):
             raise RuntimeError(f"{path}: {response.status_code} {response.text}")
         return response.json()
@@ -87,8 +98,7 @@ class FirstContactDesk:
         person = self._post("/persons", {"full_name": f"Osoba {number:04}", "pesel": pesel_for(number),
                                          "registered_on": TODAY})
         talk = self._post(f"/persons/{person['person_id']}/first-contacts", {
-            "held_on": TODAY, "officer": "K. Zielińska", "reasons_for_help": ["ubostwo"],
-            "help_requested": ["praca_socjalna"]})
+            "held_on": TODAY, "reasons_for_help": ["ubostwo"], "help_requested": ["praca_socjalna"]})
         return talk["contact_id"]
 
     def route_to_casework(self, contact_id: str) -> str:
@@ -132,13 +142,14 @@ def percentile(values: list[float], p: int) -> float:
 
 def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
     broker = new_deployment()
-    urls = {s: f"sqlite:///{workdir}/{s}.sqlite" for s in ("intake", "casework")}
+    urls = {s: f"sqlite:///{workdir}/{s}.sqlite" for s in ("intake", "casework", "gateway")}
     centre = Centre(broker, workdir / "var", urls)
+    issuer = TokenIssuer(signing_key(centre.data_dir / "secrets"))
     try:
         centre.start("intake")
         centre.start("casework")
         wait_for(lambda: centre.processes["casework"].health()["consumer of intake"]["connected"], what="casework connected")
-        desk = FirstContactDesk(centre.url("intake"))
+        desk = FirstContactDesk(centre.url("intake"), issuer)
         registering = time.time()
         with ThreadPoolExecutor(in_flight) as pool:
             contacts = list(pool.map(desk.first_contact, range(people)))
@@ -147,7 +158,8 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
             case_ids = list(pool.map(desk.route_to_casework, contacts))
         accepted = time.time()
         opened_count = lambda: len(requests.get(  # noqa: E731
-            f"{centre.url('casework')}/cases/open", headers={"X-Staff": LEADER}, timeout=60).json())
+            f"{centre.url('casework')}/cases/open", timeout=60,
+            headers={"Authorization": f"Bearer {issuer.mint(LEADER, 'casework')}"}).json())
         wait_for(lambda: opened_count() == people, timeout=600, what="every case open at casework")
         rss = {s: round(peak_rss_mb(p.process.pid), 1) for s, p in centre.processes.items()}
     finally:
