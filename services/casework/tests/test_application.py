@@ -171,7 +171,7 @@ def test_a_worker_sees_their_own_cases_the_leader_all_and_nobody_else_anything(c
         casework.case(OTHER_WORKER, mine)
     with pytest.raises(NotAllowed):
         casework.add_note(OTHER_WORKER, mine, "ciekawość", "2026-11-05")
-    for outsider in (OFFICER, "Ewa Lis", None):  # a benefit officer; a bare name (the old X-Staff); nobody
+    for outsider in (OFFICER, "Ewa Lis", None):  # a benefit officer; a bare name (the old header); nobody
         with pytest.raises(NotAllowed):
             casework.case(outsider, mine)
         with pytest.raises(NotAllowed):
