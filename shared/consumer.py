@@ -95,6 +95,7 @@ class OrderedConsumer(BrokerWorker):
         self.catch_up_interval = catch_up_interval
         self.handled = 0  # since start, for operators and tests
         self.dead_lettered = 0
+        self.upstream_head: int | None = None  # the furthest position of the upstream's log seen
 
     def health(self) -> dict:
         return {"connected": self.connected, "handled": self.handled, "dead_lettered": self.dead_lettered}
@@ -155,6 +156,7 @@ class OrderedConsumer(BrokerWorker):
             # Not an event of this system: its upstream's log still has the real one.
             self.dead_letter(body, error, notification_id=None)
             return
+        self.upstream_head = max(self.upstream_head or 0, envelope.notification_id)
         last = self.app.position(upstream)
         if envelope.notification_id <= last:
             return  # handled already, from this message or the log
@@ -192,6 +194,7 @@ class OrderedConsumer(BrokerWorker):
         upstream = self.upstream
         while until is None or after < until:
             envelopes, read_up_to, withheld = self.upstream_log(upstream, after)
+            self.upstream_head = max(self.upstream_head or 0, read_up_to)
             for notification_id in withheld:
                 if notification_id > self.app.position(upstream):
                     self.dead_letter(b"", TooLargeToRead(), notification_id=notification_id)

@@ -3,20 +3,26 @@ with the outbox relay, the log server and the ordered consumer running beside it
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 import eventlet
 from nameko.extensions import DependencyProvider
+from werkzeug.wrappers import Response
 
 from shared.broker import Accounts, BrokerSettings, log_readers
 from shared.consumer import OrderedConsumer
 from shared.contracts import REGISTRY
 from shared.log_reading import BrokerUpstreamLog, LogServer
+from shared.metrics import exposition
+from shared.redaction import describe
 from shared.relay import OutboxRelay
 from shared.store import ServiceApplication, database_url
 from shared.roles import AUDITOR
 from shared.web import PUBLIC, api
+
+log = logging.getLogger(__name__)
 
 
 def broker_settings(config: dict) -> BrokerSettings:
@@ -100,11 +106,25 @@ class AccessLog:
 
 
 class Health:
-    """GET /health: the service answers, and what its relay, log server and consumer have done since start."""
+    """GET /health: whether the service can work (its store answers, its workers are connected
+    to the broker) and what its relay, log server and consumers have done since start; GET
+    /metrics: the same and the store's positions for Prometheus. Both name no one."""
 
     name: str
     store: ServiceApplication
 
     @api("GET", "/health", roles=PUBLIC)
     def health(self, request):
-        return 200, {"service": self.name, **{w.name: w.health() for w in self.store.workers}}
+        workers = {w.name: w.health() for w in self.store.workers}
+        try:
+            store = {"answers": True, "head": self.store.recorder.max_notification_id() or 0}
+        except Exception as error:  # the database is down or unreachable: the service cannot work
+            log.error("%s: the store does not answer: %s", self.name, describe(error))
+            return 503, {"service": self.name, "status": "failing", "store": {"answers": False}, **workers}
+        status = "ok" if all(w["connected"] for w in workers.values()) else "degraded"
+        return 200, {"service": self.name, "status": status, "store": store, **workers}
+
+    @api("GET", "/metrics", roles=PUBLIC)
+    def metrics(self, request):
+        body, content_type = exposition(self.store)
+        return Response(body, content_type=content_type)

@@ -33,6 +33,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from shared.identity import PUBLIC_KEYS, Staff, TokenVerifier, Unauthenticated
+from shared.metrics import count_request
 from shared.roles import role_names
 from shared.redaction import describe_with_frames
 from shared.values import InvalidDate
@@ -125,9 +126,11 @@ class Api(HttpRequestHandler):
 
     def handle_request(self, request):
         try:
-            return self._handle(request)
+            response = self._handle(request)
         except Exception as error:  # a bug at the door: answered and logged like one in a handler
-            return internal_error(error)
+            response = internal_error(error)
+        count_request(self.container.service_name, request.method, self.url, response.status_code)
+        return response
 
     def _handle(self, request):
         request.shallow = False  # nameko reads nothing before the entrypoint; this one may read a form

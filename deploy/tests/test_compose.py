@@ -47,3 +47,13 @@ def test_services_hold_only_the_gateway_s_public_key_and_the_gateway_its_keys_re
         elif name not in ("rabbitmq", "postgres"):
             assert not any(m.startswith("./gateway-keys:") for m in mounts), name
             assert "./gateway-keys/gateway-public-keys.pem:/etc/ops/gateway-public-keys.pem:ro" in mounts
+
+
+def test_every_service_reports_its_health_to_compose_from_its_own_port():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    for service in ("intake", "casework", "decisions", "care", "training", "gateway"):
+        spec = compose["services"][service]
+        assert spec["healthcheck"]["test"] == ["CMD", "python", "-m", "shared.healthcheck"], service
+        listens_on = spec["environment"][f"{service.upper()}_HTTP"].rsplit(":", 1)[1]
+        assert spec["environment"]["OPS_HEALTH_PORT"] == listens_on, service
+    assert "HEALTHCHECK" in (DEPLOY / "Dockerfile").read_text()

@@ -57,6 +57,7 @@ def test_people_registered_while_the_broker_is_unreachable_all_reach_casework(ce
 
         proxy.cut()
         wait_for(lambda: not intake.health()["relay"]["connected"], what="intake to notice the broker is gone")
+        assert intake.health()["status"] == "degraded"  # what compose's healthcheck and an operator see
         cases = {centre.first_contact_to_casework(f"Osoba {i:02}", 100 + i) for i in range(10)}
         assert len(centre.open_cases()) == 1  # nothing could be published; everything is stored
 
@@ -64,6 +65,7 @@ def test_people_registered_while_the_broker_is_unreachable_all_reach_casework(ce
         wait_for(lambda: len(centre.open_cases()) == 11, timeout=60, what="every case after the broker is back")
         assert cases <= {c["case_id"] for c in centre.open_cases()}
         assert intake.health()["relay"]["connected"]
+        wait_for(lambda: intake.health()["status"] == "ok", what="intake healthy again")
         intake.stop()  # while its broker connection still stands: a clean stop
 
 

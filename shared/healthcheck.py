@@ -1,0 +1,31 @@
+"""The container's health check: `python -m shared.healthcheck [port]` exits 0 when the service
+on that port (default $OPS_HEALTH_PORT, else 8000) says it can work: its store answers and its
+workers are connected to the broker (`GET /health` → "status": "ok"); 1 otherwise, with why."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+
+
+def main(argv: list[str]) -> int:
+    port = int(argv[0]) if argv else int(os.environ.get("OPS_HEALTH_PORT", "8000"))
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+            status = json.load(response).get("status")
+    except urllib.error.HTTPError as error:
+        status = f"HTTP {error.code}"
+    except (OSError, ValueError) as error:
+        print(f"no answer on port {port}: {type(error).__name__}", file=sys.stderr)
+        return 1
+    if status != "ok":
+        print(f"status: {status}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
