@@ -15,6 +15,7 @@ from shared.broker import Accounts, BrokerSettings, log_readers
 from shared.consumer import OrderedConsumer
 from shared.contracts import REGISTRY
 from shared.log_reading import BrokerUpstreamLog, LogServer
+from shared.logs import RequestLogging
 from shared.metrics import exposition
 from shared.redaction import describe
 from shared.relay import OutboxRelay
@@ -112,6 +113,7 @@ class Health:
 
     name: str
     store: ServiceApplication
+    request_logging = RequestLogging()
 
     @api("GET", "/health", roles=PUBLIC)
     def health(self, request):

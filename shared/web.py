@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import time
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -125,11 +126,17 @@ class Api(HttpRequestHandler):
         return response
 
     def handle_request(self, request):
+        started = time.perf_counter()
         try:
             response = self._handle(request)
         except Exception as error:  # a bug at the door: answered and logged like one in a handler
             response = internal_error(error)
         count_request(self.container.service_name, request.method, self.url, response.status_code)
+        staff = getattr(request, "staff", None)
+        # The endpoint's pattern, not the path: the log names no record.
+        log.info("%s %s %s in %.1f ms", request.method, self.url, response.status_code,
+                 (time.perf_counter() - started) * 1000,
+                 extra={"request_id": getattr(staff, "request_id", None), "status": response.status_code})
         return response
 
     def _handle(self, request):
