@@ -1,0 +1,219 @@
+"""The benefit officer's and the decision signatory's pages in a real browser: the week's
+deadlines that follow the proceeding live, a proceeding's steps and their refusals in Polish, a
+stream that never carries social work's events, and each page's role rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from playwright.sync_api import Page, expect
+
+from shared.contracts import REGISTRY
+from shared.contracts.audience import audience
+from shared.roles import BENEFIT_OFFICER, SOCIAL_WORKER
+from tests.browser.conftest import accessible, received, screenshot
+from tests.support.waiting import wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
+
+TODAY = date.today()  # the pages count the deadlines from today: the proceedings start today too
+ROUTED_TO_DECISIONS = "pl.ops.intake.CaseRouted.decisions.v1"
+
+
+def polish(day: str) -> str:
+    return date.fromisoformat(day).strftime("%d.%m.%Y")
+
+
+def routed_to_decisions(centre, full_name: str, number: int, benefit: str = "zasilek_okresowy") -> dict:
+    """A person registered, talked to and routed to the benefits team today, urgently; the proceeding
+    decisions opened for it."""
+    desk, officer = centre.desk, centre.as_role("benefit_officer")
+    person_id = centre.register(full_name, number, registered_on=TODAY.isoformat())
+    contact = centre.talk(person_id, held_on=TODAY.isoformat(), reasons_for_help=["bezrobocie"],
+                          help_requested=[benefit], urgent=True)
+    desk.ok(desk.post("intake", f"/first-contacts/{contact}/routings", {
+        "team": "decisions", "reason": "wniosek o zasiłek", "routed_on": TODAY.isoformat()}), 201)
+    found: list = []
+
+    def opened() -> bool:
+        found[:] = officer.get("decisions", "/proceedings", params={"person_id": person_id}).json()
+        return bool(found)
+
+    wait_for(opened, what="the proceeding in decisions")
+    return found[0]
+
+
+def step(centre, role: str, proceeding: dict, name: str, body: dict | None = None) -> dict:
+    who = centre.as_role(role)
+    return who.ok(who.post("decisions", f"/proceedings/{proceeding['proceeding_id']}/{name}", body or {}), 200)
+
+
+def interviewed_and_assessed(centre, proceeding: dict, full_name: str) -> dict:
+    step(centre, "benefit_officer", proceeding, "interview", {
+        "held_on": TODAY.isoformat(), "household": [{"name": full_name}, {"name": "Zofia Testowa", "relation": "córka"}],
+        "incomes": [{"member": full_name, "source": "alimenty", "amount": "500"}]})
+    return step(centre, "benefit_officer", proceeding, "assessment")["assessment"]
+
+
+def decision(amount: str) -> dict:
+    start = TODAY.replace(day=1)
+    return {"outcome": "grant", "issued_on": TODAY.isoformat(), "legal_basis": "art. 38 u.p.s.", "amount": amount,
+            "period_from": start.isoformat(), "period_to": (start + relativedelta(months=6, days=-1)).isoformat(),
+            "payment_method": "bank_transfer", "justification": ""}
+
+
+def answered(page: Page, form: str, done: str) -> None:
+    """The form's own "done" text, or the test fails with the refusal the page shows."""
+    page.wait_for_selector(f"{form} span[data-done]:not(:empty), {form} .error")
+    errors = page.locator(f"{form} .error")
+    assert errors.count() == 0, errors.first.inner_text()
+    assert page.inner_text(f"{form} span[data-done]") == done
+
+
+def test_the_officer_sees_the_weeks_deadlines_and_they_follow_the_proceeding_live(centre, open_page, tmp_path):
+    centre.start("intake")
+    centre.start("decisions")
+    proceeding = routed_to_decisions(centre, "Anna Terminowa", 31)
+    interview_due = polish(proceeding["interview_due"])  # urgent: 2 working days, within this week
+
+    page = open_page(centre, "benefit_officer")
+    assert page.url.endswith("/postepowania")  # the officer's start page
+    week = page.locator("#terminy tbody")
+    interview_row = week.locator(f'tr[data-id="{proceeding["proceeding_id"]}-wywiad"]')
+    expect(interview_row).to_contain_text(interview_due)
+    expect(interview_row).to_contain_text("Wywiad środowiskowy")
+    expect(interview_row).to_contain_text("pilna")
+    open_row = page.locator(f'#otwarte tr[data-id="{proceeding["proceeding_id"]}"]')
+    expect(open_row.locator(".stan")).to_have_text("oczekuje na wywiad")
+    expect(open_row).to_contain_text(polish(proceeding["settlement_due"]))  # KPA art. 35: a month
+    expect(open_row.locator("a")).to_have_attribute("href", f"/postepowanie/{proceeding['proceeding_id']}")
+    accessible(page)
+    screenshot(page, "postepowania", tmp_path)
+    page.evaluate("window.notReloaded = true")
+
+    # The proceeding moves (interview, assessment: the team's own steps) and the signatory decides:
+    # the decision is on the officer's stream, and the lists follow without a reload.
+    assessed = interviewed_and_assessed(centre, proceeding, "Anna Terminowa")
+    step(centre, "decision_signatory", proceeding, "decision", decision(assessed["min_amount"]))
+    expect(open_row.locator(".stan")).to_have_text("decyzja wydana — do doręczenia", timeout=10_000)
+    expect(interview_row).to_have_count(0)  # a decided proceeding has no interview nor KPA deadline
+    expect(week.locator(f'tr[data-id="{proceeding["proceeding_id"]}-decyzja"]')).to_have_count(0)
+
+    delivered = step(centre, "benefit_officer", proceeding, "delivery", {"delivered_on": TODAY.isoformat()})
+    expect(open_row.locator(".stan")).to_have_text("biegnie termin na odwołanie", timeout=10_000)
+    expect(open_row.locator(".odwolanie")).to_have_text(polish(delivered["appeal_deadline"]))
+    assert page.evaluate("window.notReloaded === true")
+    types = {e["type"] for e in received(page)}
+    assert {"pl.ops.decisions.DecisionIssuedByOfficer.v1", "pl.ops.decisions.DecisionIssued.v1"} <= types
+    accessible(page)
+    screenshot(page, "postepowania-po-doreczeniu", tmp_path)
+
+
+def test_the_proceeding_page_records_steps_and_shows_refusals_in_polish(centre, open_page, tmp_path):
+    centre.start("intake")
+    centre.start("decisions")
+    proceeding = routed_to_decisions(centre, "Jan Krokowy", 32)
+    path = f"{centre.url('gateway')}/postepowanie/{proceeding['proceeding_id']}"
+
+    signatory = open_page(centre, "decision_signatory")
+    signatory.goto(path)
+    assert "Jan Krokowy" in signatory.inner_text("dl.file")
+    assert signatory.locator("#dc-kwota").count() == 1 and signatory.locator("#w-gosp").count() == 0
+    decision_form = 'form[data-api$="/decision"]'
+    signatory.select_option("#dc-rozstrzygniecie", "refusal")
+    signatory.fill("#dc-uzasadnienie", "dochód powyżej kryterium")
+    signatory.click('button:has-text("Podpisz i wydaj decyzję")')
+    signatory.wait_for_selector(f"{decision_form} .error")
+    assert signatory.inner_text(f"{decision_form} [data-errors]") == \
+        "Decyzję można wydać dopiero po wywiadzie środowiskowym."
+    accessible(signatory)
+    screenshot(signatory, "postepowanie-odmowa-przed-wywiadem", tmp_path)
+
+    officer = open_page(centre, "benefit_officer")
+    officer.goto(path)
+    assert officer.locator("#dc-kwota").count() == 0  # the officer does not sign
+    interview_form = 'form[data-api$="/wywiad"]'
+    officer.fill("#w-gosp", "Jan Krokowy\nZofia Krokowa; żona")
+    officer.fill("#w-doch", "Jan Krokowy; zasiłek dla bezrobotnych; 300\nZofia Krokowa; nieznane; 100")
+    officer.click('button:has-text("Zapisz wywiad")')
+    officer.wait_for_selector(f"{interview_form} .error")
+    assert "Nieznane źródło dochodu" in officer.inner_text(f"{interview_form} .error")
+    assert officer.get_attribute("#w-doch", "aria-invalid") == "true"  # beside its field
+    officer.fill("#w-doch", "Jan Krokowy; zasiłek dla bezrobotnych; 300\nZofia Krokowa; wynagrodzenie; 250,50")
+    officer.click('button:has-text("Zapisz wywiad")')
+    answered(officer, interview_form, "Zapisano wywiad.")
+    expect(officer.locator("#stan")).to_have_text("po wywiadzie")  # the file follows the step
+    officer.click('summary:has-text("Ocena uprawnień")')
+    officer.click('button:has-text("Oceń uprawnienia")')
+    answered(officer, 'form[data-api$="/assessment"]', "Oceniono.")
+    expect(officer.locator("#ocena")).to_contain_text("uprawniony")
+    accessible(officer)
+    screenshot(officer, "postepowanie-po-ocenie", tmp_path)
+
+    signatory.reload()
+    signatory.fill("#dc-kwota", "99999")
+    signatory.fill("#dc-od", TODAY.replace(day=1).isoformat())
+    signatory.fill("#dc-do", (TODAY.replace(day=1) + relativedelta(months=3, days=-1)).isoformat())
+    signatory.select_option("#dc-sposob", "cash")
+    signatory.click('button:has-text("Podpisz i wydaj decyzję")')
+    signatory.wait_for_selector(f"{decision_form} .error")
+    assert signatory.inner_text(f"{decision_form} [data-errors]") == \
+        "Kwota jest poza granicami, które dopuszcza ustawa."
+    screenshot(signatory, "postepowanie-kwota-poza-granicami", tmp_path)
+    minimum = centre.as_role("benefit_officer").get(
+        "decisions", f"/proceedings/{proceeding['proceeding_id']}").json()["assessment"]["min_amount"]
+    signatory.fill("#dc-kwota", minimum)
+    signatory.click('button:has-text("Podpisz i wydaj decyzję")')
+    answered(signatory, decision_form, "Decyzja wydana.")
+    expect(signatory.locator("#decyzja")).to_contain_text("Maria Kowalczyk")
+    accessible(signatory)
+    screenshot(signatory, "postepowanie-decyzja", tmp_path)
+
+
+def test_the_officers_stream_never_carries_a_social_work_event(centre, open_page):
+    for service in ("intake", "casework", "decisions"):
+        centre.start(service)
+    page = open_page(centre, "benefit_officer")
+    casework_only = {c.type for c in REGISTRY
+                     if SOCIAL_WORKER in audience(c) and BENEFIT_OFFICER not in audience(c)}
+    assert "pl.ops.intake.CaseRouted.casework.v1" in casework_only
+
+    # Routed to casework first: intake's log has it before the routing to decisions, so had the
+    # stream carried it, it would have come before the event the test waits for.
+    centre.first_contact_to_casework("Ewa Socjalna", 33)
+    wait_for(lambda: len(centre.open_cases()) == 1, what="the social-work case")
+    routed_to_decisions(centre, "Piotr Świadczeniowy", 34)
+    wait_for(lambda: ROUTED_TO_DECISIONS in {e["type"] for e in received(page)}, what="the routing on the stream")
+    types = {e["type"] for e in received(page)}
+    assert not types & casework_only, types
+
+
+def test_each_page_keeps_its_role_rule(centre, open_page, tmp_path):
+    centre.start("intake")
+    centre.start("decisions")
+    proceeding = routed_to_decisions(centre, "Maria Podpisowa", 35)
+    interviewed_and_assessed(centre, proceeding, "Maria Podpisowa")
+    gateway = centre.url("gateway")
+
+    worker = open_page(centre, "social_worker")
+    assert worker.goto(f"{gateway}/postepowania").status == 403
+    assert worker.goto(f"{gateway}/postepowanie/{proceeding['proceeding_id']}").status == 403
+    assert worker.goto(f"{gateway}/do-podpisu").status == 403
+
+    signatory = open_page(centre, "decision_signatory")
+    assert signatory.url.endswith("/do-podpisu")  # the signatory's start page
+    row = signatory.locator(f'tr[data-id="{proceeding["proceeding_id"]}"]')
+    expect(row).to_contain_text("Maria Podpisowa")
+    expect(row.locator("a")).to_have_attribute("href", f"/postepowanie/{proceeding['proceeding_id']}")
+    assert signatory.goto(f"{gateway}/postepowania").status == 403  # the officer's deadlines are not theirs
+    signatory.goto(f"{gateway}/do-podpisu")
+    accessible(signatory)
+    screenshot(signatory, "do-podpisu", tmp_path)
+
+    officer = open_page(centre, "benefit_officer")
+    for path, name in (("/wyplaty", "wyplaty"), ("/przeglady", "przeglady")):
+        assert officer.goto(f"{gateway}{path}").status == 200
+        accessible(officer)
+        screenshot(officer, name, tmp_path)
