@@ -28,7 +28,7 @@ up: venv broker
 # The whole suite, slow fault tests included, then the browser tests in a pass of their own
 # (conftest.py says why); pytest's "no tests ran" (exit 5) fails either pass.
 test: venv
-	bash deploy/ensure-services.sh rabbitmq postgres chromium
+	bash deploy/ensure-services.sh rabbitmq postgres chromium promtool
 	$(PY) -m pytest -ra; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected: failing"; exit 1; fi; [ $$status -eq 0 ] || exit $$status
 	OPS_BROWSER_PASS=1 $(PY) -m pytest -ra tests/browser; status=$$?; \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the local services the system and its tests need are answering:
-#   deploy/ensure-services.sh [rabbitmq] [postgres] [chromium]   (default: rabbitmq postgres)
+#   deploy/ensure-services.sh [rabbitmq] [postgres] [chromium] [promtool]   (default: rabbitmq postgres)
 # Starts them if installed but stopped; installs them from Debian's packages if missing.
 set -euo pipefail
 
@@ -54,12 +54,19 @@ ensure_chromium() {
   say "$(chromium --version 2>/dev/null | head -n 1)"
 }
 
+# The alert rules' tests use promtool, from Debian's prometheus package (the server is not started).
+ensure_promtool() {
+  command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
+  say "$(promtool --version 2>&1 | head -n 1)"
+}
+
 [ $# -eq 0 ] && set -- rabbitmq postgres
 for service in "$@"; do
   case "$service" in
     rabbitmq) ensure_rabbitmq ;;
     postgres) ensure_postgres ;;
     chromium) ensure_chromium ;;
-    *) say "unknown service '$service' (rabbitmq, postgres, chromium)" >&2; exit 2 ;;
+    promtool) ensure_promtool ;;
+    *) say "unknown service '$service' (rabbitmq, postgres, chromium, promtool)" >&2; exit 2 ;;
   esac
 done
