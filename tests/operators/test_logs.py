@@ -42,3 +42,5 @@ def test_every_log_line_is_json_and_names_no_one(centre):
     answered = [json.loads(line) for line in lines["intake"] if '"status": 400' in line]
     assert answered and answered[0]["request_id"], "a request's line carries the id the gateway gave it"
     assert answered[0]["message"] == f"POST /persons 400 in {answered[0]['message'].split(' in ')[1]}"
+    at_the_door = [json.loads(line) for line in lines["gateway"] if answered[0]["request_id"] in line]
+    assert [e["status"] for e in at_the_door] == [400], "the gateway's line of the same request has the same id"
