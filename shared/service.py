@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from shared.broker import Accounts, BrokerSettings, log_readers
 from shared.consumer import OrderedConsumer
 from shared.contracts import REGISTRY
+from shared.credentials import refuse_known_password
 from shared.log_reading import BrokerUpstreamLog, LogServer
 from shared.logs import RequestLogging
 from shared.metrics import exposition
@@ -45,6 +46,8 @@ class EventStore(DependencyProvider):
         service = self.application_class.service
         data_dir = config.get("DATA_DIR") or "var"
         url = database_url(service, config.get("DATABASE_URL"), data_dir)
+        refuse_known_password("DATABASE_URL", url)
+        refuse_known_password("AMQP_URI", config.get("AMQP_URI"))
         secrets_dir = config.get("SECRETS_DIR") or Path(data_dir) / "secrets"
         self.app = self.application_class(url, secrets_dir=secrets_dir, **(config.get("SETTINGS") or {}))
         broker = broker_settings(config)

@@ -1,4 +1,5 @@
-"""What an operator's Prometheus and compose see: /metrics and /health of real processes."""
+"""What an operator's Prometheus and compose see (/metrics, /health) of real processes, and a
+service that will not start on a password everyone knows."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import re
 import pytest
 import requests
 
+from deploy.launcher import ServiceDidNotStart, ServiceProcess
 from shared import healthcheck
+from tests.support.centre import free_port
 from tests.support.people import pesel_for
 from tests.support.waiting import wait_for
 
@@ -73,3 +76,12 @@ def test_health_says_whether_the_service_can_work_and_the_container_check_reads_
     assert healthcheck.main([str(centre.ports["intake"])]) == 0
     intake.stop()
     assert healthcheck.main([str(centre.ports["intake"])]) == 1
+
+
+def test_a_service_refuses_to_start_on_a_password_everyone_knows(tmp_path):
+    process = ServiceProcess("intake", "amqps://intake:change-me@rabbitmq.invalid:5671/ops", free_port(), tmp_path)
+    with pytest.raises(ServiceDidNotStart):
+        process.start(wait=20)
+    logged = (tmp_path / "intake.log").read_text()
+    assert "KnownDefaultPassword" in logged and "AMQP_URI" in logged
+    assert "change-me" not in logged
