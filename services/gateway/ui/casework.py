@@ -1,9 +1,148 @@
-"""The social worker's and the team leader's pages."""
+"""The social worker's and the social-work team leader's pages: the open cases (live), the case
+file with a form for each step of the method, the team's workload against art. 110 ust. 11, and
+group work. The data is casework's, asked with the signed-in member of staff's token: casework
+decides what each may see (a worker their own cases and the unassigned queue, the leader the
+team's)."""
 
 from __future__ import annotations
 
+import time
+from queue import Empty
+from uuid import UUID
+
 from services.gateway.ui.common import Pages
+from services.gateway.web import gateway_api
+from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
+from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK
+from shared.identity import Staff
+from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
+
+TEAM = {SOCIAL_WORKER, SOCIAL_WORK_TEAM_LEADER}
+LEADER = {SOCIAL_WORK_TEAM_LEADER}
+SHOWN = 100  # casework's lists take no paging parameters: a page shows at most this many rows
+WORKLOAD_LIMIT = 50  # art. 110 ust. 11 u.p.s. (casework's answer carries its configured limit)
+# The events that add a case to the worklist, assign it or close it (all for these roles' streams).
+WORKLIST_EVENTS = " ".join(c.type for c in (CASE_ROUTED_TO_CASEWORK, WORKER_ASSIGNED, CASE_CLOSED))
+# A routed case reaches the stream from intake's log, and casework's file from casework's own
+# consumer of that log, so a page may ask for the list before casework has the case: the
+# fragment asks casework again, briefly, while a case the stream announced lately is not listed.
+CATCH_UP_S, CATCH_UP_STEP_S = 1.5, 0.1
+LATELY_S = 10.0
+
+# Polish names of casework's codes.
+DIAGNOSIS_AREAS = {
+    "housing": "mieszkanie", "health": "zdrowie", "work": "praca", "family_relations": "relacje rodzinne",
+    "parenting": "opieka i wychowanie dzieci", "addiction": "uzależnienia", "violence": "przemoc",
+    "money_management": "gospodarowanie pieniędzmi", "education": "edukacja", "disability": "niepełnosprawność",
+    "social_contacts": "kontakty społeczne", "legal_matters": "sprawy prawne",
+}
+STATUSES = {"awaiting_assignment": "czeka na przydział", "in_progress": "w toku", "closed": "zamknięta"}
+ORIGINS = {"first_contact": "skierowanie z pierwszego kontaktu", "worker_initiative": "z inicjatywy pracownika"}
+CONTRACT_STATUSES = {"draft": "projekt", "signed": "podpisany", "refused": "odmowa podpisania",
+                     "broken": "niedotrzymany", "fulfilled": "wykonany", "expired": "wygasły"}
+CONTRACT_STEPS = {"sign": "podpisanie", "refuse": "odmowa podpisania", "break": "niedotrzymanie",
+                  "fulfil": "wykonanie", "expire": "wygaśnięcie", "amend": "aneks"}
+PROGRESS = {"achieved": "osiągnięty", "partly": "osiągnięty częściowo", "not_achieved": "nieosiągnięty",
+            "in_progress": "w trakcie realizacji"}
+OUTCOMES = {"goals_achieved": "cele osiągnięte", "goals_partly_achieved": "cele osiągnięte częściowo",
+            "goals_not_achieved": "cele nieosiągnięte"}
+CARE_STATUSES = {"granted": "przyznana", "ended": "zakończona", "dps_referral_submitted": "skierowanie do DPS złożone",
+                 "placed": "umieszczenie w DPS", "dps_referral_withdrawn": "skierowanie do DPS wycofane"}
+GROUP_KINDS = {"support": "grupa wsparcia", "self_help": "grupa samopomocowa"}
+GROUP_SCOPES = {"categorical": "kategorialna", "territorial": "terytorialna"}
+NAMES = dict(DIAGNOSIS_AREAS=DIAGNOSIS_AREAS, STATUSES=STATUSES, ORIGINS=ORIGINS, CONTRACT_STATUSES=CONTRACT_STATUSES,
+             CONTRACT_STEPS=CONTRACT_STEPS, PROGRESS=PROGRESS, OUTCOMES=OUTCOMES, CARE_STATUSES=CARE_STATUSES,
+             GROUP_KINDS=GROUP_KINDS, GROUP_SCOPES=GROUP_SCOPES, WORKLOAD_LIMIT=WORKLOAD_LIMIT)
+
+
+class RoutedLately:
+    """The cases the gateway's stream announced as routed to casework in the last seconds that
+    casework has not listed yet: the gateway's own subscription to its stream's hub (as the team
+    leader's role sees it), read when a worklist is drawn."""
+
+    READER = Staff(id="casework-pages", name="lista spraw", roles=frozenset({SOCIAL_WORK_TEAM_LEADER}))
+
+    def __init__(self):
+        self.hub = self.subscription = None
+        self.pending: dict[str, float] = {}
+
+    def follow(self, hub) -> None:
+        if self.subscription is not None and self.hub is hub and not self.subscription.closed:
+            return
+        if self.subscription is not None:  # too far behind (nobody drew a list for long), or a new hub
+            self.hub.unsubscribe(self.subscription)
+        self.hub, self.subscription = hub, hub.subscribe(self.READER, "casework-pages")
+
+    def missing(self, cases: list[dict]) -> bool:
+        """Whether a case routed lately is not among these (yet)."""
+        now = time.monotonic()
+        while self.subscription is not None:
+            try:
+                item = self.subscription.events.get_nowait()
+            except Empty:
+                break
+            if item is None:
+                break
+            _, envelope = item
+            if getattr(envelope, "type", None) == CASE_ROUTED_TO_CASEWORK.type:
+                self.pending[str(envelope.data["case_id"])] = now
+        listed = {str(c["case_id"]) for c in cases}
+        self.pending = {k: at for k, at in self.pending.items() if k not in listed and now - at < LATELY_S}
+        return bool(self.pending)
+
+
+ROUTED_LATELY = RoutedLately()
 
 
 class CaseworkPages(Pages):
-    pass
+    # Method names carry the team's prefix: every team's pages are mixed into one service class.
+
+    @gateway_api("GET", "/sprawy", roles=TEAM)
+    def casework_worklist(self, request):
+        leader = request.staff.has(SOCIAL_WORK_TEAM_LEADER)
+        return self.service_page(request, "Sprawy", lambda: self.page(
+            request, "casework/worklist.html", "Sprawy zespołu" if leader else "Moje sprawy",
+            live_types=WORKLIST_EVENTS, leader=leader, shown=SHOWN, **self._casework_open(request), **NAMES))
+
+    @gateway_api("GET", "/fragmenty/sprawy", roles=TEAM)
+    def casework_worklist_fragment(self, request):
+        return self.service_page(request, "Sprawy", lambda: self.fragment(
+            "casework/worklist_rows.html", leader=request.staff.has(SOCIAL_WORK_TEAM_LEADER),
+            **self._casework_open(request, catch_up=True), **NAMES))
+
+    @gateway_api("GET", "/sprawa/<uuid:case_id>", roles=TEAM)
+    def casework_case(self, request, case_id: UUID):
+        def build():
+            case = self._answer(request.staff, "casework", f"/cases/{case_id}")
+            leader = request.staff.has(SOCIAL_WORK_TEAM_LEADER)
+            workload = self._answer(request.staff, "casework", "/workload") if leader else {}
+            return self.page(request, "casework/case.html", f"Sprawa: {case['person']['full_name']}", case=case,
+                             leader=leader, workload=workload, **NAMES)
+        return self.service_page(request, "Sprawa", build)
+
+    @gateway_api("GET", "/obciazenie", roles=LEADER)
+    def casework_workload(self, request):
+        return self.service_page(request, "Obciążenie pracą", lambda: self.page(
+            request, "casework/workload.html", "Obciążenie pracą",
+            workload=self._answer(request.staff, "casework", "/workload"), **NAMES))
+
+    @gateway_api("GET", "/grupy", roles=TEAM)
+    def casework_groups(self, request):
+        def build():
+            groups = self._answer(request.staff, "casework", "/groups")
+            return self.page(request, "casework/groups.html", "Grupy", groups=groups[:SHOWN], total=len(groups),
+                             shown=SHOWN, **NAMES)
+        return self.service_page(request, "Grupy", build)
+
+    def _casework_open(self, request, catch_up: bool = False) -> dict:
+        """The open cases casework shows this member of staff (at most SHOWN), and how many there are."""
+        stream = getattr(self, "stream", None)
+        if stream is not None and getattr(stream, "hub", None) is not None:
+            ROUTED_LATELY.follow(stream.hub)
+        cases = self._answer(request.staff, "casework", "/cases/open")
+        if catch_up:
+            deadline = time.monotonic() + CATCH_UP_S
+            while ROUTED_LATELY.missing(cases) and time.monotonic() < deadline:
+                time.sleep(CATCH_UP_STEP_S)
+                cases = self._answer(request.staff, "casework", "/cases/open")
+        return {"cases": cases[:SHOWN], "total": len(cases)}
