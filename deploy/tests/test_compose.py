@@ -1,5 +1,6 @@
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -57,3 +58,15 @@ def test_every_service_reports_its_health_to_compose_from_its_own_port():
         listens_on = spec["environment"][f"{service.upper()}_HTTP"].rsplit(":", 1)[1]
         assert spec["environment"]["OPS_HEALTH_PORT"] == listens_on, service
     assert "HEALTHCHECK" in (DEPLOY / "Dockerfile").read_text()
+
+
+def test_the_image_pins_every_package_it_installs_at_the_versions_pyproject_names():
+    constraints = dict(line.split("==") for line in (DEPLOY / "constraints.txt").read_text().splitlines()
+                       if line and not line.startswith("#"))
+    pinned = {name.lower().replace("_", "-"): version for name, version in constraints.items()}
+    project = tomllib.loads((DEPLOY.parent / "pyproject.toml").read_text())["project"]["dependencies"]
+    for requirement in project:
+        if "==" in requirement:
+            name, version = requirement.split("==")
+            assert pinned.get(name.lower().replace("_", "-")) == version, f"constraints.txt is stale for {name}"
+    assert "pip install -c constraints.txt ." in (DEPLOY / "Dockerfile").read_text()
