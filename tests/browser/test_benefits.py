@@ -123,6 +123,7 @@ def test_the_proceeding_page_records_steps_and_shows_refusals_in_polish(centre, 
     assert signatory.locator("#dc-kwota").count() == 1 and signatory.locator("#w-gosp").count() == 0
     decision_form = 'form[data-api$="/decision"]'
     signatory.select_option("#dc-rozstrzygniecie", "refusal")
+    signatory.fill("#dc-podstawa", "art. 38 u.p.s.")
     signatory.fill("#dc-uzasadnienie", "dochód powyżej kryterium")
     signatory.click('button:has-text("Podpisz i wydaj decyzję")')
     signatory.wait_for_selector(f"{decision_form} .error")
@@ -213,7 +214,20 @@ def test_each_page_keeps_its_role_rule(centre, open_page, tmp_path):
     screenshot(signatory, "do-podpisu", tmp_path)
 
     officer = open_page(centre, "benefit_officer")
-    for path, name in (("/wyplaty", "wyplaty"), ("/przeglady", "przeglady")):
-        assert officer.goto(f"{gateway}{path}").status == 200
-        accessible(officer)
-        screenshot(officer, name, tmp_path)
+    assert officer.goto(f"{gateway}/przeglady").status == 200
+    accessible(officer)
+    screenshot(officer, "przeglady", tmp_path)
+
+    # The month's bank file: a refusal (the centre's account mistyped) in Polish, then the file.
+    assert officer.goto(f"{gateway}/wyplaty").status == 200
+    officer.fill("#b-platnik", "Ośrodek Pomocy Społecznej w Testowie")
+    officer.fill("#b-rachunek", "PL00 1234")
+    officer.click('button:has-text("Pobierz plik przelewów")')
+    officer.wait_for_selector("p.error")
+    assert "Nieprawidłowy numer rachunku" in officer.inner_text("p.error")
+    accessible(officer)
+    screenshot(officer, "wyplaty", tmp_path)
+    officer.fill("#b-rachunek", "PL61109010140000071219812874")
+    with officer.expect_download() as download:
+        officer.click('button:has-text("Pobierz plik przelewów")')
+    assert download.value.suggested_filename == f"przelewy-{TODAY:%Y-%m}.xml"
