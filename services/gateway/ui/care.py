@@ -1,9 +1,247 @@
-"""The care coordinator's pages."""
+"""The care coordinator's pages: care service requests and their state (live), one service's file
+with a form for each step (assessment, income statement, roster, visits, missed visits, end) and
+its fee statement, care-home (DPS) referrals, family assistance, and the carers. The data is
+care's, asked with the signed-in coordinator's token; the decision granting a service is the
+signatory's (care's role rule), so the coordinator's page shows it and offers its form only to an
+account that also holds the signatory's role."""
 
 from __future__ import annotations
 
+import json
+import time
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from werkzeug.wrappers import Response
+
 from services.gateway.ui.common import Pages
+from services.gateway.web import ServiceRefused, gateway_api
+from shared.contracts.care import (
+    CARE_SERVICE_ENDED,
+    CARE_SERVICE_GRANTED,
+    DPS_PLACEMENT_MADE,
+    DPS_REFERRAL_SUBMITTED,
+    DPS_REFERRAL_WITHDRAWN,
+)
+from shared.contracts.casework import SERVICES_REQUESTED
+from shared.contracts.intake import CASE_ROUTED
+from shared.roles import CARE_COORDINATOR, DECISION_SIGNATORY
+
+CARE = {CARE_COORDINATOR}
+SHOWN = 100  # care's lists take no paging parameters: a page shows at most this many rows
+# Requests reach care from first contact (CaseRouted.care) and social work (ServicesRequested);
+# the rest are care's own events about a service or a referral (all on the coordinator's stream).
+REQUESTS = (CASE_ROUTED["care"], SERVICES_REQUESTED)
+SERVICE_EVENTS = " ".join(c.type for c in (*REQUESTS, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED))
+DPS_EVENTS = " ".join(c.type for c in (*REQUESTS, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE, DPS_REFERRAL_WITHDRAWN))
+ASSISTANCE_EVENTS = SERVICES_REQUESTED.type
+# A request reaches the stream from intake's or casework's log, and care's file from care's own
+# consumer of that log: the fragment asks again briefly until care's answer changes.
+CATCH_UP_S, CATCH_UP_STEP_S = 5.0, 0.2
+
+# Polish names of care's codes.
+STATES = {"requested": "zgłoszona", "assessed": "po ocenie potrzeb", "granted": "przyznana", "ended": "zakończona"}
+ORIGINS = {"casework": "z zespołu pracy socjalnej", "first_contact": "z pierwszego kontaktu",
+           "care_team": "z inicjatywy zespołu usług"}
+ACTIVITIES = {"personal_care": "pielęgnacja i higiena", "meals": "posiłki", "shopping": "zakupy",
+              "cleaning": "sprzątanie", "medical_help": "pomoc w zaleceniach lekarskich"}
+WEEKDAYS = {"mon": "poniedziałek", "tue": "wtorek", "wed": "środa", "thu": "czwartek", "fri": "piątek",
+            "sat": "sobota", "sun": "niedziela"}
+SERVICE_KINDS = {"uslugi_opiekuncze": "usługi opiekuńcze",
+                 "specjalistyczne_uslugi_opiekuncze": "specjalistyczne usługi opiekuńcze",
+                 "specjalistyczne_uslugi_opiekuncze_zaburzenia_psychiczne":
+                     "specjalistyczne usługi opiekuńcze dla osób z zaburzeniami psychicznymi"}
+DPS_STATES = {"gathering_documents": "kompletowanie dokumentów", "submitted": "złożone",
+              "waiting": "na liście oczekujących", "placed": "osoba umieszczona w DPS", "withdrawn": "wycofane"}
+DPS_DOCUMENTS = {"wniosek": "wniosek osoby", "wywiad_srodowiskowy": "rodzinny wywiad środowiskowy",
+                 "zaswiadczenie_lekarskie": "zaświadczenie lekarskie",
+                 "zgoda_na_umieszczenie": "zgoda na umieszczenie w DPS",
+                 "decyzja_o_oplacie": "decyzja o opłacie za pobyt"}
+EMPLOYERS = {"staff": "pracownik ośrodka"}
+NAMES = dict(STATES=STATES, ORIGINS=ORIGINS, ACTIVITIES=ACTIVITIES, WEEKDAYS=WEEKDAYS, SERVICE_KINDS=SERVICE_KINDS,
+             DPS_STATES=DPS_STATES, DPS_DOCUMENTS=DPS_DOCUMENTS, EMPLOYERS=EMPLOYERS, SHOWN=SHOWN)
+
+# A roster refused by care: the field of the roster form it is about (care's errors name none).
+ROSTER_FIELDS = {"RosterExceedsGrant": "hours", "InvalidNumber": "hours", "OutsidePeriod": "valid_from",
+                 "InvalidDate": "valid_from", "NotFound": "carer_id", "ValueError": "carer_id",
+                 "NotGranted": "carer_id", "ServiceEnded": "carer_id"}
+ROSTER_MESSAGES = {
+    "RosterExceedsGrant": "Harmonogram przekracza liczbę godzin tygodniowo przyznaną w decyzji.",
+    "OutsidePeriod": "Data spoza okresu, na który przyznano usługę.",
+    "InvalidDate": "Podaj datę, od której obowiązuje zmiana harmonogramu (w okresie przyznania usługi).",
+    "InvalidNumber": "Liczba godzin musi być większa od zera.",
+    "NotGranted": "Harmonogram ustala się dopiero po decyzji przyznającej usługę.",
+    "ServiceEnded": "Usługa została zakończona.",
+    "NotFound": "Wybierz opiekunkę lub opiekuna z listy.",
+    "ValueError": "Wybierz opiekunkę lub opiekuna z listy.",
+    "CareError": "Wpisz godziny co najmniej jednego dnia tygodnia.",
+}
 
 
 class CarePages(Pages):
-    pass
+    # Method names carry the team's prefix: every team's pages are mixed into one service class.
+
+    @gateway_api("GET", "/uslugi", roles=CARE)
+    def care_services(self, request):
+        def build():
+            services = self._care_services(request)
+            carers = self._answer(request.staff, "care", "/carers")
+            return self.page(request, "care/services.html", "Usługi opiekuńcze", live_types=SERVICE_EVENTS,
+                             carers=carers, **services, **NAMES)
+        return self.service_page(request, "Usługi opiekuńcze", build)
+
+    @gateway_api("GET", "/fragmenty/uslugi", roles=CARE)
+    def care_services_fragment(self, request):
+        return self.service_page(request, "Usługi opiekuńcze", lambda: self.fragment(
+            "care/services_rows.html", **self._care_services(request, catch_up=True), **NAMES))
+
+    @gateway_api("GET", "/usluga/<uuid:service_id>", roles=CARE)
+    def care_service(self, request, service_id: UUID):
+        def build():
+            service = self._answer(request.staff, "care", f"/services/{service_id}")
+            carers = self._answer(request.staff, "care", "/carers")
+            month = _month(request.args.get("miesiac"), service)
+            statement, refusal = None, None
+            if service["grant"] and month:
+                try:
+                    statement = self._answer(request.staff, "care", f"/services/{service_id}/statements/{month}")
+                except ServiceRefused as refused:
+                    refusal = refused.answer
+            name = (service["person"] or {}).get("full_name") or "osoba"
+            return self.page(request, "care/service.html", f"Usługa: {name}", service=service, carers=carers,
+                             carer_names={c["carer_id"]: c["name"] for c in carers}, month=month,
+                             statement=statement, statement_refusal=refusal,
+                             planned=sum((Decimal(str(v["hours"])) for v in service["roster"]), Decimal(0)),
+                             signatory=request.staff.has(DECISION_SIGNATORY), **NAMES)
+        return self.service_page(request, "Usługa", build)
+
+    @gateway_api("POST", "/usluga/<uuid:service_id>/harmonogram", roles=CARE)
+    def care_roster(self, request, service_id: UUID):
+        """The roster form's fields (hours per weekday) as the list of visits care takes; a
+        refusal comes back naming the form's field it is about."""
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except json.JSONDecodeError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        hours = body.get("hours") if isinstance(body.get("hours"), dict) else {}
+        visits = [{"weekday": day, "hours": hours[day]} for day in WEEKDAYS if str(hours.get(day) or "").strip()]
+        if not visits:
+            return _refusal(400, {"error": "CareError", "message": ROSTER_MESSAGES["CareError"]}, "hours.mon")
+        forwarded = {"carer_id": body.get("carer_id") or "", "visits": visits}
+        if body.get("valid_from"):
+            forwarded["valid_from"] = body["valid_from"]
+        answer = self._ask(request.staff, "care", "POST", f"/services/{service_id}/roster", None,
+                           {"Content-Type": "application/json"}, data=json.dumps(forwarded).encode())
+        if answer.ok:
+            return Response(answer.content, status=answer.status_code, mimetype="application/json")
+        refused = answer.json()
+        error = refused.get("error", "")
+        if error in ROSTER_MESSAGES:
+            refused = {**refused, "message": ROSTER_MESSAGES[error]}
+        field = ROSTER_FIELDS.get(error)
+        return _refusal(answer.status_code, refused, f"hours.{visits[0]['weekday']}" if field == "hours" else field)
+
+    @gateway_api("GET", "/dps", roles=CARE)
+    def care_referrals(self, request):
+        return self.service_page(request, "Skierowania do DPS", lambda: self.page(
+            request, "care/referrals.html", "Skierowania do domów pomocy społecznej", live_types=DPS_EVENTS,
+            **self._care_referrals(request), **NAMES))
+
+    @gateway_api("GET", "/fragmenty/dps", roles=CARE)
+    def care_referrals_fragment(self, request):
+        return self.service_page(request, "Skierowania do DPS", lambda: self.fragment(
+            "care/referrals_rows.html", **self._care_referrals(request, catch_up=True), **NAMES))
+
+    @gateway_api("GET", "/dps/<uuid:referral_id>", roles=CARE)
+    def care_referral(self, request, referral_id: UUID):
+        def build():
+            referral = _one(self._answer(request.staff, "care", "/dps-referrals"), "referral_id", referral_id)
+            if referral is None:
+                return self.page(request, "refused.html", "Skierowanie do DPS", status=404,
+                                 answer={"error": "NotFound", "message": "Nie ma takiego skierowania."})
+            return self.page(request, "care/referral.html",
+                             f"Skierowanie do DPS: {(referral['person'] or {}).get('full_name') or 'osoba'}",
+                             referral=referral, **NAMES)
+        return self.service_page(request, "Skierowanie do DPS", build)
+
+    @gateway_api("GET", "/asystenci", roles=CARE)
+    def care_assistance(self, request):
+        return self.service_page(request, "Asystenci rodziny", lambda: self.page(
+            request, "care/assistance.html", "Asystenci rodziny", live_types=ASSISTANCE_EVENTS,
+            **self._care_assistance(request), **NAMES))
+
+    @gateway_api("GET", "/fragmenty/asystenci", roles=CARE)
+    def care_assistance_fragment(self, request):
+        return self.service_page(request, "Asystenci rodziny", lambda: self.fragment(
+            "care/assistance_rows.html", **self._care_assistance(request, catch_up=True), **NAMES))
+
+    @gateway_api("GET", "/asystenci/<uuid:assistance_id>", roles=CARE)
+    def care_family(self, request, assistance_id: UUID):
+        def build():
+            answer = self._answer(request.staff, "care", "/family-assistance")
+            family = _one(answer["families"], "assistance_id", assistance_id)
+            if family is None:
+                return self.page(request, "refused.html", "Asystent rodziny", status=404,
+                                 answer={"error": "NotFound", "message": "Nie ma takiej rodziny."})
+            return self.page(request, "care/family.html",
+                             f"Asystent rodziny: {(family['person'] or {}).get('full_name') or 'rodzina'}",
+                             family=family, load=answer["load"], limit=answer["limit"], **NAMES)
+        return self.service_page(request, "Asystent rodziny", build)
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _care_caught_up(self, request, path: str, catch_up: bool, rows=lambda a: a):
+        """Care's answer; for a live fragment, asked again briefly while it has not changed (the
+        event that brought the fragment may be ahead of care's consumer)."""
+        answer = self._answer(request.staff, "care", path)
+        if catch_up:
+            first, deadline = _ids(rows(answer)), time.monotonic() + CATCH_UP_S
+            while _ids(rows(answer)) == first and time.monotonic() < deadline:
+                time.sleep(CATCH_UP_STEP_S)
+                answer = self._answer(request.staff, "care", path)
+        return answer
+
+    def _care_services(self, request, catch_up: bool = False) -> dict:
+        services = self._care_caught_up(request, "/services", catch_up)
+        services = sorted(services, key=lambda s: (s["state"] == "ended", not s["urgent"], s["requested_on"]),
+                          reverse=False)
+        return {"services": services[:SHOWN], "total": len(services)}
+
+    def _care_referrals(self, request, catch_up: bool = False) -> dict:
+        referrals = self._care_caught_up(request, "/dps-referrals", catch_up)
+        return {"referrals": referrals[-SHOWN:][::-1], "total": len(referrals)}
+
+    def _care_assistance(self, request, catch_up: bool = False) -> dict:
+        answer = self._care_caught_up(request, "/family-assistance", catch_up, rows=lambda a: a["families"])
+        families = answer["families"]
+        return {"families": families[-SHOWN:][::-1], "total": len(families), "load": answer["load"],
+                "limit": answer["limit"]}
+
+
+def _ids(rows: list[dict]) -> list:
+    return [(r.get("service_id") or r.get("referral_id") or r.get("assistance_id"), r.get("state")) for r in rows]
+
+
+def _one(rows: list[dict], key: str, wanted: UUID) -> dict | None:
+    return next((r for r in rows if r[key] == str(wanted)), None)
+
+
+def _month(asked: str | None, service: dict) -> str | None:
+    """The month whose fee statement the page shows: the one asked (YYYY-MM), else that of the
+    latest visit, else this month."""
+    if asked:
+        try:
+            return date.fromisoformat(f"{asked}-01").strftime("%Y-%m")
+        except ValueError:
+            pass
+    if service.get("visits"):
+        return max(v["on"] for v in service["visits"])[:7]
+    return date.today().strftime("%Y-%m")
+
+
+def _refusal(status: int, answer: dict, field: str | None) -> Response:
+    if field:
+        answer = {**answer, "field": field}
+    return Response(json.dumps(answer, ensure_ascii=False), status=status, mimetype="application/json")
