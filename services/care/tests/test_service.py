@@ -33,6 +33,7 @@ S, R, F = "/services/<uuid:service_id>", "/dps-referrals/<uuid:referral_id>", "/
 
 RULES = {
     ("GET", "/health"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
     ("GET", "/access-log"): AUDIT,
     ("GET", "/services"): CARE,
     ("POST", "/services"): CARE,

@@ -23,6 +23,7 @@ def routes() -> dict[tuple[str, str], frozenset[str]]:
 def test_every_endpoint_and_its_role_rule():
     expected = {
         ("GET", "/health"): PUBLIC,
+        ("GET", "/metrics"): PUBLIC,
         ("GET", "/access-log"): {AUDITOR},
         ("GET", "/cases/open"): TEAM,
         ("GET", "/cases/<uuid:case_id>"): TEAM,

@@ -26,6 +26,7 @@ ANNA_IBAN = "PL61 1090 1014 0000 0712 1981 2874"
 # The role rule of every endpoint: the service's own list, checked against its routes both ways.
 RULES = {
     ("GET", "/health"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
     ("GET", "/access-log"): {AUDITOR},
     ("GET", "/proceedings"): {BENEFIT_OFFICER, DECISION_SIGNATORY},
     ("GET", "/proceedings/<uuid:proceeding_id>"): {BENEFIT_OFFICER, DECISION_SIGNATORY},

@@ -30,6 +30,7 @@ NAMES = ("Tomasz Nowicki", "Agata Mazur", "Ewa Lis", "B. Wójcik", "Halina Kot",
 
 RULES = {
     ("GET", "/health"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
     ("GET", "/access-log"): AUDIT,
     ("GET", "/employees"): SDO,
     ("POST", "/employees"): SDO,
