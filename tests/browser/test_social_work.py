@@ -31,7 +31,7 @@ WATCH_STREAMS = """(() => {
   Watched.CONNECTING = 0; Watched.OPEN = 1; Watched.CLOSED = 2; Watched.watched = true;
   window.EventSource = Watched;
 })();"""
-STREAM_OPEN = "window.streams && window.streams.length > 0 && window.streams[window.streams.length - 1].readyState === 1"
+STREAM_OPEN = "window.streams && window.streams.length > 0 && window.streams.at(-1).readyState === 1"
 STREAMS_CLOSED = "window.streams && window.streams.length > 0 && window.streams.every(s => s.readyState === 2)"
 
 
