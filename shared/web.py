@@ -110,15 +110,19 @@ class Api(HttpRequestHandler):
     server = JsonWebServer()
     tokens = GatewayTokens()
 
-    def __init__(self, method: str, url: str, roles: frozenset[str], **kwargs):
+    def __init__(self, method: str, url: str, roles: frozenset[str], max_bytes: int | None = None, **kwargs):
         if not roles:
             raise ValueError(f"{method} {url} needs a role rule")
         self.roles = frozenset(roles)
+        self.max_bytes = max_bytes  # this endpoint's own limit on a request body, else the service's
         super().__init__(method, url, **kwargs)
 
     def identify(self, request) -> Staff:
         """Who asks: the member of staff the gateway's token names (Unauthenticated if none)."""
         return self.tokens.staff(request)
+
+    def too_large(self, request, limit: int) -> Response:
+        return error_response(RequestTooLarge(f"the request body is over the limit of {limit} bytes"), 413)
 
     def unauthenticated(self, request, error: Exception):
         response = error_response(error, 401)
@@ -141,10 +145,10 @@ class Api(HttpRequestHandler):
 
     def _handle(self, request):
         request.shallow = False  # nameko reads nothing before the entrypoint; this one may read a form
-        limit = int(self.container.config.get("MAX_REQUEST_BYTES") or MAX_REQUEST_BYTES)
+        limit = self.max_bytes or int(self.container.config.get("MAX_REQUEST_BYTES") or MAX_REQUEST_BYTES)
         request.max_content_length = limit  # werkzeug refuses to read past it, chunked or not
         if request.content_length is not None and request.content_length > limit:
-            return error_response(RequestTooLarge(f"the request body is over the limit of {limit} bytes"), 413)
+            return self.too_large(request, limit)
         if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
             # The server would hand the handler an empty body: say so rather than act on nothing.
             return error_response(LengthRequired("send the request body with its Content-Length"), 411)
@@ -171,11 +175,12 @@ class NotYourRole(PermissionError):
     """The signed-in member of staff has none of the roles this needs."""
 
 
-def api(method: str, url: str, roles: Iterable[str], entrypoint: type[Api] = Api) -> Callable:
+def api(method: str, url: str, roles: Iterable[str], entrypoint: type[Api] = Api,
+        max_bytes: int | None = None) -> Callable:
     """An HTTP endpoint answering JSON to the roles named (see the module's docstring)."""
 
     def decorate(handler: Callable) -> Callable:
-        return entrypoint.decorator(method, url, roles=frozenset(roles))(json_api(handler))
+        return entrypoint.decorator(method, url, roles=frozenset(roles), max_bytes=max_bytes)(json_api(handler))
 
     return decorate
 
