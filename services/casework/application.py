@@ -41,6 +41,7 @@ from shared.contracts.care import (
 )
 from shared.contracts.casework import (
     CASE_CLOSED,
+    CASE_OPENED,
     CONTRACT_BROKEN,
     CONTRACT_FULFILLED,
     CONTRACT_REFUSED,
@@ -92,17 +93,16 @@ class CaseworkApplication(ServiceApplication):
     def policy(self, envelope: Envelope) -> list[Any]:
         data = envelope.data
         if envelope.type == CASE_ROUTED_TO_CASEWORK.type:
-            return [
-                Case.open_from_routing(
-                    case_id=UUID(data["case_id"]),
-                    person_id=UUID(data["person_id"]),
-                    person={k: data[k] for k in IDENTITY_FIELDS},
-                    routed_on=date.fromisoformat(data["routed_on"]),
-                    urgent=data["urgent"],
-                    reasons_for_help=data["reasons_for_help"],
-                    routing_reason=data["routing_reason"],
-                )
-            ]
+            case = Case.open_from_routing(
+                case_id=UUID(data["case_id"]),
+                person_id=UUID(data["person_id"]),
+                person={k: data[k] for k in IDENTITY_FIELDS},
+                routed_on=date.fromisoformat(data["routed_on"]),
+                urgent=data["urgent"],
+                reasons_for_help=data["reasons_for_help"],
+                routing_reason=data["routing_reason"],
+            )
+            return [case, self._case_opened(case)]
         if envelope.type in CARE_UPDATES and data.get("request_ref") and data.get("case_id"):
             status, when = CARE_UPDATES[envelope.type]
             case = self._case(UUID(data["case_id"]))
@@ -186,7 +186,7 @@ class CaseworkApplication(ServiceApplication):
         it; a case the leader opens waits in the queue for an assignment."""
         role = self._role(asking)
         case = Case.open_on_initiative(person_id, person, opened_on, reason, opened_by=asking.name)
-        published = []
+        published = [self._case_opened(case)]
         if role == "worker":
             worker = self._team_worker(self._own_name(asking))
             persons = self._persons_per_worker().get(worker, set())
@@ -217,6 +217,10 @@ class CaseworkApplication(ServiceApplication):
         self.save(case, self._worker_assigned(case))
         after = load + adds
         return {"worker": worker, "cases": after, "warning": after >= self.workload_warning}
+
+    def _case_opened(self, case: Case):
+        return self.integration_event(CASE_OPENED, {"case_id": str(case.id), "opened_on": case.opened_on.isoformat(),
+                                                    "urgent": case.urgent})
 
     def _worker_assigned(self, case: Case):
         assigned = case.assignments[-1]

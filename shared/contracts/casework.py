@@ -56,6 +56,17 @@ SERVICES_REQUESTED = Contract(
     subject_field="case_id",
 )
 
+CASE_OPENED = Contract(
+    producer="casework",
+    name="CaseOpened",
+    version=1,
+    description=("A case is open in casework (from a routing or on a worker's initiative): its reference, date "
+                 "and urgency, so that the team's pages show it the moment casework holds it."),
+    fields=(uuid_field("case_id"), date_field("opened_on"), bool_field("urgent")),
+    consumers=frozenset(),
+    subject_field="case_id",
+)
+
 WORKER_ASSIGNED = Contract(
     producer="casework",
     name="WorkerAssigned",
@@ -78,5 +89,5 @@ CASE_CLOSED = Contract(
     subject_field="case_id",
 )
 
-CONTRACTS = (CASE_CLOSED, CONTRACT_REFUSED, CONTRACT_BROKEN, CONTRACT_SIGNED, CONTRACT_FULFILLED, SERVICES_REQUESTED,
+CONTRACTS = (CASE_OPENED, CASE_CLOSED, CONTRACT_REFUSED, CONTRACT_BROKEN, CONTRACT_SIGNED, CONTRACT_FULFILLED, SERVICES_REQUESTED,
              WORKER_ASSIGNED)

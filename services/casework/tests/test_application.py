@@ -208,14 +208,15 @@ def test_published_facts_carry_no_goal_obligation_need_or_reason(casework):
                              "2026-11-07")
     events = casework.integration_envelopes(after=0, limit=100)[0]
     assert [e.type for e in events] == [
-        "pl.ops.casework.WorkerAssigned.v1", "pl.ops.casework.ContractRefused.v1",
+        "pl.ops.casework.CaseOpened.v1", "pl.ops.casework.WorkerAssigned.v1", "pl.ops.casework.ContractRefused.v1",
         "pl.ops.casework.ServicesRequested.v1"]
-    assigned, refused_contract, requested = (e.data for e in events)
+    opened, assigned, refused_contract, requested = (e.data for e in events)
+    assert opened == {"case_id": str(case_id), "opened_on": opened["opened_on"], "urgent": opened["urgent"]}
     assert assigned == {"worker": WORKER.name, "case_id": str(case_id), "assigned_on": "2026-11-03"}
     assert refused_contract == {"person_id": refused_contract["person_id"], "case_id": str(case_id),
                                 "contract_ref": ref, "occurred_on": "2026-11-06"}
     assert requested["kind"] == "asystent_rodziny" and requested["urgent"] is True
-    flat = str([assigned, refused_contract, requested])
+    flat = str([opened, assigned, refused_contract, requested])
     for secret in ("warsztaty", "CV", "praca", "syn", "bez pracy"):
         assert secret not in flat
 
@@ -253,7 +254,8 @@ def test_the_worker_who_opens_a_case_sees_and_works_it_until_it_is_reassigned(ca
                               recorded_on="2026-11-03", with_person=True)
     assert casework.workload(WORKER)[WORKER.name]["cases"] == 1
     events = casework.integration_envelopes(after=0, limit=100)[0]
-    assert [(e.type, e.data["worker"]) for e in events] == [("pl.ops.casework.WorkerAssigned.v1", WORKER.name)]
+    assert [(e.type, e.data.get("worker")) for e in events] == [("pl.ops.casework.CaseOpened.v1", None),
+                                                                ("pl.ops.casework.WorkerAssigned.v1", WORKER.name)]
     with pytest.raises(NotAllowed):
         casework.case(OTHER_WORKER, case_id)
     casework.assign(LEADER, case_id, OTHER_WORKER.name, "2026-11-10")

@@ -6,28 +6,20 @@ team's)."""
 
 from __future__ import annotations
 
-import time
-from queue import Empty
 from uuid import UUID
 
 from services.gateway.ui.common import Pages
 from services.gateway.web import gateway_api
-from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
-from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK
-from shared.identity import Staff
+from shared.contracts.casework import CASE_CLOSED, CASE_OPENED, WORKER_ASSIGNED
 from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 
 TEAM = {SOCIAL_WORKER, SOCIAL_WORK_TEAM_LEADER}
 LEADER = {SOCIAL_WORK_TEAM_LEADER}
 SHOWN = 100  # casework's lists take no paging parameters: a page shows at most this many rows
 WORKLOAD_LIMIT = 50  # art. 110 ust. 11 u.p.s. (casework's answer carries its configured limit)
-# The events that add a case to the worklist, assign it or close it (all for these roles' streams).
-WORKLIST_EVENTS = " ".join(c.type for c in (CASE_ROUTED_TO_CASEWORK, WORKER_ASSIGNED, CASE_CLOSED))
-# A routed case reaches the stream from intake's log, and casework's file from casework's own
-# consumer of that log, so a page may ask for the list before casework has the case: the
-# fragment asks casework again, briefly, while a case the stream announced lately is not listed.
-CATCH_UP_S, CATCH_UP_STEP_S = 1.5, 0.1
-LATELY_S = 10.0
+# The events that add a case to the worklist, assign it or close it: casework's own, so the list
+# drawn when one arrives already holds what it announces (intake's routing would come first).
+WORKLIST_EVENTS = " ".join(c.type for c in (CASE_OPENED, WORKER_ASSIGNED, CASE_CLOSED))
 
 # Polish names of casework's codes.
 DIAGNOSIS_AREAS = {
@@ -55,45 +47,6 @@ NAMES = dict(DIAGNOSIS_AREAS=DIAGNOSIS_AREAS, STATUSES=STATUSES, ORIGINS=ORIGINS
              GROUP_KINDS=GROUP_KINDS, GROUP_SCOPES=GROUP_SCOPES, WORKLOAD_LIMIT=WORKLOAD_LIMIT)
 
 
-class RoutedLately:
-    """The cases the gateway's stream announced as routed to casework in the last seconds that
-    casework has not listed yet: the gateway's own subscription to its stream's hub (as the team
-    leader's role sees it), read when a worklist is drawn."""
-
-    READER = Staff(id="casework-pages", name="lista spraw", roles=frozenset({SOCIAL_WORK_TEAM_LEADER}))
-
-    def __init__(self):
-        self.hub = self.subscription = None
-        self.pending: dict[str, float] = {}
-
-    def follow(self, hub) -> None:
-        if self.subscription is not None and self.hub is hub and not self.subscription.closed:
-            return
-        if self.subscription is not None:  # too far behind (nobody drew a list for long), or a new hub
-            self.hub.unsubscribe(self.subscription)
-        self.hub, self.subscription = hub, hub.subscribe(self.READER, "casework-pages")
-
-    def missing(self, cases: list[dict]) -> bool:
-        """Whether a case routed lately is not among these (yet)."""
-        now = time.monotonic()
-        while self.subscription is not None:
-            try:
-                item = self.subscription.events.get_nowait()
-            except Empty:
-                break
-            if item is None:
-                break
-            _, envelope = item
-            if getattr(envelope, "type", None) == CASE_ROUTED_TO_CASEWORK.type:
-                self.pending[str(envelope.data["case_id"])] = now
-        listed = {str(c["case_id"]) for c in cases}
-        self.pending = {k: at for k, at in self.pending.items() if k not in listed and now - at < LATELY_S}
-        return bool(self.pending)
-
-
-ROUTED_LATELY = RoutedLately()
-
-
 class CaseworkPages(Pages):
     # Method names carry the team's prefix: every team's pages are mixed into one service class.
 
@@ -108,7 +61,7 @@ class CaseworkPages(Pages):
     def casework_worklist_fragment(self, request):
         return self.service_page(request, "Sprawy", lambda: self.fragment(
             "casework/worklist_rows.html", leader=request.staff.has(SOCIAL_WORK_TEAM_LEADER),
-            **self._casework_open(request, catch_up=True), **NAMES))
+            **self._casework_open(request), **NAMES))
 
     @gateway_api("GET", "/sprawa/<uuid:case_id>", roles=TEAM)
     def casework_case(self, request, case_id: UUID):
@@ -134,15 +87,7 @@ class CaseworkPages(Pages):
                              shown=SHOWN, **NAMES)
         return self.service_page(request, "Grupy", build)
 
-    def _casework_open(self, request, catch_up: bool = False) -> dict:
+    def _casework_open(self, request) -> dict:
         """The open cases casework shows this member of staff (at most SHOWN), and how many there are."""
-        stream = getattr(self, "stream", None)
-        if stream is not None and getattr(stream, "hub", None) is not None:
-            ROUTED_LATELY.follow(stream.hub)
         cases = self._answer(request.staff, "casework", "/cases/open")
-        if catch_up:
-            deadline = time.monotonic() + CATCH_UP_S
-            while ROUTED_LATELY.missing(cases) and time.monotonic() < deadline:
-                time.sleep(CATCH_UP_STEP_S)
-                cases = self._answer(request.staff, "casework", "/cases/open")
         return {"cases": cases[:SHOWN], "total": len(cases)}
