@@ -27,6 +27,7 @@ from services.care.domain import (
 from services.care.rules import CareRules
 from shared.contracts.care import (
     CARE_HOURS_DELIVERED,
+    CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
     CARE_SERVICE_GRANTED,
     DPS_PLACEMENT_MADE,
@@ -66,20 +67,33 @@ class CareApplication(ServiceApplication):
         data = envelope.data
         if envelope.type == SERVICES_REQUESTED.type:
             person = {k: data.get(k) for k in IDENTITY_FIELDS}
-            return [self._request(data["kind"], UUID(data["person_id"]), person, data["urgent"],
-                                  date.fromisoformat(data["requested_on"]), data["request_ref"],
-                                  UUID(data["case_id"]), origin="casework")]
+            return self._received(self._request(data["kind"], UUID(data["person_id"]), person, data["urgent"],
+                                                date.fromisoformat(data["requested_on"]), data["request_ref"],
+                                                UUID(data["case_id"]), origin="casework"))
         if envelope.type == CASE_ROUTED["care"].type:
             person = {k: data.get(k) for k in IDENTITY_FIELDS}
             forms = {"uslugi_opiekuncze": "uslugi_opiekuncze",
                      "specjalistyczne_uslugi_opiekuncze": "specjalistyczne_uslugi_opiekuncze",
                      "pobyt_w_dps": "dps"}
             kinds = [forms[f] for f in data["help_requested"] if f in forms] or [None]
-            return [self._request(kind, UUID(data["person_id"]), person, data["urgent"],
-                                  date.fromisoformat(data["routed_on"]), f"{data['case_id']}/{kind}", None,
-                                  origin="first_contact")
-                    for kind in kinds]
+            return self._received(*(self._request(kind, UUID(data["person_id"]), person, data["urgent"],
+                                                  date.fromisoformat(data["routed_on"]), f"{data['case_id']}/{kind}",
+                                                  None, origin="first_contact")
+                                    for kind in kinds))
         return []
+
+    def _received(self, *requests) -> list[Any]:
+        """The new requests, each with the fact that care holds it (for the team's pages)."""
+        asked_for = {DpsReferral: ("dps", "started_on"), FamilyAssistance: ("family_assistant", "requested_on"),
+                     CareService: ("care_service", "requested_on")}
+        published = []
+        for request in requests:
+            kind, on = asked_for[type(request)]
+            published.append(self.integration_event(CARE_REQUEST_RECEIVED, {
+                "request_id": str(request.id), "asked_for": kind, "received_on": getattr(request, on).isoformat(),
+                "request_ref": request.request_ref,
+                "case_id": str(request.case_id) if request.case_id else None}))
+        return [*requests, *published]
 
     @staticmethod
     def _request(kind, person_id, person, urgent, on, request_ref, case_id, origin):
@@ -97,7 +111,7 @@ class CareApplication(ServiceApplication):
     def open_request(self, person_id: UUID, person: dict, kind: str | None, urgent: bool, requested_on: date) -> UUID:
         """The team's own initiative, for a person intake registered."""
         service = CareService.request(person_id, person, kind, urgent, requested_on, origin="care_team")
-        self.save(service)
+        self.save(*self._received(service))
         return service.id
 
     def register_carer(self, name: str, employer: str) -> UUID:

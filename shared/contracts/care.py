@@ -42,6 +42,20 @@ DPS_REFERRAL_WITHDRAWN = _care_event(
     "DpsReferralWithdrawn", "A referral to a care home (DPS) was withdrawn; not why.",
     (uuid_field("referral_id"), uuid_field("person_id"), date_field("withdrawn_on")), "referral_id")
 
+CARE_REQUEST_RECEIVED = Contract(
+    producer="care",
+    name="CareRequestReceived",
+    version=1,
+    description=("Care holds a new request (from a routing, a social worker's request or its own initiative): "
+                 "its reference, what is asked for and the date, so that the team's pages show it the moment "
+                 "care has it. No team consumes it."),
+    fields=(uuid_field("request_id"), Field("asked_for", {"enum": ["care_service", "dps", "family_assistant"]},
+                                            DataClass.REFERENCE),
+            date_field("received_on"), *_REQUEST),
+    consumers=frozenset(),
+    subject_field="request_id",
+)
+
 CARE_HOURS_DELIVERED = Contract(
     producer="care",
     name="CareHoursDelivered",
@@ -53,5 +67,5 @@ CARE_HOURS_DELIVERED = Contract(
     consumers=frozenset({"training"}),
 )
 
-CONTRACTS = (CARE_HOURS_DELIVERED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE,
+CONTRACTS = (CARE_REQUEST_RECEIVED, CARE_HOURS_DELIVERED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE,
              DPS_REFERRAL_WITHDRAWN)

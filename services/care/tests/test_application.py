@@ -11,6 +11,7 @@ import pytest
 from services.care.application import CareApplication
 from services.care.domain import AssistantLimitReached, MissingSignature, NotFound
 from shared.contracts.care import (
+    CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
     CARE_SERVICE_GRANTED,
     DPS_REFERRAL_SUBMITTED,
@@ -79,11 +80,13 @@ def test_a_case_routed_from_first_contact_opens_requests(care):
 def test_a_grant_is_published_with_kind_hours_and_dates_only(care):
     service_id, _ = granted_service(care)
     care.end(service_id, "2025-05-31", "zmarł")
-    granted, ended = care.integration_envelopes(after=0, limit=10)[0]
+    received, granted, ended = care.integration_envelopes(after=0, limit=10)[0]
+    assert received.type == CARE_REQUEST_RECEIVED.type and received.data["request_id"] == str(service_id)
+    assert received.data["asked_for"] == "care_service"
     assert granted.type == CARE_SERVICE_GRANTED.type and ended.type == CARE_SERVICE_ENDED.type
     assert granted.data["hours_per_week"] == 6 and granted.data["period_to"] == "2025-06-30"
     assert granted.data["request_ref"].endswith("/S1")
-    flat = str([granted.data, ended.data])
+    flat = str([received.data, granted.data, ended.data])
     for secret in ("2222", "7.60", "personal_care", "zmarł", "Halina"):
         assert secret not in flat
 
@@ -111,7 +114,9 @@ def test_a_referral_submitted_is_published(care):
                      "decyzja_o_oplacie"):
         care.gather_document(referral.id, document, "2025-03-05")
     care.submit_referral(referral.id, "2025-03-07")
-    [event] = care.integration_envelopes(after=0, limit=10)[0]
+    received, event = care.integration_envelopes(after=0, limit=10)[0]
+    assert received.data == {"request_id": str(referral.id), "asked_for": "dps", "received_on": "2025-03-03",
+                             "request_ref": referral.request_ref, "case_id": str(referral.case_id)}
     assert event.type == DPS_REFERRAL_SUBMITTED.type and event.data["submitted_on"] == "2025-03-07"
 
 
@@ -150,7 +155,7 @@ def test_a_withdrawn_referral_is_published_without_its_reason(care):
     care.process(requested("dps"))
     [referral] = care.referrals()
     care.withdraw_referral(referral.id, "2025-03-09", "rodzina zapewniła opiekę")
-    [event] = care.integration_envelopes(after=0, limit=10)[0]
+    _, event = care.integration_envelopes(after=0, limit=10)[0]
     assert event.type == DPS_REFERRAL_WITHDRAWN.type and event.data["withdrawn_on"] == "2025-03-09"
     assert event.data["referral_id"] == str(referral.id) and event.data["request_ref"].endswith("/S1")
     assert "rodzina" not in str(event.data)

@@ -8,7 +8,6 @@ account that also holds the signatory's role."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -18,27 +17,23 @@ from werkzeug.wrappers import Response
 from services.gateway.ui.common import Pages
 from services.gateway.web import ServiceRefused, gateway_api
 from shared.contracts.care import (
+    CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
     CARE_SERVICE_GRANTED,
     DPS_PLACEMENT_MADE,
     DPS_REFERRAL_SUBMITTED,
     DPS_REFERRAL_WITHDRAWN,
 )
-from shared.contracts.casework import SERVICES_REQUESTED
-from shared.contracts.intake import CASE_ROUTED
 from shared.roles import CARE_COORDINATOR, DECISION_SIGNATORY
 
 CARE = {CARE_COORDINATOR}
 SHOWN = 100  # care's lists take no paging parameters: a page shows at most this many rows
-# Requests reach care from first contact (CaseRouted.care) and social work (ServicesRequested);
-# the rest are care's own events about a service or a referral (all on the coordinator's stream).
-REQUESTS = (CASE_ROUTED["care"], SERVICES_REQUESTED)
-SERVICE_EVENTS = " ".join(c.type for c in (*REQUESTS, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED))
-DPS_EVENTS = " ".join(c.type for c in (*REQUESTS, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE, DPS_REFERRAL_WITHDRAWN))
-ASSISTANCE_EVENTS = SERVICES_REQUESTED.type
-# A request reaches the stream from intake's or casework's log, and care's file from care's own
-# consumer of that log: the fragment asks again briefly until care's answer changes.
-CATCH_UP_S, CATCH_UP_STEP_S = 5.0, 0.2
+# Care's own events, so a list drawn when one arrives already holds what it announces (a routing
+# or a social worker's request would reach the page before care has recorded it).
+SERVICE_EVENTS = " ".join(c.type for c in (CARE_REQUEST_RECEIVED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED))
+DPS_EVENTS = " ".join(c.type for c in (CARE_REQUEST_RECEIVED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE,
+                                       DPS_REFERRAL_WITHDRAWN))
+ASSISTANCE_EVENTS = CARE_REQUEST_RECEIVED.type
 
 # Polish names of care's codes.
 STATES = {"requested": "zgłoszona", "assessed": "po ocenie potrzeb", "granted": "przyznana", "ended": "zakończona"}
@@ -94,7 +89,7 @@ class CarePages(Pages):
     @gateway_api("GET", "/fragmenty/uslugi", roles=CARE)
     def care_services_fragment(self, request):
         return self.service_page(request, "Usługi opiekuńcze", lambda: self.fragment(
-            "care/services_rows.html", **self._care_services(request, catch_up=True), **NAMES))
+            "care/services_rows.html", **self._care_services(request), **NAMES))
 
     @gateway_api("GET", "/usluga/<uuid:service_id>", roles=CARE)
     def care_service(self, request, service_id: UUID):
@@ -152,7 +147,7 @@ class CarePages(Pages):
     @gateway_api("GET", "/fragmenty/dps", roles=CARE)
     def care_referrals_fragment(self, request):
         return self.service_page(request, "Skierowania do DPS", lambda: self.fragment(
-            "care/referrals_rows.html", **self._care_referrals(request, catch_up=True), **NAMES))
+            "care/referrals_rows.html", **self._care_referrals(request), **NAMES))
 
     @gateway_api("GET", "/dps/<uuid:referral_id>", roles=CARE)
     def care_referral(self, request, referral_id: UUID):
@@ -175,7 +170,7 @@ class CarePages(Pages):
     @gateway_api("GET", "/fragmenty/asystenci", roles=CARE)
     def care_assistance_fragment(self, request):
         return self.service_page(request, "Asystenci rodziny", lambda: self.fragment(
-            "care/assistance_rows.html", **self._care_assistance(request, catch_up=True), **NAMES))
+            "care/assistance_rows.html", **self._care_assistance(request), **NAMES))
 
     @gateway_api("GET", "/asystenci/<uuid:assistance_id>", roles=CARE)
     def care_family(self, request, assistance_id: UUID):
@@ -192,36 +187,21 @@ class CarePages(Pages):
 
     # --- internals ------------------------------------------------------------------------------
 
-    def _care_caught_up(self, request, path: str, catch_up: bool, rows=lambda a: a):
-        """Care's answer; for a live fragment, asked again briefly while it has not changed (the
-        event that brought the fragment may be ahead of care's consumer)."""
-        answer = self._answer(request.staff, "care", path)
-        if catch_up:
-            first, deadline = _ids(rows(answer)), time.monotonic() + CATCH_UP_S
-            while _ids(rows(answer)) == first and time.monotonic() < deadline:
-                time.sleep(CATCH_UP_STEP_S)
-                answer = self._answer(request.staff, "care", path)
-        return answer
-
-    def _care_services(self, request, catch_up: bool = False) -> dict:
-        services = self._care_caught_up(request, "/services", catch_up)
+    def _care_services(self, request) -> dict:
+        services = self._answer(request.staff, "care", "/services")
         services = sorted(services, key=lambda s: (s["state"] == "ended", not s["urgent"], s["requested_on"]),
                           reverse=False)
         return {"services": services[:SHOWN], "total": len(services)}
 
-    def _care_referrals(self, request, catch_up: bool = False) -> dict:
-        referrals = self._care_caught_up(request, "/dps-referrals", catch_up)
+    def _care_referrals(self, request) -> dict:
+        referrals = self._answer(request.staff, "care", "/dps-referrals")
         return {"referrals": referrals[-SHOWN:][::-1], "total": len(referrals)}
 
-    def _care_assistance(self, request, catch_up: bool = False) -> dict:
-        answer = self._care_caught_up(request, "/family-assistance", catch_up, rows=lambda a: a["families"])
+    def _care_assistance(self, request) -> dict:
+        answer = self._answer(request.staff, "care", "/family-assistance")
         families = answer["families"]
         return {"families": families[-SHOWN:][::-1], "total": len(families), "load": answer["load"],
                 "limit": answer["limit"]}
-
-
-def _ids(rows: list[dict]) -> list:
-    return [(r.get("service_id") or r.get("referral_id") or r.get("assistance_id"), r.get("state")) for r in rows]
 
 
 def _one(rows: list[dict], key: str, wanted: UUID) -> dict | None:
