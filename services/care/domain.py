@@ -68,7 +68,7 @@ class RosterExceedsGrant(CareError):
 
 
 class ActivityNotGranted(CareError):
-    pass
+    field = "activities"
 
 
 class OutsidePeriod(CareError):
@@ -76,7 +76,7 @@ class OutsidePeriod(CareError):
 
 
 class DocumentsMissing(CareError):
-    pass
+    field = "document"
 
 
 class ReferralClosed(CareError):
@@ -85,6 +85,8 @@ class ReferralClosed(CareError):
 
 class AssistantLimitReached(CareError):
     """The centre sets how many families one family assistant may have (default 15)."""
+
+    field = "assistant"
 
 
 class InvalidNumber(CareError):

@@ -82,18 +82,30 @@ class ContractNotFound(CaseworkError):
 class ContractStateError(CaseworkError):
     """The contract is not in a state that allows this (e.g. amending an unsigned one)."""
 
+    field = "step"
+
+
+class DiagnosisWithoutPerson(CaseworkError):
+    """The diagnosis is made together with the person, not about them."""
+
+    field = "with_person"
+
 
 class NoFinalEvaluation(CaseworkError):
-    pass
+    field = "final"
 
 
 class WorkloadLimitReached(CaseworkError):
     """Art. 110 ust. 11: at most 50 families and single persons per social worker."""
 
+    field = "override_reason"
+
 
 class NotATeamWorker(CaseworkError):
     """A case is assigned only to an active social worker of this team (as the gateway's staff
     accounts say), named as the gateway names them."""
+
+    field = "worker"
 
 
 class InvalidShape(CaseworkError):
@@ -291,7 +303,7 @@ class Case(Aggregate):
         """The diagnosis is made together with the person, not about them."""
         self._worked()
         if not a_flag(with_person, "with the person"):
-            raise CaseworkError("the diagnosis is recorded together with the person")
+            raise DiagnosisWithoutPerson("the diagnosis is recorded together with the person")
         areas = a_mapping(areas, "the diagnosis areas")
         if not areas:
             raise NoDiagnosis("name at least one area of the person's situation")

@@ -141,8 +141,11 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
         headers = {h: request.headers[h] for h in FORWARDED_HEADERS if h in request.headers}
         answer = self._ask(request.staff, service, request.method, f"/{rest}", request.args, headers,
                            data=request.get_data() if request.method not in SAFE_METHODS else None)
-        return Response(answer.content, status=answer.status_code,
-                        content_type=answer.headers.get("Content-Type", "application/json"))
+        response = Response(answer.content, status=answer.status_code,
+                            content_type=answer.headers.get("Content-Type", "application/json"))
+        if "Content-Disposition" in answer.headers:  # a file the service hands out (the bank file)
+            response.headers["Content-Disposition"] = answer.headers["Content-Disposition"]
+        return response
 
     # --- the director's report -----------------------------------------------------------------
 

@@ -40,7 +40,7 @@ class NotEnrolled(TrainingError):
 
 
 class IncompleteAttendance(TrainingError):
-    pass
+    field = "employee_id"
 
 
 class EmployeeLeft(TrainingError):

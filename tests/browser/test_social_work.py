@@ -129,7 +129,7 @@ def test_signing_out_ends_the_stream_of_every_page_of_the_session(centre, open_p
     time.sleep(1.0)
     assert received(other) == seen  # nothing came after the sign-out
     assert not [e for e in received(other) if e["type"] == ROUTED]
-    assert other.is_visible("#polaczenie") and "Utracono" in other.inner_text("#polaczenie")
+    assert other.is_visible("#polaczenie") and "Sesja zakończona" in other.inner_text("#polaczenie")
     screenshot(other, "wylogowanie-strumien-zamkniety", tmp_path)
 
     # The stream answers 401 to the browser, and to the old session's cookie sent by hand.
@@ -183,7 +183,8 @@ def test_the_case_file_worked_through_its_steps_by_the_leader_and_the_worker(cen
     worker.fill("#d-housing", "mieszkanie socjalne, zaległości czynszowe")
     worker.click('button:has-text("Zapisz diagnozę")')
     error = worker.wait_for_selector('form[data-api$="/diagnosis"] .error')
-    assert "together with the person" in error.inner_text()
+    assert "razem z osobą" in error.inner_text()  # in Polish, beside the box it is about
+    assert worker.get_attribute('form[data-api$="/diagnosis"] [name="with_person"]', "aria-invalid") == "true"
     assert worker.locator("#diagnoza").count() == 0
     accessible(worker)
     screenshot(worker, "sprawa-odmowa", tmp_path)

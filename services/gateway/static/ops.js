@@ -31,7 +31,60 @@
     MissingCsrfToken: "Odśwież stronę i spróbuj ponownie.",
     InterviewRequired: "Decyzję można wydać dopiero po wywiadzie środowiskowym.",
     AmountOutsideLegalRange: "Kwota jest poza granicami, które dopuszcza ustawa.",
-    WorkloadLimitReached: "Pracownik ma już 50 rodzin (art. 110 ust. 11) — podaj uzasadnienie przekroczenia."
+    WorkloadLimitReached: "Pracownik ma już 50 rodzin (art. 110 ust. 11) — podaj uzasadnienie przekroczenia.",
+    // social work
+    DiagnosisWithoutPerson: "Diagnozę sporządza się razem z osobą — zaznacz, że była przy tym obecna.",
+    NotAssigned: "Sprawa nie ma jeszcze pracownika socjalnego — najpierw przydziel ją pracownikowi.",
+    CaseClosed: "Sprawa jest zamknięta.",
+    CaseNotFound: "Nie ma takiej sprawy.",
+    NoDiagnosis: "Najpierw zapisz diagnozę.",
+    NoGoals: "Najpierw zapisz cele pracy z osobą.",
+    ContractNotFound: "Nie ma takiego kontraktu socjalnego.",
+    ContractStateError: "Kontrakt jest w stanie, który na to nie pozwala.",
+    ContractInForce: "Obowiązuje już kontrakt socjalny — zmień go albo rozlicz przed zawarciem nowego.",
+    NoFinalEvaluation: "Przed zamknięciem sprawy zapisz ocenę końcową.",
+    NotATeamWorker: "To nie jest aktywny pracownik socjalny zespołu.",
+    GroupNotFound: "Nie ma takiej grupy.",
+    InvalidShape: "Dane formularza mają niewłaściwą postać.",
+    MissingText: "Uzupełnij wymagane pole.",
+    UnknownCode: "Wybierz wartość z listy.",
+    // benefits
+    AlreadyDecided: "W tym postępowaniu wydano już decyzję.",
+    AssessmentRequired: "Najpierw zapisz ocenę uprawnień.",
+    BenefitNotSpecified: "Najpierw wskaż świadczenie, o które osoba wnosi.",
+    NotDelivered: "Decyzja nie została jeszcze doręczona.",
+    AppealWindowOpen: "Biegnie jeszcze termin na odwołanie.",
+    InvalidInterview: "Uzupełnij wywiad środowiskowy: skład gospodarstwa i dochody.",
+    InterviewInFuture: "Wywiad nie może mieć daty z przyszłości.",
+    MissingJustification: "Podaj uzasadnienie.",
+    PeriodBeforeApplication: "Okres świadczenia nie może zaczynać się przed złożeniem wniosku.",
+    NotEligible: "Osoba nie spełnia warunków do tego świadczenia.",
+    InvalidAmount: "Podaj kwotę w złotych, np. 1229,00.",
+    InvalidAccount: "Numer rachunku jest nieprawidłowy (26 cyfr, suma kontrolna).",
+    RepaymentNotAllowed: "Zwrotu nie można tu zapisać.",
+    FormNotInForce: "Ta forma pomocy nie obowiązywała w tej dacie.",
+    ProceedingClosed: "Postępowanie jest zakończone.",
+    SignatureFromAccount: "Decyzję podpisuje zalogowana osoba upoważniona.",
+    // care
+    NotAssessed: "Najpierw zapisz ocenę potrzeb.",
+    NoIncomeStatement: "Najpierw zapisz oświadczenie o dochodzie.",
+    RosterExceedsGrant: "Harmonogram przekracza liczbę godzin przyznanych decyzją.",
+    OutsidePeriod: "Data wykracza poza okres przyznania usług.",
+    ActivityNotGranted: "Tej czynności nie przyznano w decyzji.",
+    DocumentsMissing: "Brakuje dokumentów wymaganych do skierowania.",
+    ReferralClosed: "Skierowanie jest zamknięte.",
+    AssistantLimitReached: "Asystent ma już tyle rodzin, ile pozwala ośrodek.",
+    NotGranted: "Usługi nie zostały jeszcze przyznane decyzją.",
+    ServiceEnded: "Usługi zostały zakończone.",
+    InvalidNumber: "Podaj liczbę.",
+    // staff development and accounts
+    NotEnrolled: "Ta osoba nie jest zapisana na szkolenie.",
+    IncompleteAttendance: "Brakuje obecności na części zajęć.",
+    EmployeeLeft: "Ta osoba już nie pracuje w ośrodku.",
+    SpecialisationOutOfOrder: "Stopnie specjalizacji zdobywa się po kolei.",
+    TrainingError: "Tego nie można zapisać dla szkolenia.",
+    AccountExists: "Konto o takim loginie już istnieje.",
+    WeakPassword: "Hasło jest za słabe — co najmniej 12 znaków."
   };
 
   function message(answer) {
@@ -182,7 +235,10 @@
     };
     source.onerror = function () {
       lost = true;
-      banner.textContent = "Utracono połączenie na żywo — ponawiam… Dane mogą być nieaktualne.";
+      // Closed for good: the server refused to resume (the session ended), the browser will not retry.
+      banner.textContent = source.readyState === EventSource.CLOSED
+        ? "Sesja zakończona — zaloguj się ponownie."
+        : "Utracono połączenie na żywo — ponawiam… Dane mogą być nieaktualne.";
       banner.className = "banner lost";
       banner.hidden = false;
     };
