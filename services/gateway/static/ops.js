@@ -152,6 +152,12 @@
     text.setAttribute("role", "alert");
     text.id = "blad-" + Math.random().toString(36).slice(2);
     text.textContent = message(answer.json);
+    if (MESSAGES[answer.json.error] && answer.json.message) {  // the service's own words say which, how much
+      var detail = document.createElement("span");
+      detail.className = "detail";
+      detail.textContent = " (" + answer.json.message + ")";
+      text.appendChild(detail);
+    }
     if (field) {
       field.setAttribute("aria-invalid", "true");
       field.setAttribute("aria-describedby", text.id);
