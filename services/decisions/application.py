@@ -45,6 +45,7 @@ from shared.contracts.decisions import (
     DECISION_CHANGED,
     DECISION_ISSUED,
     DECISION_SET_ASIDE,
+    PROCEEDING_UPDATED,
 )
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope
@@ -123,12 +124,11 @@ class DecisionsApplication(ServiceApplication):
         if envelope.type == CASE_ROUTED["decisions"].type:
             # One proceeding per benefit asked for that needs a decision; an unspecified one otherwise.
             benefits = [b for b in data["help_requested"] if b in DECIDED_FORMS] or [None]
-            return [
-                Proceeding.open(self.rules, UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
-                                date.fromisoformat(data["routed_on"]), benefit, urgent=data["urgent"],
-                                source=data["case_id"])
-                for benefit in benefits
-            ]
+            opened = [Proceeding.open(self.rules, UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
+                                      date.fromisoformat(data["routed_on"]), benefit, urgent=data["urgent"],
+                                      source=data["case_id"])
+                      for benefit in benefits]
+            return [*opened, *(self._updated(p) for p in opened)]
         if envelope.type in ART_11_FACTS:
             return [ReviewTask(contract_ref=data["contract_ref"], fact=ART_11_FACTS[envelope.type],
                                person_id=UUID(data["person_id"]), occurred_on=date.fromisoformat(data["occurred_on"]))]
@@ -141,7 +141,7 @@ class DecisionsApplication(ServiceApplication):
         """Art. 102: help granted ex officio, e.g. after the police report a person in need."""
         proceeding = Proceeding.open(self.rules, person_id, person, learned_on, benefit, urgent=urgent,
                                      basis="ex_officio")
-        self.save(proceeding)
+        self.save(proceeding, self._updated(proceeding))
         return proceeding.id
 
     def assign(self, proceeding_id: UUID, officer: str) -> None:
@@ -434,8 +434,11 @@ class DecisionsApplication(ServiceApplication):
         proceeding = self.proceeding(proceeding_id)
         result = command(proceeding)
         published = [result] if publishes and result is not None else []
-        self.save(proceeding, *published)
+        self.save(proceeding, *published, self._updated(proceeding))
         return None if publishes else result
+
+    def _updated(self, p: Proceeding):
+        return self.integration_event(PROCEEDING_UPDATED, {"proceeding_id": str(p.id), "state": p.state})
 
     def _final_event(self, p: Proceeding):
         return self.integration_event(DECISION_BECAME_FINAL, {

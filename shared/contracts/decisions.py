@@ -31,6 +31,15 @@ def _broadcast(name: str, description: str, fields: tuple) -> Contract:
                     consumers=frozenset(), subject_field="proceeding_id")
 
 
+PROCEEDING_UPDATED = _broadcast(
+    "ProceedingUpdated",
+    ("A proceeding was opened or moved by a step (interview, assessment, delivery, ...): its reference and the "
+     "state it is in now, so that the team's pages show it the moment decisions records it."),
+    (uuid_field("proceeding_id"), Field("state", {"enum": [
+        "awaiting_interview", "interviewed", "assessed", "decided", "appeal_window", "appealed", "at_appeals_board",
+        "final", "suspended", "revoked", "annulled"]}, DataClass.REFERENCE)),
+)
+
 DECISION_ISSUED = _broadcast(
     "DecisionIssued",
     ("A decision was delivered to the party (it takes effect on delivery): kind, outcome, "
@@ -78,6 +87,6 @@ DECISION_SET_ASIDE = _broadcast(
     (*_WHO, Field("outcome", {"enum": ["overturned", "returned"]}, DataClass.REFERENCE), date_field("decided_on")),
 )
 
-CONTRACTS = (DECISION_ISSUED, DECISION_BECAME_FINAL, DECISION_APPEALED, DECISION_BY_OFFICER, DECISION_CHANGED,
+CONTRACTS = (PROCEEDING_UPDATED, DECISION_ISSUED, DECISION_BECAME_FINAL, DECISION_APPEALED, DECISION_BY_OFFICER, DECISION_CHANGED,
              DECISION_SET_ASIDE)
 

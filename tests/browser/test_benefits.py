@@ -93,9 +93,10 @@ def test_the_officer_sees_the_weeks_deadlines_and_they_follow_the_proceeding_liv
     screenshot(page, "postepowania", tmp_path)
     page.evaluate("window.notReloaded = true")
 
-    # The proceeding moves (interview, assessment: the team's own steps) and the signatory decides:
-    # the decision is on the officer's stream, and the lists follow without a reload.
+    # The proceeding moves (interview, assessment: the team's own steps, each a ProceedingUpdated on
+    # the stream) and the signatory decides: the lists follow without a reload.
     assessed = interviewed_and_assessed(centre, proceeding, "Anna Terminowa")
+    expect(open_row.locator(".stan")).to_have_text("po ocenie uprawnień — do decyzji", timeout=5_000)
     step(centre, "decision_signatory", proceeding, "decision", decision(assessed["min_amount"]))
     expect(open_row.locator(".stan")).to_have_text("decyzja wydana — do doręczenia", timeout=10_000)
     expect(interview_row).to_have_count(0)  # a decided proceeding has no interview nor KPA deadline

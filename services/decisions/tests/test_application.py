@@ -16,6 +16,7 @@ from shared.contracts.decisions import (
     DECISION_CHANGED,
     DECISION_ISSUED,
     DECISION_SET_ASIDE,
+    PROCEEDING_UPDATED,
 )
 from shared.contracts.intake import CASE_ROUTED
 from shared.envelope import Envelope, source_of
@@ -44,7 +45,8 @@ def routed(notification_id=1, help_requested=("zasilek_okresowy", "posilek", "pr
 
 
 def published(app):
-    return app.integration_envelopes(after=0, limit=100)[0]
+    """The facts about decisions (the pages' ProceedingUpdated left out: see its own test)."""
+    return [e for e in app.integration_envelopes(after=0, limit=100)[0] if e.type != PROCEEDING_UPDATED.type]
 
 
 def granted_and_delivered(app):
@@ -86,6 +88,15 @@ def test_delivery_finality_and_appeal_are_published_without_amounts_or_incomes(d
         assert not {"512.34", "401.77", "alimenty", "art. 38 u.p.s."} & {str(v) for v in event.data.values()}
     assert [e["month"] for e in decisions.proceeding(proceeding_id).payment_schedule(date(2027, 1, 1))] == [
         "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
+
+
+def test_every_step_tells_the_pages_the_proceedings_state_and_nothing_else(decisions):
+    proceeding_id = granted_and_delivered(decisions)
+    updates = [e for e in decisions.integration_envelopes(after=0, limit=100)[0] if e.type == PROCEEDING_UPDATED.type]
+    assert [u.data["state"] for u in updates] == ["awaiting_interview", "awaiting_interview", "interviewed", "assessed",
+                                                  "decided", "appeal_window"]  # opened, assigned, then each step
+    assert all(set(u.data) == {"proceeding_id", "state"} and u.data["proceeding_id"] == str(proceeding_id)
+               for u in updates)
 
 
 def test_an_appeal_is_published_and_an_upheld_decision_becomes_final(decisions):
