@@ -4,6 +4,9 @@ with the outbox relay, the log server and the ordered consumer running beside it
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Response
 
+from shared import audit
 from shared.broker import Accounts, BrokerSettings, log_readers
 from shared.consumer import OrderedConsumer
 from shared.contracts import REGISTRY
@@ -97,9 +101,12 @@ def page_of(args, default_limit: int = 100) -> tuple[int, int]:
 
 
 class AccessLog:
-    """GET /access-log: who read which person's file in this service, for the auditor only
-    (?person_id= answers a person's access request; ?staff_id= one member of staff's reads)."""
+    """For the auditor only: GET /access-log, who read which person's file in this service
+    (?person_id= answers a person's access request; ?staff_id= one member of staff's reads);
+    GET /audit-export, the whole log as the hash-chained file `python -m shared.audit verify`
+    checks (its final hash also in the X-Audit-Final-Hash header: keep it apart from the file)."""
 
+    name: str
     store: ServiceApplication
 
     @api("GET", "/access-log", roles={AUDITOR})
@@ -107,6 +114,25 @@ class AccessLog:
         after, limit = page_of(request.args)
         return 200, self.store.access_log(person_id=request.args.get("person_id") or None,
                                           staff_id=request.args.get("staff_id") or None, after=after, limit=limit)
+
+    @api("GET", "/audit-export", roles={AUDITOR})
+    def audit_export(self, request):
+        self.store.record_read(request.staff, "the whole log (audit export)", [], [])
+        folder = Path(tempfile.mkdtemp(prefix="audit-export-"))
+        path = folder / f"{self.name}.jsonl"
+        count, final_hash = audit.export(self.store, path)  # on disk, not in memory: a log only grows
+
+        def chunks():
+            try:
+                with open(path, "rb") as file:
+                    while chunk := file.read(65536):
+                        yield chunk
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        return Response(chunks(), content_type="application/x-ndjson", headers={
+            "Content-Disposition": f'attachment; filename="{self.name}-{date.today().isoformat()}.jsonl"',
+            "X-Audit-Final-Hash": final_hash, "X-Audit-Events": str(count)})
 
 
 class Health:

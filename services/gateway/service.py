@@ -31,6 +31,7 @@ from services.gateway.web import (
     ANY_STAFF,
     COOKIE_KEY,
     FORWARDED_HEADERS,
+    PASSED_BACK_HEADERS,
     MRPIPS03_TEAMS,
     OIDC_COOKIE,
     SAFE_METHODS,
@@ -140,11 +141,19 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
         of staff may do there."""
         headers = {h: request.headers[h] for h in FORWARDED_HEADERS if h in request.headers}
         answer = self._ask(request.staff, service, request.method, f"/{rest}", request.args, headers,
-                           data=request.get_data() if request.method not in SAFE_METHODS else None)
-        response = Response(answer.content, status=answer.status_code,
+                           data=request.get_data() if request.method not in SAFE_METHODS else None, stream=True)
+
+        def passed_on():  # a piece at a time: an audit export is as long as the log
+            try:
+                yield from answer.iter_content(65536)
+            finally:
+                answer.close()
+
+        response = Response(passed_on(), status=answer.status_code,
                             content_type=answer.headers.get("Content-Type", "application/json"))
-        if "Content-Disposition" in answer.headers:  # a file the service hands out (the bank file)
-            response.headers["Content-Disposition"] = answer.headers["Content-Disposition"]
+        for header in PASSED_BACK_HEADERS:  # a file the service hands out (the bank file, an export)
+            if header in answer.headers:
+                response.headers[header] = answer.headers[header]
         return response
 
     # --- the director's report -----------------------------------------------------------------

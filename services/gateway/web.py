@@ -23,6 +23,7 @@ COOKIE_KEY = "gateway-cookie.key"  # signs the identity provider's sign-in attem
 ANY_STAFF = frozenset(ROLES)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FORWARDED_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Last-Event-ID")
+PASSED_BACK_HEADERS = ("Content-Disposition", "X-Audit-Final-Hash", "X-Audit-Events")
 
 
 class MissingCsrfToken(PermissionError):
@@ -108,7 +109,7 @@ class ServiceCalls:
     config: dict
 
     def _ask(self, staff: Staff, service: str, method: str, path: str, params, headers: dict | None = None,
-             data: bytes | None = None) -> requests.Response:
+             data: bytes | None = None, stream: bool = False) -> requests.Response:
         """A request to a service with a token the gateway signs for it alone, naming the member of staff."""
         base = (self.config.get("SERVICE_URLS") or {}).get(service)
         if not base or service == self.name:
@@ -117,7 +118,7 @@ class ServiceCalls:
                    "X-Request-Id": staff.request_id}
         try:
             return _forwarding.request(method, f"{base.rstrip('/')}{path}", params=params, data=data,
-                                       headers=headers, timeout=30)
+                                       headers=headers, timeout=30, stream=stream)
         except requests.RequestException as error:
             raise TeamUnavailable(f"{service} is not answering now ({type(error).__name__}); try again shortly") \
                 from None

@@ -35,6 +35,7 @@ RULES = {
     ("GET", "/health"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
     ("GET", "/access-log"): AUDIT,
+    ("GET", "/audit-export"): AUDIT,
     ("GET", "/services"): CARE,
     ("POST", "/services"): CARE,
     ("GET", S): CARE,

@@ -25,6 +25,7 @@ def test_every_endpoint_and_its_role_rule():
         ("GET", "/health"): PUBLIC,
         ("GET", "/metrics"): PUBLIC,
         ("GET", "/access-log"): {AUDITOR},
+        ("GET", "/audit-export"): {AUDITOR},
         ("GET", "/cases/open"): TEAM,
         ("GET", "/cases/<uuid:case_id>"): TEAM,
         ("POST", "/cases"): TEAM,

@@ -28,6 +28,7 @@ RULES = {
     ("GET", "/health"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
     ("GET", "/access-log"): {AUDITOR},
+    ("GET", "/audit-export"): {AUDITOR},
     ("GET", "/proceedings"): {BENEFIT_OFFICER, DECISION_SIGNATORY},
     ("GET", "/proceedings/<uuid:proceeding_id>"): {BENEFIT_OFFICER, DECISION_SIGNATORY},
     **{("POST", f"/proceedings/<uuid:proceeding_id>/{step}"): {DECISION_SIGNATORY}

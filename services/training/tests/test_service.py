@@ -32,6 +32,7 @@ RULES = {
     ("GET", "/health"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
     ("GET", "/access-log"): AUDIT,
+    ("GET", "/audit-export"): AUDIT,
     ("GET", "/employees"): SDO,
     ("POST", "/employees"): SDO,
     ("POST", f"{E}/move"): SDO,
