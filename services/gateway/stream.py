@@ -71,14 +71,14 @@ class Subscription:
     overflowed: bool = False
     closed: bool = False
 
-    def offer(self, upstream: str, envelope: Envelope) -> None:
+    def offer(self, upstream: str, envelope: Envelope, encoded: str) -> None:
         if not self.closed and visible(envelope.type, self.staff.roles):
-            self._put((upstream, envelope))
+            self._put((upstream, envelope, encoded))
 
     def found(self, upstream: str, head: int) -> None:
         """Where a service's log stood when the gateway first reached it (it was not answering before)."""
         if not self.closed:
-            self._put((upstream, head))
+            self._put((upstream, head, None))
 
     def _put(self, item) -> None:
         try:
@@ -103,8 +103,9 @@ class Hub:
         self.subscriptions: set[Subscription] = set()
 
     def publish(self, upstream: str, envelope: Envelope) -> None:
+        encoded = envelope.to_bytes().decode()  # once, however many streams carry it
         for subscription in list(self.subscriptions):
-            subscription.offer(upstream, envelope)
+            subscription.offer(upstream, envelope, encoded)
         self.heads[upstream] = max(self.heads.get(upstream, 0), envelope.notification_id)
 
     def advance(self, upstream: str, position: int) -> None:
@@ -152,9 +153,9 @@ class UiStream:
         finally:
             self.hub.unsubscribe(self.subscription)
 
-    def _event(self, upstream: str, envelope: Envelope) -> bytes:
+    def _event(self, upstream: str, envelope: Envelope, encoded: str | None = None) -> bytes:
         self.positions[upstream] = envelope.notification_id
-        return sse(encode(self.positions), envelope.type, envelope.to_bytes().decode())
+        return sse(encode(self.positions), envelope.type, encoded or envelope.to_bytes().decode())
 
     def _replay(self) -> Iterator[bytes]:
         behind = {u: p for u, p in self.positions.items() if p < self.upto.get(u, 0)}
@@ -197,12 +198,12 @@ class UiStream:
                     yield sse(encode(self.positions), "resume", json.dumps(
                         {"reason": "too far behind: reconnect with Last-Event-ID"}))
                 return
-            upstream, envelope = item
+            upstream, envelope, encoded = item
             if isinstance(envelope, int):  # a service the gateway reached only now: from here on
                 self.positions.setdefault(upstream, envelope)
                 yield sse(encode(self.positions), "position", "{}")
             elif envelope.notification_id > self.positions.get(upstream, 0):
-                yield self._event(upstream, envelope)
+                yield self._event(upstream, envelope, encoded)
 
 
 class UiFeed(BrokerWorker):
