@@ -181,8 +181,13 @@ class UiStream:
     def _live(self) -> Iterator[bytes]:
         while True:
             try:
-                item = self.subscription.events.get(timeout=HEARTBEAT_S)
+                # Closed while its buffer was full (the closing mark did not fit): once drained it
+                # ends here, never moving its position past the events it did not get.
+                item = None if self.subscription.closed and self.subscription.events.empty() else \
+                    self.subscription.events.get(timeout=HEARTBEAT_S)
             except Empty:
+                if self.subscription.closed:
+                    continue
                 if not self.still_signed_in():
                     return
                 if self.hub.heads != self.positions and self.subscription.events.empty():
