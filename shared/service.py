@@ -26,7 +26,7 @@ from shared.redaction import describe
 from shared.relay import OutboxRelay
 from shared.store import ServiceApplication, database_url
 from shared.roles import AUDITOR
-from shared.web import PUBLIC, api
+from shared.web import PUBLIC, api, api_document
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +154,11 @@ class Health:
             return 503, {"service": self.name, "status": "failing", "store": {"answers": False}, **workers}
         status = "ok" if all(w["connected"] for w in workers.values()) else "degraded"
         return 200, {"service": self.name, "status": status, "store": store, **workers}
+
+    @api("GET", "/openapi.json", roles=PUBLIC)
+    def openapi(self, request):
+        """This service's endpoints, the roles each allows and the schema of each request body."""
+        return 200, api_document(type(self), f"OPS {self.name}")
 
     @api("GET", "/metrics", roles=PUBLIC)
     def metrics(self, request):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import time
 import uuid
 from datetime import date
@@ -36,6 +37,7 @@ from werkzeug.wrappers import Request, Response
 from shared.identity import PUBLIC_KEYS, Staff, TokenVerifier, Unauthenticated
 from shared.metrics import count_request
 from shared.roles import role_names
+from shared.schemas import BodySchema
 from shared.redaction import describe_with_frames
 from shared.values import InvalidDate
 
@@ -110,11 +112,13 @@ class Api(HttpRequestHandler):
     server = JsonWebServer()
     tokens = GatewayTokens()
 
-    def __init__(self, method: str, url: str, roles: frozenset[str], max_bytes: int | None = None, **kwargs):
+    def __init__(self, method: str, url: str, roles: frozenset[str], max_bytes: int | None = None,
+                 body: dict | None = None, **kwargs):
         if not roles:
             raise ValueError(f"{method} {url} needs a role rule")
         self.roles = frozenset(roles)
         self.max_bytes = max_bytes  # this endpoint's own limit on a request body, else the service's
+        self.body = BodySchema(body) if body is not None else None  # the published shape of its body
         super().__init__(method, url, **kwargs)
 
     def identify(self, request) -> Staff:
@@ -163,6 +167,11 @@ class Api(HttpRequestHandler):
             if not request.staff.roles & self.roles:
                 return error_response(NotYourRole(f"this needs one of the roles: {', '.join(role_names(self.roles))}"),
                                       403)
+        if self.body is not None:
+            try:
+                self.body.check(request_json(request))
+            except ValueError as error:  # not JSON, or not the declared shape: nothing reaches the handler
+                return error_response(error, 400)
         return super().handle_request(request)
 
     def response_from_exception(self, exc):
@@ -176,11 +185,13 @@ class NotYourRole(PermissionError):
 
 
 def api(method: str, url: str, roles: Iterable[str], entrypoint: type[Api] = Api,
-        max_bytes: int | None = None) -> Callable:
-    """An HTTP endpoint answering JSON to the roles named (see the module's docstring)."""
+        max_bytes: int | None = None, body: dict | None = None) -> Callable:
+    """An HTTP endpoint answering JSON to the roles named (see the module's docstring), its request
+    body checked against `body`, a JSON Schema (shared/schemas.py), when one is declared."""
 
     def decorate(handler: Callable) -> Callable:
-        return entrypoint.decorator(method, url, roles=frozenset(roles), max_bytes=max_bytes)(json_api(handler))
+        return entrypoint.decorator(method, url, roles=frozenset(roles), max_bytes=max_bytes,
+                                    body=body)(json_api(handler))
 
     return decorate
 
@@ -227,6 +238,8 @@ def error_response(error: Exception, status: int) -> Response:
     answer = {"error": type(error).__name__, "message": _message(error)}
     if getattr(error, "field", None):
         answer["field"] = error.field
+    if getattr(error, "polish", None):
+        answer["message_pl"] = error.polish
     return json_response(answer, status)
 
 
@@ -286,3 +299,31 @@ def run_step(steps: dict[str, Callable[[], Any]], step: str) -> Any:
     if step not in steps:
         raise UnknownStep(f"no step {step!r}; steps: {', '.join(steps)}")
     return steps[step]()
+
+
+def api_document(service_class: type, title: str) -> dict:
+    """The service's OpenAPI document, from its endpoints as declared: paths, methods, the roles
+    each allows (x-roles) and the schema of each request body."""
+    paths: dict[str, dict] = {}
+    for attribute in sorted(dir(service_class)):
+        for endpoint in getattr(getattr(service_class, attribute), "nameko_entrypoints", ()):
+            if not isinstance(endpoint, Api):
+                continue
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", endpoint.url)
+            for method in endpoint.method.split(","):
+                operation: dict[str, Any] = {
+                    "operationId": f"{attribute}_{method.lower()}", "x-roles": sorted(endpoint.roles),
+                    "summary": ((getattr(service_class, attribute).__doc__ or "").strip().split("\n")[0]
+                                or attribute.replace("_", " ")),
+                    "parameters": [{"name": name, "in": "path", "required": True,
+                                    "schema": {"type": "string", "format": "uuid"} if kind == "uuid" else
+                                    {"type": "string"}}
+                                   for kind, name in re.findall(r"<(\w+):(\w+)>", endpoint.url)],
+                    "responses": {"default": {"description": "JSON; a refusal is {error, message, field?, message_pl?}"}},
+                }
+                if endpoint.body is not None:
+                    operation["requestBody"] = {"required": True, "content": {
+                        "application/json": {"schema": endpoint.body.schema}}}
+                paths.setdefault(path, {})[method.lower()] = operation
+    return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths}
+

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from services.intake.application import IntakeApplication
 from services.intake.domain import Person
+from services.intake.schemas import FIRST_CONTACT, PERSON, ROUTING, SEARCH
 from shared.roles import FIRST_CONTACT_OFFICER
 from shared.service import AccessLog, EventStore, Health
 from shared.web import api, date_from, request_json
@@ -30,7 +31,7 @@ class IntakeService(Health, AccessLog):
     name = "intake"
     store: IntakeApplication = EventStore(IntakeApplication)
 
-    @api("POST", "/persons", roles=DESK)
+    @api("POST", "/persons", roles=DESK, body=PERSON)
     def register_person(self, request):
         body = request_json(request)
         person_id, new = self.store.register_person(
@@ -49,7 +50,7 @@ class IntakeService(Health, AccessLog):
     def person(self, request, person_id: UUID):
         return 200, _person(self.store.person(person_id, reader=request.staff))
 
-    @api("POST", "/persons/search", roles=DESK)
+    @api("POST", "/persons/search", roles=DESK, body=SEARCH)
     def find_persons(self, request):
         """By PESEL or by name, in the body: a PESEL or a name never travels in a URL (logs keep URLs)."""
         body = request_json(request)
@@ -57,7 +58,7 @@ class IntakeService(Health, AccessLog):
             return 200, [_person(self.store.find_by_pesel(body["pesel"], reader=request.staff))]
         return 200, [_person(p) for p in self.store.find_by_name(body.get("name") or "", reader=request.staff)]
 
-    @api("POST", "/persons/<uuid:person_id>/first-contacts", roles=DESK)
+    @api("POST", "/persons/<uuid:person_id>/first-contacts", roles=DESK, body=FIRST_CONTACT)
     def record_first_contact(self, request, person_id: UUID):
         body = request_json(request)
         contact_id = self.store.record_first_contact(
@@ -66,12 +67,12 @@ class IntakeService(Health, AccessLog):
             officer=request.staff.name,  # who held the talk is who is signed in
             reasons_for_help=body.get("reasons_for_help") or [],
             help_requested=body.get("help_requested") or [],
-            urgent=bool(body.get("urgent", False)),
+            urgent=body.get("urgent", False),
             notes=body.get("notes") or "",
         )
         return 201, {"contact_id": contact_id}
 
-    @api("POST", "/first-contacts/<uuid:contact_id>/routings", roles=DESK)
+    @api("POST", "/first-contacts/<uuid:contact_id>/routings", roles=DESK, body=ROUTING)
     def route_case(self, request, contact_id: UUID):
         body = request_json(request)
         case_id = self.store.route_case(

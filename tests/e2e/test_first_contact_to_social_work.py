@@ -1,6 +1,8 @@
 """A person registered at first contact reaches social work: separate processes, real broker,
 everyone signed in at the gateway."""
 
+import requests
+
 from tests.support.centre import TODAY
 from tests.support.people import pesel_for
 from tests.support.waiting import wait_for
@@ -66,15 +68,40 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(centre):
     refused(desk.post("intake", "/persons", {"full_name": "X", "registered_on": TODAY}), 400, "MissingIdentifier",
             "pesel")
     refused(desk.http.post(desk.url("intake", "/persons"), data="{not json", timeout=10), 400, "MalformedRequest")
-    refused(centre.route(contact_id, "housing"), 400, "UnknownTeam", "team")
+    refused(centre.route(contact_id, "housing"), 400, "InvalidRequest", "team")
     refused(centre.route(contact_id, "casework"), 400, "AlreadyRouted")
     refused(desk.post("intake", f"/persons/{person_id}/first-contacts",
-                      {"held_on": TODAY, "reasons_for_help": ["lenistwo"]}), 400, "UnknownReasonForHelp",
+                      {"held_on": TODAY, "reasons_for_help": ["lenistwo"]}), 400, "InvalidRequest",
             "reasons_for_help")
     refused(desk.post("intake", "/persons/00000000-0000-0000-0000-000000000000/first-contacts",
                       {"held_on": TODAY, "reasons_for_help": ["ubostwo"]}), 404, "PersonNotFound")
     refused(desk.post("intake", "/persons/search", {"pesel": pesel_for(99)}), 404, "PersonNotFound")
     refused(desk.get("intake", "/nowhere"), 404, "NoSuchPath")
+
+    # What the published schema refuses (issue 14's finds at the desk): each names its field, in
+    # English and in Polish, and nothing is stored.
+    talk = f"/persons/{person_id}/first-contacts"
+    for path, body, field in [
+        (talk, {"held_on": TODAY, "urgent": "false"}, "urgent"),  # a string is not a no
+        ("/persons", {"full_name": "X", "pesel": pesel_for(4), "contact": {"tel": 1}, "registered_on": TODAY},
+         "contact"),
+        ("/persons", {"full_name": "X", "document_number": 12345, "registered_on": TODAY}, "document_number"),
+        ("/persons", {"full_name": {"first": "X"}, "pesel": pesel_for(4), "registered_on": TODAY}, "full_name"),
+        ("/persons", {"full_name": "X", "pesel": pesel_for(4), "registered_on": "2026-13-45"}, "registered_on"),
+        ("/persons", {"full_name": "X", "pesel": pesel_for(4), "registered_on": TODAY, "nmae": "Y"}, "nmae"),
+        ("/persons", {"full_name": "X" * 201, "pesel": pesel_for(4), "registered_on": TODAY}, "full_name"),
+        (f"/first-contacts/{contact_id}/routings", {"team": ["casework"], "routed_on": TODAY}, "team"),
+        (talk, {"held_on": TODAY, "help_requested": "posilek"}, "help_requested"),
+    ]:
+        answer = desk.post("intake", path, body)
+        refused(answer, 400, "InvalidRequest", field)
+        assert answer.json()["message_pl"], body
+    deep = "[" * 100_000 + "]" * 100_000
+    refused(desk.http.post(desk.url("intake", "/persons"), data=deep, timeout=10), 400, "MalformedRequest")
+    document = requests.get(f"{centre.url('intake')}/openapi.json", timeout=10).json()
+    assert document["paths"]["/persons"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+        "properties"]["registered_on"]["format"] == "date"
+    assert document["paths"]["/persons/{person_id}"]["get"]["x-roles"] == ["first_contact_officer"]
 
     assert desk.ok(desk.get("intake", "/routed-cases"), 200) == log_before
     assert desk.ok(desk.post("intake", "/persons/search", {"name": "X"}), 200) == []

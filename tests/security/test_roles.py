@@ -52,14 +52,14 @@ def calls(service: str):
             yield method, concrete(entrypoint.url), entrypoint.roles
 
 
-def test_every_endpoint_of_every_service_has_a_role_rule_and_only_health_and_metrics_are_public():
+def test_every_endpoint_of_every_service_has_a_role_rule_and_only_health_metrics_and_the_api_document_are_public():
     for service in (*TEAM_SERVICES, "gateway"):
         found = endpoints(service)
         assert found, service
         public = {e.url for e in found if e.roles == PUBLIC}
-        # Counts only; at the gateway also signing in, the pages' script and style, and the
+        # Counts and the API's shape only; at the gateway also signing in, the pages' script and style, and the
         # accessibility statement the law requires to be open to anyone.
-        allowed_public = {"/health", "/metrics"} | (
+        allowed_public = {"/health", "/metrics", "/openapi.json"} | (
             {"/sign-in", "/sign-in/provider", "/sign-in/provider/callback", "/static/<string:name>",
              "/deklaracja-dostepnosci"} if service == "gateway" else set())
         assert public <= allowed_public, f"{service}: {public - allowed_public} answer without a token"

@@ -34,6 +34,7 @@ S, R, F = "/services/<uuid:service_id>", "/dps-referrals/<uuid:referral_id>", "/
 RULES = {
     ("GET", "/health"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/access-log"): AUDIT,
     ("GET", "/audit-export"): AUDIT,
     ("GET", "/services"): CARE,

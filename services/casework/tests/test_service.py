@@ -24,6 +24,7 @@ def test_every_endpoint_and_its_role_rule():
     expected = {
         ("GET", "/health"): PUBLIC,
         ("GET", "/metrics"): PUBLIC,
+        ("GET", "/openapi.json"): PUBLIC,
         ("GET", "/access-log"): {AUDITOR},
         ("GET", "/audit-export"): {AUDITOR},
         ("GET", "/cases/open"): TEAM,

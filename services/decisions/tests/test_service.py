@@ -27,6 +27,7 @@ ANNA_IBAN = "PL61 1090 1014 0000 0712 1981 2874"
 RULES = {
     ("GET", "/health"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/access-log"): {AUDITOR},
     ("GET", "/audit-export"): {AUDITOR},
     ("GET", "/proceedings"): {BENEFIT_OFFICER, DECISION_SIGNATORY},

@@ -88,6 +88,7 @@
   };
 
   function message(answer) {
+    if (answer.message_pl) { return answer.message_pl; }  // the service's own Polish (a schema's refusal)
     return MESSAGES[answer.error] || (answer.message ? "Odmowa: " + answer.message : "Nie udało się.");
   }
 

@@ -31,6 +31,7 @@ NAMES = ("Tomasz Nowicki", "Agata Mazur", "Ewa Lis", "B. Wójcik", "Halina Kot",
 RULES = {
     ("GET", "/health"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/access-log"): AUDIT,
     ("GET", "/audit-export"): AUDIT,
     ("GET", "/employees"): SDO,

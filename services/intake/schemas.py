@@ -1,0 +1,23 @@
+"""The shapes of the first-contact desk's requests, as intake publishes them (GET /openapi.json).
+The domain keeps its own rules on top: a PESEL's check digit and birth date, a postal code's
+form, a name that is there."""
+
+from shared.schemas import BOOLEAN, codes, day, line, many, obj, one_of, text
+from shared.vocabulary import FORMS_OF_HELP, REASONS_FOR_HELP, ROUTING_TEAMS
+
+PESEL = line(11, pattern=r"^[0-9]{11}$")
+ADDRESS = obj(street=line(), postal_code=line(6), city=line())
+HOUSEHOLD_MEMBER = obj(["name"], name=line(), birth_date=day(), pesel=PESEL, relation=line())
+
+PERSON = obj(
+    ["registered_on"],
+    full_name=line(), pesel=PESEL, document_number=line(30), birth_date=day(), address=ADDRESS,
+    contact=line(), household=many(HOUSEHOLD_MEMBER, 20), registered_on=day(),
+)
+SEARCH = obj(pesel=PESEL, name=line())
+FIRST_CONTACT = obj(
+    ["held_on"],
+    held_on=day(), reasons_for_help=codes(REASONS_FOR_HELP), help_requested=codes(FORMS_OF_HELP),
+    urgent=BOOLEAN, notes=text(),
+)
+ROUTING = obj(["team", "routed_on"], team=one_of(ROUTING_TEAMS), reason=text(), routed_on=day())

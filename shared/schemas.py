@@ -1,0 +1,120 @@
+"""The edge, declared: each endpoint's request body as a JSON Schema (`api(..., body=...)`),
+checked before the handler runs, and published in the service's OpenAPI document
+(`GET /openapi.json`). A body the schema refuses gets 400 `InvalidRequest` naming the field and
+what is expected, in English and in Polish; nothing is stored.
+
+The schema says the shape (types, lengths, codes, dates as dates); the team's domain still
+keeps its own rules (a PESEL's check digit, a date's place among other dates)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from shared.values import LINE_MAX, TEXT_MAX
+
+
+class InvalidRequest(ValueError):
+    """The request body is not what the endpoint's published schema says."""
+
+    def __init__(self, field: str, message: str, polish: str):
+        super().__init__(message)
+        self.field = field
+        self.polish = polish
+
+
+# --- declaring ---------------------------------------------------------------------------------
+
+def obj(required: Iterable[str] = (), **properties: dict) -> dict:
+    """An object of exactly these properties (an unknown one is refused: a typo is not ignored)."""
+    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
+
+
+def line(max_length: int = LINE_MAX, **extra: Any) -> dict:
+    return {"type": "string", "maxLength": max_length, **extra}
+
+
+def text(max_length: int = TEXT_MAX) -> dict:
+    return {"type": "string", "maxLength": max_length}
+
+
+def day() -> dict:
+    return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+def one_of(codes: Iterable[str]) -> dict:
+    return {"type": "string", "enum": list(codes)}
+
+
+def codes(values: Iterable[str], max_items: int = 50) -> dict:
+    return {"type": "array", "items": one_of(values), "maxItems": max_items, "uniqueItems": True}
+
+
+def many(items: dict, max_items: int = 50) -> dict:
+    return {"type": "array", "items": items, "maxItems": max_items}
+
+
+BOOLEAN = {"type": "boolean"}
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+class BodySchema:
+    """A compiled schema: checks a parsed body, raising InvalidRequest for the first mistake."""
+
+    def __init__(self, schema: dict):
+        Draft202012Validator.check_schema(schema)
+        self.schema = schema
+        self._validator = Draft202012Validator(schema, format_checker=FormatChecker())
+
+    def check(self, body: Any) -> None:
+        errors = sorted(self._validator.iter_errors(body), key=lambda e: (list(e.absolute_path), e.validator))
+        if errors:
+            raise _invalid(errors[0])
+
+
+def _invalid(error: ValidationError) -> InvalidRequest:
+    path = [str(p) for p in error.absolute_path if not isinstance(p, int)]  # a list's field, not its index
+    keyword, value = error.validator, error.validator_value
+    if keyword == "required":
+        missing = next(name for name in value if name not in (error.instance or {}))
+        return InvalidRequest(".".join([*path, missing]), f"{missing} is required", "pole jest wymagane")
+    if keyword == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))[0]
+        return InvalidRequest(".".join([*path, extra]), f"{extra} is not a field of this request",
+                              "nieznane pole — sprawdź nazwę")
+    field = ".".join(path) or "body"
+    english = {
+        "type": lambda: f"{field} must be {_type_name(value)}",
+        "maxLength": lambda: f"{field} has more than {value} characters",
+        "maxItems": lambda: f"{field} has more than {value} items",
+        "uniqueItems": lambda: f"{field} lists an item twice",
+        "enum": lambda: f"{field} must be one of: {', '.join(map(str, value))}",
+        "format": lambda: f"{field} must be a real date, YYYY-MM-DD",
+        "pattern": lambda: f"{field} is not in the expected form",
+    }.get(keyword, lambda: f"{field}: {keyword} not met")()
+    polish = {
+        "type": lambda: f"oczekiwano: {_polish_type(value)}",
+        "maxLength": lambda: f"najwyżej {value} znaków",
+        "maxItems": lambda: f"najwyżej {value} pozycji",
+        "uniqueItems": lambda: "ta sama pozycja podana dwa razy",
+        "enum": lambda: "wybierz wartość z listy",
+        "format": lambda: "podaj prawdziwą datę (RRRR-MM-DD)",
+        "pattern": lambda: "PESEL to 11 cyfr" if path and path[-1] == "pesel" else "niewłaściwa postać",
+    }.get(keyword, lambda: "niewłaściwa wartość")()
+    return InvalidRequest(field, english, polish)
+
+
+_TYPES = {"string": ("a text", "tekst"), "boolean": ("true or false", "tak/nie (true/false)"),
+          "object": ("an object", "obiekt"), "array": ("a list", "lista"), "number": ("a number", "liczba"),
+          "integer": ("a whole number", "liczba całkowita")}
+
+
+def _type_name(value) -> str:
+    return " or ".join(_TYPES.get(v, (v,))[0] for v in ([value] if isinstance(value, str) else value))
+
+
+def _polish_type(value) -> str:
+    return " albo ".join(_TYPES.get(v, (v, v))[1] for v in ([value] if isinstance(value, str) else value))

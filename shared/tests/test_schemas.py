@@ -1,0 +1,31 @@
+"""A declared body refuses what it does not describe, naming the field in English and Polish."""
+
+import pytest
+
+from shared.schemas import BOOLEAN, BodySchema, InvalidRequest, codes, day, line, many, obj
+
+SCHEMA = BodySchema(obj(["on"], on=day(), name=line(5), urgent=BOOLEAN, kinds=codes(["a", "b"]),
+                        people=many(obj(["name"], name=line()), 2), address=obj(city=line())))
+
+
+@pytest.mark.parametrize("body, field, polish", [
+    ({}, "on", "pole jest wymagane"),
+    ({"on": "2026-02-30"}, "on", "podaj prawdziwą datę (RRRR-MM-DD)"),
+    ({"on": "2026-02-03", "urgent": "false"}, "urgent", "oczekiwano: tak/nie (true/false)"),
+    ({"on": "2026-02-03", "name": "Zbyt długie"}, "name", "najwyżej 5 znaków"),
+    ({"on": "2026-02-03", "kinds": ["a", "c"]}, "kinds", "wybierz wartość z listy"),
+    ({"on": "2026-02-03", "kinds": ["a", "a"]}, "kinds", "ta sama pozycja podana dwa razy"),
+    ({"on": "2026-02-03", "people": [{"name": "A"}, {}]}, "people.name", "pole jest wymagane"),
+    ({"on": "2026-02-03", "address": {"city": "X", "zip": "1"}}, "address.zip", "nieznane pole — sprawdź nazwę"),
+    ([], "body", "oczekiwano: obiekt"),
+])
+def test_a_refusal_names_the_field_and_says_what_is_expected(body, field, polish):
+    with pytest.raises(InvalidRequest) as refused:
+        SCHEMA.check(body)
+    assert (refused.value.field, refused.value.polish) == (field, polish)
+    assert field.split(".")[-1] in str(refused.value) or field == "body"
+
+
+def test_a_body_as_declared_passes():
+    SCHEMA.check({"on": "2026-02-03", "name": "Ala", "urgent": False, "kinds": ["b"], "people": [{"name": "A"}],
+                  "address": {"city": "Łódź"}})
