@@ -20,6 +20,7 @@ from services.gateway.application import GatewayApplication
 from services.gateway.domain import SignInRefused
 from services.gateway.oidc import Provider, ProviderSettings
 from services.gateway.pages import render
+from services.gateway.schemas import ACCOUNT, PASSWORD, ROLE_CHANGE
 from services.gateway.stream import EventStream
 from services.gateway.ui.care import CarePages
 from services.gateway.ui.casework import CaseworkPages
@@ -187,20 +188,20 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
     def accounts(self, request):
         return 200, [_account(a) for a in self.store.accounts()]
 
-    @gateway_api("POST", "/accounts", roles={OPERATOR})
+    @gateway_api("POST", "/accounts", roles={OPERATOR}, body=ACCOUNT)
     def open_account(self, request):
         body = request_json(request)
         account_id = self.store.open_account(body.get("login"), body.get("name"), body.get("roles") or [],
                                              body.get("team"), body.get("password"), by=request.staff.name)
         return 201, {"account_id": account_id}
 
-    @gateway_api("POST", "/accounts/<uuid:account_id>/roles", roles={OPERATOR})
+    @gateway_api("POST", "/accounts/<uuid:account_id>/roles", roles={OPERATOR}, body=ROLE_CHANGE)
     def assign_roles(self, request, account_id: UUID):
         body = request_json(request)
         self.store.assign_roles(account_id, body.get("roles") or [], body.get("team"), by=request.staff.name)
         return 200, _account(self.store.account(account_id))
 
-    @gateway_api("POST", "/accounts/<uuid:account_id>/password", roles={OPERATOR})
+    @gateway_api("POST", "/accounts/<uuid:account_id>/password", roles={OPERATOR}, body=PASSWORD)
     def set_password(self, request, account_id: UUID):
         self.store.set_password(account_id, request_json(request).get("password"), by=request.staff.name)
         return 200, {"account_id": account_id}

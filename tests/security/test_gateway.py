@@ -140,3 +140,19 @@ def test_signing_in_with_the_centre_s_identity_provider_maps_its_groups_to_roles
     # A callback that this browser did not start is refused.
     stranger = requests.Session()
     assert stranger.get(f"{gateway}/sign-in/provider/callback?code=x&state=y", timeout=10).status_code == 403
+
+
+@pytest.mark.sqlite_only
+def test_an_account_command_the_schema_refuses_names_its_field_and_opens_nothing(gateway):
+    operator = gateway.as_role("operator")
+    url = f"{gateway.url('gateway')}/accounts"
+    before = operator.http.get(url, timeout=10).json()
+    for body, field in [({"login": "x.nowy", "name": "X", "roles": ["king"]}, "roles"),
+                        ({"login": "x.nowy", "name": "X", "team": 5}, "team"),
+                        ({"login": "x.nowy", "name": {"first": "X"}}, "name"),
+                        ({"login": "x.nowy", "name": "X", "is_admin": True}, "is_admin"),
+                        ({"name": "X"}, "login")]:
+        answer = operator.http.post(url, json=body, timeout=10)
+        assert answer.status_code == 400 and answer.json()["error"] == "InvalidRequest", answer.text
+        assert answer.json()["field"] == field and answer.json()["message_pl"]
+    assert operator.http.get(url, timeout=10).json() == before
