@@ -179,7 +179,8 @@ def test_a_request_body_over_the_limit_is_refused_and_intake_stays_up(running_ce
                                          headers={"Content-Type": "application/json"}, timeout=60)
     assert through_the_gateway.status_code == 413
     too_long = desk.post("intake", path, {"team": "casework", "routed_on": TODAY, "reason": "z" * 500_000})
-    assert too_long.status_code == 400 and too_long.json()["error"] == "TextTooLong"
+    assert too_long.status_code == 400 and too_long.json()["error"] == "InvalidRequest"  # the published schema
+    assert too_long.json()["field"] == "reason"
     assert centre.processes["intake"].process.poll() is None
     assert centre.route(contact).status_code == 201
     wait_for(lambda: len(centre.open_cases()) == 1, what="the routed case")
