@@ -11,6 +11,7 @@ import pytest
 
 from shared.contracts import REGISTRY
 from shared.contracts.audience import audience
+from shared.contracts.decisions import PROCEEDING_UPDATED
 from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK, CASE_ROUTED_TO_DECISIONS
 from shared.roles import BENEFIT_OFFICER
 from tests.browser.conftest import accessible, received, screenshot
@@ -105,7 +106,9 @@ def test_a_routed_case_appears_live_for_social_work_and_never_for_a_benefit_offi
     social_work_only = {c.type for c in REGISTRY if BENEFIT_OFFICER not in audience(c)}
     assert ROUTED not in officer_saw
     assert not [t for t in officer_saw if t.startswith("pl.ops.casework.") or t in social_work_only], officer_saw
-    assert officer_saw == [CASE_ROUTED_TO_DECISIONS.type]
+    # The decisions routing, and decisions' own ProceedingUpdated as it opens the proceeding.
+    assert CASE_ROUTED_TO_DECISIONS.type in officer_saw
+    assert set(officer_saw) <= {CASE_ROUTED_TO_DECISIONS.type, PROCEEDING_UPDATED.type}, officer_saw
 
 
 def test_signing_out_ends_the_stream_of_every_page_of_the_session(centre, open_page, tmp_path):
