@@ -11,6 +11,25 @@ from uuid import UUID
 
 from services.care.application import CareApplication
 from services.care.domain import CareService, DpsReferral, FamilyAssistance
+from services.care.schemas import (
+    ASSESSMENT,
+    ASSISTANCE_END,
+    ASSISTANCE_VISIT,
+    ASSISTANT,
+    CARER,
+    DECISION,
+    DOCUMENT,
+    END,
+    INCOME,
+    MISSED_VISIT,
+    OPEN_REQUEST,
+    PLACEMENT,
+    ROSTER,
+    SUBMISSION,
+    VISIT,
+    WAITING_POSITION,
+    WITHDRAWAL,
+)
 from shared.mrpips03 import ReportError
 from shared.roles import CARE_COORDINATOR, DECISION_SIGNATORY, DIRECTOR
 from shared.service import AccessLog, EventStore, Health
@@ -60,11 +79,12 @@ class CareTeamService(Health, AccessLog):
     def services(self, request):
         return 200, [_service(s) for s in self.store.services(request.args.get("state"), reader=request.staff)]
 
-    @api("POST", "/services", roles=CARE_TEAM)
+    @api("POST", "/services", roles=CARE_TEAM, body=OPEN_REQUEST)
     def open_request(self, request):
         body = request_json(request)
         service_id = self.store.open_request(UUID(body.get("person_id") or ""), body.get("person") or {},
-                                             body.get("kind"), bool(body.get("urgent")), body.get("requested_on"))
+                                             body.get("kind"), body.get("urgent", False),
+                                             body.get("requested_on"))
         return 201, {"service_id": service_id}
 
     @api("GET", "/services/<uuid:service_id>", roles=CARE_TEAM)
@@ -75,7 +95,7 @@ class CareTeamService(Health, AccessLog):
     def statement(self, request, service_id, month):
         return 200, self.store.statement(service_id, month, reader=request.staff)
 
-    @api("POST", "/services/<uuid:service_id>/assessment", roles=CARE_TEAM)
+    @api("POST", "/services/<uuid:service_id>/assessment", roles=CARE_TEAM, body=ASSESSMENT)
     def assess(self, request, service_id):
         body = request_json(request)
         self.store.assess(service_id, assessed_on=body.get("assessed_on"), kind=body.get("kind"),
@@ -83,17 +103,18 @@ class CareTeamService(Health, AccessLog):
                           period_from=body.get("period_from"), period_to=body.get("period_to"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/income", roles=CARE_TEAM)
+    @api("POST", "/services/<uuid:service_id>/income", roles=CARE_TEAM, body=INCOME)
     def state_income(self, request, service_id):
         body = request_json(request)
         self.store.state_income(service_id, members=body.get("members", 0),
                                 monthly_income=body.get("monthly_income"), stated_on=body.get("stated_on"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/decision", roles=SIGNATORY)
+    @api("POST", "/services/<uuid:service_id>/decision", roles=SIGNATORY, body=DECISION)
     def grant(self, request, service_id):
         """The administrative decision granting the service: signed by the signed-in signatory."""
         body = request_json(request)
+        # The published schema already refuses both as unknown fields; this stays as a second guard.
         if "signed_by" in body:
             raise SignatureFromAccount("a decision is signed by the signed-in account: leave 'signed_by' out")
         if "on_authority_of" in body:
@@ -104,26 +125,26 @@ class CareTeamService(Health, AccessLog):
                          exemption_reason=body.get("exemption_reason") or "")
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/roster", roles=CARE_TEAM)
+    @api("POST", "/services/<uuid:service_id>/roster", roles=CARE_TEAM, body=ROSTER)
     def set_roster(self, request, service_id):
         body = request_json(request)
         self.store.set_roster(service_id, _carer(body), body.get("visits") or [], body.get("valid_from"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/visits", roles=CARE_TEAM)
+    @api("POST", "/services/<uuid:service_id>/visits", roles=CARE_TEAM, body=VISIT)
     def record_visit(self, request, service_id):
         body = request_json(request)
         self.store.record_visit(service_id, _carer(body), on=body.get("on"), hours=body.get("hours"),
                                 activities=body.get("activities") or [])
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/missed-visits", roles=CARE_TEAM)
+    @api("POST", "/services/<uuid:service_id>/missed-visits", roles=CARE_TEAM, body=MISSED_VISIT)
     def record_missed_visit(self, request, service_id):
         body = request_json(request)
         self.store.record_missed_visit(service_id, _carer(body), on=body.get("on"), reason=body.get("reason"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/end", roles=CARE_TEAM)
+    @api("POST", "/services/<uuid:service_id>/end", roles=CARE_TEAM, body=END)
     def end(self, request, service_id):
         body = request_json(request)
         self.store.end(service_id, body.get("on"), body.get("reason"))
@@ -142,7 +163,7 @@ class CareTeamService(Health, AccessLog):
     def carers(self, request):
         return 200, [{"carer_id": c.id, "name": c.name, "employer": c.employer} for c in self.store.carers()]
 
-    @api("POST", "/carers", roles=CARE_TEAM)
+    @api("POST", "/carers", roles=CARE_TEAM, body=CARER)
     def register_carer(self, request):
         body = request_json(request)
         return 201, {"carer_id": self.store.register_carer(body.get("name"), body.get("employer"))}
@@ -153,30 +174,30 @@ class CareTeamService(Health, AccessLog):
     def referrals(self, request):
         return 200, [_referral(r) for r in self.store.referrals(reader=request.staff)]
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/documents", roles=CARE_TEAM)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/documents", roles=CARE_TEAM, body=DOCUMENT)
     def gather_document(self, request, referral_id):
         body = request_json(request)
         self.store.gather_document(referral_id, body.get("document"), body.get("on"))
         return self._referral_file(request, referral_id)
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/submission", roles=CARE_TEAM)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/submission", roles=CARE_TEAM, body=SUBMISSION)
     def submit_referral(self, request, referral_id):
         self.store.submit_referral(referral_id, request_json(request).get("on"))
         return self._referral_file(request, referral_id)
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/waiting-list", roles=CARE_TEAM)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/waiting-list", roles=CARE_TEAM, body=WAITING_POSITION)
     def record_waiting_position(self, request, referral_id):
         body = request_json(request)
         self.store.record_waiting_position(referral_id, body.get("position", 0), body.get("on"))
         return self._referral_file(request, referral_id)
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/placement", roles=CARE_TEAM)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/placement", roles=CARE_TEAM, body=PLACEMENT)
     def place(self, request, referral_id):
         body = request_json(request)
         self.store.place(referral_id, body.get("home"), body.get("on"))
         return self._referral_file(request, referral_id)
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/withdrawal", roles=CARE_TEAM)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/withdrawal", roles=CARE_TEAM, body=WITHDRAWAL)
     def withdraw_referral(self, request, referral_id):
         body = request_json(request)
         self.store.withdraw_referral(referral_id, body.get("on"), body.get("reason"))
@@ -189,20 +210,20 @@ class CareTeamService(Health, AccessLog):
         return 200, {"families": [_assistance(a) for a in self.store.assistances(reader=request.staff)],
                      "load": self.store.assistants_load(), "limit": self.store.assistant_limit}
 
-    @api("POST", "/family-assistance/<uuid:assistance_id>/assistant", roles=CARE_TEAM)
+    @api("POST", "/family-assistance/<uuid:assistance_id>/assistant", roles=CARE_TEAM, body=ASSISTANT)
     def assign_assistant(self, request, assistance_id):
         body = request_json(request)
         self.store.assign_assistant(assistance_id, body.get("assistant"), body.get("on"))
         return 200, {"assistance_id": assistance_id}
 
-    @api("POST", "/family-assistance/<uuid:assistance_id>/visits", roles=CARE_TEAM)
+    @api("POST", "/family-assistance/<uuid:assistance_id>/visits", roles=CARE_TEAM, body=ASSISTANCE_VISIT)
     def record_assistance_visit(self, request, assistance_id):
         body = request_json(request)
         self.store.record_assistance_visit(assistance_id, on=body.get("on"), hours=body.get("hours"),
                                            topic=body.get("topic"))
         return 200, {"assistance_id": assistance_id}
 
-    @api("POST", "/family-assistance/<uuid:assistance_id>/end", roles=CARE_TEAM)
+    @api("POST", "/family-assistance/<uuid:assistance_id>/end", roles=CARE_TEAM, body=ASSISTANCE_END)
     def end_assistance(self, request, assistance_id):
         body = request_json(request)
         self.store.end_assistance(assistance_id, body.get("on"), body.get("reason"))

@@ -1,0 +1,50 @@
+"""The shapes of the care team's requests, as care publishes them (GET /openapi.json). The domain
+keeps its own rules on top: a date's place among the service's dates, hours within a week, a
+roster within the granted hours, a whole number of household members, the assistant's limit.
+
+Numbers the domain reads as decimals (hours, an income, a percent, a count typed in a form) come as
+JSON numbers or as texts ("2,5", "1600.00"): the pages send what was typed. Who signs a decision
+and on whose authority are never a body's: `signed_by` and `on_authority_of` are not fields."""
+
+from services.care.domain import ACTIVITIES, DPS_DOCUMENTS, SERVICE_KINDS, WEEKDAYS
+from shared.schemas import BOOLEAN, codes, day, line, many, obj, one_of, text
+
+UUID = line(36, pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 2.5 or "2,5": the domain reads both
+OPEN_DAY = {**day(), "type": ["string", "null"]}  # absent or null: open (no end; from the period's start)
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+# A person as intake registered them (the same fields casework and first contact send care).
+PERSON = obj(
+    full_name=_nullable(line()), birth_date=_nullable(day()), pesel=_nullable(line(11, pattern=r"^[0-9]{11}$")),
+    address=_nullable(obj(street=_nullable(line()), postal_code=_nullable(line(6)), city=_nullable(line()))),
+    contact=_nullable(line()),
+)
+
+OPEN_REQUEST = obj(["person_id", "requested_on"], person_id=UUID, person=PERSON, kind=one_of(SERVICE_KINDS),
+                   urgent=BOOLEAN, requested_on=day())
+ASSESSMENT = obj(["assessed_on", "kind", "hours_per_week", "period_from"],
+                 assessed_on=day(), kind=one_of(SERVICE_KINDS), activities=codes(ACTIVITIES),
+                 hours_per_week=NUMBER, period_from=day(), period_to=OPEN_DAY)
+INCOME = obj(["members", "monthly_income", "stated_on"], members=NUMBER, monthly_income=NUMBER, stated_on=day())
+DECISION = obj(["issued_on"], issued_on=day(), exemption_percent=NUMBER, exemption_reason=text())
+ROSTER = obj(["carer_id"], carer_id=UUID, valid_from=OPEN_DAY,
+             visits=many(obj(["weekday", "hours"], weekday=one_of(WEEKDAYS), hours=NUMBER), 50))
+VISIT = obj(["carer_id", "on", "hours"], carer_id=UUID, on=day(), hours=NUMBER, activities=codes(ACTIVITIES))
+MISSED_VISIT = obj(["carer_id", "on", "reason"], carer_id=UUID, on=day(), reason=text())
+END = obj(["on", "reason"], on=day(), reason=text())
+CARER = obj(["name", "employer"], name=line(), employer=line())
+
+DOCUMENT = obj(["document", "on"], document=one_of(DPS_DOCUMENTS), on=day())
+SUBMISSION = obj(["on"], on=day())
+WAITING_POSITION = obj(["position", "on"], position=NUMBER, on=day())
+PLACEMENT = obj(["home", "on"], home=line(), on=day())
+WITHDRAWAL = obj(["on", "reason"], on=day(), reason=text())
+
+ASSISTANT = obj(["assistant", "on"], assistant=line(), on=day())
+ASSISTANCE_VISIT = obj(["on", "hours", "topic"], on=day(), hours=NUMBER, topic=text())
+ASSISTANCE_END = obj(["on", "reason"], on=day(), reason=text())
