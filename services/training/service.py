@@ -10,6 +10,18 @@ from uuid import UUID
 
 from services.training.application import TrainingApplication
 from services.training.domain import Employee, Training
+from services.training.schemas import (
+    ATTENDANCE,
+    COMPLETION,
+    EMPLOYEE,
+    ENROLMENT,
+    LEAVING,
+    MOVE,
+    SPECIALISATION,
+    STUDY_VISIT,
+    SUPERVISION,
+    TRAINING,
+)
 from shared.roles import DIRECTOR, STAFF_DEVELOPMENT_OFFICER
 from shared.service import AccessLog, EventStore, Health
 from shared.web import api, date_from, request_json
@@ -43,26 +55,26 @@ class TrainingService(Health, AccessLog):
     def employees(self, request):
         return 200, [_employee(e) for e in self.store.employees()]
 
-    @api("POST", "/employees", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/employees", roles=STAFF_DEVELOPMENT, body=EMPLOYEE)
     def register(self, request):
         body = request_json(request)
         return 201, {"employee_id": self.store.register_employee(
             name=body.get("name"), team=body.get("team"), role=body.get("role"), fte=body.get("fte", "1"),
             joined_on=body.get("joined_on"))}
 
-    @api("POST", "/employees/<uuid:employee_id>/move", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/employees/<uuid:employee_id>/move", roles=STAFF_DEVELOPMENT, body=MOVE)
     def move(self, request, employee_id):
         body = request_json(request)
         self.store.move(employee_id, body.get("team"), body.get("on"))
         return 200, {"employee_id": employee_id}
 
-    @api("POST", "/employees/<uuid:employee_id>/specialisation", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/employees/<uuid:employee_id>/specialisation", roles=STAFF_DEVELOPMENT, body=SPECIALISATION)
     def specialise(self, request, employee_id):
         body = request_json(request)
         self.store.specialise(employee_id, body.get("degree"), body.get("obtained_on"))
         return 200, {"employee_id": employee_id}
 
-    @api("POST", "/employees/<uuid:employee_id>/leaving", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/employees/<uuid:employee_id>/leaving", roles=STAFF_DEVELOPMENT, body=LEAVING)
     def leave(self, request, employee_id):
         self.store.leave(employee_id, request_json(request).get("on"))
         return 200, {"employee_id": employee_id}
@@ -73,25 +85,25 @@ class TrainingService(Health, AccessLog):
     def trainings(self, request):
         return 200, [_training(t) for t in self.store.trainings()]
 
-    @api("POST", "/trainings", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/trainings", roles=STAFF_DEVELOPMENT, body=TRAINING)
     def plan(self, request):
         body = request_json(request)
         return 201, {"training_id": self.store.plan_training(
             title=body.get("title"), topic=body.get("topic"), provider=body.get("provider"), hours=body.get("hours"),
             days=body.get("days") or [], place=body.get("place"))}
 
-    @api("POST", "/trainings/<uuid:training_id>/enrolment", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/trainings/<uuid:training_id>/enrolment", roles=STAFF_DEVELOPMENT, body=ENROLMENT)
     def enrol(self, request, training_id):
         self.store.enrol(training_id, _employee_id(request_json(request)))
         return 200, {"training_id": training_id}
 
-    @api("POST", "/trainings/<uuid:training_id>/attendance", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/trainings/<uuid:training_id>/attendance", roles=STAFF_DEVELOPMENT, body=ATTENDANCE)
     def attend(self, request, training_id):
         body = request_json(request)
         self.store.attend(training_id, _employee_id(body), body.get("day"))
         return 200, {"training_id": training_id}
 
-    @api("POST", "/trainings/<uuid:training_id>/completion", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/trainings/<uuid:training_id>/completion", roles=STAFF_DEVELOPMENT, body=COMPLETION)
     def complete(self, request, training_id):
         body = request_json(request)
         self.store.complete(training_id, _employee_id(body), body.get("certificate"))
@@ -99,7 +111,7 @@ class TrainingService(Health, AccessLog):
 
     # --- supervision and study visits -----------------------------------------------------------
 
-    @api("POST", "/supervision", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/supervision", roles=STAFF_DEVELOPMENT, body=SUPERVISION)
     def supervision(self, request):
         body = request_json(request)
         return 201, {"supervision_id": self.store.hold_supervision(
@@ -110,7 +122,7 @@ class TrainingService(Health, AccessLog):
     def supervision_behind(self, request):
         return 200, self.store.supervision_status(date_from(request.args, "today"))
 
-    @api("POST", "/study-visits", roles=STAFF_DEVELOPMENT)
+    @api("POST", "/study-visits", roles=STAFF_DEVELOPMENT, body=STUDY_VISIT)
     def study_visit(self, request):
         body = request_json(request)
         return 201, {"study_visit_id": self.store.record_study_visit(

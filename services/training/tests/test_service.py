@@ -274,3 +274,58 @@ def test_the_indicators_render_from_the_application_s_view(make_database_url):
         assert "Tomasz" not in render_html(view)
     finally:
         app.close()
+
+
+def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_nothing_is_stored(served):
+    app, desk, _, base = served
+    officer = desk(STAFF_DEVELOPMENT_OFFICER)
+    a_month_of_work(app, officer)
+    employees, trainings = officer("GET", "/employees"), officer("GET", "/trainings")
+    employee, course = f"/employees/{employees[0]['employee_id']}", f"/trainings/{trainings[0]['training_id']}"
+    someone = employees[1]["employee_id"]
+    visits = officer("GET", "/study-visits", params={"from": "2026-01-01", "to": "2026-12-31"})
+    position = app.recorder.max_notification_id()
+    person = {"name": "Nowa Osoba", "team": "casework", "role": "social_worker", "joined_on": "2026-01-02"}
+    course_body = {"title": "Superwizja", "topic": "praca socjalna", "provider": "ROPS", "hours": "6",
+                   "days": ["2026-04-01"], "place": "Kraków"}
+
+    for path, body, field in [
+        ("/employees", {**person, "name": {"first": "Nowa"}}, "name"),
+        ("/employees", {**person, "name": "X" * 201}, "name"),
+        ("/employees", {**person, "role": "dyrektor"}, "role"),
+        ("/employees", {**person, "fte": True}, "fte"),
+        ("/employees", {**person, "joined_on": "2026-02-30"}, "joined_on"),
+        ("/employees", {**person, "team": ["casework"]}, "team"),
+        ("/employees", {**person, "etat": "1"}, "etat"),
+        (f"{employee}/move", {"team": 3, "on": "2026-03-25"}, "team"),
+        (f"{employee}/specialisation", {"degree": "III", "obtained_on": "2026-02-20"}, "degree"),
+        (f"{employee}/leaving", {"on": "31.03.2026"}, "on"),
+        ("/trainings", {**course_body, "hours": {"h": 6}}, "hours"),
+        ("/trainings", {**course_body, "days": "2026-04-01"}, "days"),
+        ("/trainings", {**course_body, "days": ["2026-04-31"]}, "days"),
+        ("/trainings", {key: value for key, value in course_body.items() if key != "place"}, "place"),
+        (f"{course}/enrolment", {"employee_id": 12345}, "employee_id"),
+        (f"{course}/attendance", {"employee_id": someone, "day": "2026-13-16"}, "day"),
+        (f"{course}/completion", {"employee_id": someone, "certificate": ["ROPS/2"]}, "certificate"),
+        ("/supervision", {"team": "casework", "kind": "zespolowa", "held_on": "2026-03-20",
+                          "supervisor": "dr Jan Superwizor", "participants": [someone]}, "kind"),
+        ("/supervision", {"team": "casework", "kind": "group", "held_on": "2026-03-20",
+                          "supervisor": "dr Jan Superwizor", "participants": [7]}, "participants"),
+        ("/supervision", {"team": "casework", "kind": "group", "held_on": "2026-03-20",
+                          "supervisor": "dr Jan Superwizor", "participants": someone}, "participants"),
+        ("/study-visits", {"participants": [someone], "host": "MOPS Gdańsk", "starts_on": "2026-04-02",
+                           "ends_on": "2026-04-03", "learned": "x" * 5001}, "learned"),
+    ]:
+        answer = officer("POST", path, 400, json=body)
+        assert (answer["error"], answer["field"]) == ("InvalidRequest", field), (path, body, answer)
+        assert answer["message_pl"], body
+
+    assert app.recorder.max_notification_id() == position  # nothing stored
+    assert officer("GET", "/employees") == employees and officer("GET", "/trainings") == trainings
+    assert officer("GET", "/study-visits", params={"from": "2026-01-01", "to": "2026-12-31"}) == visits
+    # What the pages send passes: numbers as typed texts, a list of days, a checkbox group of ids.
+    officer("POST", "/employees", 201, json={**person, "fte": "0.5"})
+    officer("POST", "/trainings", 201, json=course_body)
+    document = requests.get(f"{base}/openapi.json", timeout=10).json()
+    schema = document["paths"]["/employees"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["joined_on"]["format"] == "date" and schema["additionalProperties"] is False

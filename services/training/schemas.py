@@ -1,0 +1,32 @@
+"""The shapes of the staff-development officer's requests, as training publishes them (GET
+/openapi.json). The domain keeps its own rules on top: a team of this centre's configuration (3 or 4
+teams and management, a setting: so a team is a short text here, its code checked by the domain),
+a full-time equivalent above 0 and at most 1, a training's hours, a date's place among other dates,
+the employees named being registered.
+
+Numbers (hours, a full-time equivalent) come as JSON numbers or as the texts the pages send."""
+
+from services.training.domain import DEGREES, ROLES, SUPERVISION_KINDS
+from shared.schemas import day, line, many, obj, one_of, text
+
+UUID = line(36, pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 16 or "16": the domain reads both
+TEAM = line(64)  # one of the centre's configured teams: the domain checks it against the setting
+PARTICIPANTS = many(UUID, 200)
+
+EMPLOYEE = obj(["name", "team", "role", "joined_on"], name=line(), team=TEAM, role=one_of(ROLES), fte=NUMBER,
+               joined_on=day())
+MOVE = obj(["team", "on"], team=TEAM, on=day())
+SPECIALISATION = obj(["degree", "obtained_on"], degree=one_of(DEGREES), obtained_on=day())
+LEAVING = obj(["on"], on=day())
+
+TRAINING = obj(["title", "topic", "provider", "hours", "days", "place"], title=line(), topic=line(),
+               provider=line(), hours=NUMBER, days=many(day(), 100), place=line())
+ENROLMENT = obj(["employee_id"], employee_id=UUID)
+ATTENDANCE = obj(["employee_id", "day"], employee_id=UUID, day=day())
+COMPLETION = obj(["employee_id", "certificate"], employee_id=UUID, certificate=line())
+
+SUPERVISION = obj(["team", "kind", "held_on", "supervisor"], team=TEAM, kind=one_of(SUPERVISION_KINDS),
+                  held_on=day(), supervisor=line(), participants=PARTICIPANTS)
+STUDY_VISIT = obj(["host", "starts_on", "ends_on", "learned"], host=line(), starts_on=day(), ends_on=day(),
+                  learned=text(), participants=PARTICIPANTS)
