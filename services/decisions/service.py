@@ -5,10 +5,12 @@ Who asks is the member of staff the gateway's token names (`request.staff`, shar
 benefit officer runs the proceeding's steps and reads its file; the person authorised to sign
 issues the decisions (grant or refusal, change, revocation, suspension, resumption, art. 98
 claim): the signature is their account's name and the authority the centre's setting
-`on_authority_of`, and a request that names either is refused (SignatureFromAccount,
-AuthorityFromSettings, as in care). The director gets the team's MRPiPS-03 figures, never a
-person. Every answer that shows a person's proceeding is recorded in the access log
-(`reader=request.staff`).
+`on_authority_of`, and a request that names either is refused: they are not fields of the
+published schemas (services/decisions/schemas.py), so the body is refused before the handler
+(InvalidRequest naming the field), with SignatureFromAccount / AuthorityFromSettings kept behind it
+as a second guard. Every body is checked against its schema first; a refused one stores nothing.
+The director gets the team's MRPiPS-03 figures, never a person. Every answer that shows a
+person's proceeding is recorded in the access log (`reader=request.staff`).
 """
 
 from datetime import datetime
@@ -16,6 +18,7 @@ from uuid import UUID
 
 from werkzeug.wrappers import Response
 
+from services.decisions import schemas
 from services.decisions.application import DecisionsApplication, OfficerInRequest, refuse_signature_fields
 from services.decisions.domain import DecisionsError, Proceeding
 from services.decisions.payments import month_end
@@ -71,7 +74,8 @@ def _number(args, name: str, default: int | None = None) -> int:
 
 
 def _signed(request) -> dict:
-    """The body of a decision: refused if it names who signed it or on whose authority."""
+    """The body of a decision: refused if it names who signed it or on whose authority (the schema
+    refuses both as unknown fields already; this stays as a second guard)."""
     body = request_json(request)
     refuse_signature_fields(body)
     return body
@@ -128,37 +132,37 @@ class DecisionsService(Health, AccessLog):
 
     # --- the proceeding's steps (the benefit officer) ---------------------------------------
 
-    @api("POST", "/proceedings", roles=OFFICER)
+    @api("POST", "/proceedings", roles=OFFICER, body=schemas.EX_OFFICIO)
     def open_ex_officio(self, request):
         body = request_json(request)
         proceeding_id = self.store.open_ex_officio(_reference(body.get("person_id")), body.get("person") or {},
                                                    body.get("benefit"),
-                                                   date_from(body, "learned_on"), bool(body.get("urgent", False)))
+                                                   date_from(body, "learned_on"), body.get("urgent", False))
         return 201, {"proceeding_id": proceeding_id}
 
-    @api("POST", f"{PROCEEDING}/officer", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/officer", roles=OFFICER, body=schemas.ASSIGNMENT)
     def assign(self, request, proceeding_id: UUID):
         """A benefit officer assigns the proceeding to the officer the body names."""
         self.store.assign(proceeding_id, request_json(request).get("officer"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/benefit", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/benefit", roles=OFFICER, body=schemas.BENEFIT_CHOICE)
     def specify_benefit(self, request, proceeding_id: UUID):
         self.store.specify_benefit(proceeding_id, request_json(request).get("benefit"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/complex", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/complex", roles=OFFICER, body=schemas.COMPLEX)
     def mark_complex(self, request, proceeding_id: UUID):
         self.store.mark_complex(proceeding_id, request_json(request).get("reason"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/delay-notice", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/delay-notice", roles=OFFICER, body=schemas.DELAY_NOTICE)
     def notify_delay(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.notify_delay(proceeding_id, body.get("new_date"), body.get("reason"), body.get("notified_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/period-not-counted", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/period-not-counted", roles=OFFICER, body=schemas.PERIOD_NOT_COUNTED)
     def record_period_not_counted(self, request, proceeding_id: UUID):
         """KPA art. 35 § 5: {first_day, last_day, reason}."""
         body = request_json(request)
@@ -166,67 +170,67 @@ class DecisionsService(Health, AccessLog):
                                              body.get("reason"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/random-event", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/random-event", roles=OFFICER, body=schemas.RANDOM_EVENT)
     def record_random_event(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.record_random_event(proceeding_id, body.get("kind"), body.get("occurred_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/interview-plan", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/interview-plan", roles=OFFICER, body=schemas.INTERVIEW_PLAN)
     def schedule_interview(self, request, proceeding_id: UUID):
         self.store.schedule_interview(proceeding_id, request_json(request).get("on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/interview", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/interview", roles=OFFICER, body=schemas.INTERVIEW)
     def record_interview(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.record_interview(
             proceeding_id, held_on=body.get("held_on"), household=body.get("household") or [],
             incomes=body.get("incomes") or [], assets=body.get("assets") or "",
-            farmland_ha=body.get("farmland_ha", "0"), unable_to_work=bool(body.get("unable_to_work")),
+            farmland_ha=body.get("farmland_ha", "0"), unable_to_work=body.get("unable_to_work", False),
             recorded_on=body.get("recorded_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/assessment", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/assessment", roles=OFFICER, body=schemas.ASSESSMENT)
     def assess(self, request, proceeding_id: UUID):
         self.store.assess(proceeding_id)
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/delivery", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/delivery", roles=OFFICER, body=schemas.DELIVERY)
     def record_delivery(self, request, proceeding_id: UUID):
         self.store.record_delivery(proceeding_id, request_json(request).get("delivered_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/deemed-delivery", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/deemed-delivery", roles=OFFICER, body=schemas.DEEMED_DELIVERY)
     def record_deemed_delivery(self, request, proceeding_id: UUID):
         """KPA art. 44 § 4: {notice_left_on}, the day the post left its first notice."""
         self.store.record_deemed_delivery(proceeding_id, request_json(request).get("notice_left_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/finality", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/finality", roles=OFFICER, body=schemas.FINALITY)
     def become_final(self, request, proceeding_id: UUID):
         self.store.become_final(proceeding_id, request_json(request).get("today"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/appeal-waiver", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/appeal-waiver", roles=OFFICER, body=schemas.APPEAL_WAIVER)
     def waive_appeal(self, request, proceeding_id: UUID):
         """KPA art. 127a: {received_on}, the day the party's waiver came in."""
         self.store.waive_appeal(proceeding_id, request_json(request).get("received_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/appeal", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/appeal", roles=OFFICER, body=schemas.APPEAL)
     def register_appeal(self, request, proceeding_id: UUID):
         """{filed_on, received_on (optional: the same day)}."""
         body = request_json(request)
         self.store.register_appeal(proceeding_id, body.get("filed_on"), body.get("received_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/appeal-forwarding", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/appeal-forwarding", roles=OFFICER, body=schemas.APPEAL_FORWARDING)
     def forward_appeal(self, request, proceeding_id: UUID):
         self.store.forward_appeal(proceeding_id, request_json(request).get("forwarded_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/appeal-outcome", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/appeal-outcome", roles=OFFICER, body=schemas.APPEAL_OUTCOME)
     def record_appeal_outcome(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.record_appeal_outcome(proceeding_id, body.get("outcome"), body.get("decided_on"))
@@ -234,7 +238,7 @@ class DecisionsService(Health, AccessLog):
 
     # --- the decisions (the person authorised to sign) --------------------------------------
 
-    @api("POST", f"{PROCEEDING}/decision", roles=SIGNATORY)
+    @api("POST", f"{PROCEEDING}/decision", roles=SIGNATORY, body=schemas.DECISION)
     def issue_decision(self, request, proceeding_id: UUID):
         body = _signed(request)
         self.store.issue_decision(
@@ -245,7 +249,7 @@ class DecisionsService(Health, AccessLog):
             on_condition_of_repayment=body.get("on_condition_of_repayment", False))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/change", roles=SIGNATORY)
+    @api("POST", f"{PROCEEDING}/change", roles=SIGNATORY, body=schemas.CHANGE)
     def change(self, request, proceeding_id: UUID):
         body = _signed(request)
         self.store.change(proceeding_id, request.staff, amount=body.get("amount"),
@@ -253,22 +257,22 @@ class DecisionsService(Health, AccessLog):
                           justification=body.get("justification"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/revocation", roles=SIGNATORY)
+    @api("POST", f"{PROCEEDING}/revocation", roles=SIGNATORY, body=schemas.LATER_DECISION)
     def revoke(self, request, proceeding_id: UUID):
         self.store.revoke(proceeding_id, request.staff, **_later_decision(_signed(request)))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/suspension", roles=SIGNATORY)
+    @api("POST", f"{PROCEEDING}/suspension", roles=SIGNATORY, body=schemas.LATER_DECISION)
     def suspend(self, request, proceeding_id: UUID):
         self.store.suspend(proceeding_id, request.staff, **_later_decision(_signed(request)))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/resumption", roles=SIGNATORY)
+    @api("POST", f"{PROCEEDING}/resumption", roles=SIGNATORY, body=schemas.LATER_DECISION)
     def resume(self, request, proceeding_id: UUID):
         self.store.resume(proceeding_id, request.staff, **_later_decision(_signed(request)))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/claim-back", roles=SIGNATORY)
+    @api("POST", f"{PROCEEDING}/claim-back", roles=SIGNATORY, body=schemas.CLAIM_BACK)
     def claim_back(self, request, proceeding_id: UUID):
         """Art. 98 u.p.s.: a decision claiming back an undue benefit {months, amount, issued_on, justification}."""
         body = _signed(request)
@@ -278,19 +282,19 @@ class DecisionsService(Health, AccessLog):
 
     # --- payments (the benefit officer) -------------------------------------------------------
 
-    @api("POST", f"{PROCEEDING}/account", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/account", roles=OFFICER, body=schemas.ACCOUNT_CHANGE)
     def set_account(self, request, proceeding_id: UUID):
         self.store.set_account(proceeding_id, request_json(request).get("account"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/payment", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/payment", roles=OFFICER, body=schemas.PAYMENT)
     def record_payment(self, request, proceeding_id: UUID):
         """{month: YYYY-MM, paid_on}."""
         body = request_json(request)
         self.store.record_payment(proceeding_id, body.get("month"), body.get("paid_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/payment-return", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/payment-return", roles=OFFICER, body=schemas.PAYMENT_RETURN)
     def record_payment_returned(self, request, proceeding_id: UUID):
         """{month, returned_on, reason}: the bank returned the transfer."""
         body = request_json(request)
@@ -298,13 +302,13 @@ class DecisionsService(Health, AccessLog):
                                            body.get("reason"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/repayment", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/repayment", roles=OFFICER, body=schemas.REPAYMENT)
     def record_repayment(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.record_repayment(proceeding_id, body.get("amount"), body.get("repaid_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/health-insurance", roles=OFFICER)
+    @api("POST", f"{PROCEEDING}/health-insurance", roles=OFFICER, body=schemas.HEALTH_INSURANCE)
     def note_health_insurance(self, request, proceeding_id: UUID):
         """{insured_elsewhere: true/false, from_month: YYYY-MM} for a person on zasiłek stały."""
         body = request_json(request)
@@ -337,9 +341,10 @@ class DecisionsService(Health, AccessLog):
 
     # --- reviews (art. 11) ------------------------------------------------------------------
 
-    @api("POST", "/review-tasks/<uuid:task_id>/closing", roles=OFFICER)
+    @api("POST", "/review-tasks/<uuid:task_id>/closing", roles=OFFICER, body=schemas.REVIEW_CLOSING)
     def close_review(self, request, task_id: UUID):
-        """{conclusion, closed_on}; who closed it is who is signed in."""
+        """{conclusion, closed_on}; who closed it is who is signed in ('officer' is no field of the
+        schema; the check below stays as a second guard)."""
         body = request_json(request)
         if "officer" in body:
             raise OfficerInRequest("who closes the review is who is signed in; remove 'officer' from the request")

@@ -43,8 +43,23 @@ def test_a_routed_application_is_decided_within_the_law(centre):
     assert (assessed["criterion"], assessed["min_amount"], assessed["max_amount"]) == ("1646.00", "573.00", "1146.00")
     assert post(signatory, "decision", {**decision, "amount": "1200"}, status=400)["error"] == \
         "AmountOutsideLegalRange"
-    assert post(signatory, "decision", {**decision, "signed_by": "Ktoś Inny"}, status=400)["error"] == \
-        "SignatureFromAccount"
+    # Who signs is the signed-in account: 'signed_by' is no field of the published schema.
+    named = post(signatory, "decision", {**decision, "signed_by": "Ktoś Inny"}, status=400)
+    assert (named["error"], named["field"]) == ("InvalidRequest", "signed_by") and named["message_pl"]
+    # What the published schema refuses, through the gateway: each names its field in English and
+    # Polish, and the file is as it was.
+    file_before = officer.ok(officer.get("decisions", step), 200)
+    for who, name, body, field in [
+        (signatory, "decision", {**decision, "on_condition_of_repayment": "false"}, "on_condition_of_repayment"),
+        (signatory, "decision", {**decision, "amount": {"zl": 900}}, "amount"),
+        (signatory, "decision", {**decision, "outcome": "approval"}, "outcome"),
+        (officer, "interview", {"held_on": "2026-11-31", "household": [{"name": "Anna Nowak"}]}, "held_on"),
+        (officer, "officer", {"officer": 42}, "officer"),
+        (officer, "delivery", {"delivered_on": "2026-11-05", "doreczyl": "listonosz"}, "doreczyl"),
+    ]:
+        answer = post(who, name, body, status=400)
+        assert (answer["error"], answer["field"]) == ("InvalidRequest", field) and answer["message_pl"], body
+    assert officer.ok(officer.get("decisions", step), 200) == file_before
     signed = post(signatory, "decision", decision)["decision"]
     assert (signed["signed_by"], signed["on_authority_of"]) == ("Maria Kowalczyk", DEMO_AUTHORITY)
     delivered = post(officer, "delivery", {"delivered_on": "2026-11-05"})

@@ -1,0 +1,89 @@
+"""The shapes of the decisions team's requests, as decisions publishes them (GET /openapi.json). The
+domain keeps its own rules on top: a date's place among the proceeding's dates, an amount within what
+the law allows, an IBAN's check digits, a household that names the applicant, a text that is there.
+
+Amounts and hectares the domain reads as decimals come as JSON numbers or as texts ("900", "250,50"):
+the pages send what was typed. Who signs a decision and on whose authority are never a body's:
+`signed_by` and `on_authority_of` are not fields (nor is `officer` when a review is closed: who closes
+it is who is signed in). A legal basis is a text, not a line: the signatory's form offers the
+assessment's own, which names the criterion and the regulation and runs past 200 characters."""
+
+from services.decisions.domain import (
+    APPEAL_OUTCOMES,
+    DECIDED_FORMS,
+    INCOME_SOURCES,
+    OUTCOMES,
+    PAYMENT_METHODS,
+    PERIODS_NOT_COUNTED,
+    RANDOM_EVENTS,
+)
+from shared.schemas import BOOLEAN, day, line, many, obj, one_of, text
+
+UUID = line(36, pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 900 or "900,00": the domain reads both
+MONTH = line(7, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")  # YYYY-MM
+ACCOUNT = line(50)  # an IBAN, spaces allowed (34 characters and the spaces between groups); checked by the domain
+BENEFIT = one_of(DECIDED_FORMS)
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+# A person as intake registered them (the identity a routed case carries).
+PERSON = obj(
+    full_name=_nullable(line()), birth_date=_nullable(day()), pesel=_nullable(line(11, pattern=r"^[0-9]{11}$")),
+    document_number=_nullable(line(30)),
+    address=_nullable(obj(street=_nullable(line()), postal_code=_nullable(line(6)), city=_nullable(line()))),
+    contact=_nullable(line()),
+)
+
+# --- the proceeding's steps (the benefit officer) ------------------------------------------------
+
+EX_OFFICIO = obj(["person_id", "learned_on"], person_id=UUID, person=PERSON, benefit=BENEFIT, learned_on=day(),
+                 urgent=BOOLEAN)
+ASSIGNMENT = obj(["officer"], officer=line())
+BENEFIT_CHOICE = obj(["benefit"], benefit=BENEFIT)
+COMPLEX = obj(["reason"], reason=text())
+DELAY_NOTICE = obj(["new_date", "reason", "notified_on"], new_date=day(), reason=text(), notified_on=day())
+PERIOD_NOT_COUNTED = obj(["first_day", "last_day", "reason"], first_day=day(), last_day=day(),
+                         reason=one_of(PERIODS_NOT_COUNTED))
+RANDOM_EVENT = obj(["kind", "occurred_on"], kind=one_of(RANDOM_EVENTS), occurred_on=day())
+INTERVIEW_PLAN = obj(["on"], on=day())
+MEMBER = obj(["name"], name=line(), relation=line())
+INCOME = obj(["member", "source", "amount"], member=line(), source=one_of(INCOME_SOURCES), amount=NUMBER)
+INTERVIEW = obj(["held_on", "household"], held_on=day(), household=many(MEMBER, 20), incomes=many(INCOME, 50),
+                assets=text(), farmland_ha=NUMBER, unable_to_work=BOOLEAN, recorded_on=day())
+ASSESSMENT = obj()  # nothing to say: the assessment is made from the latest interview
+DELIVERY = obj(["delivered_on"], delivered_on=day())
+DEEMED_DELIVERY = obj(["notice_left_on"], notice_left_on=day())
+FINALITY = obj(["today"], today=day())
+APPEAL_WAIVER = obj(["received_on"], received_on=day())
+APPEAL = obj(["filed_on"], filed_on=day(), received_on=day())
+APPEAL_FORWARDING = obj(["forwarded_on"], forwarded_on=day())
+APPEAL_OUTCOME = obj(["outcome", "decided_on"], outcome=one_of(APPEAL_OUTCOMES), decided_on=day())
+
+# --- the decisions (the person authorised to sign) ---------------------------------------------
+
+DECISION = obj(["outcome", "issued_on", "legal_basis"],
+               outcome=one_of(OUTCOMES), issued_on=day(), legal_basis=text(), justification=text(), amount=NUMBER,
+               period_from=day(), period_to=day(), payment_method=one_of(PAYMENT_METHODS), account=ACCOUNT,
+               on_condition_of_repayment=BOOLEAN)
+CHANGE = obj(["amount", "effective_from", "issued_on", "justification"],
+             amount=NUMBER, effective_from=day(), issued_on=day(), justification=text())
+LATER_DECISION = obj(["effective_from", "issued_on", "justification"],  # revocation, suspension, resumption
+                     effective_from=day(), issued_on=day(), justification=text())
+CLAIM_BACK = obj(["months", "amount", "issued_on", "justification"],
+                 months=many(MONTH, 120), amount=NUMBER, issued_on=day(), justification=text())
+
+# --- payments (the benefit officer) --------------------------------------------------------------
+
+ACCOUNT_CHANGE = obj(["account"], account=ACCOUNT)
+PAYMENT = obj(["month", "paid_on"], month=MONTH, paid_on=day())
+PAYMENT_RETURN = obj(["month", "returned_on", "reason"], month=MONTH, returned_on=day(), reason=text())
+REPAYMENT = obj(["amount", "repaid_on"], amount=NUMBER, repaid_on=day())
+HEALTH_INSURANCE = obj(["insured_elsewhere", "from_month"], insured_elsewhere=BOOLEAN, from_month=MONTH)
+
+# --- reviews (art. 11) ---------------------------------------------------------------------------
+
+REVIEW_CLOSING = obj(["conclusion", "closed_on"], conclusion=text(), closed_on=day())
