@@ -6,6 +6,7 @@ of the team's files is decided by the application."""
 
 from uuid import UUID
 
+from services.casework import schemas
 from services.casework.application import CaseworkApplication
 from services.casework.domain import an_id, ids
 from shared.mrpips03 import ReportError
@@ -41,7 +42,7 @@ class CaseworkService(Health, AccessLog):
     def case(self, request, case_id: UUID):
         return 200, self.store.case(request.staff, case_id)
 
-    @api("POST", "/cases", roles=TEAM)
+    @api("POST", "/cases", roles=TEAM, body=schemas.OPEN_CASE)
     def open_case(self, request):
         body = request_json(request)
         case_id = self.store.open_case(request.staff, an_id(body.get("person_id"), "the person"),
@@ -50,13 +51,13 @@ class CaseworkService(Health, AccessLog):
 
     # --- the method's steps, one endpoint each (the body carries that step's fields) -----------
 
-    @api("POST", "/cases/<uuid:case_id>/assignment", roles=LEADER)
+    @api("POST", "/cases/<uuid:case_id>/assignment", roles=LEADER, body=schemas.ASSIGNMENT)
     def assignment(self, request, case_id: UUID):
         body = request_json(request)
         return 200, self.store.assign(request.staff, case_id, body.get("worker"), body.get("on"),
                                       body.get("override_reason"))
 
-    @api("POST", "/cases/<uuid:case_id>/diagnosis", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/diagnosis", roles=TEAM, body=schemas.DIAGNOSIS)
     def diagnosis(self, request, case_id: UUID):
         body = request_json(request)
         self.store.record_diagnosis(request.staff, case_id, areas=body.get("areas"), strengths=body.get("strengths"),
@@ -64,57 +65,57 @@ class CaseworkService(Health, AccessLog):
                                     with_person=body.get("with_person"))
         return 200, {"case_id": case_id}
 
-    @api("POST", "/cases/<uuid:case_id>/goals", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/goals", roles=TEAM, body=schemas.GOAL)
     def goals(self, request, case_id: UUID):
         body = request_json(request)
         return 200, {"goal_id": self.store.add_goal(request.staff, case_id, body.get("description"),
                                                     body.get("target_date"))}
 
-    @api("POST", "/cases/<uuid:case_id>/plan", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/plan", roles=TEAM, body=schemas.ACTION)
     def plan(self, request, case_id: UUID):
         body = request_json(request)
         self.store.plan_action(request.staff, case_id, action=body.get("action"), who=body.get("who"),
                                by_when=body.get("by_when"), goal_id=body.get("goal_id"))
         return 200, {"case_id": case_id}
 
-    @api("POST", "/cases/<uuid:case_id>/notes", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/notes", roles=TEAM, body=schemas.NOTE)
     def notes(self, request, case_id: UUID):
         body = request_json(request)
         self.store.add_note(request.staff, case_id, body.get("text"), body.get("written_on"))
         return 200, {"case_id": case_id}
 
-    @api("POST", "/cases/<uuid:case_id>/contracts", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/contracts", roles=TEAM, body=schemas.CONTRACT)
     def contracts(self, request, case_id: UUID):
         body = request_json(request)
         return 200, {"contract_ref": self.store.draft_contract(request.staff, case_id, **_terms(body))}
 
-    @api("POST", "/cases/<uuid:case_id>/contract-amendment", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/contract-amendment", roles=TEAM, body=schemas.AMENDMENT)
     def contract_amendment(self, request, case_id: UUID):
         body = request_json(request)
         return 200, {"version": self.store.amend_contract(request.staff, case_id, body.get("contract_ref"),
                                                           on=body.get("on"), **_terms(body))}
 
-    @api("POST", "/cases/<uuid:case_id>/contract-step", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/contract-step", roles=TEAM, body=schemas.CONTRACT_STEP)
     def contract_step(self, request, case_id: UUID):
         body = request_json(request)
         self.store.settle_contract(request.staff, case_id, body.get("contract_ref"), body.get("step"), body.get("on"))
         return 200, {"case_id": case_id}
 
-    @api("POST", "/cases/<uuid:case_id>/service-requests", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/service-requests", roles=TEAM, body=schemas.SERVICE_REQUEST)
     def service_requests(self, request, case_id: UUID):
         body = request_json(request)
         return 200, {"request_id": self.store.request_service(request.staff, case_id, body.get("kind"),
                                                               body.get("urgent"), body.get("need"),
                                                               body.get("requested_on"))}
 
-    @api("POST", "/cases/<uuid:case_id>/evaluations", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/evaluations", roles=TEAM, body=schemas.EVALUATION)
     def evaluations(self, request, case_id: UUID):
         body = request_json(request)
         self.store.evaluate(request.staff, case_id, on=body.get("on"), final=body.get("final"),
                             summary=body.get("summary"), progress=body.get("progress"))
         return 200, {"case_id": case_id}
 
-    @api("POST", "/cases/<uuid:case_id>/closure", roles=TEAM)
+    @api("POST", "/cases/<uuid:case_id>/closure", roles=TEAM, body=schemas.CLOSURE)
     def closure(self, request, case_id: UUID):
         body = request_json(request)
         self.store.close_case(request.staff, case_id, outcome=body.get("outcome"), reason=body.get("reason"),
@@ -132,7 +133,7 @@ class CaseworkService(Health, AccessLog):
     def groups(self, request):
         return 200, self.store.groups(request.staff)
 
-    @api("POST", "/groups", roles=TEAM)
+    @api("POST", "/groups", roles=TEAM, body=schemas.GROUP)
     def form_group(self, request):
         body = request_json(request)
         group_id = self.store.form_group(request.staff, name=body.get("name"), kind=body.get("kind"),
@@ -140,13 +141,13 @@ class CaseworkService(Health, AccessLog):
                                          formed_on=body.get("formed_on"))
         return 201, {"group_id": group_id}
 
-    @api("POST", "/groups/<uuid:group_id>/members", roles=TEAM)
+    @api("POST", "/groups/<uuid:group_id>/members", roles=TEAM, body=schemas.MEMBER)
     def join_group(self, request, group_id: UUID):
         body = request_json(request)
         self.store.join_group(request.staff, group_id, an_id(body.get("person_id"), "the member"))
         return 200, {"group_id": group_id}
 
-    @api("POST", "/groups/<uuid:group_id>/sessions", roles=TEAM)
+    @api("POST", "/groups/<uuid:group_id>/sessions", roles=TEAM, body=schemas.SESSION)
     def hold_session(self, request, group_id: UUID):
         body = request_json(request)
         self.store.hold_session(request.staff, group_id, body.get("held_on"), body.get("topic"),
