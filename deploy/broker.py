@@ -9,8 +9,9 @@ replies to its readers; it may read its own queues and the log replies addressed
 account but the operator's may write to the default exchange, so nothing reaches a queue but
 through a binding the operator made.
 
-    python -m deploy.broker > deploy/rabbitmq/definitions.json          (compose; vhost "ops")
-reads the passwords from OPS_BROKER_PASSWORD_<SERVICE> and OPS_BROKER_PASSWORD_OPERATOR.
+    python -m deploy.broker --secrets deploy/secrets > deploy/rabbitmq/definitions.json   (compose)
+writes them with each account's password hashed, the passwords taken from the files
+`python -m deploy.secrets` made (the same files compose hands each service as its secret).
 
     python -m deploy.broker --apply [--vhost ops] [--secrets var/secrets]
 loads them into the broker on this machine (`make up`, `make demo`), with passwords kept in
@@ -186,18 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.broker", description=__doc__.split("\n\n")[0])
     parser.add_argument("--apply", action="store_true", help="load into the broker on this machine")
     parser.add_argument("--vhost", default=VHOST)
-    parser.add_argument("--secrets", type=Path, default=Path("var/secrets"), help="with --apply: passwords folder")
+    parser.add_argument("--secrets", type=Path, default=Path("var/secrets"),
+                        help="the folder of the accounts' password files (made there if missing)")
     args = parser.parse_args(argv)
     if args.apply:
         LocalDeployment(args.vhost, local_passwords(args.secrets)).load()
         print(f"broker definitions loaded into vhost {args.vhost!r}; passwords in {args.secrets}/")
         return 0
-    names = {s: f"OPS_BROKER_PASSWORD_{s.upper()}" for s in (*SERVICES, OPERATOR)}
-    missing = [v for v in names.values() if not os.environ.get(v)]
-    if missing:
-        print(f"set {', '.join(missing)} first", file=sys.stderr)
-        return 2
-    json.dump(definitions({s: os.environ[v] for s, v in names.items()}, vhost=args.vhost), sys.stdout, indent=2)
+    json.dump(definitions(local_passwords(args.secrets), vhost=args.vhost), sys.stdout, indent=2)
     print()
     return 0
 

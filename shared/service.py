@@ -18,7 +18,7 @@ from shared import audit
 from shared.broker import Accounts, BrokerSettings, log_readers
 from shared.consumer import OrderedConsumer
 from shared.contracts import REGISTRY
-from shared.credentials import refuse_known_password
+from shared.credentials import refuse_known_password, with_password_file
 from shared.log_reading import BrokerUpstreamLog, LogServer
 from shared.logs import RequestLogging
 from shared.metrics import exposition
@@ -32,9 +32,12 @@ log = logging.getLogger(__name__)
 
 
 def broker_settings(config: dict) -> BrokerSettings:
-    """The service's own broker account (AMQP_URI), TLS (AMQP_CA_FILE) and the deployment's accounts."""
+    """The service's own broker account (AMQP_URI, its password from AMQP_PASSWORD_FILE), TLS
+    (AMQP_CA_FILE) and the deployment's accounts."""
+    uri = with_password_file("AMQP_URI", config["AMQP_URI"], config.get("AMQP_PASSWORD_FILE"))
+    refuse_known_password("AMQP_URI", uri)
     ca_file = config.get("AMQP_CA_FILE")
-    return BrokerSettings(config["AMQP_URI"], Accounts(config.get("BROKER_ACCOUNT_PREFIX") or ""),
+    return BrokerSettings(uri, Accounts(config.get("BROKER_ACCOUNT_PREFIX") or ""),
                           {"ca_certs": ca_file} if ca_file else None)
 
 
@@ -49,12 +52,12 @@ class EventStore(DependencyProvider):
         config = self.container.config
         service = self.application_class.service
         data_dir = config.get("DATA_DIR") or "var"
-        url = database_url(service, config.get("DATABASE_URL"), data_dir)
+        url = with_password_file("DATABASE_URL", database_url(service, config.get("DATABASE_URL"), data_dir),
+                                 config.get("DATABASE_PASSWORD_FILE"))
         refuse_known_password("DATABASE_URL", url)
-        refuse_known_password("AMQP_URI", config.get("AMQP_URI"))
+        broker = broker_settings(config)
         secrets_dir = config.get("SECRETS_DIR") or Path(data_dir) / "secrets"
         self.app = self.application_class(url, secrets_dir=secrets_dir, **(config.get("SETTINGS") or {}))
-        broker = broker_settings(config)
         self.workers: list[Any] = []
         if REGISTRY.produced_by(service):
             self.workers.append(OutboxRelay(self.app, broker))

@@ -1,9 +1,14 @@
+import base64
+import json
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import yaml
+
+from deploy import secrets
+from deploy.broker import password_hash
 
 DEPLOY = Path(__file__).resolve().parent.parent
 
@@ -20,10 +25,45 @@ def test_each_service_has_its_own_broker_user_and_database():
     for service in ("intake", "casework", "decisions", "care", "training", "gateway"):
         env = compose["services"][service]["environment"]
         prefix = service.upper()
-        assert env[f"{prefix}_AMQP_URI"].startswith(f"amqps://{service}:")  # TLS to the broker
+        assert env[f"{prefix}_AMQP_URI"] == f"amqps://{service}@rabbitmq:5671/ops"  # TLS to the broker
         assert env["OPS_AMQP_CA_FILE"] == "/etc/ops/certs/ca.pem"
-        assert env[f"{prefix}_DATABASE_URL"].startswith(f"postgresql+psycopg2://{service}:")
-        assert env[f"{prefix}_DATABASE_URL"].endswith(f"@postgres:5432/{service}")
+        assert env[f"{prefix}_DATABASE_URL"] == f"postgresql+psycopg2://{service}@postgres:5432/{service}"
+
+
+def test_passwords_are_files_each_service_gets_only_its_own_and_none_is_in_the_environment():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    for name, spec in compose["services"].items():
+        for key, value in spec.get("environment", {}).items():
+            assert "PASSWORD" not in key or key.endswith("_FILE"), (name, key)
+            assert "${" not in str(value) or "PASSWORD" not in str(value), (name, key)
+    for service in ("intake", "casework", "decisions", "care", "training", "gateway"):
+        spec = compose["services"][service]
+        assert spec["secrets"] == [{"source": f"broker_password_{service}", "target": "broker_password"},
+                                   {"source": f"db_password_{service}", "target": "db_password"}]
+        assert spec["environment"]["OPS_AMQP_PASSWORD_FILE"] == "/run/secrets/broker_password"
+        assert spec["environment"]["OPS_DATABASE_PASSWORD_FILE"] == "/run/secrets/db_password"
+    postgres = compose["services"]["postgres"]
+    assert postgres["environment"] == {"POSTGRES_PASSWORD_FILE": "/run/secrets/postgres_password"}
+    assert "/run/secrets/db_password_${service}" in (DEPLOY / "postgres" / "init-databases.sh").read_text()
+    assert "PASSWORD" not in (DEPLOY / "env.example").read_text()
+
+
+def test_the_secrets_command_makes_every_file_compose_names_and_the_broker_definitions_use_them(tmp_path):
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    made = {path.name for path in secrets.make(tmp_path / "secrets")}
+    assert made == {Path(spec["file"]).name for spec in compose["secrets"].values()} | {"broker-operator.password"}
+    assert all((tmp_path / "secrets" / name).stat().st_mode & 0o077 == 0 for name in made)
+    again = {path: path.read_text() for path in (tmp_path / "secrets").iterdir()}
+    secrets.make(tmp_path / "secrets")  # kept as they are: a second run must not lock the services out
+    assert {path: path.read_text() for path in (tmp_path / "secrets").iterdir()} == again
+
+    out = subprocess.run([sys.executable, "-m", "deploy.broker", "--secrets", str(tmp_path / "secrets")],
+                         capture_output=True, text=True, timeout=60, cwd=DEPLOY.parent, check=True).stdout
+    users = {user["name"]: user["password_hash"] for user in json.loads(out)["users"]}
+    intake = (tmp_path / "secrets" / "broker-intake.password").read_text()
+    assert intake not in out  # hashed, never the password itself
+    salt = base64.b64decode(users["intake"])[:4]
+    assert password_hash(intake, salt=salt) == users["intake"]
 
 
 def test_only_the_gateway_is_reachable_from_outside():

@@ -5,9 +5,10 @@
         --role social_work_team_leader --team casework --password-file FILE
     python -m services.gateway keys [--secrets DIR] [--rotate]
 
-The store is GATEWAY_DATABASE_URL (or a SQLite file in OPS_DATA_DIR, `var/` by default), the
-keys in its secrets folder (`--secrets`, or OPS_DATA_DIR/secrets). `keys` makes what the
-gateway needs there if missing: its signing key, the public keys file the services read
+The store is GATEWAY_DATABASE_URL (its password from the file OPS_DATABASE_PASSWORD_FILE names,
+as in compose), or a SQLite file in OPS_DATA_DIR (`var/` by default); its keys are in its
+secrets folder (`--secrets`, or OPS_DATA_DIR/secrets). `keys` makes what the gateway needs
+there if missing: its signing key, the public keys file the services read
 (`gateway-public-keys.pem`) and the key of its sign-in cookies. `keys --rotate` makes a new
 signing key and keeps the old public key beside the new one, so the services accept both
 until the old tokens expire (they re-read the file every minute); restart the gateway (or its
@@ -25,6 +26,7 @@ from pathlib import Path
 from services.gateway.application import GatewayApplication
 from services.gateway.service import COOKIE_KEY
 from shared.identity import PUBLIC_KEYS, rotate_signing_key, signing_key
+from shared.credentials import with_password_file
 from shared.keys import secret
 from shared.roles import OPERATOR, ROLES
 from shared.store import database_url
@@ -32,7 +34,8 @@ from shared.store import database_url
 
 def _app() -> GatewayApplication:
     data_dir = os.environ.get("OPS_DATA_DIR") or "var"
-    url = database_url("gateway", os.environ.get("GATEWAY_DATABASE_URL"), data_dir)
+    url = with_password_file("GATEWAY_DATABASE_URL", database_url("gateway", os.environ.get("GATEWAY_DATABASE_URL"),
+                                                                  data_dir), os.environ.get("OPS_DATABASE_PASSWORD_FILE"))
     return GatewayApplication(url, secrets_dir=Path(data_dir) / "secrets")
 
 

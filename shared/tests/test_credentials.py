@@ -1,6 +1,8 @@
+from urllib.parse import unquote, urlsplit
+
 import pytest
 
-from shared.credentials import KnownDefaultPassword, refuse_known_password
+from shared.credentials import KnownDefaultPassword, PasswordNotInItsFile, refuse_known_password, with_password_file
 
 
 @pytest.mark.parametrize("uri", [
@@ -25,3 +27,36 @@ def test_a_password_everyone_knows_is_refused_without_being_repeated(uri):
 ])
 def test_the_deployments_own_passwords_and_loopback_development_pass(uri):
     refuse_known_password("DATABASE_URL", uri)
+
+
+def test_a_password_kept_in_a_file_is_put_into_the_uri_inside_the_process(tmp_path):
+    password_file = tmp_path / "broker_password"
+    password_file.write_text("p@ss/wörd:1\n")  # compose hands the file as written, newline and all
+    uri = with_password_file("AMQP_URI", "amqps://intake@rabbitmq:5671/ops", password_file)
+    assert uri == "amqps://intake:p%40ss%2Fw%C3%B6rd%3A1@rabbitmq:5671/ops"
+    assert unquote(urlsplit(uri).password) == "p@ss/wörd:1" and urlsplit(uri).hostname == "rabbitmq"
+    assert with_password_file("DATABASE_URL", "sqlite:///var/intake.sqlite", None) == "sqlite:///var/intake.sqlite"
+
+
+def test_a_known_password_in_the_file_is_refused_like_one_in_the_uri(tmp_path):
+    password_file = tmp_path / "db_password"
+    password_file.write_text("change-me")
+    uri = with_password_file("DATABASE_URL", "postgresql+psycopg2://care@postgres:5432/care", password_file)
+    with pytest.raises(KnownDefaultPassword):
+        refuse_known_password("DATABASE_URL", uri)
+
+
+@pytest.mark.parametrize("uri, content, says", [
+    ("amqps://intake:inline-secret@rabbitmq:5671/ops", "from-the-file", "keep the password in the file only"),
+    ("amqps://rabbitmq:5671/ops", "from-the-file", "names no user"),
+    ("amqps://intake@rabbitmq:5671/ops", "  \n", "is empty"),
+    ("amqps://intake@rabbitmq:5671/ops", None, "cannot be read"),
+])
+def test_a_password_file_that_cannot_be_used_is_a_named_error_without_the_password(tmp_path, uri, content, says):
+    password_file = tmp_path / "broker_password"
+    if content is not None:
+        password_file.write_text(content)
+    with pytest.raises(PasswordNotInItsFile) as refused:
+        with_password_file("AMQP_URI", uri, password_file)
+    assert "AMQP_URI" in str(refused.value) and says in str(refused.value)
+    assert "inline-secret" not in str(refused.value) and "from-the-file" not in str(refused.value)

@@ -1,0 +1,73 @@
+"""Every password of a compose deployment, one file each, made once (random, readable by the
+owner only) and kept as they are afterwards:
+
+    python -m deploy.secrets --out deploy/secrets
+
+`postgres.password` (the database server's superuser), `db-<service>.password` (each service's
+own database role), `broker-<account>.password` (each service's broker account and the
+operator's). compose.yaml hands each service only its own two as files (`secrets:`), so no
+password sits in the compose file, the environment or `docker inspect`; `python -m
+deploy.broker --secrets deploy/secrets` hashes the broker's into its definitions. Back the
+folder up with the databases; never commit it.
+
+Compose mounts a file secret with the host file's owner and mode, so run as root the command
+hands each file to the containers' users that read it: the services' image user (uid 10001,
+deploy/Dockerfile), and the database server's (uid/gid 999 in the postgres image), which also
+reads each service's database password to create its role. Run otherwise, it prints the
+`chown` to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from deploy.broker import local_passwords
+from shared.broker import SERVICES
+from shared.keys import secret
+
+
+def database_password_file(folder: Path, role: str) -> Path:
+    return folder / ("postgres.password" if role == "postgres" else f"db-{role}.password")
+
+
+SERVICE_UID = 10001  # deploy/Dockerfile's `ops` user
+POSTGRES_UID = POSTGRES_GID = 999  # the postgres image's `postgres` user
+
+
+def owners(folder: Path) -> dict[Path, tuple[int, int, int]]:
+    """Each file's (uid, gid, mode) for the containers that read it."""
+    handed = {database_password_file(folder, "postgres"): (POSTGRES_UID, POSTGRES_GID, 0o600)}
+    for service in SERVICES:
+        handed[database_password_file(folder, service)] = (SERVICE_UID, POSTGRES_GID, 0o640)
+        handed[folder / f"broker-{service}.password"] = (SERVICE_UID, SERVICE_UID, 0o600)
+    return handed
+
+
+def make(folder: Path) -> list[Path]:
+    """The deployment's password files in `folder`, made where missing; the files, not the passwords."""
+    for role in ("postgres", *SERVICES):
+        secret(database_password_file(folder, role))
+    local_passwords(folder)
+    return sorted(folder.glob("*.password"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deploy.secrets", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("deploy/secrets"))
+    args = parser.parse_args(argv)
+    files = make(args.out)
+    print(f"{len(files)} password files in {args.out}/ (kept if they were there already)")
+    for path, (uid, gid, mode) in owners(args.out).items():
+        if os.geteuid() == 0:
+            os.chown(path, uid, gid)
+            os.chmod(path, mode)
+        else:
+            print(f"chown {uid}:{gid} {path} && chmod {mode:o} {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
