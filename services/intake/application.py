@@ -6,20 +6,25 @@ import functools
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from services.intake.domain import (
+    IDENTITY_FIELDS,
     FirstContact,
+    IdentifierTaken,
+    IdentityDiffers,
+    IndexEntry,
     Person,
+    index_entry_id,
     person_id_for,
     routing_id,
     validate_pesel,
 )
-from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
+from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED
 from shared.keys import secret
 from shared.store import LogProjection, ServiceApplication
 from shared.vocabulary import ROUTING_TEAMS
@@ -47,7 +52,8 @@ class IntakeApplication(ServiceApplication):
         self._routings: list[dict] = []
         self._register = LogProjection(
             self,
-            [get_topic(Person.Registered), get_topic(FirstContact.Recorded), get_topic(FirstContact.Routed)],
+            [get_topic(e) for e in (Person.Registered, Person.IdentityCorrected, FirstContact.Recorded,
+                                    FirstContact.Routed)],
             self._project,
         )
 
@@ -61,21 +67,49 @@ class IntakeApplication(ServiceApplication):
     # --- commands ----------------------------------------------------------------------
 
     def register_person(self, registered_on: date, **identity: Any) -> tuple[UUID, bool]:
-        """Registers a person; the same PESEL (or document) finds the person already registered.
+        """Registers a person; the same PESEL (or document) finds the person already registered,
+        and with other identity data is refused (IdentityDiffers, naming the fields): the desk
+        decides whether to correct the record.
 
         Returns the person's reference and whether the person is new.
         """
         person = Person.register(self.person_id_key, registered_on=registered_on, **identity)
-        if self._exists(person.id):
-            return person.id, False
+        holder = self._holder(person.pesel, person.document_number)
+        if holder is not None:
+            return self._same_person(holder, person), False
+        entry = self._index_entry(person.pesel, person.document_number)
+        if self._exists(person.id):  # a correction took this PESEL from the person registered under it
+            person = Person.register(self.person_id_key, registered_on=registered_on, reference=uuid4(), **identity)
+        if entry is not None:
+            entry.hand_to(person.id)
         published = self.integration_event(
             CLIENT_REGISTERED, {"person_id": str(person.id), "registered_on": registered_on.isoformat()}
         )
         try:
-            self.save(person, published)
+            self.save(person, *([entry] if entry else []), published)
         except IntegrityError:  # registered a moment ago by another request
-            return person.id, False
+            holder = self._holder(person.pesel, person.document_number)
+            if holder is None:
+                raise
+            return self._same_person(holder, person), False
         return person.id, True
+
+    def correct_person(self, person_id: UUID, kind: str, corrected_by: str, reason: str, corrected_on: date,
+                       **values: Any) -> list[str]:
+        """Corrects a person's identity, address, contact or household (the domain keeps the old
+        values in the event). A corrected identity, address or contact goes to each team a case of
+        the person was routed to, which received the old one. Returns the fields that changed.
+
+        A corrected PESEL keeps the person's reference (docs/architecture.md, "Opaque references"):
+        the index learns that the new PESEL is this person's and that the old one is nobody's."""
+        person = self.aggregate(Person, person_id, PersonNotFound)
+        before = (person.pesel, person.document_number)
+        changed = person.correct(kind, values, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on)
+        moved = self._move_identifier(person, *before)
+        published = [field for field in changed if field in (*IDENTITY_FIELDS, "address", "contact")]
+        self.save(person, *moved, *(self._person_corrected(person, team, published) for team in
+                                    (self._routed_teams(person.id) if published else ())))
+        return changed
 
     def record_first_contact(self, person_id: UUID, **talk: Any) -> UUID:
         self.person(person_id)
@@ -95,12 +129,7 @@ class IntakeApplication(ServiceApplication):
             "person_id": str(person.id),
             "routed_on": routed_on.isoformat(),
             "urgent": contact.urgent,
-            "full_name": person.name,
-            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-            "pesel": person.pesel,
-            "document_number": person.document_number,
-            "address": person.address,
-            "contact": person.contact,
+            **self._identity(person),
             "routing_reason": reason.strip(),
         }
         if team == "casework":
@@ -119,11 +148,10 @@ class IntakeApplication(ServiceApplication):
         return person
 
     def find_by_pesel(self, pesel: str, reader: Any = None) -> Person:
-        pesel = validate_pesel(pesel, None)
-        try:
-            person = self.repository.get(person_id_for(self.person_id_key, pesel=pesel))
-        except AggregateNotFoundError:
-            raise PersonNotFound("no person with this PESEL in the register") from None
+        holder = self._holder(validate_pesel(pesel, None), None)
+        if holder is None:
+            raise PersonNotFound("no person with this PESEL in the register")
+        person = self.repository.get(holder)
         self.record_read(reader, "person search", [person.id], [person.id])
         return person
 
@@ -149,6 +177,68 @@ class IntakeApplication(ServiceApplication):
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
+    def _index_entry(self, pesel: str | None, document_number: str | None) -> IndexEntry | None:
+        entry_id = index_entry_id(self.person_id_key, pesel, document_number)
+        return self.repository.get(entry_id) if self._exists(entry_id) else None
+
+    def _holder(self, pesel: str | None, document_number: str | None) -> UUID | None:
+        """The person who holds this PESEL (or document) now: the index's entry when a correction
+        moved it, else the person registered under its reference."""
+        entry = self._index_entry(pesel, document_number)
+        if entry is not None:
+            return entry.person_id
+        person_id = person_id_for(self.person_id_key, pesel, document_number)
+        return person_id if self._exists(person_id) else None
+
+    def _same_person(self, holder: UUID, registering: Person) -> UUID:
+        differences = self.repository.get(holder).differences(registering)
+        if differences:
+            raise IdentityDiffers(holder, differences)
+        return holder
+
+    def _move_identifier(self, person: Person, pesel: str | None, document_number: str | None) -> list[IndexEntry]:
+        """The index's entries a correction of the PESEL (or document that finds the person) changes:
+        the new one is this person's, the old one nobody's."""
+        old = index_entry_id(self.person_id_key, pesel, document_number)
+        new = index_entry_id(self.person_id_key, person.pesel, person.document_number)
+        if old == new:
+            return []
+        if self._holder(person.pesel, person.document_number) not in (None, person.id):
+            raise IdentifierTaken("another person in the register has this PESEL (or document)")
+        entries = []
+        for entry_id, holder in ((new, person.id), (old, None)):
+            if self._exists(entry_id):
+                entry = self.repository.get(entry_id)
+                entry.hand_to(holder)
+            else:
+                entry = IndexEntry(id=entry_id, person_id=holder)
+            entries.append(entry)
+        return entries
+
+    def _routed_teams(self, person_id: UUID) -> list[str]:
+        self._register.catch_up()
+        return sorted({r["team"] for r in self._routings if r["person_id"] == person_id})
+
+    def _person_corrected(self, person: Person, team: str, corrected: list[str]):
+        return self.integration_event(PERSON_CORRECTED[team], {
+            "person_id": str(person.id),
+            "corrected_on": person.corrections[-1]["corrected_on"].isoformat(),
+            "corrected": corrected,
+            **self._identity(person),
+        })
+
+    @staticmethod
+    def _identity(person: Person) -> dict:
+        """The person's identity as the contracts carry it (shared/contracts/intake.py)."""
+        return {
+            "full_name": person.name,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "pesel": person.pesel,
+            "document_number": person.document_number,
+            "address": person.address,
+            "contact": person.contact,
+        }
+
     def _contact(self, contact_id: UUID) -> FirstContact:
         try:
             return self.repository.get(contact_id)
@@ -158,6 +248,12 @@ class IntakeApplication(ServiceApplication):
     def _project(self, event: Any) -> None:
         if isinstance(event, Person.Registered):
             self._names[event.originator_id] = event.name
+        elif isinstance(event, Person.IdentityCorrected):
+            if "full_name" in event.new:
+                self._names[event.originator_id] = event.new["full_name"]
+                for routing in self._routings:
+                    if routing["person_id"] == event.originator_id:
+                        routing["full_name"] = event.new["full_name"]
         elif isinstance(event, FirstContact.Recorded):
             self._talks[event.originator_id] = event.person_id
         elif isinstance(event, FirstContact.Routed):

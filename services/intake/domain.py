@@ -77,6 +77,40 @@ class MissingRoutingReason(IntakeError):
     field = "reason"
 
 
+class MissingCorrectionReason(IntakeError):
+    """A correction says why the record was wrong (the document seen, the person's word)."""
+
+    field = "reason"
+    polish = "Podaj powód poprawki (np. dokument, który okazała osoba)."
+
+
+class NothingToCorrect(IntakeError):
+    """The record already says what the correction gives: no event, nothing stored."""
+
+    polish = "W rejestrze są już takie dane — nie ma czego poprawiać."
+
+
+class IdentifierTaken(IntakeError):
+    """Another person in the register holds this PESEL (or document)."""
+
+    field = "pesel"
+    polish = "Inna osoba w rejestrze ma już ten numer — sprawdź go albo popraw tamtą osobę."
+
+
+class IdentityDiffers(IntakeError):
+    """The PESEL (or document) is registered, with other identity data: nothing is stored, and the
+    desk decides whether to correct the record. The answer names the fields, never their values
+    (docs/architecture.md, "Logs and dead letters name errors, never data")."""
+
+    def __init__(self, person_id: uuid.UUID, fields: list[str]):
+        super().__init__(f"this person is registered with another {', '.join(fields)}; nothing was stored: "
+                         "correct the record if the new data is right")
+        self.person_id, self.fields, self.field = person_id, fields, fields[0]
+        named = ", ".join(POLISH_FIELDS[f] for f in fields)
+        self.polish = (f"Ta osoba jest już w rejestrze z innymi danymi ({named}). Niczego nie zapisano — "
+                       "jeśli nowe dane są prawdziwe, popraw je w karcie osoby.")
+
+
 def validate_pesel(pesel: str, birth_date: date | None) -> str:
     """A PESEL with a valid checksum, agreeing with the birth date when one is given."""
     number = re.sub(r"\s", "", str(pesel))
@@ -112,24 +146,45 @@ def _document(document_number: str | None) -> str | None:
     return normalised or None
 
 
+def _identifier(pesel: str | None, document_number: str | None) -> str:
+    """What finds a person: the PESEL, or without one the identity document."""
+    if pesel:
+        return f"pesel:{pesel}"
+    if document_number:
+        return f"document:{_document(document_number)}"
+    raise MissingIdentifier("a PESEL or, for a person without one, an identity document number is required")
+
+
 def person_id_for(key: bytes, pesel: str | None = None, document_number: str | None = None) -> uuid.UUID:
     """The same PESEL (or, without one, the same document) is always the same person.
 
     The reference is published to other teams, so it must not give the PESEL away: it is a keyed
     hash (HMAC-SHA256 with the centre's own key), which nobody without the key can compute from
     a PESEL or invert by trying all PESELs."""
-    if pesel:
-        identifier = f"pesel:{pesel}"
-    elif document_number:
-        identifier = f"document:{_document(document_number)}"
-    else:
-        raise MissingIdentifier("a PESEL or, for a person without one, an identity document number is required")
+    identifier = _identifier(pesel, document_number)
     return uuid.UUID(bytes=hmac.new(key, identifier.encode(), hashlib.sha256).digest()[:16], version=4)
+
+
+def index_entry_id(key: bytes, pesel: str | None = None, document_number: str | None = None) -> uuid.UUID:
+    """The lookup index's entry for a PESEL (or document), as opaque as the person's reference."""
+    return uuid.uuid5(NAMESPACE, f"index:{person_id_for(key, pesel, document_number)}")
 
 
 def routing_id(contact_id: uuid.UUID, team: str) -> uuid.UUID:
     """The reference by which the receiving team knows a routed case."""
     return uuid.uuid5(NAMESPACE, f"routing:{contact_id}:{team}")
+
+
+# The fields a correction or a repeated registration names, as the desk's requests name them.
+POLISH_FIELDS = {"full_name": "imię i nazwisko", "birth_date": "data urodzenia", "pesel": "PESEL",
+                 "document_number": "numer dokumentu", "address": "adres", "contact": "kontakt",
+                 "household": "gospodarstwo domowe"}
+IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number")
+# What each kind of correction changes; the identity, the address and the contact are what a
+# routing gave the receiving team (shared/contracts/intake.py), the household stays here.
+CORRECTIONS = {"identity": IDENTITY_FIELDS, "address": ("address",), "contact": ("contact",),
+               "household": ("household",)}
+_ATTRIBUTES = {"full_name": "name"}  # a field's attribute on Person, where the names differ
 
 
 @dataclass(frozen=True)
@@ -197,6 +252,7 @@ class Person(Aggregate):
         self.contact = contact
         self.household = household
         self.registered_on = registered_on
+        self.corrections: list[dict] = []
 
     @classmethod
     def register(
@@ -210,7 +266,10 @@ class Person(Aggregate):
         address: dict | None = None,
         contact: str | None = None,
         household: Iterable[dict] = (),
+        reference: uuid.UUID | None = None,
     ) -> "Person":
+        """`reference` is for a PESEL (or document) a correction took from another person, whose
+        keyed reference that person keeps: the newcomer gets another, which the index finds."""
         registered_on = a_date(registered_on, "the registration date")
         name = _name(name)
         birth_date = None if birth_date is None else a_date(birth_date, "the birth date")
@@ -219,7 +278,7 @@ class Person(Aggregate):
         person_id = person_id_for(key, pesel, document_number)  # refuses a person with no identifier
         members = [HouseholdMember.validated(m, registered_on).as_record() for m in household]
         return cls(
-            id=person_id,
+            id=reference or person_id,
             name=name,
             birth_date=birth_date,
             pesel=pesel,
@@ -229,6 +288,108 @@ class Person(Aggregate):
             household=members,
             registered_on=registered_on,
         )
+
+
+    # --- what the register says, and its corrections ---------------------------------------
+
+    def value(self, field: str) -> Any:
+        """A field's value, by the name the desk's requests give it."""
+        return getattr(self, _ATTRIBUTES.get(field, field))
+
+    @property
+    def identifier(self) -> str:
+        return _identifier(self.pesel, self.document_number)
+
+    def differences(self, other: "Person") -> list[str]:
+        """The fields another registration of this person gives otherwise; a field it leaves out
+        (no address, no contact, no household) is no difference."""
+        return [f for f in (*IDENTITY_FIELDS, "address", "contact", "household")
+                if other.value(f) not in (None, []) and other.value(f) != self.value(f)]
+
+    def correct(self, kind: str, values: dict, reason: str, corrected_by: str, corrected_on: date) -> list[str]:
+        """Corrects the identity, the address, the contact or the household: an event with the
+        old and the new values, why and who. Returns the fields that changed."""
+        reason = one_line(reason, "the correction's reason")
+        if not reason:
+            raise MissingCorrectionReason("say why the record was wrong")
+        corrected_by = one_line(corrected_by, "who corrects", LINE_MAX)
+        if not corrected_by:
+            raise MissingOfficer("the member of staff who corrects is required")
+        corrected_on = a_date(corrected_on, "the correction's date")
+        if corrected_on < self.registered_on:
+            raise InvalidDate(f"a correction ({corrected_on}) cannot be before the registration ({self.registered_on})")
+        new = getattr(self, f"_checked_{kind}")(values, corrected_on)
+        changed = [f for f in CORRECTIONS[kind] if f in new and new[f] != self.value(f)]
+        if not changed:
+            raise NothingToCorrect(f"the register already has this {kind}")
+        getattr(self, f"_{kind}_corrected")(
+            old={f: self.value(f) for f in changed}, new={f: new[f] for f in changed}, reason=reason,
+            corrected_by=corrected_by, corrected_on=corrected_on)
+        return changed
+
+    def _checked_identity(self, values: dict, on: date) -> dict:
+        """The identity after the correction, checked as a registration is: a PESEL agrees with the
+        birth date; a corrected PESEL without a birth date brings the date it encodes."""
+        pesel = values.get("pesel") or self.pesel
+        birth_date = values.get("birth_date")
+        if birth_date is not None:
+            birth_date = a_date(birth_date, "the birth date")
+        elif pesel == self.pesel:
+            birth_date = self.birth_date
+        pesel, birth_date = _identity(pesel, birth_date, on)
+        document_number = _document(values["document_number"]) if "document_number" in values else self.document_number
+        _identifier(pesel, document_number)  # a person keeps a PESEL or a document
+        return {"full_name": _name(values.get("full_name", self.name)), "birth_date": birth_date, "pesel": pesel,
+                "document_number": document_number}
+
+    @staticmethod
+    def _checked_address(values: dict, on: date) -> dict:
+        return {"address": asdict(Address.validated(values.get("address")))}
+
+    @staticmethod
+    def _checked_contact(values: dict, on: date) -> dict:
+        return {"contact": one_line(values.get("contact"), "the contact", LINE_MAX) or None}
+
+    @staticmethod
+    def _checked_household(values: dict, on: date) -> dict:
+        return {"household": [HouseholdMember.validated(m, on).as_record() for m in values.get("household") or ()]}
+
+    def _corrected(self, kind: str, old: dict, new: dict, reason: str, corrected_by: str, corrected_on: date) -> None:
+        for field, value in new.items():
+            setattr(self, _ATTRIBUTES.get(field, field), value)
+        self.corrections.append({"kind": kind, "fields": list(new), "old": old, "new": new, "reason": reason,
+                                 "corrected_by": corrected_by, "corrected_on": corrected_on})
+
+    @event("IdentityCorrected")
+    def _identity_corrected(self, old: dict, new: dict, reason: str, corrected_by: str, corrected_on: date) -> None:
+        self._corrected("identity", old, new, reason, corrected_by, corrected_on)
+
+    @event("AddressCorrected")
+    def _address_corrected(self, old: dict, new: dict, reason: str, corrected_by: str, corrected_on: date) -> None:
+        self._corrected("address", old, new, reason, corrected_by, corrected_on)
+
+    @event("ContactCorrected")
+    def _contact_corrected(self, old: dict, new: dict, reason: str, corrected_by: str, corrected_on: date) -> None:
+        self._corrected("contact", old, new, reason, corrected_by, corrected_on)
+
+    @event("HouseholdCorrected")
+    def _household_corrected(self, old: dict, new: dict, reason: str, corrected_by: str, corrected_on: date) -> None:
+        self._corrected("household", old, new, reason, corrected_by, corrected_on)
+
+
+class IndexEntry(Aggregate):
+    """Who holds a PESEL (or document) that a correction moved (docs/architecture.md, "Opaque
+    references"): the person corrected to it keeps the reference of the PESEL they were registered
+    with, and the PESEL corrected away is free for its real owner. A PESEL no correction ever moved
+    has no entry: the person registered under its reference holds it."""
+
+    @event("Recorded")
+    def __init__(self, id: uuid.UUID, person_id: uuid.UUID | None):  # noqa: A002 (eventsourcing's name)
+        self.person_id = person_id
+
+    @event("Moved")
+    def hand_to(self, person_id: uuid.UUID | None) -> None:
+        self.person_id = person_id
 
 
 class FirstContact(Aggregate):

@@ -20,4 +20,13 @@ FIRST_CONTACT = obj(
     held_on=day(), reasons_for_help=codes(REASONS_FOR_HELP), help_requested=codes(FORMS_OF_HELP),
     urgent=BOOLEAN, notes=text(),
 )
+
+# A correction: what is right now, why the record was wrong, and the day. Who corrects is the
+# signed-in member of staff (the gateway's token), never the body.
+_WHY = {"reason": text(), "corrected_on": day()}
+IDENTITY_CORRECTION = obj(["reason", "corrected_on"], full_name=line(), birth_date=day(), pesel=PESEL,
+                          document_number=line(30), **_WHY)
+ADDRESS_CORRECTION = obj(["address", "reason", "corrected_on"], address=ADDRESS, **_WHY)
+CONTACT_CORRECTION = obj(["contact", "reason", "corrected_on"], contact=line(), **_WHY)
+HOUSEHOLD_CORRECTION = obj(["household", "reason", "corrected_on"], household=many(HOUSEHOLD_MEMBER, 20), **_WHY)
 ROUTING = obj(["team", "routed_on"], team=one_of(ROUTING_TEAMS), reason=text(), routed_on=day())

@@ -4,12 +4,23 @@ its log served to the teams it routes cases to."""
 from uuid import UUID
 
 from services.intake.application import IntakeApplication
-from services.intake.domain import Person
-from services.intake.schemas import FIRST_CONTACT, PERSON, ROUTING, SEARCH
+from services.intake.domain import IdentityDiffers, Person
+from services.intake.schemas import (
+    ADDRESS_CORRECTION,
+    CONTACT_CORRECTION,
+    FIRST_CONTACT,
+    HOUSEHOLD_CORRECTION,
+    IDENTITY_CORRECTION,
+    PERSON,
+    ROUTING,
+    SEARCH,
+)
 from shared.roles import FIRST_CONTACT_OFFICER
 from shared.service import AccessLog, EventStore, Health
-from shared.web import api, date_from, request_json
+from shared.web import api, date_from, error_response, json_response, request_json
 
+# The register is the first-contact desk's file: the desk registers and corrects it; the teams a
+# case goes to receive the correction through their contract (shared/contracts/intake.py).
 DESK = {FIRST_CONTACT_OFFICER}
 
 
@@ -24,7 +35,15 @@ def _person(person: Person) -> dict:
         "contact": person.contact,
         "household": person.household,
         "registered_on": person.registered_on,
+        "history": [{"kind": "registration", "on": person.registered_on}, *person.corrections],
     }
+
+
+def _identity_differs(error: IdentityDiffers):
+    """409: the person is registered with other data; the fields that differ (names only) and the
+    person's reference, so that the desk can open the record and correct it."""
+    answer = error_response(error, 409)
+    return json_response({**answer.json, "fields": error.fields, "person_id": error.person_id}, 409)
 
 
 class IntakeService(Health, AccessLog):
@@ -34,17 +53,43 @@ class IntakeService(Health, AccessLog):
     @api("POST", "/persons", roles=DESK, body=PERSON)
     def register_person(self, request):
         body = request_json(request)
-        person_id, new = self.store.register_person(
-            registered_on=date_from(body, "registered_on"),
-            name=body.get("full_name"),
-            birth_date=date_from(body, "birth_date", required=False),
-            pesel=body.get("pesel"),
-            document_number=body.get("document_number"),
-            address=body.get("address"),
-            contact=body.get("contact"),
-            household=body.get("household") or [],
-        )
+        try:
+            person_id, new = self.store.register_person(
+                registered_on=date_from(body, "registered_on"),
+                name=body.get("full_name"),
+                birth_date=date_from(body, "birth_date", required=False),
+                pesel=body.get("pesel"),
+                document_number=body.get("document_number"),
+                address=body.get("address"),
+                contact=body.get("contact"),
+                household=body.get("household") or [],
+            )
+        except IdentityDiffers as error:
+            return _identity_differs(error)
         return (201 if new else 200), {"person_id": person_id, "new": new}
+
+    @api("POST", "/persons/<uuid:person_id>/corrections/identity", roles=DESK, body=IDENTITY_CORRECTION)
+    def correct_identity(self, request, person_id: UUID):
+        """Corrects the name, birth date, PESEL or document; the person keeps their reference."""
+        return self._correct(request, person_id, "identity")
+
+    @api("POST", "/persons/<uuid:person_id>/corrections/address", roles=DESK, body=ADDRESS_CORRECTION)
+    def correct_address(self, request, person_id: UUID):
+        return self._correct(request, person_id, "address")
+
+    @api("POST", "/persons/<uuid:person_id>/corrections/contact", roles=DESK, body=CONTACT_CORRECTION)
+    def correct_contact(self, request, person_id: UUID):
+        return self._correct(request, person_id, "contact")
+
+    @api("POST", "/persons/<uuid:person_id>/corrections/household", roles=DESK, body=HOUSEHOLD_CORRECTION)
+    def correct_household(self, request, person_id: UUID):
+        return self._correct(request, person_id, "household")
+
+    def _correct(self, request, person_id: UUID, kind: str):
+        # The author is who is signed in (the gateway's token); the schema has checked the body.
+        corrected = self.store.correct_person(person_id, kind, corrected_by=request.staff.name,
+                                              **request_json(request))
+        return 200, {"person_id": person_id, "corrected": corrected}
 
     @api("GET", "/persons/<uuid:person_id>", roles=DESK)
     def person(self, request, person_id: UUID):

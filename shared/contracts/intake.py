@@ -86,4 +86,31 @@ CASE_ROUTED = {
     c.addressee: c for c in (CASE_ROUTED_TO_CASEWORK, CASE_ROUTED_TO_DECISIONS, CASE_ROUTED_TO_CARE)
 }
 
-CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values())
+
+
+def _person_corrected(addressee: str) -> Contract:
+    return Contract(
+        producer="intake",
+        name="PersonCorrected",
+        version=1,
+        addressee=addressee,
+        description=(
+            f"First contact corrected the identity, address or contact of a person it routed a case of to "
+            f"the {addressee} team: the identity as it now is (the fields a routing carried), which of them "
+            "changed, and the date. Not the reason, not the old values, not the household."
+        ),
+        fields=(
+            uuid_field("person_id"),
+            date_field("corrected_on"),
+            codes_field("corrected", [f.name for f in _IDENTITY], DataClass.REFERENCE),
+            *_IDENTITY,
+        ),
+        consumers=frozenset({addressee}),
+        subject_field="person_id",
+    )
+
+
+# Only to the teams a case of the person was routed to: those that received the old values.
+PERSON_CORRECTED = {team: _person_corrected(team) for team in CASE_ROUTED}
+
+CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values(), *PERSON_CORRECTED.values())

@@ -8,14 +8,17 @@ import pytest
 from services.intake.domain import (
     AlreadyRouted,
     FirstContact,
+    IdentityDiffers,
     InvalidAddress,
     InvalidDate,
     InvalidPesel,
+    MissingCorrectionReason,
     MissingIdentifier,
     MissingName,
     MissingOfficer,
     MissingReasonForHelp,
     MissingRoutingReason,
+    NothingToCorrect,
     Person,
     PeselBirthDateMismatch,
     UnknownFormOfHelp,
@@ -26,6 +29,7 @@ from services.intake.domain import (
     routing_id,
     validate_pesel,
 )
+from shared.values import TextTooLong
 from tests.support.people import pesel_for
 
 ON = date(2026, 11, 2)
@@ -175,3 +179,86 @@ def test_routing_twice_to_the_same_team_is_refused():
     with pytest.raises(AlreadyRouted):
         contact.route("casework", "again", ON, TEAMS)
     assert contact.collect_events() == [] and contact.routed_teams == ["casework"]
+
+
+# --- corrections ---------------------------------------------------------------------------------
+
+def correct(person, kind, reason="literówka — dowód osobisty", by="K. Zielińska", on=ON, **values):
+    return person.correct(kind, values, reason=reason, corrected_by=by, corrected_on=on)
+
+
+def test_a_correction_is_an_event_with_the_old_value_who_when_and_why():
+    person = register(contact="+48 600 100 200")
+    assert correct(person, "identity", full_name="Anna Nowakowska") == ["full_name"]
+    assert correct(person, "address", address={"street": "ul. Długa 1", "postal_code": "00-001", "city": "Kraków"},
+                   reason="przeprowadzka") == ["address"]
+    assert correct(person, "contact", contact="+48 600 999 999", reason="nowy numer") == ["contact"]
+    assert correct(person, "household", household=[{"name": "Zofia Nowak", "relation": "córka"}],
+                   reason="córka mieszka z matką") == ["household"]
+    events = person.collect_events()
+    assert [type(e).__name__ for e in events] == [
+        "Registered", "IdentityCorrected", "AddressCorrected", "ContactCorrected", "HouseholdCorrected"]
+    renamed = events[1]
+    assert (renamed.old, renamed.new) == ({"full_name": "Anna Nowak"}, {"full_name": "Anna Nowakowska"})
+    assert (renamed.reason, renamed.corrected_by, renamed.corrected_on) == ("literówka — dowód osobisty",
+                                                                           "K. Zielińska", ON)
+    assert events[3].old == {"contact": "+48 600 100 200"}
+    assert person.name == "Anna Nowakowska" and person.contact == "+48 600 999 999"
+    assert person.address["city"] == "Kraków" and person.household[0]["name"] == "Zofia Nowak"
+    assert [c["kind"] for c in person.corrections] == ["identity", "address", "contact", "household"]
+    assert person.id == person_id_for(KEY, pesel=ANNA)
+
+
+def test_a_corrected_pesel_brings_its_birth_date_and_keeps_the_reference():
+    person = register()
+    assert correct(person, "identity", pesel=pesel_for(5)) == ["birth_date", "pesel"]
+    assert person.pesel == pesel_for(5) and person.birth_date == date(1980, 1, 6)
+    assert person.corrections[-1]["old"] == {"birth_date": date(1985, 7, 15), "pesel": ANNA}
+    assert person.id == person_id_for(KEY, pesel=ANNA)
+
+
+@pytest.mark.parametrize("kind, values, reason, error", [
+    ("identity", {"full_name": "Anna Nowak"}, "x", NothingToCorrect),
+    ("identity", {"full_name": " Anna   Nowak "}, "x", NothingToCorrect),
+    ("identity", {}, "x", NothingToCorrect),
+    ("contact", {"contact": None}, "x", NothingToCorrect),
+    ("household", {"household": []}, "x", NothingToCorrect),
+    ("identity", {"full_name": "Anna Nowakowska"}, "  ", MissingCorrectionReason),
+    ("identity", {"full_name": "Anna Nowakowska"}, "x" * 5001, TextTooLong),
+    ("identity", {"full_name": " "}, "x", MissingName),
+    ("identity", {"pesel": "85071512349"}, "x", InvalidPesel),
+    ("identity", {"birth_date": "1985-07-16"}, "x", PeselBirthDateMismatch),
+    ("identity", {"pesel": pesel_for(5), "birth_date": "1985-07-15"}, "x", PeselBirthDateMismatch),
+    ("address", {"address": {"street": "ul. Długa 1", "postal_code": "00001", "city": "Kraków"}}, "x",
+     InvalidAddress),
+    ("household", {"household": [{"relation": "córka"}]}, "x", MissingName),
+])
+def test_a_correction_that_changes_nothing_or_breaks_a_rule_is_refused_and_leaves_no_event(kind, values, reason,
+                                                                                            error):
+    person = register()
+    with pytest.raises(error):
+        correct(person, kind, reason=reason, **values)
+    assert len(person.collect_events()) == 1 and person.name == "Anna Nowak" and person.corrections == []
+
+
+def test_a_correction_has_an_author_and_a_date_not_before_the_registration():
+    with pytest.raises(MissingOfficer):
+        correct(register(), "identity", by=" ", full_name="Anna Nowakowska")
+    with pytest.raises(InvalidDate):
+        correct(register(), "identity", on=date(2026, 11, 1), full_name="Anna Nowakowska")
+
+
+def test_a_person_without_pesel_may_get_one_but_keeps_an_identifier():
+    person = register(pesel=None, document_number="ABC 123456", birth_date=date(1980, 1, 2))
+    assert correct(person, "identity", pesel=pesel_for(1)) == ["pesel"]
+    with pytest.raises(MissingIdentifier):
+        correct(register(pesel=None, document_number="ABC123456"), "identity", document_number="")
+
+
+def test_a_second_registration_differs_only_in_the_fields_it_gives():
+    registered = register(address={"street": "ul. Długa 1", "postal_code": "00-001", "city": "Kraków"})
+    assert registered.differences(register()) == []
+    assert registered.differences(register(name="Anna Nowakowska", contact="+48 600")) == ["full_name", "contact"]
+    error = IdentityDiffers(registered.id, ["full_name", "contact"])
+    assert (error.field, error.fields) == ("full_name", ["full_name", "contact"])
+    assert "Nowak" not in str(error) and "Nowak" not in error.polish and "imię i nazwisko" in error.polish
