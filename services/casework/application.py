@@ -50,7 +50,7 @@ from shared.contracts.casework import (
     WORKER_ASSIGNED,
 )
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
-from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK
+from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK, PERSON_CORRECTED
 from shared.envelope import Envelope
 from shared.identity import Staff
 from shared.mrpips03 import half_year
@@ -85,8 +85,8 @@ class CaseworkApplication(ServiceApplication):
         self._groups: list[UUID] = []
         self._members: dict[UUID, TeamMember] = {}  # the roster, as the gateway last described each member
         self._index = LogProjection(
-            self, [get_topic(e) for e in (Case.Opened, Case.Assigned, Case.Closed, Group.Formed,
-                                          TeamMember.Registered, TeamMember.Changed)], self._project)
+            self, [get_topic(e) for e in (Case.Opened, Case.Assigned, Case.Closed, Case.PersonCorrected,
+                                          Group.Formed, TeamMember.Registered, TeamMember.Changed)], self._project)
 
     # --- policy on routed cases, care's updates and the gateway's staff accounts -------------
 
@@ -103,6 +103,9 @@ class CaseworkApplication(ServiceApplication):
                 routing_reason=data["routing_reason"],
             )
             return [case, self._case_opened(case)]
+        if envelope.type == PERSON_CORRECTED["casework"].type:
+            return self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
+                                         date.fromisoformat(data["corrected_on"]))
         if envelope.type in CARE_UPDATES and data.get("request_ref") and data.get("case_id"):
             status, when = CARE_UPDATES[envelope.type]
             case = self._case(UUID(data["case_id"]))
@@ -112,6 +115,13 @@ class CaseworkApplication(ServiceApplication):
             return self.team_member_changed(UUID(data["staff_id"]), name=data["name"], team=data["team"],
                                             roles=data["roles"], active=data["active"])
         return []
+
+    def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[Case]:
+        """The policy's step on intake's PersonCorrected: every case of the person, open or closed,
+        keeps the identity as first contact now has it (to be saved)."""
+        self._index.catch_up()
+        cases = [self._case(c["case_id"]) for c in self._cases.values() if c["person_id"] == person_id]
+        return [case for case in cases if case.correct_person(person, corrected_on)]
 
     def team_member_changed(self, staff_id: UUID, name: str, team: str | None, roles: Iterable[str],
                             active: bool) -> list[TeamMember]:
@@ -329,7 +339,7 @@ class CaseworkApplication(ServiceApplication):
             "worker": case.worker, "assignments": case.assignments, "diagnosis": case.diagnosis,
             "goals": case.goals, "plan": case.plan, "contracts": case.contracts,
             "service_requests": case.service_requests, "evaluations": case.evaluations, "notes": case.notes,
-            "closure": case.closure,
+            "closure": case.closure, "person_corrections": case.person_corrections,
             "next_evaluation_due": case.next_evaluation_due(self.evaluation_interval_months),
         }
 
@@ -428,6 +438,8 @@ class CaseworkApplication(ServiceApplication):
             self._cases[event.originator_id].update(worker=event.worker, status="in_progress")
         elif isinstance(event, Case.Closed):
             self._cases[event.originator_id]["status"] = "closed"
+        elif isinstance(event, Case.PersonCorrected):
+            self._cases[event.originator_id]["full_name"] = event.person["full_name"]
         elif isinstance(event, (TeamMember.Registered, TeamMember.Changed)):
             member = self._members.get(event.originator_id)
             self._members[event.originator_id] = event.mutate(member)

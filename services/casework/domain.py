@@ -239,6 +239,7 @@ class Case(Aggregate):
         self.evaluations: list[dict] = []
         self.notes: list[dict] = []
         self.closure: dict | None = None
+        self.person_corrections: list[dict] = []
 
     @classmethod
     def open_from_routing(cls, case_id: uuid.UUID, person_id: uuid.UUID, person: dict, routed_on: date,
@@ -495,6 +496,24 @@ class Case(Aggregate):
                 request.setdefault("care_history", []).append({"status": status, "on": on})
                 if status in ("granted", "placed") and not request["started_on"]:
                     request["started_on"] = on
+
+    # --- the person's identity, as first contact corrects it ----------------------------------
+
+    def correct_person(self, person: dict, corrected_on: date) -> bool:
+        """First contact corrected the person's identity (intake's PersonCorrected): the case keeps
+        it as it now is, and the event the old one (the case's earlier events keep it too), closed
+        or not. False, and no event, if the case already says this."""
+        corrected = [k for k, v in person.items() if self.person.get(k) != v]
+        if not corrected:
+            return False
+        self._person_corrected(person={**self.person, **person}, corrected=corrected,
+                               old={k: self.person.get(k) for k in corrected}, corrected_on=corrected_on)
+        return True
+
+    @event("PersonCorrected")
+    def _person_corrected(self, person: dict, corrected: list[str], old: dict, corrected_on: date) -> None:
+        self.person = person
+        self.person_corrections.append({"corrected": corrected, "old": old, "corrected_on": corrected_on})
 
     # --- evaluation and closure --------------------------------------------------------------
 

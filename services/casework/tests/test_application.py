@@ -3,7 +3,7 @@ may see and do what (from the gateway's token: shared.identity.Staff), and the a
 both stores."""
 
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -17,7 +17,7 @@ from services.casework.domain import (
     WorkloadLimitReached,
 )
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
-from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
+from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED
 from shared.envelope import Envelope, source_of
 from shared.identity import Staff
 from shared.roles import (
@@ -85,6 +85,16 @@ def routed(notification_id: int, name: str = "Anna Nowak", urgent: bool = False,
     return Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=CASE_ROUTED["casework"].type,
                             time=datetime.now(timezone.utc), subject=data["case_id"], data=data,
                             notification_id=notification_id)
+
+
+def corrected(notification_id: int, person_id: str, corrected_on="2026-11-05", **identity) -> Envelope:
+    data = {"person_id": person_id, "corrected_on": corrected_on, "corrected": sorted(identity),
+            "full_name": "Anna Nowak", "birth_date": "1985-07-15", "pesel": "85071512348", "document_number": None,
+            "address": {"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"},
+            "contact": None, **identity}
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"),
+                            type=PERSON_CORRECTED["casework"].type, time=datetime.now(timezone.utc),
+                            subject=person_id, data=data, notification_id=notification_id)
 
 
 def test_a_routed_case_opens_waiting_for_a_social_worker(casework):
@@ -507,3 +517,25 @@ def test_reads_of_a_person_s_data_are_in_the_access_log_with_who_what_and_whom(c
     assert casework.access_log()["reads"] == reads
     assert casework.access_log(staff_id=OTHER_WORKER.id)["reads"] == reads[2:]
     assert casework.access_log(person_id=str(uuid.uuid4()))["reads"] == []
+
+
+def test_first_contact_s_correction_of_a_person_reaches_each_of_the_person_s_cases(casework):
+    person_id = str(uuid.uuid4())
+    first, second, someone_else = routed(1, person_id=person_id), routed(2, person_id=person_id), routed(3, "Jan")
+    for envelope in (first, second, someone_else):
+        casework.process(envelope)
+    assert casework.process(corrected(4, person_id, full_name="Anna Nowakowska", contact="+48 600 100 200"))
+    for envelope in (first, second):
+        case = casework.case(LEADER, uuid.UUID(envelope.data["case_id"]))
+        assert case["person"]["full_name"] == "Anna Nowakowska" and case["person"]["contact"] == "+48 600 100 200"
+        assert case["person"]["pesel"] == "85071512348"
+        assert case["person_corrections"] == [{"corrected": ["full_name", "contact"], "corrected_on": date(2026, 11, 5),
+                                               "old": {"contact": None, "full_name": "Anna Nowak"}}]
+    assert casework.case(LEADER, uuid.UUID(someone_else.data["case_id"]))["person"]["full_name"] == "Jan"
+    assert sorted(c["full_name"] for c in casework.open_cases(LEADER)) == ["Anna Nowakowska", "Anna Nowakowska", "Jan"]
+    # The same identity again, or a person casework has no case of, changes nothing.
+    position = casework.recorder.max_notification_id()
+    casework.process(corrected(5, person_id, full_name="Anna Nowakowska", contact="+48 600 100 200"))
+    casework.process(corrected(6, str(uuid.uuid4()), full_name="Ewa Nowak"))
+    assert casework.position("intake") == 6
+    assert casework.recorder.max_notification_id() == position  # only the two positions tracked
