@@ -73,6 +73,9 @@ RANDOM_EVENTS = ("zdarzenie_losowe", "kleska_zywiolowa", "kleska_ekologiczna")
 ONE_OFF_FORMS = {"zasilek_celowy", "specjalny_zasilek_celowy", "zasilek_na_ekonomiczne_usamodzielnienie",
                  "pomoc_na_usamodzielnienie_i_nauke"}
 OUTCOMES = ("grant", "partial_grant", "refusal")
+# What a draft decision says: a decision's content, without its date and signature (given at signing).
+DRAFT_FIELDS = ("outcome", "legal_basis", "justification", "amount", "period_from", "period_to", "payment_method",
+                "account", "on_condition_of_repayment")
 APPEAL_OUTCOMES = ("upheld", "overturned", "returned")
 # KPA art. 35 § 5: periods not counted into the deadline for settling the case.
 PERIODS_NOT_COUNTED = {
@@ -167,6 +170,33 @@ class MissingJustification(DecisionsError):
 
 class AlreadyDecided(DecisionsError):
     pass
+
+
+class DraftAfterDecision(AlreadyDecided):
+    """The decision is issued: its draft can no longer be revised (a change is a new decision)."""
+    polish = "Decyzja jest już wydana — projektu nie można zmienić."
+
+
+class NoDraftPending(DecisionsError):
+    """Nothing to sign or return: no draft decision awaits the signature."""
+    polish = "Żaden projekt decyzji nie czeka na podpis."
+
+
+class DraftAlreadyReturned(DecisionsError):
+    """The draft went back to the benefit officer with a remark: it is signed only once drafted again."""
+    polish = "Projekt zwrócono z uwagą — czeka na poprawiony projekt."
+
+
+class DraftAwaitingSignature(DecisionsError):
+    """A draft decision awaits the signature: the signatory signs it as drafted or returns it with a
+    remark; they do not issue other content over it."""
+    polish = "Projekt decyzji czeka na podpis — podpisz go albo zwróć z uwagą."
+
+
+class MissingRemark(DecisionsError):
+    """A draft goes back to the benefit officer with a remark saying what to revise."""
+    field = "remark"
+    polish = "Napisz uwagę: co poprawić w projekcie."
 
 
 class NotDelivered(DecisionsError):
@@ -287,6 +317,7 @@ class Proceeding(Aggregate):
         self.interviews: list[dict] = []
         self.assessment: dict | None = None
         self.decision: dict | None = None
+        self.drafts: list[dict] = []  # draft decisions, each with its return (remark) or signature
         self.delivered_on: date | None = None
         self.delivery_deemed_after_notice_of: date | None = None  # KPA art. 44 § 4
         self.appeal_deadline: date | None = None
@@ -584,16 +615,105 @@ class Proceeding(Aggregate):
 
     # --- the decision ----------------------------------------------------------------
 
+    @property
+    def draft(self) -> dict | None:
+        """The draft decision not (yet) signed: awaiting the signature, or returned with a remark."""
+        if self.decided or not self.drafts or self.drafts[-1]["signed"]:
+            return None
+        return self.drafts[-1]
+
+    @property
+    def draft_pending(self) -> bool:
+        """A draft awaits the signature (drafted, not returned, not signed)."""
+        return self.draft is not None and not self.draft["returned"]
+
+    def draft_decision(self, drafted_by: str, drafted_on: date, outcome: str, legal_basis: str,
+                       justification: str = "", amount: Any = None, period_from: Any = None, period_to: Any = None,
+                       payment_method: str | None = None, on_condition_of_repayment: bool = False,
+                       account: str | None = None) -> None:
+        """The benefit officer's draft decision (projekt decyzji): what the decision will say, checked
+        now as the decision it would be on `drafted_on`. Drafted again while unsigned, it replaces the
+        draft (returned or not); the signatory signs it as drafted or returns it with a remark. A draft
+        does not stop the KPA deadline: the case is settled by the decision, not by its draft."""
+        self._not_closed()
+        if self.decided:
+            raise DraftAfterDecision("the decision is issued already; change or revoke it by a new decision")
+        if not _text(drafted_by):
+            raise DecisionsError("a draft names the benefit officer who drafted it")
+        drafted_on = a_date(drafted_on, "the date of the draft")
+        decision = self._lawful_decision(outcome, drafted_on, legal_basis, justification, None, amount, period_from,
+                                         period_to, payment_method, on_condition_of_repayment, account)
+        self._drafted(content={k: decision.get(k) for k in DRAFT_FIELDS}, drafted_by=_text(drafted_by),
+                      drafted_on=drafted_on)
+
+    @event("DecisionDrafted")
+    def _drafted(self, content: dict, drafted_by: str, drafted_on: date) -> None:
+        self.drafts.append({**content, "drafted_by": drafted_by, "drafted_on": drafted_on, "returned": None,
+                            "signed": None})
+
+    def return_draft(self, remark: str, returned_by: str, returned_on: date) -> None:
+        """The signatory sends the pending draft back to the benefit officer with a remark."""
+        self._not_closed()
+        draft = self._draft_to_sign()
+        if not _text(remark):
+            raise MissingRemark("say what to revise in the draft (the remark)")
+        returned_on = a_date(returned_on, "the date of the return")
+        if returned_on < draft["drafted_on"]:
+            raise InvalidDate(f"a draft is returned after it is drafted ({draft['drafted_on']})")
+        self._draft_returned(remark=_text(remark), returned_by=_text(returned_by), returned_on=returned_on)
+
+    @event("DraftReturned")
+    def _draft_returned(self, remark: str, returned_by: str, returned_on: date) -> None:
+        self.drafts[-1] = {**self.drafts[-1],
+                           "returned": {"remark": remark, "returned_by": returned_by, "returned_on": returned_on}}
+
+    def sign_draft(self, signed_on: date, signed_by: str, on_authority_of: str) -> None:
+        """The signatory signs the pending draft: the decision is issued exactly as drafted, dated the day
+        it is signed, and every check of a decision applies on that day."""
+        self._not_closed()
+        draft = self._draft_to_sign()
+        signed_on = a_date(signed_on, "the signing date")
+        if signed_on < draft["drafted_on"]:
+            raise InvalidDate(f"a draft is signed after it is drafted ({draft['drafted_on']})")
+        content = {k: draft[k] for k in DRAFT_FIELDS}
+        self._decision_issued(decision=self._lawful_decision(
+            issued_on=signed_on, signature={"signed_by": signed_by, "on_authority_of": on_authority_of}, **content))
+
+    def _draft_to_sign(self) -> dict:
+        if self.decided:
+            raise AlreadyDecided("a decision is issued already; change or revoke it by a new decision")
+        if self.draft is None:
+            raise NoDraftPending("no draft decision awaits the signature")
+        if self.draft["returned"]:
+            raise DraftAlreadyReturned(f"the draft was returned on {self.draft['returned']['returned_on']}: "
+                                       "it is signed once drafted again")
+        return self.draft
+
     def issue_decision(self, outcome: str, issued_on: date, legal_basis: str, justification: str,
                        signed_by: str, on_authority_of: str, amount: Any = None, period_from: Any = None,
                        period_to: Any = None, payment_method: str | None = None,
                        on_condition_of_repayment: bool = False, account: str | None = None) -> None:
-        """`on_condition_of_repayment`: art. 41 pkt 2, a grant of okresowy, celowy or pomoc
+        """A signatory who prepared the decision themselves signs it at once (no draft goes between);
+        refused while a draft awaits the signature, which is signed as drafted or returned."""
+        if self.draft_pending:
+            raise DraftAwaitingSignature("a draft decision awaits the signature: sign it or return it with a remark")
+        self._decision_issued(decision=self._lawful_decision(
+            outcome, issued_on, legal_basis, justification, {"signed_by": signed_by, "on_authority_of": on_authority_of},
+            amount, period_from, period_to, payment_method, on_condition_of_repayment, account))
+
+    def _lawful_decision(self, outcome: str, issued_on: date, legal_basis: str, justification: str,
+                         signature: dict | None, amount: Any = None, period_from: Any = None, period_to: Any = None,
+                         payment_method: str | None = None, on_condition_of_repayment: bool = False,
+                         account: str | None = None) -> dict:
+        """The decision as it would be issued on `issued_on`, or the named error of the law it breaks.
+        `signature` (signed_by, on_authority_of) is None for a draft, which nobody has signed yet.
+        `on_condition_of_repayment`: art. 41 pkt 2, a grant of okresowy, celowy or pomoc
         rzeczowa the person repays in part or whole; it may go to income above the criterion.
         `account`: the IBAN a bank transfer goes to (it may also be given later, set_account)."""
         self._not_closed()
         if self.decided:
             raise AlreadyDecided("a decision is issued already; change or revoke it by a new decision")
+        signed_by, on_authority_of = (signature or {}).get("signed_by"), (signature or {}).get("on_authority_of")
         if outcome not in OUTCOMES:
             raise DecisionsError(f"the outcome is one of {', '.join(OUTCOMES)}, not {outcome!r}")
         if self.benefit is None:
@@ -609,7 +729,7 @@ class Proceeding(Aggregate):
             raise FormNotInForce(f"{FORMS_OF_HELP[self.benefit]} is a form of help "
                                  f"{f'until {last}' if last else f'from {first}'} (art. 53 u.p.s. as amended "
                                  f"on 28.07.2023), not on {issued_on}; specify the form in force")
-        if not _text(signed_by) or not _text(on_authority_of):
+        if signature is not None and (not _text(signed_by) or not _text(on_authority_of)):
             raise MissingSignature("a decision names who signed it and on whose authority "
                                    "(z upoważnienia wójta / burmistrza / prezydenta miasta)")
         if not _text(legal_basis):
@@ -661,7 +781,7 @@ class Proceeding(Aggregate):
                     raise DecisionsError(f"say how it is paid: {' or '.join(PAYMENT_METHODS)}")
                 decision.update(amount=amount, payment_method=payment_method,
                                 account=an_account(account) if account not in (None, "") else None)
-        self._decision_issued(decision=decision)
+        return decision
 
     @staticmethod
     def _above_criterion(a: dict) -> bool:
@@ -685,6 +805,9 @@ class Proceeding(Aggregate):
 
     @event("DecisionIssued")
     def _decision_issued(self, decision: dict) -> None:
+        if self.draft_pending:  # issued by signing it
+            self.drafts[-1] = {**self.drafts[-1], "signed": {"signed_by": decision["signed_by"],
+                                                             "signed_on": decision["issued_on"]}}
         self.decision = decision
 
     def record_delivery(self, rules: RuleTable, delivered_on: date) -> None:

@@ -13,6 +13,9 @@ from services.decisions.domain import (
     AppealWindowOpen,
     AssessmentRequired,
     BenefitNotSpecified,
+    DraftAfterDecision,
+    DraftAlreadyReturned,
+    DraftAwaitingSignature,
     InterviewInFuture,
     InterviewRequired,
     InvalidAmount,
@@ -21,8 +24,10 @@ from services.decisions.domain import (
     InvalidInterview,
     InvalidPerson,
     MissingJustification,
+    MissingRemark,
     MissingSignature,
     NoAppeal,
+    NoDraftPending,
     NotAFinalGrant,
     NotDelivered,
     NotARandomEventBenefit,
@@ -656,3 +661,118 @@ def test_the_vocabulary_and_the_published_codes_know_the_new_forms():
     assert form_in_force("mieszkanie_chronione", date(2023, 10, 31))
     assert not form_in_force("mieszkanie_chronione", date(2023, 11, 1))
     assert form_in_force("zasilek_staly", date(2000, 1, 1))
+
+
+# --- the draft decision: the benefit officer drafts, the signatory signs it or returns it ------------
+
+DRAFT = dict(outcome="grant", legal_basis="art. 38 u.p.s.", justification="", amount="400",
+             period_from=date(2026, 4, 1), period_to=date(2026, 9, 30), payment_method="cash")
+OFFICER = "B. Wójcik"
+
+
+def drafted(**kw) -> Proceeding:
+    p = interviewed(income="400")
+    p.assess(RULES)
+    p.draft_decision(OFFICER, date(2026, 3, 9), **{**DRAFT, **kw})
+    return p
+
+
+def test_the_signatory_signs_the_draft_and_the_decision_is_issued_as_drafted_on_the_signing_date():
+    p = drafted()
+    assert p.draft_pending and not p.decided and p.state == "assessed"
+    assert p.draft == {**DRAFT, "amount": Decimal("400.00"), "account": None, "on_condition_of_repayment": False,
+                       "drafted_by": OFFICER, "drafted_on": date(2026, 3, 9), "returned": None, "signed": None}
+    p.sign_draft(date(2026, 3, 10), **SIGNED)
+    assert p.state == "decided" and p.draft is None and not p.draft_pending
+    assert p.decision == {"outcome": "grant", "issued_on": date(2026, 3, 10), "legal_basis": "art. 38 u.p.s.",
+                          "justification": "", "amount": Decimal("400.00"), "period_from": date(2026, 4, 1),
+                          "period_to": date(2026, 9, 30), "payment_method": "cash", "account": None,
+                          "on_condition_of_repayment": False, **SIGNED}
+    [history] = p.drafts
+    assert history["signed"] == {"signed_by": SIGNED["signed_by"], "signed_on": date(2026, 3, 10)}
+
+
+def test_a_returned_draft_carries_the_remark_and_is_signed_only_once_drafted_again():
+    p = drafted()
+    refused_and_unchanged(p, MissingRemark, p.return_draft, "  ", "Maria Kowalczyk", date(2026, 3, 10))
+    p.return_draft("kwota bez uzasadnienia — sprawdź dochód", "Maria Kowalczyk", date(2026, 3, 10))
+    assert not p.draft_pending and p.draft["returned"] == {
+        "remark": "kwota bez uzasadnienia — sprawdź dochód", "returned_by": "Maria Kowalczyk",
+        "returned_on": date(2026, 3, 10)}
+    refused_and_unchanged(p, DraftAlreadyReturned, p.sign_draft, date(2026, 3, 11), **SIGNED)
+    refused_and_unchanged(p, DraftAlreadyReturned, p.return_draft, "jeszcze raz", "Maria Kowalczyk",
+                          date(2026, 3, 11))
+    p.draft_decision(OFFICER, date(2026, 3, 11), **{**DRAFT, "amount": "350"})
+    assert p.draft_pending and p.draft["amount"] == Decimal("350.00") and p.draft["returned"] is None
+    p.sign_draft(date(2026, 3, 12), **SIGNED)
+    assert p.decision["amount"] == Decimal("350.00") and p.decision["issued_on"] == date(2026, 3, 12)
+    assert [(d["amount"], bool(d["returned"]), bool(d["signed"])) for d in p.drafts] == [
+        (Decimal("400.00"), True, False), (Decimal("350.00"), False, True)]
+
+
+def test_a_draft_is_revised_while_unsigned_and_never_after_the_decision():
+    p = drafted()
+    p.draft_decision(OFFICER, date(2026, 3, 9), **{**DRAFT, "amount": "500"})  # revised before the signature
+    assert p.draft["amount"] == Decimal("500.00") and len(p.drafts) == 2
+    p.sign_draft(date(2026, 3, 10), **SIGNED)
+    refused_and_unchanged(p, DraftAfterDecision, p.draft_decision, OFFICER, date(2026, 3, 11), **DRAFT)
+    refused_and_unchanged(p, AlreadyDecided, p.sign_draft, date(2026, 3, 11), **SIGNED)
+
+
+def test_nothing_is_signed_or_returned_without_a_pending_draft():
+    p = interviewed(income="400")
+    p.assess(RULES)
+    refused_and_unchanged(p, NoDraftPending, p.sign_draft, date(2026, 3, 10), **SIGNED)
+    refused_and_unchanged(p, NoDraftPending, p.return_draft, "uwaga", "Maria Kowalczyk", date(2026, 3, 10))
+
+
+def test_the_draft_is_checked_as_the_decision_it_would_be_and_again_at_signing():
+    p = interviewed(income="400")
+    refused_and_unchanged(p, AssessmentRequired, p.draft_decision, OFFICER, date(2026, 3, 9), **DRAFT)
+    p.assess(RULES)
+    refused_and_unchanged(p, AmountOutsideLegalRange, p.draft_decision, OFFICER, date(2026, 3, 9),
+                          **{**DRAFT, "amount": "9999"})
+    refused_and_unchanged(p, MissingJustification, p.draft_decision, OFFICER, date(2026, 3, 9),
+                          **{**DRAFT, "outcome": "refusal"})
+    refused_and_unchanged(p, InvalidDate, p.draft_decision, OFFICER, date(2026, 3, 4), **DRAFT)  # before the interview
+    p.draft_decision(OFFICER, date(2026, 3, 9), **DRAFT)
+    refused_and_unchanged(p, MissingSignature, p.sign_draft, date(2026, 3, 10), signed_by="",
+                          on_authority_of="Prezydenta Miasta")
+    refused_and_unchanged(p, InvalidDate, p.sign_draft, date(2026, 3, 8), **SIGNED)  # before the draft
+    # A new interview after the draft calls for a new assessment: the signature waits for it.
+    p.record_interview(date(2026, 3, 9), [{"name": "Anna Nowak"}], [{"member": "Anna Nowak", "source": "inne",
+                                                                     "amount": "400"}])
+    refused_and_unchanged(p, AssessmentRequired, p.sign_draft, date(2026, 3, 10), **SIGNED)
+
+
+def test_a_signatory_issues_directly_only_when_no_draft_awaits_the_signature():
+    p = drafted()
+    refused_and_unchanged(p, DraftAwaitingSignature, p.issue_decision, "grant", date(2026, 3, 10), "art. 38 u.p.s.",
+                          "", amount="450", period_from=date(2026, 4, 1), period_to=date(2026, 9, 30),
+                          payment_method="cash", **SIGNED)
+    p.return_draft("popraw okres", "Maria Kowalczyk", date(2026, 3, 10))
+    p.issue_decision("grant", date(2026, 3, 10), "art. 38 u.p.s.", "", amount="450", period_from=date(2026, 4, 1),
+                     period_to=date(2026, 9, 30), payment_method="cash", **SIGNED)
+    assert p.decision["amount"] == Decimal("450.00") and p.draft is None
+
+
+def test_a_draft_does_not_stop_the_kpa_deadline():
+    p = drafted()
+    p.mark_complex(RULES, "ustalanie dochodu")  # still before the decision: the deadline still runs
+    assert p.settlement_due == date(2026, 5, 4) and p.draft_pending
+    p.notify_delay(date(2026, 5, 20), "biegły", date(2026, 4, 30))
+    assert p.settlement_due == date(2026, 5, 20)
+
+
+def test_a_returned_case_is_drafted_anew():
+    p = drafted()
+    p.sign_draft(date(2026, 3, 10), **SIGNED)
+    p.record_delivery(RULES, date(2026, 3, 12))
+    p.register_appeal(RULES, date(2026, 3, 20))
+    p.forward_appeal(date(2026, 3, 23))
+    p.record_appeal_outcome(RULES, "returned", date(2026, 4, 20))
+    refused_and_unchanged(p, NoDraftPending, p.sign_draft, date(2026, 4, 21), **SIGNED)
+    p.assess(RULES)
+    p.draft_decision(OFFICER, date(2026, 4, 21), **DRAFT)
+    p.sign_draft(date(2026, 4, 22), **SIGNED)
+    assert p.decision["issued_on"] == date(2026, 4, 22) and len(p.drafts) == 2
