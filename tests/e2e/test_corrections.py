@@ -1,0 +1,53 @@
+"""A correction at first contact reaches social work: separate processes, real broker, everyone
+signed in at the gateway. The desk corrects a person's name and contact; casework's case of the
+person takes them through intake's PersonCorrected event, the old ones stay in both logs."""
+
+from tests.support.centre import TODAY
+from tests.support.people import pesel_for
+from tests.support.waiting import wait_for
+
+
+def test_a_corrected_name_reaches_casework_s_case_through_the_correction_event(centre):
+    centre.start("intake")
+    centre.start("casework")
+    desk, leader = centre.desk, centre.as_role("social_work_team_leader")
+    person_id = centre.register("Anna Nowak", 1)
+    case_id = centre.route(centre.talk(person_id), "casework").json()["case_id"]
+    wait_for(lambda: [c["case_id"] for c in centre.open_cases()] == [case_id], what="the case in casework")
+
+    # The same PESEL with another name is not dropped: the desk hears which fields differ.
+    again = desk.post("intake", "/persons", {"full_name": "Anna Nowakowska", "pesel": pesel_for(1),
+                                             "registered_on": TODAY})
+    assert again.status_code == 409, again.text
+    assert again.json()["error"] == "IdentityDiffers" and again.json()["fields"] == ["full_name"]
+    assert again.json()["person_id"] == person_id and "Nowak" not in again.json()["message"]
+
+    corrected = desk.post("intake", f"/persons/{person_id}/corrections/identity",
+                          {"full_name": "Anna Nowakowska", "reason": "nazwisko po ślubie, dowód osobisty",
+                           "corrected_on": TODAY})
+    assert desk.ok(corrected, 200)["corrected"] == ["full_name"]
+    desk.ok(desk.post("intake", f"/persons/{person_id}/corrections/contact",
+                      {"contact": "+48 600 100 200", "reason": "nowy numer", "corrected_on": TODAY}), 200)
+
+    def case():
+        return leader.ok(leader.get("casework", f"/cases/{case_id}"), 200)
+
+    wait_for(lambda: case()["person"]["contact"] == "+48 600 100 200", what="the correction in casework")
+    file = case()
+    assert file["person"]["full_name"] == "Anna Nowakowska" and file["person"]["pesel"] == pesel_for(1)
+    assert [c["corrected"] for c in file["person_corrections"]] == [["full_name"], ["contact"]]
+    assert file["person_corrections"][0]["old"] == {"full_name": "Anna Nowak"}
+    assert "ślubie" not in str(file)  # the reason stays at the desk
+    assert [c["full_name"] for c in centre.open_cases()] == ["Anna Nowakowska"]
+
+    # The register: the same reference, the history with who corrected and why.
+    person = desk.ok(desk.get("intake", f"/persons/{person_id}"), 200)
+    assert person["full_name"] == "Anna Nowakowska"
+    [_, renamed, _] = person["history"]
+    assert renamed["old"] == {"full_name": "Anna Nowak"} and renamed["reason"] == "nazwisko po ślubie, dowód osobisty"
+    assert renamed["corrected_by"]
+    assert desk.ok(desk.post("intake", "/persons/search", {"name": "nowakowska"}), 200)[0]["person_id"] == person_id
+    # Nobody else corrects the register.
+    refused = leader.post("intake", f"/persons/{person_id}/corrections/contact",
+                          {"contact": "+48 1", "reason": "x", "corrected_on": TODAY})
+    assert refused.status_code == 403
