@@ -1,23 +1,20 @@
 import os
 from pathlib import Path
 
-import eventlet
+import pytest
 
-# The browser tests run in a pass of their own (`make test` runs both): Playwright's sync API
-# hangs at random beside eventlet's patched standard library, and nameko's tests hang without it.
-BROWSER_PASS = os.environ.get("OPS_BROWSER_PASS") == "1"
-BROWSER_TESTS = Path(__file__).resolve().parent / "tests" / "browser"
-
-if not BROWSER_PASS:
-    eventlet.monkey_patch()
-
-import pytest  # noqa: E402
-
-from tests.support.infra import (  # noqa: E402
+from tests.support.infra import (
     drop_postgres_database,
     new_deployment,
     new_postgres_database,
 )
+
+
+# The browser tests run in a pass of their own (`make test` runs both): Playwright's sync API
+# hangs at random beside eventlet's patched standard library (tests/support/green.py patches it
+# first thing in the other pass), and nameko's tests hang without it.
+BROWSER_PASS = os.environ.get("OPS_BROWSER_PASS") == "1"
+BROWSER_TESTS = Path(__file__).resolve().parent / "tests" / "browser"
 
 
 def pytest_ignore_collect(collection_path, config):

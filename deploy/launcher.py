@@ -51,12 +51,13 @@ class ServiceProcess:
     broker_account_prefix: str = ""
     amqp_ca_file: str = ""  # the deployment's CA, for amqps://
     extra_environment: dict[str, str] = field(default_factory=dict)
+    https_ca_file: str = ""  # it answers HTTPS with a certificate of this CA (WEB_TLS_CERT_FILE)
     log_path: Path | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
+        return f"{'https' if self.https_ca_file else 'http'}://127.0.0.1:{self.http_port}"
 
     def environment(self) -> dict[str, str]:
         prefix = self.service.upper()
@@ -97,7 +98,7 @@ class ServiceProcess:
             if self.process.poll() is not None:
                 raise ServiceDidNotStart(f"{self.service} exited ({self.process.returncode}); see {log_path}")
             try:
-                if requests.get(f"{self.url}/health", timeout=1).ok:
+                if requests.get(f"{self.url}/health", timeout=1, verify=self.https_ca_file or True).ok:
                     return
             except requests.ConnectionError:
                 pass
@@ -106,7 +107,7 @@ class ServiceProcess:
         raise ServiceDidNotStart(f"{self.service} did not answer on {self.url} in {timeout}s; see {log_path}")
 
     def health(self) -> dict:
-        return requests.get(f"{self.url}/health", timeout=5).json()
+        return requests.get(f"{self.url}/health", timeout=5, verify=self.https_ca_file or True).json()
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.process and self.process.poll() is None:

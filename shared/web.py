@@ -20,6 +20,7 @@ import functools
 import json
 import logging
 import re
+import ssl
 import time
 import uuid
 from datetime import date
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 from uuid import UUID
 
+import eventlet
 from nameko.extensions import SharedExtension
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
@@ -37,7 +39,7 @@ from werkzeug.wrappers import Request, Response
 from shared.identity import PUBLIC_KEYS, Staff, TokenVerifier, Unauthenticated
 from shared.metrics import count_request
 from shared.roles import role_names
-from shared.schemas import BodySchema
+from shared.schemas import BodySchema, QuerySchema
 from shared.redaction import describe_with_frames
 from shared.values import InvalidDate
 
@@ -84,9 +86,10 @@ class JsonWsgiApp(WsgiApp):
         try:
             provider, values = adapter.match()
         except HTTPException as error:
-            allowed = ", ".join(getattr(error, "valid_methods", None) or [])
-            problem = {404: NoSuchPath(f"no {request.path!r} here"),
-                       405: MethodNotAllowed(f"{request.method} is not one of {allowed} here")}
+            allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
+            # The path is not quoted back: it may carry what someone typed (a PESEL in a URL).
+            problem = {404: NoSuchPath("there is no endpoint at this path"),
+                       405: MethodNotAllowed(f"this path takes {allowed}, not this method")}
             response = error_response(problem.get(error.code, error), error.code or 400)
             if error.code == 405:
                 response.headers["Allow"] = allowed
@@ -99,13 +102,37 @@ class JsonWebServer(WebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
 
+    def get_wsgi_server(self, sock, wsgi_app, **kwargs):
+        """HTTPS when WEB_TLS_CERT_FILE and WEB_TLS_KEY_FILE are set (the gateway's street door)."""
+        certificate, key = self.container.config.get("WEB_TLS_CERT_FILE"), self.container.config.get("WEB_TLS_KEY_FILE")
+        if certificate or key:
+            # The handshake waits for the request's own green thread: done on accept, one client
+            # that speaks plain HTTP (or nothing) would stop the accepting loop for everyone.
+            sock = eventlet.wrap_ssl(sock, certfile=certificate, keyfile=key, server_side=True,
+                                     do_handshake_on_connect=False)
+            self._sock = sock  # WebServer.run accepts on it
+        return super().get_wsgi_server(sock, wsgi_app, **kwargs)
+
+    def process_request(self, sock, address):
+        try:
+            super().process_request(sock, address)
+        except ssl.SSLError as error:
+            # A client that failed the handshake (plain HTTP, an unknown CA) is its own problem;
+            # raised here, it would kill the service (nameko stops on a managed thread's error).
+            log.info("a connection closed during TLS: %s", error.reason)
+            sock.close()
+
 
 class NoSuchPath(LookupError):
     """No endpoint at this path."""
 
+    polish = "nie ma tu takiej ścieżki"
+
 
 class MethodNotAllowed(ValueError):
-    """The endpoint at this path does not take this method."""
+    """The endpoint at this path does not take this method (the answer's Allow header says which do)."""
+
+    polish = "ta ścieżka nie przyjmuje tej metody"
 
 
 class Api(HttpRequestHandler):
@@ -113,12 +140,13 @@ class Api(HttpRequestHandler):
     tokens = GatewayTokens()
 
     def __init__(self, method: str, url: str, roles: frozenset[str], max_bytes: int | None = None,
-                 body: dict | None = None, **kwargs):
+                 body: dict | None = None, query: dict | None = None, **kwargs):
         if not roles:
             raise ValueError(f"{method} {url} needs a role rule")
         self.roles = frozenset(roles)
         self.max_bytes = max_bytes  # this endpoint's own limit on a request body, else the service's
         self.body = BodySchema(body) if body is not None else None  # the published shape of its body
+        self.query = QuerySchema(query) if query is not None else None  # and of its query
         super().__init__(method, url, **kwargs)
 
     def identify(self, request) -> Staff:
@@ -167,11 +195,13 @@ class Api(HttpRequestHandler):
             if not request.staff.roles & self.roles:
                 return error_response(NotYourRole(f"this needs one of the roles: {', '.join(role_names(self.roles))}"),
                                       403)
-        if self.body is not None:
-            try:
+        try:  # not JSON, or not the declared shape: nothing reaches the handler
+            if self.query is not None:
+                self.query.check(request.args)
+            if self.body is not None:
                 self.body.check(request_json(request))
-            except ValueError as error:  # not JSON, or not the declared shape: nothing reaches the handler
-                return error_response(error, 400)
+        except ValueError as error:
+            return error_response(error, 400)
         return super().handle_request(request)
 
     def response_from_exception(self, exc):
@@ -185,13 +215,14 @@ class NotYourRole(PermissionError):
 
 
 def api(method: str, url: str, roles: Iterable[str], entrypoint: type[Api] = Api,
-        max_bytes: int | None = None, body: dict | None = None) -> Callable:
+        max_bytes: int | None = None, body: dict | None = None, query: dict | None = None) -> Callable:
     """An HTTP endpoint answering JSON to the roles named (see the module's docstring), its request
-    body checked against `body`, a JSON Schema (shared/schemas.py), when one is declared."""
+    body checked against `body` and its query against `query` (an object of its parameters), JSON
+    Schemas (shared/schemas.py), when declared."""
 
     def decorate(handler: Callable) -> Callable:
         return entrypoint.decorator(method, url, roles=frozenset(roles), max_bytes=max_bytes,
-                                    body=body)(json_api(handler))
+                                    body=body, query=query)(json_api(handler))
 
     return decorate
 
@@ -303,7 +334,7 @@ def run_step(steps: dict[str, Callable[[], Any]], step: str) -> Any:
 
 def api_document(service_class: type, title: str) -> dict:
     """The service's OpenAPI document, from its endpoints as declared: paths, methods, the roles
-    each allows (x-roles) and the schema of each request body."""
+    each allows (x-roles), the schema of each request body and each query parameter."""
     paths: dict[str, dict] = {}
     for attribute in sorted(dir(service_class)):
         for endpoint in getattr(getattr(service_class, attribute), "nameko_entrypoints", ()):
@@ -318,7 +349,8 @@ def api_document(service_class: type, title: str) -> dict:
                     "parameters": [{"name": name, "in": "path", "required": True,
                                     "schema": {"type": "string", "format": "uuid"} if kind == "uuid" else
                                     {"type": "string"}}
-                                   for kind, name in re.findall(r"<(\w+):(\w+)>", endpoint.url)],
+                                   for kind, name in re.findall(r"<(\w+):(\w+)>", endpoint.url)] +
+                                  _query_parameters(endpoint.query),
                     "responses": {"default": {"description": "JSON; a refusal is {error, message, field?, message_pl?}"}},
                 }
                 if endpoint.body is not None:
@@ -326,4 +358,12 @@ def api_document(service_class: type, title: str) -> dict:
                         "application/json": {"schema": endpoint.body.schema}}}
                 paths.setdefault(path, {})[method.lower()] = operation
     return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths}
+
+
+def _query_parameters(query: QuerySchema | None) -> list[dict]:
+    if query is None:
+        return []
+    required = set(query.schema.get("required", ()))
+    return [{"name": name, "in": "query", "required": name in required, "schema": schema}
+            for name, schema in query.schema["properties"].items()]
 

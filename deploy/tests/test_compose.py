@@ -79,6 +79,16 @@ def test_only_the_gateway_is_reachable_from_outside():
         "http://training:8005"}
 
 
+def test_the_street_door_is_https_with_secure_cookies_and_a_health_check_that_speaks_it():
+    gateway = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]["gateway"]
+    env = gateway["environment"]
+    assert gateway["ports"] == ["443:8000"]
+    assert (env["GATEWAY_TLS_CERT_FILE"], env["GATEWAY_TLS_KEY_FILE"]) == ("/etc/ops/certs/gateway.pem",
+                                                                            "/etc/ops/certs/gateway.key")
+    assert "./certs/gateway.key:/etc/ops/certs/gateway.key:ro" in gateway["volumes"]
+    assert env["GATEWAY_SECURE_COOKIES"] == "true" and env["OPS_HEALTH_CA_FILE"] == "/etc/ops/certs/ca.pem"
+
+
 def test_services_hold_only_the_gateway_s_public_key_and_the_gateway_its_keys_read_only():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     for name, service in compose["services"].items():
