@@ -1,6 +1,7 @@
 """The edge, declared: each endpoint's request body as a JSON Schema (`api(..., body=...)`),
 checked before the handler runs, and published in the service's OpenAPI document
-(`GET /openapi.json`). A body the schema refuses gets 400 `InvalidRequest` naming the field and
+(`GET /openapi.json`); the same for its query (`api(..., query=...)`), each parameter a text or, where
+the schema says so, a whole number. A body the schema refuses gets 400 `InvalidRequest` naming the field and
 what is expected, in English and in Polish; nothing is stored.
 
 The schema says the shape (types, lengths, codes, dates as dates); the team's domain still
@@ -8,6 +9,7 @@ keeps its own rules (a PESEL's check digit, a date's place among other dates).""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -56,7 +58,17 @@ def many(items: dict, max_items: int = 50) -> dict:
     return {"type": "array", "items": items, "maxItems": max_items}
 
 
+def whole(minimum: int, maximum: int) -> dict:
+    return {"type": "integer", "minimum": minimum, "maximum": maximum}
+
+
 BOOLEAN = {"type": "boolean"}
+UUID = line(36, pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+MONTH = line(7, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")  # YYYY-MM
+YEAR = whole(2000, 2100)
+HALF = whole(1, 2)  # of a year
+PRESENT = line(5)  # a switch: on when the parameter is there (?all), whatever its value
+HALF_YEAR_QUERY = obj(["year", "half"], year=YEAR, half=HALF)  # ?year=2026&half=1
 
 
 # --- checking ----------------------------------------------------------------------------------
@@ -73,6 +85,23 @@ class BodySchema:
         errors = sorted(self._validator.iter_errors(body), key=lambda e: (list(e.absolute_path), e.validator))
         if errors:
             raise _invalid(errors[0])
+
+
+class QuerySchema(BodySchema):
+    """A declared query (an object of its parameters): each parameter a text, a whole number where
+    the schema says `integer` (a text that is not one is refused as a text); given twice, refused."""
+
+    def check(self, args) -> None:
+        values = {}
+        for name, given in args.lists():
+            if len(given) > 1:
+                raise InvalidRequest(name, f"{name} is given more than once", "parametr podany więcej niż raz")
+            kind = self.schema.get("properties", {}).get(name, {}).get("type")
+            values[name] = int(given[0]) if kind == "integer" and _WHOLE.fullmatch(given[0]) else given[0]
+        super().check(values)
+
+
+_WHOLE = re.compile(r"-?[0-9]{1,30}")
 
 
 def _invalid(error: ValidationError) -> InvalidRequest:
@@ -94,6 +123,8 @@ def _invalid(error: ValidationError) -> InvalidRequest:
         "enum": lambda: f"{field} must be one of: {', '.join(map(str, value))}",
         "format": lambda: f"{field} must be a real date, YYYY-MM-DD",
         "pattern": lambda: f"{field} is not in the expected form",
+        "minimum": lambda: f"{field} must be at least {value}",
+        "maximum": lambda: f"{field} must be at most {value}",
     }.get(keyword, lambda: f"{field}: {keyword} not met")()
     polish = {
         "type": lambda: f"oczekiwano: {_polish_type(value)}",
@@ -103,6 +134,8 @@ def _invalid(error: ValidationError) -> InvalidRequest:
         "enum": lambda: "wybierz wartość z listy",
         "format": lambda: "podaj prawdziwą datę (RRRR-MM-DD)",
         "pattern": lambda: "PESEL to 11 cyfr" if path and path[-1] == "pesel" else "niewłaściwa postać",
+        "minimum": lambda: f"co najmniej {value}",
+        "maximum": lambda: f"najwyżej {value}",
     }.get(keyword, lambda: "niewłaściwa wartość")()
     return InvalidRequest(field, english, polish)
 

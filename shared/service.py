@@ -26,6 +26,7 @@ from shared.redaction import describe
 from shared.relay import OutboxRelay
 from shared.store import ServiceApplication, database_url
 from shared.roles import AUDITOR
+from shared.schemas import UUID, line, obj, whole
 from shared.web import PUBLIC, api, api_document
 
 log = logging.getLogger(__name__)
@@ -89,18 +90,9 @@ class EventStore(DependencyProvider):
         return self.app
 
 
-class Page(ValueError):
-    """A page of a list: 'after' a position (0: from the start), at most 'limit' items (1–500)."""
-
-
-def page_of(args, default_limit: int = 100) -> tuple[int, int]:
-    try:
-        after, limit = int(args.get("after") or 0), int(args.get("limit") or default_limit)
-    except ValueError:
-        raise Page("'after' and 'limit' are whole numbers") from None
-    if after < 0 or not 1 <= limit <= 500:
-        raise Page("'after' is 0 or more and 'limit' from 1 to 500")
-    return after, limit
+# ?person_id=&staff_id=&after=&limit=: a page of the reads, 'after' a position (0: from the start), at
+# most 'limit' reads (1–500).
+ACCESS_LOG_QUERY = obj(person_id=UUID, staff_id=line(100), after=whole(0, 2**62), limit=whole(1, 500))
 
 
 class AccessLog:
@@ -112,11 +104,11 @@ class AccessLog:
     name: str
     store: ServiceApplication
 
-    @api("GET", "/access-log", roles={AUDITOR})
+    @api("GET", "/access-log", roles={AUDITOR}, query=ACCESS_LOG_QUERY)
     def access_log(self, request):
-        after, limit = page_of(request.args)
-        return 200, self.store.access_log(person_id=request.args.get("person_id") or None,
-                                          staff_id=request.args.get("staff_id") or None, after=after, limit=limit)
+        args = request.args
+        return 200, self.store.access_log(person_id=args.get("person_id") or None, staff_id=args.get("staff_id") or None,
+                                          after=args.get("after", 0, type=int), limit=args.get("limit", 100, type=int))
 
     @api("GET", "/audit-export", roles={AUDITOR})
     def audit_export(self, request):

@@ -7,9 +7,8 @@ JSON numbers or as texts ("2,5", "1600.00"): the pages send what was typed. Who 
 and on whose authority are never a body's: `signed_by` and `on_authority_of` are not fields."""
 
 from services.care.domain import ACTIVITIES, DPS_DOCUMENTS, SERVICE_KINDS, WEEKDAYS
-from shared.schemas import BOOLEAN, codes, day, line, many, obj, one_of, text
+from shared.schemas import BOOLEAN, UUID, codes, day, line, many, obj, one_of, text
 
-UUID = line(36, pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 2.5 or "2,5": the domain reads both
 OPEN_DAY = {**day(), "type": ["string", "null"]}  # absent or null: open (no end; from the period's start)
 
@@ -48,3 +47,9 @@ WITHDRAWAL = obj(["on", "reason"], on=day(), reason=text())
 ASSISTANT = obj(["assistant", "on"], assistant=line(), on=day())
 ASSISTANCE_VISIT = obj(["on", "hours", "topic"], on=day(), hours=NUMBER, topic=text())
 ASSISTANCE_END = obj(["on", "reason"], on=day(), reason=text())
+
+
+# --- queries (?name=value) ------------------------------------------------------------------------
+
+SERVICES_QUERY = obj(state=line(30))
+HOURS_QUERY = obj(["from", "to"], **{"from": day(), "to": day()})

@@ -20,18 +20,20 @@ from services.care.schemas import (
     DECISION,
     DOCUMENT,
     END,
+    HOURS_QUERY,
     INCOME,
     MISSED_VISIT,
     OPEN_REQUEST,
     PLACEMENT,
     ROSTER,
+    SERVICES_QUERY,
     SUBMISSION,
     VISIT,
     WAITING_POSITION,
     WITHDRAWAL,
 )
-from shared.mrpips03 import ReportError
 from shared.roles import CARE_COORDINATOR, DECISION_SIGNATORY, DIRECTOR
+from shared.schemas import HALF_YEAR_QUERY
 from shared.service import AccessLog, EventStore, Health
 from shared.web import api, date_from, request_json
 
@@ -75,7 +77,7 @@ class CareTeamService(Health, AccessLog):
 
     # --- care services -----------------------------------------------------------------------
 
-    @api("GET", "/services", roles=CARE_TEAM)
+    @api("GET", "/services", roles=CARE_TEAM, query=SERVICES_QUERY)
     def services(self, request):
         return 200, [_service(s) for s in self.store.services(request.args.get("state"), reader=request.staff)]
 
@@ -152,7 +154,7 @@ class CareTeamService(Health, AccessLog):
 
     # --- the team's hours and carers (carers are staff or providers, not clients) ----------------
 
-    @api("GET", "/hours", roles=CARE_TEAM)
+    @api("GET", "/hours", roles=CARE_TEAM, query=HOURS_QUERY)
     def hours(self, request):
         """Ordered against delivered hours per person and per carer: the rows name the persons, so
         the read is recorded."""
@@ -231,12 +233,11 @@ class CareTeamService(Health, AccessLog):
 
     # --- the director's figures ----------------------------------------------------------------------
 
-    @api("GET", "/mrpips03-part", roles=FIGURES)
+    @api("GET", "/mrpips03-part", roles=FIGURES, query=HALF_YEAR_QUERY)
     def mrpips03_part(self, request):
         """This team's rows of the half-year MRPiPS-03 report (?year=2026&half=1): per kind of care
         service, numbers only (persons, benefits, amount, families, persons in families)."""
-        year, half = _half_year(request.args)
-        return 200, self.store.mrpips03_part(year, half)
+        return 200, self.store.mrpips03_part(request.args.get("year", type=int), request.args.get("half", type=int))
 
     # --- internals ----------------------------------------------------------------------------------
 
@@ -251,8 +252,3 @@ def _carer(body: dict) -> UUID:
     return UUID(body.get("carer_id") or "")
 
 
-def _half_year(args) -> tuple[int, int]:
-    try:
-        return int(args.get("year") or ""), int(args.get("half") or "")
-    except ValueError:
-        raise ReportError("'year' and 'half' (1 or 2) are whole numbers, e.g. ?year=2026&half=1") from None

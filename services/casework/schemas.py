@@ -8,10 +8,9 @@ diagnosis's areas and an evaluation's progress come as objects (`areas.housing`,
 is still refused by the domain where the method needs a yes: a diagnosis with the person)."""
 
 from services.casework.domain import CLOSING_OUTCOMES, DIAGNOSIS_AREAS, GOAL_PROGRESS, GROUP_KINDS, GROUP_SCOPES, Case
-from shared.schemas import BOOLEAN, day, line, many, obj, one_of, text
+from shared.schemas import BOOLEAN, UUID, day, line, many, obj, one_of, text
 from shared.vocabulary import CARE_SERVICE_KINDS
 
-UUID = line(36, pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 GOAL_ID = line()  # "G1": the case's own numbering, checked by the domain
 
 

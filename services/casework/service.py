@@ -9,8 +9,8 @@ from uuid import UUID
 from services.casework import schemas
 from services.casework.application import CaseworkApplication
 from services.casework.domain import an_id, ids
-from shared.mrpips03 import ReportError
 from shared.roles import DIRECTOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
+from shared.schemas import HALF_YEAR_QUERY
 from shared.service import AccessLog, EventStore, Health
 from shared.web import api, request_json
 
@@ -23,11 +23,6 @@ def _terms(body: dict) -> dict:
                                      "valid_to")}
 
 
-def _half_year(args) -> tuple[int, int]:
-    try:
-        return int(args.get("year") or ""), int(args.get("half") or "")
-    except ValueError:
-        raise ReportError("give the half-year as ?year=YYYY&half=1 or 2") from None
 
 
 class CaseworkService(Health, AccessLog):
@@ -154,9 +149,8 @@ class CaseworkService(Health, AccessLog):
                                 ids(body.get("present"), "the attendance"))
         return 200, {"group_id": group_id}
 
-    @api("GET", "/mrpips03-part", roles={DIRECTOR})
+    @api("GET", "/mrpips03-part", roles={DIRECTOR}, query=HALF_YEAR_QUERY)
     def mrpips03_part(self, request):
         """This team's figures of the half-year MRPiPS-03 report (?year=YYYY&half=1|2): counts of
         families only, no person's data, so the director may have them."""
-        year, half = _half_year(request.args)
-        return 200, self.store.mrpips03_part(year, half)
+        return 200, self.store.mrpips03_part(request.args.get("year", type=int), request.args.get("half", type=int))

@@ -17,11 +17,9 @@ from services.decisions.domain import (
     PERIODS_NOT_COUNTED,
     RANDOM_EVENTS,
 )
-from shared.schemas import BOOLEAN, day, line, many, obj, one_of, text
+from shared.schemas import BOOLEAN, MONTH, PRESENT, UUID, day, line, many, obj, one_of, text, whole
 
-UUID = line(36, pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 900 or "900,00": the domain reads both
-MONTH = line(7, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")  # YYYY-MM
 ACCOUNT = line(50)  # an IBAN, spaces allowed (34 characters and the spaces between groups); checked by the domain
 BENEFIT = one_of(DECIDED_FORMS)
 
@@ -87,3 +85,15 @@ HEALTH_INSURANCE = obj(["insured_elsewhere", "from_month"], insured_elsewhere=BO
 # --- reviews (art. 11) ---------------------------------------------------------------------------
 
 REVIEW_CLOSING = obj(["conclusion", "closed_on"], conclusion=text(), closed_on=day())
+
+
+# --- queries (?name=value) ------------------------------------------------------------------------
+
+PROCEEDINGS_QUERY = obj(person_id=UUID, officer=line(), state=line(30))
+UNTIL_QUERY = obj(["until"], until=day())
+MONTH_QUERY = obj(["month", "as_of"], month=MONTH, as_of=day())
+DUE_QUERY = obj(["today"], today=day(), within_days=whole(0, 366))  # 14 days ahead unless said
+REVIEW_TASKS_QUERY = obj(all=PRESENT)  # ?all: the closed ones too
+BANK_TRANSFER_QUERY = obj(["month", "as_of", "execution_date"], month=MONTH, as_of=day(), execution_date=day(),
+                          debtor_name=line(), debtor_account=ACCOUNT)
+HEALTH_CONTRIBUTIONS_QUERY = obj(["month"], month=MONTH)

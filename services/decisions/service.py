@@ -20,9 +20,10 @@ from werkzeug.wrappers import Response
 
 from services.decisions import schemas
 from services.decisions.application import DecisionsApplication, OfficerInRequest, refuse_signature_fields
-from services.decisions.domain import DecisionsError, Proceeding
+from services.decisions.domain import Proceeding
 from services.decisions.payments import month_end
 from shared.roles import BENEFIT_OFFICER, DECISION_SIGNATORY, DIRECTOR
+from shared.schemas import HALF_YEAR_QUERY
 from shared.service import AccessLog, EventStore, Health
 from shared.web import api, date_from, request_json
 
@@ -33,21 +34,6 @@ FILE_READERS = {BENEFIT_OFFICER, DECISION_SIGNATORY}
 FIGURES = {DIRECTOR}
 
 PROCEEDING = "/proceedings/<uuid:proceeding_id>"
-
-
-class InvalidNumber(DecisionsError):
-    """A whole number in the query (days ahead, a year, a half-year) is not one."""
-
-
-class InvalidReference(DecisionsError):
-    """A person's reference (person_id) is not a UUID."""
-
-
-def _reference(value) -> UUID:
-    try:
-        return UUID(str(value or ""))
-    except ValueError:
-        raise InvalidReference(f"'person_id' must be a person's reference (a UUID), not {value!r}") from None
 
 
 def _proceeding(p: Proceeding) -> dict:
@@ -61,16 +47,6 @@ def _proceeding(p: Proceeding) -> dict:
         "appeal": p.appeal, "final_on": p.final_on, "later_decisions": p.later_decisions,
         "random_event": p.random_event,
     }
-
-
-def _number(args, name: str, default: int | None = None) -> int:
-    value = args.get(name)
-    if value in (None, "") and default is not None:
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidNumber(f"'{name}' must be a whole number, not {value!r}") from None
 
 
 def _signed(request) -> dict:
@@ -91,11 +67,11 @@ class DecisionsService(Health, AccessLog):
 
     # --- the proceedings, read ----------------------------------------------------------------
 
-    @api("GET", "/proceedings", roles=FILE_READERS)
+    @api("GET", "/proceedings", roles=FILE_READERS, query=schemas.PROCEEDINGS_QUERY)
     def proceedings(self, request):
         """?person_id= (a reference), ?officer=, ?state=."""
         person_id = request.args.get("person_id")
-        found = self.store.proceedings(person_id=_reference(person_id) if person_id else None,
+        found = self.store.proceedings(person_id=UUID(person_id) if person_id else None,
                                        officer=request.args.get("officer") or None,
                                        state=request.args.get("state") or None, reader=request.staff)
         return 200, [_proceeding(p) for p in found]
@@ -104,29 +80,30 @@ class DecisionsService(Health, AccessLog):
     def proceeding(self, request, proceeding_id: UUID):
         return self._answer(request, proceeding_id)
 
-    @api("GET", f"{PROCEEDING}/payments", roles=OFFICER)
+    @api("GET", f"{PROCEEDING}/payments", roles=OFFICER, query=schemas.UNTIL_QUERY)
     def payments(self, request, proceeding_id: UUID):
         """The payment schedule up to ?until=."""
         return 200, self.store.payment_schedule(proceeding_id, date_from(request.args, "until"),
                                                 reader=request.staff)
 
-    @api("GET", f"{PROCEEDING}/due-payments", roles=OFFICER)
+    @api("GET", f"{PROCEEDING}/due-payments", roles=OFFICER, query=schemas.MONTH_QUERY)
     def due_payments(self, request, proceeding_id: UUID):
         """What the month's run pays this proceeding (?month=YYYY-MM&as_of=), arrears included."""
         return 200, self.store.due_payments(proceeding_id, request.args.get("month"),
                                             date_from(request.args, "as_of"), reader=request.staff)
 
-    @api("GET", "/deadlines", roles=OFFICER)
+    @api("GET", "/deadlines", roles=OFFICER, query=schemas.DUE_QUERY)
     def deadlines(self, request):
-        return 200, self.store.deadlines(date_from(request.args, "today"), _number(request.args, "within_days", 14),
-                                         reader=request.staff)
+        return 200, self.store.deadlines(date_from(request.args, "today"),
+                                         request.args.get("within_days", 14, type=int), reader=request.staff)
 
-    @api("GET", "/interview-updates", roles=OFFICER)
+    @api("GET", "/interview-updates", roles=OFFICER, query=schemas.DUE_QUERY)
     def interview_updates(self, request):
         return 200, self.store.interview_updates_due(date_from(request.args, "today"),
-                                                     _number(request.args, "within_days", 14), reader=request.staff)
+                                                     request.args.get("within_days", 14, type=int),
+                                                     reader=request.staff)
 
-    @api("GET", "/review-tasks", roles=OFFICER)
+    @api("GET", "/review-tasks", roles=OFFICER, query=schemas.REVIEW_TASKS_QUERY)
     def review_tasks(self, request):
         return 200, self.store.review_tasks(open_only=request.args.get("all") is None, reader=request.staff)
 
@@ -135,7 +112,7 @@ class DecisionsService(Health, AccessLog):
     @api("POST", "/proceedings", roles=OFFICER, body=schemas.EX_OFFICIO)
     def open_ex_officio(self, request):
         body = request_json(request)
-        proceeding_id = self.store.open_ex_officio(_reference(body.get("person_id")), body.get("person") or {},
+        proceeding_id = self.store.open_ex_officio(UUID(body["person_id"]), body.get("person") or {},
                                                    body.get("benefit"),
                                                    date_from(body, "learned_on"), body.get("urgent", False))
         return 201, {"proceeding_id": proceeding_id}
@@ -315,13 +292,13 @@ class DecisionsService(Health, AccessLog):
         self.store.note_health_insurance(proceeding_id, body.get("insured_elsewhere"), body.get("from_month"))
         return self._answer(request, proceeding_id)
 
-    @api("GET", "/payment-list", roles=OFFICER)
+    @api("GET", "/payment-list", roles=OFFICER, query=schemas.MONTH_QUERY)
     def payment_list(self, request):
         """The month's payment list: ?month=YYYY-MM&as_of=YYYY-MM-DD."""
         return 200, self.store.payment_list(request.args.get("month"), date_from(request.args, "as_of"),
                                             reader=request.staff)
 
-    @api("GET", "/bank-transfer-file", roles=OFFICER)
+    @api("GET", "/bank-transfer-file", roles=OFFICER, query=schemas.BANK_TRANSFER_QUERY)
     def bank_transfer_file(self, request):
         """The month's bank transfers as a pain.001.001.03 file: ?month=&as_of=&execution_date=
         &debtor_name=&debtor_account= (the centre's name and account, not a person's)."""
@@ -334,7 +311,7 @@ class DecisionsService(Health, AccessLog):
         return Response(xml, status=200, mimetype="application/xml",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-    @api("GET", "/health-contributions", roles=OFFICER)
+    @api("GET", "/health-contributions", roles=OFFICER, query=schemas.HEALTH_CONTRIBUTIONS_QUERY)
     def health_contributions(self, request):
         """?month=YYYY-MM: contributions for people on zasiłek stały."""
         return 200, self.store.health_contributions(request.args.get("month"), reader=request.staff)
@@ -353,13 +330,10 @@ class DecisionsService(Health, AccessLog):
 
     # --- the director's figures -------------------------------------------------------------
 
-    @api("GET", "/mrpips03-part", roles=FIGURES)
+    @api("GET", "/mrpips03-part", roles=FIGURES, query=HALF_YEAR_QUERY)
     def mrpips03_part(self, request):
         """?year=&half=1|2: this team's rows of the MRPiPS-03 report, figures only (no person)."""
-        year = _number(request.args, "year")
-        if not 1 <= year <= 9999:
-            raise InvalidNumber(f"'year' must be a year, not {year}")
-        return 200, self.store.mrpips03_part(year, _number(request.args, "half"))
+        return 200, self.store.mrpips03_part(request.args.get("year", type=int), request.args.get("half", type=int))
 
 
 def _later_decision(body: dict) -> dict:

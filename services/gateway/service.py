@@ -20,7 +20,7 @@ from services.gateway.application import GatewayApplication
 from services.gateway.domain import SignInRefused
 from services.gateway.oidc import Provider, ProviderSettings
 from services.gateway.pages import render
-from services.gateway.schemas import ACCOUNT, PASSWORD, ROLE_CHANGE
+from services.gateway.schemas import ACCOUNT, MOMENT_QUERY, PASSWORD, REPORT_QUERY, ROLE_CHANGE
 from services.gateway.stream import EventStream
 from services.gateway.ui.care import CarePages
 from services.gateway.ui.casework import CaseworkPages
@@ -46,7 +46,7 @@ from services.gateway.web import (
     with_session,
 )
 from shared.keys import secret
-from shared.mrpips03 import ReportError, combine, to_csv, to_html
+from shared.mrpips03 import combine, to_csv, to_html
 from shared.roles import AUDITOR, DIRECTOR, OPERATOR
 from shared.service import EventStore, Health
 from shared.values import InvalidDate
@@ -159,14 +159,11 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- the director's report -----------------------------------------------------------------
 
-    @gateway_api("GET", "/reports/mrpips03", roles={DIRECTOR})
+    @gateway_api("GET", "/reports/mrpips03", roles={DIRECTOR}, query=REPORT_QUERY)
     def mrpips03(self, request):
         """The half-year MRPiPS-03 report (?year=YYYY&half=1|2&format=json|csv|html): each team's
         part, figures only, asked of it with the director's own token, combined in the form's order."""
-        try:
-            year, half = int(request.args.get("year", "")), int(request.args.get("half", ""))
-        except ValueError:
-            raise ReportError("'year' and 'half' (1 or 2) are whole numbers") from None
+        year, half = request.args.get("year", type=int), request.args.get("half", type=int)
         parts = {}
         for team in MRPIPS03_TEAMS:
             answer = self._ask(request.staff, team, "GET", "/mrpips03-part", {"year": year, "half": half})
@@ -211,7 +208,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
         self.store.disable(account_id, by=request.staff.name)
         return 200, _account(self.store.account(account_id))
 
-    @gateway_api("GET", "/accounts/<uuid:account_id>/roles-at", roles={OPERATOR, AUDITOR})
+    @gateway_api("GET", "/accounts/<uuid:account_id>/roles-at", roles={OPERATOR, AUDITOR}, query=MOMENT_QUERY)
     def roles_at(self, request, account_id: UUID):
         """What an account could do at a moment (?at=ISO date-time with offset)."""
         try:

@@ -73,8 +73,8 @@ class SessionApi(Api):
         return super().unauthenticated(request, error)
 
 
-def gateway_api(method: str, url: str, roles, body: dict | None = None):
-    return api(method, url, roles, entrypoint=SessionApi, body=body)
+def gateway_api(method: str, url: str, roles, body: dict | None = None, query: dict | None = None):
+    return api(method, url, roles, entrypoint=SessionApi, body=body, query=query)
 
 
 def redirect(location: str, status: int = 303) -> Response:

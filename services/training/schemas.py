@@ -7,9 +7,8 @@ the employees named being registered.
 Numbers (hours, a full-time equivalent) come as JSON numbers or as the texts the pages send."""
 
 from services.training.domain import DEGREES, ROLES, SUPERVISION_KINDS
-from shared.schemas import day, line, many, obj, one_of, text
+from shared.schemas import UUID, day, line, many, obj, one_of, text
 
-UUID = line(36, pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 16 or "16": the domain reads both
 TEAM = line(64)  # one of the centre's configured teams: the domain checks it against the setting
 PARTICIPANTS = many(UUID, 200)
@@ -30,3 +29,9 @@ SUPERVISION = obj(["team", "kind", "held_on", "supervisor"], team=TEAM, kind=one
                   held_on=day(), supervisor=line(), participants=PARTICIPANTS)
 STUDY_VISIT = obj(["host", "starts_on", "ends_on", "learned"], host=line(), starts_on=day(), ends_on=day(),
                   learned=text(), participants=PARTICIPANTS)
+
+
+# --- queries (?name=value) ------------------------------------------------------------------------
+
+TODAY_QUERY = obj(["today"], today=day())
+PERIOD_QUERY = obj(["from", "to"], **{"from": day(), "to": day()})

@@ -17,9 +17,11 @@ from services.training.schemas import (
     ENROLMENT,
     LEAVING,
     MOVE,
+    PERIOD_QUERY,
     SPECIALISATION,
     STUDY_VISIT,
     SUPERVISION,
+    TODAY_QUERY,
     TRAINING,
 )
 from shared.roles import DIRECTOR, STAFF_DEVELOPMENT_OFFICER
@@ -118,7 +120,7 @@ class TrainingService(Health, AccessLog):
             _ids(body.get("participants")), team=body.get("team"), kind=body.get("kind"),
             held_on=body.get("held_on"), supervisor=body.get("supervisor"))}
 
-    @api("GET", "/supervision/behind", roles=STAFF_DEVELOPMENT)
+    @api("GET", "/supervision/behind", roles=STAFF_DEVELOPMENT, query=TODAY_QUERY)
     def supervision_behind(self, request):
         return 200, self.store.supervision_status(date_from(request.args, "today"))
 
@@ -129,14 +131,14 @@ class TrainingService(Health, AccessLog):
             _ids(body.get("participants")), host=body.get("host"), starts_on=body.get("starts_on"),
             ends_on=body.get("ends_on"), learned=body.get("learned"))}
 
-    @api("GET", "/study-visits", roles=STAFF_DEVELOPMENT)
+    @api("GET", "/study-visits", roles=STAFF_DEVELOPMENT, query=PERIOD_QUERY)
     def study_visits(self, request):
         """Study visits in a period (?from=&to=): host centre, dates, participants, what was learned."""
         return 200, self.store.study_visits_in(date_from(request.args, "from"), date_from(request.args, "to"))
 
     # --- the staff report ----------------------------------------------------------------------------
 
-    @api("GET", "/report", roles=REPORT_READERS)
+    @api("GET", "/report", roles=REPORT_READERS, query=PERIOD_QUERY)
     def report(self, request):
         """The staff report for a period (?from=&to=): whole for the staff-development officer, its
         indicators without a name for the director."""

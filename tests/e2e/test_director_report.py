@@ -28,4 +28,4 @@ def test_the_director_gets_the_half_year_report_with_figures_and_no_person(centr
         assert centre.as_role(role).http.get(f"{gateway}/reports/mrpips03", params={"year": 2026, "half": 2},
                                              timeout=30).status_code == 403
     assert director.http.get(f"{gateway}/reports/mrpips03", params={"year": "x", "half": 2},
-                             timeout=30).json()["error"] == "ReportError"
+                             timeout=30).json()["field"] == "year"

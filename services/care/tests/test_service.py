@@ -245,7 +245,7 @@ def test_the_director_gets_the_team_s_mrpips03_figures_and_nothing_else(served):
     assert director("GET", "/mrpips03-part", params={"year": 2025, "half": 2}) == {}
     assert len(app.access_log()["reads"]) == reads  # figures are nobody's file
     for params in ({"year": 2025}, {"year": "2025", "half": "pierwsze"}, {"year": 2025, "half": 3}):
-        assert director("GET", "/mrpips03-part", 400, params=params)["error"] == "ReportError"
+        assert director("GET", "/mrpips03-part", 400, params=params)["error"] == "InvalidRequest"  # the query's schema
     for path in ("/services", "/hours", "/carers", "/dps-referrals", "/family-assistance", step):
         director("GET", path, 403, params={"from": "2025-03-01", "to": "2025-03-31"})
 

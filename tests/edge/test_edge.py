@@ -1,0 +1,63 @@
+"""What a real service answers at its edge, over HTTP: an unknown path or method gets the same
+JSON refusal as its other errors (404, 405 with Allow), never an HTML page; a query is checked
+against the schema the endpoint publishes, a refusal naming the parameter, nothing stored."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.slow]
+
+
+def head(centre, service: str) -> int:
+    """The service's store position (its last notification id), read from /health."""
+    return requests.get(f"{centre.url(service)}/health", timeout=10).json()["store"]["head"]
+
+
+def refused(response: requests.Response, status: int, error: str) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers
+    answer = response.json()
+    assert answer["error"] == error and answer["message"] and answer["message_pl"], answer
+    return answer
+
+
+def test_an_unknown_path_or_method_is_answered_in_json_on_every_service(centre, everyone):
+    for service in ("casework", "decisions", "care", "training", "gateway"):
+        centre.start(service)
+    for service in ("casework", "decisions", "care", "training", "gateway"):
+        base = centre.url(service)
+        for headers in ({}, everyone(service)):
+            answer = refused(requests.get(f"{base}/nowhere/90010112345", headers=headers, timeout=10), 404,
+                             "NoSuchPath")
+            assert "90010112345" not in answer["message"]  # what was typed in a path is not quoted back
+        wrong = requests.delete(f"{base}/health", timeout=10)
+        refused(wrong, 405, "MethodNotAllowed")
+        assert set(wrong.headers["Allow"].split(", ")) == {"GET", "HEAD"}, (service, wrong.headers)
+
+
+def test_a_query_is_checked_against_its_published_schema_naming_the_parameter(centre, everyone):
+    centre.start("decisions")
+    base, token = centre.url("decisions"), everyone("decisions")
+    before = head(centre, "decisions")
+    for query, field in (({"today": "2026-03-03", "within_days": "99999999999"}, "within_days"),
+                         ({"today": "2026-03-03", "within_days": "fourteen"}, "within_days"),
+                         ({"today": "2026-02-30"}, "today"),
+                         ({}, "today")):
+        for path in ("/deadlines", "/interview-updates"):
+            answer = refused(requests.get(base + path, params=query, headers=token, timeout=10), 400,
+                             "InvalidRequest")
+            assert answer["field"] == field, (path, query, answer)
+    answer = refused(requests.get(f"{base}/proceedings", params={"person_id": 12345}, headers=token, timeout=10),
+                     400, "InvalidRequest")
+    assert answer["field"] == "person_id"
+    assert head(centre, "decisions") == before  # nothing stored, not even a read
+    due = requests.get(f"{base}/deadlines", params={"today": "2026-03-03", "within_days": "366"}, headers=token,
+                       timeout=10)
+    assert due.status_code == 200, due.text
+    document = requests.get(f"{base}/openapi.json", timeout=10).json()
+    parameters = {p["name"]: p for p in document["paths"]["/deadlines"]["get"]["parameters"]}
+    assert parameters["within_days"] == {"name": "within_days", "in": "query", "required": False,
+                                         "schema": {"type": "integer", "minimum": 0, "maximum": 366}}
+    assert parameters["today"]["required"] is True
