@@ -120,3 +120,12 @@ def test_the_image_pins_every_package_it_installs_at_the_versions_pyproject_name
             name, version = requirement.split("==")
             assert pinned.get(name.lower().replace("_", "-")) == version, f"constraints.txt is stale for {name}"
     assert "pip install -c constraints.txt ." in (DEPLOY / "Dockerfile").read_text()
+
+
+def test_the_dockerfile_passes_hadolint_and_runs_as_a_numeric_non_root_user():
+    linter = Path(sys.executable).parent / "hadolint"
+    result = subprocess.run([str(linter), "--no-color", str(DEPLOY / "Dockerfile")], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    user = [line.split()[1] for line in (DEPLOY / "Dockerfile").read_text().splitlines() if line.startswith("USER ")]
+    assert user == ["10001"]  # deploy/secrets.py hands the services' password files to this uid
