@@ -4,7 +4,10 @@ officio, every step of the proceeding, art. 11 reviews, and the team's queries.
 Decisions (a grant or refusal, a change, a revocation, a suspension, a resumption, an art. 98
 claim) are signed by the member of staff authorised to sign (DECISION_SIGNATORY): the signature
 is the signed-in account's name and the authority the centre's setting `on_authority_of`
-(z upoważnienia wójta / burmistrza / prezydenta miasta), never what a request says. Every query
+(z upoważnienia wójta / burmistrza / prezydenta miasta), never what a request says. The grant or
+refusal is drafted by the benefit officer (the draft names the signed-in officer); the signatory
+signs the draft as it stands or returns it with a remark (named as the signed-in signatory). A
+signatory may still issue one they prepared themselves at once, unless a draft awaits them. Every query
 that shows a person's proceeding records the read in the access log when a member of staff
 (`reader`) asks; the system's own reads pass no reader.
 """
@@ -173,18 +176,42 @@ class DecisionsApplication(ServiceApplication):
     def assess(self, proceeding_id: UUID) -> dict:
         return self._do(proceeding_id, lambda p: p.assess(self.rules))
 
+    def draft_decision(self, proceeding_id: UUID, officer: Any, drafted_on: date, **content: Any) -> None:
+        """The benefit officer signed in (`officer`, a shared.identity.Staff) drafts the decision."""
+        self._do(proceeding_id, lambda p: p.draft_decision(officer.name, drafted_on, **content))
+
+    def return_draft(self, proceeding_id: UUID, signatory: Any, remark: str, returned_on: date) -> None:
+        """The signatory sends the pending draft back to the benefit officer with a remark."""
+        name = self._signatory(signatory)
+        self._do(proceeding_id, lambda p: p.return_draft(remark, name, returned_on))
+
+    def sign_draft(self, proceeding_id: UUID, signatory: Any, signed_on: date) -> None:
+        """The decision issued as drafted, signed by `signatory` on the configured authority."""
+        signature = self._signature(signatory, {})
+
+        def sign(p: Proceeding):
+            drafted_by = p.draft["drafted_by"] if p.draft_pending else None
+            p.sign_draft(signed_on, **signature)
+            return self._issued(p, drafted_by)
+
+        self._do(proceeding_id, sign, publishes=True)
+
     def issue_decision(self, proceeding_id: UUID, signatory: Any, **decision: Any) -> None:
-        """Signed by `signatory` (a shared.identity.Staff authorised to sign) on the configured authority.
-        Staff reports count decisions per officer: the officer in charge, or who signed."""
+        """Signed by `signatory` (a shared.identity.Staff authorised to sign) on the configured authority,
+        who prepared it themselves (refused while a draft awaits their signature)."""
         signature = self._signature(signatory, decision)
 
         def issue(p: Proceeding):
             p.issue_decision(**decision, **signature)
-            return self.integration_event(DECISION_BY_OFFICER, {
-                "officer": p.officer or p.decision["signed_by"], "proceeding_id": str(p.id),
-                "issued_on": p.decision["issued_on"].isoformat()})
+            return self._issued(p, None)
 
         self._do(proceeding_id, issue, publishes=True)
+
+    def _issued(self, p: Proceeding, drafted_by: str | None):
+        """Staff reports count decisions per officer: the officer in charge, or who drafted it, or who signed."""
+        return self.integration_event(DECISION_BY_OFFICER, {
+            "officer": p.officer or drafted_by or p.decision["signed_by"], "proceeding_id": str(p.id),
+            "issued_on": p.decision["issued_on"].isoformat()})
 
     def record_delivery(self, proceeding_id: UUID, delivered_on: date) -> date:
         """The decision takes effect on delivery: that is when other teams learn of it."""
@@ -366,6 +393,12 @@ class DecisionsApplication(ServiceApplication):
         self._read(reader, "proceedings", found)
         return found
 
+    def drafts_to_sign(self, reader: Any = None) -> list[Proceeding]:
+        """The proceedings whose draft decision awaits the signature; the read is recorded."""
+        found = [p for p in self.proceedings() if p.draft_pending]
+        self._read(reader, "proceedings", found)
+        return found
+
     def deadlines(self, today: date, within_days: int, reader: Any = None) -> list[dict]:
         """Interviews, decisions and appeals to forward due in the next N days, and those overdue,
         soonest first. The list names the persons: a member of staff's read is recorded."""
@@ -411,12 +444,18 @@ class DecisionsApplication(ServiceApplication):
     def _signature(self, signatory: Any, fields: dict) -> dict:
         """The decision's signature: the signatory's account name and the configured authority."""
         refuse_signature_fields(fields)
-        if signatory is None or not signatory.has(DECISION_SIGNATORY):
-            raise NotASignatory("a decision is signed by a person authorised to sign decisions")
+        name = self._signatory(signatory)
         if not self.on_authority_of:
             raise AuthorityNotConfigured("the centre has not configured on whose authority its decisions are "
                                          "signed (decisions' setting on_authority_of, DECISIONS_ON_AUTHORITY_OF)")
-        return {"signed_by": signatory.name, "on_authority_of": self.on_authority_of}
+        return {"signed_by": name, "on_authority_of": self.on_authority_of}
+
+    @staticmethod
+    def _signatory(signatory: Any) -> str:
+        """The name of the member of staff authorised to sign, who signs or returns a draft."""
+        if signatory is None or not signatory.has(DECISION_SIGNATORY):
+            raise NotASignatory("a decision is signed by a person authorised to sign decisions")
+        return signatory.name
 
     def _read(self, reader: Any, what: str, proceedings: list[Proceeding], shown: Any = None) -> None:
         """Records a member of staff's read of the proceedings shown (all given, or those whose ids

@@ -258,3 +258,40 @@ def test_every_form_decided_here_can_be_published():
     from shared.contracts import decisions as contract
 
     assert set(domain.DECIDED_FORMS) == set(contract.DECIDED_FORMS)
+
+
+def test_the_officer_drafts_the_signatory_returns_it_then_signs_the_revision_and_the_store_keeps_it_all(decisions):
+    from services.decisions.application import NotASignatory
+    from services.decisions.domain import DraftAlreadyReturned
+    from services.decisions.tests.staff import OFFICER
+
+    decisions.process(routed(help_requested=("zasilek_okresowy",)))
+    [p] = decisions.proceedings()
+    decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
+                               incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "401.77"}])
+    decisions.assess(p.id)
+    draft = dict(outcome="grant", legal_basis="art. 38 u.p.s.", amount="512.34", period_from=date(2026, 4, 1),
+                 period_to=date(2026, 9, 30), payment_method="bank_transfer")
+    decisions.draft_decision(p.id, OFFICER, date(2026, 3, 9), **draft)
+    assert [d.id for d in decisions.drafts_to_sign()] == [p.id]
+    # A draft does not stop the KPA clock: the decision is still due in the deadline report.
+    assert [d["what"] for d in decisions.deadlines(date(2026, 3, 30), 7)] == ["decision (KPA art. 35)"]
+    with pytest.raises(NotASignatory):
+        decisions.return_draft(p.id, OFFICER, "uwaga", date(2026, 3, 10))
+    decisions.return_draft(p.id, SIGNATORY, "sprawdź okres", date(2026, 3, 10))
+    assert decisions.drafts_to_sign() == []
+    with pytest.raises(DraftAlreadyReturned):
+        decisions.sign_draft(p.id, SIGNATORY, date(2026, 3, 11))
+    decisions.draft_decision(p.id, OFFICER, date(2026, 3, 11), **{**draft, "period_to": date(2026, 8, 31)})
+    decisions.sign_draft(p.id, SIGNATORY, date(2026, 3, 12))
+
+    stored = decisions.repository.get(p.id)  # rebuilt from the store's events
+    assert stored.decision["period_to"] == date(2026, 8, 31) and stored.decision["issued_on"] == date(2026, 3, 12)
+    assert (stored.decision["signed_by"], stored.decision["on_authority_of"]) == ("Maria Kowalczyk", AUTHORITY)
+    assert [(d["drafted_by"], d["returned"] and d["returned"]["returned_by"], d["signed"] and d["signed"]["signed_by"])
+            for d in stored.drafts] == [("B. Wójcik", "Maria Kowalczyk", None), ("B. Wójcik", None, "Maria Kowalczyk")]
+    [by_officer] = published(decisions)  # no officer assigned: who drafted it
+    assert by_officer.data == {"officer": "B. Wójcik", "proceeding_id": str(p.id), "issued_on": "2026-03-12"}
+    updates = [e.data["state"] for e in decisions.integration_envelopes(after=0, limit=100)[0]
+               if e.type == PROCEEDING_UPDATED.type]
+    assert updates[-5:] == ["assessed", "assessed", "assessed", "assessed", "decided"]  # each step moves the lists
