@@ -52,3 +52,36 @@ def test_the_desk_registers_a_person_records_the_talk_and_routes_the_case(centre
     assert "Anna Przeglądarkowa" in page.inner_text("table")
     accessible(page)
     screenshot(page, "skierowania", tmp_path)
+
+
+def test_the_desk_corrects_a_name_with_a_reason_and_the_history_and_casework_show_it(centre, open_page, tmp_path):
+    centre.start("intake")
+    centre.start("casework")
+    person_id = centre.register("Anna Literówka", 92, contact="+48 600 100 200")
+    case_id = centre.route(centre.talk(person_id), "casework").json()["case_id"]
+    page = open_page(centre, "first_contact_officer")
+    page.goto(f"{centre.url('gateway')}/osoba/{person_id}")
+    assert page.input_value("#pd-imie") == "Anna Literówka"
+
+    # The same contact again is no correction: the page says so, in Polish, and nothing changes.
+    page.fill("#pk-powod", "sprawdzenie")
+    page.click('button:has-text("Popraw kontakt")')
+    page.wait_for_selector("form .error")
+    assert "nie ma czego poprawiać" in page.inner_text("form .error")
+    # A correction without its reason is not sent (the field is required); with it, it is made.
+    page.fill("#pd-imie", "Anna Litera")
+    page.click('button:has-text("Popraw dane osobowe")')
+    assert page.evaluate("document.querySelector('#pd-powod').validity.valueMissing")
+    page.fill("#pd-powod", "nazwisko z dowodu osobistego")
+    with page.expect_navigation():
+        page.click('button:has-text("Popraw dane osobowe")')
+    assert "Anna Litera" in page.inner_text("dl.file")
+    history = page.inner_text("table")
+    assert "poprawka danych osobowych" in history and "Anna Literówka" in history
+    assert "nazwisko z dowodu osobistego" in history
+    accessible(page)
+    screenshot(page, "osoba-poprawka", tmp_path)
+
+    leader = centre.as_role("social_work_team_leader")
+    wait_for(lambda: leader.ok(leader.get("casework", f"/cases/{case_id}"), 200)["person"]["full_name"]
+             == "Anna Litera", what="the corrected name in casework")

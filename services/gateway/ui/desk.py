@@ -1,11 +1,13 @@
-"""The first-contact officer's pages: find or register a person, the short talk with the art. 7
-reasons, routing to a team, and today's routings (live)."""
+"""The first-contact officer's pages: find or register a person, correct the register (with a
+reason; the history shows each correction), the short talk with the art. 7 reasons, routing to a
+team, and today's routings (live)."""
 
 from __future__ import annotations
 
 import json
 from uuid import UUID
 
+from services.gateway.pages import ENVIRONMENT, polish_date
 from services.gateway.ui.common import Pages
 from services.gateway.web import gateway_api
 from shared.roles import FIRST_CONTACT_OFFICER
@@ -16,6 +18,29 @@ TEAM_NAMES = {"casework": "zespół pracy socjalnej", "decisions": "zespół św
               "care": "zespół usług"}
 LATEST = 50
 ROUTED = " ".join(f"pl.ops.intake.CaseRouted.{team}.v1" for team in ROUTING_TEAMS)
+# A person's history: the registration and each correction, with the fields by their Polish names.
+HISTORY_KINDS = {"registration": "rejestracja", "identity": "poprawka danych osobowych",
+                 "address": "poprawka adresu", "contact": "poprawka kontaktu",
+                 "household": "poprawka składu gospodarstwa domowego"}
+FIELD_NAMES = {"full_name": "imię i nazwisko", "birth_date": "data urodzenia", "pesel": "PESEL",
+               "document_number": "numer dokumentu", "address": "adres", "contact": "kontakt",
+               "household": "gospodarstwo domowe"}
+
+
+def recorded_value(value, field: str) -> str:
+    """A field's value as the register holds it: an address on one line, a household by its
+    members, a birth date as DD.MM.RRRR, an empty one as a dash."""
+    if value in (None, "", []):
+        return "—"
+    if field == "address":
+        return f"{value['street']}, {value['postal_code']} {value['city']}"
+    if field == "household":
+        return ", ".join(f"{m['name']} ({m['relation']})" for m in value)
+    return polish_date(value) if field == "birth_date" else str(value)
+
+
+ENVIRONMENT.filters.update(wartosc=recorded_value, pole=lambda code: FIELD_NAMES.get(code, code),
+                           wpis=lambda kind: HISTORY_KINDS.get(kind, kind))
 
 
 class DeskPages(Pages):
