@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from eventsourcing.domain import Aggregate, event
 
 from services.training.rules import StaffingRule
-from shared.values import InvalidDate, MissingText, UnknownCode, a_code, a_date, a_text  # noqa: F401  (re-exported)
+from shared.values import InvalidDate, MissingText, UnknownCode, a_code, a_date, a_number, a_text  # noqa: F401  (re-exported)
 
 NAMESPACE = uuid.UUID("9e5d1c2a-7b3f-4f0e-8a6d-2c1b0e9f7a44")
 
@@ -52,11 +52,8 @@ class SpecialisationOutOfOrder(TrainingError):
 
 
 def _decimal(value: Any, what: str, low: Decimal, high: Decimal) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except Exception:
-        raise TrainingError(f"{what} must be a number, not {value!r}") from None
-    if not number.is_finite() or not (low < number <= high):
+    number = a_number(value, what, TrainingError)  # "0,5" as the pages suggest, or 0.5
+    if not (low < number <= high):
         raise TrainingError(f"{what} must be above {low} and at most {high}, not {value!r}")
     return number
 

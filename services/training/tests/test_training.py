@@ -61,7 +61,7 @@ def test_the_registry_refuses_what_a_centre_does_not_have(training):
         training.register_employee(name="X", team="housing", role="social_worker", fte="1", joined_on="2026-01-01")
     with pytest.raises(UnknownCode):
         training.register_employee(name="X", team="casework", role="astrologer", fte="1", joined_on="2026-01-01")
-    for fte in ("0", "1.01", "pół"):
+    for fte in ("0", "1.01", "pół", True, "NaN"):
         with pytest.raises(TrainingError):
             training.register_employee(name="X", team="casework", role="carer", fte=fte, joined_on="2026-01-01")
     ids = staff(training)
@@ -372,3 +372,9 @@ def test_study_visits_for_a_period_over_http_and_in_the_report(training):
     page = render_html(to_json(report))
     assert "<td>MOPS Gdańsk</td><td>2026-02-26</td><td>2026-03-01</td><td>Ewa Lis, Tomasz Nowicki</td>" in page
     assert "OPS Skawina" not in page
+
+
+def test_a_full_time_equivalent_is_read_as_the_page_suggests_it_with_a_decimal_comma(training):
+    training.register_employee(name="Anna Kos", team="casework", role="social_worker", fte="0,5",
+                               joined_on="2026-01-01")
+    assert [employee.fte for employee in training.employees()] == [Decimal("0.5")]
