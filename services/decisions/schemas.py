@@ -67,6 +67,14 @@ DECISION = obj(["outcome", "issued_on", "legal_basis"],
                outcome=one_of(OUTCOMES), issued_on=day(), legal_basis=text(), justification=text(), amount=NUMBER,
                period_from=day(), period_to=day(), payment_method=one_of(PAYMENT_METHODS), account=ACCOUNT,
                on_condition_of_repayment=BOOLEAN)
+# The benefit officer drafts the decision (its content; the date and the signature come at signing); the
+# signatory signs the pending draft as drafted or returns it with a remark. `on`: the day, today unless said.
+DRAFT = obj(["outcome", "legal_basis"],
+            outcome=one_of(OUTCOMES), legal_basis=text(), justification=text(), amount=NUMBER, period_from=day(),
+            period_to=day(), payment_method=one_of(PAYMENT_METHODS), account=ACCOUNT,
+            on_condition_of_repayment=BOOLEAN, on=day())
+SIGNATURE = obj(on=day())
+DRAFT_RETURN = obj(["remark"], remark=text(), on=day())
 CHANGE = obj(["amount", "effective_from", "issued_on", "justification"],
              amount=NUMBER, effective_from=day(), issued_on=day(), justification=text())
 LATER_DECISION = obj(["effective_from", "issued_on", "justification"],  # revocation, suspension, resumption

@@ -2,18 +2,18 @@
 decisions; routed applications and art. 11 facts arrive through the store's consumer.
 
 Who asks is the member of staff the gateway's token names (`request.staff`, shared/web.py). A
-benefit officer runs the proceeding's steps and reads its file; the person authorised to sign
-issues the decisions (grant or refusal, change, revocation, suspension, resumption, art. 98
-claim): the signature is their account's name and the authority the centre's setting
-`on_authority_of`, and a request that names either is refused: they are not fields of the
-published schemas (services/decisions/schemas.py), so the body is refused before the handler
-(InvalidRequest naming the field), with SignatureFromAccount / AuthorityFromSettings kept behind it
-as a second guard. Every body is checked against its schema first; a refused one stores nothing.
+benefit officer runs the proceeding's steps, drafts the decision and reads its file; the person
+authorised to sign signs a draft as drafted or returns it with a remark, and issues the decisions
+(grant or refusal, change, revocation, suspension, resumption, art. 98 claim): the signature is
+their account's name and the authority the centre's setting `on_authority_of`, and a request that
+names either is refused: they are not fields of the published schemas (services/decisions/schemas.py),
+so the body is refused before the handler (InvalidRequest naming the field), with
+SignatureFromAccount / AuthorityFromSettings kept behind it as a second guard. Every body is checked against its schema first; a refused one stores nothing.
 The director gets the team's MRPiPS-03 figures, never a person. Every answer that shows a
 person's proceeding is recorded in the access log (`reader=request.staff`).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from werkzeug.wrappers import Response
@@ -45,7 +45,7 @@ def _proceeding(p: Proceeding) -> dict:
         "delay_notices": p.delay_notices, "interviews": p.interviews, "assessment": p.assessment,
         "decision": p.decision, "delivered_on": p.delivered_on, "appeal_deadline": p.appeal_deadline,
         "appeal": p.appeal, "final_on": p.final_on, "later_decisions": p.later_decisions,
-        "random_event": p.random_event,
+        "random_event": p.random_event, "draft": p.draft, "drafts": p.drafts,
     }
 
 
@@ -213,8 +213,40 @@ class DecisionsService(Health, AccessLog):
         self.store.record_appeal_outcome(proceeding_id, body.get("outcome"), body.get("decided_on"))
         return self._answer(request, proceeding_id)
 
+    @api("POST", f"{PROCEEDING}/draft", roles=OFFICER, body=schemas.DRAFT)
+    def draft_decision(self, request, proceeding_id: UUID):
+        """The draft decision, by the signed-in benefit officer: a decision's content, no date nor signature."""
+        body = request_json(request)
+        self.store.draft_decision(
+            proceeding_id, request.staff, _on(body), outcome=body.get("outcome"), legal_basis=body.get("legal_basis"),
+            justification=body.get("justification"), amount=body.get("amount"), period_from=body.get("period_from"),
+            period_to=body.get("period_to"), payment_method=body.get("payment_method"), account=body.get("account"),
+            on_condition_of_repayment=body.get("on_condition_of_repayment", False))
+        return self._answer(request, proceeding_id)
+
     # --- the decisions (the person authorised to sign) --------------------------------------
 
+    @api("GET", "/drafts", roles=SIGNATORY)
+    def drafts_to_sign(self, request):
+        """The proceedings whose draft decision awaits the signature."""
+        return 200, [_proceeding(p) for p in self.store.drafts_to_sign(reader=request.staff)]
+
+    @api("POST", f"{PROCEEDING}/signature", roles=SIGNATORY, body=schemas.SIGNATURE)
+    def sign_draft(self, request, proceeding_id: UUID):
+        """The pending draft signed as drafted: the decision issued on `on` (today unless said)."""
+        self.store.sign_draft(proceeding_id, request.staff, _on(request_json(request)))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/draft-return", roles=SIGNATORY, body=schemas.DRAFT_RETURN)
+    def return_draft(self, request, proceeding_id: UUID):
+        """The pending draft back to the benefit officer with a remark."""
+        body = request_json(request)
+        self.store.return_draft(proceeding_id, request.staff, body.get("remark"), _on(body))
+        return self._answer(request, proceeding_id)
+
+    # A signatory who prepared a decision themselves still issues it at once (the content in the body),
+    # unless a draft awaits their signature: one way to issue, by the signatory, either way
+    # (docs/architecture.md, "Role rules": the signature is the signed-in signatory).
     @api("POST", f"{PROCEEDING}/decision", roles=SIGNATORY, body=schemas.DECISION)
     def issue_decision(self, request, proceeding_id: UUID):
         body = _signed(request)
@@ -334,6 +366,11 @@ class DecisionsService(Health, AccessLog):
     def mrpips03_part(self, request):
         """?year=&half=1|2: this team's rows of the MRPiPS-03 report, figures only (no person)."""
         return 200, self.store.mrpips03_part(request.args.get("year", type=int), request.args.get("half", type=int))
+
+
+def _on(body: dict) -> date:
+    """The day of a draft, its return or its signature: the body's `on`, or today."""
+    return date_from(body, "on", required=False) or date.today()
 
 
 def _later_decision(body: dict) -> dict:

@@ -33,12 +33,14 @@ RULES = {
     ("GET", "/proceedings"): {BENEFIT_OFFICER, DECISION_SIGNATORY},
     ("GET", "/proceedings/<uuid:proceeding_id>"): {BENEFIT_OFFICER, DECISION_SIGNATORY},
     **{("POST", f"/proceedings/<uuid:proceeding_id>/{step}"): {DECISION_SIGNATORY}
-       for step in ("decision", "change", "revocation", "suspension", "resumption", "claim-back")},
+       for step in ("decision", "change", "revocation", "suspension", "resumption", "claim-back", "signature",
+                    "draft-return")},
+    ("GET", "/drafts"): {DECISION_SIGNATORY},
     **{("POST", f"/proceedings/<uuid:proceeding_id>/{step}"): {BENEFIT_OFFICER}
        for step in ("officer", "benefit", "complex", "delay-notice", "period-not-counted", "random-event",
                     "interview-plan", "interview", "assessment", "delivery", "deemed-delivery", "finality",
                     "appeal-waiver", "appeal", "appeal-forwarding", "appeal-outcome", "account", "payment",
-                    "payment-return", "repayment", "health-insurance")},
+                    "payment-return", "repayment", "health-insurance", "draft")},
     ("POST", "/proceedings"): {BENEFIT_OFFICER},
     ("GET", "/proceedings/<uuid:proceeding_id>/payments"): {BENEFIT_OFFICER},
     ("GET", "/proceedings/<uuid:proceeding_id>/due-payments"): {BENEFIT_OFFICER},
@@ -114,6 +116,58 @@ def interviewed(app) -> uuid.UUID:
 GRANT = {"outcome": "grant", "issued_on": "2026-03-10", "legal_basis": "art. 38 u.p.s.", "justification": "",
          "amount": "400.00", "period_from": "2026-04-01", "period_to": "2026-09-30",
          "payment_method": "bank_transfer", "account": ANNA_IBAN}
+
+
+DRAFT = {k: v for k, v in GRANT.items() if k != "issued_on"}
+
+
+def test_the_officer_drafts_the_signatory_returns_it_with_a_remark_then_signs_the_revision(centre):
+    app, desk = centre
+    officer, signatory = desk["officer"], desk["signatory"]
+    p = interviewed(app)
+    step = f"/proceedings/{p}"
+    assert officer("POST", f"{step}/assessment").status_code == 200
+    refused = signatory("POST", f"{step}/draft", json=DRAFT)
+    assert refused.status_code == 403 and refused.json()["error"] == "NotYourRole"  # the officer drafts
+    nothing = signatory("POST", f"{step}/signature", json={})
+    assert (nothing.status_code, nothing.json()["error"]) == (400, "NoDraftPending") and nothing.json()["message_pl"]
+    drafted = officer("POST", f"{step}/draft", json={**DRAFT, "on": "2026-03-09"})
+    assert drafted.status_code == 200, drafted.text
+    draft = drafted.json()["draft"]
+    assert (draft["drafted_by"], draft["drafted_on"], draft["amount"], draft["returned"]) == (
+        "B. Wójcik", "2026-03-09", "400.00", None)
+    assert drafted.json()["decision"] is None and drafted.json()["state"] == "assessed"
+    assert officer("POST", f"{step}/signature", json={}).status_code == 403  # the officer neither signs
+    assert officer("POST", f"{step}/draft-return", json={"remark": "x"}).status_code == 403  # nor returns
+    assert officer("GET", "/drafts").status_code == 403
+    [waiting] = signatory("GET", "/drafts").json()
+    assert waiting["proceeding_id"] == str(p) and waiting["draft"]["amount"] == "400.00"
+
+    blank = signatory("POST", f"{step}/draft-return", json={"remark": "   "})
+    assert (blank.status_code, blank.json()["error"], blank.json()["field"]) == (400, "MissingRemark", "remark")
+    returned = signatory("POST", f"{step}/draft-return", json={"remark": "Uzupełnij rachunek.", "on": "2026-03-10"})
+    assert returned.status_code == 200, returned.text
+    assert returned.json()["draft"]["returned"] == {"remark": "Uzupełnij rachunek.", "returned_by": "Maria Kowalczyk",
+                                                    "returned_on": "2026-03-10"}
+    assert signatory("GET", "/drafts").json() == []
+    again = signatory("POST", f"{step}/signature", json={"on": "2026-03-10"})
+    assert (again.status_code, again.json()["error"]) == (400, "DraftAlreadyReturned")
+    # The officer sees the remark on the file, and drafts again.
+    assert officer("GET", step).json()["draft"]["returned"]["remark"] == "Uzupełnij rachunek."
+    assert officer("POST", f"{step}/draft", json={**DRAFT, "amount": "380.00", "on": "2026-03-10"}).ok
+    signed = signatory("POST", f"{step}/signature", json={"on": "2026-03-11"})
+    assert signed.status_code == 200, signed.text
+    decision = signed.json()["decision"]
+    assert (decision["amount"], decision["issued_on"], decision["signed_by"], decision["on_authority_of"]) == (
+        "380.00", "2026-03-11", "Maria Kowalczyk", "Prezydenta Miasta")
+    assert signed.json()["draft"] is None
+    assert [(d["amount"], d["returned"] and d["returned"]["remark"], d["signed"]) for d in signed.json()["drafts"]] == [
+        ("400.00", "Uzupełnij rachunek.", None),
+        ("380.00", None, {"signed_by": "Maria Kowalczyk", "signed_on": "2026-03-11"})]
+    late = officer("POST", f"{step}/draft", json=DRAFT)
+    assert (late.status_code, late.json()["error"]) == (400, "DraftAfterDecision")
+    reads = [r["what"] for r in app.access_log(staff_id=SIGNATORY.id)["reads"]]
+    assert "proceedings" in reads  # the list of drafts to sign names the persons: its read is recorded
 
 
 def test_the_signatory_signs_with_the_account_name_on_the_configured_authority(centre):
@@ -345,6 +399,17 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
         (signatory, f"{step}/decision", {**GRANT, "justification": ["x"]}, "justification"),
         (signatory, f"{step}/decision", {**GRANT, "legal_basis": "x" * 5001}, "legal_basis"),
         (signatory, f"{step}/decision", {**GRANT, "account": 61109010140000071219812874}, "account"),
+        (officer, f"{step}/draft", {k: v for k, v in DRAFT.items() if k != "legal_basis"}, "legal_basis"),
+        (officer, f"{step}/draft", {**DRAFT, "issued_on": "2026-03-10"}, "issued_on"),  # dated when signed
+        (officer, f"{step}/draft", {**DRAFT, "signed_by": "B. Wójcik"}, "signed_by"),
+        (officer, f"{step}/draft", {**DRAFT, "amount": {"zl": 400}}, "amount"),
+        (officer, f"{step}/draft", {**DRAFT, "outcome": "approval"}, "outcome"),
+        (officer, f"{step}/draft", {**DRAFT, "on": "2026-02-30"}, "on"),
+        (signatory, f"{step}/signature", {"on": "10.03.2026"}, "on"),
+        (signatory, f"{step}/signature", {"amount": "500.00"}, "amount"),  # the signatory signs, never alters
+        (signatory, f"{step}/draft-return", {}, "remark"),
+        (signatory, f"{step}/draft-return", {"remark": ["popraw"]}, "remark"),
+        (signatory, f"{step}/draft-return", {"remark": "x" * 5001}, "remark"),
         (signatory, f"{step}/change", later, "amount"),
         (signatory, f"{step}/revocation", {**later, "justification": "x" * 5001}, "justification"),
         (signatory, f"{step}/suspension", {**later, "effective_from": "2026-06-31"}, "effective_from"),
@@ -388,4 +453,4 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
         "application/json"]["schema"]
     assert schema["required"] == ["outcome", "issued_on", "legal_basis"] and "signed_by" not in schema["properties"]
     posts = [path for path, ops in document["paths"].items() if "post" in ops]
-    assert len(posts) == 29 and all("requestBody" in document["paths"][path]["post"] for path in posts)
+    assert len(posts) == 32 and all("requestBody" in document["paths"][path]["post"] for path in posts)
