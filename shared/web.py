@@ -214,6 +214,15 @@ class NotYourRole(PermissionError):
     """The signed-in member of staff has none of the roles this needs."""
 
 
+class PassedOn(Exception):
+    """Another service's answer to a request this one made for its client (the gateway's pages and
+    reports), answered as it came: its status and its JSON refusal."""
+
+    def __init__(self, status: int, answer: dict):
+        super().__init__(answer.get("message", ""))
+        self.status, self.answer = status, answer
+
+
 def api(method: str, url: str, roles: Iterable[str], entrypoint: type[Api] = Api,
         max_bytes: int | None = None, body: dict | None = None, query: dict | None = None) -> Callable:
     """An HTTP endpoint answering JSON to the roles named (see the module's docstring), its request
@@ -235,6 +244,8 @@ def json_api(handler: Callable) -> Callable:
             if isinstance(result, Response):  # a page, a redirect, a forwarded answer
                 return result
             status, payload = result
+        except PassedOn as error:
+            return json_response(error.answer, error.status)
         except PermissionError as error:
             return error_response(error, 403)
         except LookupError as error:

@@ -37,6 +37,7 @@ from services.gateway.web import (
     OIDC_COOKIE,
     SAFE_METHODS,
     SESSION_COOKIE,
+    ServiceRefused,
     TeamUnavailable,
     UnknownService,
     gateway_api,
@@ -167,6 +168,8 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
         parts = {}
         for team in MRPIPS03_TEAMS:
             answer = self._ask(request.staff, team, "GET", "/mrpips03-part", {"year": year, "half": half})
+            if 400 <= answer.status_code < 500:  # the team's own refusal (a half-year its rules do not reach)
+                raise ServiceRefused(answer.status_code, answer.json())
             if answer.status_code != 200:
                 raise TeamUnavailable(f"{team} did not give its part ({answer.status_code}); try again")
             parts[team] = answer.json()

@@ -14,7 +14,7 @@ from services.gateway.application import GatewayApplication
 from shared.identity import Staff, Unauthenticated
 from shared.roles import ROLES
 from shared.service import EventStore
-from shared.web import Api, Unavailable, api
+from shared.web import Api, PassedOn, Unavailable, api
 
 
 SESSION_COOKIE = "ops_session"
@@ -132,9 +132,6 @@ class ServiceCalls:
         return answer.json()
 
 
-class ServiceRefused(Exception):
-    """A service refused what a page asked of it (its status and named error go to the page)."""
-
-    def __init__(self, status: int, answer: dict):
-        super().__init__(answer.get("message", ""))
-        self.status, self.answer = status, answer
+class ServiceRefused(PassedOn):
+    """A service refused what a page asked of it (its status and named error go to the page, or,
+    where the page does not show it, back as the answer)."""
