@@ -102,6 +102,13 @@ class IntakeApplication(ServiceApplication):
 
         A corrected PESEL keeps the person's reference (docs/architecture.md, "Opaque references"):
         the index learns that the new PESEL is this person's and that the old one is nobody's."""
+        try:
+            return self._correct_person(person_id, kind, corrected_by, reason, corrected_on, values)
+        except IntegrityError:  # another request changed the person or the index a moment ago: again, on that
+            return self._correct_person(person_id, kind, corrected_by, reason, corrected_on, values)
+
+    def _correct_person(self, person_id: UUID, kind: str, corrected_by: str, reason: str, corrected_on: date,
+                        values: dict) -> list[str]:
         person = self.aggregate(Person, person_id, PersonNotFound)
         before = (person.pesel, person.document_number)
         changed = person.correct(kind, values, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on)

@@ -202,3 +202,20 @@ def test_a_pesel_another_person_holds_is_refused(intake):
     with pytest.raises(IdentifierTaken):
         correct(intake, person_id, "identity", pesel=pesel_for(2))
     assert intake.recorder.max_notification_id() == position
+
+
+def test_a_correction_that_races_another_is_made_again_on_what_the_other_stored(intake, monkeypatch):
+    person_id, _ = register(intake)
+    move, raced = intake._move_identifier, []
+
+    def racing(person, *before):  # another desk's correction is saved between this one's read and its save
+        if not raced:
+            raced.append(person.id)
+            correct(intake, person_id, "contact", contact="+48 600 100 200")
+        return move(person, *before)
+
+    monkeypatch.setattr(intake, "_move_identifier", racing)
+    assert correct(intake, person_id, "identity", full_name="Anna Nowakowska") == ["full_name"]
+    person = intake.person(person_id)
+    assert (person.name, person.contact) == ("Anna Nowakowska", "+48 600 100 200")
+    assert [c["kind"] for c in person.corrections] == ["contact", "identity"]
