@@ -144,7 +144,19 @@ class IntakeApplication(ServiceApplication):
         else:
             data["help_requested"] = list(contact.help_requested)
         self.save(contact, self.integration_event(contract, data))
+        self._correction_meanwhile(person, team)
         return case_id
+
+    def _correction_meanwhile(self, routed: Person, team: str) -> None:
+        """A correction saved between reading the person for a routing and saving the routing did
+        not know the team had the person's identity: the team gets the identity as it is now."""
+        now = self.repository.get(routed.id)
+        if now.version == routed.version:
+            return
+        before, after = self._identity(routed), self._identity(now)
+        corrected = [field for field in after if after[field] != before[field]]
+        if corrected:
+            self.save(self._person_corrected(now, team, corrected))
 
     # --- queries -----------------------------------------------------------------------
 

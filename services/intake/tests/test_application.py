@@ -219,3 +219,22 @@ def test_a_correction_that_races_another_is_made_again_on_what_the_other_stored(
     person = intake.person(person_id)
     assert (person.name, person.contact) == ("Anna Nowakowska", "+48 600 100 200")
     assert [c["kind"] for c in person.corrections] == ["contact", "identity"]
+
+
+def test_a_correction_saved_while_a_case_is_routed_still_reaches_that_team(intake, monkeypatch):
+    person_id, _ = register(intake)
+    contact_id = intake.record_first_contact(person_id, held_on=ON, officer="K", reasons_for_help=["ubostwo"])
+    publish, raced = intake.integration_event, []
+
+    def racing(contract, data):  # the desk corrects the name after the routing read the person, before it saved
+        if contract is CASE_ROUTED["casework"] and not raced:
+            raced.append(contract)
+            correct(intake, person_id, "identity", full_name="Anna Nowakowska")
+        return publish(contract, data)
+
+    monkeypatch.setattr(intake, "integration_event", racing)
+    intake.route_case(contact_id, "casework", "wsparcie", ON)
+    routing, correction = published(intake)[1:]
+    assert (routing.type, routing.data["full_name"]) == (CASE_ROUTED["casework"].type, "Anna Nowak")
+    assert (correction.type, correction.data["full_name"]) == (PERSON_CORRECTED["casework"].type, "Anna Nowakowska")
+    assert correction.data["corrected"] == ["full_name"]
