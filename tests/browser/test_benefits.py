@@ -57,10 +57,13 @@ def interviewed_and_assessed(centre, proceeding: dict, full_name: str) -> dict:
     return step(centre, "benefit_officer", proceeding, "assessment")["assessment"]
 
 
-def decision(amount: str) -> dict:
-    start = TODAY.replace(day=1)
-    return {"outcome": "grant", "issued_on": TODAY.isoformat(), "legal_basis": "art. 38 u.p.s.", "amount": amount,
-            "period_from": start.isoformat(), "period_to": (start + relativedelta(months=6, days=-1)).isoformat(),
+PERIOD_END = (TODAY.replace(day=1) + relativedelta(months=6, days=-1)).isoformat()
+
+
+def draft(amount: str) -> dict:
+    """A draft decision granting zasiłek okresowy for six months from this month."""
+    return {"outcome": "grant", "legal_basis": "art. 38 u.p.s.", "amount": amount,
+            "period_from": TODAY.replace(day=1).isoformat(), "period_to": PERIOD_END,
             "payment_method": "bank_transfer", "justification": ""}
 
 
@@ -94,10 +97,11 @@ def test_the_officer_sees_the_weeks_deadlines_and_they_follow_the_proceeding_liv
     page.evaluate("window.notReloaded = true")
 
     # The proceeding moves (interview, assessment: the team's own steps, each a ProceedingUpdated on
-    # the stream) and the signatory decides: the lists follow without a reload.
+    # the stream), the officer drafts and the signatory signs: the lists follow without a reload.
     assessed = interviewed_and_assessed(centre, proceeding, "Anna Terminowa")
     expect(open_row.locator(".stan")).to_have_text("po ocenie uprawnień — do decyzji", timeout=5_000)
-    step(centre, "decision_signatory", proceeding, "decision", decision(assessed["min_amount"]))
+    step(centre, "benefit_officer", proceeding, "draft", draft(assessed["min_amount"]))
+    step(centre, "decision_signatory", proceeding, "signature")
     expect(open_row.locator(".stan")).to_have_text("decyzja wydana — do doręczenia", timeout=10_000)
     expect(interview_row).to_have_count(0)  # a decided proceeding has no interview nor KPA deadline
     expect(week.locator(f'tr[data-id="{proceeding["proceeding_id"]}-decyzja"]')).to_have_count(0)
@@ -121,21 +125,24 @@ def test_the_proceeding_page_records_steps_and_shows_refusals_in_polish(centre, 
     signatory = open_page(centre, "decision_signatory")
     signatory.goto(path)
     assert "Jan Krokowy" in signatory.inner_text("dl.file")
-    assert signatory.locator("#dc-kwota").count() == 1 and signatory.locator("#w-gosp").count() == 0
-    decision_form = 'form[data-api$="/decision"]'
-    signatory.select_option("#dc-rozstrzygniecie", "refusal")
-    signatory.fill("#dc-podstawa", "art. 38 u.p.s.")
-    signatory.fill("#dc-uzasadnienie", "dochód powyżej kryterium")
-    signatory.click('button:has-text("Podpisz i wydaj decyzję")')
-    signatory.wait_for_selector(f"{decision_form} .error")
-    assert signatory.inner_text(f"{decision_form} [data-errors]").startswith(
-        "Decyzję można wydać dopiero po wywiadzie środowiskowym.")
-    accessible(signatory)
-    screenshot(signatory, "postepowanie-odmowa-przed-wywiadem", tmp_path)
+    assert signatory.locator("#pd-kwota").count() == 0 and signatory.locator("#w-gosp").count() == 0
+    assert "przygotowuje specjalista" in signatory.inner_text("#podpis + p")  # nothing to sign yet
 
     officer = open_page(centre, "benefit_officer")
     officer.goto(path)
-    assert officer.locator("#dc-kwota").count() == 0  # the officer does not sign
+    assert officer.locator('button:has-text("Podpisz")').count() == 0  # the officer does not sign
+    draft_form = 'form[data-api$="/draft"]'
+    officer.click('summary:has-text("Projekt decyzji")')  # open once the assessment is made
+    officer.select_option("#pd-rozstrzygniecie", "refusal")
+    officer.fill("#pd-podstawa", "art. 38 u.p.s.")
+    officer.fill("#pd-uzasadnienie", "dochód powyżej kryterium")
+    officer.click('button:has-text("Zapisz projekt decyzji")')
+    officer.wait_for_selector(f"{draft_form} .error")
+    assert officer.inner_text(f"{draft_form} [data-errors]").startswith(
+        "Decyzję można wydać dopiero po wywiadzie środowiskowym.")
+    accessible(officer)
+    screenshot(officer, "postepowanie-projekt-przed-wywiadem", tmp_path)
+
     interview_form = 'form[data-api$="/wywiad"]'
     officer.fill("#w-gosp", "Jan Krokowy\nZofia Krokowa; żona")
     officer.fill("#w-doch", "Jan Krokowy; zasiłek dla bezrobotnych; 300\nZofia Krokowa; nieznane; 100")
@@ -154,24 +161,95 @@ def test_the_proceeding_page_records_steps_and_shows_refusals_in_polish(centre, 
     accessible(officer)
     screenshot(officer, "postepowanie-po-ocenie", tmp_path)
 
-    signatory.reload()
-    signatory.fill("#dc-kwota", "99999")
-    signatory.fill("#dc-od", TODAY.replace(day=1).isoformat())
-    signatory.fill("#dc-do", (TODAY.replace(day=1) + relativedelta(months=3, days=-1)).isoformat())
-    signatory.select_option("#dc-sposob", "cash")
-    signatory.click('button:has-text("Podpisz i wydaj decyzję")')
-    signatory.wait_for_selector(f"{decision_form} .error")
-    assert signatory.inner_text(f"{decision_form} [data-errors]").startswith(
+    officer.reload()  # the draft's form prefilled from the assessment
+    assessment = centre.as_role("benefit_officer").get(
+        "decisions", f"/proceedings/{proceeding['proceeding_id']}").json()["assessment"]
+    assert officer.input_value("#pd-podstawa") == assessment["legal_basis"]
+    assert officer.input_value("#pd-rozstrzygniecie") == "grant"
+    assert officer.input_value("#pd-od") == TODAY.replace(day=1).isoformat()
+    officer.fill("#pd-kwota", "99999")
+    officer.fill("#pd-do", (TODAY.replace(day=1) + relativedelta(months=3, days=-1)).isoformat())
+    officer.select_option("#pd-sposob", "cash")
+    officer.click('button:has-text("Zapisz projekt decyzji")')
+    officer.wait_for_selector(f"{draft_form} .error")
+    assert officer.inner_text(f"{draft_form} [data-errors]").startswith(
         "Kwota jest poza granicami, które dopuszcza ustawa.")
-    screenshot(signatory, "postepowanie-kwota-poza-granicami", tmp_path)
-    minimum = centre.as_role("benefit_officer").get(
-        "decisions", f"/proceedings/{proceeding['proceeding_id']}").json()["assessment"]["min_amount"]
-    signatory.fill("#dc-kwota", minimum)
-    signatory.click('button:has-text("Podpisz i wydaj decyzję")')
-    answered(signatory, decision_form, "Decyzja wydana.")
+    screenshot(officer, "postepowanie-kwota-poza-granicami", tmp_path)
+    officer.fill("#pd-kwota", assessment["min_amount"])
+    officer.click('button:has-text("Zapisz projekt decyzji")')
+    answered(officer, draft_form, "Zapisano projekt — czeka na podpis.")
+    expect(officer.locator("#projekt")).to_contain_text("czeka na podpis")
+
+    signatory.reload()
+    with signatory.expect_navigation():
+        signatory.click('#podpis ~ form button:has-text("Podpisz")')
     expect(signatory.locator("#decyzja")).to_contain_text("Maria Kowalczyk")
+    expect(officer.locator("#decyzja")).to_contain_text("Maria Kowalczyk", timeout=10_000)  # live, no reload
     accessible(signatory)
     screenshot(signatory, "postepowanie-decyzja", tmp_path)
+
+
+def test_the_signatory_returns_a_draft_with_a_remark_and_signs_the_officers_revision(centre, open_page, tmp_path):
+    centre.start("intake")
+    centre.start("decisions")
+    proceeding = routed_to_decisions(centre, "Ewa Projektowa", 36)
+    assessed = interviewed_and_assessed(centre, proceeding, "Ewa Projektowa")
+    pid = proceeding["proceeding_id"]
+    remark = "Kwota najwyższa bez uzasadnienia — przyznaj najniższą albo uzasadnij."
+
+    signatory = open_page(centre, "decision_signatory")
+    assert signatory.url.endswith("/do-podpisu")
+    row = signatory.locator(f'tr[data-id="{pid}"]')
+    expect(row).to_have_count(0)  # assessed, but nothing drafted: nothing to sign
+    signatory.evaluate("window.notReloaded = true")
+
+    officer = open_page(centre, "benefit_officer")
+    officer.goto(f"{centre.url('gateway')}/postepowanie/{pid}")
+    draft_form = 'form[data-api$="/draft"]'
+    officer.fill("#pd-kwota", assessed["max_amount"])
+    officer.fill("#pd-do", PERIOD_END)
+    officer.select_option("#pd-sposob", "cash")
+    officer.click('button:has-text("Zapisz projekt decyzji")')
+    answered(officer, draft_form, "Zapisano projekt — czeka na podpis.")
+
+    # The signatory's list follows the draft live, with its content.
+    expect(row).to_contain_text("Ewa Projektowa", timeout=10_000)
+    expect(row).to_contain_text("przyznanie")
+    expect(row).to_contain_text(f"do {polish(PERIOD_END)}")
+    assert signatory.evaluate("window.notReloaded === true")
+    signatory.reload()
+    accessible(signatory)
+    screenshot(signatory, "do-podpisu-projekt", tmp_path)
+    signatory.fill("#uwaga-1", remark)
+    with signatory.expect_navigation():
+        signatory.click('button:has-text("Zwróć z uwagą")')
+    expect(row).to_have_count(0)
+    assert "Żaden projekt nie czeka na podpis." in signatory.inner_text("tbody")
+
+    # The officer sees the remark (the file follows live) and drafts again from the returned draft.
+    expect(officer.locator("#uwaga")).to_contain_text(remark, timeout=10_000)
+    expect(officer.locator("#uwaga")).to_contain_text("Maria Kowalczyk")
+    officer.reload()
+    assert remark in officer.inner_text("#zwrot")
+    assert officer.input_value("#pd-kwota") == assessed["max_amount"]  # the returned draft, to revise
+    officer.fill("#pd-kwota", assessed["min_amount"])
+    officer.click('button:has-text("Zapisz poprawiony projekt")')
+    answered(officer, draft_form, "Zapisano projekt — czeka na podpis.")
+    accessible(officer)
+    screenshot(officer, "postepowanie-projekt-poprawiony", tmp_path)
+
+    expect(row).to_contain_text("Ewa Projektowa", timeout=10_000)  # back on the list, live
+    signatory.reload()
+    with signatory.expect_navigation():
+        signatory.click('button:has-text("Podpisz")')
+    expect(row).to_have_count(0)
+    decided = centre.as_role("benefit_officer").get("decisions", f"/proceedings/{pid}").json()
+    assert (decided["decision"]["amount"], decided["decision"]["signed_by"]) == (assessed["min_amount"],
+                                                                                "Maria Kowalczyk")
+    assert [(d["amount"], (d["returned"] or {}).get("remark"), bool(d["signed"])) for d in decided["drafts"]] == [
+        (assessed["max_amount"], remark, False), (assessed["min_amount"], None, True)]
+    expect(officer.locator("#decyzja")).to_contain_text("Maria Kowalczyk", timeout=10_000)
+    expect(officer.locator("#historia-projektu")).to_contain_text(remark)
 
 
 def test_the_officers_stream_never_carries_a_social_work_event(centre, open_page):
@@ -196,7 +274,8 @@ def test_each_page_keeps_its_role_rule(centre, open_page, tmp_path):
     centre.start("intake")
     centre.start("decisions")
     proceeding = routed_to_decisions(centre, "Maria Podpisowa", 35)
-    interviewed_and_assessed(centre, proceeding, "Maria Podpisowa")
+    assessed = interviewed_and_assessed(centre, proceeding, "Maria Podpisowa")
+    step(centre, "benefit_officer", proceeding, "draft", draft(assessed["min_amount"]))
     gateway = centre.url("gateway")
 
     worker = open_page(centre, "social_worker")

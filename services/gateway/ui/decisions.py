@@ -1,6 +1,7 @@
 """The benefit officer's and the decision signatory's pages: the week's deadlines and the open
 proceedings (live), a proceeding's file with the steps the signed-in roles may take, the month's
-payment list and its bank transfer file, art. 11 reviews, and the decisions waiting for a signature."""
+payment list and its bank transfer file, art. 11 reviews, and the draft decisions waiting for a signature
+(the officer drafts on the proceeding's page; the signatory signs a draft or returns it with a remark)."""
 
 from __future__ import annotations
 
@@ -260,7 +261,7 @@ class DecisionsPages(Pages):
         return self.fragment("decisions/to_sign_rows.html", today=date.today(), **self._benefits_to_sign(request))
 
     def _benefits_to_sign(self, request) -> dict:
-        waiting = self._answer(request.staff, "decisions", "/proceedings", {"state": "assessed"})
+        waiting = self._answer(request.staff, "decisions", "/drafts")
         waiting.sort(key=lambda p: (p["settlement_due"] or "9999", (p["person"] or {}).get("full_name") or ""))
         return {"waiting": waiting[:SHOWN], "waiting_count": len(waiting), "shown": SHOWN}
 
