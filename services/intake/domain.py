@@ -112,16 +112,16 @@ class IdentityDiffers(IntakeError):
 
 
 def validate_pesel(pesel: str, birth_date: date | None) -> str:
-    """A PESEL with a valid checksum, agreeing with the birth date when one is given."""
+    """A PESEL with a valid checksum, agreeing with the birth date when one is given. The errors
+    name the field, never the number (docs/architecture.md, "Logs and dead letters name errors,
+    never data")."""
     number = re.sub(r"\s", "", str(pesel))
     try:
         number = pesel_number.validate(number)
     except ValidationError:
-        raise InvalidPesel(f"PESEL {pesel!r} is not valid (11 digits with a correct check digit)") from None
+        raise InvalidPesel("the PESEL is not valid (11 digits with a correct check digit)") from None
     if birth_date is not None and pesel_number.get_birth_date(number) != birth_date:
-        raise PeselBirthDateMismatch(
-            f"PESEL {number} encodes birth date {pesel_number.get_birth_date(number)}, not {birth_date}"
-        )
+        raise PeselBirthDateMismatch("the PESEL encodes another birth date than the one given")
     return number
 
 
@@ -134,7 +134,7 @@ def _name(value: Any, what: str = "the person's name") -> str:
 
 def _identity(pesel: str | None, birth_date: date | None, on: date) -> tuple[str | None, date | None]:
     if birth_date is not None and birth_date > on:
-        raise InvalidDate(f"a birth date ({birth_date}) cannot be after {on}")
+        raise InvalidDate(f"a birth date cannot be after {on}")
     if not pesel:
         return None, birth_date
     number = validate_pesel(pesel, birth_date)
@@ -202,7 +202,7 @@ class Address:
         if not street or not city:
             raise InvalidAddress("the address needs a street and a city")
         if not re.fullmatch(r"\d{2}-\d{3}", postal_code):
-            raise InvalidAddress(f"postal code {postal_code!r} is not in the form NN-NNN")
+            raise InvalidAddress("the postal code is not in the form NN-NNN")
         return cls(street, postal_code, city)
 
 

@@ -76,9 +76,13 @@ def test_a_pesel_with_a_bad_check_digit_or_shape_is_refused(pesel):
         register(pesel=pesel)
 
 
-def test_a_pesel_of_another_birth_date_is_refused():
-    with pytest.raises(PeselBirthDateMismatch, match="1985-07-15"):
+def test_a_pesel_of_another_birth_date_is_refused_naming_neither_the_number_nor_the_dates():
+    with pytest.raises(PeselBirthDateMismatch) as refused:
         register(birth_date=date(1985, 7, 16))
+    assert "1985" not in str(refused.value) and ANNA not in str(refused.value)
+    with pytest.raises(InvalidPesel) as refused:
+        register(pesel="85071512349")
+    assert "8507" not in str(refused.value)
     assert validate_pesel(" 8507 1512348 ", date(1985, 7, 15)) == ANNA
 
 
