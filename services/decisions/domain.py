@@ -697,9 +697,10 @@ class Proceeding(Aggregate):
         refused while a draft awaits the signature, which is signed as drafted or returned."""
         if self.draft_pending:
             raise DraftAwaitingSignature("a draft decision awaits the signature: sign it or return it with a remark")
+        signature = {"signed_by": signed_by, "on_authority_of": on_authority_of}
         self._decision_issued(decision=self._lawful_decision(
-            outcome, issued_on, legal_basis, justification, {"signed_by": signed_by, "on_authority_of": on_authority_of},
-            amount, period_from, period_to, payment_method, on_condition_of_repayment, account))
+            outcome, issued_on, legal_basis, justification, signature, amount, period_from, period_to, payment_method,
+            on_condition_of_repayment, account))
 
     def _lawful_decision(self, outcome: str, issued_on: date, legal_basis: str, justification: str,
                          signature: dict | None, amount: Any = None, period_from: Any = None, period_to: Any = None,

@@ -8,9 +8,10 @@ authorised to sign signs a draft as drafted or returns it with a remark, and iss
 their account's name and the authority the centre's setting `on_authority_of`, and a request that
 names either is refused: they are not fields of the published schemas (services/decisions/schemas.py),
 so the body is refused before the handler (InvalidRequest naming the field), with
-SignatureFromAccount / AuthorityFromSettings kept behind it as a second guard. Every body is checked against its schema first; a refused one stores nothing.
-The director gets the team's MRPiPS-03 figures, never a person. Every answer that shows a
-person's proceeding is recorded in the access log (`reader=request.staff`).
+SignatureFromAccount / AuthorityFromSettings kept behind it as a second guard. Every body is checked
+against its schema first; a refused one stores nothing. The director gets the team's MRPiPS-03
+figures, never a person. Every answer that shows a person's proceeding is recorded in the access log
+(`reader=request.staff`).
 """
 
 from datetime import date, datetime

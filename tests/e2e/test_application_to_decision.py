@@ -1,6 +1,7 @@
 """An application routed at first contact becomes a proceeding in decisions and ends in a
-decision signed by the person authorised to sign: separate processes over HTTP and RabbitMQ,
-everyone signed in at the gateway."""
+decision the benefit officer drafts and the person authorised to sign signs, after returning the
+first draft with a remark: separate processes over HTTP and RabbitMQ, everyone signed in at the
+gateway."""
 
 from deploy.staff import DEMO_AUTHORITY
 from tests.support.centre import TODAY
@@ -28,31 +29,33 @@ def test_a_routed_application_is_decided_within_the_law(centre):
         assert response.status_code == status, response.text
         return response.json()
 
-    decision = {"outcome": "grant", "issued_on": "2026-11-04", "legal_basis": "art. 38 u.p.s.", "amount": "900",
-                "period_from": "2026-12-01", "period_to": "2027-05-31", "payment_method": "bank_transfer",
-                "justification": ""}
-    assert post(signatory, "decision", {**decision, "outcome": "refusal", "issued_on": TODAY},
+    draft = {"outcome": "grant", "legal_basis": "art. 38 u.p.s.", "amount": "900", "period_from": "2026-12-01",
+             "period_to": "2027-05-31", "payment_method": "bank_transfer", "justification": "",
+             "on": "2026-11-04"}
+    assert post(officer, "draft", {**draft, "outcome": "refusal", "on": TODAY},
                 status=400)["error"] == "InterviewRequired"
     assert post(officer, "nonsense", status=404)["error"] == "NoSuchPath"
-    assert post(officer, "decision", decision, status=403)["error"] == "NotYourRole"  # an officer does not sign
+    assert post(signatory, "draft", draft, status=403)["error"] == "NotYourRole"  # the officer drafts
+    assert post(signatory, "signature", status=400)["error"] == "NoDraftPending"
     post(officer, "officer", {"officer": "B. Wójcik"})
     post(officer, "interview", {"held_on": "2026-11-03", "household": [
         {"name": "Anna Nowak", "relation": "wnioskodawca"}, {"name": "Zofia Nowak"}],
         "incomes": [{"member": "Anna Nowak", "source": "alimenty", "amount": "500"}]})
     assessed = post(officer, "assessment")["assessment"]
     assert (assessed["criterion"], assessed["min_amount"], assessed["max_amount"]) == ("1646.00", "573.00", "1146.00")
-    assert post(signatory, "decision", {**decision, "amount": "1200"}, status=400)["error"] == \
-        "AmountOutsideLegalRange"
-    # Who signs is the signed-in account: 'signed_by' is no field of the published schema.
-    named = post(signatory, "decision", {**decision, "signed_by": "Ktoś Inny"}, status=400)
+    assert post(officer, "draft", {**draft, "amount": "1200"}, status=400)["error"] == "AmountOutsideLegalRange"
+    # Who signs is the signed-in account: 'signed_by' is no field of the published schemas.
+    named = post(officer, "draft", {**draft, "signed_by": "Ktoś Inny"}, status=400)
     assert (named["error"], named["field"]) == ("InvalidRequest", "signed_by") and named["message_pl"]
     # What the published schema refuses, through the gateway: each names its field in English and
     # Polish, and the file is as it was.
     file_before = officer.ok(officer.get("decisions", step), 200)
     for who, name, body, field in [
-        (signatory, "decision", {**decision, "on_condition_of_repayment": "false"}, "on_condition_of_repayment"),
-        (signatory, "decision", {**decision, "amount": {"zl": 900}}, "amount"),
-        (signatory, "decision", {**decision, "outcome": "approval"}, "outcome"),
+        (officer, "draft", {**draft, "on_condition_of_repayment": "false"}, "on_condition_of_repayment"),
+        (officer, "draft", {**draft, "amount": {"zl": 900}}, "amount"),
+        (officer, "draft", {**draft, "outcome": "approval"}, "outcome"),
+        (signatory, "signature", {"amount": "1146"}, "amount"),  # the signatory signs as drafted, never alters
+        (signatory, "draft-return", {"uwaga": "x"}, "uwaga"),
         (officer, "interview", {"held_on": "2026-11-31", "household": [{"name": "Anna Nowak"}]}, "held_on"),
         (officer, "officer", {"officer": 42}, "officer"),
         (officer, "delivery", {"delivered_on": "2026-11-05", "doreczyl": "listonosz"}, "doreczyl"),
@@ -60,8 +63,29 @@ def test_a_routed_application_is_decided_within_the_law(centre):
         answer = post(who, name, body, status=400)
         assert (answer["error"], answer["field"]) == ("InvalidRequest", field) and answer["message_pl"], body
     assert officer.ok(officer.get("decisions", step), 200) == file_before
-    signed = post(signatory, "decision", decision)["decision"]
-    assert (signed["signed_by"], signed["on_authority_of"]) == ("Maria Kowalczyk", DEMO_AUTHORITY)
+
+    # The officer drafts; the signatory returns the draft with a remark; the officer sees it and drafts
+    # again; the signatory signs the revision as drafted.
+    assert post(officer, "draft", {**draft, "account": "PL00 1234"}, status=400)["error"] == "InvalidAccount"
+    drafted = post(officer, "draft", {**draft, "period_to": "2027-04-30"})
+    assert drafted["draft"]["drafted_by"] == "B. Wójcik" and drafted["decision"] is None
+    [waiting] = signatory.ok(signatory.get("decisions", "/drafts"), 200)
+    assert waiting["proceeding_id"] == proceeding["proceeding_id"] and waiting["draft"]["period_to"] == "2027-04-30"
+    assert post(signatory, "draft-return", {"remark": " "}, status=400)["field"] == "remark"
+    remark = "Okres do końca maja, jak we wniosku."
+    post(signatory, "draft-return", {"remark": remark, "on": "2026-11-04"})
+    seen = officer.ok(officer.get("decisions", step), 200)["draft"]["returned"]
+    assert seen == {"remark": remark, "returned_by": "Maria Kowalczyk", "returned_on": "2026-11-04"}
+    assert post(signatory, "signature", {"on": "2026-11-04"}, status=400)["error"] == "DraftAlreadyReturned"
+    assert signatory.ok(signatory.get("decisions", "/drafts"), 200) == []
+    post(officer, "draft", draft)
+    signed = post(signatory, "signature", {"on": "2026-11-04"})
+    decision = signed["decision"]
+    assert (decision["signed_by"], decision["on_authority_of"]) == ("Maria Kowalczyk", DEMO_AUTHORITY)
+    assert (decision["issued_on"], decision["amount"], decision["period_to"]) == ("2026-11-04", "900.00", "2027-05-31")
+    assert [(d["period_to"], (d["returned"] or {}).get("remark"), (d["signed"] or {}).get("signed_by"))
+            for d in signed["drafts"]] == [("2027-04-30", remark, None), ("2027-05-31", None, "Maria Kowalczyk")]
+    assert post(officer, "draft", draft, status=400)["error"] == "DraftAfterDecision"
     delivered = post(officer, "delivery", {"delivered_on": "2026-11-05"})
     assert delivered["appeal_deadline"] == "2026-11-19" and delivered["state"] == "appeal_window"
     assert post(officer, "finality", {"today": "2026-11-19"}, status=400)["error"] == "AppealWindowOpen"
