@@ -176,8 +176,8 @@ def test_the_proceeding_page_records_steps_and_shows_refusals_in_polish(centre, 
         "Kwota jest poza granicami, które dopuszcza ustawa.")
     screenshot(officer, "postepowanie-kwota-poza-granicami", tmp_path)
     officer.fill("#pd-kwota", assessment["min_amount"])
-    officer.click('button:has-text("Zapisz projekt decyzji")')
-    answered(officer, draft_form, "Zapisano projekt — czeka na podpis.")
+    with officer.expect_navigation():  # the page again, with the draft as saved
+        officer.click('button:has-text("Zapisz projekt decyzji")')
     expect(officer.locator("#projekt")).to_contain_text("czeka na podpis")
 
     signatory.reload()
@@ -205,12 +205,12 @@ def test_the_signatory_returns_a_draft_with_a_remark_and_signs_the_officers_revi
 
     officer = open_page(centre, "benefit_officer")
     officer.goto(f"{centre.url('gateway')}/postepowanie/{pid}")
-    draft_form = 'form[data-api$="/draft"]'
     officer.fill("#pd-kwota", assessed["max_amount"])
     officer.fill("#pd-do", PERIOD_END)
     officer.select_option("#pd-sposob", "cash")
-    officer.click('button:has-text("Zapisz projekt decyzji")')
-    answered(officer, draft_form, "Zapisano projekt — czeka na podpis.")
+    with officer.expect_navigation():
+        officer.click('button:has-text("Zapisz projekt decyzji")')
+    expect(officer.locator("#projekt")).to_contain_text("czeka na podpis")
 
     # The signatory's list follows the draft live, with its content.
     expect(row).to_contain_text("Ewa Projektowa", timeout=10_000)
@@ -233,8 +233,10 @@ def test_the_signatory_returns_a_draft_with_a_remark_and_signs_the_officers_revi
     assert remark in officer.inner_text("#zwrot")
     assert officer.input_value("#pd-kwota") == assessed["max_amount"]  # the returned draft, to revise
     officer.fill("#pd-kwota", assessed["min_amount"])
-    officer.click('button:has-text("Zapisz poprawiony projekt")')
-    answered(officer, draft_form, "Zapisano projekt — czeka na podpis.")
+    with officer.expect_navigation():
+        officer.click('button:has-text("Zapisz poprawiony projekt")')
+    expect(officer.locator("#projekt")).to_contain_text("czeka na podpis")
+    assert officer.locator("#zwrot").count() == 0 and officer.input_value("#pd-kwota") == assessed["min_amount"]
     accessible(officer)
     screenshot(officer, "postepowanie-projekt-poprawiony", tmp_path)
 
