@@ -1,9 +1,10 @@
 """Administrative proceedings for benefits (zespół ds. świadczeń przyznawanych decyzją). Pure Python.
 
 A proceeding runs from the application (or ex officio) through the environmental
-interview, the assessment on the application's date, the written decision, its delivery and
-the 14-day appeal window to finality; or through an appeal to the appeals board (SKO). A
-final grant can be changed or revoked. Every command checks the law first and raises a
+interview, the assessment on the application's date, the written decision (drafted by the
+benefit officer; signed as drafted, or returned with a remark, by the person authorised to
+sign), its delivery and the 14-day appeal window to finality; or through an appeal to the
+appeals board (SKO). A final grant can be changed or revoked. Every command checks the law first and raises a
 named error, so a refused command records nothing. The rule table is passed in as data.
 """
 
