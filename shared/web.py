@@ -343,9 +343,25 @@ def run_step(steps: dict[str, Callable[[], Any]], step: str) -> Any:
     return steps[step]()
 
 
+# What every refusal (4xx) and failure (5xx) answers (`error_response`, `internal_error`); a
+# refusal may carry more (what differs, the service's own detail).
+REFUSAL = {"type": "object", "required": ["error", "message"],
+           "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"},
+                          "message_pl": {"type": "string"}}}
+
+
 def api_document(service_class: type, title: str) -> dict:
     """The service's OpenAPI document, from its endpoints as declared: paths, methods, the roles
-    each allows (x-roles), the schema of each request body and each query parameter."""
+    each allows (x-roles), the schema of each request body and each query parameter, and the shape
+    of a refusal (JSON; or a page, at a service whose class says `answers_pages`)."""
+    refusal = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
+    if getattr(service_class, "answers_pages", False):
+        refusal["text/html"] = {"schema": {"type": "string"}}
+    responses = {"4XX": {"description": "refused: the named error, what it is about in English and Polish",
+                         "content": refusal},
+                 "5XX": {"description": "failed or unavailable: try again; the operator finds it in the log",
+                         "content": refusal},
+                 "default": {"description": "the answer"}}
     paths: dict[str, dict] = {}
     for attribute in sorted(dir(service_class)):
         for endpoint in getattr(getattr(service_class, attribute), "nameko_entrypoints", ()):
@@ -362,13 +378,14 @@ def api_document(service_class: type, title: str) -> dict:
                                     {"type": "string"}}
                                    for kind, name in re.findall(r"<(\w+):(\w+)>", endpoint.url)] +
                                   _query_parameters(endpoint.query),
-                    "responses": {"default": {"description": "JSON; a refusal is {error, message, field?, message_pl?}"}},
+                    "responses": responses,
                 }
                 if endpoint.body is not None:
                     operation["requestBody"] = {"required": True, "content": {
                         "application/json": {"schema": endpoint.body.schema}}}
                 paths.setdefault(path, {})[method.lower()] = operation
-    return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths}
+    return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths,
+            "components": {"schemas": {"Refusal": REFUSAL}}}
 
 
 def _query_parameters(query: QuerySchema | None) -> list[dict]:

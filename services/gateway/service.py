@@ -56,6 +56,7 @@ from shared.web import PUBLIC, json_response, request_json
 
 class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages, TrainingPages, OversightPages):
     name = "gateway"
+    answers_pages = True  # a refusal may be a page (text/html), as the API document says
     store: GatewayApplication = EventStore(GatewayApplication)
     stream: EventStream = EventStream()
     config = Config()

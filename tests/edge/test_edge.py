@@ -61,3 +61,6 @@ def test_a_query_is_checked_against_its_published_schema_naming_the_parameter(ce
     assert parameters["within_days"] == {"name": "within_days", "in": "query", "required": False,
                                          "schema": {"type": "integer", "minimum": 0, "maximum": 366}}
     assert parameters["today"]["required"] is True
+    refusal = document["paths"]["/deadlines"]["get"]["responses"]["4XX"]["content"]
+    assert refusal == {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
+    assert document["components"]["schemas"]["Refusal"]["required"] == ["error", "message"]

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from services.gateway.application import GatewayApplication
 from services.gateway.pages import STATIC, render, start_page
 from services.gateway.web import ANY_STAFF, ServiceCalls, ServiceRefused, gateway_api, redirect
-from shared.web import PUBLIC
+from shared.web import PUBLIC, NoSuchPath
 
 
 class Pages(ServiceCalls):
@@ -39,7 +39,7 @@ class Pages(ServiceCalls):
     def static(self, request, name: str):
         path = STATIC / name
         if name.startswith(".") or not path.is_file():
-            return Response("", status=404)
+            raise NoSuchPath("there is no such file")
         return Response(path.read_bytes(), mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream",
                         headers={"Cache-Control": "max-age=300"})
 
