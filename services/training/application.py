@@ -23,6 +23,7 @@ from services.training.domain import (
     Supervision,
     Training,
     WorkloadFact,
+    a_period,
     name_key,
     staffing,
     supervision_behind,
@@ -132,8 +133,7 @@ class TrainingApplication(ServiceApplication):
     def study_visits_in(self, first: date, last: date) -> list[dict]:
         """Study visits that took place (wholly or partly) in a period: host centre, dates,
         participants by name, and what was learned."""
-        if last < first:
-            raise ValueError("the period ends before it starts")
+        first, last = a_period(first, last)
         names = {e.id: e.name for e in self.employees()}
         return [{"study_visit_id": v.id, "host": v.host, "starts_on": v.starts_on, "ends_on": v.ends_on,
                  "participants": [{"employee_id": p, "name": names.get(p)} for p in v.participants],
@@ -174,8 +174,7 @@ class TrainingApplication(ServiceApplication):
         return report
 
     def _report(self, first: date, last: date) -> dict:
-        if last < first:
-            raise ValueError("the period ends before it starts")
+        first, last = a_period(first, last)
         employees = [e for e in self.employees() if e.joined_on <= last and (e.left_on is None or e.left_on >= first)]
         names = {e.id: e.name for e in employees}
         team_of = {e.id: e.team_on(last) for e in employees}

@@ -51,6 +51,30 @@ class SpecialisationOutOfOrder(TrainingError):
     """Degree II of the specialisation follows degree I, in order and in time."""
 
 
+REPORT_YEARS_MAX = 10  # a report's period: a month, a half-year, a year, some years side by side
+
+
+class PeriodOutOfOrder(TrainingError):
+    """A period ends before it starts."""
+
+    field = "to"
+
+
+class PeriodTooLong(TrainingError):
+    """A period longer than a report covers (a period of centuries kept the service busy for half a minute)."""
+
+    field = "to"
+
+
+def a_period(first: date, last: date) -> tuple[date, date]:
+    """A period of the staff report or of the study visits: in order, at most REPORT_YEARS_MAX years."""
+    if last < first:
+        raise PeriodOutOfOrder("the period ends before it starts")
+    if last > first + relativedelta(years=REPORT_YEARS_MAX):
+        raise PeriodTooLong(f"a period is at most {REPORT_YEARS_MAX} years long")
+    return first, last
+
+
 def _decimal(value: Any, what: str, low: Decimal, high: Decimal) -> Decimal:
     number = a_number(value, what, TrainingError)  # "0,5" as the pages suggest, or 0.5
     if not (low < number <= high):

@@ -17,6 +17,8 @@ from services.training.domain import (
     InvalidDate,
     NotEnrolled,
     NotFound,
+    PeriodOutOfOrder,
+    PeriodTooLong,
     SpecialisationOutOfOrder,
     TrainingError,
     UnknownCode,
@@ -378,3 +380,13 @@ def test_a_full_time_equivalent_is_read_as_the_page_suggests_it_with_a_decimal_c
     training.register_employee(name="Anna Kos", team="casework", role="social_worker", fte="0,5",
                                joined_on="2026-01-01")
     assert [employee.fte for employee in training.employees()] == [Decimal("0.5")]
+
+
+def test_a_report_s_period_is_in_order_and_at_most_ten_years(training):
+    with pytest.raises(PeriodOutOfOrder):
+        training.report(date(2026, 3, 31), date(2026, 3, 1))
+    with pytest.raises(PeriodTooLong):  # the fuzzer's period: it kept the service busy for half a minute
+        training.report(date(171, 5, 20), date(3047, 7, 30))
+    with pytest.raises(PeriodTooLong):
+        training.study_visits_in(date(2016, 1, 1), date(2026, 1, 2))
+    assert training.report(date(2016, 3, 1), date(2026, 3, 1))["centre"]["staff"] == 0
