@@ -229,7 +229,9 @@ def test_the_signatory_returns_a_draft_with_a_remark_and_signs_the_officers_revi
     # The officer sees the remark (the file follows live) and drafts again from the returned draft.
     expect(officer.locator("#uwaga")).to_contain_text(remark, timeout=10_000)
     expect(officer.locator("#uwaga")).to_contain_text("Maria Kowalczyk")
-    officer.reload()
+    officer.goto(f"{centre.url('gateway')}/postepowania")  # the start page says it too
+    expect(officer.locator(f'#otwarte tr[data-id="{pid}"] .decyzja')).to_contain_text("projekt zwrócony z uwagą")
+    officer.goto(f"{centre.url('gateway')}/postepowanie/{pid}")
     assert remark in officer.inner_text("#zwrot")
     assert officer.input_value("#pd-kwota") == assessed["max_amount"]  # the returned draft, to revise
     officer.fill("#pd-kwota", assessed["min_amount"])
