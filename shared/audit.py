@@ -1,14 +1,17 @@
 """A service's log for auditors, without the services (docs/architecture.md, invariant 6).
 
-    python -m shared.audit export SERVICE --database-url URL --out FILE
+    python -m shared.audit export SERVICE --database-url URL --out FILE [--up-to N]
     python -m shared.audit verify FILE
     python -m shared.audit replay FILE [--until 2026-11-05T12:00:00+00:00]
 
 `export` writes every stored event of the service's own store, in notification order, as
-JSON lines: a header, one line per event (its notification id, aggregate, version, topic
-and the stored state exactly as stored), and a closing line with the count. Each line
-carries the SHA-256 of the line before it and of itself, so `verify` finds a line altered,
-removed, inserted or reordered, and a file cut short. `replay` verifies the file, then
+JSON lines: a header naming the service and the last notification it covers (the store's
+head when the export began, or `--up-to`), one line per event (its notification id,
+aggregate, version, topic and the stored state exactly as stored), and a closing line with
+the count. Each line carries the SHA-256 of the line before it and of itself, so `verify`
+finds a line altered, removed, inserted or reordered, and a file cut short. Nothing in it
+depends on when it was made: two exports of the same store up to the same notification
+are the same file, with the same final hash (a backup is checked so, deploy/backup.py). `replay` verifies the file, then
 rebuilds the state in the service's own domain model (its application, on an in-memory
 store) from the events up to a moment, and prints what existed then.
 """
@@ -23,7 +26,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -31,7 +34,8 @@ from eventsourcing.persistence import StoredEvent
 
 from shared.store import INTEGRATION_TOPIC, ServiceApplication
 
-FORMAT = "ops-audit-log/1"
+FORMAT = "ops-audit-log/2"
+FORMATS = (FORMAT, "ops-audit-log/1")  # /1 files (headed by the time of the export) still verify
 SERVICES = ("intake", "casework", "decisions", "care", "training")
 _PAGE = 1000
 
@@ -67,10 +71,12 @@ def _state_fields(state: bytes) -> dict[str, str]:
         return {"state_base64": base64.b64encode(state).decode()}
 
 
-def export(app: ServiceApplication, out: Path) -> tuple[int, str]:
-    """Writes the whole log of the service's store; returns how many events it holds and the
-    file's final hash (keep it apart from the file: whoever rewrites the whole file changes it)."""
+def export(app: ServiceApplication, out: Path, up_to: int | None = None) -> tuple[int, str]:
+    """Writes the log of the service's store up to a notification (its head if None); returns
+    how many events it holds and the file's final hash (keep it apart from the file: whoever
+    rewrites the whole file changes it)."""
     count, previous, after = 0, "", 0
+    up_to = (app.recorder.max_notification_id() or 0) if up_to is None else up_to
     with open(out, "w", encoding="utf-8") as file:
         def write(record: dict[str, Any]) -> None:
             nonlocal previous
@@ -78,9 +84,9 @@ def export(app: ServiceApplication, out: Path) -> tuple[int, str]:
             previous = line["hash"]
             file.write(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n")
 
-        write({"format": FORMAT, "service": app.service, "exported_at": datetime.now(timezone.utc).isoformat()})
+        write({"format": FORMAT, "service": app.service, "up_to": up_to})
         while True:
-            page = app.recorder.select_notifications(start=after, limit=_PAGE, inclusive_of_start=False)
+            page = app.recorder.select_notifications(start=after, limit=_PAGE, stop=up_to, inclusive_of_start=False)
             for n in page:
                 write({"notification_id": n.id, "originator_id": str(n.originator_id),
                        "originator_version": n.originator_version, "topic": n.topic, **_state_fields(n.state)})
@@ -95,7 +101,8 @@ def export(app: ServiceApplication, out: Path) -> tuple[int, str]:
 @dataclass(frozen=True)
 class VerifiedLog:
     service: str
-    exported_at: str
+    up_to: int | None  # the last notification the export covers (None in an /1 file)
+    exported_at: str | None  # when an /1 file was made (a /2 file does not say)
     events: list[StoredEvent]
     notification_ids: list[int]
     final_hash: str
@@ -118,7 +125,7 @@ def verify(path: Path) -> VerifiedLog:
                 raise AuditLogAltered(f"line {number}: its content or its place in the log was changed")
             previous = claimed
             if header is None:
-                if line.get("format") != FORMAT:
+                if line.get("format") not in FORMATS:
                     raise AuditLogAltered(f"line {number}: not an {FORMAT} file")
                 header = line
             elif line.get("end"):
@@ -135,7 +142,7 @@ def verify(path: Path) -> VerifiedLog:
         raise AuditLogIncomplete("the file is empty")
     if end is None or end["events"] != len(events):
         raise AuditLogIncomplete("the log is cut short: its closing line is missing")
-    return VerifiedLog(header["service"], header["exported_at"], events, ids, previous)
+    return VerifiedLog(header["service"], header.get("up_to"), header.get("exported_at"), events, ids, previous)
 
 
 def replay(log: VerifiedLog, until: datetime | None = None, **settings: Any) -> ServiceApplication:
@@ -163,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     exporting.add_argument("service", choices=SERVICES)
     exporting.add_argument("--database-url", required=True, help="the service's own store")
     exporting.add_argument("--out", required=True, type=Path)
+    exporting.add_argument("--up-to", type=int, help="the last notification to export (default: the store's head)")
     commands.add_parser("verify", help="check a file: nothing altered, nothing missing").add_argument("file", type=Path)
     replaying = commands.add_parser("replay", help="rebuild the state at a moment from a verified file")
     replaying.add_argument("file", type=Path)
@@ -172,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             app = application_class(args.service)(args.database_url)
             try:
-                count, final_hash = export(app, args.out)
+                count, final_hash = export(app, args.out, args.up_to)
             finally:
                 app.close()
             print(f"{count} event(s) of {args.service} written to {args.out}; final hash {final_hash}")
@@ -180,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         log = verify(args.file)
         if args.command == "verify":
             span = f"#{log.notification_ids[0]}–#{log.notification_ids[-1]}" if log.notification_ids else "none"
-            print(f"{args.file}: {log.service}, exported {log.exported_at}: {len(log.events)} event(s) {span}; "
+            covers = f"exported {log.exported_at}" if log.up_to is None else f"up to #{log.up_to}"
+            print(f"{args.file}: {log.service}, {covers}: {len(log.events)} event(s) {span}; "
                   f"nothing altered, nothing missing; final hash {log.final_hash}")
             return 0
         until = args.until

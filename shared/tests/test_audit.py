@@ -46,6 +46,18 @@ def test_an_exported_log_verifies_and_holds_every_event(intake, exported):
     assert log.final_hash == final_hash
 
 
+def test_two_exports_of_the_same_store_up_to_the_same_event_are_the_same_file(intake, exported, tmp_path):
+    path, _, final_hash, *_ = exported
+    head = audit.verify(path).up_to
+    again = tmp_path / "again.jsonl"
+    assert audit.export(intake, again)[1] == final_hash and again.read_bytes() == path.read_bytes()
+
+    register(intake, "Ewa Lis", 3)  # the store moves on; up to the old head, the export is the one kept
+    later = tmp_path / "later.jsonl"
+    assert audit.export(intake, later, up_to=head)[1] == final_hash and later.read_bytes() == path.read_bytes()
+    assert audit.export(intake, later)[1] != final_hash and audit.verify(later).up_to > head
+
+
 def test_replay_rebuilds_the_register_at_a_past_moment(exported):
     path, _, _, between, anna, jan = exported
     log = audit.verify(path)

@@ -110,7 +110,8 @@ def checked(path: Path) -> dict:
         return {"valid": False, "error": "NotAnAuditLog", "message": "the file is not UTF-8 text"}
     except Exception as error:  # a line sealed right but not an event's: say what, never quote it
         return {"valid": False, "error": "NotAnAuditLog", "message": f"unreadable ({type(error).__name__})"}
-    result = {"valid": True, "service": log.service, "exported_at": log.exported_at, "events": len(log.events),
+    result = {"valid": True, "service": log.service, "up_to": log.up_to, "exported_at": log.exported_at,
+              "events": len(log.events),
               "first": log.notification_ids[0] if log.notification_ids else None,
               "last": log.notification_ids[-1] if log.notification_ids else None, "final_hash": log.final_hash}
     # What the log holds, by the kinds of its records, read from the events' topics: the gateway
