@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import eventlet
 import pytest
 
 from tests.support.infra import (
