@@ -36,7 +36,7 @@ from shared.store import INTEGRATION_TOPIC, ServiceApplication
 
 FORMAT = "ops-audit-log/2"
 FORMATS = (FORMAT, "ops-audit-log/1")  # /1 files (headed by the time of the export) still verify
-SERVICES = ("intake", "casework", "decisions", "care", "training")
+SERVICES = ("intake", "casework", "decisions", "care", "training", "gateway")
 _PAGE = 1000
 
 
