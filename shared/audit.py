@@ -64,7 +64,9 @@ def _sealed(record: dict[str, Any], previous: str) -> dict[str, Any]:
     return {**record, "previous_hash": previous, "hash": hashlib.sha256(body.encode()).hexdigest()}
 
 
-def _state_fields(state: bytes) -> dict[str, str]:
+def _state_fields(state: bytes | str) -> dict[str, str]:
+    if isinstance(state, str):  # SQLite hands back text where someone wrote text over the stored bytes
+        return {"state": state}
     try:
         return {"state": state.decode("utf-8")}  # the JSON eventsourcing stored, readable as it is
     except UnicodeDecodeError:  # a compressed or enciphered store
