@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from services.care.domain import (
+    IDENTITY_FIELDS,
     SERVICE_KINDS,
     Carer,
     CareService,
@@ -22,6 +23,7 @@ from services.care.domain import (
     FamilyAssistance,
     MissingSignature,
     NotFound,
+    PersonsFile,
     assistant_key,
 )
 from services.care.rules import CareRules
@@ -35,13 +37,11 @@ from shared.contracts.care import (
     DPS_REFERRAL_WITHDRAWN,
 )
 from shared.contracts.casework import SERVICES_REQUESTED
-from shared.contracts.intake import CASE_ROUTED
+from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
 from shared.rule_table import zl
 from shared.store import LogProjection, ServiceApplication
-
-IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "address", "contact")
 
 
 class CareApplication(ServiceApplication):
@@ -56,10 +56,10 @@ class CareApplication(ServiceApplication):
         # the centre's setting (CARE_ON_AUTHORITY_OF), never a request's.
         self.on_authority_of = str(on_authority_of or "").strip() or None
         self._ids: dict[type, list[UUID]] = {CareService: [], DpsReferral: [], FamilyAssistance: [], Carer: []}
-        created = {CareService.Requested: CareService, DpsReferral.Started: DpsReferral,
-                   FamilyAssistance.Requested: FamilyAssistance, Carer.Registered: Carer}
-        self._index = LogProjection(self, [get_topic(e) for e in created],
-                                    lambda e: self._ids[created[type(e)]].append(e.originator_id))
+        self._files: dict[UUID, list[UUID]] = {}  # a person's files: services, referrals, assistance
+        self._created = {CareService.Requested: CareService, DpsReferral.Started: DpsReferral,
+                         FamilyAssistance.Requested: FamilyAssistance, Carer.Registered: Carer}
+        self._index = LogProjection(self, [get_topic(e) for e in self._created], self._project)
 
     # --- policy on requests from other teams ------------------------------------------------
 
@@ -70,6 +70,9 @@ class CareApplication(ServiceApplication):
             return self._received(self._request(data["kind"], UUID(data["person_id"]), person, data["urgent"],
                                                 date.fromisoformat(data["requested_on"]), data["request_ref"],
                                                 UUID(data["case_id"]), origin="casework"))
+        if envelope.type == PERSON_CORRECTED["care"].type:
+            return self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
+                                         date.fromisoformat(data["corrected_on"]))
         if envelope.type == CASE_ROUTED["care"].type:
             person = {k: data.get(k) for k in IDENTITY_FIELDS}
             forms = {"uslugi_opiekuncze": "uslugi_opiekuncze",
@@ -81,6 +84,14 @@ class CareApplication(ServiceApplication):
                                                   None, origin="first_contact")
                                     for kind in kinds))
         return []
+
+    def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[PersonsFile]:
+        """The policy's step on intake's PersonCorrected: each of the person's files (services,
+        care-home referrals, family assistance), open or closed, keeps the identity as first contact
+        now has it (to be saved)."""
+        self._index.catch_up()
+        files = [self.repository.get(file_id) for file_id in self._files.get(person_id, ())]
+        return [file for file in files if file.correct_person(person, corrected_on)]
 
     def _received(self, *requests) -> list[Any]:
         """The new requests, each with the fact that care holds it (for the team's pages)."""
@@ -163,6 +174,22 @@ class CareApplication(ServiceApplication):
                 "carer": carer.name, "hours": float(done["hours"]), "delivered_on": done["on"].isoformat()})
 
         self._do(CareService, service_id, visit_made, publishes=True)
+
+    def correct_visit(self, service_id: UUID, visit: Any, corrected_by: str, reason: str, corrected_on: Any,
+                      carer_id: UUID | None = None, **values: Any) -> list[str]:
+        """Corrects a visit recorded wrongly (docs/architecture.md, invariant 7); `corrected_by` is
+        the signed-in member of staff. Returns the fields that changed."""
+        if carer_id is not None:
+            self.aggregate(Carer, carer_id, NotFound)
+        return self._do(CareService, service_id, lambda s: s.correct_visit(
+            visit, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on, carer_id=carer_id, **values))
+
+    def correct_roster(self, service_id: UUID, roster: Any, corrected_by: str, reason: str, corrected_on: Any,
+                       **values: Any) -> list[str]:
+        """Corrects a roster recorded wrongly; `corrected_by` is the signed-in member of staff.
+        Returns the fields that changed."""
+        return self._do(CareService, service_id, lambda s: s.correct_roster(
+            roster, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on, **values))
 
     def record_missed_visit(self, service_id: UUID, carer_id: UUID, **missed: Any) -> None:
         self.aggregate(Carer, carer_id, NotFound)
@@ -329,9 +356,18 @@ class CareApplication(ServiceApplication):
         self._index.catch_up()
         return [self.repository.get(i) for i in self._ids[kind]]
 
-    def _do(self, kind: type, thing_id: UUID, command: Callable[[Any], Any], publishes: bool = False) -> None:
+    def _do(self, kind: type, thing_id: UUID, command: Callable[[Any], Any], publishes: bool = False) -> Any:
+        """Runs a command on one aggregate and saves it; a command that publishes returns its
+        integration event, another its answer."""
         thing = self.aggregate(kind, thing_id, NotFound)
         result = command(thing)
         self.save(thing, *([result] if publishes and result is not None else []))
+        return None if publishes else result
+
+    def _project(self, event: Any) -> None:
+        kind = self._created[type(event)]
+        self._ids[kind].append(event.originator_id)
+        if kind is not Carer:
+            self._files.setdefault(event.person_id, []).append(event.originator_id)
 
 

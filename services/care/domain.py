@@ -19,7 +19,17 @@ from eventsourcing.domain import Aggregate, event
 
 from services.care.rules import CareRules
 from shared.rule_table import zl
-from shared.values import InvalidDate, MissingText, UnknownCode, a_code, a_date, a_number, a_text  # noqa: F401  (re-exported)
+from shared.values import (  # noqa: F401  (re-exported)
+    LINE_MAX,
+    InvalidDate,
+    MissingText,
+    UnknownCode,
+    a_code,
+    a_date,
+    a_number,
+    a_text,
+    one_line,
+)
 
 NAMESPACE = uuid.UUID("5b0c2e71-6a9d-4c7e-8f13-7d2a9e4b1c30")
 
@@ -27,6 +37,8 @@ SERVICE_KINDS = ("uslugi_opiekuncze", "specjalistyczne_uslugi_opiekuncze",
                  "specjalistyczne_uslugi_opiekuncze_zaburzenia_psychiczne")
 ACTIVITIES = ("personal_care", "meals", "shopping", "cleaning", "medical_help")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "address", "contact")  # a person as care keeps them
+DAY_HOURS = Decimal(24)  # a visit happens within one day, and so do all of a day's visits together
 DPS_DOCUMENTS = ("wniosek", "wywiad_srodowiskowy", "zaswiadczenie_lekarskie", "zgoda_na_umieszczenie",
                  "decyzja_o_oplacie")
 
@@ -93,6 +105,50 @@ class InvalidNumber(CareError):
     """A number a command needs is missing, not a number, or out of its range."""
 
 
+class TooManyHours(CareError):
+    """A visit happens within one day: at most 24 hours, and the service's visits on one day
+    together too."""
+
+    field = "hours"
+    polish = "Wizyta trwa najwyżej 24 godziny, a wszystkie wizyty u osoby jednego dnia razem też najwyżej 24."
+
+
+class MissingCorrectionReason(CareError):
+    """A correction says why the record was wrong (the carer's timesheet, the person's word)."""
+
+    field = "reason"
+    polish = "Podaj powód poprawki (np. karta pracy opiekunki)."
+
+
+class NothingToCorrect(CareError):
+    """The record already says what the correction gives: no event, nothing stored."""
+
+    polish = "Wpis już zawiera takie dane — nie ma czego poprawiać."
+
+
+class NoSuchVisit(CareError):
+    """The visit to correct is not among the service's visits (they are numbered from 1, in the
+    order they were recorded)."""
+
+    field = "visit"
+    polish = "Nie ma takiej wizyty w tej usłudze — wybierz wizytę z listy."
+
+
+class CorrectionBeforeDecision(CareError):
+    """A correction is made on or after the day of the decision granting the service."""
+
+    field = "corrected_on"
+    polish = "Data poprawki nie może być wcześniejsza niż data decyzji przyznającej usługę."
+
+
+class NoSuchRoster(CareError):
+    """The roster to correct is not among the service's rosters (numbered from 1, in the order
+    they were recorded)."""
+
+    field = "roster"
+    polish = "Nie ma takiego harmonogramu w tej usłudze — wybierz harmonogram z listy."
+
+
 def _number(value: Any, what: str) -> Decimal:
     return a_number(value, what, InvalidNumber)
 
@@ -129,7 +185,29 @@ def check_assistant_load(families: int, limit: int) -> None:
         raise AssistantLimitReached(f"the family assistant already has {families} families (limit {limit})")
 
 
-class CareService(Aggregate):
+class PersonsFile(Aggregate):
+    """A file care keeps of a person (a service, a care-home referral, a family's assistance), with
+    the identity first contact or social work sent, as first contact corrects it. Each file sets
+    `person` and `person_corrections` when it starts."""
+
+    def correct_person(self, person: dict, corrected_on: date) -> bool:
+        """First contact corrected the person's identity (intake's PersonCorrected): the file keeps
+        it as it now is, and the event the old values (the file's earlier events keep them too),
+        open or closed. False, and no event, if the file already says this."""
+        corrected = [k for k, v in person.items() if self.person.get(k) != v]
+        if not corrected:
+            return False
+        self._person_corrected(person={**self.person, **person}, corrected=corrected,
+                               old={k: self.person.get(k) for k in corrected}, corrected_on=corrected_on)
+        return True
+
+    @event("PersonCorrected")
+    def _person_corrected(self, person: dict, corrected: list[str], old: dict, corrected_on: date) -> None:
+        self.person = person
+        self.person_corrections.append({"corrected": corrected, "old": old, "corrected_on": corrected_on})
+
+
+class CareService(PersonsFile):
     """One person's care service, from the request to its end."""
 
     @staticmethod
@@ -156,6 +234,8 @@ class CareService(Aggregate):
         self.visits: list[dict] = []
         self.missed: list[dict] = []
         self.ended: dict | None = None
+        self.corrections: list[dict] = []  # of visits and rosters: what was, what is, why, who, when
+        self.person_corrections: list[dict] = []
 
     @classmethod
     def request(cls, person_id: uuid.UUID, person: dict, kind: str | None, urgent: bool, requested_on: date,
@@ -260,25 +340,35 @@ class CareService(Aggregate):
         roster then in force still orders the hours. A carer's first roster defaults to the
         granted period's start; a later change names its date."""
         self._granted_and_active()
+        if valid_from in (None, ""):
+            if any(r["carer_id"] == carer_id for r in self.rosters):
+                raise InvalidDate("a change of a carer's roster names the day it takes effect (valid_from)")
+            valid_from = self.assessment["period_from"]
+        self._rostered(**self._checked_roster(carer_id, visits, valid_from))
+
+    def _checked_roster(self, carer_id: uuid.UUID, visits: Any, valid_from: Any, replacing: int | None = None) -> dict:
+        """A carer's plan from a day as a roster is checked: weekdays and hours, the day within the
+        granted period, and the week's hours within the grant on each day a roster changes from
+        then on, beside the other rosters (`replacing`: the index of the roster a correction
+        replaces, in its place; its own day counts too)."""
         if isinstance(visits, (str, bytes, dict)) or not all(isinstance(v, dict) for v in visits):
             raise CareError("a roster is a list of visits, each with a weekday and hours")
         plan = [{"weekday": a_code(v.get("weekday"), WEEKDAYS, "weekday"), "hours": _hours(v.get("hours"), "hours"),
                  "carer_id": carer_id} for v in visits]
         start, end = self.assessment["period_from"], self.assessment["period_to"]
-        if valid_from in (None, ""):
-            if any(r["carer_id"] == carer_id for r in self.rosters):
-                raise InvalidDate("a change of a carer's roster names the day it takes effect (valid_from)")
-            valid_from = start
         valid_from = a_date(valid_from, "the day the roster takes effect")
         if valid_from < start or (end and valid_from > end):
             raise OutsidePeriod(f"the roster's {valid_from} is outside the granted period {start} – {end or 'open'}")
-        candidate = [*self.rosters, {"carer_id": carer_id, "valid_from": valid_from, "plan": plan}]
-        for day in sorted({r["valid_from"] or start for r in candidate if (r["valid_from"] or start) >= valid_from}):
+        roster = {"carer_id": carer_id, "valid_from": valid_from, "plan": plan}
+        candidate = [*self.rosters, roster] if replacing is None else [
+            roster if i == replacing else r for i, r in enumerate(self.rosters)]
+        since = valid_from if replacing is None else min(valid_from, self.rosters[replacing]["valid_from"] or start)
+        for day in sorted({r["valid_from"] or start for r in candidate if (r["valid_from"] or start) >= since}):
             total = sum((v["hours"] for v in _roster_on(candidate, day, start)), Decimal(0))
             if total > self.assessment["hours_per_week"]:
                 raise RosterExceedsGrant(f"from {day} the roster plans {total} h a week; "
                                          f"{self.assessment['hours_per_week']} h granted")
-        self._rostered(carer_id=carer_id, plan=plan, valid_from=valid_from)
+        return roster
 
     @event("Rostered")
     def _rostered(self, carer_id: uuid.UUID, plan: list, valid_from: date | None = None) -> None:
@@ -292,16 +382,93 @@ class CareService(Aggregate):
 
     def record_visit(self, carer_id: uuid.UUID, on: date, hours: Any, activities: Iterable[str]) -> None:
         self._granted_and_active()
+        self._visited(**self._checked_visit(carer_id, on, hours, activities))
+
+    def _checked_visit(self, carer_id: uuid.UUID, on: Any, hours: Any, activities: Iterable[str],
+                       replacing: int | None = None) -> dict:
+        """A visit as recording checks it: within the granted period (and before the service's end),
+        only activities the decision granted, and hours within one day together with the day's
+        other visits (`replacing`: the index of the visit a correction replaces, not counted)."""
         on = self._in_period(on)
+        if self.ended and on > self.ended["on"]:
+            raise OutsidePeriod(f"{on} is after the service ended ({self.ended['on']})")
         done = list(dict.fromkeys(a_code(a, ACTIVITIES, "activity") for a in activities))
         extra = [a for a in done if a not in self.assessment["activities"]]
         if extra:
             raise ActivityNotGranted(f"not granted: {', '.join(extra)}")
-        self._visited(carer_id=carer_id, on=on, hours=_hours(hours, "the visit's hours"), activities=done)
+        hours = _hours(hours, "the visit's hours")
+        day = sum((v["hours"] for i, v in enumerate(self.visits) if v["on"] == on and i != replacing), Decimal(0))
+        if day + hours > DAY_HOURS:
+            raise TooManyHours(f"a visit of {hours} h on a day with {day} h of other visits: "
+                               f"at most {DAY_HOURS} h a day")
+        return {"carer_id": carer_id, "on": on, "hours": hours, "activities": done}
 
     @event("Visited")
     def _visited(self, carer_id: uuid.UUID, on: date, hours: Decimal, activities: list) -> None:
         self.visits.append({"carer_id": carer_id, "on": on, "hours": hours, "activities": activities})
+
+    # --- corrections of what was recorded wrongly (docs/architecture.md, invariant 7) ---------------
+
+    def correct_visit(self, number: Any, reason: str, corrected_by: str, corrected_on: Any,
+                      **values: Any) -> list[str]:
+        """Corrects a visit recorded wrongly: its carer, date, hours or activities (the values not
+        given stay). The corrected visit keeps every rule a recorded one keeps; the event keeps
+        the old values, why, who and when. Returns the fields that changed."""
+        index = _entry(number, self.visits, "the visit", NoSuchVisit)
+        why = self._why(reason, corrected_by, corrected_on)
+        visit = self.visits[index]
+        given = {k: v for k, v in values.items() if v is not None}
+        new = self._checked_visit(**{**visit, **given}, replacing=index)
+        changed = [f for f in ("carer_id", "on", "hours", "activities") if new[f] != visit[f]]
+        if not changed:
+            raise NothingToCorrect("the visit is already recorded so")
+        self._visit_corrected(visit=index + 1, old={f: visit[f] for f in changed}, new={f: new[f] for f in changed},
+                              **why)
+        return changed
+
+    def correct_roster(self, number: Any, reason: str, corrected_by: str, corrected_on: Any,
+                       visits: Any = None, valid_from: Any = None) -> list[str]:
+        """Corrects a roster recorded wrongly: its plan or the day it takes effect (unlike a change
+        from a day, the corrected plan is what was ordered from the start). Checked as a roster is;
+        the event keeps the old values, why, who and when. Returns the fields that changed."""
+        index = _entry(number, self.rosters, "the roster", NoSuchRoster)
+        why = self._why(reason, corrected_by, corrected_on)
+        roster = self.rosters[index]
+        old = {"plan": roster["plan"], "valid_from": roster["valid_from"] or self.assessment["period_from"]}
+        new = self._checked_roster(roster["carer_id"], roster["plan"] if visits is None else visits,
+                                   old["valid_from"] if valid_from in (None, "") else valid_from, replacing=index)
+        changed = [f for f in ("plan", "valid_from") if new[f] != old[f]]
+        if not changed:
+            raise NothingToCorrect("the roster is already recorded so")
+        self._roster_corrected(roster=index + 1, old={f: old[f] for f in changed},
+                               new={f: new[f] for f in changed}, **why)
+        return changed
+
+    def _why(self, reason: Any, corrected_by: Any, corrected_on: Any) -> dict:
+        reason = one_line(reason, "the correction's reason")
+        if not reason:
+            raise MissingCorrectionReason("say why the record was wrong")
+        corrected_on = a_date(corrected_on, "the correction's date")
+        if corrected_on < self.grant["issued_on"]:
+            raise CorrectionBeforeDecision(f"a correction ({corrected_on}) cannot precede the decision "
+                                           f"({self.grant['issued_on']})")
+        return {"reason": reason, "corrected_by": a_text(corrected_by, "who corrects", LINE_MAX),
+                "corrected_on": corrected_on}
+
+    @event("VisitCorrected")
+    def _visit_corrected(self, visit: int, old: dict, new: dict, reason: str, corrected_by: str,
+                         corrected_on: date) -> None:
+        self.visits[visit - 1] = {**self.visits[visit - 1], **new}
+        self.corrections.append({"kind": "visit", "number": visit, "old": old, "new": new, "reason": reason,
+                                 "corrected_by": corrected_by, "corrected_on": corrected_on})
+
+    @event("RosterCorrected")
+    def _roster_corrected(self, roster: int, old: dict, new: dict, reason: str, corrected_by: str,
+                          corrected_on: date) -> None:
+        self.rosters[roster - 1] = {**self.rosters[roster - 1], **new}
+        self.roster = self.roster_on(date.max)
+        self.corrections.append({"kind": "roster", "number": roster, "old": old, "new": new, "reason": reason,
+                                 "corrected_by": corrected_by, "corrected_on": corrected_on})
 
     def record_missed_visit(self, carer_id: uuid.UUID, on: date, reason: str) -> None:
         self._granted_and_active()
@@ -394,6 +561,14 @@ class CareService(Aggregate):
                 "amount": sum((line["amount"] for line in lines.values()), Decimal("0.00"))}
 
 
+def _entry(number: Any, entries: list, what: str, missing: type[CareError]) -> int:
+    """The index of an entry by its number (from 1, in the order the entries were recorded)."""
+    number = _whole(number, f"the number of {what}", 1)
+    if number > len(entries):
+        raise missing(f"the service has {len(entries)} entries of this kind; no number {number}")
+    return number - 1
+
+
 def _roster_on(rosters: list[dict], day: date, period_from: date) -> list[dict]:
     """Each carer's plan with the latest valid_from on or before the day (the later recorded wins a
     tie); a roster without a date is in force from the granted period's start."""
@@ -417,7 +592,7 @@ class Carer(Aggregate):
         return cls(name=a_text(name, "the carer's name"), employer=a_text(employer, "staff or the provider's name"))
 
 
-class DpsReferral(Aggregate):
+class DpsReferral(PersonsFile):
     """Referral to a care home (dom pomocy społecznej), until the person is placed."""
 
     @staticmethod
@@ -437,6 +612,7 @@ class DpsReferral(Aggregate):
         self.waiting: list[dict] = []
         self.placed: dict | None = None
         self.withdrawn: dict | None = None
+        self.person_corrections: list[dict] = []
 
     @property
     def state(self) -> str:
@@ -509,7 +685,7 @@ class DpsReferral(Aggregate):
         self.withdrawn = {"on": on, "reason": reason}
 
 
-class FamilyAssistance(Aggregate):
+class FamilyAssistance(PersonsFile):
     """A family assistant (asystent rodziny) working with one family."""
 
     @staticmethod
@@ -528,6 +704,7 @@ class FamilyAssistance(Aggregate):
         self.assigned_on: date | None = None
         self.visits: list[dict] = []
         self.ended: dict | None = None
+        self.person_corrections: list[dict] = []
 
     def assign(self, assistant: str, on: date, current_families: int, limit: int) -> None:
         """current_families: the assistant's other families (this one is not counted)."""

@@ -34,6 +34,15 @@ DECISION = obj(["issued_on"], issued_on=day(), exemption_percent=NUMBER, exempti
 ROSTER = obj(["carer_id"], carer_id=UUID, valid_from=OPEN_DAY,
              visits=many(obj(["weekday", "hours"], weekday=one_of(WEEKDAYS), hours=NUMBER), 50))
 VISIT = obj(["carer_id", "on", "hours"], carer_id=UUID, on=day(), hours=NUMBER, activities=codes(ACTIVITIES))
+# A correction: which entry (numbered from 1 in the order recorded, as the service's file lists them),
+# what is right, why the record was wrong, and the day. Who corrects is the signed-in member of
+# staff (the gateway's token), never the body.
+ENTRY = {"type": ["integer", "string"], "minimum": 1, "maximum": 100_000, "pattern": r"^[1-9][0-9]{0,5}$"}
+_WHY = {"reason": text(), "corrected_on": day()}
+VISIT_CORRECTION = obj(["visit", "reason", "corrected_on"], visit=ENTRY, carer_id=UUID, on=day(), hours=NUMBER,
+                       activities=codes(ACTIVITIES), **_WHY)
+ROSTER_CORRECTION = obj(["roster", "reason", "corrected_on"], roster=ENTRY, valid_from=day(),
+                        visits=many(obj(["weekday", "hours"], weekday=one_of(WEEKDAYS), hours=NUMBER), 50), **_WHY)
 MISSED_VISIT = obj(["carer_id", "on", "reason"], carer_id=UUID, on=day(), reason=text())
 END = obj(["on", "reason"], on=day(), reason=text())
 CARER = obj(["name", "employer"], name=line(), employer=line())

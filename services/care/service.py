@@ -26,9 +26,11 @@ from services.care.schemas import (
     OPEN_REQUEST,
     PLACEMENT,
     ROSTER,
+    ROSTER_CORRECTION,
     SERVICES_QUERY,
     SUBMISSION,
     VISIT,
+    VISIT_CORRECTION,
     WAITING_POSITION,
     WITHDRAWAL,
 )
@@ -56,19 +58,21 @@ def _service(s: CareService) -> dict:
     return {"service_id": s.id, "person_id": s.person_id, "person": s.person, "kind": s.kind, "state": s.state,
             "origin": s.origin, "urgent": s.urgent, "requested_on": s.requested_on, "assessment": s.assessment,
             "income_statement": s.income_statement, "grant": s.grant, "roster": s.roster, "rosters": s.rosters,
-            "visits": s.visits,
-            "missed": s.missed, "ended": s.ended, "request_ref": s.request_ref, "case_id": s.case_id}
+            "visits": s.visits, "missed": s.missed, "ended": s.ended, "request_ref": s.request_ref,
+            "case_id": s.case_id, "corrections": s.corrections, "person_corrections": s.person_corrections}
 
 
 def _referral(r: DpsReferral) -> dict:
     return {"referral_id": r.id, "person_id": r.person_id, "person": r.person, "state": r.state,
             "documents": r.documents, "missing_documents": r.missing_documents, "submitted_on": r.submitted_on,
-            "waiting": r.waiting, "placed": r.placed, "withdrawn": r.withdrawn}
+            "waiting": r.waiting, "placed": r.placed, "withdrawn": r.withdrawn,
+            "person_corrections": r.person_corrections}
 
 
 def _assistance(a: FamilyAssistance) -> dict:
     return {"assistance_id": a.id, "person_id": a.person_id, "person": a.person, "assistant": a.assistant,
-            "assigned_on": a.assigned_on, "visits": a.visits, "ended": a.ended}
+            "assigned_on": a.assigned_on, "visits": a.visits, "ended": a.ended,
+            "person_corrections": a.person_corrections}
 
 
 class CareTeamService(Health, AccessLog):
@@ -138,6 +142,26 @@ class CareTeamService(Health, AccessLog):
         body = request_json(request)
         self.store.record_visit(service_id, _carer(body), on=body.get("on"), hours=body.get("hours"),
                                 activities=body.get("activities") or [])
+        return self._care_file(request, service_id)
+
+    # Corrections of what was recorded wrongly: by the team that records it, the author the signed-in
+    # member of staff (the token), the old values kept in the event (docs/architecture.md, invariant 7).
+
+    @api("POST", "/services/<uuid:service_id>/visits/correction", roles=CARE_TEAM, body=VISIT_CORRECTION)
+    def correct_visit(self, request, service_id):
+        body = request_json(request)
+        self.store.correct_visit(service_id, body["visit"], corrected_by=request.staff.name, reason=body["reason"],
+                                 corrected_on=body["corrected_on"],
+                                 carer_id=UUID(body["carer_id"]) if "carer_id" in body else None,
+                                 on=body.get("on"), hours=body.get("hours"), activities=body.get("activities"))
+        return self._care_file(request, service_id)
+
+    @api("POST", "/services/<uuid:service_id>/roster/correction", roles=CARE_TEAM, body=ROSTER_CORRECTION)
+    def correct_roster(self, request, service_id):
+        body = request_json(request)
+        self.store.correct_roster(service_id, body["roster"], corrected_by=request.staff.name, reason=body["reason"],
+                                  corrected_on=body["corrected_on"], visits=body.get("visits"),
+                                  valid_from=body.get("valid_from"))
         return self._care_file(request, service_id)
 
     @api("POST", "/services/<uuid:service_id>/missed-visits", roles=CARE_TEAM, body=MISSED_VISIT)

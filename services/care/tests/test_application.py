@@ -1,6 +1,7 @@
 """care's application on both stores: requests from other teams, what it publishes (no
 income, fee or health detail), the leader's hour report, family assistants' limit, the
-decision's signature and authority, and the reads of care files in the access log."""
+decision's signature and authority, the reads of care files in the access log, corrections of
+visits and rosters, and first contact's corrections of a person."""
 
 import uuid
 from datetime import date, datetime, timezone
@@ -9,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from services.care.application import CareApplication
-from services.care.domain import AssistantLimitReached, MissingSignature, NotFound
+from services.care.domain import AssistantLimitReached, MissingSignature, NotFound, NothingToCorrect
 from shared.contracts.care import (
     CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
@@ -18,7 +19,7 @@ from shared.contracts.care import (
     DPS_REFERRAL_WITHDRAWN,
 )
 from shared.contracts.casework import SERVICES_REQUESTED
-from shared.contracts.intake import CASE_ROUTED
+from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
 from shared.envelope import Envelope, source_of
 from shared.identity import Staff
 from shared.roles import CARE_COORDINATOR
@@ -263,3 +264,73 @@ def test_the_mrpips03_part_is_figures_only(care):
     for personal in (str(service.person_id), str(service_id), "Jan", "Wiśniewski", "2222", SIGNATORY, "Halina"):
         assert personal not in flat
     assert all(isinstance(v, (int, Decimal)) for row in part.values() for v in row.values())
+
+
+def corrected(notification_id: int, person_id: str, **identity) -> Envelope:
+    data = {"person_id": person_id, "corrected_on": "2025-04-01", "corrected": sorted(identity),
+            "full_name": "Jan Wiśniewski", "birth_date": None, "pesel": None, "document_number": None,
+            "address": None, "contact": None, **identity}
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=PERSON_CORRECTED["care"].type,
+                            time=datetime.now(timezone.utc), subject=person_id, data=data,
+                            notification_id=notification_id)
+
+
+def test_first_contact_s_correction_of_a_person_reaches_each_of_the_person_s_care_files(care):
+    service, referral, someone_else = requested("uslugi_opiekuncze", 1), requested("dps", 2), requested("dps", 3)
+    referral.data["person_id"] = service.data["person_id"]
+    for envelope in (service, referral, someone_else):
+        care.process(envelope)
+    person_id = service.data["person_id"]
+    assert care.process(corrected(4, person_id, full_name="Jan Wiśniewski-Kot", contact="+48 600 100 200"))
+    files = [f for f in (*care.services(), *care.referrals()) if str(f.person_id) == person_id]
+    assert len(files) == 2
+    for file in files:
+        assert file.person["full_name"] == "Jan Wiśniewski-Kot" and file.person["contact"] == "+48 600 100 200"
+        assert file.person_corrections == [{"corrected": ["full_name", "contact"], "corrected_on": date(2025, 4, 1),
+                                            "old": {"full_name": "Jan Wiśniewski", "contact": None}}]
+    [other] = [r for r in care.referrals() if str(r.person_id) != person_id]
+    assert other.person["full_name"] == "Jan Wiśniewski"
+    assert care.hours(date(2025, 3, 1), date(2025, 3, 31))["people"] == []  # nothing granted yet
+    # The same identity again, or a person care has no file of, changes nothing.
+    position = care.recorder.max_notification_id()
+    care.process(corrected(5, person_id, full_name="Jan Wiśniewski-Kot", contact="+48 600 100 200"))
+    care.process(corrected(6, str(uuid.uuid4()), full_name="Ewa Nowak"))
+    assert care.position("intake") == 6
+    assert care.recorder.max_notification_id() == position
+
+
+def test_a_corrected_visit_and_roster_show_in_the_fee_statement_and_the_hours_and_the_log_keeps_the_old(
+        make_database_url):
+    url = make_database_url("care_corrections")
+    care = CareApplication(url, on_authority_of=AUTHORITY)
+    try:
+        service_id, carer = granted_service(care)  # Mon and Wed 3 h from 2025-03-10, 40% of 38 zł an hour
+        care.record_visit(service_id, carer, on="2025-03-10", hours="3", activities=["personal_care"])
+        care.record_visit(service_id, carer, on="2025-03-12", hours="13", activities=["personal_care"])
+        substitute = care.register_carer("Ewa Zastępcza", "staff")
+        with pytest.raises(NotFound):
+            care.correct_visit(service_id, 2, corrected_by="Iwona Cicha", reason="x", corrected_on="2025-03-20",
+                               carer_id=uuid.uuid4())
+        assert care.correct_visit(service_id, 2, corrected_by="Iwona Cicha", reason="karta pracy: 3 h, zastępstwo",
+                                  corrected_on="2025-03-20", carer_id=substitute, hours="3") == ["carer_id", "hours"]
+        assert care.correct_roster(service_id, 1, corrected_by="Iwona Cicha", reason="plan z umowy",
+                                   corrected_on="2025-03-20", visits=[{"weekday": "mon", "hours": "3"}]) == ["plan"]
+        with pytest.raises(NothingToCorrect):
+            care.correct_roster(service_id, 1, corrected_by="Iwona Cicha", reason="plan z umowy",
+                                corrected_on="2025-03-20", visits=[{"weekday": "mon", "hours": 3}])
+    finally:
+        care.close()
+    again = CareApplication(url, on_authority_of=AUTHORITY)  # read back from the store
+    try:
+        statement = again.statement(service_id, "2025-03")
+        assert (statement["ordered_hours"], statement["delivered_hours"], statement["amount"]) == (
+            Decimal(12), Decimal(6), Decimal("91.20"))  # Mondays 10, 17, 24, 31; 6 h at 15.20 zł
+        report = again.hours(date(2025, 3, 1), date(2025, 3, 31))
+        assert [(c["carer"], c["ordered_hours"], c["delivered_hours"]) for c in report["carers"]] == [
+            ("Halina Kot", Decimal(12), Decimal(3)), ("Ewa Zastępcza", Decimal(0), Decimal(3))]
+        service = again.care_service(service_id)
+        assert [(c["kind"], c["number"], c["corrected_by"], list(c["old"])) for c in service.corrections] == [
+            ("visit", 2, "Iwona Cicha", ["carer_id", "hours"]), ("roster", 1, "Iwona Cicha", ["plan"])]
+        assert service.corrections[0]["old"]["hours"] == Decimal(13)
+    finally:
+        again.close()

@@ -1,5 +1,6 @@
 """Fee bands at their edges and exemptions; the care service's steps and the forbidden ones;
-care-home referrals; family assistants' limit."""
+care-home referrals; family assistants' limit; corrections of visits, rosters and a person's
+identity."""
 
 import uuid
 from datetime import date
@@ -13,20 +14,26 @@ from services.care.domain import (
     AssistantLimitReached,
     CareError,
     CareService,
+    CorrectionBeforeDecision,
     DocumentsMissing,
     DpsReferral,
     FamilyAssistance,
     InvalidDate,
     InvalidNumber,
+    MissingCorrectionReason,
     MissingSignature,
     MissingText,
     NoIncomeStatement,
+    NoSuchRoster,
+    NoSuchVisit,
+    NothingToCorrect,
     NotAssessed,
     NotGranted,
     OutsidePeriod,
     ReferralClosed,
     RosterExceedsGrant,
     ServiceEnded,
+    TooManyHours,
 )
 from services.care.rules import DEFAULT_TABLE, MENTAL_DISORDERS, CareRules, FeeNotInTable, UnknownServiceKind
 from shared.rule_table import NoRuleInForce, RuleTableError
@@ -363,3 +370,110 @@ def test_a_roster_recorded_before_rosters_had_a_date_applies_from_the_period_sta
     for stored in s.collect_events():  # the same from the stored events
         replayed = stored.mutate(replayed)
     assert replayed.ordered_hours(date(2025, 3, 1), date(2025, 4, 30)) == Decimal(20)
+
+
+def replayed(s: CareService) -> CareService:
+    """The service as its stored events rebuild it."""
+    service = None
+    for stored in s.collect_events():
+        service = stored.mutate(service)
+    return service
+
+
+def test_a_visit_happens_within_one_day():
+    s = granted()
+    refused(s, TooManyHours, s.record_visit, CARER, date(2025, 3, 10), "25", ["personal_care"])
+    s.record_visit(CARER, date(2025, 3, 10), "20", ["personal_care"])
+    refused(s, TooManyHours, s.record_visit, uuid.uuid4(), date(2025, 3, 10), "4,5", ["shopping"])
+    s.record_visit(uuid.uuid4(), date(2025, 3, 10), "4", ["shopping"])
+    assert s.delivered_hours(date(2025, 3, 10), date(2025, 3, 10)) == Decimal(24)
+
+
+WHY = {"reason": "karta pracy opiekunki", "corrected_by": "Iwona Cicha", "corrected_on": date(2025, 3, 20)}
+
+
+def test_a_visit_recorded_wrongly_is_corrected_with_why_who_and_when_and_the_old_values_stay():
+    s = granted()
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}])
+    s.record_visit(CARER, date(2025, 3, 10), "2", ["personal_care"])
+    s.record_visit(CARER, date(2025, 3, 17), "20", ["personal_care"])
+    other = uuid.uuid4()
+    assert s.correct_visit(2, hours="2,5", on=date(2025, 3, 18), carer_id=other, **WHY) == ["carer_id", "on", "hours"]
+    assert s.visits[1] == {"carer_id": other, "on": date(2025, 3, 18), "hours": Decimal("2.5"),
+                           "activities": ["personal_care"]}
+    assert s.corrections == [{"kind": "visit", "number": 2, "reason": "karta pracy opiekunki",
+                              "corrected_by": "Iwona Cicha", "corrected_on": date(2025, 3, 20),
+                              "old": {"carer_id": CARER, "on": date(2025, 3, 17), "hours": Decimal(20)},
+                              "new": {"carer_id": other, "on": date(2025, 3, 18), "hours": Decimal("2.5")}}]
+    # The fee statement and the hours follow the corrected visit: 2 + 2.5 h at 7.60 zł.
+    statement = s.monthly_statement("2025-03", RULES)
+    assert (statement["delivered_hours"], statement["amount"]) == (Decimal("4.5"), Decimal("34.20"))
+    assert s.delivered_hours(date(2025, 3, 1), date(2025, 3, 31), CARER) == Decimal(2)
+    assert s.delivered_hours(date(2025, 3, 1), date(2025, 3, 31), other) == Decimal("2.5")
+    # The log keeps both: the recorded visit and its correction.
+    again = replayed(s)
+    assert again.visits == s.visits and again.corrections == s.corrections
+
+
+def test_a_corrected_visit_keeps_the_rules_a_recorded_one_keeps_and_a_correction_says_why():
+    s = granted()
+    s.record_visit(CARER, date(2025, 3, 10), "20", ["personal_care"])
+    s.record_visit(CARER, date(2025, 3, 11), "4", ["personal_care"])
+    s.collect_events()
+    refused(s, OutsidePeriod, s.correct_visit, 1, on=date(2025, 3, 9), **WHY)
+    refused(s, ActivityNotGranted, s.correct_visit, 1, activities=["cleaning"], **WHY)
+    refused(s, TooManyHours, s.correct_visit, 1, hours="25", **WHY)
+    s.correct_visit(1, hours="24", **WHY)  # the visit itself is not counted twice on its day
+    refused(s, TooManyHours, s.correct_visit, 2, on=date(2025, 3, 10), **WHY)
+    refused(s, InvalidNumber, s.correct_visit, 1, hours="0", **WHY)
+    refused(s, NothingToCorrect, s.correct_visit, 2, hours="4,0", activities=["personal_care"], **WHY)
+    refused(s, MissingCorrectionReason, s.correct_visit, 2, hours="3", **{**WHY, "reason": "  "})
+    refused(s, CorrectionBeforeDecision, s.correct_visit, 2, hours="3", **{**WHY, "corrected_on": date(2025, 3, 4)})
+    refused(s, NoSuchVisit, s.correct_visit, 3, hours="3", **WHY)
+    refused(s, InvalidNumber, s.correct_visit, 0, hours="3", **WHY)
+    # A visit of an ended service is still corrected (its last fee statement with it), not moved past the end.
+    s.end(date(2025, 3, 12), "rezygnacja")
+    s.correct_visit(2, hours="3", **WHY)
+    refused(s, OutsidePeriod, s.correct_visit, 2, on=date(2025, 3, 13), **WHY)
+    assert [v["hours"] for v in s.visits] == [Decimal(24), Decimal(3)]
+
+
+def test_a_roster_recorded_wrongly_is_corrected_from_its_start_and_checked_as_a_roster_is():
+    s = granted()  # 10 h a week, 2025-03-10 – 2025-06-30
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}])
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "4"}], date(2025, 4, 14))
+    assert s.monthly_statement("2025-03", RULES)["ordered_hours"] == Decimal(8)
+    # The first roster was Mondays and Thursdays from the start: March's ordered hours follow.
+    assert s.correct_roster(1, visits=[{"weekday": "mon", "hours": "3"}, {"weekday": "thu", "hours": "2"}],
+                            **WHY) == ["plan"]
+    assert s.monthly_statement("2025-03", RULES)["ordered_hours"] == Decimal(4 * 3 + 3 * 2)  # Thursdays 13, 20, 27
+    assert s.corrections[-1]["old"] == {"plan": [{"weekday": "mon", "hours": Decimal(2), "carer_id": CARER}]}
+    assert [v["weekday"] for v in s.roster] == ["mon"]  # the later change is still in force
+    assert s.correct_roster(2, valid_from=date(2025, 4, 7), **WHY) == ["valid_from"]
+    assert s.ordered_hours(date(2025, 4, 7), date(2025, 4, 13)) == Decimal(4)
+    again = replayed(s)  # the log keeps the rosters as recorded and each correction
+    assert again.rosters == s.rosters and again.roster == s.roster and again.corrections == s.corrections
+    # Another carer from 2025-04-07: 4 + 6 h. Moving the change back to the 21st would leave the
+    # first roster's 5 h beside those 6 h for two weeks: the grant's 10 h a week are checked there too.
+    other = uuid.uuid4()
+    s.set_roster(other, [{"weekday": "wed", "hours": "6"}], date(2025, 4, 7))
+    refused(s, RosterExceedsGrant, s.correct_roster, 2, valid_from=date(2025, 4, 21), **WHY)
+    refused(s, RosterExceedsGrant, s.correct_roster, 3, visits=[{"weekday": "wed", "hours": "7"}], **WHY)
+    refused(s, OutsidePeriod, s.correct_roster, 2, valid_from=date(2025, 7, 1), **WHY)
+    refused(s, NothingToCorrect, s.correct_roster, 2, visits=[{"weekday": "mon", "hours": 4}], **WHY)
+    refused(s, NoSuchRoster, s.correct_roster, 4, valid_from=date(2025, 5, 5), **WHY)
+    refused(s, MissingCorrectionReason, s.correct_roster, 2, valid_from=date(2025, 5, 5), **{**WHY, "reason": ""})
+
+
+def test_a_person_s_corrected_identity_reaches_each_care_file_once_with_the_old_values():
+    s = granted()
+    r = DpsReferral(request_ref=None, case_id=None, person_id=s.person_id, person={"full_name": "Jan Wiśniewski"},
+                    started_on=ON)
+    for file in (s, r):
+        assert file.correct_person({"full_name": "Jan Wiśniewski-Kot", "contact": None}, date(2025, 4, 1))
+        assert file.person == {"full_name": "Jan Wiśniewski-Kot", "contact": None}
+        assert file.person_corrections == [{"corrected": ["full_name"], "old": {"full_name": "Jan Wiśniewski"},
+                                             "corrected_on": date(2025, 4, 1)}]
+        file.collect_events()
+        assert not file.correct_person({"full_name": "Jan Wiśniewski-Kot"}, date(2025, 4, 2))
+        assert file.collect_events() == []

@@ -1,7 +1,8 @@
 """care's HTTP edge in a real nameko container, asked with real tokens signed by a gateway key:
 the role rule of every endpoint (each step its own), the decision signed by the signed-in
 signatory on the centre's authority (a body naming either is refused), the reads of care
-files recorded in the access log, and the director's figures."""
+files recorded in the access log, the director's figures, and corrections by the signed-in
+member of the team."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ RULES = {
     ("POST", f"{S}/decision"): SIGN,
     ("POST", f"{S}/roster"): CARE,
     ("POST", f"{S}/visits"): CARE,
+    ("POST", f"{S}/visits/correction"): CARE,
+    ("POST", f"{S}/roster/correction"): CARE,
     ("POST", f"{S}/missed-visits"): CARE,
     ("POST", f"{S}/end"): CARE,
     ("GET", "/hours"): CARE,
@@ -324,3 +327,57 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
     schema = document["paths"]["/services/{service_id}/decision"]["post"]["requestBody"]["content"][
         "application/json"]["schema"]
     assert schema["required"] == ["issued_on"] and "signed_by" not in schema["properties"]
+
+
+def test_a_visit_and_a_roster_are_corrected_by_the_signed_in_coordinator_with_a_reason(served):
+    app, desk = served
+    coordinator, signatory = desk(CARE_COORDINATOR, "Iwona Cicha"), desk(DECISION_SIGNATORY, "Maria Kowalczyk")
+    step = assessed(app, coordinator)
+    signatory("POST", f"{step}/decision", json={"issued_on": "2025-03-05"})
+    carer = coordinator("POST", "/carers", 201, json={"name": "Halina Kot", "employer": "staff"})["carer_id"]
+    coordinator("POST", f"{step}/roster", json={"carer_id": carer, "visits": [{"weekday": "mon", "hours": 3}]})
+    coordinator("POST", f"{step}/visits", json={"carer_id": carer, "on": "2025-03-10", "hours": 3,
+                                                 "activities": ["personal_care"]})
+    why = {"reason": "karta pracy opiekunki", "corrected_on": "2025-03-20"}
+    position = app.recorder.max_notification_id()
+    for role in set(ROLES) - {CARE_COORDINATOR}:
+        desk(role)("POST", f"{step}/visits/correction", 403, json={"visit": 1, "hours": 2, **why})
+        desk(role)("POST", f"{step}/roster/correction", 403, json={"roster": 1, "valid_from": "2025-03-17", **why})
+    for path, body, field in [
+        ("visits", {"visit": "pierwsza", "hours": 2, **why}, "visit"),
+        ("visits", {"visit": 0, "hours": 2, **why}, "visit"),
+        ("visits", {"visit": 1, "hours": [2], **why}, "hours"),
+        ("visits", {"visit": 1, "carer_id": "Halina", **why}, "carer_id"),
+        ("visits", {"visit": 1, "hours": 2, "corrected_on": "2025-03-20"}, "reason"),
+        ("visits", {"visit": 1, "hours": 2, "reason": "x", "corrected_on": "20.03.2025"}, "corrected_on"),
+        ("visits", {"visit": 1, "hours": 2, "corrected_by": "Ktoś Inny", **why}, "corrected_by"),
+        ("roster", {"roster": 1, "visits": [{"weekday": "pon", "hours": 3}], **why}, "visits.weekday"),
+        ("roster", {"roster": 1, "valid_from": "2025-02-30", **why}, "valid_from"),
+    ]:
+        answer = coordinator("POST", f"{step}/{path}/correction", 400, json=body)
+        assert (answer["error"], answer["field"]) == ("InvalidRequest", field), (body, answer)
+    for path, body, error, field in [
+        ("visits", {"visit": 1, "hours": "3,0", **why}, "NothingToCorrect", None),
+        ("visits", {"visit": 2, "hours": 2, **why}, "NoSuchVisit", "visit"),
+        ("visits", {"visit": 1, "hours": 25, **why}, "TooManyHours", "hours"),
+        ("visits", {"visit": 1, "hours": 2, "reason": " ", "corrected_on": "2025-03-20"},
+         "MissingCorrectionReason", "reason"),
+        ("visits", {"visit": 1, "hours": 2, "reason": "x", "corrected_on": "2025-03-01"},
+         "CorrectionBeforeDecision", "corrected_on"),
+        ("roster", {"roster": 1, "visits": [{"weekday": "mon", "hours": 3}], **why}, "NothingToCorrect", None),
+        ("roster", {"roster": 2, "valid_from": "2025-03-17", **why}, "NoSuchRoster", "roster"),
+    ]:
+        answer = coordinator("POST", f"{step}/{path}/correction", 400, json=body)
+        assert (answer["error"], answer.get("field"), bool(answer["message_pl"])) == (error, field, True), answer
+    assert app.recorder.max_notification_id() == position  # nothing stored
+
+    file = coordinator("POST", f"{step}/visits/correction", json={"visit": "1", "hours": "2,5", **why})
+    assert file["visits"][0]["hours"] == "2.5"
+    file = coordinator("POST", f"{step}/roster/correction", json={
+        "roster": 1, "visits": [{"weekday": "mon", "hours": 2}, {"weekday": "fri", "hours": 1}], **why})
+    assert [(c["kind"], c["corrected_by"], c["reason"]) for c in file["corrections"]] == [
+        ("visit", "Iwona Cicha", "karta pracy opiekunki"), ("roster", "Iwona Cicha", "karta pracy opiekunki")]
+    assert file["corrections"][0]["old"] == {"hours": "3"} and file["corrections"][0]["new"] == {"hours": "2.5"}
+    statement = coordinator("GET", f"{step}/statements/2025-03")
+    # Mondays 10 to 31: 4 x 2 h, Fridays 14 to 28: 3 x 1 h.
+    assert (statement["delivered_hours"], statement["ordered_hours"]) == ("2.5", "11")
