@@ -50,7 +50,7 @@ from shared.contracts.decisions import (
     DECISION_SET_ASIDE,
     PROCEEDING_UPDATED,
 )
-from shared.contracts.intake import CASE_ROUTED
+from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
 from shared.roles import DECISION_SIGNATORY
@@ -132,10 +132,20 @@ class DecisionsApplication(ServiceApplication):
                                       source=data["case_id"])
                       for benefit in benefits]
             return [*opened, *(self._updated(p) for p in opened)]
+        if envelope.type == PERSON_CORRECTED["decisions"].type:
+            corrected = self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
+                                              date.fromisoformat(data["corrected_on"]))
+            return [*corrected, *(self._updated(p) for p in corrected)]
         if envelope.type in ART_11_FACTS:
             return [ReviewTask(contract_ref=data["contract_ref"], fact=ART_11_FACTS[envelope.type],
                                person_id=UUID(data["person_id"]), occurred_on=date.fromisoformat(data["occurred_on"]))]
         return []
+
+    def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[Proceeding]:
+        """The policy's step on intake's PersonCorrected: every proceeding of the person, at any stage,
+        shows the identity as first contact now has it (to be saved, with a ProceedingUpdated each so
+        that the pages' lists redraw the name); an issued decision keeps the party it names."""
+        return [p for p in self.proceedings(person_id=person_id) if p.correct_person(person, corrected_on)]
 
     # --- commands -------------------------------------------------------------------------
 
@@ -172,6 +182,18 @@ class DecisionsApplication(ServiceApplication):
 
     def record_interview(self, proceeding_id: UUID, **interview: Any) -> None:
         self._do(proceeding_id, lambda p: p.record_interview(**interview))
+
+    def correct_interview(self, proceeding_id: UUID, officer: Any, reason: str, corrected_on: date,
+                          **values: Any) -> list[str]:
+        """The benefit officer signed in (`officer`, a shared.identity.Staff) corrects entries of the
+        latest interview before the decision; returns the entries that changed."""
+        return self._do(proceeding_id, lambda p: p.correct_interview(values, reason, officer.name, corrected_on))
+
+    def correct_income(self, proceeding_id: UUID, officer: Any, entry: Any, reason: str, corrected_on: date,
+                       **values: Any) -> list[str]:
+        """The benefit officer signed in corrects income number `entry` of the latest interview."""
+        return self._do(proceeding_id, lambda p: p.correct_income(entry, values, reason, officer.name,
+                                                                  corrected_on))
 
     def assess(self, proceeding_id: UUID) -> dict:
         return self._do(proceeding_id, lambda p: p.assess(self.rules))

@@ -4,8 +4,11 @@ A proceeding runs from the application (or ex officio) through the environmental
 interview, the assessment on the application's date, the written decision (drafted by the
 benefit officer; signed as drafted, or returned with a remark, by the person authorised to
 sign), its delivery and the 14-day appeal window to finality; or through an appeal to the
-appeals board (SKO). A final grant can be changed or revoked. Every command checks the law first and raises a
-named error, so a refused command records nothing. The rule table is passed in as data.
+appeals board (SKO). A final grant can be changed or revoked. Before the decision the benefit officer
+corrects entries of the interview and its incomes by events that keep the old values, who, when and why
+(after it, a change is a new decision); first contact's corrections of the identity reach every proceeding
+of the person. Every command checks the law first and raises a named error, so a refused command records
+nothing. The rule table is passed in as data.
 """
 
 from __future__ import annotations
@@ -94,6 +97,11 @@ PONAGLENIE_INSTRUCTION = ("Pouczenie: na niezałatwienie sprawy w terminie stron
 PAYMENT_METHODS = ("bank_transfer", "cash")
 INCOME_SOURCES = ("wynagrodzenie", "emerytura_renta", "zasilek_dla_bezrobotnych", "alimenty",
                   "swiadczenia_rodzinne", "dzialalnosc_gospodarcza", "inne")
+# What a correction before the decision may change: an interview's entries and an income's fields.
+INTERVIEW_ENTRIES = ("held_on", "household", "assets", "farmland_ha", "unable_to_work")
+INCOME_ENTRIES = ("member", "source", "amount")
+# The interview's entries the calculator reads besides the incomes: correcting one outdates the assessment.
+ASSESSED_ENTRIES = ("household", "farmland_ha", "unable_to_work")
 
 
 class DecisionsError(ValueError):
@@ -198,6 +206,40 @@ class MissingRemark(DecisionsError):
     """A draft goes back to the benefit officer with a remark saying what to revise."""
     field = "remark"
     polish = "Napisz uwagę: co poprawić w projekcie."
+
+
+class AssessmentOutdated(AssessmentRequired):
+    """An entry the assessment rests on was corrected after it: the calculator's result is recomputed
+    (a new assessment) before a draft or a decision rests on it."""
+    polish = "Dane wywiadu poprawiono po ocenie uprawnień — oceń uprawnienia ponownie."
+
+
+class CorrectionAfterDecision(AlreadyDecided):
+    """The interview and its incomes are corrected before the decision; once it is issued, a change of
+    what it rests on is a new decision (a change or a revocation)."""
+    polish = "Decyzja jest już wydana — zmiana danych wymaga nowej decyzji (zmieniającej albo uchylającej)."
+
+
+class NoInterviewToCorrect(DecisionsError):
+    """A correction corrects a recorded interview: without one, the interview is recorded."""
+    polish = "Nie ma jeszcze wywiadu do poprawienia — najpierw go zapisz."
+
+
+class NoSuchIncome(DecisionsError):
+    """The income to correct is named by its number in the latest interview's list, from 1."""
+    field = "entry"
+    polish = "W wywiadzie nie ma dochodu o tym numerze."
+
+
+class MissingCorrectionReason(DecisionsError):
+    """A correction says why the entry was wrong (the document seen, the person's word)."""
+    field = "reason"
+    polish = "Podaj powód poprawki (np. zaświadczenie, które okazała osoba)."
+
+
+class NothingToCorrect(DecisionsError):
+    """The interview already says what the correction gives: no event, nothing stored."""
+    polish = "Wywiad zawiera już takie dane — nie ma czego poprawiać."
 
 
 class NotDelivered(DecisionsError):
@@ -333,6 +375,8 @@ class Proceeding(Aggregate):
         self.repayments: list[dict] = []
         self.health_insured_elsewhere: list[dict] = []  # zasiłek stały: who pays the health contribution
         self.random_event: dict | None = None
+        self.corrections: list[dict] = []  # of the interview and its incomes, before the decision
+        self.person_corrections: list[dict] = []  # the identity as first contact corrected it
 
     @classmethod
     def open(cls, rules: RuleTable, person_id: uuid.UUID, person: dict, applied_on: date, benefit: str | None,
@@ -369,8 +413,8 @@ class Proceeding(Aggregate):
             return "appeal_window"
         if self.decision:
             return "decided"
-        if self.assessment:
-            return "assessed"
+        if self.assessment and not self.assessment.get("outdated_on"):
+            return "assessed"  # an assessment a correction outdated calls for a new one: "interviewed"
         if self.interviews:
             return "interviewed"
         return "awaiting_interview"
@@ -527,6 +571,14 @@ class Proceeding(Aggregate):
         """The environmental interview at the person's home (art. 107); updated on changes.
         `recorded_on`, when given, is the day it is entered: an interview is not held later."""
         self._not_closed()
+        self._interview_recorded(**self._checked_interview(held_on, household, incomes, assets, farmland_ha,
+                                                           unable_to_work, recorded_on))
+
+    def _checked_interview(self, held_on: Any, household: Any, incomes: Any, assets: Any, farmland_ha: Any,
+                           unable_to_work: Any, recorded_on: Any = None) -> dict:
+        """An interview as it is recorded, or the named error of the rule it breaks: recording and
+        correcting it check the same rules. Errors name the entry, never a person's data
+        (docs/architecture.md, "Logs and dead letters name errors, never data")."""
         held_on = a_date(held_on, "the interview date")
         if held_on < self.applied_on:
             raise InvalidDate(f"the interview cannot be before the application ({self.applied_on})")
@@ -542,16 +594,16 @@ class Proceeding(Aggregate):
             raise InvalidInterview("name the applicant among the household (relation \"wnioskodawca\", or none)")
         names = {m["name"] for m in members}
         recorded_incomes = []
-        for income in incomes:
+        for number, income in enumerate(incomes, 1):
             if _text(income.get("member")) not in names:
-                raise InvalidInterview(f"income of {income.get('member')!r}, who is not in the household")
+                raise InvalidInterview(f"income {number} is of someone who is not in the household")
             if income.get("source") not in INCOME_SOURCES:
-                raise InvalidInterview(f"unknown income source {income.get('source')!r}; one of {', '.join(INCOME_SOURCES)}")
+                raise InvalidInterview(f"income {number} has an unknown source; one of {', '.join(INCOME_SOURCES)}")
             recorded_incomes.append({"member": _text(income["member"]), "source": income["source"],
                                      "amount": _amount(income.get("amount"), "a monthly income")})
-        self._interview_recorded(held_on=held_on, household=members, incomes=recorded_incomes, assets=_text(assets),
-                                 farmland_ha=_amount(farmland_ha, "farmland (ha przeliczeniowe)"),
-                                 unable_to_work=bool(unable_to_work))
+        return {"held_on": held_on, "household": members, "incomes": recorded_incomes, "assets": _text(assets),
+                "farmland_ha": _amount(farmland_ha, "farmland (ha przeliczeniowe)"),
+                "unable_to_work": bool(unable_to_work)}
 
     @event("InterviewRecorded")
     def _interview_recorded(self, held_on: date, household: list, incomes: list, assets: str,
@@ -560,6 +612,110 @@ class Proceeding(Aggregate):
                                 "farmland_ha": farmland_ha, "unable_to_work": unable_to_work})
         if not self.decided:
             self.assessment = None  # a new interview calls for a new assessment
+
+    # --- corrections of the interview, before the decision ---------------------------------
+
+    def correct_interview(self, values: dict, reason: str, corrected_by: str, corrected_on: date) -> list[str]:
+        """Corrects entries of the latest interview (the date it was held, the household, the assets,
+        the farmland, the inability to work) that were recorded wrongly: an event with the old and the
+        new values, why, who and when. The corrected interview keeps every rule of a recorded one.
+        Returns the entries that changed."""
+        interview, reason, corrected_by, corrected_on = self._correcting(reason, corrected_by, corrected_on)
+        given = {k: values[k] for k in INTERVIEW_ENTRIES if k in values}
+        new = self._checked_interview(**{**interview, **given}, recorded_on=corrected_on)
+        changed = [k for k in INTERVIEW_ENTRIES if new[k] != interview[k]]
+        if not changed:
+            raise NothingToCorrect("the interview already says this")
+        self._interview_corrected(old={k: interview[k] for k in changed}, new={k: new[k] for k in changed},
+                                  reason=reason, corrected_by=corrected_by, corrected_on=corrected_on)
+        return changed
+
+    def correct_income(self, entry: Any, values: dict, reason: str, corrected_by: str,
+                       corrected_on: date) -> list[str]:
+        """Corrects one income of the latest interview (its number, from 1, in the interview's list):
+        whose it is, its source, its amount. Returns the fields that changed."""
+        interview, reason, corrected_by, corrected_on = self._correcting(reason, corrected_by, corrected_on)
+        incomes = list(interview["incomes"])
+        if isinstance(entry, str) and entry.isdigit():
+            entry = int(entry)  # a page's form sends the number as text
+        if not (isinstance(entry, int) and not isinstance(entry, bool) and 1 <= entry <= len(incomes)):
+            raise NoSuchIncome(f"the interview lists {len(incomes)} incomes; there is no income {entry!r}")
+        old = incomes[entry - 1]
+        incomes[entry - 1] = {**old, **{k: values[k] for k in INCOME_ENTRIES if k in values}}
+        checked = self._checked_interview(**{**interview, "incomes": incomes}, recorded_on=corrected_on)
+        new = checked["incomes"][entry - 1]
+        changed = [k for k in INCOME_ENTRIES if new[k] != old[k]]
+        if not changed:
+            raise NothingToCorrect(f"income {entry} already says this")
+        self._income_corrected(entry=entry, old={k: old[k] for k in changed}, new={k: new[k] for k in changed},
+                               reason=reason, corrected_by=corrected_by, corrected_on=corrected_on)
+        return changed
+
+    def _correcting(self, reason: Any, corrected_by: Any, corrected_on: Any) -> tuple[dict, str, str, date]:
+        """What every correction needs: an open proceeding with no decision yet (after it, a change is
+        a new decision), an interview to correct, a reason, who corrects and a day after the interview."""
+        self._not_closed()
+        if self.decided:
+            raise CorrectionAfterDecision("the decision is issued: a change of what it rests on is a new decision "
+                                          "(a change or a revocation)")
+        if not self.interviews:
+            raise NoInterviewToCorrect("no interview is recorded: record it rather than correct it")
+        reason = one_line(reason, "the correction's reason")
+        if not reason:
+            raise MissingCorrectionReason("say why the entry was wrong (the document seen, the person's word)")
+        corrected_by = _text(corrected_by, "who corrects")
+        if not corrected_by:
+            raise DecisionsError("a correction names the member of staff who made it")
+        corrected_on = a_date(corrected_on, "the correction's date")
+        interview = self.interviews[-1]
+        if corrected_on < interview["held_on"]:
+            raise InvalidDate(f"a correction is made after the interview it corrects ({interview['held_on']})")
+        return interview, reason, corrected_by, corrected_on
+
+    @event("InterviewCorrected")
+    def _interview_corrected(self, old: dict, new: dict, reason: str, corrected_by: str, corrected_on: date) -> None:
+        self.interviews[-1] = {**self.interviews[-1], **new}
+        self._corrected({"kind": "interview", "entry": None, "fields": list(new), "old": old, "new": new,
+                         "reason": reason, "corrected_by": corrected_by, "corrected_on": corrected_on},
+                        outdates=any(k in ASSESSED_ENTRIES for k in new))
+
+    @event("IncomeCorrected")
+    def _income_corrected(self, entry: int, old: dict, new: dict, reason: str, corrected_by: str,
+                          corrected_on: date) -> None:
+        incomes = list(self.interviews[-1]["incomes"])
+        incomes[entry - 1] = {**incomes[entry - 1], **new}
+        self.interviews[-1] = {**self.interviews[-1], "incomes": incomes}
+        self._corrected({"kind": "income", "entry": entry, "fields": list(new), "old": old, "new": new,
+                         "reason": reason, "corrected_by": corrected_by, "corrected_on": corrected_on}, outdates=True)
+
+    def _corrected(self, correction: dict, outdates: bool) -> None:
+        """The correction joins the proceeding's history. An assessment made before it of what the
+        calculator reads is out of date: it stays on file, marked, and a draft or a decision waits
+        for a new one (AssessmentOutdated), so the calculator's result always rests on the entries
+        as corrected."""
+        self.corrections.append(correction)
+        if outdates and self.assessment:
+            self.assessment = {**self.assessment, "outdated_on": correction["corrected_on"]}
+
+    # --- the person's identity, as first contact corrects it ---------------------------------
+
+    def correct_person(self, person: dict, corrected_on: date) -> bool:
+        """First contact corrected the person's identity (intake's PersonCorrected): the proceeding
+        shows it as it now is, and the event keeps the old values and the date, at any stage. A
+        decision already issued keeps the party as it was issued to (`decision["party"]`): the
+        decision is a document, and a correction of the register does not rewrite it; a later
+        decision names the party as corrected. False, and no event, if the proceeding already says this."""
+        corrected = [k for k, v in person.items() if self.person.get(k) != v]
+        if not corrected:
+            return False
+        self._person_corrected(person={**self.person, **person}, corrected=corrected,
+                               old={k: self.person.get(k) for k in corrected}, corrected_on=corrected_on)
+        return True
+
+    @event("PersonCorrected")
+    def _person_corrected(self, person: dict, corrected: list[str], old: dict, corrected_on: date) -> None:
+        self.person = person
+        self.person_corrections.append({"corrected": corrected, "old": old, "corrected_on": corrected_on})
 
     def household_income(self, rules: RuleTable, on: date | None = None) -> Decimal:
         """Monthly income: every member's, plus farmland at the criterion's rate per ha (art. 8 ust. 9)."""
@@ -752,9 +908,13 @@ class Proceeding(Aggregate):
         needs_assessment = DECIDED_FORMS[self.benefit] is not None
         if needs_assessment and not self.assessment:
             raise AssessmentRequired("assess eligibility on the application's date first")
+        if needs_assessment and self.assessment.get("outdated_on"):
+            raise AssessmentOutdated(f"the interview was corrected on {self.assessment['outdated_on']}, after the "
+                                     "assessment: assess eligibility again")
         decision = {"outcome": outcome, "issued_on": issued_on, "legal_basis": _text(legal_basis),
                     "justification": _text(justification), "signed_by": _text(signed_by),
-                    "on_authority_of": _text(on_authority_of), "amount": None, "period_from": None,
+                    "on_authority_of": _text(on_authority_of), "party": self._party(), "amount": None,
+                    "period_from": None,
                     "period_to": None, "payment_method": None,
                     "on_condition_of_repayment": on_condition_of_repayment}
         if granted:
@@ -784,6 +944,11 @@ class Proceeding(Aggregate):
                 decision.update(amount=amount, payment_method=payment_method,
                                 account=an_account(account) if account not in (None, "") else None)
         return decision
+
+    def _party(self) -> dict:
+        """The party as the decision names it (KPA art. 107 § 1: oznaczenie strony), as the proceeding
+        knows them on the day it is issued; a later correction of the identity leaves it as issued."""
+        return {k: self.person.get(k) for k in ("full_name", "address")}
 
     @staticmethod
     def _above_criterion(a: dict) -> bool:

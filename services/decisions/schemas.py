@@ -52,6 +52,16 @@ MEMBER = obj(["name"], name=line(), relation=line())
 INCOME = obj(["member", "source", "amount"], member=line(), source=one_of(INCOME_SOURCES), amount=NUMBER)
 INTERVIEW = obj(["held_on", "household"], held_on=day(), household=many(MEMBER, 20), incomes=many(INCOME, 50),
                 assets=text(), farmland_ha=NUMBER, unable_to_work=BOOLEAN, recorded_on=day())
+# Corrections before the decision (the latest interview's entries, one of its incomes): what is right
+# now, why the entry was wrong, and the day. Who corrects is the signed-in benefit officer (the
+# gateway's token), never the body. An income is named by its number in the interview's list, from 1
+# (a page's form sends it as text).
+_WHY = {"reason": text(), "corrected_on": day()}
+INTERVIEW_CORRECTION = obj(["reason", "corrected_on"], held_on=day(), household=many(MEMBER, 20), assets=text(),
+                           farmland_ha=NUMBER, unable_to_work=BOOLEAN, **_WHY)
+INCOME_CORRECTION = obj(["entry", "reason", "corrected_on"],
+                        entry={"type": ["integer", "string"], "minimum": 1, "maximum": 50, "pattern": "^[1-9][0-9]?$"},
+                        member=line(), source=one_of(INCOME_SOURCES), amount=NUMBER, **_WHY)
 ASSESSMENT = obj()  # nothing to say: the assessment is made from the latest interview
 DELIVERY = obj(["delivered_on"], delivered_on=day())
 DEEMED_DELIVERY = obj(["notice_left_on"], notice_left_on=day())

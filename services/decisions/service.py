@@ -46,7 +46,8 @@ def _proceeding(p: Proceeding) -> dict:
         "delay_notices": p.delay_notices, "interviews": p.interviews, "assessment": p.assessment,
         "decision": p.decision, "delivered_on": p.delivered_on, "appeal_deadline": p.appeal_deadline,
         "appeal": p.appeal, "final_on": p.final_on, "later_decisions": p.later_decisions,
-        "random_event": p.random_event, "draft": p.draft, "drafts": p.drafts,
+        "random_event": p.random_event, "draft": p.draft, "drafts": p.drafts, "corrections": p.corrections,
+        "person_corrections": p.person_corrections,
     }
 
 
@@ -167,6 +168,20 @@ class DecisionsService(Health, AccessLog):
             incomes=body.get("incomes") or [], assets=body.get("assets") or "",
             farmland_ha=body.get("farmland_ha", "0"), unable_to_work=body.get("unable_to_work", False),
             recorded_on=body.get("recorded_on"))
+        return self._answer(request, proceeding_id)
+
+    # Corrections before the decision: the author is who is signed in (the gateway's token), the
+    # schema has checked the body; the old values stay in the proceeding's log and history.
+    @api("POST", f"{PROCEEDING}/corrections/interview", roles=OFFICER, body=schemas.INTERVIEW_CORRECTION)
+    def correct_interview(self, request, proceeding_id: UUID):
+        """{held_on?, household?, assets?, farmland_ha?, unable_to_work?, reason, corrected_on}."""
+        self.store.correct_interview(proceeding_id, request.staff, **request_json(request))
+        return self._answer(request, proceeding_id)
+
+    @api("POST", f"{PROCEEDING}/corrections/income", roles=OFFICER, body=schemas.INCOME_CORRECTION)
+    def correct_income(self, request, proceeding_id: UUID):
+        """{entry (its number in the latest interview, from 1), member?, source?, amount?, reason, corrected_on}."""
+        self.store.correct_income(proceeding_id, request.staff, **request_json(request))
         return self._answer(request, proceeding_id)
 
     @api("POST", f"{PROCEEDING}/assessment", roles=OFFICER, body=schemas.ASSESSMENT)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from services.decisions.application import DecisionsApplication, ReviewTaskNotFound
-from services.decisions.domain import InterviewRequired, ProceedingNotFound
+from services.decisions.domain import AssessmentOutdated, InterviewRequired, NothingToCorrect, ProceedingNotFound
 from shared.contracts.casework import CONTRACT_REFUSED
 from shared.contracts.decisions import (
     DECISION_APPEALED,
@@ -18,9 +18,9 @@ from shared.contracts.decisions import (
     DECISION_SET_ASIDE,
     PROCEEDING_UPDATED,
 )
-from shared.contracts.intake import CASE_ROUTED
+from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
 from shared.envelope import Envelope, source_of
-from services.decisions.tests.staff import AUTHORITY, SIGNATORY
+from services.decisions.tests.staff import AUTHORITY, OFFICER, SIGNATORY
 
 SIGNED = {"signatory": SIGNATORY}  # the signature is the signatory's account and the configured authority
 
@@ -295,3 +295,65 @@ def test_the_officer_drafts_the_signatory_returns_it_then_signs_the_revision_and
     updates = [e.data["state"] for e in decisions.integration_envelopes(after=0, limit=100)[0]
                if e.type == PROCEEDING_UPDATED.type]
     assert updates[-5:] == ["assessed", "assessed", "assessed", "assessed", "decided"]  # each step moves the lists
+
+
+def corrected(notification_id, person_id, corrected_on="2026-03-20", **identity):
+    """intake's PersonCorrected to decisions: the whole identity as it now is, which fields changed."""
+    data = {"person_id": person_id, "corrected_on": corrected_on, "corrected": sorted(identity),
+            "full_name": "Anna Nowak", "birth_date": "1985-07-15", "pesel": "85071512348", "document_number": None,
+            "address": None, "contact": None, **identity}
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=PERSON_CORRECTED["decisions"].type,
+                            time=datetime.now(timezone.utc), subject=person_id, data=data,
+                            notification_id=notification_id)
+
+
+def test_first_contact_s_correction_reaches_each_proceeding_of_the_person_and_the_decision_keeps_its_party(decisions):
+    proceeding_id = granted_and_delivered(decisions)  # routed at notification 1, decided
+    person_id = str(decisions.proceeding(proceeding_id).person_id)
+    decisions.process(routed(2, help_requested=("posilek",)))  # someone else
+    position = decisions.recorder.max_notification_id()
+    assert decisions.process(corrected(3, person_id, full_name="Anna Nowakowska"))
+    p = decisions.proceeding(proceeding_id)  # read back from the store
+    assert p.person["full_name"] == "Anna Nowakowska" and p.person["pesel"] == "85071512348"
+    assert p.person_corrections == [{"corrected": ["full_name"], "old": {"full_name": "Anna Nowak"},
+                                     "corrected_on": date(2026, 3, 20)}]
+    assert p.decision["party"]["full_name"] == "Anna Nowak"  # the issued decision names whom it was issued to
+    assert [o.person["full_name"] for o in decisions.proceedings() if o.id != proceeding_id] == ["Anna Nowak"]
+    # The pages' lists hear of it (ProceedingUpdated: the reference and the state, nothing else).
+    [update] = [e for e in decisions.integration_envelopes(after=position, limit=10)[0]]
+    assert update.type == PROCEEDING_UPDATED.type and update.data == {"proceeding_id": str(proceeding_id),
+                                                                      "state": "appeal_window"}
+    # The same identity again, or a person with no proceeding here: nothing but the position.
+    position = decisions.recorder.max_notification_id()
+    decisions.process(corrected(4, person_id, full_name="Anna Nowakowska"))
+    decisions.process(corrected(5, str(uuid.uuid4()), full_name="Ewa Nowak"))
+    assert decisions.position("intake") == 5
+    assert decisions.recorder.max_notification_id() == position
+
+
+def test_the_officer_corrects_the_interview_and_an_income_the_store_keeps_the_old_values(decisions):
+    decisions.process(routed(help_requested=("zasilek_okresowy",)))
+    [p] = decisions.proceedings()
+    decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
+                               incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "400"}])
+    decisions.assess(p.id)
+    why = {"reason": "zaświadczenie z ZUS", "corrected_on": date(2026, 3, 6)}
+    assert decisions.correct_income(p.id, OFFICER, entry=1, source="emerytura_renta", **why) == ["source"]
+    assert decisions.correct_interview(p.id, OFFICER, unable_to_work=True, **why) == ["unable_to_work"]
+    stored = decisions.proceeding(p.id)
+    interview = stored.interviews[-1]
+    assert interview["incomes"][0]["source"] == "emerytura_renta" and interview["unable_to_work"] is True
+    assert [(c["kind"], c["old"], c["corrected_by"]) for c in stored.corrections] == [
+        ("income", {"source": "alimenty"}, "B. Wójcik"), ("interview", {"unable_to_work": False}, "B. Wójcik")]
+    assert stored.assessment["outdated_on"] == date(2026, 3, 6) and stored.state == "interviewed"
+    # The old values stay in the log: the events of the proceeding, as stored.
+    events = {type(e).__name__: e for e in decisions.repository.event_store.get(p.id)}
+    assert events["IncomeCorrected"].old == {"source": "alimenty"} and events["InterviewCorrected"].new == {
+        "unable_to_work": True}
+    with pytest.raises(AssessmentOutdated):
+        decisions.draft_decision(p.id, OFFICER, date(2026, 3, 9), outcome="refusal", legal_basis="art. 38 u.p.s.",
+                                 justification="dochód powyżej kryterium")
+    position = decisions.recorder.max_notification_id()
+    with pytest.raises(NothingToCorrect):
+        decisions.correct_income(p.id, OFFICER, entry=1, source="emerytura_renta", **why)
+    assert decisions.recorder.max_notification_id() == position

@@ -11,8 +11,10 @@ from services.decisions.domain import (
     AlreadyFinal,
     AmountOutsideLegalRange,
     AppealWindowOpen,
+    AssessmentOutdated,
     AssessmentRequired,
     BenefitNotSpecified,
+    CorrectionAfterDecision,
     DraftAfterDecision,
     DraftAlreadyReturned,
     DraftAwaitingSignature,
@@ -23,17 +25,21 @@ from services.decisions.domain import (
     InvalidDelayNotice,
     InvalidInterview,
     InvalidPerson,
+    MissingCorrectionReason,
     MissingJustification,
     MissingRemark,
     MissingSignature,
     NoAppeal,
     NoDraftPending,
+    NoInterviewToCorrect,
+    NoSuchIncome,
     NotAFinalGrant,
     NotDelivered,
     NotARandomEventBenefit,
     NotEligible,
     RepaymentNotAllowed,
     NotForwarded,
+    NothingToCorrect,
     PeriodBeforeApplication,
     Proceeding,
     ProceedingClosed,
@@ -687,7 +693,8 @@ def test_the_signatory_signs_the_draft_and_the_decision_is_issued_as_drafted_on_
     assert p.decision == {"outcome": "grant", "issued_on": date(2026, 3, 10), "legal_basis": "art. 38 u.p.s.",
                           "justification": "", "amount": Decimal("400.00"), "period_from": date(2026, 4, 1),
                           "period_to": date(2026, 9, 30), "payment_method": "cash", "account": None,
-                          "on_condition_of_repayment": False, **SIGNED}
+                          "on_condition_of_repayment": False, **SIGNED,
+                          "party": {"full_name": "Anna Nowak", "address": None}}  # the party as issued to
     [history] = p.drafts
     assert history["signed"] == {"signed_by": SIGNED["signed_by"], "signed_on": date(2026, 3, 10)}
 
@@ -776,3 +783,136 @@ def test_a_returned_case_is_drafted_anew():
     p.draft_decision(OFFICER, date(2026, 4, 21), **DRAFT)
     p.sign_draft(date(2026, 4, 22), **SIGNED)
     assert p.decision["issued_on"] == date(2026, 4, 22) and len(p.drafts) == 2
+
+
+# --- corrections of the interview before the decision (issue 14, item 3) -----------------------
+
+CORRECTED_ON = date(2026, 3, 6)
+WHY = {"reason": "zaświadczenie pracodawcy", "corrected_by": OFFICER, "corrected_on": CORRECTED_ON}
+
+
+def test_an_income_is_corrected_by_an_event_keeping_the_old_value_who_when_and_why():
+    p = interviewed(income="400", members=("Anna Nowak", "Jan Nowak"))
+    p.collect_events()
+    assert p.correct_income(1, {"amount": "450,00", "source": "inne"}, **WHY) == ["amount"]
+    [event] = p.collect_events()
+    assert type(event).__name__ == "IncomeCorrected" and event.old == {"amount": Decimal("400")}
+    assert p.interviews[-1]["incomes"] == [{"member": "Anna Nowak", "source": "inne", "amount": Decimal("450.00")}]
+    assert p.corrections == [{"kind": "income", "entry": 1, "fields": ["amount"], "old": {"amount": Decimal("400")},
+                              "new": {"amount": Decimal("450.00")}, **WHY}]
+    assert p.correct_income("1", {"member": "Jan Nowak"}, **WHY) == ["member"]  # a page's form: the number as text
+    assert p.interviews[-1]["incomes"][0]["member"] == "Jan Nowak" and len(p.corrections) == 2
+
+
+def test_entries_of_the_interview_are_corrected_and_the_rest_stays_as_recorded():
+    p = interviewed(income="400")
+    changed = p.correct_interview({"held_on": date(2026, 3, 4), "assets": "samochód z 2004 r.",
+                                   "household": [{"name": "Anna Nowak"}, {"name": "Zofia Nowak", "relation": "córka"}]},
+                                  **WHY)
+    assert changed == ["held_on", "household", "assets"]
+    interview = p.interviews[-1]
+    assert interview["held_on"] == date(2026, 3, 4) and interview["assets"] == "samochód z 2004 r."
+    assert [m["name"] for m in interview["household"]] == ["Anna Nowak", "Zofia Nowak"]
+    assert interview["incomes"][0]["amount"] == Decimal("400") and interview["unable_to_work"] is False
+    [correction] = p.corrections
+    assert correction["old"] == {"held_on": date(2026, 3, 5), "assets": "",
+                                 "household": [{"name": "Anna Nowak", "relation": "wnioskodawca"}]}
+    assert (correction["kind"], correction["reason"], correction["corrected_by"]) == (
+        "interview", "zaświadczenie pracodawcy", OFFICER)
+
+
+def test_a_correction_that_changes_nothing_or_says_no_reason_is_refused_by_name():
+    p = interviewed(income="400")
+    refused_and_unchanged(p, NothingToCorrect, p.correct_income, 1, {"amount": "400.00"}, **WHY)
+    refused_and_unchanged(p, NothingToCorrect, p.correct_interview, {"assets": "", "unable_to_work": False}, **WHY)
+    refused_and_unchanged(p, NothingToCorrect, p.correct_interview, {}, **WHY)
+    refused_and_unchanged(p, MissingCorrectionReason, p.correct_income, 1, {"amount": "450"},
+                          **{**WHY, "reason": "  "})
+    assert MissingCorrectionReason.field == "reason" and MissingCorrectionReason.polish
+
+
+def test_a_correction_names_an_income_the_interview_has_and_comes_after_the_interview():
+    p = interviewed(income="400")
+    for entry in (0, 2, "x", "", None, True, 1.0):
+        refused_and_unchanged(p, NoSuchIncome, p.correct_income, entry, {"amount": "450"}, **WHY)
+    assert NoSuchIncome.field == "entry"
+    refused_and_unchanged(p, InvalidDate, p.correct_income, 1, {"amount": "450"},
+                          **{**WHY, "corrected_on": date(2026, 3, 4)})
+    refused_and_unchanged(proceeding(), NoInterviewToCorrect, proceeding().correct_income, 1, {"amount": "1"}, **WHY)
+
+
+def test_the_rules_of_a_recorded_interview_hold_on_the_corrected_one():
+    p = interviewed(income="400", members=("Anna Nowak", "Jan Nowak"))
+    for error, entry, values in [
+        (InvalidInterview, 1, {"member": "Ktoś Obcy"}),  # not in the household
+        (InvalidInterview, 1, {"source": "spadek"}),
+        (InvalidAmount, 1, {"amount": "-5"}),
+        (InvalidAmount, 1, {"amount": "1e30"}),
+    ]:
+        refused_and_unchanged(p, error, p.correct_income, entry, values, **WHY)
+    for error, values in [
+        (InvalidInterview, {"household": [{"name": "Jan Nowak"}]}),  # Anna's income, Anna no longer listed
+        (InvalidInterview, {"household": [{"name": "Anna Nowak", "relation": "siostra"}]}),  # no applicant
+        (InvalidInterview, {"household": []}),
+        (InvalidDate, {"held_on": date(2026, 3, 1)}),  # before the application
+        (InterviewInFuture, {"held_on": date(2026, 3, 9)}),  # after the correction's own day
+        (InvalidAmount, {"farmland_ha": "dużo"}),
+    ]:
+        refused_and_unchanged(p, error, p.correct_interview, values, **WHY)
+    # The texts name the entry, never the person's data.
+    with pytest.raises(InvalidInterview) as refused:
+        p.correct_income(1, {"member": "Ktoś Obcy"}, **WHY)
+    assert "Ktoś" not in str(refused.value) and "income 1" in str(refused.value)
+
+
+def test_after_the_decision_a_correction_is_refused_a_change_is_a_new_decision():
+    p = decided()
+    refused_and_unchanged(p, CorrectionAfterDecision, p.correct_income, 1, {"amount": "450"}, **WHY)
+    refused_and_unchanged(p, CorrectionAfterDecision, p.correct_interview, {"assets": "dom"}, **WHY)
+    assert issubclass(CorrectionAfterDecision, AlreadyDecided) and CorrectionAfterDecision.polish
+
+
+def test_an_assessment_made_before_a_correction_is_out_of_date_until_assessed_again():
+    p = interviewed(income="400")
+    first = p.assess(RULES)
+    assert p.state == "assessed"
+    p.correct_income(1, {"amount": "600"}, **WHY)
+    assert p.assessment == {**first, "outdated_on": CORRECTED_ON} and p.state == "interviewed"
+    refused_and_unchanged(p, AssessmentOutdated, p.draft_decision, OFFICER, date(2026, 3, 9), **DRAFT)
+    refused_and_unchanged(p, AssessmentOutdated, p.issue_decision, "grant", date(2026, 3, 10), "art. 38 u.p.s.", "",
+                          amount="400.00", period_from=date(2026, 4, 1), period_to=date(2026, 9, 30),
+                          payment_method="cash", **SIGNED)
+    assert issubclass(AssessmentOutdated, AssessmentRequired) and AssessmentOutdated.polish
+    again = p.assess(RULES)  # the calculator's result, recomputed from the corrected income
+    assert again["income"] == Decimal("600.00") and "outdated_on" not in again and p.state == "assessed"
+    assert again["max_amount"] < first["max_amount"]
+    p.draft_decision(OFFICER, date(2026, 3, 9), **{**DRAFT, "amount": str(again["max_amount"])})
+    # An entry the calculator does not read (the day, the assets) leaves the assessment as it is.
+    p.correct_interview({"assets": "mieszkanie komunalne"}, **WHY)
+    assert p.assessment == again and p.draft_pending
+
+
+def test_a_draft_awaiting_the_signature_is_not_signed_on_an_outdated_assessment():
+    p = drafted()
+    p.correct_interview({"household": [{"name": "Anna Nowak"}, {"name": "Jan Nowak", "relation": "mąż"}]}, **WHY)
+    refused_and_unchanged(p, AssessmentOutdated, p.sign_draft, date(2026, 3, 10), **SIGNED)
+    again = p.assess(RULES)
+    assert again["members"] == 2
+    # Every check of the decision runs at signing, on the new assessment: the drafted amount no longer fits.
+    refused_and_unchanged(p, AmountOutsideLegalRange, p.sign_draft, date(2026, 3, 10), **SIGNED)
+    p.draft_decision(OFFICER, date(2026, 3, 10), **{**DRAFT, "amount": str(again["min_amount"])})
+    p.sign_draft(date(2026, 3, 10), **SIGNED)
+    assert p.decision["amount"] == again["min_amount"]
+
+
+def test_first_contact_s_correction_of_the_person_reaches_the_proceeding_and_not_the_issued_decision():
+    p = decided()
+    assert p.decision["party"] == {"full_name": "Anna Nowak", "address": None}
+    identity = {"full_name": "Anna Nowakowska", "pesel": "85071512348"}
+    assert p.correct_person(identity, date(2026, 3, 20)) is True
+    assert p.person == {"full_name": "Anna Nowakowska", "pesel": "85071512348"}
+    assert p.person_corrections == [{"corrected": ["full_name", "pesel"], "corrected_on": date(2026, 3, 20),
+                                     "old": {"full_name": "Anna Nowak", "pesel": None}}]
+    assert p.decision["party"]["full_name"] == "Anna Nowak"  # the decision is a document: as issued
+    p.collect_events()
+    assert p.correct_person(identity, date(2026, 3, 21)) is False and p.collect_events() == []

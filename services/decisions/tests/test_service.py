@@ -41,6 +41,8 @@ RULES = {
                     "interview-plan", "interview", "assessment", "delivery", "deemed-delivery", "finality",
                     "appeal-waiver", "appeal", "appeal-forwarding", "appeal-outcome", "account", "payment",
                     "payment-return", "repayment", "health-insurance", "draft")},
+    ("POST", "/proceedings/<uuid:proceeding_id>/corrections/interview"): {BENEFIT_OFFICER},
+    ("POST", "/proceedings/<uuid:proceeding_id>/corrections/income"): {BENEFIT_OFFICER},
     ("POST", "/proceedings"): {BENEFIT_OFFICER},
     ("GET", "/proceedings/<uuid:proceeding_id>/payments"): {BENEFIT_OFFICER},
     ("GET", "/proceedings/<uuid:proceeding_id>/due-payments"): {BENEFIT_OFFICER},
@@ -168,6 +170,47 @@ def test_the_officer_drafts_the_signatory_returns_it_with_a_remark_then_signs_th
     assert (late.status_code, late.json()["error"]) == (400, "DraftAfterDecision")
     reads = [r["what"] for r in app.access_log(staff_id=SIGNATORY.id)["reads"]]
     assert "proceedings" in reads  # the list of drafts to sign names the persons: its read is recorded
+
+
+def test_the_officer_corrects_an_income_and_the_interview_before_the_decision_as_the_signed_in_author(centre):
+    app, desk = centre
+    officer, signatory = desk["officer"], desk["signatory"]
+    p = interviewed(app)
+    step = f"/proceedings/{p}"
+    assert officer("POST", f"{step}/assessment").ok
+    why = {"reason": "zaświadczenie od pracodawcy", "corrected_on": "2026-03-06"}
+    income = {"entry": "1", "amount": "450,00", **why}  # as the page's form sends it
+    refused = signatory("POST", f"{step}/corrections/income", json=income)
+    assert (refused.status_code, refused.json()["error"]) == (403, "NotYourRole")  # the benefit officer corrects
+    assert desk["anyone"]("POST", f"{step}/corrections/income", json=income).status_code == 401
+    answer = officer("POST", f"{step}/corrections/income", json=income)
+    assert answer.status_code == 200, answer.text
+    file = answer.json()
+    assert file["interviews"][-1]["incomes"][0]["amount"] == "450.00"
+    assert file["corrections"] == [{"kind": "income", "entry": 1, "fields": ["amount"], "old": {"amount": "400.00"},
+                                    "new": {"amount": "450.00"}, "reason": "zaświadczenie od pracodawcy",
+                                    "corrected_by": "B. Wójcik", "corrected_on": "2026-03-06"}]
+    assert file["assessment"]["outdated_on"] == "2026-03-06" and file["state"] == "interviewed"
+    outdated = officer("POST", f"{step}/draft", json=DRAFT)
+    assert (outdated.status_code, outdated.json()["error"]) == (400, "AssessmentOutdated")
+    assert outdated.json()["message_pl"]
+    for body, error, field in [
+        (income, "NothingToCorrect", None),
+        ({**income, "reason": "   "}, "MissingCorrectionReason", "reason"),
+        ({**income, "entry": 2}, "NoSuchIncome", "entry"),
+        ({**income, "member": "Ktoś Obcy"}, "InvalidInterview", None),
+    ]:
+        answer = officer("POST", f"{step}/corrections/income", json=body)
+        assert (answer.status_code, answer.json()["error"], answer.json().get("field")) == (400, error, field), body
+        assert "Ktoś" not in answer.text
+    assert officer("POST", f"{step}/corrections/interview", json={
+        "household": [{"name": "Anna Nowak"}, {"name": "Jan Nowak", "relation": "syn"}], **why}).ok
+    assert officer("POST", f"{step}/assessment").json()["assessment"]["members"] == 2
+    assert officer("POST", f"{step}/draft", json={"outcome": "refusal", "legal_basis": "art. 38 u.p.s.",
+                                                  "justification": "dochód powyżej kryterium", "on": "2026-03-09"}).ok
+    assert signatory("POST", f"{step}/signature", json={"on": "2026-03-10"}).json()["state"] == "decided"
+    late = officer("POST", f"{step}/corrections/interview", json={"assets": "dom", **why})
+    assert (late.status_code, late.json()["error"]) == (400, "CorrectionAfterDecision") and late.json()["message_pl"]
 
 
 def test_the_signatory_signs_with_the_account_name_on_the_configured_authority(centre):
@@ -347,6 +390,7 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
     interview = {"held_on": "2026-03-06", "household": [{"name": "Anna Nowak", "relation": ""}]}
     later = {"effective_from": "2026-05-01", "issued_on": "2026-04-20", "justification": "zmiana dochodu"}
     claim = {"months": ["2026-04"], "amount": "100.00", "issued_on": "2026-05-05", "justification": "zataił dochód"}
+    fix = {"entry": 1, "amount": "450", "reason": "zaświadczenie", "corrected_on": "2026-03-06"}
     lists = ("/proceedings", "/review-tasks?all=1")
     before = [officer("GET", path).json() for path in lists]
     position = app.recorder.max_notification_id()
@@ -382,6 +426,21 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
         (officer, f"{step}/interview", {**interview, "farmland_ha": [1]}, "farmland_ha"),
         (officer, f"{step}/interview", {**interview, "recorded_on": "2026-02-30"}, "recorded_on"),
         (officer, f"{step}/interview", {**interview, "assets": "x" * 5001}, "assets"),
+        (officer, f"{step}/corrections/income", {**fix, "amount": {"zl": 450}}, "amount"),
+        (officer, f"{step}/corrections/income", {**fix, "entry": "0"}, "entry"),
+        (officer, f"{step}/corrections/income", {**fix, "entry": 0}, "entry"),
+        (officer, f"{step}/corrections/income", {**fix, "entry": [1]}, "entry"),
+        (officer, f"{step}/corrections/income", {**fix, "source": "spadek"}, "source"),
+        (officer, f"{step}/corrections/income", {k: v for k, v in fix.items() if k != "reason"}, "reason"),
+        (officer, f"{step}/corrections/income", {**fix, "corrected_by": "Ktoś Inny"}, "corrected_by"),
+        (officer, f"{step}/corrections/income", {**fix, "corrected_on": "2026-02-30"}, "corrected_on"),
+        (officer, f"{step}/corrections/interview", {"reason": "x", "corrected_on": "2026-03-06",
+                                                    "household": "Anna Nowak"}, "household"),
+        (officer, f"{step}/corrections/interview", {"reason": "x", "corrected_on": "2026-03-06",
+                                                    "unable_to_work": "true"}, "unable_to_work"),
+        (officer, f"{step}/corrections/interview", {"reason": "x"}, "corrected_on"),
+        (officer, f"{step}/corrections/interview", {"reason": "x", "corrected_on": "2026-03-06",
+                                                    "incomes": []}, "incomes"),  # an income is corrected by number
         (officer, f"{step}/assessment", {"now": True}, "now"),
         (officer, f"{step}/delivery", {"delivered_on": 20260312}, "delivered_on"),
         (officer, f"{step}/deemed-delivery", {}, "notice_left_on"),
@@ -453,4 +512,4 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
         "application/json"]["schema"]
     assert schema["required"] == ["outcome", "issued_on", "legal_basis"] and "signed_by" not in schema["properties"]
     posts = [path for path, ops in document["paths"].items() if "post" in ops]
-    assert len(posts) == 32 and all("requestBody" in document["paths"][path]["post"] for path in posts)
+    assert len(posts) == 34 and all("requestBody" in document["paths"][path]["post"] for path in posts)
