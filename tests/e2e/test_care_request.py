@@ -1,6 +1,6 @@
 """A social worker's request becomes a granted care service with a roster, delivered visits
-and a fee statement, and casework's case shows it: separate processes over RabbitMQ, everyone
-signed in at the gateway."""
+and a fee statement, and casework's case shows it; a visit recorded wrongly is corrected and the
+statement follows: separate processes over RabbitMQ, everyone signed in at the gateway."""
 
 from tests.support.waiting import wait_for
 
@@ -55,3 +55,14 @@ def test_a_request_from_social_work_is_granted_delivered_billed_and_shown_on_the
         return case["service_requests"][0].get("care_status") == "granted" and case
     wait_for(shown_on_case, what="the grant on casework's case")
     assert shown_on_case()["service_requests"][0]["started_on"] == "2026-11-06"
+
+    # The second visit lasted 1 h, not 2: corrected with a reason by the signed-in coordinator; the
+    # fee statement and the hours follow, the file keeps what was recorded.
+    why = {"reason": "karta pracy opiekunki", "corrected_on": "2026-11-20"}
+    assert post("visits/correction", {"visit": 2, "hours": 2, **why}, status=400)["error"] == "NothingToCorrect"
+    file = post("visits/correction", {"visit": 2, "hours": "1", **why})
+    assert file["corrections"][0]["old"] == {"hours": "2"} and file["corrections"][0]["corrected_by"]
+    statement = coordinator.ok(coordinator.get("care", f"{step}/statements/2026-11"), 200)
+    assert (statement["delivered_hours"], statement["amount"]) == ("3", "22.80")
+    hours = coordinator.ok(coordinator.get("care", "/hours", params={"from": "2026-11-01", "to": "2026-11-30"}), 200)
+    assert [(c["ordered_hours"], c["delivered_hours"]) for c in hours["carers"]] == [("14", "3")]

@@ -1,6 +1,7 @@
-"""A correction at first contact reaches social work: separate processes, real broker, everyone
-signed in at the gateway. The desk corrects a person's name and contact; casework's case of the
-person takes them through intake's PersonCorrected event, the old ones stay in both logs."""
+"""A correction at first contact reaches social work and care: separate processes, real broker,
+everyone signed in at the gateway. The desk corrects a person's name and contact; casework's case
+and care's service of the person take them through intake's PersonCorrected event, the old ones
+stay in both logs."""
 
 from tests.support.centre import TODAY
 from tests.support.people import pesel_for
@@ -51,3 +52,63 @@ def test_a_corrected_name_reaches_casework_s_case_through_the_correction_event(c
     refused = leader.post("intake", f"/persons/{person_id}/corrections/contact",
                           {"contact": "+48 1", "reason": "x", "corrected_on": TODAY})
     assert refused.status_code == 403
+
+
+def test_a_corrected_name_reaches_care_s_service_through_the_correction_event(centre):
+    centre.start("intake")
+    centre.start("care")
+    desk, coordinator = centre.desk, centre.as_role("care_coordinator")
+    person_id = centre.register("Zofia Lis", 2)
+    contact = centre.talk(person_id, help_requested=["uslugi_opiekuncze"])
+    centre.desk.ok(centre.route(contact, "care", "nie wychodzi z domu"), 201)
+    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200), what="the request in care")
+
+    desk.ok(desk.post("intake", f"/persons/{person_id}/corrections/identity",
+                      {"full_name": "Zofia Lis-Kowal", "reason": "nazwisko z dowodu osobistego",
+                       "corrected_on": TODAY}), 200)
+
+    def service():
+        [found] = coordinator.ok(coordinator.get("care", "/services"), 200)
+        return found
+
+    wait_for(lambda: service()["person"]["full_name"] == "Zofia Lis-Kowal", what="the correction in care")
+    assert service()["person"]["pesel"] == pesel_for(2)
+    assert service()["person_corrections"] == [{"corrected": ["full_name"], "old": {"full_name": "Zofia Lis"},
+                                                "corrected_on": TODAY}]
+    assert "dowodu" not in str(service())  # the reason stays at the desk
+
+
+def test_a_corrected_name_reaches_the_decisions_proceeding_and_the_issued_decision_keeps_its_party(centre):
+    centre.start("intake")
+    centre.start("decisions")
+    desk = centre.desk
+    officer, signatory = centre.as_role("benefit_officer"), centre.as_role("decision_signatory")
+    person_id = centre.register("Ewa Kowal", 3)
+    contact = centre.talk(person_id, help_requested=["zasilek_okresowy", "posilek"])
+    desk.ok(centre.route(contact, "decisions", "wniosek o zasiłek okresowy"), 201)
+
+    def proceedings():
+        return officer.ok(officer.get("decisions", "/proceedings", params={"person_id": person_id}), 200)
+
+    wait_for(lambda: len(proceedings()) == 2, what="the proceedings in decisions")
+    # One of them is decided before the correction: its decision names the party as it then was.
+    meal = next(p for p in proceedings() if p["benefit"] == "posilek")
+    step = f"/proceedings/{meal['proceeding_id']}"
+    officer.ok(officer.post("decisions", f"{step}/interview", {
+        "held_on": TODAY, "household": [{"name": "Ewa Kowal"}], "incomes": []}), 200)
+    officer.ok(officer.post("decisions", f"{step}/draft", {"outcome": "grant", "legal_basis": "art. 48 u.p.s.",
+                                                           "period_from": TODAY, "on": TODAY}), 200)
+    signatory.ok(signatory.post("decisions", f"{step}/signature", {"on": TODAY}), 200)
+
+    desk.ok(desk.post("intake", f"/persons/{person_id}/corrections/identity",
+                      {"full_name": "Ewa Kowalska", "reason": "nazwisko z dowodu osobistego", "corrected_on": TODAY}),
+            200)
+    wait_for(lambda: {p["person"]["full_name"] for p in proceedings()} == {"Ewa Kowalska"},
+             what="the correction in decisions")
+    for p in proceedings():
+        assert p["person"]["pesel"] == pesel_for(3)
+        assert p["person_corrections"] == [{"corrected": ["full_name"], "old": {"full_name": "Ewa Kowal"},
+                                            "corrected_on": TODAY}]
+        assert "dowodu" not in str(p)  # the reason stays at the desk
+    decided = officer.ok(officer.get("decisions", step), 200)
+    assert decided["decision"]["party"]["full_name"] == "Ewa Kowal"  # the decision is a document: as issued
