@@ -249,6 +249,13 @@ class CaseworkApplication(ServiceApplication):
     def add_note(self, asking: Staff, case_id: UUID, text: str, written_on: date) -> None:
         self._work(asking, case_id, lambda c: c.add_note(text, written_on, author=asking.name))
 
+    def correct_note(self, asking: Staff, case_id: UUID, note: Any, text: str, reason: str,
+                     corrected_on: date) -> None:
+        """Corrects a note of the case, by whoever may add one (a worker their own cases); the
+        author of the correction is the one asking."""
+        self._work(asking, case_id, lambda c: c.correct_note(note, text, reason=reason, corrected_by=asking.name,
+                                                             corrected_on=corrected_on))
+
     def draft_contract(self, asking: Staff, case_id: UUID, **terms: Any) -> str:
         return self._work(asking, case_id, lambda c: c.draft_contract(**terms))
 
@@ -340,6 +347,7 @@ class CaseworkApplication(ServiceApplication):
             "goals": case.goals, "plan": case.plan, "contracts": case.contracts,
             "service_requests": case.service_requests, "evaluations": case.evaluations, "notes": case.notes,
             "closure": case.closure, "person_corrections": case.person_corrections,
+            "note_corrections": case.note_corrections,
             "next_evaluation_due": case.next_evaluation_due(self.evaluation_interval_months),
         }
 

@@ -117,6 +117,33 @@ class ContractInForce(CaseworkError):
     """A signed contract is still in force: record how it ended before the case is closed."""
 
 
+class MissingCorrectionReason(CaseworkError):
+    """A correction says why the record was wrong."""
+
+    field = "reason"
+    polish = "Podaj powód poprawki (np. pomyłka w opisie rozmowy)."
+
+
+class NothingToCorrect(CaseworkError):
+    """The record already says what the correction gives: no event, nothing stored."""
+
+    polish = "Notatka ma już taką treść — nie ma czego poprawiać."
+
+
+class NoSuchNote(CaseworkError):
+    """The note to correct is not among the case's notes (numbered from 1, in the order written)."""
+
+    field = "note"
+    polish = "Nie ma takiej notatki w tej sprawie — wybierz notatkę z listy."
+
+
+class CorrectionBeforeNote(CaseworkError):
+    """A note is corrected on or after the day it was written."""
+
+    field = "corrected_on"
+    polish = "Data poprawki nie może być wcześniejsza niż data notatki."
+
+
 # --- reading a command's fields: the type first, then the content ---------------------------
 
 def a_string(value: Any, what: str) -> str:
@@ -240,6 +267,7 @@ class Case(Aggregate):
         self.notes: list[dict] = []
         self.closure: dict | None = None
         self.person_corrections: list[dict] = []
+        self.note_corrections: list[dict] = []  # what each note said before, why, who, when
 
     @classmethod
     def open_from_routing(cls, case_id: uuid.UUID, person_id: uuid.UUID, person: dict, routed_on: date,
@@ -360,6 +388,32 @@ class Case(Aggregate):
     @event("Noted")
     def _noted(self, text: str, written_on: date, author: str) -> None:
         self.notes.append({"text": text, "written_on": written_on, "author": author})
+
+    def correct_note(self, number: Any, text: str, reason: str, corrected_by: str, corrected_on: date) -> None:
+        """A note written wrongly gets its right text, on the terms a note is added (a case being
+        worked): the event keeps the old text, why, who and when (docs/architecture.md, invariant 7)."""
+        self._worked()
+        if isinstance(number, bool) or not str(number).isdigit() or not 1 <= int(number) <= len(self.notes):
+            raise NoSuchNote(f"the case has {len(self.notes)} notes; no such number")
+        note = self.notes[int(number) - 1]
+        text = a_string(text, "the note")
+        reason = an_optional_string(reason, "the correction's reason")
+        if not reason:
+            raise MissingCorrectionReason("say why the note was wrong")
+        corrected_on = a_date(corrected_on, "the correction's date")
+        if corrected_on < note["written_on"]:
+            raise CorrectionBeforeNote(f"a correction ({corrected_on}) cannot precede the note ({note['written_on']})")
+        if text == note["text"]:
+            raise NothingToCorrect("the note already says this")
+        self._note_corrected(note=int(number), old=note["text"], new=text, reason=reason,
+                             corrected_by=a_string(corrected_by, "who corrects"), corrected_on=corrected_on)
+
+    @event("NoteCorrected")
+    def _note_corrected(self, note: int, old: str, new: str, reason: str, corrected_by: str,
+                        corrected_on: date) -> None:
+        self.notes[note - 1] = {**self.notes[note - 1], "text": new}
+        self.note_corrections.append({"note": note, "old": old, "new": new, "reason": reason,
+                                      "corrected_by": corrected_by, "corrected_on": corrected_on})
 
     # --- the cooperation contract ----------------------------------------------------------
 

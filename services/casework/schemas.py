@@ -34,6 +34,12 @@ DIAGNOSIS = obj(["recorded_on"], areas=obj(**{area: text() for area in DIAGNOSIS
 GOAL = obj(["description", "target_date"], description=text(), target_date=day())
 ACTION = obj(["action", "who", "by_when", "goal_id"], action=text(), who=line(), by_when=day(), goal_id=GOAL_ID)
 NOTE = obj(["text", "written_on"], text=text(), written_on=day())
+# Which note (numbered from 1 in the order written; a form sends the number as text), its right
+# text, why and the day. Who corrects is the signed-in member of staff (the token), never the body.
+NOTE_CORRECTION = obj(["note", "text", "reason", "corrected_on"],
+                      note={"type": ["integer", "string"], "minimum": 1, "maximum": 100_000,
+                            "pattern": r"^[1-9][0-9]{0,5}$"},
+                      text=text(), reason=text(), corrected_on=day())
 
 _TERMS = dict(person_obligations=many(text(), 50), worker_obligations=many(text(), 50),
               goal_ids=many(GOAL_ID, 50), valid_from=day(), valid_to=day())

@@ -79,6 +79,14 @@ class CaseworkService(Health, AccessLog):
         self.store.add_note(request.staff, case_id, body.get("text"), body.get("written_on"))
         return 200, {"case_id": case_id}
 
+    @api("POST", "/cases/<uuid:case_id>/notes/correction", roles=TEAM, body=schemas.NOTE_CORRECTION)
+    def note_correction(self, request, case_id: UUID):
+        """A note's right text with the reason; the author is the signed-in member of staff."""
+        body = request_json(request)
+        self.store.correct_note(request.staff, case_id, body["note"], body["text"], body["reason"],
+                                body["corrected_on"])
+        return 200, {"case_id": case_id}
+
     @api("POST", "/cases/<uuid:case_id>/contracts", roles=TEAM, body=schemas.CONTRACT)
     def contracts(self, request, case_id: UUID):
         body = request_json(request)

@@ -440,6 +440,7 @@ def every_call(app, case_id, ref, group_id) -> dict:
         "plan_action": lambda who: app.plan_action(who, case_id, action="CV", who="Anna", by_when="2026-12-01",
                                                    goal_id="G1"),
         "add_note": lambda who: app.add_note(who, case_id, "notatka", "2026-11-05"),
+        "correct_note": lambda who: app.correct_note(who, case_id, 1, "notatka poprawiona", "pomyłka", "2026-11-06"),
         "draft_contract": lambda who: app.draft_contract(who, case_id, **terms),
         "amend_contract": lambda who: app.amend_contract(who, case_id, ref, on="2026-11-07", **terms),
         "settle_contract": lambda who: app.settle_contract(who, case_id, ref, "sign", "2026-11-06"),
@@ -539,3 +540,21 @@ def test_first_contact_s_correction_of_a_person_reaches_each_of_the_person_s_cas
     casework.process(corrected(6, str(uuid.uuid4()), full_name="Ewa Nowak"))
     assert casework.position("intake") == 6
     assert casework.recorder.max_notification_id() == position  # only the two positions tracked
+
+
+def test_a_note_is_corrected_by_who_may_add_one_and_the_case_file_shows_the_old_text(casework):
+    mine, theirs = opened(casework, 2)
+    casework.assign(LEADER, mine, WORKER.name, "2026-11-03")
+    casework.assign(LEADER, theirs, OTHER_WORKER.name, "2026-11-03")
+    casework.add_note(WORKER, mine, "rozmowa z synem", "2026-11-05")
+    position = casework.recorder.max_notification_id()
+    with pytest.raises(NotAllowed):  # a social worker corrects only the notes of their own cases
+        casework.correct_note(OTHER_WORKER, mine, 1, "ciekawość", "pomyłka", "2026-11-06")
+    assert casework.recorder.max_notification_id() == position
+    casework.correct_note(WORKER, mine, "1", "rozmowa z córką", "pomyłka: rozmawiałem z córką", "2026-11-06")
+    casework.correct_note(LEADER, mine, 1, "rozmowa z córką (telefon)", "uzupełnienie z nagrania", "2026-11-07")
+    file = casework.case(WORKER, mine)
+    assert [n["text"] for n in file["notes"]] == ["rozmowa z córką (telefon)"]
+    assert [(c["old"], c["corrected_by"], c["reason"]) for c in file["note_corrections"]] == [
+        ("rozmowa z synem", WORKER.name, "pomyłka: rozmawiałem z córką"),
+        ("rozmowa z córką", LEADER.name, "uzupełnienie z nagrania")]

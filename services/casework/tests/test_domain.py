@@ -12,14 +12,18 @@ from services.casework.domain import (
     ContractInForce,
     ContractNotFound,
     ContractStateError,
+    CorrectionBeforeNote,
     Group,
     InvalidDate,
     InvalidShape,
+    MissingCorrectionReason,
     MissingText,
     NoDiagnosis,
     NoFinalEvaluation,
     NoGoals,
+    NoSuchNote,
     NotAssigned,
+    NothingToCorrect,
     TeamMember,
     TextTooLong,
     UnknownCode,
@@ -362,3 +366,31 @@ def test_a_team_member_s_fields_have_their_shapes():
                                 ("Jan", ["social_worker"], "yes"), ("J" * 201, [], True)):
         with pytest.raises((InvalidShape, MissingText, TextTooLong)):
             TeamMember.register(uuid.uuid4(), name, "casework", roles, active)
+
+
+def test_a_note_written_wrongly_is_corrected_with_why_who_and_when_and_the_old_text_stays_in_the_log():
+    c = assigned()
+    c.add_note("rozmowa z synem", date(2026, 11, 5), "Tomasz Nowicki")
+    c.add_note("wizyta w domu", date(2026, 11, 6), "Tomasz Nowicki")
+    c.correct_note(1, "rozmowa z córką", reason="pomyłka: rozmawiałem z córką", corrected_by="Tomasz Nowicki",
+                   corrected_on=date(2026, 11, 7))
+    assert [n["text"] for n in c.notes] == ["rozmowa z córką", "wizyta w domu"]
+    assert c.notes[0]["written_on"] == date(2026, 11, 5) and c.notes[0]["author"] == "Tomasz Nowicki"
+    assert c.note_corrections == [{"note": 1, "old": "rozmowa z synem", "new": "rozmowa z córką",
+                                   "reason": "pomyłka: rozmawiałem z córką", "corrected_by": "Tomasz Nowicki",
+                                   "corrected_on": date(2026, 11, 7)}]
+    replayed = None
+    for stored in c.collect_events():
+        replayed = stored.mutate(replayed)
+    assert replayed.notes == c.notes and replayed.note_corrections == c.note_corrections
+
+    why = {"reason": "pomyłka", "corrected_by": "Tomasz Nowicki", "corrected_on": date(2026, 11, 7)}
+    refused(c, NothingToCorrect, c.correct_note, 2, " wizyta  w domu ", **why)
+    refused(c, MissingCorrectionReason, c.correct_note, 2, "wizyta", **{**why, "reason": " "})
+    refused(c, NoSuchNote, c.correct_note, 3, "wizyta", **why)
+    refused(c, NoSuchNote, c.correct_note, 0, "wizyta", **why)
+    refused(c, NoSuchNote, c.correct_note, "pierwsza", "wizyta", **why)
+    refused(c, CorrectionBeforeNote, c.correct_note, 2, "wizyta", **{**why, "corrected_on": date(2026, 11, 5)})
+    refused(c, MissingText, c.correct_note, 2, "  ", **why)
+    waiting = case()  # on the terms a note is added: a case being worked
+    refused(waiting, NotAssigned, waiting.correct_note, 1, "wizyta", **why)

@@ -14,7 +14,7 @@ from nameko.testing.services import replace_dependencies
 
 from services.casework.application import CaseworkApplication
 from services.casework.service import CaseworkService
-from services.casework.tests.test_application import LEADER, WORKER, routed, with_team
+from services.casework.tests.test_application import LEADER, OTHER_WORKER, WORKER, routed, with_team
 from shared.identity import PUBLIC_KEYS, Staff, TokenIssuer, rotate_signing_key
 from shared.roles import AUDITOR, DIRECTOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 from shared.web import PUBLIC, Api
@@ -43,6 +43,7 @@ def test_every_endpoint_and_its_role_rule():
         ("GET", "/cases/open"): TEAM,
         ("GET", "/cases/<uuid:case_id>"): TEAM,
         ("POST", "/cases"): TEAM,
+        ("POST", "/cases/<uuid:case_id>/notes/correction"): TEAM,
         **{("POST", f"/cases/<uuid:case_id>/{step}"): TEAM for step in STEPS},
         ("GET", "/workload"): TEAM,
         ("GET", "/groups"): TEAM,
@@ -116,6 +117,7 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
     group = f"/groups/{formed['group_id']}"
     person = str(uuid.uuid4())
     worker("POST", f"{group}/members", json={"person_id": person})
+    worker("POST", f"{case}/notes", json={"text": "rozmowa z synem", "written_on": "2026-11-05"})
     lists = ("/cases/open", case, "/groups", "/workload")
     before = [leader("GET", path) for path in lists]
     position = app.recorder.max_notification_id()
@@ -150,6 +152,15 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
         (worker, f"{case}/plan", {"action": "x", "who": "Zofia", "by_when": "2026-12-01", "goal_id": 1}, "goal_id"),
         (worker, f"{case}/notes", {"text": "x" * 5001, "written_on": "2026-11-05"}, "text"),
         (worker, f"{case}/notes", {"text": "x", "written_on": "05.11.2026"}, "written_on"),
+        (worker, f"{case}/notes/correction", {"note": "pierwsza", "text": "x", "reason": "x",
+                                              "corrected_on": "2026-11-06"}, "note"),
+        (worker, f"{case}/notes/correction", {"note": 0, "text": "x", "reason": "x", "corrected_on": "2026-11-06"},
+         "note"),
+        (worker, f"{case}/notes/correction", {"note": 1, "text": "x", "corrected_on": "2026-11-06"}, "reason"),
+        (worker, f"{case}/notes/correction", {"note": 1, "text": ["x"], "reason": "x", "corrected_on": "2026-11-06"},
+         "text"),
+        (worker, f"{case}/notes/correction", {"note": 1, "text": "x", "reason": "x", "corrected_on": "2026-11-06",
+                                              "corrected_by": "Ktoś"}, "corrected_by"),
         (worker, f"{case}/contracts", {**terms, "person_obligations": "warsztaty"}, "person_obligations"),
         (worker, f"{case}/contracts", {**terms, "goal_ids": [1]}, "goal_ids"),
         (worker, f"{case}/contracts", {**terms, "signed_on": "2026-11-05"}, "signed_on"),
@@ -199,3 +210,32 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
         "application/json"]["schema"]
     assert schema["properties"]["with_person"] == {"type": "boolean"} and "housing" in schema["properties"]["areas"][
         "properties"]
+
+
+def test_a_note_is_corrected_by_the_signed_in_worker_and_refusals_are_named_with_their_field(served):
+    app, desk = served
+    leader, worker, other = desk(LEADER), desk(WORKER), desk(OTHER_WORKER)
+    app.process(routed(1, "Zofia Sprawna", routed_on="2026-11-02"))
+    [case_id] = [c["case_id"] for c in worker("GET", "/cases/open")]
+    case = f"/cases/{case_id}"
+    leader("POST", f"{case}/assignment", json={"worker": WORKER.name, "on": "2026-11-03"})
+    worker("POST", f"{case}/notes", json={"text": "rozmowa z synem", "written_on": "2026-11-05"})
+    why = {"reason": "pomyłka", "corrected_on": "2026-11-06"}
+    position = app.recorder.max_notification_id()
+    assert other("POST", f"{case}/notes/correction", 403, json={"note": 1, "text": "x", **why})["error"] == "NotAllowed"
+    for body, error, field in [
+        ({"note": 1, "text": "rozmowa  z synem", **why}, "NothingToCorrect", None),
+        ({"note": 2, "text": "x", **why}, "NoSuchNote", "note"),
+        ({"note": 1, "text": "x", "reason": " ", "corrected_on": "2026-11-06"}, "MissingCorrectionReason", "reason"),
+        ({"note": 1, "text": "x", "reason": "x", "corrected_on": "2026-11-04"}, "CorrectionBeforeNote",
+         "corrected_on"),
+    ]:
+        answer = worker("POST", f"{case}/notes/correction", 400, json=body)
+        assert (answer["error"], answer.get("field"), bool(answer["message_pl"])) == (error, field, True), answer
+    assert app.recorder.max_notification_id() == position
+    worker("POST", f"{case}/notes/correction", json={"note": "1", "text": "rozmowa z córką", **why})
+    file = leader("GET", case)
+    assert [n["text"] for n in file["notes"]] == ["rozmowa z córką"]
+    assert file["note_corrections"] == [{"note": 1, "old": "rozmowa z synem", "new": "rozmowa z córką",
+                                         "reason": "pomyłka", "corrected_by": WORKER.name,
+                                         "corrected_on": "2026-11-06"}]
