@@ -41,6 +41,18 @@ def test_a_routed_application_is_decided_within_the_law(centre):
     post(officer, "interview", {"held_on": "2026-11-03", "household": [
         {"name": "Anna Nowak", "relation": "wnioskodawca"}, {"name": "Zofia Nowak"}],
         "incomes": [{"member": "Anna Nowak", "source": "alimenty", "amount": "500"}]})
+    post(officer, "assessment")
+    # A wrongly recorded income is corrected before the decision by the signed-in officer, with a reason;
+    # the assessment made before it is out of date until it is made again.
+    why = {"reason": "decyzja o świadczeniach rodzinnych", "corrected_on": "2026-11-03"}
+    income = {"entry": 1, "source": "swiadczenia_rodzinne", **why}
+    assert post(signatory, "corrections/income", income, status=403)["error"] == "NotYourRole"
+    fixed = post(officer, "corrections/income", income)
+    assert [(c["kind"], c["old"], c["corrected_by"]) for c in fixed["corrections"]] == [
+        ("income", {"source": "alimenty"}, "B. Wójcik")]
+    assert fixed["state"] == "interviewed" and fixed["assessment"]["outdated_on"] == "2026-11-03"
+    assert post(officer, "corrections/income", income, status=400)["error"] == "NothingToCorrect"
+    assert post(officer, "draft", draft, status=400)["error"] == "AssessmentOutdated"
     assessed = post(officer, "assessment")["assessment"]
     assert (assessed["criterion"], assessed["min_amount"], assessed["max_amount"]) == ("1646.00", "573.00", "1146.00")
     assert post(officer, "draft", {**draft, "amount": "1200"}, status=400)["error"] == "AmountOutsideLegalRange"
@@ -58,6 +70,8 @@ def test_a_routed_application_is_decided_within_the_law(centre):
         (signatory, "draft-return", {"uwaga": "x"}, "uwaga"),
         (officer, "interview", {"held_on": "2026-11-31", "household": [{"name": "Anna Nowak"}]}, "held_on"),
         (officer, "officer", {"officer": 42}, "officer"),
+        (officer, "corrections/income", {**income, "entry": "pierwszy"}, "entry"),
+        (officer, "corrections/interview", {"assets": "dom"}, "reason"),
         (officer, "delivery", {"delivered_on": "2026-11-05", "doreczyl": "listonosz"}, "doreczyl"),
     ]:
         answer = post(who, name, body, status=400)
@@ -86,6 +100,8 @@ def test_a_routed_application_is_decided_within_the_law(centre):
     assert [(d["period_to"], (d["returned"] or {}).get("remark"), (d["signed"] or {}).get("signed_by"))
             for d in signed["drafts"]] == [("2027-04-30", remark, None), ("2027-05-31", None, "Maria Kowalczyk")]
     assert post(officer, "draft", draft, status=400)["error"] == "DraftAfterDecision"
+    late = post(officer, "corrections/interview", {"assets": "dom", **why}, status=400)
+    assert late["error"] == "CorrectionAfterDecision" and late["message_pl"]  # after it, a new decision
     delivered = post(officer, "delivery", {"delivered_on": "2026-11-05"})
     assert delivered["appeal_deadline"] == "2026-11-19" and delivered["state"] == "appeal_window"
     assert post(officer, "finality", {"today": "2026-11-19"}, status=400)["error"] == "AppealWindowOpen"
