@@ -1,7 +1,8 @@
 """The care coordinator's pages in a real browser: a request routed to care by the desk appears
 in the list without a reload; the service's steps through the page's forms (a refused roster
-shows its error beside the field), the fee statement; DPS referrals and family assistance; a
-social worker is refused the coordinator's pages."""
+shows its error beside the field), the fee statement; a visit and a roster corrected with a
+reason and shown in the history; DPS referrals and family assistance; a social worker is refused
+the coordinator's pages."""
 
 from __future__ import annotations
 
@@ -107,6 +108,41 @@ def test_a_routed_request_reaches_the_coordinator_and_is_served_step_by_step(cen
     assert "15,20\u00a0zł" in page.inner_text("main")  # 2 h at 7,60 zł
     accessible(page)
     screenshot(page, "usluga", tmp_path)
+
+    # The visit lasted 1 h, not 2: corrected with a reason. The same hours again change nothing,
+    # and the page says so in Polish; the history shows what was, what is, why and who.
+    page.select_option("#pw-wizyta", "1")
+    page.fill("#pw-godziny", "2")
+    page.fill("#pw-powod", "karta pracy opiekunki")
+    page.click('button:has-text("Popraw wizytę")')
+    refusal = page.locator("form[data-api$='/visits/correction'] .error")
+    refusal.wait_for()
+    assert "nie ma czego poprawiać" in refusal.inner_text()
+    page.fill("#pw-godziny", "1")
+    saved(page, "Popraw wizytę")
+    history = page.locator("table", has_text="Historia poprawek").inner_text()
+    assert "wizyta nr 1" in history and "godziny: 2" in history and "godziny: 1" in history
+    assert "karta pracy opiekunki" in history and "Joanna Wrona" in history  # the signed-in coordinator
+    statement = coordinator.ok(coordinator.get("care", f"/services/{service_id}/statements/2026-11"), 200)
+    assert (statement["delivered_hours"], statement["amount"]) == ("1", "7.60")
+    assert "7,60\u00a0zł" in page.locator("dt:has-text('Do zapłaty') + dd").inner_text()
+
+    # The roster was Monday 1 h and Thursday 3 h from the start: over the grant is refused beside
+    # the hours, then the right plan is saved and ordered from the period's start.
+    page.select_option("#ph-wpis", "1")
+    page.fill("#ph-mon", "2")
+    page.fill("#ph-thu", "3")
+    page.fill("#ph-powod", "plan z umowy z opiekunką")
+    page.click('button:has-text("Popraw harmonogram")')
+    page.locator("#ph-mon + .error").wait_for()
+    assert "przekracza" in page.inner_text("#ph-mon + .error")
+    page.fill("#ph-mon", "1")
+    saved(page, "Popraw harmonogram")
+    history = page.locator("table", has_text="Historia poprawek").inner_text()
+    assert "harmonogram nr 1" in history and "plan z umowy z opiekunką" in history
+    assert "czwartek 3 godz." in history and "czwartek 2 godz." in history
+    accessible(page)
+    screenshot(page, "usluga-poprawki", tmp_path)
 
     # The care-home referral from the same routing.
     page.goto(f"{gateway}/dps")

@@ -1,9 +1,10 @@
 """The care coordinator's pages: care service requests and their state (live), one service's file
-with a form for each step (assessment, income statement, roster, visits, missed visits, end) and
-its fee statement, care-home (DPS) referrals, family assistance, and the carers. The data is
-care's, asked with the signed-in coordinator's token; the decision granting a service is the
-signatory's (care's role rule), so the coordinator's page shows it and offers its form only to an
-account that also holds the signatory's role."""
+with a form for each step (assessment, income statement, roster, visits, missed visits, end), the
+corrections of a visit or a roster recorded wrongly with their history, and its fee statement;
+care-home (DPS) referrals, family assistance, and the carers. The data is care's, asked with the
+signed-in coordinator's token; the decision granting a service is the signatory's (care's role
+rule), so the coordinator's page shows it and offers its form only to an account that also holds
+the signatory's role."""
 
 from __future__ import annotations
 
@@ -54,7 +55,11 @@ DPS_DOCUMENTS = {"wniosek": "wniosek osoby", "wywiad_srodowiskowy": "rodzinny wy
                  "zgoda_na_umieszczenie": "zgoda na umieszczenie w DPS",
                  "decyzja_o_oplacie": "decyzja o opłacie za pobyt"}
 EMPLOYERS = {"staff": "pracownik ośrodka"}
-NAMES = dict(STATES=STATES, ORIGINS=ORIGINS, ACTIVITIES=ACTIVITIES, WEEKDAYS=WEEKDAYS, SERVICE_KINDS=SERVICE_KINDS,
+# A service's corrections in its history: what was corrected, each field by its Polish name.
+CORRECTED = {"visit": "wizyta", "roster": "harmonogram"}
+CORRECTED_FIELDS = {"carer_id": "opiekun(ka)", "on": "data", "hours": "godziny", "activities": "czynności",
+                    "plan": "plan tygodnia", "valid_from": "obowiązuje od"}
+NAMES = dict(CORRECTED=CORRECTED, CORRECTED_FIELDS=CORRECTED_FIELDS, STATES=STATES, ORIGINS=ORIGINS, ACTIVITIES=ACTIVITIES, WEEKDAYS=WEEKDAYS, SERVICE_KINDS=SERVICE_KINDS,
              DPS_STATES=DPS_STATES, DPS_DOCUMENTS=DPS_DOCUMENTS, EMPLOYERS=EMPLOYERS, SHOWN=SHOWN)
 
 # A roster refused by care: the field of the roster form it is about (care's errors name none).
@@ -95,6 +100,9 @@ class CarePages(Pages):
     def care_service(self, request, service_id: UUID):
         def build():
             service = self._answer(request.staff, "care", f"/services/{service_id}")
+            for entries in (service["visits"], service["rosters"]):  # a correction names an entry by its number
+                for number, entry in enumerate(entries, start=1):
+                    entry["number"] = number
             carers = self._answer(request.staff, "care", "/carers")
             month = _month(request.args.get("miesiac"), service)
             statement, refusal = None, None
@@ -115,28 +123,25 @@ class CarePages(Pages):
     def care_roster(self, request, service_id: UUID):
         """The roster form's fields (hours per weekday) as the list of visits care takes; a
         refusal comes back naming the form's field it is about."""
-        try:
-            body = json.loads(request.get_data(as_text=True) or "{}")
-        except json.JSONDecodeError:
-            body = {}
-        body = body if isinstance(body, dict) else {}
-        hours = body.get("hours") if isinstance(body.get("hours"), dict) else {}
-        visits = [{"weekday": day, "hours": hours[day]} for day in WEEKDAYS if str(hours.get(day) or "").strip()]
+        body = _form(request)
+        visits = _roster_visits(body)
         if not visits:
             return _refusal(400, {"error": "CareError", "message": ROSTER_MESSAGES["CareError"]}, "hours.mon")
         forwarded = {"carer_id": body.get("carer_id") or "", "visits": visits}
         if body.get("valid_from"):
             forwarded["valid_from"] = body["valid_from"]
-        answer = self._ask(request.staff, "care", "POST", f"/services/{service_id}/roster", None,
-                           {"Content-Type": "application/json"}, data=json.dumps(forwarded).encode())
-        if answer.ok:
-            return Response(answer.content, status=answer.status_code, mimetype="application/json")
-        refused = answer.json()
-        error = refused.get("error", "")
-        if error in ROSTER_MESSAGES:
-            refused = {**refused, "message": ROSTER_MESSAGES[error]}
-        field = ROSTER_FIELDS.get(error)
-        return _refusal(answer.status_code, refused, f"hours.{visits[0]['weekday']}" if field == "hours" else field)
+        return self._care_roster_forward(request, f"/services/{service_id}/roster", forwarded, visits)
+
+    @gateway_api("POST", "/usluga/<uuid:service_id>/harmonogram/poprawka", roles=CARE)
+    def care_roster_correction(self, request, service_id: UUID):
+        """The roster correction form: which roster, its right hours per weekday (none typed: the
+        plan stays) or day, why and when; forwarded as care's correction of that roster."""
+        body = _form(request)
+        visits = _roster_visits(body)
+        forwarded = {k: body[k] for k in ("roster", "valid_from", "reason", "corrected_on") if body.get(k)}
+        if visits:
+            forwarded["visits"] = visits
+        return self._care_roster_forward(request, f"/services/{service_id}/roster/correction", forwarded, visits)
 
     @gateway_api("GET", "/dps", roles=CARE)
     def care_referrals(self, request):
@@ -187,6 +192,22 @@ class CarePages(Pages):
 
     # --- internals ------------------------------------------------------------------------------
 
+    def _care_roster_forward(self, request, path: str, forwarded: dict, visits: list[dict]) -> Response:
+        """Forwards a roster form's request to care; a refusal comes back naming the form's field
+        it is about (the first weekday's hours for the hours)."""
+        answer = self._ask(request.staff, "care", "POST", path, None, {"Content-Type": "application/json"},
+                           data=json.dumps(forwarded).encode())
+        if answer.ok:
+            return Response(answer.content, status=answer.status_code, mimetype="application/json")
+        refused = answer.json()
+        error = refused.get("error", "")
+        if error in ROSTER_MESSAGES:
+            refused = {**refused, "message": ROSTER_MESSAGES[error]}
+        field = ROSTER_FIELDS.get(error)
+        if field == "hours":
+            field = f"hours.{visits[0]['weekday'] if visits else 'mon'}"
+        return _refusal(answer.status_code, refused, field)
+
     def _care_services(self, request) -> dict:
         services = self._answer(request.staff, "care", "/services")
         services = sorted(services, key=lambda s: (s["state"] == "ended", not s["urgent"], s["requested_on"]),
@@ -202,6 +223,21 @@ class CarePages(Pages):
         families = answer["families"]
         return {"families": families[-SHOWN:][::-1], "total": len(families), "load": answer["load"],
                 "limit": answer["limit"]}
+
+
+def _form(request) -> dict:
+    """A roster form's fields as the page's script posts them (JSON), or none."""
+    try:
+        body = json.loads(request.get_data(as_text=True) or "{}")
+    except json.JSONDecodeError:
+        body = {}
+    return body if isinstance(body, dict) else {}
+
+
+def _roster_visits(body: dict) -> list[dict]:
+    """The hours typed for each weekday, as the list of visits a roster is."""
+    hours = body.get("hours") if isinstance(body.get("hours"), dict) else {}
+    return [{"weekday": day, "hours": hours[day]} for day in WEEKDAYS if str(hours.get(day) or "").strip()]
 
 
 def _one(rows: list[dict], key: str, wanted: UUID) -> dict | None:
