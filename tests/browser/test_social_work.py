@@ -1,7 +1,8 @@
 """The social-work team's pages in a real browser: the open cases live (a routed case appears
 within 2 s, and a benefit officer signed in at the same time gets none of social work's events),
-signing out ends the stream, the case file worked through its forms, the leader's workload and
-the groups, and the role rule that keeps other roles out."""
+signing out ends the stream, the case file worked through its forms (a note corrected with a
+reason, shown in the history), the leader's workload and the groups, and the role rule that keeps
+other roles out."""
 
 from __future__ import annotations
 
@@ -213,6 +214,19 @@ def test_the_case_file_worked_through_its_steps_by_the_leader_and_the_worker(cen
     worker.fill("#n-tekst", "Pierwsza wizyta w domu.")
     done(worker, "Zapisz notatkę", ".notatka")
     assert "Tomasz Nowicki" in worker.inner_text(".notatka")
+
+    # The note named the wrong day: corrected with a reason. The same text again changes nothing,
+    # and the form says so in Polish; the history keeps what the note said, why and who.
+    worker.click('summary:has-text("Popraw notatkę nr 1")')
+    worker.fill("#pn-1-powod", "pomyłka w opisie")
+    worker.click('button:has-text("Popraw notatkę nr 1")')
+    refusal = worker.wait_for_selector('form[data-api$="/notes/correction"] .error')
+    assert "nie ma czego poprawiać" in refusal.inner_text()
+    worker.fill("#pn-1-tekst", "Pierwsza wizyta w domu, z córką.")
+    done(worker, "Popraw notatkę nr 1", "#poprawki-notatek")
+    assert "z córką" in worker.inner_text(".notatka")
+    history = worker.inner_text("#poprawki-notatek")
+    assert "Pierwsza wizyta w domu." in history and "pomyłka w opisie" in history and "Tomasz Nowicki" in history
 
     worker.fill("#k-osoba", "udział w warsztatach\nregularne wizyty")
     worker.fill("#k-pracownik", "pomoc w szukaniu pracy")

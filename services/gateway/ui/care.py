@@ -59,8 +59,9 @@ EMPLOYERS = {"staff": "pracownik ośrodka"}
 CORRECTED = {"visit": "wizyta", "roster": "harmonogram"}
 CORRECTED_FIELDS = {"carer_id": "opiekun(ka)", "on": "data", "hours": "godziny", "activities": "czynności",
                     "plan": "plan tygodnia", "valid_from": "obowiązuje od"}
-NAMES = dict(CORRECTED=CORRECTED, CORRECTED_FIELDS=CORRECTED_FIELDS, STATES=STATES, ORIGINS=ORIGINS, ACTIVITIES=ACTIVITIES, WEEKDAYS=WEEKDAYS, SERVICE_KINDS=SERVICE_KINDS,
-             DPS_STATES=DPS_STATES, DPS_DOCUMENTS=DPS_DOCUMENTS, EMPLOYERS=EMPLOYERS, SHOWN=SHOWN)
+NAMES = dict(STATES=STATES, ORIGINS=ORIGINS, ACTIVITIES=ACTIVITIES, WEEKDAYS=WEEKDAYS, SERVICE_KINDS=SERVICE_KINDS,
+             DPS_STATES=DPS_STATES, DPS_DOCUMENTS=DPS_DOCUMENTS, EMPLOYERS=EMPLOYERS, SHOWN=SHOWN,
+             CORRECTED=CORRECTED, CORRECTED_FIELDS=CORRECTED_FIELDS)
 
 # A roster refused by care: the field of the roster form it is about (care's errors name none).
 ROSTER_FIELDS = {"RosterExceedsGrant": "hours", "InvalidNumber": "hours", "OutsidePeriod": "valid_from",

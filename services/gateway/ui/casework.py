@@ -1,8 +1,9 @@
 """The social worker's and the social-work team leader's pages: the open cases (live), the case
-file with a form for each step of the method, the team's workload against art. 110 ust. 11, and
-group work. The data is casework's, asked with the signed-in member of staff's token: casework
-decides what each may see (a worker their own cases and the unassigned queue, the leader the
-team's)."""
+file with a form for each step of the method (a note corrected with a reason; the history shows
+the note's corrections and first contact's corrections of the person), the team's workload
+against art. 110 ust. 11, and group work. The data is casework's, asked with the signed-in member
+of staff's token: casework decides what each may see (a worker their own cases and the
+unassigned queue, the leader the team's)."""
 
 from __future__ import annotations
 
