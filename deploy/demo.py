@@ -28,7 +28,7 @@ PEOPLE = [
         "pesel": "85071512348",
         "address": {"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"},
         "contact": "+48 600 100 200",
-        "household": [{"name": "Zofia Nowak", "birth_date": "2015-03-02", "pesel": None, "relation": "córka"}],
+        "household": [{"name": "Zofia Nowak", "birth_date": "2015-03-02", "relation": "córka"}],
         "talk": {
             "reasons_for_help": ["bezrobocie", "bezradnosc_opiekunczo_wychowawcza"],
             "help_requested": ["praca_socjalna", "zasilek_okresowy"],
@@ -225,32 +225,42 @@ def staff_report(people: Desk) -> None:
 
 
 def decide(people: Desk) -> None:
-    print("\n== Benefit decisions (decisions), fed over RabbitMQ: B. Wójcik prepares, Maria Kowalczyk signs ==")
+    print("\n== Benefit decisions (decisions), fed over RabbitMQ: B. Wójcik drafts, Maria Kowalczyk signs ==")
     officer, signatory = people("b.wojcik"), people("m.kowalczyk")
     [p] = _wait(lambda: officer.get("decisions", "/proceedings"), lambda found: len(found) == 1)
     step = f"/proceedings/{p['proceeding_id']}"
     print(f"  proceeding opened: {p['person']['full_name']}, {p['benefit']}, applied {p['applied_on']}; "
           f"interview due {p['interview_due']}, decision due {p['settlement_due']} (KPA art. 35)")
-    grant = {"outcome": "grant", "issued_on": "2026-11-05", "legal_basis": "art. 38 u.p.s.", "amount": "900.00",
-             "period_from": "2026-12-01", "period_to": "2027-05-31", "payment_method": "bank_transfer",
-             "justification": ""}
-    early = signatory.post("decisions", f"{step}/decision", {**grant, "issued_on": TODAY}).json()
-    print(f"  a decision before the interview is refused: {early['error']}")
-    unsigned = officer.post("decisions", f"{step}/decision", grant).json()
-    print(f"  the benefit officer cannot sign it: {unsigned['error']}")
+    draft = {"outcome": "grant", "legal_basis": "art. 38 u.p.s.", "amount": "900.00", "period_from": "2026-12-01",
+             "period_to": "2027-05-31", "payment_method": "bank_transfer", "justification": "", "on": "2026-11-05"}
+    early = officer.post("decisions", f"{step}/draft", {**draft, "on": TODAY}).json()
+    print(f"  a draft before the interview is refused: {early['error']}")
     _do(officer.post("decisions", f"{step}/officer", {"officer": "B. Wójcik"}))
     _do(officer.post("decisions", f"{step}/interview", {
         "held_on": "2026-11-04", "household": [{"name": "Anna Nowak", "relation": "wnioskodawca"},
                                                {"name": "Zofia Nowak", "relation": "córka"}],
         "incomes": [{"member": "Anna Nowak", "source": "alimenty", "amount": "500.00"}]}))
+    _do(officer.post("decisions", f"{step}/assessment", {}))
+    fixed = _do(officer.post("decisions", f"{step}/corrections/income", {
+        "entry": 1, "source": "swiadczenia_rodzinne", "reason": "decyzja o świadczeniach rodzinnych",
+        "corrected_on": "2026-11-04"}))["corrections"][-1]
+    outdated = officer.post("decisions", f"{step}/draft", draft).json()
+    print(f"  income 1 corrected by {fixed['corrected_by']} ({fixed['old']['source']} -> {fixed['new']['source']}, "
+          f"why: {fixed['reason']}); a draft on the earlier assessment is refused: {outdated['error']}")
     a = _do(officer.post("decisions", f"{step}/assessment", {}))["assessment"]
-    print(f"  interview 2026-11-04; assessed on the application date: household of {a['members']}, "
+    print(f"  interview 2026-11-04; assessed again on the application date: household of {a['members']}, "
           f"income {a['income']} zł, criterion {a['criterion']} zł, eligible: {a['eligible']}, "
           f"zasiłek okresowy {a['min_amount']}–{a['max_amount']} zł a month")
-    decision = _do(signatory.post("decisions", f"{step}/decision", grant))["decision"]
+    unsigned = officer.post("decisions", f"{step}/signature", {"on": "2026-11-05"}).json()
+    print(f"  the benefit officer drafts, and cannot sign: {unsigned['error']}")
+    drafted = _do(officer.post("decisions", f"{step}/draft", draft))["draft"]
+    [waiting] = _do(signatory.get("decisions", "/drafts"))
+    print(f"  draft by {drafted['drafted_by']} on {drafted['drafted_on']} awaits the signature "
+          f"({waiting['person']['full_name']}, {waiting['draft']['amount']} zł)")
+    decision = _do(signatory.post("decisions", f"{step}/signature", {"on": "2026-11-05"}))["decision"]
     d = _do(officer.post("decisions", f"{step}/delivery", {"delivered_on": "2026-11-06"}))
-    print(f"  decision issued 2026-11-05: grant, 900.00 zł a month, 2026-12 to 2027-05, signed by "
-          f"{decision['signed_by']} z upoważnienia {decision['on_authority_of']}")
+    print(f"  decision issued {decision['issued_on']} as drafted: grant, {decision['amount']} zł a month, "
+          f"2026-12 to 2027-05, signed by {decision['signed_by']} z upoważnienia {decision['on_authority_of']}")
     print(f"  delivered {d['delivered_on']}; appeal to SKO possible until {d['appeal_deadline']}")
     final = _do(officer.post("decisions", f"{step}/finality", {"today": "2026-11-21"}))
     payments = _do(officer.get("decisions", f"{step}/payments", params={"until": "2027-12-31"}))
@@ -273,7 +283,7 @@ def play(people: Desk) -> dict[str, str]:
     routed_to_casework = 0
     ids = {}
     for person in PEOPLE:
-        identity = {k: v for k, v in person.items() if k not in ("talk", "route")}
+        identity = {k: v for k, v in person.items() if k not in ("talk", "route") and v is not None}  # no null fields
         registered = _do(desk.post("intake", "/persons", {**identity, "registered_on": TODAY}))
         ids[person["full_name"]] = registered["person_id"]
         talk = _do(desk.post("intake", f"/persons/{registered['person_id']}/first-contacts",
