@@ -30,6 +30,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
+from shared import idempotency
 from shared.access import READ_TOPIC, entry, file_read
 from shared.contracts import REGISTRY, Contract
 from shared.contracts.audience import UI_READER, ui_contracts
@@ -127,6 +128,23 @@ class ServiceApplication(Application):
         published.envelope(notification_id=1).to_bytes()
         return published
 
+    def save(self, *objs: Any, **kwargs: Any):
+        """Saves as eventsourcing does, with the receipt of the request's Idempotency-Key joining
+        the command's first save (shared/idempotency.py)."""
+        pending = idempotency.PENDING.get()
+        if pending is None or pending.saved:
+            return super().save(*objs, **kwargs)
+        try:
+            recordings = super().save(*objs, pending.receipt, **kwargs)
+        except IntegrityError:
+            if idempotency.conflicted(self, pending):  # the same key's other request took it first
+                raise idempotency.CommandInProgress("another request with this Idempotency-Key is being "
+                                                    "carried out") from None
+            pending.renew()  # the command's own conflict: the caller may try again, receipt and all
+            raise
+        pending.saved = True
+        return recordings
+
     def on_recorded(self, listener: Callable[[], None]) -> None:
         self._recorded_listeners.append(listener)
 
@@ -148,8 +166,8 @@ class ServiceApplication(Application):
 
     def record_read(self, staff: Any, what: str, subject_ids: Iterable[Any], person_ids: Iterable[Any]) -> None:
         """Records that a member of staff read these persons' files (nothing for the system's own reads)."""
-        if staff is not None:
-            self.save(file_read(staff, what, subject_ids, person_ids))
+        if staff is not None:  # a read is not a command: no Idempotency-Key receipt joins it
+            Application.save(self, file_read(staff, what, subject_ids, person_ids))
 
     def access_log(self, person_id: str | None = None, staff_id: str | None = None, after: int = 0,
                    limit: int = 100) -> dict:

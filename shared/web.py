@@ -36,6 +36,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from shared import idempotency
 from shared.identity import PUBLIC_KEYS, Staff, TokenVerifier, Unauthenticated
 from shared.metrics import count_request
 from shared.roles import role_names
@@ -239,32 +240,59 @@ def api(method: str, url: str, roles: Iterable[str], entrypoint: type[Api] = Api
 def json_api(handler: Callable) -> Callable:
     @functools.wraps(handler)
     def wrapper(self, request, *args, **kwargs):
+        store = getattr(self, "store", None)  # the service's own event store, where receipts are kept
         try:
-            result = handler(self, request, *args, **kwargs)
-            if isinstance(result, Response):  # a page, a redirect, a forwarded answer
-                return result
-            status, payload = result
-        except PassedOn as error:
-            return json_response(error.answer, error.status)
-        except PermissionError as error:
-            return error_response(error, 403)
-        except LookupError as error:
-            if isinstance(error, (KeyError, IndexError)):
-                return internal_error(error)  # a bug, not a missing record
-            return error_response(error, 404)
+            taken = idempotency.take(store, request) if store is not None else None
+        except idempotency.IdempotencyKeyReused as error:
+            return error_response(error, 422)
+        except idempotency.CommandInProgress as error:
+            return error_response(error, 409)
         except ValueError as error:
             return error_response(error, 400)
-        except Unavailable as error:
-            return error_response(error, 503)
-        except HTTPException as error:
-            if error.code == 413:
-                return error_response(RequestTooLarge(error.description), 413)
-            return internal_error(error)
-        except Exception as error:
-            return internal_error(error)
-        return json_response(payload, status)
+        if isinstance(taken, idempotency.CommandReceipt):  # a retry: the first answer, nothing done again
+            response = Response(taken.body, status=taken.status, mimetype=taken.mimetype)
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+        context = idempotency.PENDING.set(taken)
+        try:
+            response = _answer(handler, self, request, *args, **kwargs)
+        finally:
+            idempotency.PENDING.reset(context)
+        if taken is not None and taken.saved and not response.is_streamed:
+            taken.receipt.answered(response.status_code, response.get_data(as_text=True), response.mimetype)
+            store.save(taken.receipt)
+        return response
 
     return wrapper
+
+
+def _answer(handler: Callable, instance: Any, request, /, *args, **kwargs) -> Response:
+    try:
+        result = handler(instance, request, *args, **kwargs)
+        if isinstance(result, Response):  # a page, a redirect, a forwarded answer
+            return result
+        status, payload = result
+    except PassedOn as error:
+        return json_response(error.answer, error.status)
+    except PermissionError as error:
+        return error_response(error, 403)
+    except LookupError as error:
+        if isinstance(error, (KeyError, IndexError)):
+            return internal_error(error)  # a bug, not a missing record
+        return error_response(error, 404)
+    except ValueError as error:
+        return error_response(error, 400)
+    except Unavailable as error:
+        return error_response(error, 503)
+    except idempotency.CommandInProgress as error:  # the same key's other request saved first
+        return error_response(error, 409)
+    except HTTPException as error:
+        if error.code == 413:
+            return error_response(RequestTooLarge(error.description), 413)
+        return internal_error(error)
+    except Exception as error:
+        return internal_error(error)
+    return json_response(payload, status)
 
 
 def internal_error(error: BaseException) -> Response:
@@ -380,12 +408,21 @@ def api_document(service_class: type, title: str) -> dict:
                                   _query_parameters(endpoint.query),
                     "responses": responses,
                 }
+                if method not in idempotency.SAFE_METHODS and endpoint.roles != PUBLIC:
+                    operation["parameters"].append(IDEMPOTENCY_KEY)
                 if endpoint.body is not None:
                     operation["requestBody"] = {"required": True, "content": {
                         "application/json": {"schema": endpoint.body.schema}}}
                 paths.setdefault(path, {})[method.lower()] = operation
     return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths,
             "components": {"schemas": {"Refusal": REFUSAL}}}
+
+
+IDEMPOTENCY_KEY = {
+    "name": idempotency.HEADER, "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 8, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": "one key per command: sent again with the same request, the first answer comes back "
+                   "(Idempotent-Replayed: true) and nothing is done twice; with another request, 422"}
 
 
 def _query_parameters(query: QuerySchema | None) -> list[dict]:

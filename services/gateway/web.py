@@ -23,7 +23,7 @@ COOKIE_KEY = "gateway-cookie.key"  # signs the identity provider's sign-in attem
 ANY_STAFF = frozenset(ROLES)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FORWARDED_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Last-Event-ID")
-PASSED_BACK_HEADERS = ("Content-Disposition", "X-Audit-Final-Hash", "X-Audit-Events")
+PASSED_BACK_HEADERS = ("Content-Disposition", "X-Audit-Final-Hash", "X-Audit-Events", "Idempotent-Replayed")
 
 
 class MissingCsrfToken(PermissionError):

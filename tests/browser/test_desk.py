@@ -85,3 +85,32 @@ def test_the_desk_corrects_a_name_with_a_reason_and_the_history_and_casework_sho
     leader = centre.as_role("social_work_team_leader")
     wait_for(lambda: leader.ok(leader.get("casework", f"/cases/{case_id}"), 200)["person"]["full_name"]
              == "Anna Litera", what="the corrected name in casework")
+
+
+def test_a_talk_whose_answer_was_lost_is_sent_again_and_stored_once(centre, open_page):
+    centre.start("intake")
+    intake = centre.processes["intake"]
+    person_id = centre.register("Zofia Zgubiona", 93)
+    page = open_page(centre, "first_contact_officer")
+    page.goto(f"{centre.url('gateway')}/osoba/{person_id}")
+    keys, heads = [], []
+
+    def lose_the_first_answer(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the gateway and intake carry it out; the answer never reaches the page
+            heads.append(intake.health()["store"]["head"])
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/first-contacts", lose_the_first_answer)
+    page.check("#p-bezrobocie")
+    page.check("#f-praca_socjalna")
+    page.click("text=Zapisz rozmowę")
+    page.wait_for_selector("form[data-api] .error")
+    assert "Brak odpowiedzi" in page.inner_text("form[data-api] .error")
+    page.click("text=Zapisz rozmowę")  # as it was: the same command, the same key
+    page.wait_for_url("**/rozmowa/*")
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+    assert intake.health()["store"]["head"] == heads[0]  # the talk was stored once, by the first

@@ -13,6 +13,7 @@
 
   // Polish words for the services' named errors; any other refusal shows the service's own message.
   var MESSAGES = {
+    NoAnswer: "Brak odpowiedzi — nie wiadomo, czy zapisano. Wyślij ponownie: to, co już zapisano, nie zapisze się drugi raz.",
     InvalidPesel: "Nieprawidłowy numer PESEL — sprawdź cyfry.",
     PeselBirthDateMismatch: "PESEL nie zgadza się z datą urodzenia.",
     MissingName: "Podaj imię i nazwisko.",
@@ -99,11 +100,12 @@
     idleTimer = setTimeout(function () { if (banner) { banner.hidden = false; } }, IDLE_WARNING_MS);
   }
 
-  function api(method, url, body) {
+  function api(method, url, body, key) {
     resetIdle();
     var headers = { "Accept": "application/json" };
     if (body !== undefined) { headers["Content-Type"] = "application/json"; }
     if (csrf) { headers["X-CSRF-Token"] = csrf; }
+    if (key) { headers["Idempotency-Key"] = key; }
     return fetch(url, { method: method, headers: headers, credentials: "same-origin",
                         body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (response) {
@@ -169,6 +171,18 @@
     }
   }
 
+  // One key per command: a form sent again as it was (its answer lost) carries the same key, so the
+  // service answers as the first time and does nothing twice; changed, or once done, a new one.
+  function commandKey(form, body) {
+    var sent = JSON.stringify(body);
+    if (form.dataset.sent !== sent) {
+      var bytes = crypto.getRandomValues(new Uint8Array(16));
+      form.dataset.key = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      form.dataset.sent = sent;
+    }
+    return form.dataset.key;
+  }
+
   function fill(template, json) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return encodeURIComponent(json[key] || ""); });
   }
@@ -178,8 +192,10 @@
     if (!form.dataset.api) { return; }
     event.preventDefault();
     clearErrors(form);
-    api(form.dataset.method || "POST", form.dataset.api, fields(form)).then(function (answer) {
+    var body = fields(form);
+    api(form.dataset.method || "POST", form.dataset.api, body, commandKey(form, body)).then(function (answer) {
       if (!answer.ok) { showError(form, answer); return; }
+      delete form.dataset.sent;  // done: the next command gets a key of its own
       var then = form.dataset.then;
       if (then === "reload" || !then) { window.location.reload(); return; }
       if (then === "stay") {
@@ -190,6 +206,8 @@
         return;
       }
       window.location.assign(fill(then, answer.json));
+    }, function () {  // the answer was lost on the way: sent again unchanged, it carries the same key
+      showError(form, { json: { error: "NoAnswer" } });
     });
   });
 
