@@ -177,8 +177,8 @@ class CareApplication(ServiceApplication):
 
     def correct_visit(self, service_id: UUID, visit: Any, corrected_by: str, reason: str, corrected_on: Any,
                       carer_id: UUID | None = None, **values: Any) -> list[str]:
-        """Corrects a visit recorded wrongly (docs/architecture.md, invariant 7); `corrected_by` is
-        the signed-in member of staff. Returns the fields that changed."""
+        """Corrects a visit recorded wrongly; `corrected_by` is the signed-in member of staff.
+        Returns the fields that changed."""
         if carer_id is not None:
             self.aggregate(Carer, carer_id, NotFound)
         return self._do(CareService, service_id, lambda s: s.correct_visit(

@@ -407,7 +407,7 @@ class CareService(PersonsFile):
     def _visited(self, carer_id: uuid.UUID, on: date, hours: Decimal, activities: list) -> None:
         self.visits.append({"carer_id": carer_id, "on": on, "hours": hours, "activities": activities})
 
-    # --- corrections of what was recorded wrongly (docs/architecture.md, invariant 7) ---------------
+    # --- corrections of what was recorded wrongly: events that keep the old values ---------------
 
     def correct_visit(self, number: Any, reason: str, corrected_by: str, corrected_on: Any,
                       **values: Any) -> list[str]:

@@ -145,7 +145,8 @@ class CareTeamService(Health, AccessLog):
         return self._care_file(request, service_id)
 
     # Corrections of what was recorded wrongly: by the team that records it, the author the signed-in
-    # member of staff (the token), the old values kept in the event (docs/architecture.md, invariant 7).
+    # member of staff (the gateway's token, docs/architecture.md "Identity at the door"), never the body;
+    # the old values are kept in the event.
 
     @api("POST", "/services/<uuid:service_id>/visits/correction", roles=CARE_TEAM, body=VISIT_CORRECTION)
     def correct_visit(self, request, service_id):

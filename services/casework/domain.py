@@ -391,7 +391,7 @@ class Case(Aggregate):
 
     def correct_note(self, number: Any, text: str, reason: str, corrected_by: str, corrected_on: date) -> None:
         """A note written wrongly gets its right text, on the terms a note is added (a case being
-        worked): the event keeps the old text, why, who and when (docs/architecture.md, invariant 7)."""
+        worked): the event keeps the old text, why, who and when."""
         self._worked()
         if isinstance(number, bool) or not str(number).isdigit() or not 1 <= int(number) <= len(self.notes):
             raise NoSuchNote(f"the case has {len(self.notes)} notes; no such number")
