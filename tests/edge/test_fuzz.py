@@ -75,7 +75,7 @@ def logged(centre, service: str, answer: str) -> str:
 def described(case, response) -> str:
     body = response.text[:300].replace("\n", " ")
     return (f"{case.operation.method.upper()} {case.operation.path} -> {response.status_code}: "
-            f"query={case.query!r} body={case.body!r:.300} answer={body}")
+            f"path={case.path_parameters!r} query={case.query!r} body={case.body!r:.300} answer={body}")
 
 
 def gateway_session(centre) -> dict:
