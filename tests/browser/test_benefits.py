@@ -315,3 +315,79 @@ def test_each_page_keeps_its_role_rule(centre, open_page, tmp_path):
     with officer.expect_download() as download:
         officer.click('button:has-text("Pobierz plik przelewów")')
     assert download.value.suggested_filename == f"przelewy-{TODAY:%Y-%m}.xml"
+
+
+def test_the_officer_corrects_an_income_and_the_interview_before_the_decision_and_sees_them_in_the_history(
+        centre, open_page, tmp_path):
+    centre.start("intake")
+    centre.start("decisions")
+    proceeding = routed_to_decisions(centre, "Olga Poprawna", 37)
+    interviewed_and_assessed(centre, proceeding, "Olga Poprawna")
+    pid = proceeding["proceeding_id"]
+    # First contact corrects the person's name: the proceeding shows it, and the old one in its history.
+    desk = centre.desk
+    desk.ok(desk.post("intake", f"/persons/{proceeding['person_id']}/corrections/identity", {
+        "full_name": "Olga Poprawna-Nowak", "reason": "nazwisko z dowodu", "corrected_on": TODAY.isoformat()}), 200)
+    wait_for(lambda: step(centre, "benefit_officer", proceeding, "assessment")["person"]["full_name"]
+             == "Olga Poprawna-Nowak", what="the correction in decisions")
+
+    officer = open_page(centre, "benefit_officer")
+    officer.goto(f"{centre.url('gateway')}/postepowanie/{pid}")
+    assert "Olga Poprawna-Nowak" in officer.inner_text("dl.file")
+    history = officer.locator("#historia-poprawek")
+    expect(history).to_contain_text("pierwszy kontakt poprawił dane osoby — imię i nazwisko: było Olga Poprawna")
+    assert "dowodu" not in officer.inner_text("dl.file")  # the reason stays at the desk
+
+    officer.click('summary:has-text("Poprawki wywiadu i dochodów")')
+    income_form = 'form[data-api$="/corrections/income"]'
+    officer.fill("#pdo-1-powod", "zaświadczenie z sądu")
+    officer.click('button:has-text("Popraw dochód 1")')
+    officer.wait_for_selector(f"{income_form} .error")
+    assert "nie ma czego poprawiać" in officer.inner_text(f"{income_form} [data-errors]")  # NothingToCorrect
+    officer.fill("#pdo-1-kwota", "450")
+    officer.fill("#pdo-1-powod", "   ")
+    officer.click('button:has-text("Popraw dochód 1")')
+    officer.wait_for_selector(f"{income_form} .error")
+    assert "Podaj powód poprawki" in officer.inner_text(f"{income_form} .error")
+    assert officer.get_attribute("#pdo-1-powod", "aria-invalid") == "true"  # beside its field
+    officer.fill("#pdo-1-powod", "zaświadczenie z sądu")
+    with officer.expect_navigation():
+        officer.click('button:has-text("Popraw dochód 1")')
+    expect(history).to_contain_text("B. Wójcik: dochód 1 — kwota: było 500,00 zł, jest 450,00 zł; "
+                                    "powód: zaświadczenie z sądu")
+    expect(officer.locator("#ocena-nieaktualna")).to_have_text("ocena nieaktualna")
+    expect(officer.locator("#stan")).to_have_text("po wywiadzie")
+    expect(officer.locator("#dochody")).to_contain_text("alimenty, 450,00 zł")
+
+    # A draft waits for the assessment made anew.
+    draft_form = 'form[data-api$="/draft"]'
+    officer.click('summary:has-text("Projekt decyzji")')
+    officer.fill("#pd-kwota", "600")
+    officer.fill("#pd-do", PERIOD_END)
+    officer.select_option("#pd-sposob", "cash")
+    officer.click('button:has-text("Zapisz projekt decyzji")')
+    officer.wait_for_selector(f"{draft_form} .error")
+    assert officer.inner_text(f"{draft_form} [data-errors]").startswith(
+        "Dane wywiadu poprawiono po ocenie uprawnień — oceń uprawnienia ponownie.")
+    accessible(officer)
+    screenshot(officer, "postepowanie-poprawka-dochodu", tmp_path)
+
+    # The interview's household: the rules of a recorded interview hold (the income's member stays).
+    interview_form = 'form[data-api$="/wywiad/poprawka"]'
+    assert officer.input_value("#pw-gosp") == "Olga Poprawna\nZofia Testowa; córka"  # prefilled, one a line
+    officer.fill("#pw-gosp", "Zofia Testowa; córka")
+    officer.fill("#pw-powod", "pomyłka przy wpisie")
+    officer.click('button:has-text("Popraw wywiad")')
+    officer.wait_for_selector(f"{interview_form} .error")
+    assert officer.get_attribute("#pw-gosp", "aria-invalid") == "true"
+    officer.fill("#pw-gosp", "Olga Poprawna\nZofia Testowa; córka\nJan Testowy; syn")
+    with officer.expect_navigation():
+        officer.click('button:has-text("Popraw wywiad")')
+    expect(history).to_contain_text("wywiad — skład gospodarstwa: było Olga Poprawna, Zofia Testowa, "
+                                    "jest Olga Poprawna, Zofia Testowa, Jan Testowy; powód: pomyłka przy wpisie")
+    officer.click('button:has-text("Oceń uprawnienia")')  # open: the state is back to "po wywiadzie"
+    answered(officer, 'form[data-api$="/assessment"]', "Oceniono.")
+    expect(officer.locator("#ocena-nieaktualna")).to_have_count(0)
+    expect(officer.locator("#ocena")).to_contain_text("(3 os.)")
+    accessible(officer)
+    screenshot(officer, "postepowanie-historia-poprawek", tmp_path)

@@ -1,5 +1,6 @@
 """The benefit officer's and the decision signatory's pages: the week's deadlines and the open
-proceedings (live), a proceeding's file with the steps the signed-in roles may take, the month's
+proceedings (live), a proceeding's file with the steps the signed-in roles may take (corrections of the
+interview and its incomes before the decision among them, and their history), the month's
 payment list and its bank transfer file, art. 11 reviews, and the draft decisions waiting for a signature
 (the officer drafts on the proceeding's page; the signatory signs a draft or returns it with a remark)."""
 
@@ -87,10 +88,20 @@ INCOME_SOURCES = {
     "inne": "inne",
 }
 
+# The entries a correction names, in Polish: the interview's and an income's (decisions' own
+# corrections), and the identity's (first contact's PersonCorrected).
+CORRECTED_FIELDS = {
+    "held_on": "data wywiadu", "household": "skład gospodarstwa", "assets": "majątek",
+    "farmland_ha": "gospodarstwo rolne (ha przeliczeniowe)", "unable_to_work": "niezdolność do pracy",
+    "member": "osoba", "source": "źródło", "amount": "kwota",
+    "full_name": "imię i nazwisko", "birth_date": "data urodzenia", "pesel": "PESEL",
+    "document_number": "dokument", "address": "adres", "contact": "kontakt",
+}
+
 ENVIRONMENT.filters.update(stan=lambda code: STATES.get(code, code or "—"))
 ENVIRONMENT.globals.update(DECISION_OUTCOMES=OUTCOMES, PAYMENT_METHODS=PAYMENT_METHODS, DECISION_BENEFITS=BENEFITS,
                            INCOME_SOURCES=INCOME_SOURCES, APPEAL_OUTCOMES=APPEAL_OUTCOMES, DECISION_BASES=BASES,
-                           LATER_KINDS=LATER_KINDS, REVIEW_FACTS=REVIEW_FACTS)
+                           LATER_KINDS=LATER_KINDS, REVIEW_FACTS=REVIEW_FACTS, CORRECTED_FIELDS=CORRECTED_FIELDS)
 
 
 class InvalidInterviewLines(ValueError):
@@ -167,25 +178,42 @@ class DecisionsPages(Pages):
     def benefits_interview(self, request, proceeding_id: UUID):
         """The interview form's lines made into the household and incomes the service takes (a
         page's form cannot post a list of objects), then forwarded as the officer's own request."""
-        try:
-            body = json.loads(request.get_data(as_text=True) or "{}")
-        except json.JSONDecodeError:
-            body = {}
-        if not isinstance(body, dict):
-            body = {}
+        body = _form_body(request)
         try:
             household = [_member(line) for line in _lines(body.get("household"))]
             incomes = [_income(line) for line in _lines(body.get("incomes"))]
         except InvalidInterviewLines as error:
-            return json_response({"error": "InvalidInterview", "message": str(error), "field": error.field}, 400)
+            return _lines_refused(error)
         interview = {"held_on": body.get("held_on"), "household": household, "incomes": incomes,
                      "assets": body.get("assets") or "", "farmland_ha": body.get("farmland_ha") or "0",
                      "unable_to_work": bool(body.get("unable_to_work")), "recorded_on": date.today().isoformat()}
-        answer = self._ask(request.staff, "decisions", "POST", f"/proceedings/{proceeding_id}/interview", None,
-                           {"Content-Type": "application/json"}, data=json.dumps(interview).encode())
+        return self._benefits_interview_step(request, proceeding_id, "interview", interview)
+
+    @gateway_api("POST", "/postepowanie/<uuid:proceeding_id>/wywiad/poprawka", roles=OFFICER)
+    def benefits_interview_correction(self, request, proceeding_id: UUID):
+        """The interview correction form: its household lines made into members as the interview's
+        form does; every entry is sent as the form shows it (prefilled with the interview), so one
+        left as it was changes nothing; who corrects is the officer's own token."""
+        body = _form_body(request)
+        try:
+            household = [_member(line) for line in _lines(body.get("household"))]
+        except InvalidInterviewLines as error:
+            return _lines_refused(error)
+        correction = {"held_on": body.get("held_on"), "household": household, "assets": body.get("assets") or "",
+                      "farmland_ha": body.get("farmland_ha") or "0", "unable_to_work": bool(body.get("unable_to_work")),
+                      "reason": body.get("reason") or "", "corrected_on": body.get("corrected_on")}
+        return self._benefits_interview_step(request, proceeding_id, "corrections/interview",
+                                             {k: v for k, v in correction.items() if v is not None})
+
+    def _benefits_interview_step(self, request, proceeding_id: UUID, step: str, body: dict) -> Response:
+        """The step forwarded as the officer's own request; InvalidInterview shown beside the form's field
+        (the incomes' lines when the form has them, the household otherwise)."""
+        answer = self._ask(request.staff, "decisions", "POST", f"/proceedings/{proceeding_id}/{step}", None,
+                           {"Content-Type": "application/json"}, data=json.dumps(body).encode())
         if answer.status_code == 400 and answer.json().get("error") == "InvalidInterview":
             refusal = answer.json()
-            refusal["field"] = "incomes" if "income" in refusal.get("message", "") else "household"
+            refusal["field"] = "incomes" if "income" in refusal.get("message", "") and "incomes" in body \
+                else "household"
             return json_response(refusal, 400)
         return Response(answer.content, status=answer.status_code,
                         content_type=answer.headers.get("Content-Type", "application/json"))
@@ -297,6 +325,19 @@ def _next_date(p: dict) -> str | None:
     if state == "appealed":
         return (p["appeal"] or {}).get("forwarding_due")
     return None
+
+
+def _form_body(request) -> dict:
+    """A page form's JSON body, or nothing (the service's schema then names what is missing)."""
+    try:
+        body = json.loads(request.get_data(as_text=True) or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _lines_refused(error: InvalidInterviewLines) -> Response:
+    return json_response({"error": "InvalidInterview", "message": str(error), "field": error.field}, 400)
 
 
 def _lines(value) -> list[str]:
