@@ -391,3 +391,30 @@ def test_the_officer_corrects_an_income_and_the_interview_before_the_decision_an
     expect(officer.locator("#ocena")).to_contain_text("(3 os.)")
     accessible(officer)
     screenshot(officer, "postepowanie-historia-poprawek", tmp_path)
+
+
+def test_an_issued_decision_keeps_the_name_it_was_issued_to_while_the_file_shows_the_corrected_one(
+        centre, open_page, tmp_path):
+    centre.start("intake")
+    centre.start("decisions")
+    proceeding = routed_to_decisions(centre, "Irena Wydana", 38, benefit="posilek")
+    step(centre, "benefit_officer", proceeding, "interview", {
+        "held_on": TODAY.isoformat(), "household": [{"name": "Irena Wydana"}], "incomes": []})
+    step(centre, "benefit_officer", proceeding, "draft", {"outcome": "grant", "legal_basis": "art. 48 u.p.s.",
+                                                          "period_from": TODAY.isoformat()})
+    step(centre, "decision_signatory", proceeding, "signature")
+    desk = centre.desk
+    desk.ok(desk.post("intake", f"/persons/{proceeding['person_id']}/corrections/identity", {
+        "full_name": "Irena Poprawiona", "reason": "akt małżeństwa", "corrected_on": TODAY.isoformat()}), 200)
+    officer = centre.as_role("benefit_officer")
+    wait_for(lambda: officer.get("decisions", f"/proceedings/{proceeding['proceeding_id']}").json()["person"][
+        "full_name"] == "Irena Poprawiona", what="the correction in decisions")
+
+    page = open_page(centre, "benefit_officer")
+    page.goto(f"{centre.url('gateway')}/postepowanie/{proceeding['proceeding_id']}")
+    assert "Irena Poprawiona" in page.inner_text("dl.file")
+    expect(page.locator("#strona-decyzji")).to_contain_text("wydana dla: Irena Wydana")
+    expect(page.locator("#historia-poprawek")).to_contain_text("imię i nazwisko: było Irena Wydana")
+    assert page.locator("#poprawki").count() == 0  # decided: nothing is corrected, a change is a new decision
+    accessible(page)
+    screenshot(page, "postepowanie-decyzja-po-poprawce-danych", tmp_path)
