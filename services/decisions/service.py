@@ -1,8 +1,10 @@
 """decisions as a nameko service: HTTP for the benefit officers and the person authorised to sign
-decisions; routed applications and art. 11 facts arrive through the store's consumer.
+decisions; routed applications, first contact's corrections of a person and art. 11 facts arrive
+through the store's consumer.
 
 Who asks is the member of staff the gateway's token names (`request.staff`, shared/web.py). A
-benefit officer runs the proceeding's steps, drafts the decision and reads its file; the person
+benefit officer runs the proceeding's steps, corrects the interview and its incomes before the decision
+(the author is who is signed in, never the body), drafts the decision and reads its file; the person
 authorised to sign signs a draft as drafted or returns it with a remark, and issues the decisions
 (grant or refusal, change, revocation, suspension, resumption, art. 98 claim): the signature is
 their account's name and the authority the centre's setting `on_authority_of`, and a request that
