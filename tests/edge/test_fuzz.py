@@ -6,6 +6,10 @@ token that holds every role, so that the role rule lets each through to the chec
 - an answer matches what the document says of it (a refusal is the JSON `{error, message, ...}`);
 - a refused request (4xx) leaves the store as it was: its last notification id, read from the
   service's /health before and after, does not move.
+- no answer takes longer than SLOW_S (one that does keeps the service's other requests waiting).
+
+Each service first makes a few records as staff would (`seeds`), and the references its answers
+name are used in later requests, so that operations on a record reach one that exists.
 
 Each service is fuzzed with OPS_FUZZ_EXAMPLES examples per operation (default 10), half of them
 valid, half not; the number of requests sent is printed per service (run with -s to see it). Every
