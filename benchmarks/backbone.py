@@ -41,7 +41,7 @@ from services.intake.application import IntakeApplication  # noqa: E402
 from shared.contracts.intake import CASE_ROUTED  # noqa: E402
 from shared.identity import Staff, TokenIssuer, signing_key  # noqa: E402
 from shared.roles import FIRST_CONTACT_OFFICER  # noqa: E402
-from shared.store import INTEGRATION_TOPIC  # noqa: E402
+from shared.store import INTEGRATION_TOPIC, recorder_settings  # noqa: E402
 from tests.support.centre import TODAY, Centre  # noqa: E402
 from tests.support.infra import new_deployment  # noqa: E402
 from tests.support.people import LEADER, pesel_for  # noqa: E402
@@ -61,7 +61,7 @@ class Registration(Aggregate):
 
 
 def raw_save_rate(url: str, saves: int) -> float:
-    app = Application(env={"PERSISTENCE_MODULE": "eventsourcing_sqlalchemy", "SQLALCHEMY_URL": url})
+    app = Application(env=recorder_settings(url))
     try:
         started = time.perf_counter()
         for i in range(saves):

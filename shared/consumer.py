@@ -26,8 +26,8 @@ import time
 from typing import Protocol
 
 from kombu import Connection, Consumer
+from eventsourcing.persistence import InterfaceError, OperationalError
 from kombu.message import Message
-from sqlalchemy.exc import DBAPIError
 
 from shared.broker import (
     BrokerSettings,
@@ -66,7 +66,8 @@ class UpstreamLog(Protocol):
     def __call__(self, upstream: str, after: int) -> tuple[list[Envelope], int, list[int]]: ...
 
 
-TRANSIENT = (DBAPIError, UpstreamLogUnavailable)
+# The store unreachable, locked or its connection lost: not the message's fault.
+TRANSIENT = (OperationalError, InterfaceError, UpstreamLogUnavailable)
 
 
 class OrderedConsumer(BrokerWorker):
