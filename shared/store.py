@@ -116,14 +116,15 @@ def recorder_settings(url: str, existing: bool = False) -> dict[str, str]:
         # eventsourcing's SQLite recorder puts the file in WAL mode and leaves `synchronous` at
         # SQLite's FULL: each commit syncs the WAL before it returns, so an acknowledged command
         # survives a power loss (shared/tests/test_store.py checks both).
-        return {**settings, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name}
+        return {**settings, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name,
+                "PROCESS_RECORDER_TOPIC": "shared.sqlite:ServiceProcessRecorder"}
     if scheme.partition("+")[0] in ("postgresql", "postgres"):
         parts = urlsplit(url)
         database = unquote(parts.path.lstrip("/"))
         if parts.hostname and database and "/" not in database and not parts.query and not parts.fragment:
             return {**settings,
                     "PERSISTENCE_MODULE": "eventsourcing.postgres",
-                    "PROCESS_RECORDER_TOPIC": "shared.postgres:GaplessProcessRecorder",
+                    "PROCESS_RECORDER_TOPIC": "shared.postgres:ServiceProcessRecorder",
                     "POSTGRES_DBNAME": database, "POSTGRES_HOST": parts.hostname,
                     "POSTGRES_PORT": str(parts.port or 5432), "POSTGRES_USER": unquote(parts.username or ""),
                     "POSTGRES_PASSWORD": unquote(parts.password or ""),

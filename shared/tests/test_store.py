@@ -4,6 +4,7 @@ then the outbox and tracking behaviour the backbone relies on."""
 import uuid
 
 import eventlet
+import psycopg2
 import pytest
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
@@ -237,3 +238,52 @@ def test_a_postgresql_query_lets_the_other_green_threads_run():
         ticker.kill()
         application.close()
         drop_postgres_database(admin, name)
+
+
+def _previous_recorder_store(url: str, rows: list, positions: dict) -> None:
+    """A store as eventsourcing-sqlalchemy left it: its tables, named after the application class."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        blob = lambda originator_id: originator_id.bytes  # noqa: E731
+        mark = "?"
+    else:
+        connection = psycopg2.connect(url)
+        blob = str
+        mark = "%s"
+    with connection:
+        cursor = connection.cursor()
+        uuid_type, serial = ("BINARY(16)", "INTEGER") if mark == "?" else ("uuid", "bigserial")
+        cursor.execute(f"CREATE TABLE intakelikeapplication_events (id {serial} PRIMARY KEY, originator_id {uuid_type} "
+                       "NOT NULL, originator_version INTEGER NOT NULL, topic TEXT NOT NULL, state "
+                       f"{'BLOB' if mark == '?' else 'bytea'} NOT NULL)")
+        cursor.execute("CREATE TABLE intakelikeapplication_tracking (application_name VARCHAR(32) PRIMARY KEY, "
+                       "notification_id INTEGER)")
+        for n in rows:
+            cursor.execute(f"INSERT INTO intakelikeapplication_events VALUES ({', '.join([mark] * 5)})",
+                           (n.id, blob(n.originator_id), n.originator_version, n.topic, n.state))
+        for name, position in positions.items():
+            cursor.execute(f"INSERT INTO intakelikeapplication_tracking VALUES ({mark}, {mark})", (name, position))
+    connection.close()
+
+
+def test_a_store_the_previous_recorder_wrote_is_taken_over_with_its_ids_and_positions(app, make_database_url):
+    person = app.register("Anna Nowak")
+    app.register("Jan Wiśniewski")
+    written = app.recorder.select_notifications(start=None, limit=100)
+    url = make_database_url("previous")
+    _previous_recorder_store(url, written, {RELAY_POSITION: 2, "casework": 7})
+    reopened = IntakeLikeApplication(url)
+    try:
+        assert reopened.recorder.select_notifications(start=None, limit=100) == written
+        assert reopened.repository.get(person).name == "Anna Nowak"
+        assert (reopened.position(RELAY_POSITION), reopened.position("casework")) == (2, 7)
+        reopened.register("Ewa Zielińska")
+        assert reopened.recorder.max_notification_id() == len(written) + 2
+    finally:
+        reopened.close()
+    again = IntakeLikeApplication(url)  # taken over once: nothing copied twice
+    try:
+        assert again.recorder.max_notification_id() == len(written) + 2
+    finally:
+        again.close()
