@@ -12,6 +12,9 @@ records the talk over HTTP, then routes every case to casework. Measured in the 
   case opened at casework (its stored Case.Opened event), both the stores' own clocks;
 - where the time goes: how long the desk took to have every routing accepted, and how
   long casework needed after that to open the rest;
+- cpu_ms_per_case: the CPU time (user + system, from /proc) of every service process from the
+  first registration to the last case opened, per case; client_cpu_ms_per_case the same for
+  this benchmark's own process (the desk), which must not be the limit;
 - the peak RSS of each service process (VmHWM).
 The last line is one JSON object with the figures.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -41,7 +45,7 @@ from services.intake.application import IntakeApplication  # noqa: E402
 from shared.contracts.intake import CASE_ROUTED  # noqa: E402
 from shared.identity import Staff, TokenIssuer, signing_key  # noqa: E402
 from shared.roles import FIRST_CONTACT_OFFICER  # noqa: E402
-from shared.store import INTEGRATION_TOPIC  # noqa: E402
+from shared.store import INTEGRATION_TOPIC, recorder_settings  # noqa: E402
 from tests.support.centre import TODAY, Centre  # noqa: E402
 from tests.support.infra import new_deployment  # noqa: E402
 from tests.support.people import LEADER, pesel_for  # noqa: E402
@@ -61,7 +65,7 @@ class Registration(Aggregate):
 
 
 def raw_save_rate(url: str, saves: int) -> float:
-    app = Application(env={"PERSISTENCE_MODULE": "eventsourcing_sqlalchemy", "SQLALCHEMY_URL": url})
+    app = Application(env=recorder_settings(url))
     try:
         started = time.perf_counter()
         for i in range(saves):
@@ -114,6 +118,11 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def stored_times(urls: dict[str, str]) -> tuple[dict[str, float], dict[str, float]]:
     """case id → when intake accepted the routing, and when casework opened the case."""
     intake = IntakeApplication(urls["intake"])  # reads its log only: no secrets needed
@@ -150,6 +159,8 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
         centre.start("casework")
         wait_for(lambda: centre.processes["casework"].health()["consumer of intake"]["connected"], what="casework connected")
         desk = FirstContactDesk(centre.url("intake"), issuer)
+        pids = [p.process.pid for p in centre.processes.values()]
+        cpu_before, client_before = sum(map(cpu_seconds, pids)), time.process_time()
         registering = time.time()
         with ThreadPoolExecutor(in_flight) as pool:
             contacts = list(pool.map(desk.first_contact, range(people)))
@@ -161,6 +172,8 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
             f"{centre.url('casework')}/cases/open", timeout=60,
             headers={"Authorization": f"Bearer {issuer.mint(LEADER, 'casework')}"}).json())
         wait_for(lambda: opened_count() == people, timeout=600, what="every case open at casework")
+        cpu = sum(map(cpu_seconds, pids)) - cpu_before
+        client_cpu = time.process_time() - client_before
         rss = {s: round(peak_rss_mb(p.process.pid), 1) for s, p in centre.processes.items()}
     finally:
         centre.stop()
@@ -175,6 +188,8 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
         "accepting_s": accepted - started,
         "draining_s": max(0.0, last_opened - accepted),
         "latencies": latencies,
+        "cpu_ms_per_case": cpu * 1000 / people,
+        "client_cpu_ms_per_case": client_cpu * 1000 / people,
         "rss_mb": rss,
     }
 
@@ -201,6 +216,8 @@ def main() -> int:
         "p99_ms": round(percentile(lat, 99), 1),
         "raw_save_per_s": round(raw, 1),
         "ratio": round(e2e["e2e_per_s"] / raw, 3),
+        "cpu_ms_per_case": round(e2e["cpu_ms_per_case"], 2),
+        "client_cpu_ms_per_case": round(e2e["client_cpu_ms_per_case"], 2),
         "registered_per_s": round(e2e["registered_per_s"], 1),
         "accepting_s": round(e2e["accepting_s"], 2),
         "draining_s": round(e2e["draining_s"], 2),
@@ -216,6 +233,8 @@ def main() -> int:
           f"the last case opened at casework {figures['draining_s']} s later")
     print(f"routing accepted -> case opened   p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
           f"p99 {figures['p99_ms']} ms")
+    print(f"CPU per case (register, talk, route, open)   services {figures['cpu_ms_per_case']} ms, "
+          f"this desk {figures['client_cpu_ms_per_case']} ms")
     for service, mb in figures["peak_rss_mb"].items():
         print(f"peak RSS {service:<9} {mb:6.1f} MB (limit {RSS_LIMIT_MB} MB)")
     print(json.dumps(figures))

@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from shared.store import INTEGRATION_TOPIC, ServiceApplication
+from shared.store import INTEGRATION_TOPIC, ServiceApplication, StoreNotFound, UnsupportedDatabaseURL
 
 FORMAT = "ops-audit-log/2"
 FORMATS = (FORMAT, "ops-audit-log/1")  # /1 files (headed by the time of the export) still verify
@@ -139,7 +140,7 @@ def verify(path: Path) -> VerifiedLog:
                 ids.append(line["notification_id"])
                 state = (line["state"].encode("utf-8") if "state" in line
                          else base64.b64decode(line["state_base64"]))
-                events.append(StoredEvent(line["originator_id"], line["originator_version"], line["topic"], state))
+                events.append(StoredEvent(UUID(line["originator_id"]), line["originator_version"], line["topic"], state))
     if header is None:
         raise AuditLogIncomplete("the file is empty")
     if end is None or end["events"] != len(events):
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "export":
-            app = application_class(args.service)(args.database_url)
+            app = application_class(args.service)(args.database_url, existing=True)  # a mistyped URL makes nothing
             try:
                 count, final_hash = export(app, args.out, args.up_to)
             finally:
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         moment = until.isoformat() if until else "the end of the log"
         print(f"{log.service} as at {moment}: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "empty"))
         return 0
-    except (AuditLogAltered, AuditLogIncomplete, OSError) as error:
+    except (AuditLogAltered, AuditLogIncomplete, StoreNotFound, UnsupportedDatabaseURL, OSError) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
 

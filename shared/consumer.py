@@ -11,8 +11,10 @@ vouches for who sent a message (its validated `user_id`), not for what the messa
   position moves only as far as the log confirms; a message the log does not have is
   dead-lettered; messages already covered by a read are duplicates, acknowledged and dropped;
 - handled: the policy's events and the tracking row are saved in one transaction.
-On connecting, and when idle, it also catches up from the upstream's log, so events
-published before its queue existed arrive too. An event whose handling keeps failing goes to
+On connecting, and every `catch_up_interval` while idle, it also catches up from the upstream's
+log, so events published before its queue existed, or while the broker was away, arrive too;
+from as far as it has read the log in this run, since the log commits in id order
+(docs/architecture.md, "The store"): an idle catch-up asks only for what is new. An event whose handling keeps failing goes to
 the dead-letter queue with its error, and its position is recorded so the rest flow on.
 Infrastructure failures (database, upstream log unreachable) are not the message's fault: it
 is requeued and the consumer pauses.
@@ -26,8 +28,8 @@ import time
 from typing import Protocol
 
 from kombu import Connection, Consumer
+from eventsourcing.persistence import InterfaceError, OperationalError
 from kombu.message import Message
-from sqlalchemy.exc import DBAPIError
 
 from shared.broker import (
     BrokerSettings,
@@ -66,7 +68,8 @@ class UpstreamLog(Protocol):
     def __call__(self, upstream: str, after: int) -> tuple[list[Envelope], int, list[int]]: ...
 
 
-TRANSIENT = (DBAPIError, UpstreamLogUnavailable)
+# The store unreachable, locked or its connection lost: not the message's fault.
+TRANSIENT = (OperationalError, InterfaceError, UpstreamLogUnavailable)
 
 
 class OrderedConsumer(BrokerWorker):
@@ -83,7 +86,7 @@ class OrderedConsumer(BrokerWorker):
         retry_delay: float = 0.1,
         max_backoff: float = 5.0,
         prefetch: int = 100,
-        catch_up_interval: float = 30.0,
+        catch_up_interval: float = 2.0,
     ):
         super().__init__(app, broker, max_backoff)
         self.name = f"consumer of {upstream}"
@@ -96,6 +99,7 @@ class OrderedConsumer(BrokerWorker):
         self.handled = 0  # since start, for operators and tests
         self.dead_lettered = 0
         self.upstream_head: int | None = None  # the furthest position of the upstream's log seen
+        self.log_read = 0  # how far this run has read the upstream's log and handled all of it that is ours
 
     def health(self) -> dict:
         return {"connected": self.connected, "handled": self.handled, "dead_lettered": self.dead_lettered}
@@ -185,7 +189,7 @@ class OrderedConsumer(BrokerWorker):
         """Reads the upstream's log past this service's position: events published before its
         queue existed, or lost on the way, arrive all the same."""
         try:
-            self.read_log(after=self.app.position(self.upstream))
+            self.read_log(after=max(self.app.position(self.upstream), self.log_read))
         except UpstreamLogUnavailable as error:
             log.info("%s: catching up with %s later (%s)", self.app.service, self.upstream, describe(error))
 
@@ -202,6 +206,7 @@ class OrderedConsumer(BrokerWorker):
             for envelope in envelopes:
                 if envelope.notification_id > self.app.position(upstream):
                     self.handle(envelope)
+            self.log_read = max(self.log_read, read_up_to)
             if read_up_to <= after:
                 return  # nothing more yet
             after = read_up_to

@@ -8,12 +8,14 @@ reader select them by topic, so domain events never leave the store.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Sequence
+from urllib.parse import quote, unquote, urlsplit
 
 from eventsourcing.application import (
     AggregateNotFoundError,
@@ -24,11 +26,12 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import (
     IntegrityError,
     Notification,
+    PersistenceError,
     Tracking,
     Transcoder,
     Transcoding,
 )
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, EnvType, get_topic
 
 from shared import idempotency
 from shared.access import READ_TOPIC, entry, file_read
@@ -37,6 +40,11 @@ from shared.contracts.audience import UI_READER, ui_contracts
 from shared.envelope import Envelope, source_of
 
 RELAY_POSITION = "outbox-relay"  # tracking name under which the relay records its position
+
+# psycopg 3 waits for the server in C, which blocks eventlet's whole process, unless it waits with
+# select(), which eventlet makes cooperative (docs/architecture.md, "The store"). psycopg reads this
+# when it is first imported: by eventsourcing.postgres, when a store on PostgreSQL is opened.
+os.environ["PSYCOPG_WAIT_FUNC"] = "wait_select"
 
 
 @dataclass(frozen=True)
@@ -84,22 +92,81 @@ def database_url(service: str, configured: str | None, data_dir: str | Path = "v
     return f"sqlite:///{path}"
 
 
+class UnsupportedDatabaseURL(ValueError):
+    """A database URL that names neither a SQLite file nor a PostgreSQL database."""
+
+
+class StoreNotFound(LookupError):
+    """No store of this service at the database URL (a tool that reads a store never makes one)."""
+
+
+def recorder_settings(url: str, existing: bool = False) -> dict[str, str]:
+    """eventsourcing's own recorder settings for a database URL, the operator's one setting
+    (docs/architecture.md, "The store"): `sqlite:///PATH` (`sqlite:///:memory:` for a store in
+    memory) or `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` (a `+driver` is ignored).
+    `existing`: the store must be there already; nothing is created. The URL, which may hold a
+    password, never appears in an error."""
+    scheme, _, rest = url.partition("://")
+    settings = {"CREATE_TABLE": "no"} if existing else {}
+    if scheme == "sqlite" and rest.startswith("/") and "?" not in rest:
+        path = rest[1:]
+        if path == ":memory:":  # one database per store, shared by the pool's connections
+            name = f"file:{uuid.uuid4().hex}?mode=memory&cache=shared"
+        else:
+            name = f"file:{quote(path)}" + ("?mode=rw" if existing else "")
+        # eventsourcing's SQLite recorder puts the file in WAL mode and leaves `synchronous` at
+        # SQLite's FULL: each commit syncs the WAL before it returns, so an acknowledged command
+        # survives a power loss (shared/tests/test_store.py checks both).
+        return {**settings, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name,
+                "PROCESS_RECORDER_TOPIC": "shared.sqlite:ServiceProcessRecorder"}
+    if scheme.partition("+")[0] in ("postgresql", "postgres"):
+        parts = urlsplit(url)
+        database = unquote(parts.path.lstrip("/"))
+        if parts.hostname and database and "/" not in database and not parts.query and not parts.fragment:
+            return {**settings,
+                    "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                    "PROCESS_RECORDER_TOPIC": "shared.postgres:ServiceProcessRecorder",
+                    "POSTGRES_DBNAME": database, "POSTGRES_HOST": parts.hostname,
+                    "POSTGRES_PORT": str(parts.port or 5432), "POSTGRES_USER": unquote(parts.username or ""),
+                    "POSTGRES_PASSWORD": unquote(parts.password or ""),
+                    "POSTGRES_CONNECT_TIMEOUT": "5"}  # seconds to wait for a connection of the pool
+    raise UnsupportedDatabaseURL("a database URL is sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE, "
+                                 "without options")
+
+
 class ServiceApplication(Application):
     """An eventsourcing application on the service's own database, with outbox and tracking."""
 
     service: ClassVar[str]
     workers: Sequence[Any] = ()  # the relay and consumer running beside it, for /health
 
-    def __init__(self, database_url: str, secrets_dir: str | Path | None = None, **settings: Any):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # eventsourcing names an application's PostgreSQL tables after it (intake_events,
+        # intake_tracking): after the service whose store it is, not after a Python class.
+        if getattr(cls, "service", None):
+            cls.name = cls.service
+
+    def __init__(self, database_url: str, secrets_dir: str | Path | None = None, *, existing: bool = False,
+                 **settings: Any):
+        """`existing`: open a store that is there already, or raise StoreNotFound (for tools that read one)."""
         self.settings = settings
         self.secrets_dir = Path(secrets_dir) if secrets_dir else None  # the service's keys
         self._recorded_listeners: list[Callable[[], None]] = []
-        super().__init__(
-            env={
-                "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
-                "SQLALCHEMY_URL": database_url,
-            }
-        )
+        try:
+            super().__init__(env=recorder_settings(database_url, existing))
+            if existing:
+                self.recorder.max_notification_id()
+        except PersistenceError:
+            if not existing:
+                raise
+            raise StoreNotFound(f"no store of {self.service} at that database URL") from None
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        # The database URL is the store's one setting: eventsourcing would also read the process's
+        # environment, where a POSTGRES_PASSWORD meant for a database server, or a key prefixed with
+        # the service's name, would quietly change which store this is.
+        return Environment(name, {**type(self).env, **(env or {})})
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)

@@ -222,6 +222,30 @@ def test_a_gap_that_cannot_be_filled_leaves_the_message_for_later(desk, casework
     assert names(casework) == ["Anna", "Jan"]
 
 
+def test_an_idle_catch_up_asks_the_upstream_only_for_what_is_new(desk, casework, broker, intake_log):
+    """Catching up every few seconds while idle stays cheap: from as far as this run has read the
+    log (it commits in id order), not again from the last event that was casework's."""
+    desk.route("Anna")
+    desk.register()  # further along intake's log, nothing of casework's
+    reader = BrokerUpstreamLog(account(broker, "casework"), "casework", timeout=5)
+    asked = []
+
+    def upstream_log(upstream, after):
+        asked.append(after)
+        return reader(upstream, after)
+
+    consumer = OrderedConsumer(casework, account(broker, "casework"), "intake", upstream_log)
+    consumer.catch_up()
+    assert names(casework) == ["Anna"] and casework.position("intake") < desk.recorder.max_notification_id()
+    asked.clear()
+    consumer.catch_up()
+    assert asked == [desk.recorder.max_notification_id()]
+    desk.route("Jan")
+    consumer.catch_up()
+    assert names(casework) == ["Anna", "Jan"]
+    reader.close()
+
+
 def test_a_poison_message_is_dead_lettered_the_rest_flow_and_the_operator_replays_it(
     desk, casework, broker, running, monkeypatch, capsys, intake_log
 ):

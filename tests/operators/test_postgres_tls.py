@@ -51,7 +51,8 @@ def tls_postgres():
     subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
                                  str(folder / "server.log"), "start"]), check=True, capture_output=True, timeout=120)
     try:
-        yield f"postgresql://postgres:{password}@127.0.0.1:{port}/postgres", str(folder / "certs" / "ca.pem")
+        yield (f"postgresql://postgres:{password}@127.0.0.1:{port}/postgres", str(folder / "certs" / "ca.pem"),
+               folder / "server.log")
     finally:
         subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True, timeout=60)
@@ -59,21 +60,21 @@ def tls_postgres():
 
 
 def test_a_store_reaches_the_database_only_over_verified_tls(tls_postgres, monkeypatch, tmp_path):
-    url, ca_file = tls_postgres
+    url, ca_file, server_log = tls_postgres
 
     monkeypatch.setenv("PGSSLMODE", "disable")  # plain: pg_hba.conf's hostnossl line rejects it
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(Exception):
         TrainingApplication(url)
-    assert "no encryption" in str(refused.value) or "rejects connection" in str(refused.value)
+    assert "no encryption" in server_log.read_text()  # the server's own reason (the pool says only "no connection")
 
     other_ca = tmp_path / "other"
     certs.make(other_ca, [])
     monkeypatch.setenv("PGSSLMODE", "verify-full")  # TLS to a server the deployment's CA did not sign: refused
     monkeypatch.setenv("PGSSLROOTCERT", str(other_ca / "ca.pem"))
-    with pytest.raises(Exception) as unverified:
+    with pytest.raises(Exception):
         TrainingApplication(url)
-    # (another CA of the same name: libpq says its signature does not match)
-    assert any(why in str(unverified.value) for why in ("certificate verify failed", "signature failure"))
+    # the client broke the handshake off: the certificate is not the deployment's
+    assert "could not accept SSL connection" in server_log.read_text()
 
     monkeypatch.setenv("PGSSLROOTCERT", ca_file)  # as compose sets it for every service
     store = TrainingApplication(url)

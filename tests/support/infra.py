@@ -26,7 +26,7 @@ def new_postgres_database():
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://", 1)
+    base = POSTGRES_DSN.rsplit("/", 1)[0]
     return admin, name, f"{base}/{name}"
 
 

@@ -1,0 +1,61 @@
+"""The service store's recorder on PostgreSQL: eventsourcing's own, numbering notifications without
+gaps (docs/architecture.md, "The store").
+
+Imported only when a store on PostgreSQL is opened (shared/store.py names it in the recorder's
+settings), so after shared/store.py has told psycopg to wait cooperatively under eventlet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
+from psycopg.sql import SQL, Identifier
+
+
+class ServiceProcessRecorder(PostgresProcessRecorder):
+    """eventsourcing's process recorder, giving a transaction's events the notification ids after
+    the highest stored one, under the table lock it already takes for every insert, instead of
+    from a sequence: ids still commit in order, and a transaction rolled back (a version
+    conflict, a duplicate delivery) leaves no gap, so a gap in a log is an event missing from it
+    (shared/audit.py's `verify` says so)."""
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
+        super().__init__(datastore, **kwargs)
+        self.insert_events_statement = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, notification_id)"
+            " SELECT e.originator_id, e.originator_version, e.topic, e.state,"
+            " (SELECT COALESCE(MAX(notification_id), 0) FROM {schema}.{table}) + e.position"
+            " FROM unnest(%s::{schema}.{stored_event}[]) WITH ORDINALITY"
+            " AS e(originator_id, originator_version, topic, state, position)"
+            " ORDER BY e.position"
+            " RETURNING notification_id"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
+            stored_event=Identifier(self.stored_event_type_name),
+        )
+
+    def create_table(self) -> None:
+        """The first time it opens a store the previous recorder (eventsourcing-sqlalchemy) wrote,
+        it takes that store's events, with their notification ids, and its positions, in one
+        transaction; the old tables stay as they were."""
+        super().create_table()
+        schema = Identifier(self.datastore.schema)
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+                           "AND table_name LIKE '%%application\\_events'", (self.datastore.schema,))
+            previous = [row["table_name"] for row in cursor.fetchall()]
+            cursor.execute(SQL("SELECT 1 FROM {}.{} LIMIT 1").format(schema, Identifier(self.events_table_name)))
+            if len(previous) != 1 or cursor.fetchone():
+                return
+            events, tracking = previous[0], previous[0].removesuffix("_events") + "_tracking"
+            cursor.execute(SQL(
+                "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, notification_id)"
+                " SELECT originator_id, originator_version, topic, state, id FROM {schema}.{events} ORDER BY id"
+            ).format(schema=schema, table=Identifier(self.events_table_name), events=Identifier(events)))
+            cursor.execute(SQL(
+                "INSERT INTO {schema}.{table} (application_name, notification_id)"
+                " SELECT application_name, notification_id FROM {schema}.{tracking}"
+                " ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id"
+            ).format(schema=schema, table=Identifier(self.tracking_table_name), tracking=Identifier(tracking)))
