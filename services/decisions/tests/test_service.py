@@ -211,6 +211,9 @@ def test_the_officer_corrects_an_income_and_the_interview_before_the_decision_as
     assert signatory("POST", f"{step}/signature", json={"on": "2026-03-10"}).json()["state"] == "decided"
     late = officer("POST", f"{step}/corrections/interview", json={"assets": "dom", **why})
     assert (late.status_code, late.json()["error"]) == (400, "CorrectionAfterDecision") and late.json()["message_pl"]
+    fresh = app.open_ex_officio(uuid.uuid4(), {"full_name": "Jan Nowak"}, "zasilek_okresowy", date(2026, 3, 2))
+    early = officer("POST", f"/proceedings/{fresh}/corrections/income", json=income)
+    assert (early.status_code, early.json()["error"]) == (400, "NoInterviewToCorrect") and early.json()["message_pl"]
 
 
 def test_the_signatory_signs_with_the_account_name_on_the_configured_authority(centre):
