@@ -77,6 +77,13 @@ def gateway_api(method: str, url: str, roles, body: dict | None = None, query: d
     return api(method, url, roles, entrypoint=SessionApi, body=body, query=query)
 
 
+def command_headers(request) -> dict:
+    """The headers of a page's command the gateway reshapes and sends on: JSON, and the page's
+    Idempotency-Key, so that a form sent again is carried out once (docs/architecture.md)."""
+    key = request.headers.get("Idempotency-Key")
+    return {"Content-Type": "application/json", **({"Idempotency-Key": key} if key else {})}
+
+
 def redirect(location: str, status: int = 303) -> Response:
     return Response("", status=status, headers={"Location": location})
 

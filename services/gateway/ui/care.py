@@ -16,7 +16,7 @@ from uuid import UUID
 from werkzeug.wrappers import Response
 
 from services.gateway.ui.common import Pages
-from services.gateway.web import ServiceRefused, gateway_api
+from services.gateway.web import ServiceRefused, command_headers, gateway_api
 from shared.contracts.care import (
     CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
@@ -196,7 +196,7 @@ class CarePages(Pages):
     def _care_roster_forward(self, request, path: str, forwarded: dict, visits: list[dict]) -> Response:
         """Forwards a roster form's request to care; a refusal comes back naming the form's field
         it is about (the first weekday's hours for the hours)."""
-        answer = self._ask(request.staff, "care", "POST", path, None, {"Content-Type": "application/json"},
+        answer = self._ask(request.staff, "care", "POST", path, None, command_headers(request),
                            data=json.dumps(forwarded).encode())
         if answer.ok:
             return Response(answer.content, status=answer.status_code, mimetype="application/json")

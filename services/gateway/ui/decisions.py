@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway.pages import ENVIRONMENT
 from services.gateway.ui.common import Pages
-from services.gateway.web import ServiceRefused, gateway_api
+from services.gateway.web import ServiceRefused, command_headers, gateway_api
 from shared.contracts import REGISTRY
 from shared.contracts.audience import audience
 from shared.roles import BENEFIT_OFFICER, DECISION_SIGNATORY
@@ -209,7 +209,7 @@ class DecisionsPages(Pages):
         """The step forwarded as the officer's own request; InvalidInterview shown beside the form's field
         (the incomes' lines when the form has them, the household otherwise)."""
         answer = self._ask(request.staff, "decisions", "POST", f"/proceedings/{proceeding_id}/{step}", None,
-                           {"Content-Type": "application/json"}, data=json.dumps(body).encode())
+                           command_headers(request), data=json.dumps(body).encode())
         if answer.status_code == 400 and answer.json().get("error") == "InvalidInterview":
             refusal = answer.json()
             refusal["field"] = "incomes" if "income" in refusal.get("message", "") and "incomes" in body \
