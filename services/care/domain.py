@@ -105,6 +105,14 @@ class InvalidNumber(CareError):
     """A number a command needs is missing, not a number, or out of its range."""
 
 
+class VisitWithoutRoster(CareError):
+    """A carer's visit is delivered under the roster in force on its day (which carer comes when,
+    for how long): with none, the hours delivered have nothing ordered to be measured against."""
+
+    field = "on"
+    polish = "Tego dnia nie obowiązuje żaden harmonogram usługi — najpierw ustal harmonogram opiekunów."
+
+
 class TooManyHours(CareError):
     """A visit happens within one day: at most 24 hours, and the service's visits on one day
     together too."""
@@ -387,11 +395,13 @@ class CareService(PersonsFile):
     def _checked_visit(self, carer_id: uuid.UUID, on: Any, hours: Any, activities: Iterable[str],
                        replacing: int | None = None) -> dict:
         """A visit as recording checks it: within the granted period (and before the service's end),
-        only activities the decision granted, and hours within one day together with the day's
+        under a roster in force on its day, only activities the decision granted, and hours within one day together with the day's
         other visits (`replacing`: the index of the visit a correction replaces, not counted)."""
         on = self._in_period(on)
         if self.ended and on > self.ended["on"]:
             raise OutsidePeriod(f"{on} is after the service ended ({self.ended['on']})")
+        if not self.roster_on(on):
+            raise VisitWithoutRoster(f"no roster is in force on {on}: set the carers' roster first")
         done = list(dict.fromkeys(a_code(a, ACTIVITIES, "activity") for a in activities))
         extra = [a for a in done if a not in self.assessment["activities"]]
         if extra:

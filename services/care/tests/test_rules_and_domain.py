@@ -34,6 +34,7 @@ from services.care.domain import (
     RosterExceedsGrant,
     ServiceEnded,
     TooManyHours,
+    VisitWithoutRoster,
 )
 from services.care.rules import DEFAULT_TABLE, MENTAL_DISORDERS, CareRules, FeeNotInTable, UnknownServiceKind
 from shared.rule_table import NoRuleInForce, RuleTableError
@@ -204,12 +205,14 @@ def test_visits_keep_to_the_grant():
     refused(s, NotGranted, s.record_visit, CARER, date(2025, 3, 10), "2", ["personal_care"])
     s.state_income(1, "900", date(2025, 3, 3))
     s.grant_service(RULES, date(2025, 3, 5), **SIGNED)
+    # 27 h delivered against 0 ordered was possible: a visit now needs a roster in force on its day
+    refused(s, VisitWithoutRoster, s.record_visit, CARER, date(2025, 3, 10), "2", ["shopping"])
+    refused(s, RosterExceedsGrant, s.set_roster, CARER, [{"weekday": "mon", "hours": "6"}, {"weekday": "tue", "hours": "5"}])
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "6"}])
     refused(s, ActivityNotGranted, s.record_visit, CARER, date(2025, 3, 10), "2", ["cleaning"])
     refused(s, OutsidePeriod, s.record_visit, CARER, date(2025, 3, 9), "2", ["shopping"])
     refused(s, OutsidePeriod, s.record_visit, CARER, date(2025, 7, 1), "2", ["shopping"])
     refused(s, CareError, s.record_visit, CARER, date(2025, 3, 10), "0", ["shopping"])
-    refused(s, RosterExceedsGrant, s.set_roster, CARER, [{"weekday": "mon", "hours": "6"}, {"weekday": "tue", "hours": "5"}])
-    s.set_roster(CARER, [{"weekday": "mon", "hours": "6"}])
     other = uuid.uuid4()
     refused(s, RosterExceedsGrant, s.set_roster, other, [{"weekday": "wed", "hours": "5"}])
     s.set_roster(other, [{"weekday": "wed", "hours": "4"}])
@@ -266,6 +269,7 @@ def test_a_new_fee_resolution_applies_to_a_running_service_from_its_date(tmp_pat
 def test_a_resolution_in_force_mid_month_bills_each_visit_at_the_fee_of_its_day(tmp_path):
     rules = with_new_resolution(tmp_path, valid_from="2025-04-15")
     s = granted()
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}])  # a visit needs a roster in force
     s.record_visit(CARER, date(2025, 4, 14), "2", ["personal_care"])
     s.record_visit(CARER, date(2025, 4, 15), "3", ["personal_care"])
     april = s.monthly_statement("2025-04", rules)
@@ -295,6 +299,7 @@ def test_an_income_statement_with_bad_numbers_is_refused_by_name(members, income
 
 def test_roster_visits_and_waiting_positions_that_are_not_numbers_are_refused_by_name():
     s = granted()
+    s.set_roster(uuid.uuid4(), [{"weekday": "tue", "hours": "2"}])  # a visit needs a roster in force
     for bad in ("dwie", None, "NaN", "-1", {"h": 1}):
         refused(s, InvalidNumber, s.record_visit, CARER, date(2025, 3, 10), bad, ["personal_care"])
         refused(s, InvalidNumber, s.set_roster, CARER, [{"weekday": "mon", "hours": bad}])
@@ -382,6 +387,7 @@ def replayed(s: CareService) -> CareService:
 
 def test_a_visit_happens_within_one_day():
     s = granted()
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}])  # a visit needs a roster in force
     refused(s, TooManyHours, s.record_visit, CARER, date(2025, 3, 10), "25", ["personal_care"])
     s.record_visit(CARER, date(2025, 3, 10), "20", ["personal_care"])
     refused(s, TooManyHours, s.record_visit, uuid.uuid4(), date(2025, 3, 10), "4,5", ["shopping"])
@@ -417,6 +423,7 @@ def test_a_visit_recorded_wrongly_is_corrected_with_why_who_and_when_and_the_old
 
 def test_a_corrected_visit_keeps_the_rules_a_recorded_one_keeps_and_a_correction_says_why():
     s = granted()
+    s.set_roster(CARER, [{"weekday": "mon", "hours": "2"}])  # a visit needs a roster in force
     s.record_visit(CARER, date(2025, 3, 10), "20", ["personal_care"])
     s.record_visit(CARER, date(2025, 3, 11), "4", ["personal_care"])
     s.collect_events()

@@ -318,6 +318,7 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
     assert app.recorder.max_notification_id() == position  # nothing stored, not even a read
     assert [coordinator("GET", path) for path in lists] == before
     # What the pages send passes: numbers as typed (texts), an open period, a list of activities.
+    coordinator("POST", f"{step}/roster", json={"carer_id": carer, "visits": [{"weekday": "mon", "hours": "2"}]})
     coordinator("POST", f"{step}/visits", json={"carer_id": carer, "on": "2025-03-10", "hours": "1,5",
                                                 "activities": ["personal_care"]})
     coordinator("POST", "/services", 201, json={"person_id": person, "urgent": False, "requested_on": "2025-03-03",

@@ -57,6 +57,7 @@ def care_service(app, carer, kind, members, income, period_to, visits):
                period_from=date(2026, 3, 9), period_to=period_to)
     app.state_income(s, members=members, monthly_income=income, stated_on=date(2026, 3, 2))
     app.grant(s, issued_on=date(2026, 3, 4), **SIGNED)
+    app.set_roster(s, carer, [{"weekday": "mon", "hours": "5"}])  # visits are delivered under a roster
     for on, hours in visits:
         app.record_visit(s, carer, on=on, hours=hours, activities=["personal_care"])
 
