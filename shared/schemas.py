@@ -43,7 +43,8 @@ def text(max_length: int = TEXT_MAX) -> dict:
 
 
 def day() -> dict:
-    return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    # A year 1900-2099: a birth date, a registration, a decision; 0001-01-01 or 9999-12-31 is a slip.
+    return {"type": "string", "format": "date", "pattern": r"^(19|20)\d{2}-\d{2}-\d{2}$"}
 
 
 def one_of(codes: Iterable[str]) -> dict:
@@ -107,6 +108,8 @@ _WHOLE = re.compile(r"-?[0-9]{1,30}")
 def _invalid(error: ValidationError) -> InvalidRequest:
     path = [str(p) for p in error.absolute_path if not isinstance(p, int)]  # a list's field, not its index
     keyword, value = error.validator, error.validator_value
+    if keyword == "pattern" and error.schema.get("format") == "date":  # a date outside 1900-2099
+        keyword = "format"
     if keyword == "required":
         missing = next(name for name in value if name not in (error.instance or {}))
         return InvalidRequest(".".join([*path, missing]), f"{missing} is required", "pole jest wymagane")
@@ -121,7 +124,7 @@ def _invalid(error: ValidationError) -> InvalidRequest:
         "maxItems": lambda: f"{field} has more than {value} items",
         "uniqueItems": lambda: f"{field} lists an item twice",
         "enum": lambda: f"{field} must be one of: {', '.join(map(str, value))}",
-        "format": lambda: f"{field} must be a real date, YYYY-MM-DD",
+        "format": lambda: f"{field} must be a real date, YYYY-MM-DD, in 1900-2099",
         "pattern": lambda: f"{field} is not in the expected form",
         "minimum": lambda: f"{field} must be at least {value}",
         "maximum": lambda: f"{field} must be at most {value}",
@@ -132,7 +135,7 @@ def _invalid(error: ValidationError) -> InvalidRequest:
         "maxItems": lambda: f"najwyżej {value} pozycji",
         "uniqueItems": lambda: "ta sama pozycja podana dwa razy",
         "enum": lambda: "wybierz wartość z listy",
-        "format": lambda: "podaj prawdziwą datę (RRRR-MM-DD)",
+        "format": lambda: "podaj prawdziwą datę (RRRR-MM-DD, lata 1900–2099)",
         "pattern": lambda: "PESEL to 11 cyfr" if path and path[-1] == "pesel" else "niewłaściwa postać",
         "minimum": lambda: f"co najmniej {value}",
         "maximum": lambda: f"najwyżej {value}",

@@ -3,6 +3,7 @@ error a person can act on. Pure Python; every team's domain uses these."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
@@ -41,10 +42,19 @@ TEXT_MAX = 5_000  # characters of a note, a reason, a description
 LINE_MAX = 200  # characters of a name, an address line, a reference
 
 
+class ControlCharacters(ValueError):
+    """A text holds characters that are not text (a NUL byte, an escape)."""
+
+    polish = "Tekst zawiera niedozwolone znaki sterujące."
+
+
 def one_line(value: Any, what: str, max_length: int = TEXT_MAX) -> str:
     """A text with its whitespace made single spaces; empty if absent. Bounded, so that whatever
-    is stored can always be published and read back."""
+    is stored can always be published and read back; no control character (a NUL byte cannot
+    even be stored in PostgreSQL's JSON)."""
     text = " ".join(str(value or "").split())
+    if any(unicodedata.category(character) == "Cc" for character in text):
+        raise ControlCharacters(f"{what} holds control characters")
     if len(text) > max_length:
         raise TextTooLong(f"{what} has {len(text)} characters; at most {max_length}")
     return text

@@ -119,8 +119,7 @@ class IntakeApplication(ServiceApplication):
         return changed
 
     def record_first_contact(self, person_id: UUID, **talk: Any) -> UUID:
-        self.person(person_id)
-        contact = FirstContact.record(person_id=person_id, **talk)
+        contact = FirstContact.record(person=self.person(person_id), **talk)
         self.save(contact)
         return contact.id
 

@@ -61,6 +61,13 @@ class MissingReasonForHelp(IntakeError):
     field = "reasons_for_help"
 
 
+class TalkBeforeRegistration(IntakeError):
+    """A first-contact talk is held with a registered person: not before the registration."""
+
+    field = "held_on"
+    polish = "Rozmowa nie mogła się odbyć przed rejestracją osoby."
+
+
 class UnknownFormOfHelp(IntakeError):
     field = "help_requested"
 
@@ -418,7 +425,7 @@ class FirstContact(Aggregate):
     @classmethod
     def record(
         cls,
-        person_id: uuid.UUID,
+        person: "Person",
         held_on: date,
         officer: str,
         reasons_for_help: Iterable[str],
@@ -427,6 +434,8 @@ class FirstContact(Aggregate):
         notes: str = "",
     ) -> "FirstContact":
         held_on = a_date(held_on, "the date of the talk")
+        if held_on < person.registered_on:
+            raise TalkBeforeRegistration("the talk cannot be held before the person was registered")
         officer = one_line(officer, "the officer", LINE_MAX)
         if not officer:
             raise MissingOfficer("the first-contact officer who held the talk is required")
@@ -435,7 +444,7 @@ class FirstContact(Aggregate):
             raise MissingReasonForHelp("at least one reason for help (art. 7 u.p.s.) is required")
         forms = _codes(help_requested, FORMS_OF_HELP, UnknownFormOfHelp, "form of help (art. 36)")
         return cls(
-            person_id=person_id,
+            person_id=person.id,
             held_on=held_on,
             officer=officer,
             reasons_for_help=reasons,

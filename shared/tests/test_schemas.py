@@ -23,7 +23,9 @@ SCHEMA = BodySchema(obj(["on"], on=day(), name=line(5), urgent=BOOLEAN, kinds=co
 
 @pytest.mark.parametrize("body, field, polish", [
     ({}, "on", "pole jest wymagane"),
-    ({"on": "2026-02-30"}, "on", "podaj prawdziwą datę (RRRR-MM-DD)"),
+    ({"on": "2026-02-30"}, "on", "podaj prawdziwą datę (RRRR-MM-DD, lata 1900–2099)"),
+    ({"on": "9999-12-31"}, "on", "podaj prawdziwą datę (RRRR-MM-DD, lata 1900–2099)"),  # a slip, not a date of this centre
+    ({"on": "0001-01-01"}, "on", "podaj prawdziwą datę (RRRR-MM-DD, lata 1900–2099)"),
     ({"on": "2026-02-03", "urgent": "false"}, "urgent", "oczekiwano: tak/nie (true/false)"),
     ({"on": "2026-02-03", "name": "Zbyt długie"}, "name", "najwyżej 5 znaków"),
     ({"on": "2026-02-03", "kinds": ["a", "c"]}, "kinds", "wybierz wartość z listy"),
@@ -49,7 +51,7 @@ QUERY = QuerySchema(obj(["today"], today=day(), within_days=whole(0, 366), all=P
 
 @pytest.mark.parametrize("args, field, polish", [
     ({}, "today", "pole jest wymagane"),
-    ({"today": "2026-13-01"}, "today", "podaj prawdziwą datę (RRRR-MM-DD)"),
+    ({"today": "2026-13-01"}, "today", "podaj prawdziwą datę (RRRR-MM-DD, lata 1900–2099)"),
     ({"today": "2026-02-03", "within_days": "14 days"}, "within_days", "oczekiwano: liczba całkowita"),
     ({"today": "2026-02-03", "within_days": "99999999999"}, "within_days", "najwyżej 366"),
     ({"today": "2026-02-03", "within_days": "-1"}, "within_days", "co najmniej 0"),

@@ -88,6 +88,8 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(centre):
         ("/persons", {"full_name": "X", "document_number": 12345, "registered_on": TODAY}, "document_number"),
         ("/persons", {"full_name": {"first": "X"}, "pesel": pesel_for(4), "registered_on": TODAY}, "full_name"),
         ("/persons", {"full_name": "X", "pesel": pesel_for(4), "registered_on": "2026-13-45"}, "registered_on"),
+        ("/persons", {"full_name": "X", "pesel": pesel_for(4), "registered_on": "9999-12-31"}, "registered_on"),
+        ("/persons", {"full_name": "X", "pesel": pesel_for(4), "registered_on": "0001-01-01"}, "registered_on"),
         ("/persons", {"full_name": "X", "pesel": pesel_for(4), "registered_on": TODAY, "nmae": "Y"}, "nmae"),
         ("/persons", {"full_name": "X" * 201, "pesel": pesel_for(4), "registered_on": TODAY}, "full_name"),
         (f"/first-contacts/{contact_id}/routings", {"team": ["casework"], "routed_on": TODAY}, "team"),
@@ -96,6 +98,10 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(centre):
         answer = desk.post("intake", path, body)
         refused(answer, 400, "InvalidRequest", field)
         assert answer.json()["message_pl"], body
+    refused(desk.post("intake", talk, {"held_on": "1900-01-02", "reasons_for_help": ["ubostwo"]}), 400,
+            "TalkBeforeRegistration", "held_on")
+    refused(desk.post("intake", "/persons", {"full_name": "Anna\u0000Nowak", "pesel": pesel_for(4),
+                                             "registered_on": TODAY}), 400, "ControlCharacters")
     deep = "[" * 100_000 + "]" * 100_000
     refused(desk.http.post(desk.url("intake", "/persons"), data=deep, timeout=10), 400, "MalformedRequest")
     document = requests.get(f"{centre.url('intake')}/openapi.json", timeout=10).json()

@@ -1,11 +1,12 @@
 """First-contact rules: identity, the talk, routing. Every refusal leaves nothing behind."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from services.intake.domain import (
+    TalkBeforeRegistration,
     AlreadyRouted,
     FirstContact,
     IdentityDiffers,
@@ -45,7 +46,7 @@ def register(**overrides):
 
 
 def talk(**overrides):
-    fields = dict(person_id=register().id, held_on=ON, officer="K. Zielińska", reasons_for_help=["ubostwo"])
+    fields = dict(person=register(), held_on=ON, officer="K. Zielińska", reasons_for_help=["ubostwo"])
     fields.update(overrides)
     return FirstContact.record(**fields)
 
@@ -143,6 +144,8 @@ def test_a_first_contact_talk_records_art_7_reasons_and_art_36_forms():
         ({"help_requested": ["mieszkanie_komunalne"]}, UnknownFormOfHelp),
         ({"officer": " "}, MissingOfficer),
         ({"held_on": "2026-13-01"}, InvalidDate),
+        ({"held_on": "1900-01-01"}, TalkBeforeRegistration),  # before the person was registered
+        ({"held_on": ON - timedelta(days=1)}, TalkBeforeRegistration),
     ],
 )
 def test_a_talk_outside_the_law_is_refused(overrides, error):
