@@ -6,7 +6,6 @@ member of the team."""
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from datetime import datetime, timezone
 
@@ -27,6 +26,7 @@ from shared.roles import (
     ROLES,
 )
 from shared.web import PUBLIC
+from tests.support.service_client import ServiceClient
 
 AUTHORITY = "z upoważnienia Burmistrza Skawiny"
 CARE, SIGN, FIGURES, AUDIT = {CARE_COORDINATOR}, {DECISION_SIGNATORY}, {DIRECTOR}, {AUDITOR}
@@ -77,21 +77,6 @@ def test_each_endpoint_has_its_own_role_rule_and_the_director_only_figures():
     assert [key for key, roles in found.items() if DIRECTOR in roles] == [("GET", "/mrpips03-part")]
 
 
-class Desk:
-    """Requests to the running service as one member of staff, each with a fresh token for care."""
-
-    def __init__(self, base: str, issuer: TokenIssuer, staff: Staff | None):
-        self.base, self.issuer, self.staff = base, issuer, staff
-
-    def __call__(self, method: str, path: str, status: int = 200, **kwargs):
-        # The gateway names each request anew (the token's jti is the request's id).
-        staff = self.staff and dataclasses.replace(self.staff, request_id=uuid.uuid4().hex)
-        headers = {"Authorization": f"Bearer {self.issuer.mint(staff, 'care')}"} if staff else {}
-        response = requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
-        assert response.status_code == status, response.text
-        return response.json()
-
-
 @pytest.fixture
 def served(make_database_url, container_factory, web_config, web_config_port, tmp_path):
     """The care service in a nameko container on its own application and a gateway key of the test's."""
@@ -103,10 +88,10 @@ def served(make_database_url, container_factory, web_config, web_config_port, tm
     replace_dependencies(container, store=app)
     container.start()
 
-    def desk(role: str | None, name: str = "", staff_id: str | None = None) -> Desk:
+    def desk(role: str | None, name: str = "", staff_id: str | None = None) -> ServiceClient:
         staff = None if role is None else Staff(id=staff_id or f"acc-{role}", name=name or f"Test {role}",
                                                 roles=frozenset({role}))
-        return Desk(f"http://127.0.0.1:{web_config_port}", issuer, staff)
+        return ServiceClient(f"http://127.0.0.1:{web_config_port}", issuer, staff, "care")
 
     yield app, desk
     container.stop()
@@ -124,7 +109,7 @@ def requested(app: CareApplication, kind: str = "uslugi_opiekuncze", n: int = 1)
     return uuid.UUID(person_id)
 
 
-def assessed(app: CareApplication, coordinator: Desk) -> str:
+def assessed(app: CareApplication, coordinator: ServiceClient) -> str:
     requested(app)
     [service] = coordinator("GET", "/services")
     step = f"/services/{service['service_id']}"

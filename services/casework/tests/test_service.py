@@ -5,7 +5,6 @@ every command's body, asked of the service in a real nameko container with a gat
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 
 import pytest
@@ -18,6 +17,7 @@ from services.casework.tests.test_application import LEADER, OTHER_WORKER, WORKE
 from shared.identity import PUBLIC_KEYS, Staff, TokenIssuer, rotate_signing_key
 from shared.roles import AUDITOR, DIRECTOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 from shared.web import PUBLIC, Api
+from tests.support.service_client import ServiceClient
 
 TEAM = frozenset({SOCIAL_WORKER, SOCIAL_WORK_TEAM_LEADER})
 STEPS = ("assignment", "diagnosis", "goals", "plan", "notes", "contracts", "contract-amendment", "contract-step",
@@ -62,20 +62,6 @@ def test_the_director_gets_no_endpoint_but_the_report_s_figures():
 
 # --- the published schemas, asked of the running service ---------------------------------------
 
-class Desk:
-    """Requests to the running service as one member of staff, each with a fresh token for casework."""
-
-    def __init__(self, base: str, issuer: TokenIssuer, staff: Staff | None):
-        self.base, self.issuer, self.staff = base, issuer, staff
-
-    def __call__(self, method: str, path: str, status: int = 200, **kwargs):
-        staff = self.staff and dataclasses.replace(self.staff, request_id=uuid.uuid4().hex)
-        headers = {"Authorization": f"Bearer {self.issuer.mint(staff, 'casework')}"} if staff else {}
-        response = requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
-        assert response.status_code == status, response.text
-        return response.json()
-
-
 @pytest.fixture
 def served(make_database_url, container_factory, web_config, web_config_port, tmp_path):
     """casework in a nameko container on its own application (the team on its roster, as the
@@ -89,8 +75,8 @@ def served(make_database_url, container_factory, web_config, web_config_port, tm
     replace_dependencies(container, store=app)
     container.start()
 
-    def desk(staff: Staff | None) -> Desk:
-        return Desk(f"http://127.0.0.1:{web_config_port}", issuer, staff)
+    def desk(staff: Staff | None) -> ServiceClient:
+        return ServiceClient(f"http://127.0.0.1:{web_config_port}", issuer, staff, "casework")
 
     yield app, desk
     container.stop()

@@ -19,6 +19,7 @@ from shared.identity import PUBLIC_KEYS, Staff, TokenIssuer, rotate_signing_key
 from shared.roles import AUDITOR, FIRST_CONTACT_OFFICER, SOCIAL_WORKER
 from shared.web import PUBLIC, Api
 from tests.support.people import pesel_for
+from tests.support.service_client import ServiceClient
 
 DESK = frozenset({FIRST_CONTACT_OFFICER})
 OFFICER = Staff(id=str(uuid.uuid4()), name="Katarzyna Zielińska", roles=DESK)
@@ -52,20 +53,6 @@ def test_every_endpoint_and_its_role_rule_the_desk_corrects_its_register():
     }
 
 
-class Desk:
-    """Requests to the running service as one member of staff, each with a fresh token for intake."""
-
-    def __init__(self, base: str, issuer: TokenIssuer, staff: Staff | None):
-        self.base, self.issuer, self.staff = base, issuer, staff
-
-    def __call__(self, method: str, path: str, status: int = 200, **kwargs):
-        staff = self.staff and dataclasses.replace(self.staff, request_id=uuid.uuid4().hex)
-        headers = {"Authorization": f"Bearer {self.issuer.mint(staff, 'intake')}"} if staff else {}
-        response = requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
-        assert response.status_code == status, response.text
-        return response.json()
-
-
 @pytest.fixture
 def served(make_database_url, container_factory, web_config, web_config_port, tmp_path):
     app = IntakeApplication(make_database_url("intake"), secrets_dir=tmp_path)
@@ -76,8 +63,8 @@ def served(make_database_url, container_factory, web_config, web_config_port, tm
     replace_dependencies(container, store=app)
     container.start()
 
-    def desk(staff: Staff | None) -> Desk:
-        return Desk(f"http://127.0.0.1:{web_config_port}", issuer, staff)
+    def desk(staff: Staff | None) -> ServiceClient:
+        return ServiceClient(f"http://127.0.0.1:{web_config_port}", issuer, staff, "intake")
 
     yield app, desk
     container.stop()

@@ -23,6 +23,7 @@ from shared.envelope import Envelope, source_of
 from shared.identity import PUBLIC_KEYS, Staff, TokenIssuer, rotate_signing_key
 from shared.roles import AUDITOR, DIRECTOR, ROLES, STAFF_DEVELOPMENT_OFFICER
 from shared.web import PUBLIC, to_json
+from tests.support.service_client import ServiceClient
 
 SDO, REPORT, AUDIT = {STAFF_DEVELOPMENT_OFFICER}, {STAFF_DEVELOPMENT_OFFICER, DIRECTOR}, {AUDITOR}
 E, T = "/employees/<uuid:employee_id>", "/trainings/<uuid:training_id>"
@@ -65,17 +66,6 @@ def token(issuer: TokenIssuer, staff: Staff) -> str:
     return issuer.mint(dataclasses.replace(staff, request_id=uuid.uuid4().hex), "training")
 
 
-class Desk:
-    def __init__(self, base: str, issuer: TokenIssuer, staff: Staff | None):
-        self.base, self.issuer, self.staff = base, issuer, staff
-
-    def __call__(self, method: str, path: str, status: int = 200, **kwargs):
-        headers = {"Authorization": f"Bearer {token(self.issuer, self.staff)}"} if self.staff else {}
-        response = requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
-        assert response.status_code == status, response.text
-        return response.json()
-
-
 @pytest.fixture
 def served(make_database_url, container_factory, web_config, web_config_port, tmp_path):
     app = TrainingApplication(make_database_url("training"), population=9000)
@@ -87,9 +77,9 @@ def served(make_database_url, container_factory, web_config, web_config_port, tm
     container.start()
     base = f"http://127.0.0.1:{web_config_port}"
 
-    def desk(role: str | None, name: str = "") -> Desk:
+    def desk(role: str | None, name: str = "") -> ServiceClient:
         staff = None if role is None else Staff(id=f"acc-{role}", name=name or f"Test {role}", roles=frozenset({role}))
-        return Desk(base, issuer, staff)
+        return ServiceClient(base, issuer, staff, "training")
 
     yield app, desk, issuer, base
     container.stop()
@@ -103,7 +93,7 @@ def assigned(app: TrainingApplication, n: int, worker: str, on: str) -> None:
                                  notification_id=n))
 
 
-def a_month_of_work(app: TrainingApplication, officer: Desk) -> None:
+def a_month_of_work(app: TrainingApplication, officer: ServiceClient) -> None:
     """Registry, a training, supervision and a study visit through the endpoints; cases from casework."""
     ids = {}
     for name, team, role in (("Tomasz Nowicki", "casework", "social_worker"), ("Agata Mazur", "casework",
