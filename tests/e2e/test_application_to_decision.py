@@ -114,6 +114,6 @@ def test_a_routed_application_is_decided_within_the_law(centre):
     wait_for(lambda: len(centre.open_cases()) == 1, what="the social-work case")
     leader = centre.as_role("social_work_team_leader")
     case = leader.ok(leader.get("casework", f"/cases/{centre.open_cases()[0]['case_id']}"), 200)
-    assert "zasilek" not in str(case) and "900" not in str(case) and "alimenty" not in str(case)
+    assert "zasilek" not in str(case) and "900.00" not in str(case) and "alimenty" not in str(case)
     assert leader.get("decisions", step).status_code == 403
     assert officer.get("casework", f"/cases/{case['case_id']}").status_code == 403

@@ -182,7 +182,7 @@ def test_later_decisions_are_published_as_their_kind_and_dates_only(decisions):
         (DECISION_CHANGED.type, "resumption", "2026-07-01"), (DECISION_CHANGED.type, "revocation", "2026-08-01")]
     for event in events:
         assert set(event.data) == {"proceeding_id", "person_id", "benefit", "change", "effective_from", "issued_on"}
-        assert "450" not in str(event.data) and "pracy" not in str(event.data)
+        assert "450.00" not in str(event.data) and "pracy" not in str(event.data)
 
 
 @pytest.mark.parametrize("outcome", ["overturned", "returned"])
