@@ -16,7 +16,11 @@ records the talk over HTTP, then routes every case to casework. Measured in the 
   first registration to the last case opened, per case; client_cpu_ms_per_case the same for
   this benchmark's own process (the desk), which must not be the limit;
 - the peak RSS of each service process (VmHWM).
-The last line is one JSON object with the figures.
+- the same for the naive lossy pipeline of benchmarks/naive.py (HTTP → save → EventDispatcher →
+  handler → save), run alternately with the real one, `--rounds` times each on fresh stores and
+  a fresh virtual host: `naive_e2e_per_s`, and `vs_naive`, the ratio of the two medians.
+The last line is one JSON object with the figures (medians over the rounds; each round's own in
+`rounds`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,20 +44,21 @@ from eventsourcing.utils import get_topic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import naive  # noqa: E402
 from services.casework.application import CaseworkApplication  # noqa: E402
 from services.casework.domain import Case  # noqa: E402
 from services.intake.application import IntakeApplication  # noqa: E402
 from shared.contracts.intake import CASE_ROUTED  # noqa: E402
 from shared.identity import Staff, TokenIssuer, signing_key  # noqa: E402
+from shared.broker import OPERATOR  # noqa: E402
 from shared.roles import FIRST_CONTACT_OFFICER  # noqa: E402
 from shared.store import INTEGRATION_TOPIC, recorder_settings  # noqa: E402
-from tests.support.centre import TODAY, Centre  # noqa: E402
+from tests.support.centre import TODAY, Centre, free_port  # noqa: E402
 from tests.support.infra import new_deployment  # noqa: E402
 from tests.support.people import LEADER, pesel_for  # noqa: E402
 from tests.support.waiting import wait_for  # noqa: E402
 
 GOAL_PER_S = 500
-NAIVE_PIPELINE_PER_S = 480  # nameko EventDispatcher pipeline, 50 in flight, SQLite, measured on this machine kind
 RSS_LIMIT_MB = 150
 DESK = Staff(id="3f8a1c2e-0000-4000-8000-000000000002", name="K. Zielińska", roles=frozenset({FIRST_CONTACT_OFFICER}),
              team="intake")
@@ -149,6 +155,22 @@ def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
+def outcome(people: int, started: float, accepted: float, case_ids: list[str], stored: tuple[dict, dict],
+            cpu: float, client_cpu: float, rss: dict[str, float]) -> dict:
+    routed, opened = stored
+    assert set(case_ids) == set(routed) == set(opened), "a case was lost or opened twice"
+    last_opened = max(opened.values())
+    return {
+        "e2e_per_s": people / (last_opened - started),
+        "accepting_s": accepted - started,
+        "draining_s": max(0.0, last_opened - accepted),
+        "latencies": [(opened[c] - routed[c]) * 1000 for c in case_ids],
+        "cpu_ms_per_case": cpu * 1000 / people,
+        "client_cpu_ms_per_case": client_cpu * 1000 / people,
+        "rss_mb": rss,
+    }
+
+
 def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
     broker = new_deployment()
     urls = {s: f"sqlite:///{workdir}/{s}.sqlite" for s in ("intake", "casework", "gateway")}
@@ -164,7 +186,7 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
         registering = time.time()
         with ThreadPoolExecutor(in_flight) as pool:
             contacts = list(pool.map(desk.first_contact, range(people)))
-        started = time.time()
+        started, cpu_routing = time.time(), sum(map(cpu_seconds, pids))
         with ThreadPoolExecutor(in_flight) as pool:
             case_ids = list(pool.map(desk.route_to_casework, contacts))
         accepted = time.time()
@@ -178,20 +200,39 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
     finally:
         centre.stop()
         broker.remove()
-    routed, opened = stored_times(urls)
-    assert set(case_ids) == set(routed) == set(opened), "a case was lost or opened twice"
-    last_opened = max(opened.values())
-    latencies = [(opened[c] - routed[c]) * 1000 for c in case_ids]
-    return {
-        "registered_per_s": people / (started - registering),
-        "e2e_per_s": people / (last_opened - started),
-        "accepting_s": accepted - started,
-        "draining_s": max(0.0, last_opened - accepted),
-        "latencies": latencies,
-        "cpu_ms_per_case": cpu * 1000 / people,
-        "client_cpu_ms_per_case": client_cpu * 1000 / people,
-        "rss_mb": rss,
-    }
+    return {**outcome(people, started, accepted, case_ids, stored_times(urls), cpu, client_cpu, rss),
+            "registered_per_s": people / (started - registering),
+            "routing_cpu_ms_per_case": (cpu_before + cpu - cpu_routing) * 1000 / people}
+
+
+def naive_end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
+    """The same routings through benchmarks/naive.py's pipeline, on a virtual host of its own."""
+    broker = new_deployment()
+    processes = []
+    try:
+        uri = broker.uri(OPERATOR)
+        processes.append(naive.NaiveProcess("naive_casework", uri, free_port(), workdir))  # its queue first
+        processes.append(naive.NaiveProcess("naive_intake", uri, free_port(), workdir))
+        desk = FirstContactDesk(processes[1].url, TokenIssuer(signing_key(workdir / "secrets")))
+        pids = [p.process.pid for p in processes]
+        cpu_before, client_before = sum(map(cpu_seconds, pids)), time.process_time()
+        started = time.time()
+        with ThreadPoolExecutor(in_flight) as pool:
+            case_ids = list(pool.map(desk.route_to_casework, (str(uuid.uuid4()) for _ in range(people))))
+        accepted = time.time()
+        wait_for(lambda: naive.opened_count(workdir) >= people, timeout=600, what="every naive case opened")
+        cpu = sum(map(cpu_seconds, pids)) - cpu_before
+        client_cpu = time.process_time() - client_before
+        rss = {p.service: round(peak_rss_mb(p.process.pid), 1) for p in processes}
+    finally:
+        for process in processes:
+            process.stop()
+        broker.remove()
+    return outcome(people, started, accepted, case_ids, naive.opened_and_routed(workdir), cpu, client_cpu, rss)
+
+
+def median_of(rounds: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rounds)
 
 
 def main() -> int:
@@ -199,42 +240,58 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--saves", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each pipeline, alternating")
     args = parser.parse_args()
-    if args.people < 2 or args.in_flight < 1 or args.saves < 1:
-        parser.error("--people must be at least 2, --in-flight and --saves at least 1")
+    if args.people < 2 or args.in_flight < 1 or args.saves < 1 or args.rounds < 1:
+        parser.error("--people must be at least 2, --in-flight, --saves and --rounds at least 1")
+    real, lossy = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        raw = raw_save_rate(f"sqlite:///{workdir}/raw.sqlite", args.saves)
-        e2e = end_to_end(args.people, args.in_flight, workdir)
+        raw = raw_save_rate(f"sqlite:///{tmp}/raw.sqlite", args.saves)
+        for n in range(args.rounds):
+            for runs, run in ((real, end_to_end), (lossy, naive_end_to_end)):
+                workdir = Path(tmp) / f"{run.__name__}-{n}"
+                workdir.mkdir()
+                runs.append(run(args.people, args.in_flight, workdir))
+                print(f"round {n + 1} {run.__name__:<16} {runs[-1]['e2e_per_s']:8.0f}/s", flush=True)
+    e2e = next(r for r in real if r["e2e_per_s"] == sorted(x["e2e_per_s"] for x in real)[len(real) // 2])
     lat = e2e["latencies"]
     figures = {
         "people": args.people,
         "in_flight": args.in_flight,
-        "e2e_per_s": round(e2e["e2e_per_s"], 1),
+        "rounds": args.rounds,
+        "e2e_per_s": round(median_of(real, "e2e_per_s"), 1),
+        "naive_e2e_per_s": round(median_of(lossy, "e2e_per_s"), 1),
+        "vs_naive": round(median_of(real, "e2e_per_s") / median_of(lossy, "e2e_per_s"), 2),
         "p50_ms": round(percentile(lat, 50), 1),
         "p95_ms": round(percentile(lat, 95), 1),
         "p99_ms": round(percentile(lat, 99), 1),
         "raw_save_per_s": round(raw, 1),
-        "ratio": round(e2e["e2e_per_s"] / raw, 3),
-        "cpu_ms_per_case": round(e2e["cpu_ms_per_case"], 2),
-        "client_cpu_ms_per_case": round(e2e["client_cpu_ms_per_case"], 2),
-        "registered_per_s": round(e2e["registered_per_s"], 1),
+        "ratio": round(median_of(real, "e2e_per_s") / raw, 3),
+        "cpu_ms_per_case": round(median_of(real, "cpu_ms_per_case"), 2),
+        "routing_cpu_ms_per_case": round(median_of(real, "routing_cpu_ms_per_case"), 2),
+        "naive_cpu_ms_per_case": round(median_of(lossy, "cpu_ms_per_case"), 2),
+        "client_cpu_ms_per_case": round(median_of(real, "client_cpu_ms_per_case"), 2),
+        "registered_per_s": round(median_of(real, "registered_per_s"), 1),
         "accepting_s": round(e2e["accepting_s"], 2),
         "draining_s": round(e2e["draining_s"], 2),
-        "peak_rss_mb": e2e["rss_mb"],
+        "peak_rss_mb": {s: max(r["rss_mb"][s] for r in real) for s in e2e["rss_mb"]},
+        "per_round": [{"e2e_per_s": round(r["e2e_per_s"], 1), "naive_e2e_per_s": round(n["e2e_per_s"], 1)}
+                      for r, n in zip(real, lossy)],
     }
     print(f"raw eventsourcing save() on SQLite   {raw:8.0f}/s")
     print(f"registered with their first-contact talk (2 commands each)   {figures['registered_per_s']:8.0f}/s")
     print(f"routed to casework end to end, {args.in_flight} in flight      {figures['e2e_per_s']:8.0f}/s "
-          f"(goal {GOAL_PER_S}/s: {figures['e2e_per_s'] / GOAL_PER_S:.2f}x; naive EventDispatcher pipeline "
-          f"{NAIVE_PIPELINE_PER_S}/s: {figures['e2e_per_s'] / NAIVE_PIPELINE_PER_S:.2f}x; "
-          f"raw save: {figures['ratio']:.2f}x)")
+          f"(goal {GOAL_PER_S}/s: {figures['e2e_per_s'] / GOAL_PER_S:.2f}x; raw save: {figures['ratio']:.2f}x)")
+    print(f"the naive lossy pipeline (benchmarks/naive.py), same run   {figures['naive_e2e_per_s']:8.0f}/s "
+          f"(vs_naive {figures['vs_naive']:.2f}x)")
     print(f"  every routing accepted at intake after {figures['accepting_s']} s; "
-          f"the last case opened at casework {figures['draining_s']} s later")
+          f"the last case opened at casework {figures['draining_s']} s later (median round)")
     print(f"routing accepted -> case opened   p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-          f"p99 {figures['p99_ms']} ms")
+          f"p99 {figures['p99_ms']} ms (median round)")
     print(f"CPU per case (register, talk, route, open)   services {figures['cpu_ms_per_case']} ms, "
           f"this desk {figures['client_cpu_ms_per_case']} ms")
+    print(f"CPU per case (route, open)   services {figures['routing_cpu_ms_per_case']} ms, "
+          f"the naive pipeline's {figures['naive_cpu_ms_per_case']} ms")
     for service, mb in figures["peak_rss_mb"].items():
         print(f"peak RSS {service:<9} {mb:6.1f} MB (limit {RSS_LIMIT_MB} MB)")
     print(json.dumps(figures))
