@@ -217,8 +217,14 @@ def broker_connection(amqp_uri: str, confirm_publish: bool = True, tls: Mapping[
                       heartbeat=20, ssl=ssl_options(tls))
 
 
+# A worker tries the broker again at least this often while it is unreachable: a centre's
+# broker is near, a try costs one refused connection, and after an outage the backlog must be
+# cleared within seconds (tests/faults/test_chaos.py).
+MAX_BACKOFF = 2.0
+
+
 class Backoff:
-    def __init__(self, initial: float = 0.2, maximum: float = 5.0):
+    def __init__(self, initial: float = 0.2, maximum: float = MAX_BACKOFF):
         self.initial, self.maximum = initial, maximum
         self.delay = initial
 
@@ -249,7 +255,7 @@ class BrokerWorker:
     name: str
     confirm_each_publish = True
 
-    def __init__(self, app, broker: BrokerSettings, max_backoff: float = 5.0):
+    def __init__(self, app, broker: BrokerSettings, max_backoff: float = MAX_BACKOFF):
         self.app = app
         self.broker = broker
         self.backoff = Backoff(maximum=max_backoff)
@@ -264,7 +270,7 @@ class BrokerWorker:
             started = time.monotonic()
             try:
                 with self.broker.connection(self.confirm_each_publish) as connection:
-                    connection.ensure_connection(max_retries=1)
+                    connection.ensure_connection(max_retries=0)  # no kombu pause: the back-off below
                     self.work(connection)
             except Exception as error:  # broker or store unreachable: retry, never die
                 self.connected = False

@@ -32,6 +32,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from kombu.message import Message
 
 from shared.broker import (
+    MAX_BACKOFF,
     BrokerSettings,
     BrokerWorker,
     check_declared,
@@ -84,7 +85,7 @@ class OrderedConsumer(BrokerWorker):
         upstream_log: UpstreamLog,
         attempts: int = 3,
         retry_delay: float = 0.1,
-        max_backoff: float = 5.0,
+        max_backoff: float = MAX_BACKOFF,
         prefetch: int = 100,
         catch_up_interval: float = 2.0,
     ):

@@ -24,6 +24,7 @@ from kombu import Connection, Consumer, Producer, Queue
 from kombu.message import Message
 
 from shared.broker import (
+    MAX_BACKOFF,
     BrokerSettings,
     BrokerWorker,
     check_declared,
@@ -80,7 +81,7 @@ class LogServer(BrokerWorker):
 
     name = "log"
 
-    def __init__(self, app: ServiceApplication, broker: BrokerSettings, max_backoff: float = 5.0,
+    def __init__(self, app: ServiceApplication, broker: BrokerSettings, max_backoff: float = MAX_BACKOFF,
                  max_reply_bytes: int = 2 * MAX_EVENT_BYTES):
         super().__init__(app, broker, max_backoff)
         self.readers = log_readers(app.service)

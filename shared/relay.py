@@ -18,6 +18,7 @@ from amqp.exceptions import MessageNacked
 from kombu import Connection, Producer
 
 from shared.broker import (
+    MAX_BACKOFF,
     OUTBOX,
     BrokerSettings,
     BrokerWorker,
@@ -101,7 +102,7 @@ class OutboxRelay(BrokerWorker):
         broker: BrokerSettings,
         batch_size: int = 200,
         poll_interval: float = 1.0,
-        max_backoff: float = 5.0,
+        max_backoff: float = MAX_BACKOFF,
         max_event_bytes: int = MAX_EVENT_BYTES,
     ):
         super().__init__(app, broker, max_backoff)

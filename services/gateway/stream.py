@@ -29,7 +29,7 @@ from kombu.message import Message
 
 from nameko.extensions import DependencyProvider
 
-from shared.broker import BrokerSettings, BrokerWorker, events_exchange, ui_feeds, ui_types
+from shared.broker import MAX_BACKOFF, BrokerSettings, BrokerWorker, events_exchange, ui_feeds, ui_types
 from shared.consumer import UpstreamLogUnavailable
 from shared.contracts.audience import UI_READER, visible
 from shared.envelope import Envelope
@@ -215,7 +215,7 @@ class UiFeed(BrokerWorker):
     """Follows one upstream's log for the UIs: its own exclusive queue bound to the event types
     some page may show wakes it; it reads the log (as the gateway) and publishes to the hub."""
 
-    def __init__(self, app, broker: BrokerSettings, upstream: str, hub: Hub, max_backoff: float = 5.0,
+    def __init__(self, app, broker: BrokerSettings, upstream: str, hub: Hub, max_backoff: float = MAX_BACKOFF,
                  catch_up_interval: float = 10.0):
         super().__init__(app, broker, max_backoff)
         self.name = f"feed of {upstream}"
