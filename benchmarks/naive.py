@@ -13,19 +13,16 @@ broker virtual host the real pipeline uses in the same run.
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import time
 import uuid
-from contextlib import closing
 from pathlib import Path
 
 import requests
 import yaml
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.utils import get_topic
 from nameko.events import EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.web.handlers import http
@@ -95,15 +92,6 @@ class NaiveCasework:
     @event_handler("naive_intake", "case_routed")
     def open_case(self, payload: dict) -> None:
         self.store.save(Case(payload["case_id"]))
-
-
-def opened_count(workdir: Path) -> int:
-    """Cases opened so far, counted in naive casework's SQLite file while it runs."""
-    path = workdir / "naive_casework.sqlite"
-    if not path.exists():
-        return 0
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
-        return db.execute("SELECT count(*) FROM stored_events WHERE topic = ?", (get_topic(Case.Opened),)).fetchone()[0]
 
 
 def opened_and_routed(workdir: Path) -> tuple[dict[str, float], dict[str, float]]:

@@ -204,13 +204,35 @@ class OrderedConsumer(BrokerWorker):
                 if notification_id > self.app.position(upstream):
                     self.dead_letter(b"", TooLargeToRead(), notification_id=notification_id)
                     self.app.record_position(upstream, notification_id)
-            for envelope in envelopes:
-                if envelope.notification_id > self.app.position(upstream):
-                    self.handle(envelope)
+            position, together = self.app.position(upstream), []
+            for envelope in (e for e in envelopes if e.notification_id > position):
+                if envelope.type in self.app.independent_events:
+                    together.append(envelope)
+                    continue
+                self.handle_together(together)
+                together = []
+                self.handle(envelope)
+            self.handle_together(together)
             self.log_read = max(self.log_read, read_up_to)
             if read_up_to <= after:
                 return  # nothing more yet
             after = read_up_to
+
+    def handle_together(self, envelopes: list[Envelope]) -> None:
+        """Consecutive independent events in one transaction; one by one if that fails (a
+        duplicate among them, a policy that refuses one), so each gets its retries and its
+        dead letter as `handle` gives them."""
+        if len(envelopes) > 1:
+            try:
+                self.app.process_together(envelopes)
+                self.handled += len(envelopes)
+                return
+            except TRANSIENT:
+                raise
+            except Exception:  # noqa: BLE001 - each is tried again alone, and what fails is named there
+                pass
+        for envelope in envelopes:
+            self.handle(envelope)
 
     def handle(self, envelope: Envelope, track: bool = True) -> None:
         error: Exception | None = None

@@ -90,6 +90,8 @@ class CaseworkApplication(ServiceApplication):
 
     # --- policy on routed cases, care's updates and the gateway's staff accounts -------------
 
+    independent_events = frozenset({CASE_ROUTED_TO_CASEWORK.type})  # a routing opens a new case from its data
+
     def policy(self, envelope: Envelope) -> list[Any]:
         data = envelope.data
         if envelope.type == CASE_ROUTED_TO_CASEWORK.type:

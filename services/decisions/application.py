@@ -122,6 +122,8 @@ class DecisionsApplication(ServiceApplication):
 
     # --- policy on upstream events -------------------------------------------------------
 
+    independent_events = frozenset({CASE_ROUTED["decisions"].type})  # a routing opens new proceedings from its data
+
     def policy(self, envelope: Envelope) -> list[Any]:
         data = envelope.data
         if envelope.type == CASE_ROUTED["decisions"].type:

@@ -318,6 +318,32 @@ def test_a_consumer_started_after_events_were_published_catches_up_from_the_log(
     wait_for(lambda: names(casework) == ["Anna", "Jan"], what="the cases the broker could not deliver")
 
 
+def test_a_page_caught_up_together_is_handled_one_by_one_when_one_of_its_events_fails(
+    desk, casework, broker, monkeypatch, intake_log
+):
+    policy = CaseworkApplication.policy
+
+    def choking_on_marek(self, envelope):
+        if envelope.data.get("full_name") == "Marek":
+            raise RuntimeError("cannot open Marek's case")
+        return policy(self, envelope)
+
+    monkeypatch.setattr(CaseworkApplication, "policy", choking_on_marek)
+    for name in ("Anna", "Marek", "Jan", "Zofia"):
+        desk.route(name)
+    consumer = consumer_for(casework, broker)
+    consumer.catch_up()  # one page of the log, its routings recorded together if they can be
+    assert names(casework) == ["Anna", "Jan", "Zofia"]
+    assert consumer.dead_lettered == 1 and consumer.handled == 3
+    assert casework.position("intake") == desk.recorder.max_notification_id()
+
+    monkeypatch.setattr(CaseworkApplication, "policy", policy)
+    for name in ("Ewa", "Piotr"):
+        desk.route(name)
+    consumer.catch_up()
+    assert names(casework) == ["Anna", "Ewa", "Jan", "Piotr", "Zofia"] and consumer.handled == 5
+
+
 def test_a_message_claiming_a_position_the_upstream_log_lacks_is_dead_lettered(desk, casework, broker, intake_log):
     desk.route("Anna")
     [real], _ = desk.log_for("casework", after=0, limit=10)
