@@ -246,9 +246,9 @@ def test_an_idle_catch_up_asks_the_upstream_only_for_what_is_new(desk, casework,
     reader.close()
 
 
-def test_a_poison_message_is_dead_lettered_the_rest_flow_and_the_operator_replays_it(
-    desk, casework, broker, running, monkeypatch, capsys, intake_log
-):
+@pytest.fixture
+def marek_chokes(monkeypatch):
+    """Casework's policy fails on Marek's routing until the cause is fixed (call what it returns)."""
     policy = CaseworkApplication.policy
 
     def choking_on_marek(self, envelope):
@@ -257,6 +257,12 @@ def test_a_poison_message_is_dead_lettered_the_rest_flow_and_the_operator_replay
         return policy(self, envelope)
 
     monkeypatch.setattr(CaseworkApplication, "policy", choking_on_marek)
+    return lambda: monkeypatch.setattr(CaseworkApplication, "policy", policy)
+
+
+def test_a_poison_message_is_dead_lettered_the_rest_flow_and_the_operator_replays_it(
+    desk, casework, broker, running, marek_chokes, capsys, intake_log
+):
     consumer = running(consumer_for(casework, broker))
     running(OutboxRelay(desk, account(broker, "intake")))
     for name in ("Anna", "Marek", "Jan"):
@@ -270,7 +276,7 @@ def test_a_poison_message_is_dead_lettered_the_rest_flow_and_the_operator_replay
     assert letters[0].event_type == CASE_ROUTED["casework"].type
     assert letters[0].notification_id is not None
 
-    monkeypatch.setattr(CaseworkApplication, "policy", policy)  # the cause is fixed
+    marek_chokes()  # the cause is fixed
     assert dead_letters.main(["--amqp-uri", operator, "replay", "casework", "--id", letters[0].id]) == 0
     wait_for(lambda: names(casework) == ["Anna", "Jan", "Marek"], what="the replayed case")
     assert dead_letters.list_dead_letters(operator, "casework") == []
@@ -319,16 +325,8 @@ def test_a_consumer_started_after_events_were_published_catches_up_from_the_log(
 
 
 def test_a_page_caught_up_together_is_handled_one_by_one_when_one_of_its_events_fails(
-    desk, casework, broker, monkeypatch, intake_log
+    desk, casework, broker, marek_chokes, intake_log
 ):
-    policy = CaseworkApplication.policy
-
-    def choking_on_marek(self, envelope):
-        if envelope.data.get("full_name") == "Marek":
-            raise RuntimeError("cannot open Marek's case")
-        return policy(self, envelope)
-
-    monkeypatch.setattr(CaseworkApplication, "policy", choking_on_marek)
     for name in ("Anna", "Marek", "Jan", "Zofia"):
         desk.route(name)
     consumer = consumer_for(casework, broker)
@@ -337,7 +335,7 @@ def test_a_page_caught_up_together_is_handled_one_by_one_when_one_of_its_events_
     assert consumer.dead_lettered == 1 and consumer.handled == 3
     assert casework.position("intake") == desk.recorder.max_notification_id()
 
-    monkeypatch.setattr(CaseworkApplication, "policy", policy)
+    marek_chokes()  # the cause is fixed
     for name in ("Ewa", "Piotr"):
         desk.route(name)
     consumer.catch_up()
