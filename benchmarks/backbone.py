@@ -123,9 +123,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def stored_times(urls: dict[str, str]) -> tuple[dict[str, float], dict[str, float]]:
+def stored_times(urls: dict[str, str], secrets_dir: Path) -> tuple[dict[str, float], dict[str, float]]:
     """case id → when intake accepted the routing, and when casework opened the case."""
-    intake = IntakeApplication(urls["intake"])  # reads its log only: no secrets needed
+    intake = IntakeApplication(urls["intake"], secrets_dir=secrets_dir)  # the stores' keys, to read their events
     try:
         routed = {}
         for n in intake.recorder.select_notifications(None, 1_000_000, topics=[INTEGRATION_TOPIC]):
@@ -134,7 +134,7 @@ def stored_times(urls: dict[str, str]) -> tuple[dict[str, float], dict[str, floa
                 routed[stored.data["case_id"]] = stored.timestamp.timestamp()
     finally:
         intake.close()
-    casework = CaseworkApplication(urls["casework"])
+    casework = CaseworkApplication(urls["casework"], secrets_dir=secrets_dir)
     try:
         opened = {
             str(n.originator_id): casework.mapper.to_domain_event(n).timestamp.timestamp()
@@ -178,7 +178,7 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
     finally:
         centre.stop()
         broker.remove()
-    routed, opened = stored_times(urls)
+    routed, opened = stored_times(urls, centre.data_dir / "secrets")
     assert set(case_ids) == set(routed) == set(opened), "a case was lost or opened twice"
     last_opened = max(opened.values())
     latencies = [(opened[c] - routed[c]) * 1000 for c in case_ids]
