@@ -75,6 +75,9 @@ def rotate(path: Path) -> list[str]:
     staged = path.with_name(f".{path.name}.new")
     staged.unlink(missing_ok=True)
     _write_new(staged, "\n".join(keys) + "\n")
+    owner = path.stat()
+    if os.geteuid() == 0:  # the service's user (a compose secret's owner) must still read it
+        os.chown(staged, owner.st_uid, owner.st_gid)
     os.replace(staged, path)  # a crash leaves the old file or the new one, never half of one
     return keys
 
