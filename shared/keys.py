@@ -63,8 +63,18 @@ def key_ring(path: Path) -> list[str]:
 
 
 def new_key_ring(path: Path) -> list[str]:
-    """A key file with one new key (for a new store); refuses to replace one that is there."""
-    _write_new(Path(path), AESCipher.create_key(STORE_KEY_SIZE) + "\n")
+    """A key file with one new key (for a new store), unless another process made one first: the
+    file appears whole (linked once written), and one that is there is never replaced."""
+    path = Path(path)
+    staged = path.with_name(f".{path.name}.{os.getpid()}.new")
+    staged.unlink(missing_ok=True)
+    _write_new(staged, AESCipher.create_key(STORE_KEY_SIZE) + "\n")
+    try:
+        os.link(staged, path)
+    except FileExistsError:
+        pass
+    finally:
+        staged.unlink()
     return key_ring(path)
 
 

@@ -35,6 +35,9 @@ from eventsourcing.utils import Environment, EnvType, get_topic
 
 from shared import idempotency
 from shared.access import READ_TOPIC, entry, file_read
+from shared.contracts import REGISTRY, Contract
+from shared.contracts.audience import UI_READER, ui_contracts
+from shared.envelope import Envelope, source_of
 from shared.keys import (
     KeyRingCipher,
     StoreKeyMissing,
@@ -44,9 +47,6 @@ from shared.keys import (
     new_key_ring,
     store_key_path,
 )
-from shared.contracts import REGISTRY, Contract
-from shared.contracts.audience import UI_READER, ui_contracts
-from shared.envelope import Envelope, source_of
 
 RELAY_POSITION = "outbox-relay"  # tracking name under which the relay records its position
 
@@ -194,7 +194,8 @@ class ServiceApplication(Application):
         keys = key_ring(key_file) if key_file and key_file.exists() else None
         _private_sqlite_file(database_url, existing)
         try:
-            super().__init__(env={**recorder_settings(database_url, existing), **(cipher_settings(keys) if keys else {})})
+            super().__init__(env={**recorder_settings(database_url, existing),
+                                  **(cipher_settings(keys) if keys else {})})
             if existing:
                 self.recorder.max_notification_id()
         except PersistenceError:
