@@ -34,7 +34,7 @@ from pathlib import Path
 
 from shared import audit
 from shared.keys import StoreKeyMissing, StoreKeyWrong, store_key_path
-from shared.store import sqlite_path
+from shared.store import private_sqlite_file, sqlite_path
 
 MANIFEST = "backup.json"
 LOG = "log.audit.jsonl"
@@ -86,6 +86,7 @@ def make(service: str, database_url: str, secrets: Path, out: Path, store_key_fi
         head = app.recorder.max_notification_id() or 0  # everything up to here is in the copy below
         sqlite_file = sqlite_path(database_url)
         if sqlite_file is not None:
+            private_sqlite_file(f"sqlite:///{out / SQLITE_COPY}")
             with sqlite3.connect(sqlite_file) as source, sqlite3.connect(out / SQLITE_COPY) as copy:
                 source.backup(copy)
             database = SQLITE_COPY
@@ -114,7 +115,7 @@ def restore(backup: Path, database_url: str, secrets: Path) -> dict:
     if manifest["database"] == SQLITE_COPY:
         if sqlite_file is None or sqlite_file.exists():
             raise BackupRefused("a SQLite backup is restored into a new file: sqlite:///PATH that does not exist yet")
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(database_url)
         with sqlite3.connect(backup / SQLITE_COPY) as source, sqlite3.connect(sqlite_file) as copy:
             source.backup(copy)
     else:

@@ -115,7 +115,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest[1:]) if scheme == "sqlite" and rest.startswith("/") and rest != "/:memory:" else None
 
 
-def _private_sqlite_file(url: str, existing: bool) -> None:
+def private_sqlite_file(url: str, existing: bool = False) -> None:
     """Makes a new SQLite file readable by its owner only, before SQLite makes it: SQLite gives its
     -wal and -shm files the database file's mode. A file made before this change is narrowed too."""
     path = sqlite_path(url)
@@ -192,7 +192,7 @@ class ServiceApplication(Application):
         key_file = Path(store_key_file) if store_key_file else (
             store_key_path(self.secrets_dir, self.service) if self.secrets_dir else None)
         keys = key_ring(key_file) if key_file and key_file.exists() else None
-        _private_sqlite_file(database_url, existing)
+        private_sqlite_file(database_url, existing)
         try:
             super().__init__(env={**recorder_settings(database_url, existing),
                                   **(cipher_settings(keys) if keys else {})})

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +47,9 @@ def test_a_restored_service_has_its_log_and_its_keys_and_proves_it(make_database
     assert f"final hash {manifest['final_hash']}" in result.stdout
 
     assert "intake-store.key" in manifest["keys"]
+    if restored_url.startswith("sqlite:///"):  # the copies of the store are the owner's only, as the store is
+        for copy in (tmp_path / "backup" / backup.SQLITE_COPY, Path(restored_url.removeprefix("sqlite:///"))):
+            assert stat.S_IMODE(copy.stat().st_mode) == 0o600, copy
     restored = IntakeApplication(restored_url, secrets_dir=restored_secrets)
     try:
         # the store's key and the person-reference key came back with the store: the events open,
