@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up test test-fast bench bench-gateway bench-ui venv broker clean
+.PHONY: demo up test test-fast bench bench-gateway bench-ui bench-store venv broker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -49,6 +49,10 @@ bench-gateway: venv broker
 # 300 pages' live streams while 2,000 cases are routed: commit-to-page latency, the gateway's RSS and CPU.
 bench-ui: venv broker
 	$(PY) benchmarks/ui.py
+
+# 3,000 saves and loads on a SQLite store, without and with the store's cipher: µs per operation.
+bench-store: venv
+	$(PY) benchmarks/store_cipher.py
 
 clean:
 	rm -rf var

@@ -131,9 +131,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def stored_times(urls: dict[str, str]) -> tuple[dict[str, float], dict[str, float]]:
+def stored_times(urls: dict[str, str], secrets_dir: Path) -> tuple[dict[str, float], dict[str, float]]:
     """case id → when intake accepted the routing, and when casework opened the case."""
-    intake = IntakeApplication(urls["intake"])  # reads its log only: no secrets needed
+    intake = IntakeApplication(urls["intake"], secrets_dir=secrets_dir)  # the stores' keys, to read their events
     try:
         routed = {}
         for n in intake.recorder.select_notifications(None, 1_000_000, topics=[INTEGRATION_TOPIC]):
@@ -142,7 +142,7 @@ def stored_times(urls: dict[str, str]) -> tuple[dict[str, float], dict[str, floa
                 routed[stored.data["case_id"]] = stored.timestamp.timestamp()
     finally:
         intake.close()
-    casework = CaseworkApplication(urls["casework"])
+    casework = CaseworkApplication(urls["casework"], secrets_dir=secrets_dir)
     try:
         opened = {
             str(n.originator_id): casework.mapper.to_domain_event(n).timestamp.timestamp()
@@ -211,7 +211,8 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
     finally:
         centre.stop()
         broker.remove()
-    return {**outcome(people, started, accepted, case_ids, stored_times(urls), cpu, client_cpu, rss),
+    return {**outcome(people, started, accepted, case_ids, stored_times(urls, centre.data_dir / "secrets"), cpu,
+                      client_cpu, rss),
             "registered_per_s": people / (started - registering),
             "routing_cpu_ms_per_case": (cpu_before + cpu - cpu_routing) * 1000 / people,
             "catch_up_per_s": catch_up}
@@ -225,7 +226,8 @@ def fresh_consumer_catch_up(centre: Centre, people: int, workdir: Path) -> float
     centre.start("casework")
     wait_for(lambda: stored_count(workdir / "casework-fresh.sqlite", get_topic(Case.Opened)) == people,
              timeout=600, what="the fresh casework to catch up")
-    opened = stored_times({"intake": centre.database_urls["intake"], "casework": fresh})[1].values()
+    opened = stored_times({"intake": centre.database_urls["intake"], "casework": fresh},
+                          centre.data_dir / "secrets")[1].values()
     return people / max(max(opened) - min(opened), 1e-3)
 
 

@@ -5,8 +5,10 @@
 
 `make` writes into FOLDER (which must not exist yet) the service's database (a consistent copy
 of a SQLite file taken while the service runs, or `pg_dump`'s custom format of its PostgreSQL
-database), its keys (the secrets folder: intake's person-reference key, the gateway's signing
-keys; without them a restored store cannot find a returning person or sign a token), the
+database), its keys (the secrets folder: the store's key ring `<service>-store.key`, intake's
+person-reference key, the gateway's signing keys; without them a restored store cannot be read,
+find a returning person or sign a token; a store key file the operator keeps elsewhere is named
+with `--store-key-file` and goes into the backup's secrets under the folder's own name), the
 audit export of its log up to the store's head when the backup began, and `backup.json`
 with that head, the number of events and the export's final hash. It prints the hash: keep it
 apart from the backup.
@@ -31,6 +33,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from shared import audit
+from shared.keys import StoreKeyMissing, StoreKeyWrong, store_key_path
+from shared.store import private_sqlite_file, sqlite_path
 
 MANIFEST = "backup.json"
 LOG = "log.audit.jsonl"
@@ -44,11 +48,6 @@ class BackupRefused(ValueError):
 
 class BackupDoesNotMatch(ValueError):
     """The restored log is not the log the backup was made of: the backup was changed, or restored wrong."""
-
-
-def _sqlite_path(url: str) -> Path | None:
-    scheme, _, rest = url.partition("://")
-    return Path(rest[1:]) if scheme == "sqlite" and rest.startswith("/") else None
 
 
 def _libpq_url(url: str) -> str:
@@ -76,15 +75,18 @@ def _copy_secrets(source: Path, target: Path) -> list[str]:
     return copied
 
 
-def make(service: str, database_url: str, secrets: Path, out: Path) -> dict:
+def make(service: str, database_url: str, secrets: Path, out: Path, store_key_file: Path | None = None) -> dict:
     if out.exists():
         raise BackupRefused(f"{out} exists: a backup goes into a new folder")
     out.mkdir(parents=True, mode=0o700)
-    app = audit.application_class(service)(database_url)
+    # Opened with its key: a backup whose key does not open its store is refused now, not at restore.
+    app = audit.application_class(service)(database_url, secrets_dir=secrets, store_key_file=store_key_file,
+                                            existing=True)
     try:
         head = app.recorder.max_notification_id() or 0  # everything up to here is in the copy below
-        sqlite_file = _sqlite_path(database_url)
+        sqlite_file = sqlite_path(database_url)
         if sqlite_file is not None:
+            private_sqlite_file(f"sqlite:///{out / SQLITE_COPY}")
             with sqlite3.connect(sqlite_file) as source, sqlite3.connect(out / SQLITE_COPY) as copy:
                 source.backup(copy)
             database = SQLITE_COPY
@@ -96,6 +98,11 @@ def make(service: str, database_url: str, secrets: Path, out: Path) -> dict:
     finally:
         app.close()
     keys = _copy_secrets(secrets, out / "secrets")
+    if store_key_file is not None:
+        there = store_key_path(out / "secrets", service)
+        shutil.copy2(store_key_file, there)
+        there.chmod(0o600)
+        keys = sorted({*keys, there.name})
     manifest = {"service": service, "database": database, "up_to": head, "events": events, "final_hash": final_hash,
                 "keys": keys, "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
@@ -104,11 +111,11 @@ def make(service: str, database_url: str, secrets: Path, out: Path) -> dict:
 
 def restore(backup: Path, database_url: str, secrets: Path) -> dict:
     manifest = json.loads((backup / MANIFEST).read_text())
-    sqlite_file = _sqlite_path(database_url)
+    sqlite_file = sqlite_path(database_url)
     if manifest["database"] == SQLITE_COPY:
         if sqlite_file is None or sqlite_file.exists():
             raise BackupRefused("a SQLite backup is restored into a new file: sqlite:///PATH that does not exist yet")
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(database_url)
         with sqlite3.connect(backup / SQLITE_COPY) as source, sqlite3.connect(sqlite_file) as copy:
             source.backup(copy)
     else:
@@ -117,7 +124,7 @@ def restore(backup: Path, database_url: str, secrets: Path) -> dict:
         _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={_libpq_url(database_url)}",
               str(backup / POSTGRES_DUMP)])
     _copy_secrets(backup / "secrets", secrets)
-    app = audit.application_class(manifest["service"])(database_url)
+    app = audit.application_class(manifest["service"])(database_url, secrets_dir=secrets, existing=True)
     try:
         check = backup / f".{LOG}.restored"
         events, final_hash = audit.export(app, check, up_to=manifest["up_to"])
@@ -140,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     making.add_argument("--database-url", required=True)
     making.add_argument("--secrets", required=True, type=Path, help="the service's secrets folder")
     making.add_argument("--out", required=True, type=Path)
+    making.add_argument("--store-key-file", type=Path,
+                        help="the store's key file, if not the secrets folder's <service>-store.key")
     restoring = commands.add_parser("restore", help="restore a backup into a new store and check it")
     restoring.add_argument("backup", type=Path)
     restoring.add_argument("--database-url", required=True)
@@ -147,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "make":
-            made = make(args.service, args.database_url, args.secrets, args.out)
+            made = make(args.service, args.database_url, args.secrets, args.out, args.store_key_file)
             print(f"{made['service']}: {made['events']} event(s) up to #{made['up_to']} and {len(made['keys'])} key(s) "
                   f"in {args.out}; final hash {made['final_hash']} (keep it apart from the backup)")
         else:
@@ -155,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{done['service']}: restored and verified, {done['restored_events']} event(s) up to "
                   f"#{done['up_to']}; final hash {done['final_hash']}")
         return 0
-    except (BackupRefused, BackupDoesNotMatch, OSError, sqlite3.Error) as error:
+    except (BackupRefused, BackupDoesNotMatch, StoreKeyMissing, StoreKeyWrong, OSError, sqlite3.Error) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
 

@@ -1,12 +1,13 @@
-"""Every password of a compose deployment, one file each, made once (random, readable by the
-owner only) and kept as they are afterwards:
+"""Every password and store key of a compose deployment, one file each, made once (random,
+readable by the owner only) and kept as they are afterwards:
 
     python -m deploy.secrets --out deploy/secrets
 
 `postgres.password` (the database server's superuser), `db-<service>.password` (each service's
 own database role), `broker-<account>.password` (each service's broker account and the
-operator's). compose.yaml hands each service only its own two as files (`secrets:`), so no
-password sits in the compose file, the environment or `docker inspect`; `python -m
+operator's), `store-<service>.key` (each service's store key ring, docs/architecture.md,
+"Encrypted at rest"). compose.yaml hands each service only its own three as files (`secrets:`),
+so no password or key sits in the compose file, the environment or `docker inspect`; `python -m
 deploy.broker --secrets deploy/secrets` hashes the broker's into its definitions. Back the
 folder up with the databases; never commit it.
 
@@ -26,11 +27,15 @@ from pathlib import Path
 
 from deploy.broker import local_passwords
 from shared.broker import SERVICES
-from shared.keys import secret
+from shared.keys import new_key_ring, secret
 
 
 def database_password_file(folder: Path, role: str) -> Path:
     return folder / ("postgres.password" if role == "postgres" else f"db-{role}.password")
+
+
+def store_key_file(folder: Path, service: str) -> Path:
+    return folder / f"store-{service}.key"
 
 
 SERVICE_UID = 10001  # deploy/Dockerfile's `ops` user
@@ -43,15 +48,20 @@ def owners(folder: Path) -> dict[Path, tuple[int, int, int]]:
     for service in SERVICES:
         handed[database_password_file(folder, service)] = (SERVICE_UID, POSTGRES_GID, 0o640)
         handed[folder / f"broker-{service}.password"] = (SERVICE_UID, SERVICE_UID, 0o600)
+        handed[store_key_file(folder, service)] = (SERVICE_UID, SERVICE_UID, 0o600)
     return handed
 
 
 def make(folder: Path) -> list[Path]:
-    """The deployment's password files in `folder`, made where missing; the files, not the passwords."""
+    """The deployment's password and store key files in `folder`, made where missing; the files, not
+    what they hold."""
     for role in ("postgres", *SERVICES):
         secret(database_password_file(folder, role))
     local_passwords(folder)
-    return sorted(folder.glob("*.password"))
+    for service in SERVICES:
+        if not store_key_file(folder, service).exists():
+            new_key_ring(store_key_file(folder, service))
+    return sorted([*folder.glob("*.password"), *folder.glob("store-*.key")])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("deploy/secrets"))
     args = parser.parse_args(argv)
     files = make(args.out)
-    print(f"{len(files)} password files in {args.out}/ (kept if they were there already)")
+    print(f"{len(files)} password and key files in {args.out}/ (kept if they were there already)")
     for path, (uid, gid, mode) in owners(args.out).items():
         if os.geteuid() == 0:
             os.chown(path, uid, gid)

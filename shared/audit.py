@@ -2,7 +2,7 @@
 
     python -m shared.audit export SERVICE --database-url URL --out FILE [--up-to N]
     python -m shared.audit verify FILE
-    python -m shared.audit replay FILE [--until 2026-11-05T12:00:00+00:00]
+    python -m shared.audit replay FILE [--until 2026-11-05T12:00:00+00:00] [--store-key-file FILE]
 
 `export` writes every stored event of the service's own store, in notification order, as
 JSON lines: a header naming the service and the last notification it covers (the store's
@@ -13,7 +13,9 @@ finds a line altered, removed, inserted or reordered, and a file cut short. Noth
 depends on when it was made: two exports of the same store up to the same notification
 are the same file, with the same final hash (a backup is checked so, deploy/backup.py). `replay` verifies the file, then
 rebuilds the state in the service's own domain model (its application, on an in-memory
-store) from the events up to a moment, and prints what existed then.
+store) from the events up to a moment, and prints what existed then. The events are exported as
+stored, so encrypted (docs/architecture.md, "Encrypted at rest"): export and verify need no key,
+replay needs the service's store key file.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from pathlib import Path
 from typing import Any, Iterator
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 
+from shared.keys import StoreKeyMissing, StoreKeyWrong, is_plaintext, key_ring
 from shared.store import INTEGRATION_TOPIC, ServiceApplication, StoreNotFound, UnsupportedDatabaseURL
 
 FORMAT = "ops-audit-log/2"
@@ -148,9 +151,15 @@ def verify(path: Path) -> VerifiedLog:
     return VerifiedLog(header["service"], header.get("up_to"), header.get("exported_at"), events, ids, previous)
 
 
-def replay(log: VerifiedLog, until: datetime | None = None, **settings: Any) -> ServiceApplication:
-    """The service's domain model rebuilt from the log's events up to a moment (all if None)."""
-    app = application_class(log.service)("sqlite:///:memory:", **settings)
+def replay(log: VerifiedLog, until: datetime | None = None, store_key_file: Path | None = None,
+           **settings: Any) -> ServiceApplication:
+    """The service's domain model rebuilt from the log's events up to a moment (all if None),
+    decrypted with the key ring in `store_key_file`."""
+    if store_key_file is not None:
+        key_ring(store_key_file)  # StoreKeyMissing: a store in memory would get a new key, which opens nothing
+    elif log.events and not is_plaintext(log.events[0].state):
+        raise StoreKeyMissing(f"the events of {log.service} are encrypted: replay them with its store key file")
+    app = application_class(log.service)("sqlite:///:memory:", store_key_file=store_key_file, **settings)
     chosen = [e for e in log.events if until is None or app.mapper.to_domain_event(e).timestamp <= until]
     for start in range(0, len(chosen), _PAGE):
         app.recorder.insert_events(chosen[start:start + _PAGE])
@@ -178,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     replaying = commands.add_parser("replay", help="rebuild the state at a moment from a verified file")
     replaying.add_argument("file", type=Path)
     replaying.add_argument("--until", type=datetime.fromisoformat, help="ISO date-time with offset; default: all")
+    replaying.add_argument("--store-key-file", type=Path, help="the service's store key file (<service>-store.key)")
     args = parser.parse_args(argv)
     try:
         if args.command == "export":
@@ -198,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         until = args.until
         if until is not None and until.tzinfo is None:
             parser.error("--until needs a UTC offset, e.g. 2026-11-05T12:00:00+00:00")
-        app = replay(log, until)
+        app = replay(log, until, args.store_key_file)
         try:
             kinds = Counter(type(a).__name__ for a in aggregates(app))
         finally:
@@ -206,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         moment = until.isoformat() if until else "the end of the log"
         print(f"{log.service} as at {moment}: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "empty"))
         return 0
-    except (AuditLogAltered, AuditLogIncomplete, StoreNotFound, UnsupportedDatabaseURL, OSError) as error:
+    except (AuditLogAltered, AuditLogIncomplete, StoreNotFound, UnsupportedDatabaseURL, StoreKeyMissing, StoreKeyWrong,
+            MapperDeserialisationError, OSError) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import Cipher
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
+from psycopg import Cursor
 from psycopg.sql import SQL, Identifier
+
+from shared.keys import enciphered
 
 
 class ServiceProcessRecorder(PostgresProcessRecorder):
@@ -39,13 +43,11 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
     def create_table(self) -> None:
         """The first time it opens a store the previous recorder (eventsourcing-sqlalchemy) wrote,
         it takes that store's events, with their notification ids, and its positions, in one
-        transaction; the old tables stay as they were."""
+        transaction; the old tables stay as they were until the store is encrypted (`encipher`)."""
         super().create_table()
         schema = Identifier(self.datastore.schema)
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
-                           "AND table_name LIKE '%%application\\_events'", (self.datastore.schema,))
-            previous = [row["table_name"] for row in cursor.fetchall()]
+            previous = self._previous_tables(cursor)
             cursor.execute(SQL("SELECT 1 FROM {}.{} LIMIT 1").format(schema, Identifier(self.events_table_name)))
             if len(previous) != 1 or cursor.fetchone():
                 return
@@ -59,3 +61,26 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
                 " SELECT application_name, notification_id FROM {schema}.{tracking}"
                 " ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id"
             ).format(schema=schema, table=Identifier(self.tracking_table_name), tracking=Identifier(tracking)))
+
+    def _previous_tables(self, cursor: Cursor) -> list[str]:
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+                       "AND table_name LIKE '%%application\\_events'", (self.datastore.schema,))
+        return [row["table_name"] for row in cursor.fetchall()]
+
+    def encipher(self, cipher: Cipher) -> None:
+        """Encrypts, in one transaction, every event stored in clear, in its place (same notification
+        id, same version), and drops the previous recorder's tables, which hold the same in clear.
+        The rows' old versions stay in the table's files until VACUUM reuses their space (VACUUM
+        FULL rewrites the table at once: deploy/README.md)."""
+        schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        with self.datastore.transaction(commit=True) as cursor:
+            # No command writes meanwhile: another instance starting at once finds the events encrypted.
+            cursor.execute(SQL("LOCK TABLE {}.{} IN EXCLUSIVE MODE").format(schema, table))
+            cursor.execute(SQL("SELECT notification_id AS id, state FROM {}.{} ORDER BY notification_id")
+                           .format(schema, table))
+            cursor.executemany(SQL("UPDATE {}.{} SET state = %s WHERE notification_id = %s").format(schema, table),
+                               enciphered(cursor.fetchall(), cipher))
+            for events in self._previous_tables(cursor):
+                tracking = events.removesuffix("_events") + "_tracking"
+                cursor.execute(SQL("DROP TABLE IF EXISTS {}.{}, {}.{}").format(schema, Identifier(events), schema,
+                                                                     Identifier(tracking)))

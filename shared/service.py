@@ -58,7 +58,9 @@ class EventStore(DependencyProvider):
         refuse_known_password("DATABASE_URL", url)
         broker = broker_settings(config)
         secrets_dir = config.get("SECRETS_DIR") or Path(data_dir) / "secrets"
-        self.app = self.application_class(url, secrets_dir=secrets_dir, **(config.get("SETTINGS") or {}))
+        self.app = self.application_class(url, secrets_dir=secrets_dir,
+                                          store_key_file=config.get("STORE_KEY_FILE") or None,
+                                          **(config.get("SETTINGS") or {}))
         self.workers: list[Any] = []
         if REGISTRY.produced_by(service):
             self.workers.append(OutboxRelay(self.app, broker))

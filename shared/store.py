@@ -38,6 +38,15 @@ from shared.access import READ_TOPIC, entry, file_read
 from shared.contracts import REGISTRY, Contract
 from shared.contracts.audience import UI_READER, ui_contracts
 from shared.envelope import Envelope, source_of
+from shared.keys import (
+    KeyRingCipher,
+    StoreKeyMissing,
+    StoreKeyWrong,
+    is_plaintext,
+    key_ring,
+    new_key_ring,
+    store_key_path,
+)
 
 RELAY_POSITION = "outbox-relay"  # tracking name under which the relay records its position
 
@@ -100,6 +109,30 @@ class StoreNotFound(LookupError):
     """No store of this service at the database URL (a tool that reads a store never makes one)."""
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a `sqlite:///PATH` URL (None for another database or a store in memory)."""
+    scheme, _, rest = url.partition("://")
+    return Path(rest[1:]) if scheme == "sqlite" and rest.startswith("/") and rest != "/:memory:" else None
+
+
+def private_sqlite_file(url: str, existing: bool = False) -> None:
+    """Makes a new SQLite file readable by its owner only, before SQLite makes it: SQLite gives its
+    -wal and -shm files the database file's mode. A file made before this change is narrowed too."""
+    path = sqlite_path(url)
+    if path is None or (existing and not path.exists()):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # an empty file is a new SQLite database
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
+
+def cipher_settings(keys: list[str]) -> dict[str, str]:
+    """eventsourcing's cipher settings for a store's key ring (docs/architecture.md, "Encrypted at rest")."""
+    return {"CIPHER_TOPIC": get_topic(KeyRingCipher), "CIPHER_KEY": " ".join(keys)}
+
+
 def recorder_settings(url: str, existing: bool = False) -> dict[str, str]:
     """eventsourcing's own recorder settings for a database URL, the operator's one setting
     (docs/architecture.md, "The store"): `sqlite:///PATH` (`sqlite:///:memory:` for a store in
@@ -148,19 +181,59 @@ class ServiceApplication(Application):
             cls.name = cls.service
 
     def __init__(self, database_url: str, secrets_dir: str | Path | None = None, *, existing: bool = False,
-                 **settings: Any):
-        """`existing`: open a store that is there already, or raise StoreNotFound (for tools that read one)."""
+                 store_key_file: str | Path | None = None, **settings: Any):
+        """`existing`: open a store that is there already, or raise StoreNotFound (for tools that read one).
+        The store is encrypted with the key ring in `store_key_file`, or in the secrets folder's
+        `<service>-store.key`; with neither (a store in memory, a tool that copies stored bytes) it
+        is not, and a store that is cannot be written."""
         self.settings = settings
         self.secrets_dir = Path(secrets_dir) if secrets_dir else None  # the service's keys
         self._recorded_listeners: list[Callable[[], None]] = []
+        key_file = Path(store_key_file) if store_key_file else (
+            store_key_path(self.secrets_dir, self.service) if self.secrets_dir else None)
+        keys = key_ring(key_file) if key_file and key_file.exists() else None
+        private_sqlite_file(database_url, existing)
         try:
-            super().__init__(env=recorder_settings(database_url, existing))
+            super().__init__(env={**recorder_settings(database_url, existing),
+                                  **(cipher_settings(keys) if keys else {})})
             if existing:
                 self.recorder.max_notification_id()
         except PersistenceError:
             if not existing:
                 raise
             raise StoreNotFound(f"no store of {self.service} at that database URL") from None
+        try:
+            self._open_enciphered(key_file, existing)
+        except Exception:
+            self.close()
+            raise
+
+    def _open_enciphered(self, key_file: Path | None, existing: bool) -> None:
+        """Checks the key against the store's first event. A store without a key file gets a new
+        one if it is new or was written in clear (before stores were encrypted); one whose events
+        are encrypted is StoreKeyMissing instead, as a new key would not open them. A key ring
+        that opens nothing is StoreKeyWrong. A store written in clear is encrypted now, in one
+        transaction (shared/sqlite.py, shared/postgres.py)."""
+        first = self.recorder.select_notifications(start=None, limit=1)
+        state = first[0].state if first else None
+        if key_file is None:
+            if state is not None and not existing and not is_plaintext(state):
+                raise StoreKeyMissing(f"the store of {self.service} is encrypted: open it with its secrets folder "
+                                      f"or its key file")
+            return
+        if self.mapper.cipher is None:
+            if state is not None and not is_plaintext(state):
+                key_ring(key_file)  # StoreKeyMissing, naming the file
+            self.env.update(cipher_settings(new_key_ring(key_file)))
+            self.mapper.cipher = self.factory.cipher()  # the mapper the event store and repository use
+        if state is None:
+            return
+        try:
+            self.mapper.cipher.decrypt(state)
+        except StoreKeyWrong:
+            if not is_plaintext(state):
+                raise StoreKeyWrong(f"no key in {key_file} opens the store of {self.service}") from None
+            self.recorder.encipher(self.mapper.cipher)
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         # The database URL is the store's one setting: eventsourcing would also read the process's

@@ -39,7 +39,9 @@ def test_passwords_are_files_each_service_gets_only_its_own_and_none_is_in_the_e
     for service in ("intake", "casework", "decisions", "care", "training", "gateway"):
         spec = compose["services"][service]
         assert spec["secrets"] == [{"source": f"broker_password_{service}", "target": "broker_password"},
-                                   {"source": f"db_password_{service}", "target": "db_password"}]
+                                   {"source": f"db_password_{service}", "target": "db_password"},
+                                   {"source": f"store_key_{service}", "target": "store_key"}]
+        assert spec["environment"]["OPS_STORE_KEY_FILE"] == "/run/secrets/store_key"
         assert spec["environment"]["OPS_AMQP_PASSWORD_FILE"] == "/run/secrets/broker_password"
         assert spec["environment"]["OPS_DATABASE_PASSWORD_FILE"] == "/run/secrets/db_password"
     postgres = compose["services"]["postgres"]

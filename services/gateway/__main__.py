@@ -6,7 +6,8 @@
     python -m services.gateway keys [--secrets DIR] [--rotate]
 
 The store is GATEWAY_DATABASE_URL (its password from the file OPS_DATABASE_PASSWORD_FILE names,
-as in compose), or a SQLite file in OPS_DATA_DIR (`var/` by default); its keys are in its
+as in compose), or a SQLite file in OPS_DATA_DIR (`var/` by default), encrypted with the key ring
+OPS_STORE_KEY_FILE names (or OPS_DATA_DIR/secrets/gateway-store.key); its keys are in its
 secrets folder (`--secrets`, or OPS_DATA_DIR/secrets). `keys` makes what the gateway needs
 there if missing: its signing key, the public keys file the services read
 (`gateway-public-keys.pem`) and the key of its sign-in cookies. `keys --rotate` makes a new
@@ -36,7 +37,8 @@ def _app() -> GatewayApplication:
     data_dir = os.environ.get("OPS_DATA_DIR") or "var"
     url = with_password_file("GATEWAY_DATABASE_URL", database_url("gateway", os.environ.get("GATEWAY_DATABASE_URL"),
                                                                   data_dir), os.environ.get("OPS_DATABASE_PASSWORD_FILE"))
-    return GatewayApplication(url, secrets_dir=Path(data_dir) / "secrets")
+    return GatewayApplication(url, secrets_dir=Path(data_dir) / "secrets",
+                              store_key_file=os.environ.get("OPS_STORE_KEY_FILE") or None)
 
 
 def _password(args) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -63,11 +64,12 @@ def test_two_exports_of_the_same_store_up_to_the_same_event_are_the_same_file(in
     assert audit.export(intake, later)[1] != final_hash and audit.verify(later).up_to > head
 
 
-def test_replay_rebuilds_the_register_at_a_past_moment(exported):
+def test_replay_rebuilds_the_register_at_a_past_moment(exported, tmp_path):
     path, _, _, between, anna, jan = exported
     log = audit.verify(path)
-    then = audit.replay(log, until=between)
-    now = audit.replay(log)
+    key_file = tmp_path / "intake-store.key"  # the events are exported as stored: encrypted
+    then = audit.replay(log, until=between, store_key_file=key_file)
+    now = audit.replay(log, store_key_file=key_file)
     try:
         assert then.person(anna).name == "Anna Nowak"
         with pytest.raises(LookupError):
@@ -85,7 +87,8 @@ def _rewrite(path, change):
 
 def _altered_state(lines):
     event = json.loads(lines[1])
-    event["state"] = event["state"].replace("Anna", "Anka")
+    state = base64.b64decode(event["state_base64"])  # encrypted as stored
+    event["state_base64"] = base64.b64encode(state[:-1] + bytes([state[-1] ^ 1])).decode()
     return [lines[0], json.dumps(event) + "\n", *lines[2:]]
 
 
@@ -115,7 +118,9 @@ def test_the_command_line_exports_verifies_and_replays(intake_url, exported, tmp
     assert exporting.returncode == 0, exporting.stderr
     verifying = run("verify", str(out))
     assert verifying.returncode == 0 and "nothing altered, nothing missing" in verifying.stdout
-    replaying = run("replay", str(out))
+    keyless = run("replay", str(out))
+    assert keyless.returncode == 1 and keyless.stderr.startswith("StoreKeyMissing")
+    replaying = run("replay", str(out), "--store-key-file", str(tmp_path / "intake-store.key"))
     assert replaying.returncode == 0 and "2 Person" in replaying.stdout
     _rewrite(out, _altered_state)
     refused = run("verify", str(out))

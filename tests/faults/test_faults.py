@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 def opened_in_store(centre) -> list[str]:
     """Every Case.Opened event in casework's own store (the service must be stopped)."""
-    app = CaseworkApplication(centre.database_urls["casework"])
+    app = CaseworkApplication(centre.database_urls["casework"], secrets_dir=centre.data_dir / "secrets")
     try:
         notifications = app.recorder.select_notifications(None, 100_000, topics=[get_topic(Case.Opened)])
         return [str(n.originator_id) for n in notifications]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -44,9 +46,15 @@ def test_a_restored_service_has_its_log_and_its_keys_and_proves_it(make_database
     assert result.returncode == 0, result.stderr
     assert f"final hash {manifest['final_hash']}" in result.stdout
 
+    assert "intake-store.key" in manifest["keys"]
+    if restored_url.startswith("sqlite:///"):  # the copies of the store are the owner's only, as the store is
+        for copy in (tmp_path / "backup" / backup.SQLITE_COPY, Path(restored_url.removeprefix("sqlite:///"))):
+            assert stat.S_IMODE(copy.stat().st_mode) == 0o600, copy
     restored = IntakeApplication(restored_url, secrets_dir=restored_secrets)
     try:
-        # the person-reference key came back with the store: a returning person is found again
+        # the store's key and the person-reference key came back with the store: the events open,
+        # and a returning person is found again
+        assert restored.person(anna).name == "Anna Nowak"
         assert register(restored, "Anna Nowak", 1) == anna
     finally:
         restored.close()
@@ -64,11 +72,15 @@ def test_a_backup_changed_since_it_was_made_is_not_restored(make_database_url, t
         with sqlite3.connect(copy) as db:
             table = next(name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
                          if "state" in {column[1] for column in db.execute(f"PRAGMA table_info('{name}')")})
-            for rowid, state in db.execute(f"SELECT rowid, state FROM {table}").fetchall():
-                db.execute(f"UPDATE {table} SET state = ? WHERE rowid = ?", (state.replace(b"Anna", b"Hanna"), rowid))
+            # Encrypted, an event is changed blindly: one bit of the last one's ciphertext.
+            rowid, state = db.execute(f"SELECT rowid, state FROM {table} ORDER BY rowid DESC LIMIT 1").fetchone()
+            db.execute(f"UPDATE {table} SET state = ? WHERE rowid = ?", (state[:-1] + bytes([state[-1] ^ 1]), rowid))
     else:  # a dump cannot be edited in place: the kept export is, instead
         log = tmp_path / "backup" / backup.LOG
-        log.write_text(log.read_text().replace("Anna", "Hanna"))
+        lines = log.read_text().splitlines(keepends=True)
+        event = json.loads(lines[-2])
+        event["state_base64"] = event["state_base64"][::-1]
+        log.write_text("".join([*lines[:-2], json.dumps(event) + "\n", lines[-1]]))
     with pytest.raises(backup.BackupDoesNotMatch):
         backup.restore(tmp_path / "backup", make_database_url("intake-restored"), tmp_path / "restored-secrets")
 
