@@ -7,10 +7,13 @@ settings), so after shared/store.py has told psycopg to wait cooperatively under
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Sequence
 
-from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder, PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
+
+from shared.views import TableView
 
 
 class ServiceProcessRecorder(PostgresProcessRecorder):
@@ -59,3 +62,17 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
                 " SELECT application_name, notification_id FROM {schema}.{tracking}"
                 " ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id"
             ).format(schema=schema, table=Identifier(self.tracking_table_name), tracking=Identifier(tracking)))
+
+
+class PostgresTableView(TableView, PostgresTrackingRecorder):
+    """A read model's tables in the store's database, its position in the store's table of positions."""
+
+    def __init__(self, recorder: PostgresProcessRecorder, tables: Sequence[str]):
+        super().__init__(recorder.datastore, tracking_table_name=recorder.tracking_table_name)
+        self.sql_create_statements.extend(SQL(t) for t in tables)
+
+    def _sql(self, statement: str) -> str:
+        return _NAMED.sub(r"%(\1)s", statement)  # psycopg's style for :name
+
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")

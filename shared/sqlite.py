@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from eventsourcing.sqlite import SQLiteProcessRecorder
+from typing import Sequence
+
+from eventsourcing.sqlite import SQLiteProcessRecorder, SQLiteRecorder, SQLiteTrackingRecorder
+
+from shared.views import TableView
 
 
 class ServiceProcessRecorder(SQLiteProcessRecorder):
@@ -27,3 +31,17 @@ class ServiceProcessRecorder(SQLiteProcessRecorder):
             cursor.execute(f'INSERT INTO tracking (application_name, notification_id) SELECT application_name, '
                            f'notification_id FROM "{tracking}" WHERE true ON CONFLICT (application_name) DO UPDATE '
                            f"SET notification_id = excluded.notification_id")
+
+
+class SQLiteTableView(TableView, SQLiteTrackingRecorder):
+    """A read model's tables in the store's SQLite file, its position in the store's `tracking`."""
+
+    def __init__(self, recorder: SQLiteRecorder, tables: Sequence[str]):
+        self.tables = tuple(tables)  # before the constructor, which collects the create statements
+        super().__init__(recorder.datastore)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self.tables]
+
+    def _sql(self, statement: str) -> str:
+        return statement  # sqlite3 reads :name itself
