@@ -106,5 +106,10 @@ class Centre:
         return response.json()["case_id"]
 
     def open_cases(self) -> list[dict]:
+        """Every open case, page after page."""
         leader = self.as_role(SOCIAL_WORK_TEAM_LEADER)
-        return leader.ok(leader.get("casework", "/cases/open"), 200)
+        cases, after = [], ""
+        while after is not None:
+            answer = leader.ok(leader.get("casework", f"/cases/open?limit=200{after and f'&after={after}'}"), 200)
+            cases, after = cases + answer["cases"], answer["next_after"]
+        return cases

@@ -112,21 +112,21 @@ def test_the_same_notification_twice_opens_one_case(casework):
     position = casework.recorder.max_notification_id()
     assert casework.process(envelope) is False
     assert casework.recorder.max_notification_id() == position
-    assert len(casework.open_cases(LEADER)) == 1
+    assert len(casework.open_cases(LEADER)["cases"]) == 1
 
 
 def test_a_replayed_case_that_exists_already_changes_nothing(casework):
     envelope = routed(2)
     casework.process(envelope)
     assert casework.process(envelope, track=False) is False
-    assert len(casework.open_cases(LEADER)) == 1
+    assert len(casework.open_cases(LEADER)["cases"]) == 1
 
 
 def test_open_cases_list_urgent_first_then_oldest(casework):
     casework.process(routed(1, "Olena", routed_on="2026-11-03"))
     casework.process(routed(2, "Anna", routed_on="2026-11-02"))
     casework.process(routed(3, "Jan", urgent=True, routed_on="2026-11-04"))
-    assert [c["full_name"] for c in casework.open_cases(LEADER)] == ["Jan", "Anna", "Olena"]
+    assert [c["full_name"] for c in casework.open_cases(LEADER)["cases"]] == ["Jan", "Anna", "Olena"]
 
 
 def test_events_not_for_social_work_open_nothing_but_are_tracked(casework):
@@ -134,7 +134,7 @@ def test_events_not_for_social_work_open_nothing_but_are_tracked(casework):
                              time=datetime.now(timezone.utc), subject="", notification_id=5,
                              data={"person_id": str(uuid.uuid4()), "registered_on": "2026-11-02"})
     assert casework.process(other) is True
-    assert casework.open_cases(LEADER) == [] and casework.position("intake") == 5
+    assert casework.open_cases(LEADER)["cases"] == [] and casework.position("intake") == 5
 
 
 def test_an_unknown_case_is_named(casework):
@@ -188,8 +188,8 @@ def test_a_worker_sees_their_own_cases_the_leader_all_and_nobody_else_anything(c
             casework.open_cases(outsider)
         with pytest.raises(NotAllowed):
             casework.workload(outsider)
-    assert [c["case_id"] for c in casework.open_cases(WORKER)] == [mine]
-    assert {c["case_id"] for c in casework.open_cases(LEADER)} == {mine, theirs}
+    assert [c["case_id"] for c in casework.open_cases(WORKER)["cases"]] == [mine]
+    assert {c["case_id"] for c in casework.open_cases(LEADER)["cases"]} == {mine, theirs}
     with pytest.raises(NotAllowed):
         casework.assign(WORKER, theirs, WORKER.name, "2026-11-04")  # only the leader assigns
 
@@ -245,7 +245,7 @@ def test_group_work_is_for_the_team(casework):
     member = uuid.uuid4()
     casework.join_group(OTHER_WORKER, group_id, member)
     casework.hold_session(LEADER, group_id, "2026-11-08", "bezpieczeństwo w domu", [member])
-    [group] = casework.groups(WORKER)
+    [group] = casework.groups(WORKER)["groups"]
     assert group["sessions"][0]["present"] == [member]
     with pytest.raises(NotAllowed):
         casework.groups(OFFICER)
@@ -256,7 +256,7 @@ def test_group_work_is_for_the_team(casework):
 def test_the_worker_who_opens_a_case_sees_and_works_it_until_it_is_reassigned(casework):
     case_id = casework.open_case(WORKER, uuid.uuid4(), {"full_name": "Jan Sąsiad"}, "2026-11-02",
                                  "zgłoszenie sąsiadów")
-    listed = {c["case_id"]: c for c in casework.open_cases(WORKER)}
+    listed = {c["case_id"]: c for c in casework.open_cases(WORKER)["cases"]}
     assert listed[case_id]["worker"] == WORKER.name
     case = casework.case(WORKER, case_id)
     assert case["opened_by"] == WORKER.name and case["worker"] == WORKER.name and case["status"] == "in_progress"
@@ -269,7 +269,7 @@ def test_the_worker_who_opens_a_case_sees_and_works_it_until_it_is_reassigned(ca
     with pytest.raises(NotAllowed):
         casework.case(OTHER_WORKER, case_id)
     casework.assign(LEADER, case_id, OTHER_WORKER.name, "2026-11-10")
-    assert case_id not in {c["case_id"] for c in casework.open_cases(WORKER)}
+    assert case_id not in {c["case_id"] for c in casework.open_cases(WORKER)["cases"]}
     with pytest.raises(NotAllowed):
         casework.case(WORKER, case_id)
     assert casework.case(OTHER_WORKER, case_id)["diagnosis"]["areas"] == {"housing": "zimne mieszkanie"}
@@ -533,7 +533,8 @@ def test_first_contact_s_correction_of_a_person_reaches_each_of_the_person_s_cas
         assert case["person_corrections"] == [{"corrected": ["full_name", "contact"], "corrected_on": date(2026, 11, 5),
                                                "old": {"contact": None, "full_name": "Anna Nowak"}}]
     assert casework.case(LEADER, uuid.UUID(someone_else.data["case_id"]))["person"]["full_name"] == "Jan"
-    assert sorted(c["full_name"] for c in casework.open_cases(LEADER)) == ["Anna Nowakowska", "Anna Nowakowska", "Jan"]
+    assert sorted(c["full_name"] for c in casework.open_cases(LEADER)["cases"]) == [
+        "Anna Nowakowska", "Anna Nowakowska", "Jan"]
     # The same identity again, or a person casework has no case of, changes nothing.
     position = casework.recorder.max_notification_id()
     casework.process(corrected(5, person_id, full_name="Anna Nowakowska", contact="+48 600 100 200"))
