@@ -15,6 +15,7 @@ from deploy.launcher import ServiceProcess, demo_environment
 from deploy.staff import BY_ROLE, seed_demo_accounts
 from shared.identity import signing_key
 from shared.roles import FIRST_CONTACT_OFFICER, SOCIAL_WORK_TEAM_LEADER
+from tests.support.paging import every_page
 from tests.support.people import pesel_for
 from tests.support.tcp_proxy import TcpProxy
 
@@ -106,10 +107,5 @@ class Centre:
         return response.json()["case_id"]
 
     def open_cases(self) -> list[dict]:
-        """Every open case, page after page."""
         leader = self.as_role(SOCIAL_WORK_TEAM_LEADER)
-        cases, after = [], ""
-        while after is not None:
-            answer = leader.ok(leader.get("casework", f"/cases/open?limit=200{after and f'&after={after}'}"), 200)
-            cases, after = cases + answer["cases"], answer["next_after"]
-        return cases
+        return every_page(lambda path: leader.ok(leader.get("casework", path), 200), "/cases/open", "cases")
