@@ -4,6 +4,7 @@ both stores."""
 
 import uuid
 from datetime import date, datetime, timezone
+from uuid import UUID
 
 import pytest
 
@@ -16,6 +17,7 @@ from services.casework.domain import (
     TeamMember,
     WorkloadLimitReached,
 )
+from services.casework.read_model import CaseworkReadModel
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED
 from shared.envelope import Envelope, source_of
@@ -26,6 +28,7 @@ from shared.roles import (
     SOCIAL_WORK_TEAM_LEADER,
     SOCIAL_WORKER,
 )
+from shared.views import PageLimitOutOfRange, UnknownCursor
 
 
 def member(name: str, *roles: str, team: str | None = "casework") -> Staff:
@@ -127,6 +130,51 @@ def test_open_cases_list_urgent_first_then_oldest(casework):
     casework.process(routed(2, "Anna", routed_on="2026-11-02"))
     casework.process(routed(3, "Jan", urgent=True, routed_on="2026-11-04"))
     assert [c["full_name"] for c in casework.open_cases(LEADER)["cases"]] == ["Jan", "Anna", "Olena"]
+
+
+def test_open_cases_come_a_page_at_a_time_without_repeats_or_gaps_while_cases_arrive(casework):
+    """A worker's page merges the queue awaiting assignment with their own cases; new cases, older
+    and newer, urgent or not, arrive between the pages."""
+    there = set()
+    for n in range(1, 9):
+        routed_case = routed(n, f"Osoba {n}", routed_on=f"2026-10-{10 + n}")
+        casework.process(routed_case)
+        case_id = UUID(routed_case.subject)
+        if n % 2:  # the worker's own, the others in the queue
+            casework.assign(LEADER, case_id, WORKER.name, "2026-11-03")
+        there.add(case_id)
+    seen, after, n = [], None, 100
+    while True:
+        answer = casework.open_cases(WORKER, limit=3, after=after)
+        seen += [c["case_id"] for c in answer["cases"]]
+        for day, urgent in (("2026-10-01", True), ("2026-12-01", False)):
+            n += 1
+            casework.process(routed(n, f"Nowa {n}", urgent=urgent, routed_on=day))
+        after = answer["next_after"]
+        if after is None:
+            break
+    assert len(seen) == len(set(seen)) and there <= set(seen)
+    with pytest.raises(PageLimitOutOfRange):
+        casework.open_cases(LEADER, limit=500)
+    with pytest.raises(UnknownCursor):
+        casework.open_cases(LEADER, after="not-a-cursor")
+
+
+def test_after_a_restart_the_worklist_answers_from_its_table(make_database_url, monkeypatch):
+    url = make_database_url("casework")
+    casework = with_team(CaseworkApplication(url))
+    casework.process(routed(1, "Olena"))
+    assert len(casework.open_cases(LEADER)["cases"]) == 1
+    casework.close()
+
+    def replayed(*_):
+        raise AssertionError("the log was replayed")
+
+    monkeypatch.setattr(CaseworkReadModel, "changes", replayed)
+    again = CaseworkApplication(url)
+    assert [c["full_name"] for c in again.open_cases(LEADER)["cases"]] == ["Olena"]
+    assert again.team()["workers"] == [OTHER_WORKER.name, WORKER.name]
+    again.close()
 
 
 def test_events_not_for_social_work_open_nothing_but_are_tracked(casework):
