@@ -84,22 +84,28 @@ class TableProjection(Projection[TableView]):
 
     def current(self, page: int = 1000) -> TableView:
         """The view, after it has caught up with every event committed so far, a page of the log
-        per transaction."""
+        per transaction. Its position moves past the events of other topics too (the access log's
+        reads, the outbox's events), so that a catch-up never reads far for nothing; with no event
+        of its own among them, only when they are a page's worth."""
         app = self._app
         with self._lock:
             while True:
+                head = app.recorder.max_notification_id() or 0
                 position = self.view.max_tracking_id(app.name) or 0
-                notifications = app.recorder.select_notifications(start=position, limit=page, topics=self.topics,
-                                                                  inclusive_of_start=False)
-                if not notifications:
+                if head <= position:
+                    return self.view
+                notifications = app.recorder.select_notifications(start=position, limit=page, stop=head,
+                                                                  topics=self.topics, inclusive_of_start=False)
+                if not notifications and head - position < page:
                     return self.view
                 statements = [s for n in notifications
                               for s in self.changes(app.mapper.to_domain_event(n), n.id)]
+                done = len(notifications) < page
                 try:
-                    self.view.record(statements, Tracking(app.name, notifications[-1].id))
+                    self.view.record(statements, Tracking(app.name, head if done else notifications[-1].id))
                 except IntegrityError:
                     continue  # another process of the service moved the view meanwhile: on from there
-                if len(notifications) < page:
+                if done:
                     return self.view
 
 
