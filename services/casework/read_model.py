@@ -45,7 +45,8 @@ class CaseworkReadModel(TableProjection):
                      {**case, "person": str(event.person_id), "name": event.person["full_name"],
                       "opened_on": event.opened_on.isoformat(), "not_urgent": 0 if event.urgent else 1})]
         if isinstance(event, Case.Assigned):
-            return [("UPDATE casework_cases SET worker = :worker WHERE case_id = :case", {**case, "worker": event.worker})]
+            return [("UPDATE casework_cases SET worker = :worker WHERE case_id = :case",
+                     {**case, "worker": event.worker})]
         if isinstance(event, Case.Closed):
             return [("UPDATE casework_cases SET open = 0 WHERE case_id = :case", case)]
         if isinstance(event, Case.PersonCorrected):
@@ -65,7 +66,8 @@ class CaseworkReadModel(TableProjection):
 
     # --- the cases ---------------------------------------------------------------------------
 
-    def open_cases(self, workers: tuple[str, ...] | None, limit: int, after: str | None) -> tuple[list[dict], str | None]:
+    def open_cases(self, workers: tuple[str, ...] | None, limit: int,
+                   after: str | None) -> tuple[list[dict], str | None]:
         """Open cases, urgent first, then oldest first, a page at a time: all of them (`workers`
         None), or those of these workers ('' is the queue awaiting assignment)."""
         key = key_after(after, 3)
