@@ -5,7 +5,7 @@ from datetime import date
 
 from services.intake.application import IntakeApplication
 from services.intake.read_model import IntakeReadModel
-from tests.support.people import pesel_for
+from tests.support.people import LEADER, pesel_for
 
 ON = date(2026, 11, 2)
 
@@ -80,3 +80,15 @@ def test_after_a_restart_the_first_query_answers_from_the_tables(make_database_u
     monkeypatch.setattr(IntakeReadModel, "changes", replayed)
     assert [p.id for p in again.find_by_name("nowak")[0]] == [person_id]
     again.close()
+
+
+def test_the_view_s_position_moves_past_other_topics_events(make_database_url, tmp_path):
+    intake = open_intake(make_database_url("intake"), tmp_path)
+    person_id = register(intake, "Anna Nowak", 1)
+    assert intake.read_model.current().max_tracking_id("intake") == intake.recorder.max_notification_id()
+    for _ in range(3):
+        intake.person(person_id, reader=LEADER)  # a read of the file: an event of the access log
+    head = intake.recorder.max_notification_id()
+    assert intake.read_model.current().max_tracking_id("intake") == head - 3  # too few to write for
+    assert intake.read_model.current(page=3).max_tracking_id("intake") == head  # a page's worth: moved past
+    intake.close()
