@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up test test-fast bench bench-gateway bench-ui bench-store venv broker clean
+.PHONY: demo up test test-fast bench bench-size bench-gateway bench-ui bench-store venv broker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,6 +41,12 @@ test-fast: venv
 # 2,000 people registered and routed to casework, 50 in flight; the last line is JSON.
 bench: venv broker
 	$(PY) benchmarks/backbone.py
+
+# 1,000 and 100,000 people and cases (stores built once in var/bench-size): lists' p95, the first
+# query after a start, commands' p50, peak RSS; the last line is JSON. RECORDS=20000 for a smaller run.
+RECORDS ?= 100000
+bench-size: venv broker
+	$(PY) benchmarks/size.py --records $(RECORDS)
 
 # The same requests straight to intake and through the gateway: the door's added latency and RSS.
 bench-gateway: venv broker

@@ -57,6 +57,7 @@ from shared.roles import FIRST_CONTACT_OFFICER  # noqa: E402
 from shared.store import INTEGRATION_TOPIC, recorder_settings  # noqa: E402
 from tests.support.centre import TODAY, Centre, free_port  # noqa: E402
 from tests.support.infra import new_deployment  # noqa: E402
+from tests.support.paging import every_page  # noqa: E402
 from tests.support.people import LEADER, pesel_for  # noqa: E402
 from tests.support.waiting import wait_for  # noqa: E402
 
@@ -200,9 +201,9 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
         with ThreadPoolExecutor(in_flight) as pool:
             case_ids = list(pool.map(desk.route_to_casework, contacts))
         accepted = time.time()
-        opened_count = lambda: len(requests.get(  # noqa: E731
-            f"{centre.url('casework')}/cases/open", timeout=60,
-            headers={"Authorization": f"Bearer {issuer.mint(LEADER, 'casework')}"}).json())
+        opened_count = lambda: len(every_page(lambda path: requests.get(  # noqa: E731
+            f"{centre.url('casework')}{path}", timeout=60,
+            headers={"Authorization": f"Bearer {issuer.mint(LEADER, 'casework')}"}).json(), "/cases/open", "cases"))
         wait_for(lambda: opened_count() == people, timeout=600, what="every case open at casework")
         cpu = sum(map(cpu_seconds, pids)) - cpu_before
         client_cpu = time.process_time() - client_before

@@ -306,7 +306,7 @@ def play(people: Desk) -> dict[str, str]:
 
     print("\n== Social work (casework), fed over RabbitMQ: the team leader's queue ==")
     cases = _wait(lambda: people("e.lis").get("casework", "/cases/open"),
-                  lambda found: len(found) >= routed_to_casework)
+                  lambda found: len(found["cases"]) >= routed_to_casework)["cases"]
     print(f"  {len(cases)} case(s) waiting for a social worker (urgent first):")
     for case in cases:
         print(f"    {'URGENT ' if case['urgent'] else '       '}{case['full_name']:<18} opened {case['opened_on']}")

@@ -7,14 +7,16 @@ settings), so after shared/store.py has told psycopg to wait cooperatively under
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Sequence
 
 from eventsourcing.persistence import Cipher
-from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.sql import SQL, Identifier
 
 from shared.keys import enciphered
+from shared.views import TableView
 
 
 class ServiceProcessRecorder(PostgresProcessRecorder):
@@ -84,3 +86,16 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
                 tracking = events.removesuffix("_events") + "_tracking"
                 cursor.execute(SQL("DROP TABLE IF EXISTS {}.{}, {}.{}").format(schema, Identifier(events), schema,
                                                                      Identifier(tracking)))
+
+class PostgresTableView(TableView, PostgresTrackingRecorder):
+    """A read model's tables in the store's database, its position in the store's table of positions."""
+
+    def __init__(self, recorder: PostgresProcessRecorder, tables: Sequence[str]):
+        super().__init__(recorder.datastore, tracking_table_name=recorder.tracking_table_name)
+        self.sql_create_statements.extend(SQL(t) for t in tables)
+
+    def _sql(self, statement: str) -> str:
+        return _NAMED.sub(r"%(\1)s", statement)  # psycopg's style for :name
+
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from eventsourcing.persistence import Cipher
-from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder, SQLiteRecorder, SQLiteTrackingRecorder
 
 from shared.keys import enciphered
+from shared.views import TableView
 
 
 class ServiceProcessRecorder(SQLiteProcessRecorder):
@@ -51,3 +54,16 @@ class ServiceProcessRecorder(SQLiteProcessRecorder):
             cursor = connection.cursor()
             cursor.execute("VACUUM")
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+class SQLiteTableView(TableView, SQLiteTrackingRecorder):
+    """A read model's tables in the store's SQLite file, its position in the store's `tracking`."""
+
+    def __init__(self, recorder: SQLiteRecorder, tables: Sequence[str]):
+        self.tables = tuple(tables)  # before the constructor, which collects the create statements
+        super().__init__(recorder.datastore)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self.tables]
+
+    def _sql(self, statement: str) -> str:
+        return statement  # sqlite3 reads :name itself

@@ -11,12 +11,12 @@ Every query that returns a person's data records the read in the access log.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any, Callable, Iterable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.utils import get_topic
 
 from services.casework.domain import (
     Case,
@@ -32,6 +32,7 @@ from services.casework.domain import (
     check_workload,
     concerns_the_team,
 )
+from services.casework.read_model import CaseworkReadModel
 from shared.contracts.care import (
     CARE_SERVICE_ENDED,
     CARE_SERVICE_GRANTED,
@@ -55,7 +56,8 @@ from shared.envelope import Envelope
 from shared.identity import Staff
 from shared.mrpips03 import half_year
 from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
-from shared.store import LogProjection, ServiceApplication
+from shared.store import ServiceApplication
+from shared.views import page_limit
 from shared.vocabulary import REASONS_FOR_HELP
 
 IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "address", "contact")
@@ -81,12 +83,12 @@ class CaseworkApplication(ServiceApplication):
         self.workload_limit = int(workload_limit)
         self.workload_warning = int(workload_warning)
         self.evaluation_interval_months = int(evaluation_interval_months)
-        self._cases: dict[UUID, dict] = {}
-        self._groups: list[UUID] = []
-        self._members: dict[UUID, TeamMember] = {}  # the roster, as the gateway last described each member
-        self._index = LogProjection(
-            self, [get_topic(e) for e in (Case.Opened, Case.Assigned, Case.Closed, Case.PersonCorrected,
-                                          Group.Formed, TeamMember.Registered, TeamMember.Changed)], self._project)
+
+    @functools.cached_property
+    def read_model(self) -> CaseworkReadModel:
+        """The worklist, the roster and the groups as tables (made when first read: a tool reading the
+        store makes none)."""
+        return CaseworkReadModel(self)
 
     # --- policy on routed cases, care's updates and the gateway's staff accounts -------------
 
@@ -121,8 +123,7 @@ class CaseworkApplication(ServiceApplication):
     def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[Case]:
         """The policy's step on intake's PersonCorrected: every case of the person, open or closed,
         keeps the identity as first contact now has it (to be saved)."""
-        self._index.catch_up()
-        cases = [self._case(c["case_id"]) for c in self._cases.values() if c["person_id"] == person_id]
+        cases = [self._case(case_id) for case_id in self.read_model.cases_of(person_id)]
         return [case for case in cases if case.correct_person(person, corrected_on)]
 
     def team_member_changed(self, staff_id: UUID, name: str, team: str | None, roles: Iterable[str],
@@ -165,8 +166,7 @@ class CaseworkApplication(ServiceApplication):
     def _own_name(self, asking: Staff) -> str:
         """The name a worker's cases are assigned under (cases are assigned by name): the asker's,
         unless another active social worker of the team has it too, who would then see theirs."""
-        self._index.catch_up()
-        if any(m.is_worker and m.name == asking.name and str(m.id) != asking.id for m in self._members.values()):
+        if any(m["worker"] and m["staff_id"] != asking.id for m in self.read_model.members(asking.name)):
             raise NotAllowed(f"another social worker of the team is also named {asking.name}: cases are assigned "
                              "by name, so the gateway's accounts must tell you apart first")
         return asking.name
@@ -174,8 +174,7 @@ class CaseworkApplication(ServiceApplication):
     def _team_worker(self, name: str) -> str:
         """The name of an active social worker of this team (cases are assigned by name), or
         NotATeamWorker: not on the roster, disabled, without the role, or the name is shared."""
-        self._index.catch_up()
-        found = [m for m in self._members.values() if m.is_worker and m.name == name]
+        found = [m for m in self.read_model.members(name) if m["worker"]]
         if not found:
             raise NotATeamWorker(f"{name} is not an active social worker of this team")
         if len(found) > 1:
@@ -185,10 +184,9 @@ class CaseworkApplication(ServiceApplication):
 
     def team(self) -> dict[str, list[str]]:
         """The team's active leaders and social workers, by name, as the gateway's accounts say."""
-        self._index.catch_up()
-        members = list(self._members.values())
-        return {"leaders": sorted(m.name for m in members if m.is_leader),
-                "workers": sorted(m.name for m in members if m.is_worker)}
+        members = self.read_model.members()
+        return {"leaders": sorted(m["name"] for m in members if m["leader"]),
+                "workers": sorted(m["name"] for m in members if m["worker"])}
 
     # --- commands --------------------------------------------------------------------------
 
@@ -201,10 +199,10 @@ class CaseworkApplication(ServiceApplication):
         published = [self._case_opened(case)]
         if role == "worker":
             worker = self._team_worker(self._own_name(asking))
-            persons = self._persons_per_worker().get(worker, set())
-            if case.person_id not in persons and len(persons) >= self.workload_limit:
+            load, theirs = self.read_model.load(worker, case.person_id)
+            if not theirs and load >= self.workload_limit:
                 raise WorkloadLimitReached(
-                    f"you already have {len(persons)} families and single persons (limit {self.workload_limit}, "
+                    f"you already have {load} families and single persons (limit {self.workload_limit}, "
                     "art. 110 ust. 11): ask the team leader to open the case and assign it with a reason")
             case.assign(worker, case.opened_on, assigned_by=asking.name)
             published.append(self._worker_assigned(case))
@@ -220,8 +218,8 @@ class CaseworkApplication(ServiceApplication):
         override_reason = an_optional_string(override_reason, "the override's reason") or None
         self._team_worker(worker)
         case = self._case(case_id)
-        persons = self._persons_per_worker().get(worker, set())
-        load, adds = len(persons), case.person_id not in persons
+        load, theirs = self.read_model.load(worker, case.person_id)
+        adds = not theirs
         if adds:
             check_workload(load, self.workload_limit, override_reason, asking.name)
         past_limit = adds and load >= self.workload_limit
@@ -321,17 +319,15 @@ class CaseworkApplication(ServiceApplication):
 
     # --- queries ---------------------------------------------------------------------------
 
-    def open_cases(self, asking: Staff) -> list[dict]:
+    def open_cases(self, asking: Staff, limit: int | None = None, after: str | None = None) -> dict:
         """Open cases the asker may see: a worker's own and the unassigned queue; all for the leader.
-        Urgent first, then oldest first. The read is in the access log."""
+        Urgent first, then oldest first, a page at a time (`limit`, and `after`: the `next_after` of
+        the page before). The read is in the access log."""
         role = self._role(asking)
-        self._index.catch_up()
-        mine = None if role == "leader" else self._own_name(asking)
-        visible = [dict(c) for c in self._cases.values() if c["status"] != "closed"
-                   and (role == "leader" or c["worker"] in (None, mine))]
-        visible.sort(key=lambda c: (not c["urgent"], c["opened_on"], c["full_name"]))
+        workers = None if role == "leader" else ("", self._own_name(asking))
+        visible, next_after = self.read_model.open_cases(workers, page_limit(limit), after)
         self.record_read(asking, "open cases", [c["case_id"] for c in visible], [c["person_id"] for c in visible])
-        return visible
+        return {"cases": visible, "next_after": next_after}
 
     def case(self, asking: Staff, case_id: UUID) -> dict:
         """The whole social-work file of a case: for its worker and the team leader only; the read
@@ -357,28 +353,19 @@ class CaseworkApplication(ServiceApplication):
         """Open families and single persons per social worker, against the limit and the warning:
         the leader sees every worker's, a worker their own. "cases" counts families and single
         persons (art. 110 ust. 11): two open cases of one person are one; "open_cases" counts the
-        cases themselves. Names of staff and figures only: no person's data."""
+        cases themselves. Names of staff and figures only: no person's data.
+        The leader's list is every active social worker of the team, and anyone who still holds
+        open cases (a worker who left, whose cases the leader is to reassign)."""
         role = self._role(asking)
-        persons = self._persons_per_worker()
-        open_cases = {w: 0 for w in persons}
-        for c in self._cases.values():
-            if c["status"] != "closed" and c["worker"] in open_cases:
-                open_cases[c["worker"]] += 1
-        shown = sorted(persons) if role == "leader" else [self._own_name(asking)]
-        return {w: {"cases": len(persons.get(w, ())), "open_cases": open_cases.get(w, 0),
-                    "limit": self.workload_limit, "warning": len(persons.get(w, ())) >= self.workload_warning,
-                    "over_limit": len(persons.get(w, ())) > self.workload_limit} for w in shown}
-
-    def _persons_per_worker(self) -> dict[str, set[UUID]]:
-        """The persons (a family's case is opened for a person of it) in each worker's open cases:
-        every active social worker of the team, and anyone who still holds open cases (a worker
-        who left, whose cases the leader is to reassign)."""
-        self._index.catch_up()
-        persons: dict[str, set[UUID]] = {m.name: set() for m in self._members.values() if m.is_worker}
-        for c in self._cases.values():
-            if c["status"] != "closed" and c["worker"] is not None:
-                persons.setdefault(c["worker"], set()).add(c["person_id"])
-        return persons
+        loads = self.read_model.loads()
+        if role == "leader":
+            shown = sorted({m["name"] for m in self.read_model.members() if m["worker"]} | set(loads))
+        else:
+            shown = [self._own_name(asking)]
+        figures = {w: loads.get(w, (0, 0)) for w in shown}
+        return {w: {"cases": persons, "open_cases": cases, "limit": self.workload_limit,
+                    "warning": persons >= self.workload_warning, "over_limit": persons > self.workload_limit}
+                for w, (persons, cases) in figures.items()}
 
     def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
         """This team's rows of the half-year MRPiPS-03 report, figures only: families in social work
@@ -386,8 +373,7 @@ class CaseworkApplication(ServiceApplication):
         reasons for help recorded at first contact (art. 7). Casework keeps no household sizes:
         persons in families stay empty. No person's data, so no read to record."""
         first, last = half_year(year, half)
-        self._index.catch_up()
-        cases = [self.repository.get(case_id) for case_id in self._cases]
+        cases = [self.repository.get(case_id) for case_id in self.read_model.case_ids()]
         open_then = [c for c in cases if c.opened_on <= last and not (c.closure and c.closure["closed_on"] < first)]
         part = {"praca_socjalna": {"families": len({c.person_id for c in open_then})}}
         for reason in REASONS_FOR_HELP:
@@ -396,15 +382,16 @@ class CaseworkApplication(ServiceApplication):
                 part[f"powod_{reason}"] = {"families": len(families)}
         return part
 
-    def groups(self, asking: Staff) -> list[dict]:
-        """The team's groups with their members (persons' references); the read is in the access log."""
+    def groups(self, asking: Staff, limit: int | None = None, after: str | None = None) -> dict:
+        """The team's groups with their members (persons' references), in the order formed, a page at
+        a time; the read is in the access log."""
         self._role(asking)
-        self._index.catch_up()
+        group_ids, next_after = self.read_model.groups(page_limit(limit), after)
         found = [{"group_id": g.id, "name": g.name, "kind": g.kind, "scope": g.scope, "facilitator": g.facilitator,
-                  "members": g.members, "sessions": g.sessions} for g in map(self.repository.get, self._groups)]
+                  "members": g.members, "sessions": g.sessions} for g in map(self.repository.get, group_ids)]
         self.record_read(asking, "groups", [g["group_id"] for g in found],
                          [m for g in found for m in g["members"]])
-        return found
+        return {"groups": found, "next_after": next_after}
 
     # --- internals ---------------------------------------------------------------------------
 
@@ -435,21 +422,3 @@ class CaseworkApplication(ServiceApplication):
             raise GroupNotFound(f"no group {group_id}")
         command(group)
         self.save(group)
-
-    def _project(self, event: Any) -> None:
-        if isinstance(event, Group.Formed):
-            self._groups.append(event.originator_id)
-        elif isinstance(event, Case.Opened):
-            self._cases[event.originator_id] = {
-                "case_id": event.originator_id, "person_id": event.person_id,
-                "full_name": event.person["full_name"], "opened_on": event.opened_on, "urgent": event.urgent,
-                "worker": None, "status": "awaiting_assignment"}
-        elif isinstance(event, Case.Assigned):
-            self._cases[event.originator_id].update(worker=event.worker, status="in_progress")
-        elif isinstance(event, Case.Closed):
-            self._cases[event.originator_id]["status"] = "closed"
-        elif isinstance(event, Case.PersonCorrected):
-            self._cases[event.originator_id]["full_name"] = event.person["full_name"]
-        elif isinstance(event, (TeamMember.Registered, TeamMember.Changed)):
-            member = self._members.get(event.originator_id)
-            self._members[event.originator_id] = event.mutate(member)

@@ -721,8 +721,13 @@ class TeamMember(Aggregate):
     @property
     def is_worker(self) -> bool:
         """An active social worker of this team: a case may be assigned to them."""
-        return self.active and self.team == TEAM and SOCIAL_WORKER in self.roles
+        return self.holds(SOCIAL_WORKER, self.team, self.roles, self.active)
 
     @property
     def is_leader(self) -> bool:
-        return self.active and self.team == TEAM and SOCIAL_WORK_TEAM_LEADER in self.roles
+        return self.holds(SOCIAL_WORK_TEAM_LEADER, self.team, self.roles, self.active)
+
+    @staticmethod
+    def holds(role: str, team: str | None, roles: Iterable[str], active: bool) -> bool:
+        """Whether a member of staff so described holds the role in this team now."""
+        return active and team == TEAM and role in roles

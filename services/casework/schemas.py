@@ -8,10 +8,13 @@ diagnosis's areas and an evaluation's progress come as objects (`areas.housing`,
 is still refused by the domain where the method needs a yes: a diagnosis with the person)."""
 
 from services.casework.domain import CLOSING_OUTCOMES, DIAGNOSIS_AREAS, GOAL_PROGRESS, GROUP_KINDS, GROUP_SCOPES, Case
-from shared.schemas import BOOLEAN, UUID, day, line, many, obj, one_of, text
+from shared.schemas import BOOLEAN, UUID, day, line, many, obj, one_of, text, whole
+from shared.views import PAGE_MAX
 from shared.vocabulary import CARE_SERVICE_KINDS
 
 GOAL_ID = line()  # "G1": the case's own numbering, checked by the domain
+# A list's page (?limit=50&after=...): how many at most, and after which (the `next_after` of the page before).
+PAGE = obj(limit=whole(1, PAGE_MAX), after=line(500))
 
 
 def _nullable(schema: dict) -> dict:

@@ -23,15 +23,18 @@ def _terms(body: dict) -> dict:
                                      "valid_to")}
 
 
+def _page(request) -> dict:
+    return {"limit": request.args.get("limit", type=int), "after": request.args.get("after")}
 
 
 class CaseworkService(Health, AccessLog):
     name = "casework"
     store: CaseworkApplication = EventStore(CaseworkApplication)
 
-    @api("GET", "/cases/open", roles=TEAM)
+    @api("GET", "/cases/open", roles=TEAM, query=schemas.PAGE)
     def open_cases(self, request):
-        return 200, self.store.open_cases(request.staff)
+        """A page at a time: `{"cases": [...], "next_after": ...}`."""
+        return 200, self.store.open_cases(request.staff, **_page(request))
 
     @api("GET", "/cases/<uuid:case_id>", roles=TEAM)
     def case(self, request, case_id: UUID):
@@ -132,9 +135,10 @@ class CaseworkService(Health, AccessLog):
         """A worker's own load; the leader's view of every worker's."""
         return 200, self.store.workload(request.staff)
 
-    @api("GET", "/groups", roles=TEAM)
+    @api("GET", "/groups", roles=TEAM, query=schemas.PAGE)
     def groups(self, request):
-        return 200, self.store.groups(request.staff)
+        """A page at a time: `{"groups": [...], "next_after": ...}`."""
+        return 200, self.store.groups(request.staff, **_page(request))
 
     @api("POST", "/groups", roles=TEAM, body=schemas.GROUP)
     def form_group(self, request):

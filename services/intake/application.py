@@ -10,8 +10,6 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
-
 from services.intake.domain import (
     IDENTITY_FIELDS,
     FirstContact,
@@ -21,12 +19,13 @@ from services.intake.domain import (
     Person,
     index_entry_id,
     person_id_for,
-    routing_id,
     validate_pesel,
 )
+from services.intake.read_model import IntakeReadModel
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED
 from shared.keys import secret
-from shared.store import LogProjection, ServiceApplication
+from shared.store import ServiceApplication
+from shared.views import page_limit
 from shared.vocabulary import ROUTING_TEAMS
 
 
@@ -47,15 +46,11 @@ class IntakeApplication(ServiceApplication):
         # The centre's own team structure (3 or 4 teams, art. 110a): configuration.
         self.teams = frozenset(teams)
         self._person_id_key_file = person_id_key_file
-        self._names: dict[UUID, str] = {}
-        self._talks: dict[UUID, UUID] = {}  # first-contact talk -> person
-        self._routings: list[dict] = []
-        self._register = LogProjection(
-            self,
-            [get_topic(e) for e in (Person.Registered, Person.IdentityCorrected, FirstContact.Recorded,
-                                    FirstContact.Routed)],
-            self._project,
-        )
+
+    @functools.cached_property
+    def read_model(self) -> IntakeReadModel:
+        """The names and routings as tables (made when first read: a tool reading the store makes none)."""
+        return IntakeReadModel(self)
 
     @functools.cached_property
     def person_id_key(self) -> bytes:
@@ -173,22 +168,25 @@ class IntakeApplication(ServiceApplication):
         self.record_read(reader, "person search", [person.id], [person.id])
         return person
 
-    def find_by_name(self, text: str, reader: Any = None) -> list[Person]:
-        words = str(text or "").casefold().split()
+    def find_by_name(self, text: str, reader: Any = None, limit: int | None = None,
+                     after: str | None = None) -> tuple[list[Person], str | None]:
+        """The persons whose name holds every word given, by name, a page at a time (`limit`, and
+        `after`: the `next_after` of the page before), with the cursor to the next page."""
+        words = str(text or "").split()
         if not words:
             raise PersonNotFound("give a name (or part of one) to search for")
-        self._register.catch_up()
-        found = [self.repository.get(pid) for pid, name in self._names.items()
-                 if all(w in name.casefold() for w in words)]
-        self.record_read(reader, "person search", [p.id for p in found], [p.id for p in found])
-        return found
+        person_ids, next_after = self.read_model.persons_named(words, page_limit(limit), after)
+        found = [self.repository.get(pid) for pid in person_ids]
+        self.record_read(reader, "person search", person_ids, person_ids)
+        return found, next_after
 
-    def routed_cases(self, team: str | None = None, reader: Any = None) -> list[dict]:
-        """Every routing, oldest first, with the receiving team's case reference."""
-        self._register.catch_up()
-        found = [r for r in self._routings if team in (None, r["team"])]
+    def routed_cases(self, team: str | None = None, reader: Any = None, limit: int | None = None,
+                     after: str | None = None) -> dict:
+        """Routings, newest first, with the receiving team's case reference, a page at a time."""
+        found, next_after = self.read_model.routings(team, page_limit(limit), after)
         self.record_read(reader, "routings", [r["case_id"] for r in found], [r["person_id"] for r in found])
-        return found
+        return {"routings": [{k: v for k, v in r.items() if k != "position"} for r in found],
+                "next_after": next_after}
 
     # --- internals ---------------------------------------------------------------------
 
@@ -234,8 +232,7 @@ class IntakeApplication(ServiceApplication):
         return entries
 
     def _routed_teams(self, person_id: UUID) -> list[str]:
-        self._register.catch_up()
-        return sorted({r["team"] for r in self._routings if r["person_id"] == person_id})
+        return self.read_model.routed_teams(person_id)
 
     def _person_corrected(self, person: Person, team: str, corrected: list[str]):
         return self.integration_event(PERSON_CORRECTED[team], {
@@ -262,28 +259,3 @@ class IntakeApplication(ServiceApplication):
             return self.repository.get(contact_id)
         except AggregateNotFoundError:
             raise FirstContactNotFound(f"no first-contact talk {contact_id}") from None
-
-    def _project(self, event: Any) -> None:
-        if isinstance(event, Person.Registered):
-            self._names[event.originator_id] = event.name
-        elif isinstance(event, Person.IdentityCorrected):
-            if "full_name" in event.new:
-                self._names[event.originator_id] = event.new["full_name"]
-                for routing in self._routings:
-                    if routing["person_id"] == event.originator_id:
-                        routing["full_name"] = event.new["full_name"]
-        elif isinstance(event, FirstContact.Recorded):
-            self._talks[event.originator_id] = event.person_id
-        elif isinstance(event, FirstContact.Routed):
-            person_id = self._talks[event.originator_id]
-            self._routings.append(
-                {
-                    "case_id": routing_id(event.originator_id, event.team),
-                    "contact_id": event.originator_id,
-                    "person_id": person_id,
-                    "full_name": self._names[person_id],
-                    "team": event.team,
-                    "routed_on": event.routed_on,
-                    "reason": event.reason,
-                }
-            )

@@ -2,7 +2,8 @@
 The domain keeps its own rules on top: a PESEL's check digit and birth date, a postal code's
 form, a name that is there."""
 
-from shared.schemas import BOOLEAN, codes, day, line, many, obj, one_of, text
+from shared.schemas import BOOLEAN, codes, day, line, many, obj, one_of, text, whole
+from shared.views import PAGE_MAX
 from shared.vocabulary import FORMS_OF_HELP, REASONS_FOR_HELP, ROUTING_TEAMS
 
 PESEL = line(11, pattern=r"^[0-9]{11}$")
@@ -14,7 +15,10 @@ PERSON = obj(
     full_name=line(), pesel=PESEL, document_number=line(30), birth_date=day(), address=ADDRESS,
     contact=line(), household=many(HOUSEHOLD_MEMBER, 20), registered_on=day(),
 )
-SEARCH = obj(pesel=PESEL, name=line())
+# A list's page: how many at most, and after which (the `next_after` of the page before).
+_PAGE = {"limit": whole(1, PAGE_MAX), "after": line(500)}
+SEARCH = obj(pesel=PESEL, name=line(), **_PAGE)
+ROUTED_CASES_QUERY = obj(team=line(), **_PAGE)  # ?team=casework&limit=50&after=...
 FIRST_CONTACT = obj(
     ["held_on"],
     held_on=day(), reasons_for_help=codes(REASONS_FOR_HELP), help_requested=codes(FORMS_OF_HELP),

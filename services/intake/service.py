@@ -12,6 +12,7 @@ from services.intake.schemas import (
     HOUSEHOLD_CORRECTION,
     IDENTITY_CORRECTION,
     PERSON,
+    ROUTED_CASES_QUERY,
     ROUTING,
     SEARCH,
 )
@@ -97,11 +98,15 @@ class IntakeService(Health, AccessLog):
 
     @api("POST", "/persons/search", roles=DESK, body=SEARCH)
     def find_persons(self, request):
-        """By PESEL or by name, in the body: a PESEL or a name never travels in a URL (logs keep URLs)."""
+        """By PESEL or by name, in the body: a PESEL or a name never travels in a URL (logs keep URLs).
+        By name a page at a time (`limit`, `after`): `{"persons": [...], "next_after": ...}`."""
         body = request_json(request)
         if body.get("pesel"):
-            return 200, [_person(self.store.find_by_pesel(body["pesel"], reader=request.staff))]
-        return 200, [_person(p) for p in self.store.find_by_name(body.get("name") or "", reader=request.staff)]
+            return 200, {"persons": [_person(self.store.find_by_pesel(body["pesel"], reader=request.staff))],
+                         "next_after": None}
+        found, next_after = self.store.find_by_name(body.get("name") or "", reader=request.staff,
+                                                    limit=body.get("limit"), after=body.get("after"))
+        return 200, {"persons": [_person(p) for p in found], "next_after": next_after}
 
     @api("POST", "/persons/<uuid:person_id>/first-contacts", roles=DESK, body=FIRST_CONTACT)
     def record_first_contact(self, request, person_id: UUID):
@@ -125,6 +130,8 @@ class IntakeService(Health, AccessLog):
         )
         return 201, {"case_id": case_id}
 
-    @api("GET", "/routed-cases", roles=DESK)
+    @api("GET", "/routed-cases", roles=DESK, query=ROUTED_CASES_QUERY)
     def routed_cases(self, request):
-        return 200, self.store.routed_cases(request.args.get("team"), reader=request.staff)
+        """Newest first, a page at a time: `{"routings": [...], "next_after": ...}`."""
+        return 200, self.store.routed_cases(request.args.get("team"), reader=request.staff,
+                                            limit=request.args.get("limit", type=int), after=request.args.get("after"))

@@ -87,7 +87,7 @@ def consumer_for(casework, broker, **kw) -> OrderedConsumer:
 
 
 def names(casework) -> list[str]:
-    return sorted(c["full_name"] for c in casework.open_cases(LEADER))
+    return sorted(c["full_name"] for c in casework.open_cases(LEADER)["cases"])
 
 
 def publish_as(broker, service: str, body: bytes, routing_key: str, **properties) -> None:
@@ -156,10 +156,10 @@ def test_every_routed_case_opens_once_across_gaps(desk, casework, broker, runnin
         expected.append(f"person {i:02}")
         desk.route(expected[-1], urgent=(i % 5 == 0))
     running(OutboxRelay(desk, account(broker, "intake")))
-    wait_for(lambda: len(casework.open_cases(LEADER)) == 15, what="15 open cases")
+    wait_for(lambda: len(casework.open_cases(LEADER)["cases"]) == 15, what="15 open cases")
     assert names(casework) == expected
     assert casework.position("intake") == desk.recorder.max_notification_id()
-    assert [c["urgent"] for c in casework.open_cases(LEADER)][:3] == [True, True, True]
+    assert [c["urgent"] for c in casework.open_cases(LEADER)["cases"]][:3] == [True, True, True]
 
 
 def test_duplicates_are_no_ops(desk, casework, broker, intake_log):
@@ -217,7 +217,7 @@ def test_a_gap_that_cannot_be_filled_leaves_the_message_for_later(desk, casework
     consumer = OrderedConsumer(casework, account(broker, "casework"), "intake", unreachable)
     with pytest.raises(UpstreamLogUnavailable):
         consumer.receive(envelopes[1].to_bytes(), sender=broker.accounts.of("intake"))
-    assert casework.open_cases(LEADER) == [] and casework.position("intake") == 0
+    assert casework.open_cases(LEADER)["cases"] == [] and casework.position("intake") == 0
     consumer_for(casework, broker).receive(envelopes[1].to_bytes(), sender=broker.accounts.of("intake"))
     assert names(casework) == ["Anna", "Jan"]
 

@@ -47,7 +47,8 @@ def test_a_corrected_name_reaches_casework_s_case_through_the_correction_event(c
     [_, renamed, _] = person["history"]
     assert renamed["old"] == {"full_name": "Anna Nowak"} and renamed["reason"] == "nazwisko po ślubie, dowód osobisty"
     assert renamed["corrected_by"]
-    assert desk.ok(desk.post("intake", "/persons/search", {"name": "nowakowska"}), 200)[0]["person_id"] == person_id
+    assert desk.ok(desk.post("intake", "/persons/search", {"name": "nowakowska"}), 200)["persons"][0][
+        "person_id"] == person_id
     # Nobody else corrects the register.
     refused = leader.post("intake", f"/persons/{person_id}/corrections/contact",
                           {"contact": "+48 1", "reason": "x", "corrected_on": TODAY})

@@ -38,10 +38,13 @@ def test_a_routed_case_opens_in_casework_with_only_what_the_contract_carries(cen
     assert "zasilek_okresowy" not in str(case) and "Zofia" not in str(case) and "sierpniu" not in str(case)
 
     routed = desk.ok(desk.get("intake", "/routed-cases"), 200)
-    assert [(r["team"], r["full_name"]) for r in routed] == [("casework", "Anna Nowak"), ("decisions", "Anna Nowak")]
-    assert desk.ok(desk.post("intake", "/persons/search", {"name": "nowak anna"}), 200)[0]["person_id"] == person_id
-    assert desk.ok(desk.post("intake", "/persons/search", {"pesel": pesel_for(1)}), 200)[0]["household"][0][
-        "name"] == "Zofia Nowak"
+    assert [(r["team"], r["full_name"]) for r in routed["routings"]] == [  # newest first
+        ("decisions", "Anna Nowak"), ("casework", "Anna Nowak")]
+    assert desk.ok(desk.get("intake", "/routed-cases?team=casework&limit=1"), 200)["next_after"] is None
+    assert desk.ok(desk.post("intake", "/persons/search", {"name": "nowak anna"}), 200)["persons"][0][
+        "person_id"] == person_id
+    assert desk.ok(desk.post("intake", "/persons/search", {"pesel": pesel_for(1)}), 200)["persons"][0][
+        "household"][0]["name"] == "Zofia Nowak"
     # The other teams' staff do not open the register, even by typing the address.
     for role in ("social_worker", "benefit_officer", "director", "operator"):
         assert centre.as_role(role).get("intake", f"/persons/{person_id}").status_code == 403
@@ -110,4 +113,6 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(centre):
     assert document["paths"]["/persons/{person_id}"]["get"]["x-roles"] == ["first_contact_officer"]
 
     assert desk.ok(desk.get("intake", "/routed-cases"), 200) == log_before
-    assert desk.ok(desk.post("intake", "/persons/search", {"name": "X"}), 200) == []
+    assert desk.ok(desk.post("intake", "/persons/search", {"name": "X"}), 200) == {"persons": [], "next_after": None}
+    refused(desk.get("intake", "/routed-cases?limit=0"), 400, "InvalidRequest", "limit")
+    refused(desk.get("intake", "/routed-cases?after=not-a-cursor"), 400, "UnknownCursor")

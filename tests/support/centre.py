@@ -15,6 +15,7 @@ from deploy.launcher import ServiceProcess, demo_environment
 from deploy.staff import BY_ROLE, seed_demo_accounts
 from shared.identity import signing_key
 from shared.roles import FIRST_CONTACT_OFFICER, SOCIAL_WORK_TEAM_LEADER
+from tests.support.paging import every_page
 from tests.support.people import pesel_for
 from tests.support.tcp_proxy import TcpProxy
 
@@ -107,4 +108,4 @@ class Centre:
 
     def open_cases(self) -> list[dict]:
         leader = self.as_role(SOCIAL_WORK_TEAM_LEADER)
-        return leader.ok(leader.get("casework", "/cases/open"), 200)
+        return every_page(lambda path: leader.ok(leader.get("casework", path), 200), "/cases/open", "cases")

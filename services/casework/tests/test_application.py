@@ -4,6 +4,7 @@ both stores."""
 
 import uuid
 from datetime import date, datetime, timezone
+from uuid import UUID
 
 import pytest
 
@@ -16,6 +17,7 @@ from services.casework.domain import (
     TeamMember,
     WorkloadLimitReached,
 )
+from services.casework.read_model import CaseworkReadModel
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED
 from shared.envelope import Envelope, source_of
@@ -26,6 +28,7 @@ from shared.roles import (
     SOCIAL_WORK_TEAM_LEADER,
     SOCIAL_WORKER,
 )
+from shared.views import PageLimitOutOfRange, UnknownCursor
 
 
 def member(name: str, *roles: str, team: str | None = "casework") -> Staff:
@@ -112,21 +115,66 @@ def test_the_same_notification_twice_opens_one_case(casework):
     position = casework.recorder.max_notification_id()
     assert casework.process(envelope) is False
     assert casework.recorder.max_notification_id() == position
-    assert len(casework.open_cases(LEADER)) == 1
+    assert len(casework.open_cases(LEADER)["cases"]) == 1
 
 
 def test_a_replayed_case_that_exists_already_changes_nothing(casework):
     envelope = routed(2)
     casework.process(envelope)
     assert casework.process(envelope, track=False) is False
-    assert len(casework.open_cases(LEADER)) == 1
+    assert len(casework.open_cases(LEADER)["cases"]) == 1
 
 
 def test_open_cases_list_urgent_first_then_oldest(casework):
     casework.process(routed(1, "Olena", routed_on="2026-11-03"))
     casework.process(routed(2, "Anna", routed_on="2026-11-02"))
     casework.process(routed(3, "Jan", urgent=True, routed_on="2026-11-04"))
-    assert [c["full_name"] for c in casework.open_cases(LEADER)] == ["Jan", "Anna", "Olena"]
+    assert [c["full_name"] for c in casework.open_cases(LEADER)["cases"]] == ["Jan", "Anna", "Olena"]
+
+
+def test_open_cases_come_a_page_at_a_time_without_repeats_or_gaps_while_cases_arrive(casework):
+    """A worker's page merges the queue awaiting assignment with their own cases; new cases, older
+    and newer, urgent or not, arrive between the pages."""
+    there = set()
+    for n in range(1, 9):
+        routed_case = routed(n, f"Osoba {n}", routed_on=f"2026-10-{10 + n}")
+        casework.process(routed_case)
+        case_id = UUID(routed_case.subject)
+        if n % 2:  # the worker's own, the others in the queue
+            casework.assign(LEADER, case_id, WORKER.name, "2026-11-03")
+        there.add(case_id)
+    seen, after, n = [], None, 100
+    while True:
+        answer = casework.open_cases(WORKER, limit=3, after=after)
+        seen += [c["case_id"] for c in answer["cases"]]
+        for day, urgent in (("2026-10-01", True), ("2026-12-01", False)):
+            n += 1
+            casework.process(routed(n, f"Nowa {n}", urgent=urgent, routed_on=day))
+        after = answer["next_after"]
+        if after is None:
+            break
+    assert len(seen) == len(set(seen)) and there <= set(seen)
+    with pytest.raises(PageLimitOutOfRange):
+        casework.open_cases(LEADER, limit=500)
+    with pytest.raises(UnknownCursor):
+        casework.open_cases(LEADER, after="not-a-cursor")
+
+
+def test_after_a_restart_the_worklist_answers_from_its_table(make_database_url, monkeypatch):
+    url = make_database_url("casework")
+    casework = with_team(CaseworkApplication(url))
+    casework.process(routed(1, "Olena"))
+    assert len(casework.open_cases(LEADER)["cases"]) == 1
+    casework.close()
+
+    def replayed(*_):
+        raise AssertionError("the log was replayed")
+
+    monkeypatch.setattr(CaseworkReadModel, "changes", replayed)
+    again = CaseworkApplication(url)
+    assert [c["full_name"] for c in again.open_cases(LEADER)["cases"]] == ["Olena"]
+    assert again.team()["workers"] == [OTHER_WORKER.name, WORKER.name]
+    again.close()
 
 
 def test_events_not_for_social_work_open_nothing_but_are_tracked(casework):
@@ -134,7 +182,7 @@ def test_events_not_for_social_work_open_nothing_but_are_tracked(casework):
                              time=datetime.now(timezone.utc), subject="", notification_id=5,
                              data={"person_id": str(uuid.uuid4()), "registered_on": "2026-11-02"})
     assert casework.process(other) is True
-    assert casework.open_cases(LEADER) == [] and casework.position("intake") == 5
+    assert casework.open_cases(LEADER)["cases"] == [] and casework.position("intake") == 5
 
 
 def test_an_unknown_case_is_named(casework):
@@ -188,8 +236,8 @@ def test_a_worker_sees_their_own_cases_the_leader_all_and_nobody_else_anything(c
             casework.open_cases(outsider)
         with pytest.raises(NotAllowed):
             casework.workload(outsider)
-    assert [c["case_id"] for c in casework.open_cases(WORKER)] == [mine]
-    assert {c["case_id"] for c in casework.open_cases(LEADER)} == {mine, theirs}
+    assert [c["case_id"] for c in casework.open_cases(WORKER)["cases"]] == [mine]
+    assert {c["case_id"] for c in casework.open_cases(LEADER)["cases"]} == {mine, theirs}
     with pytest.raises(NotAllowed):
         casework.assign(WORKER, theirs, WORKER.name, "2026-11-04")  # only the leader assigns
 
@@ -245,7 +293,7 @@ def test_group_work_is_for_the_team(casework):
     member = uuid.uuid4()
     casework.join_group(OTHER_WORKER, group_id, member)
     casework.hold_session(LEADER, group_id, "2026-11-08", "bezpieczeństwo w domu", [member])
-    [group] = casework.groups(WORKER)
+    [group] = casework.groups(WORKER)["groups"]
     assert group["sessions"][0]["present"] == [member]
     with pytest.raises(NotAllowed):
         casework.groups(OFFICER)
@@ -256,7 +304,7 @@ def test_group_work_is_for_the_team(casework):
 def test_the_worker_who_opens_a_case_sees_and_works_it_until_it_is_reassigned(casework):
     case_id = casework.open_case(WORKER, uuid.uuid4(), {"full_name": "Jan Sąsiad"}, "2026-11-02",
                                  "zgłoszenie sąsiadów")
-    listed = {c["case_id"]: c for c in casework.open_cases(WORKER)}
+    listed = {c["case_id"]: c for c in casework.open_cases(WORKER)["cases"]}
     assert listed[case_id]["worker"] == WORKER.name
     case = casework.case(WORKER, case_id)
     assert case["opened_by"] == WORKER.name and case["worker"] == WORKER.name and case["status"] == "in_progress"
@@ -269,7 +317,7 @@ def test_the_worker_who_opens_a_case_sees_and_works_it_until_it_is_reassigned(ca
     with pytest.raises(NotAllowed):
         casework.case(OTHER_WORKER, case_id)
     casework.assign(LEADER, case_id, OTHER_WORKER.name, "2026-11-10")
-    assert case_id not in {c["case_id"] for c in casework.open_cases(WORKER)}
+    assert case_id not in {c["case_id"] for c in casework.open_cases(WORKER)["cases"]}
     with pytest.raises(NotAllowed):
         casework.case(WORKER, case_id)
     assert casework.case(OTHER_WORKER, case_id)["diagnosis"]["areas"] == {"housing": "zimne mieszkanie"}
@@ -533,7 +581,8 @@ def test_first_contact_s_correction_of_a_person_reaches_each_of_the_person_s_cas
         assert case["person_corrections"] == [{"corrected": ["full_name", "contact"], "corrected_on": date(2026, 11, 5),
                                                "old": {"contact": None, "full_name": "Anna Nowak"}}]
     assert casework.case(LEADER, uuid.UUID(someone_else.data["case_id"]))["person"]["full_name"] == "Jan"
-    assert sorted(c["full_name"] for c in casework.open_cases(LEADER)) == ["Anna Nowakowska", "Anna Nowakowska", "Jan"]
+    assert sorted(c["full_name"] for c in casework.open_cases(LEADER)["cases"]) == [
+        "Anna Nowakowska", "Anna Nowakowska", "Jan"]
     # The same identity again, or a person casework has no case of, changes nothing.
     position = casework.recorder.max_notification_id()
     casework.process(corrected(5, person_id, full_name="Anna Nowakowska", contact="+48 600 100 200"))

@@ -87,7 +87,7 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
     app, desk = served
     leader, worker = desk(LEADER), desk(WORKER)
     app.process(routed(1, "Zofia Sprawna", routed_on="2026-11-02"))
-    [case_id] = [c["case_id"] for c in worker("GET", "/cases/open")]
+    [case_id] = [c["case_id"] for c in worker("GET", "/cases/open")["cases"]]
     case = f"/cases/{case_id}"
     leader("POST", f"{case}/assignment", json={"worker": WORKER.name, "on": "2026-11-03"})
     worker("POST", f"{case}/diagnosis", json={"areas": {"work": "bez pracy"}, "recorded_on": "2026-11-04",
@@ -202,7 +202,7 @@ def test_a_note_is_corrected_by_the_signed_in_worker_and_refusals_are_named_with
     app, desk = served
     leader, worker, other = desk(LEADER), desk(WORKER), desk(OTHER_WORKER)
     app.process(routed(1, "Zofia Sprawna", routed_on="2026-11-02"))
-    [case_id] = [c["case_id"] for c in worker("GET", "/cases/open")]
+    [case_id] = [c["case_id"] for c in worker("GET", "/cases/open")["cases"]]
     case = f"/cases/{case_id}"
     leader("POST", f"{case}/assignment", json={"worker": WORKER.name, "on": "2026-11-03"})
     worker("POST", f"{case}/notes", json={"text": "rozmowa z synem", "written_on": "2026-11-05"})

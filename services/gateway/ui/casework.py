@@ -16,7 +16,7 @@ from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 
 TEAM = {SOCIAL_WORKER, SOCIAL_WORK_TEAM_LEADER}
 LEADER = {SOCIAL_WORK_TEAM_LEADER}
-SHOWN = 100  # casework's lists take no paging parameters: a page shows at most this many rows
+SHOWN = 100  # a page shows casework's first page of this many rows, and says when there are more
 WORKLOAD_LIMIT = 50  # art. 110 ust. 11 u.p.s. (casework's answer carries its configured limit)
 # The events that add a case to the worklist, assign it or close it: casework's own, so the list
 # drawn when one arrives already holds what it announces (intake's routing would come first).
@@ -83,12 +83,12 @@ class CaseworkPages(Pages):
     @gateway_api("GET", "/grupy", roles=TEAM)
     def casework_groups(self, request):
         def build():
-            groups = self._answer(request.staff, "casework", "/groups")
-            return self.page(request, "casework/groups.html", "Grupy", groups=groups[:SHOWN], total=len(groups),
-                             shown=SHOWN, **NAMES)
+            answer = self._answer(request.staff, "casework", f"/groups?limit={SHOWN}")
+            return self.page(request, "casework/groups.html", "Grupy", groups=answer["groups"],
+                             more=answer["next_after"] is not None, shown=SHOWN, **NAMES)
         return self.service_page(request, "Grupy", build)
 
     def _casework_open(self, request) -> dict:
-        """The open cases casework shows this member of staff (at most SHOWN), and how many there are."""
-        cases = self._answer(request.staff, "casework", "/cases/open")
-        return {"cases": cases[:SHOWN], "total": len(cases)}
+        """The first SHOWN open cases casework shows this member of staff, and whether there are more."""
+        answer = self._answer(request.staff, "casework", f"/cases/open?limit={SHOWN}")
+        return {"cases": answer["cases"], "more": answer["next_after"] is not None}

@@ -55,7 +55,7 @@ class DeskPages(Pages):
         answer = self._ask(request.staff, "intake", "POST", "/persons/search", None,
                            {"Content-Type": "application/json"},
                            data=json.dumps({k: v for k, v in query.items() if v}).encode())
-        found, refusal = (answer.json(), None) if answer.ok else ([], answer.json())
+        found, refusal = (answer.json()["persons"], None) if answer.ok else ([], answer.json())
         return self.page(request, "desk/start.html", "Pierwszy kontakt", found=found, refusal=refusal,
                          searched=query)
 
@@ -81,5 +81,5 @@ class DeskPages(Pages):
         return self.fragment("desk/routings_rows.html", routings=self._latest(request), teams=TEAM_NAMES)
 
     def _latest(self, request) -> list[dict]:
-        """The latest routings, newest first."""
-        return list(reversed(self._answer(request.staff, "intake", "/routed-cases")[-LATEST:]))
+        """The latest routings, newest first (intake's first page)."""
+        return self._answer(request.staff, "intake", f"/routed-cases?limit={LATEST}")["routings"]

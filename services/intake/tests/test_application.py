@@ -89,8 +89,8 @@ def test_routing_publishes_to_the_team_its_identity_and_its_note_only(intake):
     assert decisions_event.data["case_id"] == str(to_decisions)
     for event in (casework_event, decisions_event):
         assert "straciła" not in str(event.data) and "Zofia" not in str(event.data)
-    assert [r["team"] for r in intake.routed_cases()] == ["casework", "decisions"]
-    assert [r["case_id"] for r in intake.routed_cases("decisions")] == [to_decisions]
+    assert [r["team"] for r in intake.routed_cases()["routings"]] == ["decisions", "casework"]  # newest first
+    assert [r["case_id"] for r in intake.routed_cases("decisions")["routings"]] == [to_decisions]
 
 
 def test_refused_commands_leave_the_store_unchanged(intake):
@@ -114,9 +114,9 @@ def test_refused_commands_leave_the_store_unchanged(intake):
 def test_people_are_found_by_any_part_of_their_name(intake):
     register(intake)
     register(intake, name="Jan Nowakowski", pesel="52030412357", household=[])
-    assert sorted(p.name for p in intake.find_by_name("nowak")) == ["Anna Nowak", "Jan Nowakowski"]
-    assert [p.name for p in intake.find_by_name("ANNA now")] == ["Anna Nowak"]
-    assert intake.find_by_name("Kowalska") == []
+    assert [p.name for p in intake.find_by_name("nowak")[0]] == ["Anna Nowak", "Jan Nowakowski"]
+    assert [p.name for p in intake.find_by_name("ANNA now")[0]] == ["Anna Nowak"]
+    assert intake.find_by_name("Kowalska") == ([], None)
     with pytest.raises(PersonNotFound):
         intake.find_by_name("  ")
 
@@ -152,9 +152,9 @@ def test_a_corrected_identity_goes_to_each_team_a_case_was_routed_to_and_no_othe
         "contact": "+48 600 999 999"}
     assert "dowód" not in str(corrections) and "Zofia" not in str(corrections)
     # The register and its lists say the name as it is now; the person's history, how it was.
-    assert [p.id for p in intake.find_by_name("nowakowska")] == [person_id]
+    assert [p.id for p in intake.find_by_name("nowakowska")[0]] == [person_id]
     assert intake.find_by_name("anna nowak ") == intake.find_by_name("nowakowska")
-    assert [r["full_name"] for r in intake.routed_cases()] == ["Anna Nowakowska"]
+    assert [r["full_name"] for r in intake.routed_cases()["routings"]] == ["Anna Nowakowska"]
     [renamed, _, _] = intake.person(person_id).corrections
     assert (renamed["old"], renamed["new"], renamed["corrected_by"]) == (
         {"full_name": "Anna Nowak"}, {"full_name": "Anna Nowakowska"}, "K. Zielińska")
@@ -192,7 +192,7 @@ def test_a_corrected_pesel_finds_the_same_person_and_frees_the_wrong_one_for_its
         correct(intake, person_id, "identity", pesel="85071512348")
     assert register(intake, name="Ewa Nowak", household=[]) == (owner, False)
     assert person_id == person_id_for(intake.person_id_key, pesel="85071512348")
-    assert case_id in [r["case_id"] for r in intake.routed_cases()]
+    assert case_id in [r["case_id"] for r in intake.routed_cases()["routings"]]
 
 
 def test_a_pesel_another_person_holds_is_refused(intake):
