@@ -94,7 +94,7 @@ def topic_permissions(service: str) -> list[dict[str, str]]:
     found = []
     if REGISTRY.produced_by(service):
         found.append({"exchange": events_exchange(service).name, "read": NOTHING,
-                      "write": _alternatives(_names(*(c.type for c in REGISTRY.produced_by(service))))})
+                      "write": _alternatives(_names(*(t for c in REGISTRY.produced_by(service) for t in c.types)))})
     if log_readers(service):
         found.append({"exchange": log_replies_exchange(service).name, "read": NOTHING,
                       "write": "^(" + "|".join(_names(*log_readers(service))) + r")\..+$"})

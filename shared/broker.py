@@ -100,7 +100,7 @@ def log_readers(service: str) -> list[str]:
 
 
 def ui_types(service: str) -> list[str]:
-    return [c.type for c in ui_contracts(service)]
+    return [t for c in ui_contracts(service) for t in c.types]
 
 
 def log_sources(service: str) -> list[str]:
@@ -171,8 +171,9 @@ def topology(services: tuple[str, ...]) -> Topology:
         for upstream in REGISTRY.upstreams_of(service):
             queue = consumer_queue(service, upstream)
             queues.append(queue)
-            bindings += [Binding(events_exchange(upstream).name, queue.name, c.type)
-                         for c in REGISTRY.consumed_by(service, producer=upstream)]
+            # Every version's type: a producer not yet upgraded still publishes the earlier one.
+            bindings += [Binding(events_exchange(upstream).name, queue.name, event_type)
+                         for c in REGISTRY.consumed_by(service, producer=upstream) for event_type in c.types]
     return Topology(tuple(exchanges), tuple(queues), tuple(bindings))
 
 

@@ -56,13 +56,16 @@ class IntegrationEvent(DomainEvent):
     data: dict
 
     def envelope(self, notification_id: int) -> Envelope:
+        """The event as its contract's current version: stored as it was published, an event of an
+        earlier version is read upcast (docs/architecture.md, "Upgrading a contract")."""
+        contract, data = REGISTRY.as_current(self.type, self.data)
         return Envelope(
             id=str(self.originator_id),
-            source=source_of(REGISTRY[self.type].producer),
-            type=self.type,
+            source=source_of(contract.producer),
+            type=contract.type,
             time=self.timestamp,
             subject=self.subject,
-            data=self.data,
+            data=dict(data),
             notification_id=notification_id,
         )
 
@@ -267,7 +270,7 @@ class ServiceApplication(Application):
         envelopes = []
         for notification in notifications:
             event = self.mapper.to_domain_event(notification)
-            if wanted is None or event.type in wanted:
+            if wanted is None or REGISTRY.version_of(event.type)[0].type in wanted:  # of any version
                 envelopes.append(event.envelope(notification.id))
         read_up_to = notifications[-1].id if notifications else after
         return envelopes, read_up_to
