@@ -69,6 +69,10 @@ def test_care_hours_stored_and_queued_as_v1_reach_training_as_v2_after_the_upgra
              what="the visit recorded after the upgrade, with its kind")
     assert by_kind(report()["workload"]["care_hours_per_carer_by_kind"]["Halina Kot"]) == after
     assert care.health()["relay"]["dead_lettered"] == 0 and training.health()["consumer of care"]["dead_lettered"] == 0
+    page = officer.http.get(f"{centre.url('gateway')}/kadry", params={"od": "2026-03-01", "do": "2026-03-31"},
+                            timeout=10)
+    assert page.status_code == 200, page.text
+    assert "10,5 (rodzaj niepodany (sprzed zmiany zdarzenia): 8,5; usługi opiekuńcze: 2,0)" in page.text
 
     centre.stop()
     store = _store("care", centre.database_urls["care"])
