@@ -243,6 +243,12 @@ class BrokerSettings:
     def connection(self, confirm_publish: bool = True) -> Connection:
         return broker_connection(self.amqp_uri, confirm_publish, self.tls)
 
+    @property
+    def nodes(self) -> int:
+        """How many brokers the URI names (a cluster's nodes, `;` between them): a connection tries
+        each before it gives up."""
+        return len(self.amqp_uri.split(";"))
+
 
 class BrokerWorker:
     """Runs `work(connection)` on a live connection; reconnects after any failure."""
@@ -265,7 +271,7 @@ class BrokerWorker:
             started = time.monotonic()
             try:
                 with self.broker.connection(self.confirm_each_publish) as connection:
-                    connection.ensure_connection(max_retries=1)
+                    connection.ensure_connection(max_retries=self.broker.nodes)
                     self.work(connection)
             except Exception as error:  # broker or store unreachable: retry, never die
                 self.connected = False

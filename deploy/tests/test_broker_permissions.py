@@ -4,7 +4,9 @@ What the broker makes of them, tried as an attacker would, is in tests/security/
 import json
 import re
 
-from deploy.broker import SERVICES, definitions, password_hash, topic_permissions
+import pytest
+
+from deploy.broker import SERVICES, UnknownQueueType, definitions, password_hash, topic_permissions
 from shared.broker import Accounts
 
 
@@ -44,3 +46,16 @@ def test_every_version_of_an_upgraded_contract_is_routed_and_may_be_published_du
     (care_events,) = [t for t in topic_permissions("care") if t["exchange"] == "care.events"]
     assert re.match(care_events["write"], v1) and re.match(care_events["write"], v2)
     assert not re.match(care_events["write"], "pl.ops.care.CareHoursDelivered.v3")
+
+
+def test_a_cluster_s_queues_are_quorum_queues_and_keep_one_active_consumer():
+    passwords = {a: "x" for a in (*SERVICES, "operator")}
+    classic = definitions(passwords)["queues"]
+    assert all("x-queue-type" not in q["arguments"] for q in classic)  # the broker's default: as before
+    quorum = definitions(passwords, queue_type="quorum")["queues"]
+    assert {q["name"] for q in quorum} == {q["name"] for q in classic}
+    assert all(q["arguments"]["x-queue-type"] == "quorum" and q["durable"] and not q["auto_delete"] for q in quorum)
+    assert [q["arguments"] for q in quorum if q["name"] == "training.care-events"] == [
+        {"x-single-active-consumer": True, "x-queue-type": "quorum"}]
+    with pytest.raises(UnknownQueueType, match="classic, quorum"):
+        definitions(passwords, queue_type="mirrored")
