@@ -47,8 +47,9 @@ def test_a_node_killed_mid_stream_loses_no_case_and_duplicates_none(cluster, mak
     broker = LocalDeployment("ops", {a: uuid.uuid4().hex for a in (*SERVICES, OPERATOR)}, Accounts(),
                              host=f"127.0.0.1:{first.amqp_port}", ctl=first.ctl_command, queue_type=QUORUM,
                              other_nodes=tuple(f"127.0.0.1:{n.amqp_port}" for n in others)).load()
-    queues = [line.split("\t") for line in first.ctl("list_queues", "-p", "ops", "name", "type", "-s").splitlines()]
-    assert queues and all(kind == "quorum" for _, kind in queues)
+    queues = [line.split("\t") for line in first.ctl("list_queues", "-p", "ops", "name", "type", "members",
+                                                      "-s").splitlines()]
+    assert queues and all(kind == "quorum" and members.count("@") == 3 for _, kind, members in queues)
     centre = Centre(broker=broker, data_dir=tmp_path / "var",
                     database_urls={s: make_database_url(s) for s in SERVICES})
     try:
