@@ -99,6 +99,10 @@ class UnsupportedDatabaseURL(ValueError):
     """A database URL that names neither a SQLite file nor a PostgreSQL database."""
 
 
+class EarlierVersion(ValueError):
+    """A command would publish an earlier version of a contract: only its current version is written."""
+
+
 class StoreNotFound(LookupError):
     """No store of this service at the database URL (a tool that reads a store never makes one)."""
 
@@ -185,6 +189,9 @@ class ServiceApplication(Application):
         """An integration event for `save()`; refuses data its contract does not allow."""
         if contract.producer != self.service:
             raise ValueError(f"{self.service} cannot publish {contract.type}")
+        if contract.upcast is not None:
+            raise EarlierVersion(f"{contract.type} is an earlier version: publish "
+                                 f"{REGISTRY.version_of(contract.type)[0].type}")
         contract.validate(data)
         published = IntegrationEvent(
             originator_id=uuid.uuid4(),

@@ -315,7 +315,8 @@ def test_a_version_chain_has_every_earlier_version_of_the_same_event_each_with_a
 
 
 def test_an_earlier_version_is_held_to_the_separation_rule_while_it_may_still_be_delivered():
-    leaking_v1 = dataclasses.replace(_PROBE_V1, fields=(uuid_field("case_id"), text_field("note", DataClass.SOCIAL_WORK)))
+    leaking_v1 = dataclasses.replace(_PROBE_V1, fields=(uuid_field("case_id"),
+                                                        text_field("note", DataClass.SOCIAL_WORK)))
     upgraded = leaking_v1.next_version(fields=(uuid_field("case_id"),), upcast=lambda d: {"case_id": d["case_id"]},
                                        description="v2, without the note")
     assert "pl.ops.casework.Probe.v1: field 'note' (social_work) must not reach training" in (

@@ -66,7 +66,8 @@ def test_an_event_sent_as_an_earlier_version_is_read_as_the_current_one():
     from shared.contracts.care import CARE_HOURS_DELIVERED
 
     v1 = {"carer": "Halina Kot", "hours": 2.5, "delivered_on": "2026-11-09"}
-    body = (b'{"specversion": "1.0", "id": "e1", "source": "/pl/ops/care", "type": "pl.ops.care.CareHoursDelivered.v1", '
+    body = (b'{"specversion": "1.0", "id": "e1", "source": "/pl/ops/care", '
+            b'"type": "pl.ops.care.CareHoursDelivered.v1", '
             b'"time": "2026-11-09T09:30:00+00:00", "datacontenttype": "application/json", "notificationid": 7, '
             b'"data": ' + json.dumps(v1).encode() + b'}')
     envelope = parse(body)

@@ -2,6 +2,7 @@
 then the outbox and tracking behaviour the backbone relies on."""
 
 import uuid
+from datetime import datetime, timezone
 
 import eventlet
 import psycopg2
@@ -18,6 +19,8 @@ from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
 from shared.store import (
     INTEGRATION_TOPIC,
     RELAY_POSITION,
+    EarlierVersion,
+    IntegrationEvent,
     ServiceApplication,
     StoreNotFound,
     UnsupportedDatabaseURL,
@@ -143,7 +146,12 @@ def test_an_event_stored_as_an_earlier_version_stays_so_and_is_read_as_the_curre
     care = Care(make_database_url("care"))
     try:
         v1 = {"carer": "Halina Kot", "hours": 2, "delivered_on": "2026-03-02"}
-        care.save(care.integration_event(CARE_HOURS_DELIVERED.earlier[0], v1))  # as the previous version did
+        with pytest.raises(EarlierVersion, match="publish pl.ops.care.CareHoursDelivered.v2"):
+            care.integration_event(CARE_HOURS_DELIVERED.earlier[0], v1)
+        # As the previous version stored it.
+        care.save(IntegrationEvent(originator_id=uuid.uuid4(), originator_version=1,
+                                   timestamp=datetime.now(timezone.utc), type=CARE_HOURS_DELIVERED.earlier[0].type,
+                                   subject="", data=v1))
         care.save(care.integration_event(CARE_HOURS_DELIVERED, {**v1, "kind": "uslugi_opiekuncze"}))
         stored = [care.mapper.to_domain_event(n) for n in care.recorder.select_notifications(start=None, limit=10)]
         assert [e.type for e in stored] == list(CARE_HOURS_DELIVERED.types)
