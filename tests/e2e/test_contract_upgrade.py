@@ -15,7 +15,7 @@ from kombu import Producer
 from shared.broker import broker_connection, events_exchange
 from shared.contracts.care import CARE_HOURS_DELIVERED
 from shared.envelope import CONTENT_TYPE
-from shared.store import ServiceApplication
+from shared.store import INTEGRATION_TOPIC, ServiceApplication
 from tests.support.waiting import wait_for
 
 BEFORE = json.loads((Path(__file__).with_name("stores_before_care_hours_v2.json")).read_text(encoding="utf-8"))
@@ -77,8 +77,8 @@ def test_care_hours_stored_and_queued_as_v1_reach_training_as_v2_after_the_upgra
     centre.stop()
     store = _store("care", centre.database_urls["care"])
     try:  # the log keeps every event as it was published: v1 before the upgrade, v2 after
-        published = [store.mapper.to_domain_event(n).type for n in store.recorder.select_notifications(start=1, limit=100)
-                     if n.topic == "shared.store:IntegrationEvent"]
+        published = [store.mapper.to_domain_event(n).type
+                     for n in store.recorder.select_notifications(start=1, limit=100, topics=(INTEGRATION_TOPIC,))]
     finally:
         store.close()
     assert [t for t in published if t in (V1, V2)] == [V1, V1, V1, V2]
