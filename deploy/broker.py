@@ -13,7 +13,7 @@ through a binding the operator made.
 writes them with each account's password hashed, the passwords taken from the files
 `python -m deploy.secrets` made (the same files compose hands each service as its secret).
 
-    python -m deploy.broker --apply [--vhost ops] [--secrets var/secrets]
+    python -m deploy.broker --apply [--vhost ops] [--secrets var/secrets] [--queue-type quorum]
 loads them into the broker on this machine (`make up`, `make demo`), with passwords kept in
 files of the secrets folder (made on first use), and prints nothing secret.
 """
@@ -52,6 +52,10 @@ from shared.contracts import REGISTRY
 from shared.keys import secret
 
 VHOST = "ops"
+# Classic queues live on one node; quorum queues are replicated to every node of a cluster (a
+# majority confirms each message), and work on a single broker too.
+CLASSIC, QUORUM = "classic", "quorum"
+QUEUE_TYPES = (CLASSIC, QUORUM)
 NOTHING = "^$"
 REPLY_QUEUES = r"amq\.gen-.*"  # server-named, exclusive to the connection that declared them
 
@@ -94,7 +98,7 @@ def topic_permissions(service: str) -> list[dict[str, str]]:
     found = []
     if REGISTRY.produced_by(service):
         found.append({"exchange": events_exchange(service).name, "read": NOTHING,
-                      "write": _alternatives(_names(*(c.type for c in REGISTRY.produced_by(service))))})
+                      "write": _alternatives(_names(*(t for c in REGISTRY.produced_by(service) for t in c.types)))})
     if log_readers(service):
         found.append({"exchange": log_replies_exchange(service).name, "read": NOTHING,
                       "write": "^(" + "|".join(_names(*log_readers(service))) + r")\..+$"})
@@ -108,6 +112,10 @@ def topic_permissions(service: str) -> list[dict[str, str]]:
     return found
 
 
+class UnknownQueueType(ValueError):
+    """A queue type the deployment does not use (classic or quorum)."""
+
+
 def password_hash(password: str, salt: bytes | None = None) -> str:
     """RabbitMQ's rabbit_password_hashing_sha256: base64(salt + sha256(salt + password))."""
     salt = salt if salt is not None else os.urandom(4)
@@ -115,12 +123,17 @@ def password_hash(password: str, salt: bytes | None = None) -> str:
 
 
 def definitions(passwords: dict[str, str], vhost: str = VHOST, accounts: Accounts = Accounts(),
-                services: tuple[str, ...] = SERVICES) -> dict:
-    """The broker's definitions: `passwords` per service and for the operator."""
+                services: tuple[str, ...] = SERVICES, queue_type: str = CLASSIC) -> dict:
+    """The broker's definitions: `passwords` per service and for the operator; every queue of the
+    `queue_type` (docs/architecture.md, "A cluster of brokers")."""
+    if queue_type not in QUEUE_TYPES:
+        raise UnknownQueueType(f"a queue type is one of {', '.join(QUEUE_TYPES)}, not {queue_type!r}")
     users = [{"name": accounts.of(s), "password_hash": password_hash(passwords[s]), "tags": []} for s in services]
     users.append({"name": accounts.operator, "password_hash": password_hash(passwords[OPERATOR]),
                   "tags": ["administrator"]})
     made = topology(services)
+    # Classic is the broker's default type: queues made before the setting existed stay as they were.
+    typed = {"x-queue-type": QUORUM} if queue_type == QUORUM else {}
     return {
         "users": [{**u, "hashing_algorithm": "rabbit_password_hashing_sha256"} for u in users],
         "vhosts": [{"name": vhost}],
@@ -131,7 +144,7 @@ def definitions(passwords: dict[str, str], vhost: str = VHOST, accounts: Account
         "exchanges": [{"name": e.name, "vhost": vhost, "type": e.type, "durable": True, "auto_delete": False,
                        "internal": False, "arguments": {}} for e in made.exchanges],
         "queues": [{"name": q.name, "vhost": vhost, "durable": True, "auto_delete": False,
-                    "arguments": dict(q.queue_arguments or {})} for q in made.queues],
+                    "arguments": {**(q.queue_arguments or {}), **typed}} for q in made.queues],
         "bindings": [{"source": b.exchange, "vhost": vhost, "destination": b.queue, "destination_type": "queue",
                       "routing_key": b.routing_key, "arguments": {}} for b in made.bindings],
     }
@@ -160,15 +173,20 @@ class LocalDeployment:
     host: str = "127.0.0.1:5672"
     scheme: str = "pyamqp"  # amqps for TLS
     ctl: tuple[str, ...] = RABBITMQCTL
+    other_nodes: tuple[str, ...] = ()  # the other nodes of a cluster ("host:port"), after `host`
+    queue_type: str = CLASSIC
 
     def uri(self, account: str) -> str:
-        """The AMQP URI of a service's (or the operator's) account."""
-        return f"{self.scheme}://{self.accounts.of(account)}:{self.passwords[account]}@{self.host}/{self.vhost}"
+        """The AMQP URI of a service's (or the operator's) account; for a cluster, one per node,
+        `;` between them (kombu fails over to the next)."""
+        credentials = f"{self.accounts.of(account)}:{self.passwords[account]}"
+        return ";".join(f"{self.scheme}://{credentials}@{host}/{self.vhost}" for host in (self.host, *self.other_nodes))
 
     def load(self) -> "LocalDeployment":
         # On standard input: rabbitmqctl reads files as the broker's own system user.
         _rabbitmqctl(self.ctl, "import_definitions", "--format", "json",
-                     stdin=json.dumps(definitions(self.passwords, self.vhost, self.accounts)))
+                     stdin=json.dumps(definitions(self.passwords, self.vhost, self.accounts,
+                                                  queue_type=self.queue_type)))
         return self
 
     def remove(self) -> None:
@@ -189,12 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vhost", default=VHOST)
     parser.add_argument("--secrets", type=Path, default=Path("var/secrets"),
                         help="the folder of the accounts' password files (made there if missing)")
+    parser.add_argument("--queue-type", choices=QUEUE_TYPES, default=CLASSIC,
+                        help="quorum for a cluster of brokers (replicated queues); classic by default")
     args = parser.parse_args(argv)
     if args.apply:
-        LocalDeployment(args.vhost, local_passwords(args.secrets)).load()
+        LocalDeployment(args.vhost, local_passwords(args.secrets), queue_type=args.queue_type).load()
         print(f"broker definitions loaded into vhost {args.vhost!r}; passwords in {args.secrets}/")
         return 0
-    json.dump(definitions(local_passwords(args.secrets), vhost=args.vhost), sys.stdout, indent=2)
+    json.dump(definitions(local_passwords(args.secrets), vhost=args.vhost, queue_type=args.queue_type), sys.stdout,
+              indent=2)
     print()
     return 0
 

@@ -6,15 +6,18 @@ readable by the owner only) and kept as they are afterwards:
 `postgres.password` (the database server's superuser), `db-<service>.password` (each service's
 own database role), `broker-<account>.password` (each service's broker account and the
 operator's), `store-<service>.key` (each service's store key ring, docs/architecture.md,
-"Encrypted at rest"). compose.yaml hands each service only its own three as files (`secrets:`),
-so no password or key sits in the compose file, the environment or `docker inspect`; `python -m
+"Encrypted at rest"), and `rabbitmq.erlang-cookie` (the secret the nodes of a broker cluster
+share, compose.cluster.yaml). compose.yaml hands each service only its own three as files
+(`secrets:`), so no password or key sits in the compose file, the environment or `docker
+inspect`; `python -m
 deploy.broker --secrets deploy/secrets` hashes the broker's into its definitions. Back the
 folder up with the databases; never commit it.
 
 Compose mounts a file secret with the host file's owner and mode, so run as root the command
 hands each file to the containers' users that read it: the services' image user (uid 10001,
-deploy/Dockerfile), and the database server's (uid/gid 999 in the postgres image), which also
-reads each service's database password to create its role. Run otherwise, it prints the
+deploy/Dockerfile), the database server's (uid/gid 999 in the postgres image), which also
+reads each service's database password to create its role, and the broker's (uid/gid 999 in the
+rabbitmq image), which reads the cookie. Run otherwise, it prints the
 `chown` to run.
 """
 
@@ -40,6 +43,11 @@ def store_key_file(folder: Path, service: str) -> Path:
 
 SERVICE_UID = 10001  # deploy/Dockerfile's `ops` user
 POSTGRES_UID = POSTGRES_GID = 999  # the postgres image's `postgres` user
+RABBITMQ_UID = RABBITMQ_GID = 999  # the rabbitmq image's `rabbitmq` user
+
+
+def erlang_cookie_file(folder: Path) -> Path:
+    return folder / "rabbitmq.erlang-cookie"
 
 
 def owners(folder: Path) -> dict[Path, tuple[int, int, int]]:
@@ -49,6 +57,7 @@ def owners(folder: Path) -> dict[Path, tuple[int, int, int]]:
         handed[database_password_file(folder, service)] = (SERVICE_UID, POSTGRES_GID, 0o640)
         handed[folder / f"broker-{service}.password"] = (SERVICE_UID, SERVICE_UID, 0o600)
         handed[store_key_file(folder, service)] = (SERVICE_UID, SERVICE_UID, 0o600)
+    handed[erlang_cookie_file(folder)] = (RABBITMQ_UID, RABBITMQ_GID, 0o400)  # Erlang refuses a readable one
     return handed
 
 
@@ -61,7 +70,8 @@ def make(folder: Path) -> list[Path]:
     for service in SERVICES:
         if not store_key_file(folder, service).exists():
             new_key_ring(store_key_file(folder, service))
-    return sorted([*folder.glob("*.password"), *folder.glob("store-*.key")])
+    secret(erlang_cookie_file(folder))
+    return sorted([*folder.glob("*.password"), *folder.glob("store-*.key"), erlang_cookie_file(folder)])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,7 +100,7 @@ def log_readers(service: str) -> list[str]:
 
 
 def ui_types(service: str) -> list[str]:
-    return [c.type for c in ui_contracts(service)]
+    return [t for c in ui_contracts(service) for t in c.types]
 
 
 def log_sources(service: str) -> list[str]:
@@ -171,8 +171,9 @@ def topology(services: tuple[str, ...]) -> Topology:
         for upstream in REGISTRY.upstreams_of(service):
             queue = consumer_queue(service, upstream)
             queues.append(queue)
-            bindings += [Binding(events_exchange(upstream).name, queue.name, c.type)
-                         for c in REGISTRY.consumed_by(service, producer=upstream)]
+            # Every version's type: a producer not yet upgraded still publishes the earlier one.
+            bindings += [Binding(events_exchange(upstream).name, queue.name, event_type)
+                         for c in REGISTRY.consumed_by(service, producer=upstream) for event_type in c.types]
     return Topology(tuple(exchanges), tuple(queues), tuple(bindings))
 
 
@@ -248,6 +249,12 @@ class BrokerSettings:
     def connection(self, confirm_publish: bool = True) -> Connection:
         return broker_connection(self.amqp_uri, confirm_publish, self.tls)
 
+    @property
+    def nodes(self) -> int:
+        """How many brokers the URI names (a cluster's nodes, `;` between them): a connection tries
+        each before it gives up."""
+        return len(self.amqp_uri.split(";"))
+
 
 class BrokerWorker:
     """Runs `work(connection)` on a live connection; reconnects after any failure."""
@@ -270,7 +277,8 @@ class BrokerWorker:
             started = time.monotonic()
             try:
                 with self.broker.connection(self.confirm_each_publish) as connection:
-                    connection.ensure_connection(max_retries=0)  # no kombu pause: the back-off below
+                    # each node once, without kombu's pause between rounds: the back-off below
+                    connection.ensure_connection(max_retries=self.broker.nodes - 1)
                     self.work(connection)
             except Exception as error:  # broker or store unreachable: retry, never die
                 self.connected = False

@@ -23,9 +23,14 @@ class PasswordNotInItsFile(ValueError):
 
 def with_password_file(setting: str, uri: str | None, password_file: str | Path | None) -> str | None:
     """The URI with the password read from `password_file` (a compose secret) in its place, so
-    the password never sits in the environment, the compose file or `docker inspect`."""
+    the password never sits in the environment, the compose file or `docker inspect`. A broker
+    URI may list the nodes of a cluster, `;` between them (kombu's failover): each gets it."""
     if not password_file or not uri:
         return uri
+    return ";".join(_with_password(setting, alternate, password_file) for alternate in uri.split(";"))
+
+
+def _with_password(setting: str, uri: str, password_file: str | Path) -> str:
     parts = urlsplit(uri)
     if "@" not in parts.netloc:
         raise PasswordNotInItsFile(f"{setting} names no user for the password in its file")
@@ -45,12 +50,11 @@ def with_password_file(setting: str, uri: str | None, password_file: str | Path 
 def refuse_known_password(setting: str, uri: str | None) -> None:
     """Refuses a URI whose password is a known one, unless it only reaches this machine (the
     development broker's `guest` answers on loopback only)."""
-    if not uri:
-        return
-    parts = urlsplit(uri)
-    password = unquote(parts.password) if parts.password is not None else None
-    if password is None:
-        return
-    if password.strip().lower() in KNOWN_PASSWORDS and (parts.hostname or "") not in LOOPBACK:
-        raise KnownDefaultPassword(f"{setting} uses a password everyone knows: set the deployment's own "
-                                   f"(deploy/README.md)")
+    for alternate in uri.split(";") if uri else ():
+        parts = urlsplit(alternate)
+        password = unquote(parts.password) if parts.password is not None else None
+        if password is None:
+            continue
+        if password.strip().lower() in KNOWN_PASSWORDS and (parts.hostname or "") not in LOOPBACK:
+            raise KnownDefaultPassword(f"{setting} uses a password everyone knows: set the deployment's own "
+                                       f"(deploy/README.md)")

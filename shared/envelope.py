@@ -1,7 +1,7 @@
 """CloudEvents 1.0 envelope for integration events, AMQP binding in structured mode.
 
 UI clients, auditors and consumers all read the same JSON document: the CloudEvent with
-its data, plus the `notificationid` extension, the event's position in the producer's
+its data, of its contract's current version, plus the `notificationid` extension, the event's position in the producer's
 notification log, by which consumers keep order and find it in the producer's log.
 """
 
@@ -89,12 +89,16 @@ class Envelope:
 
     @classmethod
     def checked(cls, **fields: Any) -> "Envelope":
-        envelope = cls(**fields)
+        """An envelope of its contract's current version: an event of an earlier version (stored, or
+        queued, before its contract's upgrade) is upcast to it; every field is checked."""
         try:
-            contract = envelope.contract
-            contract.validate(envelope.data)
+            contract, version = REGISTRY.version_of(fields["type"])
+            data = contract.as_current(version, fields["data"])
+            if version == contract.version:
+                contract.validate(data)
         except (UnknownEventType, ContractViolation) as e:
             raise MalformedEnvelope(str(e)) from e
+        envelope = cls(**{**fields, "type": contract.type, "data": data})
         if envelope.producer != contract.producer:
             raise MalformedEnvelope(f"{envelope.type} comes from {contract.producer}, not {envelope.source}")
         return envelope

@@ -231,9 +231,9 @@ class BrokerUpstreamLog:
     def _connect(self) -> Connection:
         if self._connection is None:
             connection = self.broker.connection(confirm_publish=False)
-            # One retry after 0.2 s, not kombu's 2 s: the consumer has its own back-off, and a
+            # One retry per node after 0.2 s, not kombu's 2 s: the consumer has its own back-off, and a
             # reader waiting here holds up its stream's catching up after an outage.
-            connection.ensure_connection(max_retries=1, interval_start=0.2)
+            connection.ensure_connection(max_retries=self.broker.nodes, interval_start=0.2)
             channel = connection.default_channel
             self._queue = channel.queue_declare(queue="", exclusive=True, auto_delete=True).queue
             Consumer(channel, queues=[Queue(self._queue, no_declare=True)], no_ack=True, accept=_ACCEPT,

@@ -65,13 +65,16 @@ class IntegrationEvent(DomainEvent):
     data: dict
 
     def envelope(self, notification_id: int) -> Envelope:
+        """The event as its contract's current version: stored as it was published, an event of an
+        earlier version is read upcast (docs/architecture.md, "Upgrading a contract")."""
+        contract, data = REGISTRY.as_current(self.type, self.data)
         return Envelope(
             id=str(self.originator_id),
-            source=source_of(REGISTRY[self.type].producer),
-            type=self.type,
+            source=source_of(contract.producer),
+            type=contract.type,
             time=self.timestamp,
             subject=self.subject,
-            data=self.data,
+            data=dict(data),
             notification_id=notification_id,
         )
 
@@ -103,6 +106,10 @@ def database_url(service: str, configured: str | None, data_dir: str | Path = "v
 
 class UnsupportedDatabaseURL(ValueError):
     """A database URL that names neither a SQLite file nor a PostgreSQL database."""
+
+
+class EarlierVersion(ValueError):
+    """A command would publish an earlier version of a contract: only its current version is written."""
 
 
 class StoreNotFound(LookupError):
@@ -255,6 +262,9 @@ class ServiceApplication(Application):
         """An integration event for `save()`; refuses data its contract does not allow."""
         if contract.producer != self.service:
             raise ValueError(f"{self.service} cannot publish {contract.type}")
+        if contract.upcast is not None:
+            raise EarlierVersion(f"{contract.type} is an earlier version: publish "
+                                 f"{REGISTRY.version_of(contract.type)[0].type}")
         contract.validate(data)
         published = IntegrationEvent(
             originator_id=uuid.uuid4(),
@@ -340,7 +350,7 @@ class ServiceApplication(Application):
         envelopes = []
         for notification in notifications:
             event = self.mapper.to_domain_event(notification)
-            if wanted is None or event.type in wanted:
+            if wanted is None or REGISTRY.version_of(event.type)[0].type in wanted:  # of any version
                 envelopes.append(event.envelope(notification.id))
         read_up_to = notifications[-1].id if notifications else after
         return envelopes, read_up_to

@@ -5,6 +5,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from deploy import secrets
@@ -13,11 +14,35 @@ from deploy.broker import password_hash
 DEPLOY = Path(__file__).resolve().parent.parent
 
 
-def test_the_compose_file_is_valid_against_the_compose_spec():
+@pytest.mark.parametrize("name", ["compose.yaml", "compose.cluster.yaml"])
+def test_the_compose_file_is_valid_against_the_compose_spec(name):
     checker = Path(sys.executable).parent / "check-jsonschema"
-    result = subprocess.run([str(checker), "--builtin-schema", "vendor.compose-spec", str(DEPLOY / "compose.yaml")],
+    result = subprocess.run([str(checker), "--builtin-schema", "vendor.compose-spec", str(DEPLOY / name)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_cluster_file_runs_three_nodes_of_one_cluster_and_gives_every_service_all_three():
+    """compose.cluster.yaml on top of compose.yaml (no Docker engine here: read, not run; the same
+    cluster runs for real in tests/faults/test_cluster.py)."""
+    base = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    cluster = yaml.safe_load((DEPLOY / "compose.cluster.yaml").read_text())
+    nodes = ("rabbitmq", "rabbitmq-2", "rabbitmq-3")
+    conf = (DEPLOY / "rabbitmq" / "cluster.conf").read_text()
+    for n, node in enumerate(nodes, start=1):
+        spec = cluster["services"][node]
+        assert spec["hostname"] == node and f"classic_config.nodes.{n} = rabbit@{node}\n" in conf
+        assert spec["secrets"] == [{"source": "erlang_cookie", "target": "/var/lib/rabbitmq/.erlang.cookie"}]
+        mounts = {m.split(":")[1]: m.split(":")[0] for m in spec["volumes"] + base["services"].get(node, {}).get(
+            "volumes", [])}
+        assert mounts["/etc/rabbitmq/conf.d/20-cluster.conf"] == "./rabbitmq/cluster.conf"
+        assert mounts["/etc/rabbitmq/definitions.json"] == "./rabbitmq/definitions.json"
+        if node != "rabbitmq":  # its own certificate for its own name, its own data
+            assert mounts["/etc/rabbitmq/certs/rabbitmq.pem"] == f"./certs/{node}.pem"
+            assert mounts["/var/lib/rabbitmq"] == f"{node}-data" and f"{node}-data" in cluster["volumes"]
+    for service in ("intake", "casework", "decisions", "care", "training", "gateway"):
+        uri = cluster["services"][service]["environment"][f"{service.upper()}_AMQP_URI"]
+        assert uri.split(";") == [f"amqps://{service}@{node}:5671/ops" for node in nodes]
 
 
 def test_each_service_has_its_own_broker_user_and_database():
@@ -51,9 +76,10 @@ def test_passwords_are_files_each_service_gets_only_its_own_and_none_is_in_the_e
 
 
 def test_the_secrets_command_makes_every_file_compose_names_and_the_broker_definitions_use_them(tmp_path):
-    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    named = {**yaml.safe_load((DEPLOY / "compose.yaml").read_text())["secrets"],
+             **yaml.safe_load((DEPLOY / "compose.cluster.yaml").read_text())["secrets"]}
     made = {path.name for path in secrets.make(tmp_path / "secrets")}
-    assert made == {Path(spec["file"]).name for spec in compose["secrets"].values()} | {"broker-operator.password"}
+    assert made == {Path(spec["file"]).name for spec in named.values()} | {"broker-operator.password"}
     assert all((tmp_path / "secrets" / name).stat().st_mode & 0o077 == 0 for name in made)
     again = {path: path.read_text() for path in (tmp_path / "secrets").iterdir()}
     secrets.make(tmp_path / "secrets")  # kept as they are: a second run must not lock the services out

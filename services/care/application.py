@@ -171,7 +171,8 @@ class CareApplication(ServiceApplication):
             s.record_visit(carer_id, **visit)
             done = s.visits[-1]
             return self.integration_event(CARE_HOURS_DELIVERED, {
-                "carer": carer.name, "hours": float(done["hours"]), "delivered_on": done["on"].isoformat()})
+                "carer": carer.name, "hours": float(done["hours"]), "delivered_on": done["on"].isoformat(),
+                "kind": s.kind})
 
         self._do(CareService, service_id, visit_made, publishes=True)
 

@@ -38,13 +38,14 @@ from shared.envelope import Envelope
 from shared.roles import STAFF_DEVELOPMENT_OFFICER
 from shared.store import LogProjection, ServiceApplication
 
-# Which reported fact each upstream event is: (kind, who, on, amount).
+# Which reported fact each upstream event is: (kind, who, on, amount, kind of care service).
 FACTS: dict[str, Callable[[dict], tuple]] = {
-    WORKER_ASSIGNED.type: lambda d: ("case_assigned", d["worker"], d["assigned_on"], 1),
-    CASE_CLOSED.type: lambda d: ("case_closed", d["worker"], d["closed_on"], 1),
-    DECISION_BY_OFFICER.type: lambda d: ("decision_issued", d["officer"], d["issued_on"], 1),
-    CARE_HOURS_DELIVERED.type: lambda d: ("care_hours", d["carer"], d["delivered_on"], d["hours"]),
+    WORKER_ASSIGNED.type: lambda d: ("case_assigned", d["worker"], d["assigned_on"], 1, None),
+    CASE_CLOSED.type: lambda d: ("case_closed", d["worker"], d["closed_on"], 1, None),
+    DECISION_BY_OFFICER.type: lambda d: ("decision_issued", d["officer"], d["issued_on"], 1, None),
+    CARE_HOURS_DELIVERED.type: lambda d: ("care_hours", d["carer"], d["delivered_on"], d["hours"], d["kind"]),
 }
+NOT_REPORTED = "not_reported"  # care hours delivered before care reported their kind of service
 DEFAULT_TEAMS = ("intake", "casework", "decisions", "care", "management")
 
 
@@ -68,9 +69,9 @@ class TrainingApplication(ServiceApplication):
     def policy(self, envelope: Envelope) -> list[Any]:
         if envelope.type not in FACTS:
             return []
-        kind, who, on, amount = FACTS[envelope.type](envelope.data)
+        kind, who, on, amount, care_kind = FACTS[envelope.type](envelope.data)
         return [WorkloadFact(source_event_id=envelope.id, kind=kind, who=who, on=date.fromisoformat(on),
-                             case_id=envelope.data.get("case_id"), amount=Decimal(str(amount)))]
+                             case_id=envelope.data.get("case_id"), amount=Decimal(str(amount)), care_kind=care_kind)]
 
     # --- commands --------------------------------------------------------------------------------
 
@@ -233,6 +234,7 @@ class TrainingApplication(ServiceApplication):
                 "families_in_social_work": sum(open_cases.values()),
                 "decisions_issued": int(sum(f.amount for f in facts if f.kind == "decision_issued")),
                 "care_hours": sum((f.amount for f in facts if f.kind == "care_hours"), Decimal(0)),
+                "care_hours_by_kind": _care_hours_by_kind(facts),
                 "training_hours_per_person": dict(sorted(hours_per_person.items())),
                 "staffing": staffing(social_worker_fte, self.population, sum(open_cases.values()), standard),
             },
@@ -241,6 +243,8 @@ class TrainingApplication(ServiceApplication):
                 "limit": standard.families_per_worker,
                 "decisions_per_officer": per("decision_issued"),
                 "care_hours_per_carer": per("care_hours"),
+                "care_hours_per_carer_by_kind": {carer: _care_hours_by_kind(f for f in facts if f.who == carer)
+                                                 for carer in per("care_hours")},
                 "by_team": by_team,
                 "not_matched_to_staff": not_matched,
                 "monthly": [{"month": m.strftime("%Y-%m"), "families_per_social_worker": self.open_cases_per_worker(
@@ -333,6 +337,15 @@ def indicators(report: dict) -> dict:
                           "ends_on": v["ends_on"], "participants": len(v["participants"])}
                          for v in report["study_visits"]],
     }
+
+
+def _care_hours_by_kind(facts: Iterable[WorkloadFact]) -> dict[str, Decimal]:
+    """Care hours per kind of care service; those reported without one under NOT_REPORTED."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for fact in facts:
+        if fact.kind == "care_hours":
+            totals[fact.care_kind or NOT_REPORTED] += fact.amount
+    return dict(sorted(totals.items()))
 
 
 def _sum_by_who(facts: Iterable[WorkloadFact]) -> dict[str, Decimal]:

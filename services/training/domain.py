@@ -272,19 +272,38 @@ class StudyVisit(Aggregate):
 
 
 class WorkloadFact(Aggregate):
-    """A fact another team reported (a case assigned or closed, a decision, care hours)."""
+    """A fact another team reported (a case assigned or closed, a decision, care hours, with the
+    kind of care service when care reported it)."""
+
+    class Reported(Aggregate.Created):
+        source_event_id: str
+        kind: str
+        who: str
+        on: date
+        case_id: str | None
+        amount: Decimal
+        care_kind: str | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            """Facts stored before care reported the kind of its hours: not reported (None)."""
+            state["care_kind"] = None
 
     @staticmethod
     def create_id(source_event_id: str, **_: Any) -> uuid.UUID:
         return uuid.uuid5(NAMESPACE, source_event_id)
 
-    @event("Reported")
-    def __init__(self, source_event_id: str, kind: str, who: str, on: date, case_id: str | None, amount: Decimal):
+    @event(Reported)
+    def __init__(self, source_event_id: str, kind: str, who: str, on: date, case_id: str | None, amount: Decimal,
+                 care_kind: str | None = None):
         self.kind = kind
         self.who = who
         self.on = on
         self.case_id = case_id
         self.amount = amount
+        self.care_kind = care_kind
 
 
 def supervision_behind(last_group_session: dict[str, date | None], today: date, every_months: int) -> list[dict]:

@@ -5,14 +5,19 @@ The JSON schema is generated from the fields (no undeclared property passes), so
 field cannot be published without being classified, and `separation_violations`
 can check every contract against what each team may lawfully receive
 (DOMAIN.md, "Data separation is the point").
+
+A contract changes shape by a new version (docs/architecture.md, "Upgrading a contract"):
+`next_version` keeps the earlier versions inside the current one, each with its upcaster (a
+pure function from that version's data to the next one's), so an event stored or sent as an
+earlier version is read as the current one, and checked against both schemas on the way.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import jsonschema
 
@@ -49,6 +54,15 @@ class ContractViolation(ValueError):
 
 class UnknownEventType(LookupError):
     """No contract is registered for this CloudEvents type."""
+
+
+class BrokenVersionChain(ValueError):
+    """A contract's earlier versions are not 1, 2, ... up to the one before it, of the same event,
+    each with an upcaster to the next."""
+
+
+# An earlier version's data as the next version's: pure, the same answer for the same data.
+Upcaster = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,54 @@ class Contract:
     # it only to that team's queue and can enforce it with topic permissions.
     addressee: str | None = None
     subject_field: str | None = field(default=None)
+    # The versions before this one, oldest first, each with `upcast` (its data as the next's).
+    earlier: tuple["Contract", ...] = ()
+    upcast: Upcaster | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.upcast is not None:
+            return  # an earlier version, kept inside the current one
+        versions = [c.version for c in self.earlier]
+        if versions != list(range(1, self.version)):
+            raise BrokenVersionChain(f"{self.type}: earlier versions {versions}, not 1 to {self.version - 1}")
+        for old in self.earlier:
+            if (old.producer, old.name, old.addressee) != (self.producer, self.name, self.addressee):
+                raise BrokenVersionChain(f"{old.type} is not an earlier version of {self.type}")
+            if old.upcast is None or old.earlier:
+                raise BrokenVersionChain(f"{old.type} needs an upcaster to v{old.version + 1}, "
+                                         "and no chain of its own")
+
+    def next_version(self, fields: tuple[Field, ...], upcast: Upcaster, description: str,
+                     consumers: frozenset[str] | None = None) -> "Contract":
+        """Version n + 1 of this contract, with these fields; `upcast` turns version n's data into
+        version n + 1's, for the events stored and sent as version n."""
+        return replace(self, version=self.version + 1, fields=fields, description=description,
+                       consumers=self.consumers if consumers is None else consumers,
+                       earlier=(*self.earlier, replace(self, earlier=(), upcast=upcast)))
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        """The event types of every version, oldest first: the broker routes them all while events
+        of an earlier version may still be on their way (docs/architecture.md, "Upgrading a contract")."""
+        return (*(c.type for c in self.earlier), self.type)
+
+    def as_current(self, version: int, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The data of an event of `version` as this version's: unchanged if it is this version,
+        else checked against its own version's schema, upcast one version at a time and checked
+        against this one's."""
+        if version == self.version:
+            return data
+        if not 1 <= version < self.version:
+            raise UnknownEventType(f"{self.type} has no version {version}")
+        self.earlier[version - 1].validate(data)
+        for old in self.earlier[version - 1:]:
+            try:
+                data = old.upcast(data)
+            except (KeyError, TypeError, ValueError) as error:
+                raise ContractViolation(f"{old.type} could not be read as v{old.version + 1} "
+                                        f"({type(error).__name__})") from None
+        self.validate(data)
+        return data
 
     @property
     def type(self) -> str:
@@ -248,7 +310,8 @@ def separation_violations(contracts: Iterable[Contract]) -> list[str]:
     """Every field that would reach a team whose legal task does not need it, and every field
     whose name or shape could carry content whatever data class it declares."""
     found = []
-    for contract in contracts:
+    # An earlier version still reaches its consumers while events of it are on their way.
+    for contract in (version for c in contracts for version in (*c.earlier, c)):
         if not contract.consumers:
             # A broadcast for UI clients and auditors carries no team's file and no identity.
             found += [f"{contract.type}: field '{f.name}' ({f.data_class.value}) must not be broadcast"
@@ -266,15 +329,36 @@ def separation_violations(contracts: Iterable[Contract]) -> list[str]:
 
 
 class Registry:
+    """The current version of every contract, and which contract an earlier version's type belongs to."""
+
     def __init__(self, contracts: Iterable[Contract]):
         self._by_type: dict[str, Contract] = {}
+        self._versions: dict[str, tuple[Contract, int]] = {}
         for contract in contracts:
-            if contract.type in self._by_type:
+            if any(t in self._versions for t in contract.types):
                 raise ValueError(f"two contracts for {contract.type}")
             self._by_type[contract.type] = contract
+            self._versions.update({c.type: (contract, c.version) for c in (*contract.earlier, contract)})
 
     def __iter__(self):
         return iter(self._by_type.values())
+
+    def all_versions(self) -> list[Contract]:
+        """Every version of every contract, the earlier ones too (what may still be on the wire)."""
+        return [version for contract in self for version in (*contract.earlier, contract)]
+
+    def version_of(self, event_type: str) -> tuple[Contract, int]:
+        """The current contract of an event type of any version, and that type's version."""
+        try:
+            return self._versions[event_type]
+        except KeyError:
+            raise UnknownEventType(f"no contract for event type {event_type!r}") from None
+
+    def as_current(self, event_type: str, data: Mapping[str, Any]) -> tuple[Contract, Mapping[str, Any]]:
+        """An event of any version as its contract's current version: the contract and the data
+        (upcast and checked if it was an earlier version; as it is, unchecked, if it is current)."""
+        contract, version = self.version_of(event_type)
+        return contract, contract.as_current(version, data)
 
     def __getitem__(self, event_type: str) -> Contract:
         try:

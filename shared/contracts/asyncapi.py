@@ -5,7 +5,9 @@ What it says is what the code does (docs/architecture.md, "Event flow"): one top
 producing service (`<service>.events`, a channel), routing key = the event's type; each message is
 a CloudEvents 1.0 event in structured mode whose `data` the contract's own JSON schema describes
 (the message's payload is that schema, unchanged); each team that a contract names receives it on
-its own queue (`<team>.<producer>-events`), one receive operation per team and producer."""
+its own queue (`<team>.<producer>-events`), one receive operation per team and producer. A message
+is the current version of its contract; its earlier versions are listed, and a consumer reads them
+as the current one."""
 
 from __future__ import annotations
 
@@ -78,4 +80,6 @@ def _message(contract: Contract) -> dict[str, Any]:
         "x-cloudevents": {"type": contract.type, "source": source_of(contract.producer),
                           "dataschema": contract.dataschema, "payload-is": "data"},
         "x-consumers": sorted(contract.consumers),  # none: UI clients and auditors only
+        # Still routed, and read as this version (docs/architecture.md, "Upgrading a contract").
+        "x-earlier-versions": list(contract.types[:-1]),
     }

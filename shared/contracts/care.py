@@ -1,6 +1,8 @@
 """Events published by care (zespół ds. usług): that a service or a care-home referral moved,
 with the kind, hours per week and dates — no income, no fee, no health detail."""
 
+from dataclasses import replace
+
 from shared.contracts import (
     Contract,
     DataClass,
@@ -56,7 +58,7 @@ CARE_REQUEST_RECEIVED = Contract(
     subject_field="request_id",
 )
 
-CARE_HOURS_DELIVERED = Contract(
+_CARE_HOURS_DELIVERED_V1 = Contract(
     producer="care",
     name="CareHoursDelivered",
     version=1,
@@ -65,6 +67,22 @@ CARE_HOURS_DELIVERED = Contract(
             Field("hours", {"type": "number", "exclusiveMinimum": 0}, DataClass.REFERENCE),
             date_field("delivered_on")),
     consumers=frozenset({"training"}),
+)
+
+
+def _kind_not_reported(data):
+    """v1 did not say which kind of service the hours were: null, "not reported", never a guess
+    (ordinary and specialist care are counted apart, and their carers' qualifications differ)."""
+    return {**data, "kind": None}
+
+
+# v2: the kind of service the hours were (ordinary, specialist, specialist for mental disorders), so
+# that staff development counts each carer's hours per kind.
+CARE_HOURS_DELIVERED = _CARE_HOURS_DELIVERED_V1.next_version(
+    fields=(*_CARE_HOURS_DELIVERED_V1.fields, replace(_KIND, nullable=True)),
+    upcast=_kind_not_reported,
+    description=("A carer delivered hours of care on a day: who, how long, when, and the kind of service "
+                 "(null: delivered before care reported it); not to whom or what was done."),
 )
 
 CONTRACTS = (CARE_REQUEST_RECEIVED, CARE_HOURS_DELIVERED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE,

@@ -6,6 +6,7 @@ import pytest
 
 from shared.contracts import (
     REGISTRY,
+    BrokenVersionChain,
     Contract,
     ContractViolation,
     DataClass,
@@ -256,3 +257,67 @@ def test_a_team_may_not_publish_another_teams_file_even_to_that_team():
                      "which casework does not keep"]
     # first contact keeps no file of its own: its note is written for the team it routes to
     assert separation_violations(CASE_ROUTED.values()) == []
+
+
+# --- versions: an event stored or sent as an earlier version is read as the current one -----------
+
+_PROBE_V1 = Contract(producer="casework", name="Probe", version=1, fields=(uuid_field("case_id"),),
+                     consumers=frozenset({"training"}), description="v1")
+_PROBE_V3 = _PROBE_V1.next_version(
+    fields=(uuid_field("case_id"), date_field("seen_on", nullable=True)),
+    upcast=lambda d: {**d, "seen_on": None}, description="v2",
+).next_version(
+    fields=(uuid_field("case_id"), date_field("seen_on", nullable=True), bool_field("urgent")),
+    upcast=lambda d: {**d, "urgent": False}, description="v3",
+)
+_CASE = "5b0c9a8e-1d2f-4e5a-9b6c-7d8e9f0a1b2c"
+
+
+def test_an_earlier_version_is_upcast_one_version_at_a_time_and_checked_against_the_current():
+    registry = Registry([_PROBE_V3])
+    assert _PROBE_V3.types == ("pl.ops.casework.Probe.v1", "pl.ops.casework.Probe.v2", "pl.ops.casework.Probe.v3")
+    assert [c.version for c in registry] == [3]  # the registry lists, and documents, the current version
+    contract, data = registry.as_current("pl.ops.casework.Probe.v1", {"case_id": _CASE})
+    assert contract is _PROBE_V3 and data == {"case_id": _CASE, "seen_on": None, "urgent": False}
+    assert registry.as_current("pl.ops.casework.Probe.v2", {"case_id": _CASE, "seen_on": "2026-03-01"})[1] == {
+        "case_id": _CASE, "seen_on": "2026-03-01", "urgent": False}
+    current = {"case_id": _CASE, "seen_on": None, "urgent": True}
+    assert registry.as_current("pl.ops.casework.Probe.v3", current) == (_PROBE_V3, current)
+    assert registry.version_of("pl.ops.casework.Probe.v2") == (_PROBE_V3, 2)
+    with pytest.raises(UnknownEventType):
+        registry.version_of("pl.ops.casework.Probe.v4")
+
+
+def test_an_earlier_version_s_data_is_checked_against_its_own_schema_and_a_failing_upcaster_is_named():
+    registry = Registry([_PROBE_V3])
+    with pytest.raises(ContractViolation, match="Probe.v1"):  # a v2 field in a v1 event
+        registry.as_current("pl.ops.casework.Probe.v1", {"case_id": _CASE, "seen_on": None})
+    bad = _PROBE_V1.next_version(fields=(uuid_field("case_id"), bool_field("urgent")),
+                                 upcast=lambda d: {**d, "urgent": "yes"}, description="v2")
+    with pytest.raises(ContractViolation, match="Probe.v2: urgent"):
+        bad.as_current(1, {"case_id": _CASE})
+    raising = _PROBE_V1.next_version(fields=(uuid_field("case_id"), bool_field("urgent")),
+                                     upcast=lambda d: {**d, "urgent": d["flag"]}, description="v2")
+    with pytest.raises(ContractViolation, match=r"Probe.v1 could not be read as v2 \(KeyError\)"):
+        raising.as_current(1, {"case_id": _CASE})
+
+
+def test_a_version_chain_has_every_earlier_version_of_the_same_event_each_with_an_upcaster():
+    with pytest.raises(BrokenVersionChain, match="not 1 to 1"):
+        dataclasses.replace(_PROBE_V1, version=2)  # v2 without its v1
+    with pytest.raises(BrokenVersionChain, match="not an earlier version"):
+        dataclasses.replace(_PROBE_V1, version=2, earlier=(dataclasses.replace(
+            CLIENT_REGISTERED, upcast=lambda d: d),))
+    with pytest.raises(BrokenVersionChain, match="needs an upcaster"):
+        dataclasses.replace(_PROBE_V1, version=2, earlier=(dataclasses.replace(_PROBE_V1, description="no"),))
+    with pytest.raises(ValueError, match="two contracts"):
+        Registry([_PROBE_V3, _PROBE_V1])  # v1 is v3's earlier version already
+
+
+def test_an_earlier_version_is_held_to_the_separation_rule_while_it_may_still_be_delivered():
+    leaking_v1 = dataclasses.replace(_PROBE_V1, fields=(uuid_field("case_id"),
+                                                        text_field("note", DataClass.SOCIAL_WORK)))
+    upgraded = leaking_v1.next_version(fields=(uuid_field("case_id"),), upcast=lambda d: {"case_id": d["case_id"]},
+                                       description="v2, without the note")
+    assert "pl.ops.casework.Probe.v1: field 'note' (social_work) must not reach training" in (
+        separation_violations([upgraded]))

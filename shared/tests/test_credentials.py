@@ -10,6 +10,7 @@ from shared.credentials import KnownDefaultPassword, PasswordNotInItsFile, refus
     "amqp://guest:guest@broker.example:5672/",
     "postgresql+psycopg2://intake:Change-Me@postgres:5432/intake",
     "postgresql://care:demo-has%C5%82o-2026@db.internal/care",
+    "amqps://intake:Xq9-unguessable-4f1@rabbit-1:5671/ops;amqps://intake:guest@rabbit-2:5671/ops",  # a cluster
 ])
 def test_a_password_everyone_knows_is_refused_without_being_repeated(uri):
     with pytest.raises(KnownDefaultPassword) as refused:
@@ -36,6 +37,16 @@ def test_a_password_kept_in_a_file_is_put_into_the_uri_inside_the_process(tmp_pa
     assert uri == "amqps://intake:p%40ss%2Fw%C3%B6rd%3A1@rabbitmq:5671/ops"
     assert unquote(urlsplit(uri).password) == "p@ss/wörd:1" and urlsplit(uri).hostname == "rabbitmq"
     assert with_password_file("DATABASE_URL", "sqlite:///var/intake.sqlite", None) == "sqlite:///var/intake.sqlite"
+
+
+def test_each_node_of_a_cluster_gets_the_password_from_the_file(tmp_path):
+    password_file = tmp_path / "broker_password"
+    password_file.write_text("Xq9-unguessable-4f1\n")
+    nodes = ";".join(f"amqps://intake@rabbit-{n}:5671/ops" for n in (1, 2, 3))
+    uri = with_password_file("AMQP_URI", nodes, password_file)
+    assert uri.split(";") == [f"amqps://intake:Xq9-unguessable-4f1@rabbit-{n}:5671/ops" for n in (1, 2, 3)]
+    with pytest.raises(PasswordNotInItsFile, match="carries a password"):
+        with_password_file("AMQP_URI", nodes + ";amqps://intake:x@rabbit-4:5671/ops", password_file)
 
 
 def test_a_known_password_in_the_file_is_refused_like_one_in_the_uri(tmp_path):

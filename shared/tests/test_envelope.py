@@ -1,3 +1,4 @@
+import json
 import uuid
 from datetime import datetime, timezone
 
@@ -53,7 +54,25 @@ def test_an_event_without_a_subject_is_a_valid_cloudevent_without_one():
     from shared.contracts.care import CARE_HOURS_DELIVERED
 
     envelope = _envelope(source=source_of("care"), type=CARE_HOURS_DELIVERED.type, subject="",
-                         data={"carer": "Halina Kot", "hours": 2.5, "delivered_on": "2026-11-09"})
+                         data={"carer": "Halina Kot", "hours": 2.5, "delivered_on": "2026-11-09",
+                               "kind": "uslugi_opiekuncze"})
     body = envelope.to_bytes()
     assert b'"subject"' not in body
     assert parse(body) == envelope
+
+
+def test_an_event_sent_as_an_earlier_version_is_read_as_the_current_one():
+    """A message queued before its contract's upgrade (or a producer not yet upgraded) says v1."""
+    from shared.contracts.care import CARE_HOURS_DELIVERED
+
+    v1 = {"carer": "Halina Kot", "hours": 2.5, "delivered_on": "2026-11-09"}
+    body = (b'{"specversion": "1.0", "id": "e1", "source": "/pl/ops/care", '
+            b'"type": "pl.ops.care.CareHoursDelivered.v1", '
+            b'"time": "2026-11-09T09:30:00+00:00", "datacontenttype": "application/json", "notificationid": 7, '
+            b'"data": ' + json.dumps(v1).encode() + b'}')
+    envelope = parse(body)
+    assert (envelope.type, envelope.notification_id, envelope.id) == (CARE_HOURS_DELIVERED.type, 7, "e1")
+    assert envelope.data == {**v1, "kind": None}
+    assert b'"dataschema": "urn:pl-ops:schema:pl.ops.care.CareHoursDelivered.v2"' in envelope.to_bytes()
+    with pytest.raises(MalformedEnvelope, match="CareHoursDelivered.v1"):  # v2's field in a v1 event
+        parse(body.replace(b'"delivered_on"', b'"kind": "uslugi_opiekuncze", "delivered_on"'))

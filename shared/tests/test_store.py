@@ -2,6 +2,7 @@
 then the outbox and tracking behaviour the backbone relies on."""
 
 import uuid
+from datetime import datetime, timezone
 
 import eventlet
 import psycopg2
@@ -18,6 +19,8 @@ from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED
 from shared.store import (
     INTEGRATION_TOPIC,
     RELAY_POSITION,
+    EarlierVersion,
+    IntegrationEvent,
     ServiceApplication,
     StoreNotFound,
     UnsupportedDatabaseURL,
@@ -130,6 +133,35 @@ def test_the_log_is_read_by_type_a_page_at_a_time(app):
     assert len(first_page) == 2 and read_up_to == first_page[-1].notification_id
     rest, _ = app.integration_envelopes(after=read_up_to, limit=100)
     assert first_page + rest == everything
+
+
+def test_an_event_stored_as_an_earlier_version_stays_so_and_is_read_as_the_current_one(make_database_url):
+    """Care's outbox holds CareHoursDelivered v1 events from before v2: the store keeps them as they
+    were published; the relay and the log read them as v2 (with the readers' filter by type)."""
+    from shared.contracts.care import CARE_HOURS_DELIVERED
+
+    class Care(ServiceApplication):
+        service = "care"
+
+    care = Care(make_database_url("care"))
+    try:
+        v1 = {"carer": "Halina Kot", "hours": 2, "delivered_on": "2026-03-02"}
+        with pytest.raises(EarlierVersion, match="publish pl.ops.care.CareHoursDelivered.v2"):
+            care.integration_event(CARE_HOURS_DELIVERED.earlier[0], v1)
+        # As the previous version stored it.
+        care.save(IntegrationEvent(originator_id=uuid.uuid4(), originator_version=1,
+                                   timestamp=datetime.now(timezone.utc), type=CARE_HOURS_DELIVERED.earlier[0].type,
+                                   subject="", data=v1))
+        care.save(care.integration_event(CARE_HOURS_DELIVERED, {**v1, "kind": "uslugi_opiekuncze"}))
+        stored = [care.mapper.to_domain_event(n) for n in care.recorder.select_notifications(start=None, limit=10)]
+        assert [e.type for e in stored] == list(CARE_HOURS_DELIVERED.types)
+        assert stored[0].data == v1  # never rewritten
+        for envelopes, _ in (care.integration_envelopes(after=0, limit=10),
+                             care.log_for("training", after=0, limit=10)):
+            assert [e.type for e in envelopes] == [CARE_HOURS_DELIVERED.type] * 2
+            assert [e.data["kind"] for e in envelopes] == [None, "uslugi_opiekuncze"]
+    finally:
+        care.close()
 
 
 def test_positions_only_move_forward(app):

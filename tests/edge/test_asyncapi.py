@@ -75,3 +75,12 @@ def test_every_contract_is_a_message_of_its_producer_s_channel_with_its_own_sche
         assert operation["x-queue"] == queue_name(team, producer)
         assert sorted(ref["$ref"].rsplit("/", 1)[1] for ref in operation["messages"]) == \
             sorted(c.type for c in REGISTRY.consumed_by(team, producer))
+
+
+def test_an_upgraded_contract_is_documented_as_its_current_version_naming_the_earlier_ones(capsys):
+    messages = printed(capsys)["components"]["messages"]
+    assert "pl.ops.care.CareHoursDelivered.v1" not in messages
+    current = messages["pl.ops.care.CareHoursDelivered.v2"]
+    assert "kind" in current["payload"]["required"]
+    assert current["x-earlier-versions"] == ["pl.ops.care.CareHoursDelivered.v1"]
+    assert messages["pl.ops.intake.ClientRegistered.v1"]["x-earlier-versions"] == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -62,6 +63,17 @@ class RabbitNode:
     def ctl(self, *args: str, timeout: int = 120) -> str:
         return subprocess.run([*self.ctl_command, *args], check=True, capture_output=True, text=True,
                               timeout=timeout).stdout
+
+    def join(self, first: "RabbitNode") -> None:
+        """Joins the cluster of another node (this one's own data is reset)."""
+        self.ctl("stop_app")
+        self.ctl("join_cluster", first.node)
+        self.ctl("start_app")
+
+    def kill(self) -> None:
+        """Kills the node's Erlang VM (SIGKILL), as a machine lost would: no clean shutdown."""
+        os.kill(int(self.ctl("eval", "os:getpid().").strip().strip('"')), signal.SIGKILL)
+        self.process.wait(30)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -106,6 +106,11 @@ def test_ordered_against_delivered_hours_and_the_monthly_statement(care):
     statement = care.statement(service_id, "2025-03")
     assert statement["fee_per_hour"] == Decimal("15.20")  # 220.02% of 1,010 zł: 40% of 38 zł
     assert statement["amount"] == Decimal("83.60")
+    # Staff development learns each visit's hours with the kind of service (v2), not to whom.
+    delivered, _ = care.log_for("training", after=0, limit=50)
+    assert [(e.type, e.data["hours"], e.data["kind"]) for e in delivered] == [
+        ("pl.ops.care.CareHoursDelivered.v2", 3, "uslugi_opiekuncze"),
+        ("pl.ops.care.CareHoursDelivered.v2", 2.5, "uslugi_opiekuncze")]
 
 
 def test_a_referral_submitted_is_published(care):

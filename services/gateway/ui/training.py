@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
+from services.gateway.ui.care import SERVICE_KINDS
 from services.gateway.ui.common import Pages
 from services.gateway.web import gateway_api
 from shared.roles import STAFF_DEVELOPMENT_OFFICER
@@ -26,7 +27,10 @@ JOBS = {"social_worker": "pracownik socjalny", "benefit_officer": "specjalista d
         "manager": "kadra kierownicza"}
 DEGREES = {"I": "I stopnia", "II": "II stopnia"}
 SUPERVISION_KINDS = {"group": "grupowa", "individual": "indywidualna"}
-NAMES = dict(TEAMS=TEAMS, JOBS=JOBS, DEGREES=DEGREES, SUPERVISION_KINDS=SUPERVISION_KINDS, SHOWN=SHOWN)
+# Care hours by the kind of service care reported with them (before CareHoursDelivered v2: none).
+CARE_HOURS_KINDS = {**SERVICE_KINDS, "not_reported": "rodzaj niepodany (sprzed zmiany zdarzenia)"}
+NAMES = dict(TEAMS=TEAMS, JOBS=JOBS, DEGREES=DEGREES, SUPERVISION_KINDS=SUPERVISION_KINDS, SHOWN=SHOWN,
+             CARE_HOURS_KINDS=CARE_HOURS_KINDS)
 
 # The chart's geometry (px): a horizontal bar per row, its label on the left, its value after it.
 CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW_HEIGHT, BAR_HEIGHT, TOP, BOTTOM = 720, 200, 70, 30, 20, 10, 30

@@ -1,6 +1,7 @@
 """Staff registry, trainings, supervision and its rule at the edges, study visits, workload
 from reported facts, art. 110 ust. 11, and the report a manager prints."""
 
+import dataclasses
 import json
 import uuid
 from datetime import date, datetime, timezone
@@ -22,6 +23,7 @@ from services.training.domain import (
     SpecialisationOutOfOrder,
     TrainingError,
     UnknownCode,
+    WorkloadFact,
     staffing,
     supervision_behind,
     supervision_months_missed,
@@ -193,8 +195,10 @@ def test_workload_from_the_facts_other_teams_report(training):
              issued_on="2026-03-02"),
         fact(DECISION_BY_OFFICER, "decisions", 7, officer="B. Wójcik", proceeding_id=str(uuid.uuid4()),
              issued_on="2026-04-01"),
-        fact(CARE_HOURS_DELIVERED, "care", 8, carer="Halina Kot", hours=2.5, delivered_on="2026-03-09"),
-        fact(CARE_HOURS_DELIVERED, "care", 9, carer="Halina Kot", hours=2, delivered_on="2026-03-11"),
+        fact(CARE_HOURS_DELIVERED, "care", 8, carer="Halina Kot", hours=2.5, delivered_on="2026-03-09",
+             kind="uslugi_opiekuncze"),
+        fact(CARE_HOURS_DELIVERED, "care", 9, carer="Halina Kot", hours=2, delivered_on="2026-03-11",
+             kind="specjalistyczne_uslugi_opiekuncze"),
     ]
     for envelope in facts:
         assert training.process(envelope)
@@ -206,6 +210,9 @@ def test_workload_from_the_facts_other_teams_report(training):
         {"Tomasz Nowicki": 1}, {"Tomasz Nowicki": 1, "Agata Mazur": 2}, {"Tomasz Nowicki": 1, "Agata Mazur": 1}]
     assert workload["decisions_per_officer"] == {"B. Wójcik": Decimal("1")}  # April's is outside the period
     assert workload["care_hours_per_carer"] == {"Halina Kot": Decimal("4.5")}
+    by_kind = {"specjalistyczne_uslugi_opiekuncze": Decimal(2), "uslugi_opiekuncze": Decimal("2.5")}
+    assert workload["care_hours_per_carer_by_kind"] == {"Halina Kot": by_kind}
+    assert report["centre"]["care_hours_by_kind"] == by_kind
     staffing_check = report["centre"]["staffing"]
     assert (staffing_check["social_worker_fte"], staffing_check["required_by_population"]) == (
         Decimal("1.5"), Decimal("4.5"))
@@ -292,6 +299,28 @@ def test_the_report_shows_each_team_s_months_without_group_supervision(training)
     assert casework_row == '<td class="met">met</td><td class="missed">NOT met</td><td class="met">met</td>'
 
 
+def test_care_hours_from_before_their_kind_was_published_count_as_not_reported(training):
+    """Care's v1 CareHoursDelivered (no kind) read as v2, and a fact training stored from one before
+    the upgrade (its Reported event of class version 1, without care_kind), load beside a v2 one."""
+    before = WorkloadFact(source_event_id=str(uuid.uuid4()), kind="care_hours", who="Halina Kot",
+                          on=date(2026, 3, 2), case_id=None, amount=Decimal(3), care_kind="uslugi_opiekuncze")
+    stored = training.mapper.to_stored_event(before.collect_events()[0])
+    state = training.mapper.transcoder.decode(stored.state)
+    assert state.pop("class_version") == 2 and state.pop("care_kind") == "uslugi_opiekuncze"
+    training.recorder.insert_events([dataclasses.replace(stored, state=training.mapper.transcoder.encode(state))])
+    assert training.repository.get(before.id).care_kind is None
+
+    queued = fact(CARE_HOURS_DELIVERED.earlier[0], "care", 1, carer="Halina Kot", hours=2, delivered_on="2026-03-09")
+    assert (queued.type, queued.data["kind"]) == (CARE_HOURS_DELIVERED.type, None)
+    assert training.process(queued)
+    assert training.process(fact(CARE_HOURS_DELIVERED, "care", 2, carer="Halina Kot", hours=1,
+                                 delivered_on="2026-03-10", kind="specjalistyczne_uslugi_opiekuncze"))
+    report = training.report(date(2026, 3, 1), date(2026, 3, 31))
+    assert report["centre"]["care_hours"] == Decimal(6)
+    assert report["centre"]["care_hours_by_kind"] == {"not_reported": Decimal(5),
+                                                      "specjalistyczne_uslugi_opiekuncze": Decimal(1)}
+
+
 def test_workload_per_team_and_for_the_centre(training):
     ids = staff(training)
     training.move(ids["Agata Mazur"], "care", "2026-03-20")  # her family counts where she is at the end
@@ -307,8 +336,10 @@ def test_workload_per_team_and_for_the_centre(training):
              issued_on="2026-03-31"),
         fact(DECISION_BY_OFFICER, "decisions", 6, officer="B. Wójcik", proceeding_id=str(uuid.uuid4()),
              issued_on="2026-04-01"),
-        fact(CARE_HOURS_DELIVERED, "care", 7, carer="Halina Kot", hours=2.5, delivered_on="2026-03-09"),
-        fact(CARE_HOURS_DELIVERED, "care", 8, carer="Halina Kot", hours=2, delivered_on="2026-03-31"),
+        fact(CARE_HOURS_DELIVERED, "care", 7, carer="Halina Kot", hours=2.5, delivered_on="2026-03-09",
+             kind="uslugi_opiekuncze"),
+        fact(CARE_HOURS_DELIVERED, "care", 8, carer="Halina Kot", hours=2, delivered_on="2026-03-31",
+             kind="uslugi_opiekuncze"),
     ], start=1):
         assert training.process(envelope), n
     report = training.report(date(2026, 3, 1), date(2026, 3, 31))

@@ -106,7 +106,7 @@ def test_workload_figures_are_what_casework_decisions_and_care_published_over_ra
     for carer, hours, on in (("Halina Kot", 2.5, "2026-03-02"), ("Halina Kot", 4, "2026-03-03"),
                              ("Jan Ryba", 3, "2026-03-10"),
                              ("Halina Kot", 8, "2026-02-27")):  # before the period: not counted in it
-        care.publish(CARE_HOURS_DELIVERED, carer=carer, hours=hours, delivered_on=on)
+        care.publish(CARE_HOURS_DELIVERED, carer=carer, hours=hours, delivered_on=on, kind="uslugi_opiekuncze")
 
     for name, producer in (("casework", casework), ("decisions", decisions), ("care", care)):
         last = producer.last_for_training()
