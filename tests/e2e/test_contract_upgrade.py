@@ -22,8 +22,8 @@ BEFORE = json.loads((Path(__file__).with_name("stores_before_care_hours_v2.json"
 V1, V2 = CARE_HOURS_DELIVERED.types
 
 
-def _store(service: str, url: str) -> ServiceApplication:
-    return type(f"{service}Store", (ServiceApplication,), {"service": service})(url)
+def _store(service: str, url: str, secrets_dir: Path | None = None) -> ServiceApplication:
+    return type(f"{service}Store", (ServiceApplication,), {"service": service})(url, secrets_dir=secrets_dir)
 
 
 def _restore(service: str, url: str) -> None:
@@ -75,7 +75,7 @@ def test_care_hours_stored_and_queued_as_v1_reach_training_as_v2_after_the_upgra
     assert "10,5 (rodzaj niepodany (sprzed zmiany zdarzenia): 8,5; usługi opiekuńcze: 2,0)" in page.text
 
     centre.stop()
-    store = _store("care", centre.database_urls["care"])
+    store = _store("care", centre.database_urls["care"], centre.data_dir / "secrets")  # encrypted since the restart
     try:  # the log keeps every event as it was published: v1 before the upgrade, v2 after
         published = [store.mapper.to_domain_event(n).type
                      for n in store.recorder.select_notifications(start=1, limit=100, topics=(INTEGRATION_TOPIC,))]
