@@ -28,6 +28,7 @@ from services.care.domain import (
 )
 from services.care.rules import CareRules
 from shared.contracts.care import (
+    CARE_HOURS_CORRECTED,
     CARE_HOURS_DELIVERED,
     CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
@@ -165,24 +166,33 @@ class CareApplication(ServiceApplication):
         self._do(CareService, service_id, lambda s: s.set_roster(carer_id, visits, valid_from))
 
     def record_visit(self, service_id: UUID, carer_id: UUID, **visit: Any) -> None:
-        carer = self.aggregate(Carer, carer_id, NotFound)
+        self.aggregate(Carer, carer_id, NotFound)
 
         def visit_made(s: CareService):
             s.record_visit(carer_id, **visit)
-            done = s.visits[-1]
-            return self.integration_event(CARE_HOURS_DELIVERED, {
-                "carer": carer.name, "hours": float(done["hours"]), "delivered_on": done["on"].isoformat()})
+            return self.integration_event(CARE_HOURS_DELIVERED, self._delivered(s.visits[-1]))
 
         self._do(CareService, service_id, visit_made, publishes=True)
 
     def correct_visit(self, service_id: UUID, visit: Any, corrected_by: str, reason: str, corrected_on: Any,
                       carer_id: UUID | None = None, **values: Any) -> list[str]:
         """Corrects a visit recorded wrongly; `corrected_by` is the signed-in member of staff.
-        Returns the fields that changed."""
+        A corrected carer, day or hours goes to the team that counted the delivered hours
+        (CareHoursCorrected: as recorded and as corrected). Returns the fields that changed."""
         if carer_id is not None:
             self.aggregate(Carer, carer_id, NotFound)
-        return self._do(CareService, service_id, lambda s: s.correct_visit(
-            visit, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on, carer_id=carer_id, **values))
+        service = self.aggregate(CareService, service_id, NotFound)
+        changed = service.correct_visit(visit, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on,
+                                        carer_id=carer_id, **values)
+        published = []
+        if {"carer_id", "on", "hours"} & set(changed):
+            correction = service.corrections[-1]
+            now = service.visits[correction["number"] - 1]
+            published.append(self.integration_event(CARE_HOURS_CORRECTED, {
+                **self._delivered({**now, **correction["old"]}, "old_"), **self._delivered(now),
+                "corrected_on": correction["corrected_on"].isoformat()}))
+        self.save(service, *published)
+        return changed
 
     def correct_roster(self, service_id: UUID, roster: Any, corrected_by: str, reason: str, corrected_on: Any,
                        **values: Any) -> list[str]:
@@ -346,6 +356,11 @@ class CareApplication(ServiceApplication):
         return load
 
     # --- internals -------------------------------------------------------------------------------
+
+    def _delivered(self, visit: dict, prefix: str = "") -> dict:
+        """A visit's delivered hours as the contracts carry them: who (the carer's name), how long, when."""
+        return {f"{prefix}carer": self.aggregate(Carer, visit["carer_id"], NotFound).name,
+                f"{prefix}hours": float(visit["hours"]), f"{prefix}delivered_on": visit["on"].isoformat()}
 
     @staticmethod
     def _request_of(thing: Any) -> dict:

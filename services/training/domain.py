@@ -272,7 +272,8 @@ class StudyVisit(Aggregate):
 
 
 class WorkloadFact(Aggregate):
-    """A fact another team reported (a case assigned or closed, a decision, care hours)."""
+    """A fact another team reported (a case assigned or closed, a decision, care hours; care hours
+    taken back, a negative amount, when care corrected what it had reported)."""
 
     @staticmethod
     def create_id(source_event_id: str, **_: Any) -> uuid.UUID:

@@ -1,7 +1,9 @@
 """A correction at first contact reaches social work and care: separate processes, real broker,
 everyone signed in at the gateway. The desk corrects a person's name and contact; casework's case
 and care's service of the person take them through intake's PersonCorrected event, the old ones
-stay in both logs."""
+stay in both logs. A visit corrected in care reaches training's care hours through CareHoursCorrected."""
+
+from decimal import Decimal
 
 from tests.support.centre import TODAY
 from tests.support.people import pesel_for
@@ -112,3 +114,40 @@ def test_a_corrected_name_reaches_the_decisions_proceeding_and_the_issued_decisi
         assert "dowodu" not in str(p)  # the reason stays at the desk
     decided = officer.ok(officer.get("decisions", step), 200)
     assert decided["decision"]["party"]["full_name"] == "Ewa Kowal"  # the decision is a document: as issued
+
+
+def test_a_corrected_visit_reaches_training_s_care_hours_through_the_correction_event(centre):
+    for service in ("intake", "care", "training"):
+        centre.start(service)
+    coordinator, signatory = centre.as_role("care_coordinator"), centre.as_role("decision_signatory")
+    staff_officer = centre.as_role("staff_development_officer")
+    contact = centre.talk(centre.register("Jan Wiśniewski", 4), help_requested=["uslugi_opiekuncze"])
+    centre.desk.ok(centre.route(contact, "care", "nie wychodzi z domu"), 201)
+    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200), what="the request in care")
+    [service] = coordinator.ok(coordinator.get("care", "/services"), 200)
+    step = f"/services/{service['service_id']}"
+    coordinator.ok(coordinator.post("care", f"{step}/assessment", {
+        "assessed_on": "2026-11-05", "kind": "uslugi_opiekuncze", "activities": ["personal_care"],
+        "hours_per_week": 4, "period_from": "2026-11-09", "period_to": "2027-02-28"}), 200)
+    coordinator.ok(coordinator.post("care", f"{step}/income", {
+        "members": 1, "monthly_income": "1600.00", "stated_on": "2026-11-05"}), 200)
+    signatory.ok(signatory.post("care", f"{step}/decision", {"issued_on": "2026-11-06"}), 200)
+    carers = {name: coordinator.ok(coordinator.post("care", "/carers", {"name": name, "employer": "staff"}))[
+        "carer_id"] for name in ("Halina Kot", "Ewa Zastępcza")}
+    coordinator.ok(coordinator.post("care", f"{step}/roster", {"carer_id": carers["Halina Kot"], "visits": [
+        {"weekday": "mon", "hours": 2}, {"weekday": "thu", "hours": 2}]}), 200)
+    for on in ("2026-11-09", "2026-11-12"):
+        coordinator.ok(coordinator.post("care", f"{step}/visits", {
+            "carer_id": carers["Halina Kot"], "on": on, "hours": 2, "activities": ["personal_care"]}), 200)
+
+    def care_hours():
+        report = staff_officer.ok(staff_officer.get("training", "/report",
+                                                    params={"from": "2026-11-01", "to": "2026-11-30"}), 200)
+        return {carer: Decimal(hours) for carer, hours in report["workload"]["care_hours_per_carer"].items()}
+
+    wait_for(lambda: care_hours() == {"Halina Kot": 4}, what="the delivered hours in training")
+    # The second visit was the substitute's, and 1 h: care corrects it, training's figures follow.
+    coordinator.ok(coordinator.post("care", f"{step}/visits/correction", {
+        "visit": 2, "carer_id": carers["Ewa Zastępcza"], "hours": "1", "reason": "karta pracy: zastępstwo",
+        "corrected_on": "2026-11-20"}), 200)
+    wait_for(lambda: care_hours() == {"Ewa Zastępcza": 1, "Halina Kot": 2}, what="the correction in training")

@@ -12,6 +12,7 @@ import pytest
 from services.care.application import CareApplication
 from services.care.domain import AssistantLimitReached, MissingSignature, NotFound, NothingToCorrect
 from shared.contracts.care import (
+    CARE_HOURS_CORRECTED,
     CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
     CARE_SERVICE_GRANTED,
@@ -313,6 +314,14 @@ def test_a_corrected_visit_and_roster_show_in_the_fee_statement_and_the_hours_an
                                carer_id=uuid.uuid4())
         assert care.correct_visit(service_id, 2, corrected_by="Iwona Cicha", reason="karta pracy: 3 h, zastępstwo",
                                   corrected_on="2025-03-20", carer_id=substitute, hours="3") == ["carer_id", "hours"]
+        assert care.correct_visit(service_id, 2, corrected_by="Iwona Cicha", reason="karta pracy",
+                                  corrected_on="2025-03-20", activities=[]) == ["activities"]
+        # training counted the hours as delivered: it hears of the corrected carer and hours, once
+        assert [e.data for e in care.integration_envelopes(after=0, limit=20)[0]
+                if e.type == CARE_HOURS_CORRECTED.type] == [{
+                    "old_carer": "Halina Kot", "old_hours": 13.0, "old_delivered_on": "2025-03-12",
+                    "carer": "Ewa Zastępcza", "hours": 3.0, "delivered_on": "2025-03-12",
+                    "corrected_on": "2025-03-20"}]
         assert care.correct_roster(service_id, 1, corrected_by="Iwona Cicha", reason="plan z umowy",
                                    corrected_on="2025-03-20", visits=[{"weekday": "mon", "hours": "3"}]) == ["plan"]
         with pytest.raises(NothingToCorrect):
@@ -330,7 +339,8 @@ def test_a_corrected_visit_and_roster_show_in_the_fee_statement_and_the_hours_an
             ("Halina Kot", Decimal(12), Decimal(3)), ("Ewa Zastępcza", Decimal(0), Decimal(3))]
         service = again.care_service(service_id)
         assert [(c["kind"], c["number"], c["corrected_by"], list(c["old"])) for c in service.corrections] == [
-            ("visit", 2, "Iwona Cicha", ["carer_id", "hours"]), ("roster", 1, "Iwona Cicha", ["plan"])]
+            ("visit", 2, "Iwona Cicha", ["carer_id", "hours"]), ("visit", 2, "Iwona Cicha", ["activities"]),
+            ("roster", 1, "Iwona Cicha", ["plan"])]
         assert service.corrections[0]["old"]["hours"] == Decimal(13)
     finally:
         again.close()

@@ -29,7 +29,7 @@ from services.training.domain import (
 from services.training.report import render_html, render_table, workload_chart
 from services.training.rules import DEFAULT_TABLE, TrainingRules
 from shared.rule_table import RuleTableError
-from shared.contracts.care import CARE_HOURS_DELIVERED
+from shared.contracts.care import CARE_HOURS_CORRECTED, CARE_HOURS_DELIVERED
 from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
 from shared.contracts.decisions import DECISION_BY_OFFICER
 from shared.envelope import Envelope, source_of
@@ -290,6 +290,28 @@ def test_the_report_shows_each_team_s_months_without_group_supervision(training)
     grid = page.split("<h2>Group supervision, month by month</h2>")[1].split("<h2>")[0]
     casework_row = grid.split("<tr><th>casework</th>")[1].split("</tr>")[0]
     assert casework_row == '<td class="met">met</td><td class="missed">NOT met</td><td class="met">met</td>'
+
+
+def test_care_hours_follow_care_s_corrections_once_each(training):
+    staff(training)
+    training.register_employee(name="Ewa Zastępcza", team="care", role="carer", fte="1", joined_on="2026-01-01")
+    delivered = [fact(CARE_HOURS_DELIVERED, "care", 1, carer="Halina Kot", hours=13, delivered_on="2026-03-09"),
+                 fact(CARE_HOURS_DELIVERED, "care", 2, carer="Halina Kot", hours=2, delivered_on="2026-03-11")]
+    corrections = [
+        # 13 h was a typo for 3 h, and the substitute went that day
+        fact(CARE_HOURS_CORRECTED, "care", 3, old_carer="Halina Kot", old_hours=13, old_delivered_on="2026-03-09",
+             carer="Ewa Zastępcza", hours=3, delivered_on="2026-03-09", corrected_on="2026-03-12"),
+        # the second visit was on 1 April, outside the period
+        fact(CARE_HOURS_CORRECTED, "care", 4, old_carer="Halina Kot", old_hours=2, old_delivered_on="2026-03-11",
+             carer="Halina Kot", hours=2, delivered_on="2026-04-01", corrected_on="2026-04-02")]
+    for envelope in (*delivered, *corrections):
+        assert training.process(envelope)
+    assert training.process(corrections[0]) is False  # a duplicate counts once
+    report = training.report(date(2026, 3, 1), date(2026, 3, 31))
+    assert report["workload"]["care_hours_per_carer"] == {"Ewa Zastępcza": Decimal(3)}  # Halina Kot's are gone
+    assert (report["teams"]["care"]["care_hours"], report["centre"]["care_hours"]) == (Decimal(3), Decimal(3))
+    assert training.report(date(2026, 4, 1), date(2026, 4, 30))["workload"]["care_hours_per_carer"] == {
+        "Halina Kot": Decimal(2)}
 
 
 def test_workload_per_team_and_for_the_centre(training):
