@@ -37,7 +37,7 @@ from shared.contracts.care import (
     DPS_REFERRAL_SUBMITTED,
     DPS_REFERRAL_WITHDRAWN,
 )
-from shared.contracts.casework import SERVICES_REQUESTED
+from shared.contracts.casework import PERSON_CORRECTED_FOR_CARE, SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
@@ -71,9 +71,10 @@ class CareApplication(ServiceApplication):
             return self._received(self._request(data["kind"], UUID(data["person_id"]), person, data["urgent"],
                                                 date.fromisoformat(data["requested_on"]), data["request_ref"],
                                                 UUID(data["case_id"]), origin="casework"))
-        if envelope.type == PERSON_CORRECTED["care"].type:
+        if envelope.type in (PERSON_CORRECTED["care"].type, PERSON_CORRECTED_FOR_CARE.type):
             return self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
-                                         date.fromisoformat(data["corrected_on"]))
+                                         date.fromisoformat(data["corrected_on"]),
+                                         via_casework=envelope.type == PERSON_CORRECTED_FOR_CARE.type)
         if envelope.type == CASE_ROUTED["care"].type:
             person = {k: data.get(k) for k in IDENTITY_FIELDS}
             forms = {"uslugi_opiekuncze": "uslugi_opiekuncze",
@@ -86,13 +87,19 @@ class CareApplication(ServiceApplication):
                                     for kind in kinds))
         return []
 
-    def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[PersonsFile]:
-        """The policy's step on intake's PersonCorrected: each of the person's files (services,
-        care-home referrals, family assistance), open or closed, keeps the identity as first contact
-        now has it (to be saved)."""
+    def person_corrected(self, person_id: UUID, person: dict, corrected_on: date,
+                         via_casework: bool) -> list[PersonsFile]:
+        """The policy's step on a PersonCorrected: each of the person's files (services, care-home
+        referrals, family assistance), open or closed, keeps the identity as first contact now has
+        it (to be saved). A file follows the team that told care of the person: one a social
+        worker's request opened (it names the case) takes casework's correction, passed on from
+        intake's; the others intake's own. So the two streams, which arrive independently, never
+        take turns on one file (an earlier correction arriving late over the other would undo a
+        later one)."""
         self._index.catch_up()
         files = [self.repository.get(file_id) for file_id in self._files.get(person_id, ())]
-        return [file for file in files if file.correct_person(person, corrected_on)]
+        return [file for file in files
+                if (file.case_id is not None) == via_casework and file.correct_person(person, corrected_on)]
 
     def _received(self, *requests) -> list[Any]:
         """The new requests, each with the fact that care holds it (for the team's pages)."""

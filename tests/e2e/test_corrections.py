@@ -1,7 +1,8 @@
 """A correction at first contact reaches social work and care: separate processes, real broker,
 everyone signed in at the gateway. The desk corrects a person's name and contact; casework's case
 and care's service of the person take them through intake's PersonCorrected event, the old ones
-stay in both logs. A visit corrected in care reaches training's care hours through CareHoursCorrected."""
+stay in both logs; care's service that a social worker asked for takes them from casework, which
+passes them on. A visit corrected in care reaches training's care hours through CareHoursCorrected."""
 
 from decimal import Decimal
 
@@ -59,25 +60,44 @@ def test_a_corrected_name_reaches_casework_s_case_through_the_correction_event(c
 def test_a_corrected_name_reaches_care_s_service_through_the_correction_event(centre):
     centre.start("intake")
     centre.start("care")
-    desk, coordinator = centre.desk, centre.as_role("care_coordinator")
     person_id = centre.register("Zofia Lis", 2)
     contact = centre.talk(person_id, help_requested=["uslugi_opiekuncze"])
     centre.desk.ok(centre.route(contact, "care", "nie wychodzi z domu"), 201)
-    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200), what="the request in care")
+    assert renamed_in_care(centre, person_id, "Zofia Lis", "Zofia Lis-Kowal")["person"]["pesel"] == pesel_for(2)
 
+
+def renamed_in_care(centre, person_id: str, name: str, corrected_name: str) -> dict:
+    """The desk corrects the name of a person care serves; care's one service of them, once it shows it."""
+    desk, coordinator = centre.desk, centre.as_role("care_coordinator")
+    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200), what="the request in care")
     desk.ok(desk.post("intake", f"/persons/{person_id}/corrections/identity",
-                      {"full_name": "Zofia Lis-Kowal", "reason": "nazwisko z dowodu osobistego",
+                      {"full_name": corrected_name, "reason": "nazwisko z dowodu osobistego",
                        "corrected_on": TODAY}), 200)
 
     def service():
         [found] = coordinator.ok(coordinator.get("care", "/services"), 200)
         return found
 
-    wait_for(lambda: service()["person"]["full_name"] == "Zofia Lis-Kowal", what="the correction in care")
-    assert service()["person"]["pesel"] == pesel_for(2)
-    assert service()["person_corrections"] == [{"corrected": ["full_name"], "old": {"full_name": "Zofia Lis"},
+    wait_for(lambda: service()["person"]["full_name"] == corrected_name, what="the correction in care")
+    assert service()["person_corrections"] == [{"corrected": ["full_name"], "old": {"full_name": name},
                                                 "corrected_on": TODAY}]
     assert "dowodu" not in str(service())  # the reason stays at the desk
+    return service()
+
+
+def test_a_corrected_name_reaches_care_s_service_a_social_worker_asked_for_through_casework(centre):
+    for service in ("intake", "casework", "care"):
+        centre.start(service)
+    leader, worker = centre.as_role("social_work_team_leader"), centre.as_login("t.nowicki")
+    person_id = centre.register("Jan Wiśniewski", 5)
+    case_id = centre.route(centre.talk(person_id), "casework", "mieszka sam po udarze").json()["case_id"]
+    wait_for(lambda: leader.post("casework", f"/cases/{case_id}/assignment",
+                                 {"worker": "Tomasz Nowicki", "on": TODAY}).status_code == 200,
+             what="the case assigned in casework")
+    worker.ok(worker.post("casework", f"/cases/{case_id}/service-requests", {
+        "kind": "uslugi_opiekuncze", "urgent": False, "need": "nie wstaje sam z łóżka", "requested_on": TODAY}))
+    service = renamed_in_care(centre, person_id, "Jan Wiśniewski", "Jan Wiśniewski-Kot")
+    assert service["person"]["pesel"] == pesel_for(5) and service["case_id"] == case_id
 
 
 def test_a_corrected_name_reaches_the_decisions_proceeding_and_the_issued_decision_keeps_its_party(centre):
