@@ -17,7 +17,10 @@ from services.decisions.domain import (
     PERIODS_NOT_COUNTED,
     RANDOM_EVENTS,
 )
-from shared.schemas import BOOLEAN, MONTH, PRESENT, UUID, day, line, many, obj, one_of, text, whole
+from shared.schemas import (
+    BOOLEAN, COUNT, DATE, DECIMAL, FLAG, ID, MONTH, OBJECT, PRESENT, TEXT, UUID, day, line, listed, many, obj, one_of, or_null, page,
+    record, text, whole,
+)
 
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 900 or "900,00": the domain reads both
 ACCOUNT = line(50)  # an IBAN, spaces allowed (34 characters and the spaces between groups); checked by the domain
@@ -115,3 +118,25 @@ REVIEW_TASKS_QUERY = obj(all=PRESENT)  # ?all: the closed ones too
 BANK_TRANSFER_QUERY = obj(["month", "as_of", "execution_date"], month=MONTH, as_of=day(), execution_date=day(),
                           debtor_name=line(), debtor_account=ACCOUNT)
 HEALTH_CONTRIBUTIONS_QUERY = obj(["month"], month=MONTH)
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+# A proceeding as it now stands: what every step answers, and the lists of them.
+PROCEEDING_FILE = record(["proceeding_id", "person_id", "person", "benefit", "state", "interviews", "corrections"],
+                         proceeding_id=ID, person_id=ID, person=OBJECT, benefit=or_null(TEXT),
+                         applied_on=or_null(DATE), urgent=FLAG, officer=or_null(TEXT), state=TEXT, interviews=listed(OBJECT),
+                         assessment=or_null(OBJECT), decision=or_null(OBJECT), draft=or_null(OBJECT),
+                         corrections=listed(OBJECT), person_corrections=listed(OBJECT))
+PROCEEDINGS = listed(PROCEEDING_FILE)
+PROCEEDING_REF = record(["proceeding_id"], proceeding_id=ID)
+PAYMENTS = listed(OBJECT)  # a proceeding's payments: each month's due amount, from the decision
+DUE = listed(record(["proceeding_id", "what", "due", "overdue"], proceeding_id=ID, what=TEXT, due=DATE,
+                   overdue=FLAG))  # the next deadlines, soonest first
+REVIEW_TASKS = listed(record(["task_id", "person_id", "fact", "occurred_on", "closed", "benefits"], task_id=ID,
+                             person_id=ID, fact=TEXT, occurred_on=DATE, closed=FLAG, benefits=listed(OBJECT)))
+REVIEW_CLOSED = record(["task_id", "closed"], task_id=ID, closed=FLAG)
+PAYMENT_LIST = record(["month", "as_of", "groups", "total", "count"], month=TEXT, as_of=DATE, groups=listed(OBJECT),
+                      total=DECIMAL, count=COUNT)
+HEALTH_CONTRIBUTIONS = record(["lines"], lines=listed(OBJECT))
+BANK_TRANSFER_FILE = page("application/xml")  # pain.001.001.03
