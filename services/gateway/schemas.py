@@ -4,8 +4,8 @@ application keeps its own rules on top: a login not taken, a password long enoug
 from shared.contracts.gateway import TEAMS
 from shared.roles import ROLES
 from shared.schemas import (
-    COUNT, FLAG, HALF_YEAR_QUERY, ID, OBJECT, STRINGS, TEXT, codes, line, listed, obj, one_of, or_null, page,
-    record,
+    COUNT, FLAG, HALF_YEAR_QUERY, ID, OBJECT, PRESENT, STRINGS, TEXT, codes, line, listed, obj, one_of, or_null,
+    page, record, whole,
 )
 
 TEAM = {"enum": [*TEAMS, None]}  # none: the auditor, the operator
@@ -17,6 +17,22 @@ PASSWORD = obj(["password"], password=line(200))
 
 REPORT_QUERY = {**HALF_YEAR_QUERY, "properties": {**HALF_YEAR_QUERY["properties"], "format": one_of(["json", "csv", "html"])}}
 MOMENT_QUERY = obj(["at"], at=line(40))  # an ISO date-time with its offset, read by the handler
+
+# The pages' queries: what a page's links and its search forms send (GET forms: nothing personal
+# goes in a URL). A value a person types into a form is a bounded text here: the page checks it
+# itself, or asks the team service, and shows its Polish message beside the field (UI.md's pages
+# keep what was typed); a value only a link or a list sets has its shape. An unknown parameter, or
+# a value over its bounds, is refused in JSON naming it, in English and Polish.
+_TYPED_DAY = line(10)  # YYYY-MM-DD from a date field
+SIGN_IN_QUERY = obj(next=line(2000))  # where to go once signed in (a path of this gateway only)
+EVENTS_QUERY = obj(last_event_id=line(2000))  # where a stream resumes (or the Last-Event-ID header)
+SERVICE_PAGE_QUERY = obj(miesiac=line(7))  # the month of the fee statement shown, YYYY-MM
+PAYMENTS_QUERY = obj(month=line(7), as_of=_TYPED_DAY, execution_date=_TYPED_DAY, debtor_name=line(),
+                     debtor_account=line(40))  # the list's month and day; the bank file's payer and day
+REVIEWS_QUERY = obj(wszystkie=PRESENT)  # closed reviews too
+DIRECTOR_REPORT_QUERY = obj(rok=line(4), polrocze=one_of(["1", "2"]))
+ACCESS_LOG_PAGE_QUERY = obj(usluga=line(20), osoba=line(36), pracownik=line(100), od=whole(0, 2**62))
+STAFF_REPORT_QUERY = obj(od=_TYPED_DAY, do=_TYPED_DAY)
 
 
 # --- answers ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from services.gateway.schemas import (
     ACCOUNTS,
     ACCOUNT_FILE,
     ACCOUNT_REF,
+    EVENTS_QUERY,
     FORWARDED,
     ME,
     MOMENT_QUERY,
@@ -36,6 +37,7 @@ from services.gateway.schemas import (
     ROLE_CHANGE,
     SIGNED_IN,
     SIGNED_OUT,
+    SIGN_IN_QUERY,
     STREAM,
 )
 from services.gateway.stream import EventStream
@@ -80,7 +82,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- signing in and out ------------------------------------------------------------
 
-    @gateway_api("GET", "/sign-in", roles=PUBLIC, answer=PAGE)
+    @gateway_api("GET", "/sign-in", roles=PUBLIC, query=SIGN_IN_QUERY, answer=PAGE)
     def sign_in_page(self, request, error: str = ""):
         target = request.args.get("next") or request.form.get("next") or "/"
         page = render("sign_in.html", None, None, title="Logowanie", error=error, next=local(target),
@@ -141,7 +143,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- the live stream -------------------------------------------------------------------
 
-    @gateway_api("GET", "/events", roles=ANY_STAFF, answer=STREAM)
+    @gateway_api("GET", "/events", roles=ANY_STAFF, query=EVENTS_QUERY, answer=STREAM)
     def events(self, request):
         """Server-sent events: the CloudEvents this member of staff's roles may see, live; resume
         with the Last-Event-ID header (or ?last_event_id=) to get exactly what came after it."""

@@ -16,7 +16,7 @@ from uuid import UUID
 from werkzeug.wrappers import Response
 
 from services.gateway.ui.common import Pages
-from services.gateway.schemas import FORWARDED, PAGE
+from services.gateway.schemas import FORWARDED, PAGE, SERVICE_PAGE_QUERY
 from services.gateway.web import ServiceRefused, command_headers, gateway_api
 from shared.contracts.care import (
     CARE_REQUEST_RECEIVED,
@@ -98,7 +98,7 @@ class CarePages(Pages):
         return self.service_page(request, "Usługi opiekuńcze", lambda: self.fragment(
             "care/services_rows.html", **self._care_services(request), **NAMES))
 
-    @gateway_api("GET", "/usluga/<uuid:service_id>", roles=CARE, answer=PAGE)
+    @gateway_api("GET", "/usluga/<uuid:service_id>", roles=CARE, query=SERVICE_PAGE_QUERY, answer=PAGE)
     def care_service(self, request, service_id: UUID):
         def build():
             service = self._answer(request.staff, "care", f"/services/{service_id}")

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway.pages import ENVIRONMENT
 from services.gateway.ui.common import Pages
-from services.gateway.schemas import FORWARDED, PAGE, TRANSFER_FILE
+from services.gateway.schemas import FORWARDED, PAGE, PAYMENTS_QUERY, REVIEWS_QUERY, TRANSFER_FILE
 from services.gateway.web import ServiceRefused, command_headers, gateway_api
 from shared.contracts import REGISTRY
 from shared.contracts.audience import audience
@@ -221,7 +221,7 @@ class DecisionsPages(Pages):
 
     # --- payments ----------------------------------------------------------------------------
 
-    @gateway_api("GET", "/wyplaty", roles=OFFICER, answer=PAGE)
+    @gateway_api("GET", "/wyplaty", roles=OFFICER, query=PAYMENTS_QUERY, answer=PAGE)
     def benefits_payments(self, request):
         month, as_of = _month_and_day(request.args)
 
@@ -232,7 +232,7 @@ class DecisionsPages(Pages):
         return self._benefits_refusable(request, "decisions/payments.html", "Lista wypłat", build,
                                         listed=None, month=month, as_of=as_of, file=_file_fields(request.args))
 
-    @gateway_api("GET", "/wyplaty/plik-przelewow", roles=OFFICER, answer=TRANSFER_FILE)
+    @gateway_api("GET", "/wyplaty/plik-przelewow", roles=OFFICER, query=PAYMENTS_QUERY, answer=TRANSFER_FILE)
     def benefits_bank_file(self, request):
         """The month's bank transfers (pain.001) as a file to download: the service's answer, with
         its file name; a refusal (no account of a person, no payer) is shown on the list's page."""
@@ -256,14 +256,14 @@ class DecisionsPages(Pages):
 
     # --- art. 11 reviews -----------------------------------------------------------------------
 
-    @gateway_api("GET", "/przeglady", roles=OFFICER, answer=PAGE)
+    @gateway_api("GET", "/przeglady", roles=OFFICER, query=REVIEWS_QUERY, answer=PAGE)
     def benefits_reviews(self, request):
         every = request.args.get("wszystkie") is not None
         return self.service_page(request, "Przeglądy art. 11", lambda: self.page(
             request, "decisions/reviews.html", "Przeglądy art. 11 u.p.s.", live_types=LIVE_REVIEWS, every=every,
             **self._benefits_reviews(request, every)))
 
-    @gateway_api("GET", "/fragmenty/przeglady", roles=OFFICER, answer=PAGE)
+    @gateway_api("GET", "/fragmenty/przeglady", roles=OFFICER, query=REVIEWS_QUERY, answer=PAGE)
     def benefits_reviews_fragment(self, request):
         every = request.args.get("wszystkie") is not None
         return self.fragment("decisions/reviews_rows.html", **self._benefits_reviews(request, every))

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from services.gateway.domain import AccountNotFound
 from services.gateway.pages import ENVIRONMENT, money, render
 from services.gateway.ui.common import Pages
-from services.gateway.schemas import PAGE
+from services.gateway.schemas import ACCESS_LOG_PAGE_QUERY, DIRECTOR_REPORT_QUERY, PAGE
 from services.gateway.web import MRPIPS03_TEAMS, SessionApi, TeamUnavailable, gateway_api
 from shared import audit
 from shared.contracts.gateway import TEAMS
@@ -143,7 +143,7 @@ class OversightPages(Pages):
                          staff_figures=staff, team_names=TEAM_NAMES, column_names=COLUMN_NAMES,
                          headline=_headline(by_team, missing))
 
-    @gateway_api("GET", "/sprawozdanie", roles={DIRECTOR}, answer=PAGE)
+    @gateway_api("GET", "/sprawozdanie", roles={DIRECTOR}, query=DIRECTOR_REPORT_QUERY, answer=PAGE)
     def director_report(self, request):
         year, half = current_half(date.today())
         errors = {}
@@ -196,7 +196,7 @@ class OversightPages(Pages):
 
     # --- the auditor: access logs and the audit tools ----------------------------------------------
 
-    @gateway_api("GET", "/audyt", roles={AUDITOR}, answer=PAGE)
+    @gateway_api("GET", "/audyt", roles={AUDITOR}, query=ACCESS_LOG_PAGE_QUERY, answer=PAGE)
     def auditor_access_log(self, request):
         service = request.args.get("usluga") or OVERSEEN[0]
         errors, params = {}, {}

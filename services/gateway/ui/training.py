@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
 from services.gateway.ui.common import Pages
-from services.gateway.schemas import PAGE
+from services.gateway.schemas import PAGE, STAFF_REPORT_QUERY
 from services.gateway.web import gateway_api
 from shared.roles import STAFF_DEVELOPMENT_OFFICER
 
@@ -36,7 +36,7 @@ CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW_HEIGHT, BAR_HEIGHT, TOP, BOTTOM = 720
 class TrainingPages(Pages):
     # Method names carry the team's prefix: every team's pages are mixed into one service class.
 
-    @gateway_api("GET", "/kadry", roles=STAFF, answer=PAGE)
+    @gateway_api("GET", "/kadry", roles=STAFF, query=STAFF_REPORT_QUERY, answer=PAGE)
     def training_report(self, request):
         first, last, wrong = _period(request.args.get("od"), request.args.get("do"))
 
