@@ -60,11 +60,12 @@ INTERVIEW = obj(["held_on", "household"], held_on=day(), household=many(MEMBER, 
 # gateway's token), never the body. An income is named by its number in the interview's list, from 1
 # (a page's form sends it as text).
 _WHY = {"reason": text(), "corrected_on": day()}
-INTERVIEW_CORRECTION = obj(["reason", "corrected_on"], held_on=day(), household=many(MEMBER, 20), assets=text(),
-                           farmland_ha=NUMBER, unable_to_work=BOOLEAN, **_WHY)
-INCOME_CORRECTION = obj(["entry", "reason", "corrected_on"],
-                        entry={"type": ["integer", "string"], "minimum": 1, "maximum": 50, "pattern": "^[1-9][0-9]?$"},
-                        member=line(), source=one_of(INCOME_SOURCES), amount=NUMBER, **_WHY)
+# An interview (none: the latest) or an income is named by its number, from 1, as the file lists them.
+_NUMBER = {"type": ["integer", "string"], "minimum": 1, "maximum": 50, "pattern": "^[1-9][0-9]?$"}
+INTERVIEW_CORRECTION = obj(["reason", "corrected_on"], interview=_NUMBER, held_on=day(), household=many(MEMBER, 20),
+                           assets=text(), farmland_ha=NUMBER, unable_to_work=BOOLEAN, **_WHY)
+INCOME_CORRECTION = obj(["entry", "reason", "corrected_on"], interview=_NUMBER, entry=_NUMBER, member=line(),
+                        source=one_of(INCOME_SOURCES), amount=NUMBER, **_WHY)
 ASSESSMENT = obj()  # nothing to say: the assessment is made from the latest interview
 DELIVERY = obj(["delivered_on"], delivered_on=day())
 DEEMED_DELIVERY = obj(["notice_left_on"], notice_left_on=day())

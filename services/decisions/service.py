@@ -181,14 +181,16 @@ class DecisionsService(Health, AccessLog):
     @api("POST", f"{PROCEEDING}/corrections/interview", roles=OFFICER, body=schemas.INTERVIEW_CORRECTION,
          answer=schemas.PROCEEDING_FILE)
     def correct_interview(self, request, proceeding_id: UUID):
-        """{held_on?, household?, assets?, farmland_ha?, unable_to_work?, reason, corrected_on}."""
+        """{interview? (its number, from 1; none, the latest), held_on?, household?, assets?, farmland_ha?,
+        unable_to_work?, reason, corrected_on}."""
         self.store.correct_interview(proceeding_id, request.staff, **request_json(request))
         return self._answer(request, proceeding_id)
 
     @api("POST", f"{PROCEEDING}/corrections/income", roles=OFFICER, body=schemas.INCOME_CORRECTION,
          answer=schemas.PROCEEDING_FILE)
     def correct_income(self, request, proceeding_id: UUID):
-        """{entry (its number in the latest interview, from 1), member?, source?, amount?, reason, corrected_on}."""
+        """{interview? (none, the latest), entry (its number in the interview, from 1), member?, source?,
+        amount?, reason, corrected_on}."""
         self.store.correct_income(proceeding_id, request.staff, **request_json(request))
         return self._answer(request, proceeding_id)
 
