@@ -171,3 +171,29 @@ def test_a_corrected_visit_reaches_training_s_care_hours_through_the_correction_
         "visit": 2, "carer_id": carers["Ewa Zastępcza"], "hours": "1", "reason": "karta pracy: zastępstwo",
         "corrected_on": "2026-11-20"}), 200)
     wait_for(lambda: care_hours() == {"Ewa Zastępcza": 1, "Halina Kot": 2}, what="the correction in training")
+
+
+def test_the_desk_s_page_corrects_a_household_with_a_line_per_member(centre):
+    """The person's page has the household's correction form (ops.js reads each line of a field
+    marked data-type="records" as one member: name; relation; birth date; PESEL), filled with the
+    household as it stands; what it sends is corrected, and the page then shows it."""
+    centre.start("intake")
+    desk = centre.desk
+    person_id = centre.register("Anna Nowak", 6, household=[{"name": "Jan Nowak", "relation": "mąż"}])
+    page = desk.http.get(f"{centre.url('gateway')}/osoba/{person_id}", timeout=10)
+    assert page.status_code == 200, page.text
+    form = page.text[page.text.index(f'data-api="/api/intake/persons/{person_id}/corrections/household"'):]
+    form = form[:form.index("</form>")]
+    assert 'data-type="records" data-fields="name relation birth_date:date pesel"' in form
+    assert ">Jan Nowak; mąż; ; </textarea>" in form and 'name="reason"' in form and 'name="corrected_on"' in form
+
+    why = {"reason": "córka mieszka z rodzicami (oświadczenie)", "corrected_on": TODAY}
+    as_sent = {"household": [{"name": "Jan Nowak", "relation": "mąż"},
+                             {"name": "Zofia Nowak", "relation": "córka", "birth_date": "2015-04-02"}], **why}
+    wrong = desk.post("intake", f"/persons/{person_id}/corrections/household",
+                      {**as_sent, "household": [{"name": "Zofia Nowak", "birth_date": "2015-13-02"}]})
+    assert (wrong.status_code, wrong.json()["field"]) == (400, "household.birth_date")  # shown beside the lines
+    corrected = desk.post("intake", f"/persons/{person_id}/corrections/household", as_sent)
+    assert desk.ok(corrected, 200)["corrected"] == ["household"]
+    page = desk.http.get(f"{centre.url('gateway')}/osoba/{person_id}", timeout=10).text
+    assert "Zofia Nowak (córka)" in page and "Jan Nowak; mąż; ; \nZofia Nowak; córka; 02.04.2015; </textarea>" in page
