@@ -24,8 +24,9 @@ MOMENT_QUERY = obj(["at"], at=line(40))  # an ISO date-time with its offset, rea
 # keep what was typed); a value only a link or a list sets has its shape. An unknown parameter, or
 # a value over its bounds, is refused in JSON naming it, in English and Polish.
 _TYPED_DAY = line(10)  # YYYY-MM-DD from a date field
-SIGN_IN_QUERY = obj(next=line(2000))  # where to go once signed in (a path of this gateway only)
-EVENTS_QUERY = obj(last_event_id=line(2000))  # where a stream resumes (or the Last-Event-ID header)
+# Bounded well inside what the server reads of a request line (a longer URL is 414 before any check).
+SIGN_IN_QUERY = obj(next=line(300))  # where to go once signed in (a path of this gateway only)
+EVENTS_QUERY = obj(last_event_id=line(300))  # where a stream resumes (or the Last-Event-ID header)
 SERVICE_PAGE_QUERY = obj(miesiac=line(7))  # the month of the fee statement shown, YYYY-MM
 PAYMENTS_QUERY = obj(month=line(7), as_of=_TYPED_DAY, execution_date=_TYPED_DAY, debtor_name=line(),
                      debtor_account=line(40))  # the list's month and day; the bank file's payer and day
