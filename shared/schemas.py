@@ -72,6 +72,48 @@ PRESENT = line(5)  # a switch: on when the parameter is there (?all), whatever i
 HALF_YEAR_QUERY = obj(["year", "half"], year=YEAR, half=HALF)  # ?year=2026&half=1
 
 
+# --- answers: the body of a success (`api(..., answer=...)`) -----------------------------------
+# Published so that a client knows what it gets; the fuzzer checks every answer against it. Ids,
+# dates and amounts go out as texts (shared/web.py: to_json). An answer's object names the fields a
+# client may rely on and may carry more (a file grows with the record): it is open, unlike a request.
+
+def record(required: Iterable[str] = (), **properties: dict) -> dict:
+    """An answer's object: at least the required fields, each named one in its shape."""
+    return {"type": "object", "properties": properties, "required": list(required)}
+
+
+def listed(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def or_null(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def paged(name: str, items: dict) -> dict:
+    """A page of a list (docs/architecture.md, "Read models"): its items under `name`, and
+    `next_after`, the cursor of the next page (null on the last)."""
+    return record([name, "next_after"], **{name: listed(items)}, next_after={"type": ["string", "null"]})
+
+
+def page(media: str = "text/html") -> dict:
+    """An answer that is not JSON: a page (or a file) of this media type."""
+    return {"type": "string", "contentMediaType": media}
+
+
+ID = {"type": "string", "format": "uuid"}
+DATE = {"type": "string", "format": "date"}
+DECIMAL = {"type": "string"}  # an amount or hours, exact: "1229.00", "2.5"
+TEXT = {"type": "string"}
+COUNT = {"type": "integer", "minimum": 0}
+FLAG = {"type": "boolean"}
+OBJECT = {"type": "object"}
+STRINGS = listed(TEXT)
+# A team's rows of the half-year MRPiPS-03 report: per row, figures only (counts, amounts).
+MRPIPS03_PART = {"type": "object", "additionalProperties": {
+    "type": "object", "additionalProperties": {"type": ["integer", "string"]}}}
+
+
 # --- checking ----------------------------------------------------------------------------------
 
 class BodySchema:

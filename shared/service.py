@@ -26,7 +26,7 @@ from shared.redaction import describe
 from shared.relay import OutboxRelay
 from shared.store import ServiceApplication, database_url
 from shared.roles import AUDITOR
-from shared.schemas import UUID, line, obj, whole
+from shared.schemas import COUNT, FLAG, OBJECT, TEXT, UUID, line, listed, obj, or_null, page, record, whole
 from shared.web import PUBLIC, api, api_document
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,10 @@ class EventStore(DependencyProvider):
 # ?person_id=&staff_id=&after=&limit=: a page of the reads, 'after' a position (0: from the start), at
 # most 'limit' reads (1–500).
 ACCESS_LOG_QUERY = obj(person_id=UUID, staff_id=line(100), after=whole(0, 2**62), limit=whole(1, 500))
+ACCESS_LOG = record(["reads", "next_after"], reads=listed(record(["position"], position=COUNT)),
+                    next_after=or_null(COUNT))
+HEALTH = record(["service", "status", "store"], service=TEXT, status={"enum": ["ok", "degraded", "failing"]},
+                store=record(["answers"], answers=FLAG, head=COUNT))
 
 
 class AccessLog:
@@ -106,13 +110,13 @@ class AccessLog:
     name: str
     store: ServiceApplication
 
-    @api("GET", "/access-log", roles={AUDITOR}, query=ACCESS_LOG_QUERY)
+    @api("GET", "/access-log", roles={AUDITOR}, query=ACCESS_LOG_QUERY, answer=ACCESS_LOG)
     def access_log(self, request):
         args = request.args
         return 200, self.store.access_log(person_id=args.get("person_id") or None, staff_id=args.get("staff_id") or None,
                                           after=args.get("after", 0, type=int), limit=args.get("limit", 100, type=int))
 
-    @api("GET", "/audit-export", roles={AUDITOR})
+    @api("GET", "/audit-export", roles={AUDITOR}, answer=page("application/x-ndjson"))
     def audit_export(self, request):
         self.store.record_read(request.staff, "the whole log (audit export)", [], [])
         folder = Path(tempfile.mkdtemp(prefix="audit-export-"))
@@ -141,7 +145,7 @@ class Health:
     store: ServiceApplication
     request_logging = RequestLogging()
 
-    @api("GET", "/health", roles=PUBLIC)
+    @api("GET", "/health", roles=PUBLIC, answer=HEALTH)
     def health(self, request):
         workers = {w.name: w.health() for w in self.store.workers}
         try:
@@ -152,12 +156,12 @@ class Health:
         status = "ok" if all(w["connected"] for w in workers.values()) else "degraded"
         return 200, {"service": self.name, "status": status, "store": store, **workers}
 
-    @api("GET", "/openapi.json", roles=PUBLIC)
+    @api("GET", "/openapi.json", roles=PUBLIC, answer=record(["openapi", "paths"], openapi=TEXT, paths=OBJECT))
     def openapi(self, request):
         """This service's endpoints, the roles each allows and the schema of each request body."""
         return 200, api_document(type(self), f"OPS {self.name}")
 
-    @api("GET", "/metrics", roles=PUBLIC)
+    @api("GET", "/metrics", roles=PUBLIC, answer=page("text/plain"))
     def metrics(self, request):
         body, content_type = exposition(self.store)
         return Response(body, content_type=content_type)

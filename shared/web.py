@@ -141,13 +141,16 @@ class Api(HttpRequestHandler):
     tokens = GatewayTokens()
 
     def __init__(self, method: str, url: str, roles: frozenset[str], max_bytes: int | None = None,
-                 body: dict | None = None, query: dict | None = None, **kwargs):
+                 body: dict | None = None, query: dict | None = None, answer: dict | list[dict] | None = None,
+                 redirects: bool = False, **kwargs):
         if not roles:
             raise ValueError(f"{method} {url} needs a role rule")
         self.roles = frozenset(roles)
         self.max_bytes = max_bytes  # this endpoint's own limit on a request body, else the service's
         self.body = BodySchema(body) if body is not None else None  # the published shape of its body
         self.query = QuerySchema(query) if query is not None else None  # and of its query
+        self.answer = answer  # the shape of its success's body (shared/schemas.py, "answers")
+        self.redirects = redirects  # it may answer by sending the browser on (a form's page, sign-in)
         super().__init__(method, url, **kwargs)
 
     def identify(self, request) -> Staff:
@@ -225,14 +228,18 @@ class PassedOn(Exception):
 
 
 def api(method: str, url: str, roles: Iterable[str], entrypoint: type[Api] = Api,
-        max_bytes: int | None = None, body: dict | None = None, query: dict | None = None) -> Callable:
+        max_bytes: int | None = None, body: dict | None = None, query: dict | None = None,
+        answer: dict | list[dict] | None = None, redirects: bool = False) -> Callable:
     """An HTTP endpoint answering JSON to the roles named (see the module's docstring), its request
     body checked against `body` and its query against `query` (an object of its parameters), JSON
-    Schemas (shared/schemas.py), when declared."""
+    Schemas (shared/schemas.py), when declared. `answer` is the schema of a success's body (JSON,
+    or the text of the media type it names: `contentMediaType`; a list where the client chooses
+    among them), `redirects` that it may send the browser on instead; both are published in the
+    OpenAPI document."""
 
     def decorate(handler: Callable) -> Callable:
         return entrypoint.decorator(method, url, roles=frozenset(roles), max_bytes=max_bytes,
-                                    body=body, query=query)(json_api(handler))
+                                    body=body, query=query, answer=answer, redirects=redirects)(json_api(handler))
 
     return decorate
 
@@ -385,11 +392,10 @@ def api_document(service_class: type, title: str) -> dict:
     refusal = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
     if getattr(service_class, "answers_pages", False):
         refusal["text/html"] = {"schema": {"type": "string"}}
-    responses = {"4XX": {"description": "refused: the named error, what it is about in English and Polish",
-                         "content": refusal},
-                 "5XX": {"description": "failed or unavailable: try again; the operator finds it in the log",
-                         "content": refusal},
-                 "default": {"description": "the answer"}}
+    refused = {"4XX": {"description": "refused: the named error, what it is about in English and Polish",
+                       "content": refusal},
+               "5XX": {"description": "failed or unavailable: try again; the operator finds it in the log",
+                       "content": refusal}}
     paths: dict[str, dict] = {}
     for attribute in sorted(dir(service_class)):
         for endpoint in getattr(getattr(service_class, attribute), "nameko_entrypoints", ()):
@@ -406,7 +412,7 @@ def api_document(service_class: type, title: str) -> dict:
                                     {"type": "string"}}
                                    for kind, name in re.findall(r"<(\w+):(\w+)>", endpoint.url)] +
                                   _query_parameters(endpoint.query),
-                    "responses": responses,
+                    "responses": {**_success(endpoint), **refused},
                 }
                 if method not in idempotency.SAFE_METHODS and endpoint.roles != PUBLIC:
                     operation["parameters"].append(IDEMPOTENCY_KEY)
@@ -416,6 +422,20 @@ def api_document(service_class: type, title: str) -> dict:
                 paths.setdefault(path, {})[method.lower()] = operation
     return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths,
             "components": {"schemas": {"Refusal": REFUSAL}}}
+
+
+def _success(endpoint: Api) -> dict:
+    """What an endpoint answers when it does what was asked: its declared body (JSON, or the text of
+    the media type the schema names), and a redirect where it sends the browser on."""
+    answers = {}
+    if endpoint.answer is not None:
+        alternatives = endpoint.answer if isinstance(endpoint.answer, list) else [endpoint.answer]
+        answers["2XX"] = {"description": "done: the answer", "content": {
+            schema.get("contentMediaType", "application/json"): {"schema": schema} for schema in alternatives}}
+    if endpoint.redirects:
+        answers["3XX"] = {"description": "done: on to the page in Location",
+                          "headers": {"Location": {"schema": {"type": "string"}}}}
+    return answers
 
 
 IDEMPOTENCY_KEY = {

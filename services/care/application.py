@@ -28,6 +28,7 @@ from services.care.domain import (
 )
 from services.care.rules import CareRules
 from shared.contracts.care import (
+    CARE_HOURS_CORRECTED,
     CARE_HOURS_DELIVERED,
     CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
@@ -36,7 +37,7 @@ from shared.contracts.care import (
     DPS_REFERRAL_SUBMITTED,
     DPS_REFERRAL_WITHDRAWN,
 )
-from shared.contracts.casework import SERVICES_REQUESTED
+from shared.contracts.casework import PERSON_CORRECTED_FOR_CARE, SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
@@ -70,9 +71,10 @@ class CareApplication(ServiceApplication):
             return self._received(self._request(data["kind"], UUID(data["person_id"]), person, data["urgent"],
                                                 date.fromisoformat(data["requested_on"]), data["request_ref"],
                                                 UUID(data["case_id"]), origin="casework"))
-        if envelope.type == PERSON_CORRECTED["care"].type:
+        if envelope.type in (PERSON_CORRECTED["care"].type, PERSON_CORRECTED_FOR_CARE.type):
             return self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
-                                         date.fromisoformat(data["corrected_on"]))
+                                         date.fromisoformat(data["corrected_on"]),
+                                         via_casework=envelope.type == PERSON_CORRECTED_FOR_CARE.type)
         if envelope.type == CASE_ROUTED["care"].type:
             person = {k: data.get(k) for k in IDENTITY_FIELDS}
             forms = {"uslugi_opiekuncze": "uslugi_opiekuncze",
@@ -85,13 +87,19 @@ class CareApplication(ServiceApplication):
                                     for kind in kinds))
         return []
 
-    def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[PersonsFile]:
-        """The policy's step on intake's PersonCorrected: each of the person's files (services,
-        care-home referrals, family assistance), open or closed, keeps the identity as first contact
-        now has it (to be saved)."""
+    def person_corrected(self, person_id: UUID, person: dict, corrected_on: date,
+                         via_casework: bool) -> list[PersonsFile]:
+        """The policy's step on a PersonCorrected: each of the person's files (services, care-home
+        referrals, family assistance), open or closed, keeps the identity as first contact now has
+        it (to be saved). A file follows the team that told care of the person: one a social
+        worker's request opened (it names the case) takes casework's correction, passed on from
+        intake's; the others intake's own. So the two streams, which arrive independently, never
+        take turns on one file (an earlier correction arriving late over the other would undo a
+        later one)."""
         self._index.catch_up()
         files = [self.repository.get(file_id) for file_id in self._files.get(person_id, ())]
-        return [file for file in files if file.correct_person(person, corrected_on)]
+        return [file for file in files
+                if (file.case_id is not None) == via_casework and file.correct_person(person, corrected_on)]
 
     def _received(self, *requests) -> list[Any]:
         """The new requests, each with the fact that care holds it (for the team's pages)."""
@@ -165,25 +173,33 @@ class CareApplication(ServiceApplication):
         self._do(CareService, service_id, lambda s: s.set_roster(carer_id, visits, valid_from))
 
     def record_visit(self, service_id: UUID, carer_id: UUID, **visit: Any) -> None:
-        carer = self.aggregate(Carer, carer_id, NotFound)
+        self.aggregate(Carer, carer_id, NotFound)
 
         def visit_made(s: CareService):
             s.record_visit(carer_id, **visit)
-            done = s.visits[-1]
-            return self.integration_event(CARE_HOURS_DELIVERED, {
-                "carer": carer.name, "hours": float(done["hours"]), "delivered_on": done["on"].isoformat(),
-                "kind": s.kind})
+            return self.integration_event(CARE_HOURS_DELIVERED, {**self._delivered(s.visits[-1]), "kind": s.kind})
 
         self._do(CareService, service_id, visit_made, publishes=True)
 
     def correct_visit(self, service_id: UUID, visit: Any, corrected_by: str, reason: str, corrected_on: Any,
                       carer_id: UUID | None = None, **values: Any) -> list[str]:
         """Corrects a visit recorded wrongly; `corrected_by` is the signed-in member of staff.
-        Returns the fields that changed."""
+        A corrected carer, day or hours goes to the team that counted the delivered hours
+        (CareHoursCorrected: as recorded and as corrected). Returns the fields that changed."""
         if carer_id is not None:
             self.aggregate(Carer, carer_id, NotFound)
-        return self._do(CareService, service_id, lambda s: s.correct_visit(
-            visit, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on, carer_id=carer_id, **values))
+        service = self.aggregate(CareService, service_id, NotFound)
+        changed = service.correct_visit(visit, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on,
+                                        carer_id=carer_id, **values)
+        published = []
+        if {"carer_id", "on", "hours"} & set(changed):
+            correction = service.corrections[-1]
+            now = service.visits[correction["number"] - 1]
+            published.append(self.integration_event(CARE_HOURS_CORRECTED, {
+                **self._delivered({**now, **correction["old"]}, "old_"), **self._delivered(now),
+                "corrected_on": correction["corrected_on"].isoformat(), "kind": service.kind}))
+        self.save(service, *published)
+        return changed
 
     def correct_roster(self, service_id: UUID, roster: Any, corrected_by: str, reason: str, corrected_on: Any,
                        **values: Any) -> list[str]:
@@ -347,6 +363,11 @@ class CareApplication(ServiceApplication):
         return load
 
     # --- internals -------------------------------------------------------------------------------
+
+    def _delivered(self, visit: dict, prefix: str = "") -> dict:
+        """A visit's delivered hours as the contracts carry them: who (the carer's name), how long, when."""
+        return {f"{prefix}carer": self.aggregate(Carer, visit["carer_id"], NotFound).name,
+                f"{prefix}hours": float(visit["hours"]), f"{prefix}delivered_on": visit["on"].isoformat()}
 
     @staticmethod
     def _request_of(thing: Any) -> dict:

@@ -7,7 +7,10 @@ JSON numbers or as texts ("2,5", "1600.00"): the pages send what was typed. Who 
 and on whose authority are never a body's: `signed_by` and `on_authority_of` are not fields."""
 
 from services.care.domain import ACTIVITIES, DPS_DOCUMENTS, SERVICE_KINDS, WEEKDAYS
-from shared.schemas import BOOLEAN, UUID, codes, day, line, many, obj, one_of, text
+from shared.schemas import (
+    BOOLEAN, COUNT, DATE, DECIMAL, FLAG, ID, OBJECT, TEXT, UUID, codes, day, line, listed, many, obj, one_of, or_null,
+    record, text,
+)
 
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 2.5 or "2,5": the domain reads both
 OPEN_DAY = {**day(), "type": ["string", "null"]}  # absent or null: open (no end; from the period's start)
@@ -62,3 +65,31 @@ ASSISTANCE_END = obj(["on", "reason"], on=day(), reason=text())
 
 SERVICES_QUERY = obj(state=line(30))
 HOURS_QUERY = obj(["from", "to"], **{"from": day(), "to": day()})
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+_PERSONS_FILE = {"person_id": ID, "person": OBJECT, "person_corrections": listed(OBJECT)}
+SERVICE_FILE = record(["service_id", "person_id", "person", "state", "visits", "corrections"], service_id=ID,
+                      kind=or_null(TEXT), state=TEXT, origin=TEXT, urgent=FLAG, requested_on=DATE,
+                      assessment=or_null(OBJECT), grant=or_null(OBJECT), rosters=listed(OBJECT),
+                      visits=listed(record(["carer_id", "on", "hours"], carer_id=ID, on=DATE, hours=DECIMAL)),
+                      corrections=listed(OBJECT), case_id=or_null(ID), **_PERSONS_FILE)
+SERVICES = listed(SERVICE_FILE)
+STATEMENT = record(["month", "ordered_hours", "delivered_hours", "fee_per_hour", "amount", "lines"], month=TEXT,
+                   ordered_hours=DECIMAL, delivered_hours=DECIMAL, fee_per_hour=DECIMAL, amount=DECIMAL,
+                   lines=listed(OBJECT))
+_HOURS_ROW = {"ordered_hours": DECIMAL, "delivered_hours": DECIMAL, "missed_visits": COUNT}
+HOURS = record(["from", "to", "people", "carers"], **{"from": DATE, "to": DATE},
+               people=listed(record(["service_id", *_HOURS_ROW], service_id=ID, **_HOURS_ROW)),
+               carers=listed(record(["carer", *_HOURS_ROW], carer=TEXT, **_HOURS_ROW)))
+CARERS = listed(record(["carer_id", "name", "employer"], carer_id=ID, name=TEXT, employer=TEXT))
+CARER_REF = record(["carer_id"], carer_id=ID)
+REFERRAL_FILE = record(["referral_id", "person_id", "person", "state", "documents"], referral_id=ID, state=TEXT,
+                       documents=OBJECT, submitted_on=or_null(DATE), **_PERSONS_FILE)
+REFERRALS = listed(REFERRAL_FILE)
+ASSISTANCE_REF = record(["assistance_id"], assistance_id=ID)
+FAMILY_ASSISTANCE = record(["families", "load", "limit"], families=listed(record(
+    ["assistance_id", "person_id", "person"], assistance_id=ID, assistant=or_null(TEXT), **_PERSONS_FILE)),
+    load=OBJECT, limit=COUNT)
+OPENED = record(["service_id"], service_id=ID)

@@ -14,20 +14,31 @@ from services.care.domain import CareService, DpsReferral, FamilyAssistance
 from services.care.schemas import (
     ASSESSMENT,
     ASSISTANCE_END,
+    ASSISTANCE_REF,
     ASSISTANCE_VISIT,
     ASSISTANT,
     CARER,
+    CARERS,
+    CARER_REF,
     DECISION,
     DOCUMENT,
     END,
+    FAMILY_ASSISTANCE,
+    HOURS,
     HOURS_QUERY,
     INCOME,
     MISSED_VISIT,
+    OPENED,
     OPEN_REQUEST,
     PLACEMENT,
+    REFERRALS,
+    REFERRAL_FILE,
     ROSTER,
     ROSTER_CORRECTION,
+    SERVICES,
     SERVICES_QUERY,
+    SERVICE_FILE,
+    STATEMENT,
     SUBMISSION,
     VISIT,
     VISIT_CORRECTION,
@@ -35,7 +46,7 @@ from services.care.schemas import (
     WITHDRAWAL,
 )
 from shared.roles import CARE_COORDINATOR, DECISION_SIGNATORY, DIRECTOR
-from shared.schemas import HALF_YEAR_QUERY
+from shared.schemas import HALF_YEAR_QUERY, MRPIPS03_PART
 from shared.service import AccessLog, EventStore, Health
 from shared.web import api, date_from, request_json
 
@@ -81,11 +92,11 @@ class CareTeamService(Health, AccessLog):
 
     # --- care services -----------------------------------------------------------------------
 
-    @api("GET", "/services", roles=CARE_TEAM, query=SERVICES_QUERY)
+    @api("GET", "/services", roles=CARE_TEAM, query=SERVICES_QUERY, answer=SERVICES)
     def services(self, request):
         return 200, [_service(s) for s in self.store.services(request.args.get("state"), reader=request.staff)]
 
-    @api("POST", "/services", roles=CARE_TEAM, body=OPEN_REQUEST)
+    @api("POST", "/services", roles=CARE_TEAM, body=OPEN_REQUEST, answer=OPENED)
     def open_request(self, request):
         body = request_json(request)
         service_id = self.store.open_request(UUID(body.get("person_id") or ""), body.get("person") or {},
@@ -93,15 +104,15 @@ class CareTeamService(Health, AccessLog):
                                              body.get("requested_on"))
         return 201, {"service_id": service_id}
 
-    @api("GET", "/services/<uuid:service_id>", roles=CARE_TEAM)
+    @api("GET", "/services/<uuid:service_id>", roles=CARE_TEAM, answer=SERVICE_FILE)
     def care_service(self, request, service_id):
         return self._care_file(request, service_id)
 
-    @api("GET", "/services/<uuid:service_id>/statements/<string:month>", roles=CARE_TEAM)
+    @api("GET", "/services/<uuid:service_id>/statements/<string:month>", roles=CARE_TEAM, answer=STATEMENT)
     def statement(self, request, service_id, month):
         return 200, self.store.statement(service_id, month, reader=request.staff)
 
-    @api("POST", "/services/<uuid:service_id>/assessment", roles=CARE_TEAM, body=ASSESSMENT)
+    @api("POST", "/services/<uuid:service_id>/assessment", roles=CARE_TEAM, body=ASSESSMENT, answer=SERVICE_FILE)
     def assess(self, request, service_id):
         body = request_json(request)
         self.store.assess(service_id, assessed_on=body.get("assessed_on"), kind=body.get("kind"),
@@ -109,14 +120,14 @@ class CareTeamService(Health, AccessLog):
                           period_from=body.get("period_from"), period_to=body.get("period_to"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/income", roles=CARE_TEAM, body=INCOME)
+    @api("POST", "/services/<uuid:service_id>/income", roles=CARE_TEAM, body=INCOME, answer=SERVICE_FILE)
     def state_income(self, request, service_id):
         body = request_json(request)
         self.store.state_income(service_id, members=body.get("members", 0),
                                 monthly_income=body.get("monthly_income"), stated_on=body.get("stated_on"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/decision", roles=SIGNATORY, body=DECISION)
+    @api("POST", "/services/<uuid:service_id>/decision", roles=SIGNATORY, body=DECISION, answer=SERVICE_FILE)
     def grant(self, request, service_id):
         """The administrative decision granting the service: signed by the signed-in signatory."""
         body = request_json(request)
@@ -131,13 +142,13 @@ class CareTeamService(Health, AccessLog):
                          exemption_reason=body.get("exemption_reason") or "")
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/roster", roles=CARE_TEAM, body=ROSTER)
+    @api("POST", "/services/<uuid:service_id>/roster", roles=CARE_TEAM, body=ROSTER, answer=SERVICE_FILE)
     def set_roster(self, request, service_id):
         body = request_json(request)
         self.store.set_roster(service_id, _carer(body), body.get("visits") or [], body.get("valid_from"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/visits", roles=CARE_TEAM, body=VISIT)
+    @api("POST", "/services/<uuid:service_id>/visits", roles=CARE_TEAM, body=VISIT, answer=SERVICE_FILE)
     def record_visit(self, request, service_id):
         body = request_json(request)
         self.store.record_visit(service_id, _carer(body), on=body.get("on"), hours=body.get("hours"),
@@ -148,7 +159,8 @@ class CareTeamService(Health, AccessLog):
     # member of staff (the gateway's token, docs/architecture.md "Identity at the door"), never the body;
     # the old values are kept in the event.
 
-    @api("POST", "/services/<uuid:service_id>/visits/correction", roles=CARE_TEAM, body=VISIT_CORRECTION)
+    @api("POST", "/services/<uuid:service_id>/visits/correction", roles=CARE_TEAM, body=VISIT_CORRECTION,
+         answer=SERVICE_FILE)
     def correct_visit(self, request, service_id):
         body = request_json(request)
         self.store.correct_visit(service_id, body["visit"], corrected_by=request.staff.name, reason=body["reason"],
@@ -157,7 +169,8 @@ class CareTeamService(Health, AccessLog):
                                  on=body.get("on"), hours=body.get("hours"), activities=body.get("activities"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/roster/correction", roles=CARE_TEAM, body=ROSTER_CORRECTION)
+    @api("POST", "/services/<uuid:service_id>/roster/correction", roles=CARE_TEAM, body=ROSTER_CORRECTION,
+         answer=SERVICE_FILE)
     def correct_roster(self, request, service_id):
         body = request_json(request)
         self.store.correct_roster(service_id, body["roster"], corrected_by=request.staff.name, reason=body["reason"],
@@ -165,13 +178,13 @@ class CareTeamService(Health, AccessLog):
                                   valid_from=body.get("valid_from"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/missed-visits", roles=CARE_TEAM, body=MISSED_VISIT)
+    @api("POST", "/services/<uuid:service_id>/missed-visits", roles=CARE_TEAM, body=MISSED_VISIT, answer=SERVICE_FILE)
     def record_missed_visit(self, request, service_id):
         body = request_json(request)
         self.store.record_missed_visit(service_id, _carer(body), on=body.get("on"), reason=body.get("reason"))
         return self._care_file(request, service_id)
 
-    @api("POST", "/services/<uuid:service_id>/end", roles=CARE_TEAM, body=END)
+    @api("POST", "/services/<uuid:service_id>/end", roles=CARE_TEAM, body=END, answer=SERVICE_FILE)
     def end(self, request, service_id):
         body = request_json(request)
         self.store.end(service_id, body.get("on"), body.get("reason"))
@@ -179,52 +192,55 @@ class CareTeamService(Health, AccessLog):
 
     # --- the team's hours and carers (carers are staff or providers, not clients) ----------------
 
-    @api("GET", "/hours", roles=CARE_TEAM, query=HOURS_QUERY)
+    @api("GET", "/hours", roles=CARE_TEAM, query=HOURS_QUERY, answer=HOURS)
     def hours(self, request):
         """Ordered against delivered hours per person and per carer: the rows name the persons, so
         the read is recorded."""
         return 200, self.store.hours(date_from(request.args, "from"), date_from(request.args, "to"),
                                      reader=request.staff)
 
-    @api("GET", "/carers", roles=CARE_TEAM)
+    @api("GET", "/carers", roles=CARE_TEAM, answer=CARERS)
     def carers(self, request):
         return 200, [{"carer_id": c.id, "name": c.name, "employer": c.employer} for c in self.store.carers()]
 
-    @api("POST", "/carers", roles=CARE_TEAM, body=CARER)
+    @api("POST", "/carers", roles=CARE_TEAM, body=CARER, answer=CARER_REF)
     def register_carer(self, request):
         body = request_json(request)
         return 201, {"carer_id": self.store.register_carer(body.get("name"), body.get("employer"))}
 
     # --- care-home (DPS) referrals --------------------------------------------------------------
 
-    @api("GET", "/dps-referrals", roles=CARE_TEAM)
+    @api("GET", "/dps-referrals", roles=CARE_TEAM, answer=REFERRALS)
     def referrals(self, request):
         return 200, [_referral(r) for r in self.store.referrals(reader=request.staff)]
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/documents", roles=CARE_TEAM, body=DOCUMENT)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/documents", roles=CARE_TEAM, body=DOCUMENT, answer=REFERRAL_FILE)
     def gather_document(self, request, referral_id):
         body = request_json(request)
         self.store.gather_document(referral_id, body.get("document"), body.get("on"))
         return self._referral_file(request, referral_id)
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/submission", roles=CARE_TEAM, body=SUBMISSION)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/submission", roles=CARE_TEAM, body=SUBMISSION,
+         answer=REFERRAL_FILE)
     def submit_referral(self, request, referral_id):
         self.store.submit_referral(referral_id, request_json(request).get("on"))
         return self._referral_file(request, referral_id)
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/waiting-list", roles=CARE_TEAM, body=WAITING_POSITION)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/waiting-list", roles=CARE_TEAM, body=WAITING_POSITION,
+         answer=REFERRAL_FILE)
     def record_waiting_position(self, request, referral_id):
         body = request_json(request)
         self.store.record_waiting_position(referral_id, body.get("position", 0), body.get("on"))
         return self._referral_file(request, referral_id)
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/placement", roles=CARE_TEAM, body=PLACEMENT)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/placement", roles=CARE_TEAM, body=PLACEMENT, answer=REFERRAL_FILE)
     def place(self, request, referral_id):
         body = request_json(request)
         self.store.place(referral_id, body.get("home"), body.get("on"))
         return self._referral_file(request, referral_id)
 
-    @api("POST", "/dps-referrals/<uuid:referral_id>/withdrawal", roles=CARE_TEAM, body=WITHDRAWAL)
+    @api("POST", "/dps-referrals/<uuid:referral_id>/withdrawal", roles=CARE_TEAM, body=WITHDRAWAL,
+         answer=REFERRAL_FILE)
     def withdraw_referral(self, request, referral_id):
         body = request_json(request)
         self.store.withdraw_referral(referral_id, body.get("on"), body.get("reason"))
@@ -232,25 +248,28 @@ class CareTeamService(Health, AccessLog):
 
     # --- family assistants ------------------------------------------------------------------------
 
-    @api("GET", "/family-assistance", roles=CARE_TEAM)
+    @api("GET", "/family-assistance", roles=CARE_TEAM, answer=FAMILY_ASSISTANCE)
     def assistances(self, request):
         return 200, {"families": [_assistance(a) for a in self.store.assistances(reader=request.staff)],
                      "load": self.store.assistants_load(), "limit": self.store.assistant_limit}
 
-    @api("POST", "/family-assistance/<uuid:assistance_id>/assistant", roles=CARE_TEAM, body=ASSISTANT)
+    @api("POST", "/family-assistance/<uuid:assistance_id>/assistant", roles=CARE_TEAM, body=ASSISTANT,
+         answer=ASSISTANCE_REF)
     def assign_assistant(self, request, assistance_id):
         body = request_json(request)
         self.store.assign_assistant(assistance_id, body.get("assistant"), body.get("on"))
         return 200, {"assistance_id": assistance_id}
 
-    @api("POST", "/family-assistance/<uuid:assistance_id>/visits", roles=CARE_TEAM, body=ASSISTANCE_VISIT)
+    @api("POST", "/family-assistance/<uuid:assistance_id>/visits", roles=CARE_TEAM, body=ASSISTANCE_VISIT,
+         answer=ASSISTANCE_REF)
     def record_assistance_visit(self, request, assistance_id):
         body = request_json(request)
         self.store.record_assistance_visit(assistance_id, on=body.get("on"), hours=body.get("hours"),
                                            topic=body.get("topic"))
         return 200, {"assistance_id": assistance_id}
 
-    @api("POST", "/family-assistance/<uuid:assistance_id>/end", roles=CARE_TEAM, body=ASSISTANCE_END)
+    @api("POST", "/family-assistance/<uuid:assistance_id>/end", roles=CARE_TEAM, body=ASSISTANCE_END,
+         answer=ASSISTANCE_REF)
     def end_assistance(self, request, assistance_id):
         body = request_json(request)
         self.store.end_assistance(assistance_id, body.get("on"), body.get("reason"))
@@ -258,7 +277,7 @@ class CareTeamService(Health, AccessLog):
 
     # --- the director's figures ----------------------------------------------------------------------
 
-    @api("GET", "/mrpips03-part", roles=FIGURES, query=HALF_YEAR_QUERY)
+    @api("GET", "/mrpips03-part", roles=FIGURES, query=HALF_YEAR_QUERY, answer=MRPIPS03_PART)
     def mrpips03_part(self, request):
         """This team's rows of the half-year MRPiPS-03 report (?year=2026&half=1): per kind of care
         service, numbers only (persons, benefits, amount, families, persons in families)."""

@@ -47,6 +47,8 @@ from shared.contracts.casework import (
     CONTRACT_FULFILLED,
     CONTRACT_REFUSED,
     CONTRACT_SIGNED,
+    IDENTITY_FOR_CARE,
+    PERSON_CORRECTED_FOR_CARE,
     SERVICES_REQUESTED,
     WORKER_ASSIGNED,
 )
@@ -108,8 +110,9 @@ class CaseworkApplication(ServiceApplication):
             )
             return [case, self._case_opened(case)]
         if envelope.type == PERSON_CORRECTED["casework"].type:
-            return self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
-                                         date.fromisoformat(data["corrected_on"]))
+            cases = self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
+                                          date.fromisoformat(data["corrected_on"]))
+            return [*cases, *self._correction_for_care(cases)]
         if envelope.type in CARE_UPDATES and data.get("request_ref") and data.get("case_id"):
             status, when = CARE_UPDATES[envelope.type]
             case = self._case(UUID(data["case_id"]))
@@ -125,6 +128,23 @@ class CaseworkApplication(ServiceApplication):
         keeps the identity as first contact now has it (to be saved)."""
         cases = [self._case(case_id) for case_id in self.read_model.cases_of(person_id)]
         return [case for case in cases if case.correct_person(person, corrected_on)]
+
+    def _correction_for_care(self, cases: list[Case]) -> list[Any]:
+        """Care holds the identity a service request of these (just corrected) cases carried
+        (ServicesRequested), so what changed in it goes on to care (docs/architecture.md,
+        "Corrections"); nothing if none of them asked care for anything, or care keeps none of
+        the fields that changed."""
+        requesting = [case for case in cases if case.service_requests]
+        if not requesting:
+            return []
+        case = requesting[0]
+        correction = case.person_corrections[-1]
+        corrected = [k for k in correction["corrected"] if k in IDENTITY_FOR_CARE]
+        if not corrected:
+            return []
+        return [self.integration_event(PERSON_CORRECTED_FOR_CARE, {
+            "person_id": str(case.person_id), "corrected_on": correction["corrected_on"].isoformat(),
+            "corrected": corrected, **_identity_for_care(case.person)})]
 
     def team_member_changed(self, staff_id: UUID, name: str, team: str | None, roles: Iterable[str],
                             active: bool) -> list[TeamMember]:
@@ -281,13 +301,11 @@ class CaseworkApplication(ServiceApplication):
         """The care team learns the kind, urgency and who; the need described stays here."""
         def request(case: Case):
             request_id = case.request_service(kind, urgent, need, requested_on)
-            person = case.person
             return [self.integration_event(SERVICES_REQUESTED, {
                 "request_ref": f"{case.id}/{request_id}", "case_id": str(case.id), "person_id": str(case.person_id),
                 "kind": kind, "urgent": case.service_requests[-1]["urgent"],
                 "requested_on": case.service_requests[-1]["requested_on"].isoformat(),
-                "full_name": person["full_name"], "pesel": person.get("pesel"), "birth_date": person.get("birth_date"),
-                "address": person.get("address"), "contact": person.get("contact")})]
+                **_identity_for_care(case.person)})]
 
         self._work(asking, case_id, request, publishes=True)
         return self._case(case_id).service_requests[-1]["request_id"]
@@ -422,3 +440,8 @@ class CaseworkApplication(ServiceApplication):
             raise GroupNotFound(f"no group {group_id}")
         command(group)
         self.save(group)
+
+
+def _identity_for_care(person: dict) -> dict:
+    """A case's person as social work passes them to the care team (shared/contracts/casework.py)."""
+    return {k: person.get(k) for k in IDENTITY_FOR_CARE}

@@ -8,7 +8,10 @@ diagnosis's areas and an evaluation's progress come as objects (`areas.housing`,
 is still refused by the domain where the method needs a yes: a diagnosis with the person)."""
 
 from services.casework.domain import CLOSING_OUTCOMES, DIAGNOSIS_AREAS, GOAL_PROGRESS, GROUP_KINDS, GROUP_SCOPES, Case
-from shared.schemas import BOOLEAN, UUID, day, line, many, obj, one_of, text, whole
+from shared.schemas import (
+    BOOLEAN, COUNT, DATE, FLAG, ID, OBJECT, TEXT, UUID, day, line, listed, many, obj, one_of, or_null, paged,
+    record, text, whole,
+)
 from shared.views import PAGE_MAX
 from shared.vocabulary import CARE_SERVICE_KINDS
 
@@ -62,3 +65,25 @@ GROUP = obj(["name", "kind", "scope", "facilitator", "formed_on"], name=line(), 
             scope=one_of(GROUP_SCOPES), facilitator=line(), formed_on=day())
 MEMBER = obj(["person_id"], person_id=UUID)
 SESSION = obj(["held_on", "topic"], held_on=day(), topic=text(), present=many(UUID, 500))
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+CASE_FILE = record(["case_id", "person_id", "person", "status", "notes"], case_id=ID, person_id=ID, person=OBJECT,
+                   opened_on=DATE, urgent=FLAG, origin=TEXT, status=TEXT, worker=or_null(TEXT), goals=listed(OBJECT),
+                   plan=listed(OBJECT), service_requests=listed(OBJECT), notes=listed(OBJECT))
+OPEN_CASES = paged("cases", record(["case_id", "person_id", "full_name", "opened_on", "urgent", "status"], case_id=ID,
+                           person_id=ID, full_name=TEXT, opened_on=DATE, urgent=FLAG, worker=or_null(TEXT),
+                           status=TEXT))
+CASE_REF = record(["case_id"], case_id=ID)
+ASSIGNED = record(["worker", "cases", "warning"], worker=TEXT, cases=COUNT, warning=FLAG)
+GOAL_REF = record(["goal_id"], goal_id=TEXT)
+CONTRACT_REF = record(["contract_ref"], contract_ref=TEXT)
+AMENDED = record(["version"], version=COUNT)
+REQUEST_REF = record(["request_id"], request_id=TEXT)
+# Per social worker (by name): families and single persons, open cases, against the limit.
+WORKLOAD = {"type": "object", "additionalProperties": record(
+    ["cases", "open_cases", "limit", "warning", "over_limit"], cases=COUNT, open_cases=COUNT, limit=COUNT,
+    warning=FLAG, over_limit=FLAG)}
+GROUPS = paged("groups", record(["group_id", "name", "kind"], group_id=ID, name=TEXT, kind=TEXT))
+GROUP_REF = record(["group_id"], group_id=ID)

@@ -186,16 +186,17 @@ class DecisionsApplication(ServiceApplication):
         self._do(proceeding_id, lambda p: p.record_interview(**interview))
 
     def correct_interview(self, proceeding_id: UUID, officer: Any, reason: str, corrected_on: date,
-                          **values: Any) -> list[str]:
-        """The benefit officer signed in (`officer`, a shared.identity.Staff) corrects entries of the
-        latest interview before the decision; returns the entries that changed."""
-        return self._do(proceeding_id, lambda p: p.correct_interview(values, reason, officer.name, corrected_on))
+                          interview: Any = None, **values: Any) -> list[str]:
+        """The benefit officer signed in (`officer`, a shared.identity.Staff) corrects entries of an
+        interview (its number; none, the latest) before the decision; returns the entries that changed."""
+        return self._do(proceeding_id, lambda p: p.correct_interview(values, reason, officer.name, corrected_on,
+                                                                     interview))
 
     def correct_income(self, proceeding_id: UUID, officer: Any, entry: Any, reason: str, corrected_on: date,
-                       **values: Any) -> list[str]:
-        """The benefit officer signed in corrects income number `entry` of the latest interview."""
+                       interview: Any = None, **values: Any) -> list[str]:
+        """The benefit officer signed in corrects income number `entry` of an interview (none, the latest)."""
         return self._do(proceeding_id, lambda p: p.correct_income(entry, values, reason, officer.name,
-                                                                  corrected_on))
+                                                                  corrected_on, interview))
 
     def assess(self, proceeding_id: UUID) -> dict:
         return self._do(proceeding_id, lambda p: p.assess(self.rules))

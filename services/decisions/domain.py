@@ -231,6 +231,13 @@ class NoSuchIncome(DecisionsError):
     polish = "W wywiadzie nie ma dochodu o tym numerze."
 
 
+class NoSuchInterview(DecisionsError):
+    """The interview to correct is named by its number among the proceeding's interviews, from 1 (the
+    first recorded); without a number, the latest."""
+    field = "interview"
+    polish = "W postępowaniu nie ma wywiadu o tym numerze."
+
+
 class MissingCorrectionReason(DecisionsError):
     """A correction says why the entry was wrong (the document seen, the person's word)."""
     field = "reason"
@@ -292,6 +299,15 @@ def _amount(value: Any, what: str) -> Decimal:
         return zl(an_amount(value, what))
     except InvalidFigure as error:
         raise InvalidAmount(str(error)) from None
+
+
+def _numbered(value: Any, count: int, missing: DecisionsError) -> int:
+    """An entry named by its number among `count`, from 1 (a page's form sends it as text), or `missing`."""
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= count):
+        raise missing
+    return value
 
 
 def _entries(value: Any, what: str) -> list[dict]:
@@ -615,51 +631,65 @@ class Proceeding(Aggregate):
 
     # --- corrections of the interview, before the decision ---------------------------------
 
-    def correct_interview(self, values: dict, reason: str, corrected_by: str, corrected_on: date) -> list[str]:
-        """Corrects entries of the latest interview (the date it was held, the household, the assets,
-        the farmland, the inability to work) that were recorded wrongly: an event with the old and the
-        new values, why, who and when. The corrected interview keeps every rule of a recorded one.
-        Returns the entries that changed."""
-        interview, reason, corrected_by, corrected_on = self._correcting(reason, corrected_by, corrected_on)
+    def correct_interview(self, values: dict, reason: str, corrected_by: str, corrected_on: date,
+                          interview: Any = None) -> list[str]:
+        """Corrects entries of an interview (the date it was held, the household, the assets, the
+        farmland, the inability to work) that were recorded wrongly: an event with the old and the
+        new values, why, who and when. `interview` is its number (from 1, the first recorded); none
+        is the latest. An earlier interview, updated since, is corrected too: the file keeps what was
+        found then (art. 107), and its date stays before the interview that updated it. The
+        corrected interview keeps every rule of a recorded one. Returns the entries that changed."""
+        number, reason, corrected_by, corrected_on = self._correcting(interview, reason, corrected_by, corrected_on)
+        recorded = self.interviews[number - 1]
         given = {k: values[k] for k in INTERVIEW_ENTRIES if k in values}
-        new = self._checked_interview(**{**interview, **given}, recorded_on=corrected_on)
-        changed = [k for k in INTERVIEW_ENTRIES if new[k] != interview[k]]
+        new = self._checked_interview(**{**recorded, **given}, recorded_on=corrected_on)
+        if number < len(self.interviews) and new["held_on"] > self.interviews[number]["held_on"]:
+            raise InvalidDate(f"interview {number} cannot be held after the interview that updated it "
+                              f"({self.interviews[number]['held_on']})")
+        changed = [k for k in INTERVIEW_ENTRIES if new[k] != recorded[k]]
         if not changed:
             raise NothingToCorrect("the interview already says this")
-        self._interview_corrected(old={k: interview[k] for k in changed}, new={k: new[k] for k in changed},
-                                  reason=reason, corrected_by=corrected_by, corrected_on=corrected_on)
+        self._interview_corrected(old={k: recorded[k] for k in changed}, new={k: new[k] for k in changed},
+                                  reason=reason, corrected_by=corrected_by, corrected_on=corrected_on,
+                                  interview=number)
         return changed
 
     def correct_income(self, entry: Any, values: dict, reason: str, corrected_by: str,
-                       corrected_on: date) -> list[str]:
-        """Corrects one income of the latest interview (its number, from 1, in the interview's list):
-        whose it is, its source, its amount. Returns the fields that changed."""
-        interview, reason, corrected_by, corrected_on = self._correcting(reason, corrected_by, corrected_on)
-        incomes = list(interview["incomes"])
-        if isinstance(entry, str) and entry.isdigit():
-            entry = int(entry)  # a page's form sends the number as text
-        if not (isinstance(entry, int) and not isinstance(entry, bool) and 1 <= entry <= len(incomes)):
-            raise NoSuchIncome(f"the interview lists {len(incomes)} incomes; there is no income {entry!r}")
+                       corrected_on: date, interview: Any = None) -> list[str]:
+        """Corrects one income of an interview (its number, from 1, in the interview's list; the
+        interview's number as correct_interview's, none the latest): whose it is, its source, its
+        amount. Returns the fields that changed."""
+        number, reason, corrected_by, corrected_on = self._correcting(interview, reason, corrected_by, corrected_on)
+        recorded = self.interviews[number - 1]
+        incomes = list(recorded["incomes"])
+        entry = _numbered(entry, len(incomes), NoSuchIncome(f"the interview lists {len(incomes)} incomes; "
+                                                            f"there is no income {entry!r}"))
         old = incomes[entry - 1]
         incomes[entry - 1] = {**old, **{k: values[k] for k in INCOME_ENTRIES if k in values}}
-        checked = self._checked_interview(**{**interview, "incomes": incomes}, recorded_on=corrected_on)
+        checked = self._checked_interview(**{**recorded, "incomes": incomes}, recorded_on=corrected_on)
         new = checked["incomes"][entry - 1]
         changed = [k for k in INCOME_ENTRIES if new[k] != old[k]]
         if not changed:
             raise NothingToCorrect(f"income {entry} already says this")
         self._income_corrected(entry=entry, old={k: old[k] for k in changed}, new={k: new[k] for k in changed},
-                               reason=reason, corrected_by=corrected_by, corrected_on=corrected_on)
+                               reason=reason, corrected_by=corrected_by, corrected_on=corrected_on,
+                               interview=number)
         return changed
 
-    def _correcting(self, reason: Any, corrected_by: Any, corrected_on: Any) -> tuple[dict, str, str, date]:
+    def _correcting(self, interview: Any, reason: Any, corrected_by: Any,
+                    corrected_on: Any) -> tuple[int, str, str, date]:
         """What every correction needs: an open proceeding with no decision yet (after it, a change is
-        a new decision), an interview to correct, a reason, who corrects and a day after the interview."""
+        a new decision), the interview to correct (its number; none, the latest), a reason, who
+        corrects and a day after that interview."""
         self._not_closed()
         if self.decided:
             raise CorrectionAfterDecision("the decision is issued: a change of what it rests on is a new decision "
                                           "(a change or a revocation)")
         if not self.interviews:
             raise NoInterviewToCorrect("no interview is recorded: record it rather than correct it")
+        count = len(self.interviews)
+        number = count if interview in (None, "") else _numbered(interview, count, NoSuchInterview(
+            f"the proceeding has {count} interviews; there is no interview {interview!r}"))
         reason = one_line(reason, "the correction's reason")
         if not reason:
             raise MissingCorrectionReason("say why the entry was wrong (the document seen, the person's word)")
@@ -667,30 +697,36 @@ class Proceeding(Aggregate):
         if not corrected_by:
             raise DecisionsError("a correction names the member of staff who made it")
         corrected_on = a_date(corrected_on, "the correction's date")
-        interview = self.interviews[-1]
-        if corrected_on < interview["held_on"]:
-            raise InvalidDate(f"a correction is made after the interview it corrects ({interview['held_on']})")
-        return interview, reason, corrected_by, corrected_on
+        held_on = self.interviews[number - 1]["held_on"]
+        if corrected_on < held_on:
+            raise InvalidDate(f"a correction is made after the interview it corrects ({held_on})")
+        return number, reason, corrected_by, corrected_on
 
+    # `interview` is the corrected interview's number; events stored before it was recorded
+    # corrected the latest interview of their time.
     @event("InterviewCorrected")
-    def _interview_corrected(self, old: dict, new: dict, reason: str, corrected_by: str, corrected_on: date) -> None:
-        self.interviews[-1] = {**self.interviews[-1], **new}
-        self._corrected({"kind": "interview", "entry": None, "fields": list(new), "old": old, "new": new,
-                         "reason": reason, "corrected_by": corrected_by, "corrected_on": corrected_on},
-                        outdates=any(k in ASSESSED_ENTRIES for k in new))
+    def _interview_corrected(self, old: dict, new: dict, reason: str, corrected_by: str, corrected_on: date,
+                             interview: int | None = None) -> None:
+        number = interview or len(self.interviews)
+        self.interviews[number - 1] = {**self.interviews[number - 1], **new}
+        self._corrected({"kind": "interview", "interview": number, "entry": None, "fields": list(new), "old": old,
+                         "new": new, "reason": reason, "corrected_by": corrected_by, "corrected_on": corrected_on},
+                        outdates=number == len(self.interviews) and any(k in ASSESSED_ENTRIES for k in new))
 
     @event("IncomeCorrected")
     def _income_corrected(self, entry: int, old: dict, new: dict, reason: str, corrected_by: str,
-                          corrected_on: date) -> None:
-        incomes = list(self.interviews[-1]["incomes"])
+                          corrected_on: date, interview: int | None = None) -> None:
+        number = interview or len(self.interviews)
+        incomes = list(self.interviews[number - 1]["incomes"])
         incomes[entry - 1] = {**incomes[entry - 1], **new}
-        self.interviews[-1] = {**self.interviews[-1], "incomes": incomes}
-        self._corrected({"kind": "income", "entry": entry, "fields": list(new), "old": old, "new": new,
-                         "reason": reason, "corrected_by": corrected_by, "corrected_on": corrected_on}, outdates=True)
+        self.interviews[number - 1] = {**self.interviews[number - 1], "incomes": incomes}
+        self._corrected({"kind": "income", "interview": number, "entry": entry, "fields": list(new), "old": old,
+                         "new": new, "reason": reason, "corrected_by": corrected_by, "corrected_on": corrected_on},
+                        outdates=number == len(self.interviews))
 
     def _corrected(self, correction: dict, outdates: bool) -> None:
         """The correction joins the proceeding's history. An assessment made before it of what the
-        calculator reads is out of date: it stays on file, marked, and a draft or a decision waits
+        calculator reads (the latest interview's; an earlier one's is history) is out of date: it stays on file, marked, and a draft or a decision waits
         for a new one (AssessmentOutdated), so the calculator's result always rests on the entries
         as corrected."""
         self.corrections.append(correction)

@@ -17,7 +17,10 @@ from services.decisions.domain import (
     PERIODS_NOT_COUNTED,
     RANDOM_EVENTS,
 )
-from shared.schemas import BOOLEAN, MONTH, PRESENT, UUID, day, line, many, obj, one_of, text, whole
+from shared.schemas import (
+    BOOLEAN, COUNT, DATE, DECIMAL, FLAG, ID, MONTH, OBJECT, PRESENT, TEXT, UUID, day, line, listed, many, obj, one_of, or_null, page,
+    record, text, whole,
+)
 
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 900 or "900,00": the domain reads both
 ACCOUNT = line(50)  # an IBAN, spaces allowed (34 characters and the spaces between groups); checked by the domain
@@ -57,11 +60,12 @@ INTERVIEW = obj(["held_on", "household"], held_on=day(), household=many(MEMBER, 
 # gateway's token), never the body. An income is named by its number in the interview's list, from 1
 # (a page's form sends it as text).
 _WHY = {"reason": text(), "corrected_on": day()}
-INTERVIEW_CORRECTION = obj(["reason", "corrected_on"], held_on=day(), household=many(MEMBER, 20), assets=text(),
-                           farmland_ha=NUMBER, unable_to_work=BOOLEAN, **_WHY)
-INCOME_CORRECTION = obj(["entry", "reason", "corrected_on"],
-                        entry={"type": ["integer", "string"], "minimum": 1, "maximum": 50, "pattern": "^[1-9][0-9]?$"},
-                        member=line(), source=one_of(INCOME_SOURCES), amount=NUMBER, **_WHY)
+# An interview (none: the latest) or an income is named by its number, from 1, as the file lists them.
+_NUMBER = {"type": ["integer", "string"], "minimum": 1, "maximum": 50, "pattern": "^[1-9][0-9]?$"}
+INTERVIEW_CORRECTION = obj(["reason", "corrected_on"], interview=_NUMBER, held_on=day(), household=many(MEMBER, 20),
+                           assets=text(), farmland_ha=NUMBER, unable_to_work=BOOLEAN, **_WHY)
+INCOME_CORRECTION = obj(["entry", "reason", "corrected_on"], interview=_NUMBER, entry=_NUMBER, member=line(),
+                        source=one_of(INCOME_SOURCES), amount=NUMBER, **_WHY)
 ASSESSMENT = obj()  # nothing to say: the assessment is made from the latest interview
 DELIVERY = obj(["delivered_on"], delivered_on=day())
 DEEMED_DELIVERY = obj(["notice_left_on"], notice_left_on=day())
@@ -115,3 +119,25 @@ REVIEW_TASKS_QUERY = obj(all=PRESENT)  # ?all: the closed ones too
 BANK_TRANSFER_QUERY = obj(["month", "as_of", "execution_date"], month=MONTH, as_of=day(), execution_date=day(),
                           debtor_name=line(), debtor_account=ACCOUNT)
 HEALTH_CONTRIBUTIONS_QUERY = obj(["month"], month=MONTH)
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+# A proceeding as it now stands: what every step answers, and the lists of them.
+PROCEEDING_FILE = record(["proceeding_id", "person_id", "person", "benefit", "state", "interviews", "corrections"],
+                         proceeding_id=ID, person_id=ID, person=OBJECT, benefit=or_null(TEXT),
+                         applied_on=or_null(DATE), urgent=FLAG, officer=or_null(TEXT), state=TEXT, interviews=listed(OBJECT),
+                         assessment=or_null(OBJECT), decision=or_null(OBJECT), draft=or_null(OBJECT),
+                         corrections=listed(OBJECT), person_corrections=listed(OBJECT))
+PROCEEDINGS = listed(PROCEEDING_FILE)
+PROCEEDING_REF = record(["proceeding_id"], proceeding_id=ID)
+PAYMENTS = listed(OBJECT)  # a proceeding's payments: each month's due amount, from the decision
+DUE = listed(record(["proceeding_id", "what", "due", "overdue"], proceeding_id=ID, what=TEXT, due=DATE,
+                   overdue=FLAG))  # the next deadlines, soonest first
+REVIEW_TASKS = listed(record(["task_id", "person_id", "fact", "occurred_on", "closed", "benefits"], task_id=ID,
+                             person_id=ID, fact=TEXT, occurred_on=DATE, closed=FLAG, benefits=listed(OBJECT)))
+REVIEW_CLOSED = record(["task_id", "closed"], task_id=ID, closed=FLAG)
+PAYMENT_LIST = record(["month", "as_of", "groups", "total", "count"], month=TEXT, as_of=DATE, groups=listed(OBJECT),
+                      total=DECIMAL, count=COUNT)
+HEALTH_CONTRIBUTIONS = record(["lines"], lines=listed(OBJECT))
+BANK_TRANSFER_FILE = page("application/xml")  # pain.001.001.03

@@ -26,7 +26,7 @@ from services.decisions.application import DecisionsApplication, OfficerInReques
 from services.decisions.domain import Proceeding
 from services.decisions.payments import month_end
 from shared.roles import BENEFIT_OFFICER, DECISION_SIGNATORY, DIRECTOR
-from shared.schemas import HALF_YEAR_QUERY
+from shared.schemas import HALF_YEAR_QUERY, MRPIPS03_PART
 from shared.service import AccessLog, EventStore, Health
 from shared.web import api, date_from, request_json
 
@@ -71,7 +71,7 @@ class DecisionsService(Health, AccessLog):
 
     # --- the proceedings, read ----------------------------------------------------------------
 
-    @api("GET", "/proceedings", roles=FILE_READERS, query=schemas.PROCEEDINGS_QUERY)
+    @api("GET", "/proceedings", roles=FILE_READERS, query=schemas.PROCEEDINGS_QUERY, answer=schemas.PROCEEDINGS)
     def proceedings(self, request):
         """?person_id= (a reference), ?officer=, ?state=."""
         person_id = request.args.get("person_id")
@@ -80,40 +80,40 @@ class DecisionsService(Health, AccessLog):
                                        state=request.args.get("state") or None, reader=request.staff)
         return 200, [_proceeding(p) for p in found]
 
-    @api("GET", PROCEEDING, roles=FILE_READERS)
+    @api("GET", PROCEEDING, roles=FILE_READERS, answer=schemas.PROCEEDING_FILE)
     def proceeding(self, request, proceeding_id: UUID):
         return self._answer(request, proceeding_id)
 
-    @api("GET", f"{PROCEEDING}/payments", roles=OFFICER, query=schemas.UNTIL_QUERY)
+    @api("GET", f"{PROCEEDING}/payments", roles=OFFICER, query=schemas.UNTIL_QUERY, answer=schemas.PAYMENTS)
     def payments(self, request, proceeding_id: UUID):
         """The payment schedule up to ?until=."""
         return 200, self.store.payment_schedule(proceeding_id, date_from(request.args, "until"),
                                                 reader=request.staff)
 
-    @api("GET", f"{PROCEEDING}/due-payments", roles=OFFICER, query=schemas.MONTH_QUERY)
+    @api("GET", f"{PROCEEDING}/due-payments", roles=OFFICER, query=schemas.MONTH_QUERY, answer=schemas.PAYMENTS)
     def due_payments(self, request, proceeding_id: UUID):
         """What the month's run pays this proceeding (?month=YYYY-MM&as_of=), arrears included."""
         return 200, self.store.due_payments(proceeding_id, request.args.get("month"),
                                             date_from(request.args, "as_of"), reader=request.staff)
 
-    @api("GET", "/deadlines", roles=OFFICER, query=schemas.DUE_QUERY)
+    @api("GET", "/deadlines", roles=OFFICER, query=schemas.DUE_QUERY, answer=schemas.DUE)
     def deadlines(self, request):
         return 200, self.store.deadlines(date_from(request.args, "today"),
                                          request.args.get("within_days", 14, type=int), reader=request.staff)
 
-    @api("GET", "/interview-updates", roles=OFFICER, query=schemas.DUE_QUERY)
+    @api("GET", "/interview-updates", roles=OFFICER, query=schemas.DUE_QUERY, answer=schemas.DUE)
     def interview_updates(self, request):
         return 200, self.store.interview_updates_due(date_from(request.args, "today"),
                                                      request.args.get("within_days", 14, type=int),
                                                      reader=request.staff)
 
-    @api("GET", "/review-tasks", roles=OFFICER, query=schemas.REVIEW_TASKS_QUERY)
+    @api("GET", "/review-tasks", roles=OFFICER, query=schemas.REVIEW_TASKS_QUERY, answer=schemas.REVIEW_TASKS)
     def review_tasks(self, request):
         return 200, self.store.review_tasks(open_only=request.args.get("all") is None, reader=request.staff)
 
     # --- the proceeding's steps (the benefit officer) ---------------------------------------
 
-    @api("POST", "/proceedings", roles=OFFICER, body=schemas.EX_OFFICIO)
+    @api("POST", "/proceedings", roles=OFFICER, body=schemas.EX_OFFICIO, answer=schemas.PROCEEDING_REF)
     def open_ex_officio(self, request):
         body = request_json(request)
         proceeding_id = self.store.open_ex_officio(UUID(body["person_id"]), body.get("person") or {},
@@ -121,29 +121,31 @@ class DecisionsService(Health, AccessLog):
                                                    date_from(body, "learned_on"), body.get("urgent", False))
         return 201, {"proceeding_id": proceeding_id}
 
-    @api("POST", f"{PROCEEDING}/officer", roles=OFFICER, body=schemas.ASSIGNMENT)
+    @api("POST", f"{PROCEEDING}/officer", roles=OFFICER, body=schemas.ASSIGNMENT, answer=schemas.PROCEEDING_FILE)
     def assign(self, request, proceeding_id: UUID):
         """A benefit officer assigns the proceeding to the officer the body names."""
         self.store.assign(proceeding_id, request_json(request).get("officer"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/benefit", roles=OFFICER, body=schemas.BENEFIT_CHOICE)
+    @api("POST", f"{PROCEEDING}/benefit", roles=OFFICER, body=schemas.BENEFIT_CHOICE, answer=schemas.PROCEEDING_FILE)
     def specify_benefit(self, request, proceeding_id: UUID):
         self.store.specify_benefit(proceeding_id, request_json(request).get("benefit"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/complex", roles=OFFICER, body=schemas.COMPLEX)
+    @api("POST", f"{PROCEEDING}/complex", roles=OFFICER, body=schemas.COMPLEX, answer=schemas.PROCEEDING_FILE)
     def mark_complex(self, request, proceeding_id: UUID):
         self.store.mark_complex(proceeding_id, request_json(request).get("reason"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/delay-notice", roles=OFFICER, body=schemas.DELAY_NOTICE)
+    @api("POST", f"{PROCEEDING}/delay-notice", roles=OFFICER, body=schemas.DELAY_NOTICE,
+         answer=schemas.PROCEEDING_FILE)
     def notify_delay(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.notify_delay(proceeding_id, body.get("new_date"), body.get("reason"), body.get("notified_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/period-not-counted", roles=OFFICER, body=schemas.PERIOD_NOT_COUNTED)
+    @api("POST", f"{PROCEEDING}/period-not-counted", roles=OFFICER, body=schemas.PERIOD_NOT_COUNTED,
+         answer=schemas.PROCEEDING_FILE)
     def record_period_not_counted(self, request, proceeding_id: UUID):
         """KPA art. 35 § 5: {first_day, last_day, reason}."""
         body = request_json(request)
@@ -151,18 +153,20 @@ class DecisionsService(Health, AccessLog):
                                              body.get("reason"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/random-event", roles=OFFICER, body=schemas.RANDOM_EVENT)
+    @api("POST", f"{PROCEEDING}/random-event", roles=OFFICER, body=schemas.RANDOM_EVENT,
+         answer=schemas.PROCEEDING_FILE)
     def record_random_event(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.record_random_event(proceeding_id, body.get("kind"), body.get("occurred_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/interview-plan", roles=OFFICER, body=schemas.INTERVIEW_PLAN)
+    @api("POST", f"{PROCEEDING}/interview-plan", roles=OFFICER, body=schemas.INTERVIEW_PLAN,
+         answer=schemas.PROCEEDING_FILE)
     def schedule_interview(self, request, proceeding_id: UUID):
         self.store.schedule_interview(proceeding_id, request_json(request).get("on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/interview", roles=OFFICER, body=schemas.INTERVIEW)
+    @api("POST", f"{PROCEEDING}/interview", roles=OFFICER, body=schemas.INTERVIEW, answer=schemas.PROCEEDING_FILE)
     def record_interview(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.record_interview(
@@ -174,64 +178,72 @@ class DecisionsService(Health, AccessLog):
 
     # Corrections before the decision: the author is who is signed in (the gateway's token), the
     # schema has checked the body; the old values stay in the proceeding's log and history.
-    @api("POST", f"{PROCEEDING}/corrections/interview", roles=OFFICER, body=schemas.INTERVIEW_CORRECTION)
+    @api("POST", f"{PROCEEDING}/corrections/interview", roles=OFFICER, body=schemas.INTERVIEW_CORRECTION,
+         answer=schemas.PROCEEDING_FILE)
     def correct_interview(self, request, proceeding_id: UUID):
-        """{held_on?, household?, assets?, farmland_ha?, unable_to_work?, reason, corrected_on}."""
+        """{interview? (its number, from 1; none, the latest), held_on?, household?, assets?, farmland_ha?,
+        unable_to_work?, reason, corrected_on}."""
         self.store.correct_interview(proceeding_id, request.staff, **request_json(request))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/corrections/income", roles=OFFICER, body=schemas.INCOME_CORRECTION)
+    @api("POST", f"{PROCEEDING}/corrections/income", roles=OFFICER, body=schemas.INCOME_CORRECTION,
+         answer=schemas.PROCEEDING_FILE)
     def correct_income(self, request, proceeding_id: UUID):
-        """{entry (its number in the latest interview, from 1), member?, source?, amount?, reason, corrected_on}."""
+        """{interview? (none, the latest), entry (its number in the interview, from 1), member?, source?,
+        amount?, reason, corrected_on}."""
         self.store.correct_income(proceeding_id, request.staff, **request_json(request))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/assessment", roles=OFFICER, body=schemas.ASSESSMENT)
+    @api("POST", f"{PROCEEDING}/assessment", roles=OFFICER, body=schemas.ASSESSMENT, answer=schemas.PROCEEDING_FILE)
     def assess(self, request, proceeding_id: UUID):
         self.store.assess(proceeding_id)
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/delivery", roles=OFFICER, body=schemas.DELIVERY)
+    @api("POST", f"{PROCEEDING}/delivery", roles=OFFICER, body=schemas.DELIVERY, answer=schemas.PROCEEDING_FILE)
     def record_delivery(self, request, proceeding_id: UUID):
         self.store.record_delivery(proceeding_id, request_json(request).get("delivered_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/deemed-delivery", roles=OFFICER, body=schemas.DEEMED_DELIVERY)
+    @api("POST", f"{PROCEEDING}/deemed-delivery", roles=OFFICER, body=schemas.DEEMED_DELIVERY,
+         answer=schemas.PROCEEDING_FILE)
     def record_deemed_delivery(self, request, proceeding_id: UUID):
         """KPA art. 44 § 4: {notice_left_on}, the day the post left its first notice."""
         self.store.record_deemed_delivery(proceeding_id, request_json(request).get("notice_left_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/finality", roles=OFFICER, body=schemas.FINALITY)
+    @api("POST", f"{PROCEEDING}/finality", roles=OFFICER, body=schemas.FINALITY, answer=schemas.PROCEEDING_FILE)
     def become_final(self, request, proceeding_id: UUID):
         self.store.become_final(proceeding_id, request_json(request).get("today"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/appeal-waiver", roles=OFFICER, body=schemas.APPEAL_WAIVER)
+    @api("POST", f"{PROCEEDING}/appeal-waiver", roles=OFFICER, body=schemas.APPEAL_WAIVER,
+         answer=schemas.PROCEEDING_FILE)
     def waive_appeal(self, request, proceeding_id: UUID):
         """KPA art. 127a: {received_on}, the day the party's waiver came in."""
         self.store.waive_appeal(proceeding_id, request_json(request).get("received_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/appeal", roles=OFFICER, body=schemas.APPEAL)
+    @api("POST", f"{PROCEEDING}/appeal", roles=OFFICER, body=schemas.APPEAL, answer=schemas.PROCEEDING_FILE)
     def register_appeal(self, request, proceeding_id: UUID):
         """{filed_on, received_on (optional: the same day)}."""
         body = request_json(request)
         self.store.register_appeal(proceeding_id, body.get("filed_on"), body.get("received_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/appeal-forwarding", roles=OFFICER, body=schemas.APPEAL_FORWARDING)
+    @api("POST", f"{PROCEEDING}/appeal-forwarding", roles=OFFICER, body=schemas.APPEAL_FORWARDING,
+         answer=schemas.PROCEEDING_FILE)
     def forward_appeal(self, request, proceeding_id: UUID):
         self.store.forward_appeal(proceeding_id, request_json(request).get("forwarded_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/appeal-outcome", roles=OFFICER, body=schemas.APPEAL_OUTCOME)
+    @api("POST", f"{PROCEEDING}/appeal-outcome", roles=OFFICER, body=schemas.APPEAL_OUTCOME,
+         answer=schemas.PROCEEDING_FILE)
     def record_appeal_outcome(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.record_appeal_outcome(proceeding_id, body.get("outcome"), body.get("decided_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/draft", roles=OFFICER, body=schemas.DRAFT)
+    @api("POST", f"{PROCEEDING}/draft", roles=OFFICER, body=schemas.DRAFT, answer=schemas.PROCEEDING_FILE)
     def draft_decision(self, request, proceeding_id: UUID):
         """The draft decision, by the signed-in benefit officer: a decision's content, no date nor signature."""
         body = request_json(request)
@@ -244,18 +256,19 @@ class DecisionsService(Health, AccessLog):
 
     # --- the decisions (the person authorised to sign) --------------------------------------
 
-    @api("GET", "/drafts", roles=SIGNATORY)
+    @api("GET", "/drafts", roles=SIGNATORY, answer=schemas.PROCEEDINGS)
     def drafts_to_sign(self, request):
         """The proceedings whose draft decision awaits the signature."""
         return 200, [_proceeding(p) for p in self.store.drafts_to_sign(reader=request.staff)]
 
-    @api("POST", f"{PROCEEDING}/signature", roles=SIGNATORY, body=schemas.SIGNATURE)
+    @api("POST", f"{PROCEEDING}/signature", roles=SIGNATORY, body=schemas.SIGNATURE, answer=schemas.PROCEEDING_FILE)
     def sign_draft(self, request, proceeding_id: UUID):
         """The pending draft signed as drafted: the decision issued on `on` (today unless said)."""
         self.store.sign_draft(proceeding_id, request.staff, _on(request_json(request)))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/draft-return", roles=SIGNATORY, body=schemas.DRAFT_RETURN)
+    @api("POST", f"{PROCEEDING}/draft-return", roles=SIGNATORY, body=schemas.DRAFT_RETURN,
+         answer=schemas.PROCEEDING_FILE)
     def return_draft(self, request, proceeding_id: UUID):
         """The pending draft back to the benefit officer with a remark."""
         body = request_json(request)
@@ -265,7 +278,7 @@ class DecisionsService(Health, AccessLog):
     # A signatory who prepared a decision themselves still issues it at once (the content in the body),
     # unless a draft awaits their signature: one way to issue, by the signatory, either way
     # (docs/architecture.md, "Role rules": the signature is the signed-in signatory).
-    @api("POST", f"{PROCEEDING}/decision", roles=SIGNATORY, body=schemas.DECISION)
+    @api("POST", f"{PROCEEDING}/decision", roles=SIGNATORY, body=schemas.DECISION, answer=schemas.PROCEEDING_FILE)
     def issue_decision(self, request, proceeding_id: UUID):
         body = _signed(request)
         self.store.issue_decision(
@@ -276,7 +289,7 @@ class DecisionsService(Health, AccessLog):
             on_condition_of_repayment=body.get("on_condition_of_repayment", False))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/change", roles=SIGNATORY, body=schemas.CHANGE)
+    @api("POST", f"{PROCEEDING}/change", roles=SIGNATORY, body=schemas.CHANGE, answer=schemas.PROCEEDING_FILE)
     def change(self, request, proceeding_id: UUID):
         body = _signed(request)
         self.store.change(proceeding_id, request.staff, amount=body.get("amount"),
@@ -284,22 +297,25 @@ class DecisionsService(Health, AccessLog):
                           justification=body.get("justification"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/revocation", roles=SIGNATORY, body=schemas.LATER_DECISION)
+    @api("POST", f"{PROCEEDING}/revocation", roles=SIGNATORY, body=schemas.LATER_DECISION,
+         answer=schemas.PROCEEDING_FILE)
     def revoke(self, request, proceeding_id: UUID):
         self.store.revoke(proceeding_id, request.staff, **_later_decision(_signed(request)))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/suspension", roles=SIGNATORY, body=schemas.LATER_DECISION)
+    @api("POST", f"{PROCEEDING}/suspension", roles=SIGNATORY, body=schemas.LATER_DECISION,
+         answer=schemas.PROCEEDING_FILE)
     def suspend(self, request, proceeding_id: UUID):
         self.store.suspend(proceeding_id, request.staff, **_later_decision(_signed(request)))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/resumption", roles=SIGNATORY, body=schemas.LATER_DECISION)
+    @api("POST", f"{PROCEEDING}/resumption", roles=SIGNATORY, body=schemas.LATER_DECISION,
+         answer=schemas.PROCEEDING_FILE)
     def resume(self, request, proceeding_id: UUID):
         self.store.resume(proceeding_id, request.staff, **_later_decision(_signed(request)))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/claim-back", roles=SIGNATORY, body=schemas.CLAIM_BACK)
+    @api("POST", f"{PROCEEDING}/claim-back", roles=SIGNATORY, body=schemas.CLAIM_BACK, answer=schemas.PROCEEDING_FILE)
     def claim_back(self, request, proceeding_id: UUID):
         """Art. 98 u.p.s.: a decision claiming back an undue benefit {months, amount, issued_on, justification}."""
         body = _signed(request)
@@ -309,19 +325,20 @@ class DecisionsService(Health, AccessLog):
 
     # --- payments (the benefit officer) -------------------------------------------------------
 
-    @api("POST", f"{PROCEEDING}/account", roles=OFFICER, body=schemas.ACCOUNT_CHANGE)
+    @api("POST", f"{PROCEEDING}/account", roles=OFFICER, body=schemas.ACCOUNT_CHANGE, answer=schemas.PROCEEDING_FILE)
     def set_account(self, request, proceeding_id: UUID):
         self.store.set_account(proceeding_id, request_json(request).get("account"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/payment", roles=OFFICER, body=schemas.PAYMENT)
+    @api("POST", f"{PROCEEDING}/payment", roles=OFFICER, body=schemas.PAYMENT, answer=schemas.PROCEEDING_FILE)
     def record_payment(self, request, proceeding_id: UUID):
         """{month: YYYY-MM, paid_on}."""
         body = request_json(request)
         self.store.record_payment(proceeding_id, body.get("month"), body.get("paid_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/payment-return", roles=OFFICER, body=schemas.PAYMENT_RETURN)
+    @api("POST", f"{PROCEEDING}/payment-return", roles=OFFICER, body=schemas.PAYMENT_RETURN,
+         answer=schemas.PROCEEDING_FILE)
     def record_payment_returned(self, request, proceeding_id: UUID):
         """{month, returned_on, reason}: the bank returned the transfer."""
         body = request_json(request)
@@ -329,26 +346,28 @@ class DecisionsService(Health, AccessLog):
                                            body.get("reason"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/repayment", roles=OFFICER, body=schemas.REPAYMENT)
+    @api("POST", f"{PROCEEDING}/repayment", roles=OFFICER, body=schemas.REPAYMENT, answer=schemas.PROCEEDING_FILE)
     def record_repayment(self, request, proceeding_id: UUID):
         body = request_json(request)
         self.store.record_repayment(proceeding_id, body.get("amount"), body.get("repaid_on"))
         return self._answer(request, proceeding_id)
 
-    @api("POST", f"{PROCEEDING}/health-insurance", roles=OFFICER, body=schemas.HEALTH_INSURANCE)
+    @api("POST", f"{PROCEEDING}/health-insurance", roles=OFFICER, body=schemas.HEALTH_INSURANCE,
+         answer=schemas.PROCEEDING_FILE)
     def note_health_insurance(self, request, proceeding_id: UUID):
         """{insured_elsewhere: true/false, from_month: YYYY-MM} for a person on zasiłek stały."""
         body = request_json(request)
         self.store.note_health_insurance(proceeding_id, body.get("insured_elsewhere"), body.get("from_month"))
         return self._answer(request, proceeding_id)
 
-    @api("GET", "/payment-list", roles=OFFICER, query=schemas.MONTH_QUERY)
+    @api("GET", "/payment-list", roles=OFFICER, query=schemas.MONTH_QUERY, answer=schemas.PAYMENT_LIST)
     def payment_list(self, request):
         """The month's payment list: ?month=YYYY-MM&as_of=YYYY-MM-DD."""
         return 200, self.store.payment_list(request.args.get("month"), date_from(request.args, "as_of"),
                                             reader=request.staff)
 
-    @api("GET", "/bank-transfer-file", roles=OFFICER, query=schemas.BANK_TRANSFER_QUERY)
+    @api("GET", "/bank-transfer-file", roles=OFFICER, query=schemas.BANK_TRANSFER_QUERY,
+         answer=schemas.BANK_TRANSFER_FILE)
     def bank_transfer_file(self, request):
         """The month's bank transfers as a pain.001.001.03 file: ?month=&as_of=&execution_date=
         &debtor_name=&debtor_account= (the centre's name and account, not a person's)."""
@@ -361,14 +380,16 @@ class DecisionsService(Health, AccessLog):
         return Response(xml, status=200, mimetype="application/xml",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-    @api("GET", "/health-contributions", roles=OFFICER, query=schemas.HEALTH_CONTRIBUTIONS_QUERY)
+    @api("GET", "/health-contributions", roles=OFFICER, query=schemas.HEALTH_CONTRIBUTIONS_QUERY,
+         answer=schemas.HEALTH_CONTRIBUTIONS)
     def health_contributions(self, request):
         """?month=YYYY-MM: contributions for people on zasiłek stały."""
         return 200, self.store.health_contributions(request.args.get("month"), reader=request.staff)
 
     # --- reviews (art. 11) ------------------------------------------------------------------
 
-    @api("POST", "/review-tasks/<uuid:task_id>/closing", roles=OFFICER, body=schemas.REVIEW_CLOSING)
+    @api("POST", "/review-tasks/<uuid:task_id>/closing", roles=OFFICER, body=schemas.REVIEW_CLOSING,
+         answer=schemas.REVIEW_CLOSED)
     def close_review(self, request, task_id: UUID):
         """{conclusion, closed_on}; who closed it is who is signed in ('officer' is no field of the
         schema; the check below stays as a second guard)."""
@@ -380,7 +401,7 @@ class DecisionsService(Health, AccessLog):
 
     # --- the director's figures -------------------------------------------------------------
 
-    @api("GET", "/mrpips03-part", roles=FIGURES, query=HALF_YEAR_QUERY)
+    @api("GET", "/mrpips03-part", roles=FIGURES, query=HALF_YEAR_QUERY, answer=MRPIPS03_PART)
     def mrpips03_part(self, request):
         """?year=&half=1|2: this team's rows of the MRPiPS-03 report, figures only (no person)."""
         return 200, self.store.mrpips03_part(request.args.get("year", type=int), request.args.get("half", type=int))

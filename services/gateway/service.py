@@ -20,7 +20,26 @@ from services.gateway.application import GatewayApplication
 from services.gateway.domain import SignInRefused
 from services.gateway.oidc import Provider, ProviderSettings
 from services.gateway.pages import render
-from services.gateway.schemas import ACCOUNT, MOMENT_QUERY, PASSWORD, REPORT_QUERY, ROLE_CHANGE
+from services.gateway.schemas import (
+    ACCOUNT,
+    ACCOUNTS,
+    ACCOUNT_FILE,
+    ACCOUNT_REF,
+    EVENTS_QUERY,
+    FORWARDED,
+    ME,
+    MOMENT_QUERY,
+    PAGE,
+    PASSWORD,
+    REPORT,
+    REPORT_QUERY,
+    ROLES_AT,
+    ROLE_CHANGE,
+    SIGNED_IN,
+    SIGNED_OUT,
+    SIGN_IN_QUERY,
+    STREAM,
+)
 from services.gateway.stream import EventStream
 from services.gateway.ui.care import CarePages
 from services.gateway.ui.casework import CaseworkPages
@@ -63,14 +82,14 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- signing in and out ------------------------------------------------------------
 
-    @gateway_api("GET", "/sign-in", roles=PUBLIC)
+    @gateway_api("GET", "/sign-in", roles=PUBLIC, query=SIGN_IN_QUERY, answer=PAGE)
     def sign_in_page(self, request, error: str = ""):
         target = request.args.get("next") or request.form.get("next") or "/"
         page = render("sign_in.html", None, None, title="Logowanie", error=error, next=local(target),
                       provider=self._provider() is not None)
         return Response(page, status=401 if error else 200, mimetype="text/html")
 
-    @gateway_api("POST", "/sign-in", roles=PUBLIC)
+    @gateway_api("POST", "/sign-in", roles=PUBLIC, answer=SIGNED_IN, redirects=True)
     def sign_in(self, request):
         """A form (the page) or JSON {"login", "password"} (another client, which gets the token)."""
         as_json = request.mimetype == "application/json"
@@ -85,7 +104,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
             return 201, {"token": token, "csrf_token": GatewayApplication.csrf_token(token)}
         return with_session(redirect(local(body.get("next") or "/")), token, secure(request, self.config))
 
-    @gateway_api("POST", "/sign-out", roles=ANY_STAFF)
+    @gateway_api("POST", "/sign-out", roles=ANY_STAFF, answer=SIGNED_OUT, redirects=True)
     def sign_out(self, request):
         self.store.end_session(request.session_token)
         self.stream.hub.end_session(request.session_token)
@@ -93,7 +112,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
             return with_session(json_response({"signed_out": True}), None, secure(request, self.config))
         return with_session(redirect("/sign-in"), None, secure(request, self.config))
 
-    @gateway_api("GET", "/sign-in/provider", roles=PUBLIC)
+    @gateway_api("GET", "/sign-in/provider", roles=PUBLIC, redirects=True)
     def sign_in_with_provider(self, request):
         provider = self._provider()
         if provider is None:
@@ -104,7 +123,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
                             secure=secure(request, self.config), max_age=600)
         return response
 
-    @gateway_api("GET", "/sign-in/provider/callback", roles=PUBLIC)
+    @gateway_api("GET", "/sign-in/provider/callback", roles=PUBLIC, redirects=True)
     def provider_callback(self, request):
         provider = self._provider()
         if provider is None:
@@ -116,7 +135,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
         response.delete_cookie(OIDC_COOKIE, path="/sign-in/provider")
         return response
 
-    @gateway_api("GET", "/api/me", roles=ANY_STAFF)
+    @gateway_api("GET", "/api/me", roles=ANY_STAFF, answer=ME)
     def me(self, request):
         staff = request.staff
         return 200, {"id": staff.id, "name": staff.name, "roles": sorted(staff.roles), "team": staff.team,
@@ -124,7 +143,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- the live stream -------------------------------------------------------------------
 
-    @gateway_api("GET", "/events", roles=ANY_STAFF)
+    @gateway_api("GET", "/events", roles=ANY_STAFF, query=EVENTS_QUERY, answer=STREAM)
     def events(self, request):
         """Server-sent events: the CloudEvents this member of staff's roles may see, live; resume
         with the Last-Event-ID header (or ?last_event_id=) to get exactly what came after it."""
@@ -138,7 +157,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- the door to the services --------------------------------------------------------
 
-    @gateway_api("GET,POST", "/api/<string:service>/<path:rest>", roles=ANY_STAFF)
+    @gateway_api("GET,POST", "/api/<string:service>/<path:rest>", roles=ANY_STAFF, answer=FORWARDED)
     def forward(self, request, service: str, rest: str):
         """Forwards to the service with a token for it alone; the service decides what this member
         of staff may do there."""
@@ -161,7 +180,7 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- the director's report -----------------------------------------------------------------
 
-    @gateway_api("GET", "/reports/mrpips03", roles={DIRECTOR}, query=REPORT_QUERY)
+    @gateway_api("GET", "/reports/mrpips03", roles={DIRECTOR}, query=REPORT_QUERY, answer=REPORT)
     def mrpips03(self, request):
         """The half-year MRPiPS-03 report (?year=YYYY&half=1|2&format=json|csv|html): each team's
         part, figures only, asked of it with the director's own token, combined in the form's order."""
@@ -185,34 +204,35 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- staff accounts (the operator) ----------------------------------------------------
 
-    @gateway_api("GET", "/accounts", roles={OPERATOR, AUDITOR})
+    @gateway_api("GET", "/accounts", roles={OPERATOR, AUDITOR}, answer=ACCOUNTS)
     def accounts(self, request):
         return 200, [_account(a) for a in self.store.accounts()]
 
-    @gateway_api("POST", "/accounts", roles={OPERATOR}, body=ACCOUNT)
+    @gateway_api("POST", "/accounts", roles={OPERATOR}, body=ACCOUNT, answer=ACCOUNT_REF)
     def open_account(self, request):
         body = request_json(request)
         account_id = self.store.open_account(body.get("login"), body.get("name"), body.get("roles") or [],
                                              body.get("team"), body.get("password"), by=request.staff.name)
         return 201, {"account_id": account_id}
 
-    @gateway_api("POST", "/accounts/<uuid:account_id>/roles", roles={OPERATOR}, body=ROLE_CHANGE)
+    @gateway_api("POST", "/accounts/<uuid:account_id>/roles", roles={OPERATOR}, body=ROLE_CHANGE, answer=ACCOUNT_FILE)
     def assign_roles(self, request, account_id: UUID):
         body = request_json(request)
         self.store.assign_roles(account_id, body.get("roles") or [], body.get("team"), by=request.staff.name)
         return 200, _account(self.store.account(account_id))
 
-    @gateway_api("POST", "/accounts/<uuid:account_id>/password", roles={OPERATOR}, body=PASSWORD)
+    @gateway_api("POST", "/accounts/<uuid:account_id>/password", roles={OPERATOR}, body=PASSWORD, answer=ACCOUNT_REF)
     def set_password(self, request, account_id: UUID):
         self.store.set_password(account_id, request_json(request).get("password"), by=request.staff.name)
         return 200, {"account_id": account_id}
 
-    @gateway_api("POST", "/accounts/<uuid:account_id>/disabling", roles={OPERATOR})
+    @gateway_api("POST", "/accounts/<uuid:account_id>/disabling", roles={OPERATOR}, answer=ACCOUNT_FILE)
     def disable(self, request, account_id: UUID):
         self.store.disable(account_id, by=request.staff.name)
         return 200, _account(self.store.account(account_id))
 
-    @gateway_api("GET", "/accounts/<uuid:account_id>/roles-at", roles={OPERATOR, AUDITOR}, query=MOMENT_QUERY)
+    @gateway_api("GET", "/accounts/<uuid:account_id>/roles-at", roles={OPERATOR, AUDITOR}, query=MOMENT_QUERY,
+                 answer=ROLES_AT)
     def roles_at(self, request, account_id: UUID):
         """What an account could do at a moment (?at=ISO date-time with offset)."""
         try:

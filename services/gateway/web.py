@@ -73,8 +73,10 @@ class SessionApi(Api):
         return super().unauthenticated(request, error)
 
 
-def gateway_api(method: str, url: str, roles, body: dict | None = None, query: dict | None = None):
-    return api(method, url, roles, entrypoint=SessionApi, body=body, query=query)
+def gateway_api(method: str, url: str, roles, body: dict | None = None, query: dict | None = None,
+                answer: dict | list[dict] | None = None, redirects: bool = False):
+    return api(method, url, roles, entrypoint=SessionApi, body=body, query=query, answer=answer,
+               redirects=redirects)
 
 
 def command_headers(request) -> dict:

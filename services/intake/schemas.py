@@ -2,7 +2,10 @@
 The domain keeps its own rules on top: a PESEL's check digit and birth date, a postal code's
 form, a name that is there."""
 
-from shared.schemas import BOOLEAN, codes, day, line, many, obj, one_of, text, whole
+from shared.schemas import (
+    BOOLEAN, DATE, FLAG, ID, OBJECT, STRINGS, TEXT, codes, day, line, listed, many, obj, one_of, or_null, paged,
+    record, text, whole,
+)
 from shared.views import PAGE_MAX
 from shared.vocabulary import FORMS_OF_HELP, REASONS_FOR_HELP, ROUTING_TEAMS
 
@@ -34,3 +37,18 @@ ADDRESS_CORRECTION = obj(["address", "reason", "corrected_on"], address=ADDRESS,
 CONTACT_CORRECTION = obj(["contact", "reason", "corrected_on"], contact=line(), **_WHY)
 HOUSEHOLD_CORRECTION = obj(["household", "reason", "corrected_on"], household=many(HOUSEHOLD_MEMBER, 20), **_WHY)
 ROUTING = obj(["team", "routed_on"], team=one_of(ROUTING_TEAMS), reason=text(), routed_on=day())
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+PERSON_FILE = record(["person_id", "full_name", "registered_on", "history"], person_id=ID, full_name=or_null(TEXT),
+                     birth_date=or_null(DATE), pesel=or_null(TEXT), document_number=or_null(TEXT),
+                     address=or_null(OBJECT), contact=or_null(TEXT), household=listed(OBJECT), registered_on=DATE,
+                     history=listed(record(["kind"], kind=TEXT)))
+PERSONS = paged("persons", PERSON_FILE)
+REGISTERED = record(["person_id", "new"], person_id=ID, new=FLAG)
+CORRECTED = record(["person_id", "corrected"], person_id=ID, corrected=STRINGS)
+TALK_RECORDED = record(["contact_id"], contact_id=ID)
+ROUTED = record(["case_id"], case_id=ID)
+ROUTED_CASES = paged("routings", record(["case_id", "contact_id", "person_id", "team"], case_id=ID, contact_id=ID,
+                                        person_id=ID, team=TEXT))

@@ -8,13 +8,20 @@ from services.intake.domain import IdentityDiffers, Person
 from services.intake.schemas import (
     ADDRESS_CORRECTION,
     CONTACT_CORRECTION,
+    CORRECTED,
     FIRST_CONTACT,
     HOUSEHOLD_CORRECTION,
     IDENTITY_CORRECTION,
     PERSON,
+    PERSON_FILE,
+    PERSONS,
+    REGISTERED,
+    ROUTED,
+    ROUTED_CASES,
     ROUTED_CASES_QUERY,
     ROUTING,
     SEARCH,
+    TALK_RECORDED,
 )
 from shared.roles import FIRST_CONTACT_OFFICER
 from shared.service import AccessLog, EventStore, Health
@@ -51,7 +58,7 @@ class IntakeService(Health, AccessLog):
     name = "intake"
     store: IntakeApplication = EventStore(IntakeApplication)
 
-    @api("POST", "/persons", roles=DESK, body=PERSON)
+    @api("POST", "/persons", roles=DESK, body=PERSON, answer=REGISTERED)
     def register_person(self, request):
         body = request_json(request)
         try:
@@ -69,20 +76,24 @@ class IntakeService(Health, AccessLog):
             return _identity_differs(error)
         return (201 if new else 200), {"person_id": person_id, "new": new}
 
-    @api("POST", "/persons/<uuid:person_id>/corrections/identity", roles=DESK, body=IDENTITY_CORRECTION)
+    @api("POST", "/persons/<uuid:person_id>/corrections/identity", roles=DESK, body=IDENTITY_CORRECTION,
+         answer=CORRECTED)
     def correct_identity(self, request, person_id: UUID):
         """Corrects the name, birth date, PESEL or document; the person keeps their reference."""
         return self._correct(request, person_id, "identity")
 
-    @api("POST", "/persons/<uuid:person_id>/corrections/address", roles=DESK, body=ADDRESS_CORRECTION)
+    @api("POST", "/persons/<uuid:person_id>/corrections/address", roles=DESK, body=ADDRESS_CORRECTION,
+         answer=CORRECTED)
     def correct_address(self, request, person_id: UUID):
         return self._correct(request, person_id, "address")
 
-    @api("POST", "/persons/<uuid:person_id>/corrections/contact", roles=DESK, body=CONTACT_CORRECTION)
+    @api("POST", "/persons/<uuid:person_id>/corrections/contact", roles=DESK, body=CONTACT_CORRECTION,
+         answer=CORRECTED)
     def correct_contact(self, request, person_id: UUID):
         return self._correct(request, person_id, "contact")
 
-    @api("POST", "/persons/<uuid:person_id>/corrections/household", roles=DESK, body=HOUSEHOLD_CORRECTION)
+    @api("POST", "/persons/<uuid:person_id>/corrections/household", roles=DESK, body=HOUSEHOLD_CORRECTION,
+         answer=CORRECTED)
     def correct_household(self, request, person_id: UUID):
         return self._correct(request, person_id, "household")
 
@@ -92,11 +103,11 @@ class IntakeService(Health, AccessLog):
                                               **request_json(request))
         return 200, {"person_id": person_id, "corrected": corrected}
 
-    @api("GET", "/persons/<uuid:person_id>", roles=DESK)
+    @api("GET", "/persons/<uuid:person_id>", roles=DESK, answer=PERSON_FILE)
     def person(self, request, person_id: UUID):
         return 200, _person(self.store.person(person_id, reader=request.staff))
 
-    @api("POST", "/persons/search", roles=DESK, body=SEARCH)
+    @api("POST", "/persons/search", roles=DESK, body=SEARCH, answer=PERSONS)
     def find_persons(self, request):
         """By PESEL or by name, in the body: a PESEL or a name never travels in a URL (logs keep URLs).
         By name a page at a time (`limit`, `after`): `{"persons": [...], "next_after": ...}`."""
@@ -108,7 +119,7 @@ class IntakeService(Health, AccessLog):
                                                     limit=body.get("limit"), after=body.get("after"))
         return 200, {"persons": [_person(p) for p in found], "next_after": next_after}
 
-    @api("POST", "/persons/<uuid:person_id>/first-contacts", roles=DESK, body=FIRST_CONTACT)
+    @api("POST", "/persons/<uuid:person_id>/first-contacts", roles=DESK, body=FIRST_CONTACT, answer=TALK_RECORDED)
     def record_first_contact(self, request, person_id: UUID):
         body = request_json(request)
         contact_id = self.store.record_first_contact(
@@ -122,7 +133,7 @@ class IntakeService(Health, AccessLog):
         )
         return 201, {"contact_id": contact_id}
 
-    @api("POST", "/first-contacts/<uuid:contact_id>/routings", roles=DESK, body=ROUTING)
+    @api("POST", "/first-contacts/<uuid:contact_id>/routings", roles=DESK, body=ROUTING, answer=ROUTED)
     def route_case(self, request, contact_id: UUID):
         body = request_json(request)
         case_id = self.store.route_case(
@@ -130,7 +141,7 @@ class IntakeService(Health, AccessLog):
         )
         return 201, {"case_id": case_id}
 
-    @api("GET", "/routed-cases", roles=DESK, query=ROUTED_CASES_QUERY)
+    @api("GET", "/routed-cases", roles=DESK, query=ROUTED_CASES_QUERY, answer=ROUTED_CASES)
     def routed_cases(self, request):
         """Newest first, a page at a time: `{"routings": [...], "next_after": ...}`."""
         return 200, self.store.routed_cases(request.args.get("team"), reader=request.staff,

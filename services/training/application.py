@@ -30,7 +30,7 @@ from services.training.domain import (
     supervision_months_missed,
 )
 from services.training.rules import TrainingRules
-from shared.contracts.care import CARE_HOURS_DELIVERED
+from shared.contracts.care import CARE_HOURS_CORRECTED, CARE_HOURS_DELIVERED
 from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
 from shared.contracts.decisions import DECISION_BY_OFFICER
 from shared.dates import months_between
@@ -38,12 +38,17 @@ from shared.envelope import Envelope
 from shared.roles import STAFF_DEVELOPMENT_OFFICER
 from shared.store import LogProjection, ServiceApplication
 
-# Which reported fact each upstream event is: (kind, who, on, amount, kind of care service).
-FACTS: dict[str, Callable[[dict], tuple]] = {
-    WORKER_ASSIGNED.type: lambda d: ("case_assigned", d["worker"], d["assigned_on"], 1, None),
-    CASE_CLOSED.type: lambda d: ("case_closed", d["worker"], d["closed_on"], 1, None),
-    DECISION_BY_OFFICER.type: lambda d: ("decision_issued", d["officer"], d["issued_on"], 1, None),
-    CARE_HOURS_DELIVERED.type: lambda d: ("care_hours", d["carer"], d["delivered_on"], d["hours"], d["kind"]),
+# Which reported facts each upstream event is: (kind, who, on, amount, kind of care service) each. A
+# correction of care hours takes back the hours as recorded (a negative amount on that carer and day)
+# and counts them as corrected, so every sum over a period, a carer, a team or a kind follows it.
+FACTS: dict[str, Callable[[dict], list[tuple]]] = {
+    WORKER_ASSIGNED.type: lambda d: [("case_assigned", d["worker"], d["assigned_on"], 1, None)],
+    CASE_CLOSED.type: lambda d: [("case_closed", d["worker"], d["closed_on"], 1, None)],
+    DECISION_BY_OFFICER.type: lambda d: [("decision_issued", d["officer"], d["issued_on"], 1, None)],
+    CARE_HOURS_DELIVERED.type: lambda d: [("care_hours", d["carer"], d["delivered_on"], d["hours"], d["kind"])],
+    CARE_HOURS_CORRECTED.type: lambda d: [
+        ("care_hours", d["old_carer"], d["old_delivered_on"], -d["old_hours"], d["kind"]),
+        ("care_hours", d["carer"], d["delivered_on"], d["hours"], d["kind"])],
 }
 NOT_REPORTED = "not_reported"  # care hours delivered before care reported their kind of service
 DEFAULT_TEAMS = ("intake", "casework", "decisions", "care", "management")
@@ -69,9 +74,11 @@ class TrainingApplication(ServiceApplication):
     def policy(self, envelope: Envelope) -> list[Any]:
         if envelope.type not in FACTS:
             return []
-        kind, who, on, amount, care_kind = FACTS[envelope.type](envelope.data)
-        return [WorkloadFact(source_event_id=envelope.id, kind=kind, who=who, on=date.fromisoformat(on),
-                             case_id=envelope.data.get("case_id"), amount=Decimal(str(amount)), care_kind=care_kind)]
+        # One fact per event keeps the event's id; a second one of the same event is told apart by its number.
+        return [WorkloadFact(source_event_id=envelope.id if n == 0 else f"{envelope.id}/{n}", kind=kind, who=who,
+                             on=date.fromisoformat(on), case_id=envelope.data.get("case_id"),
+                             amount=Decimal(str(amount)), care_kind=care_kind)
+                for n, (kind, who, on, amount, care_kind) in enumerate(FACTS[envelope.type](envelope.data))]
 
     # --- commands --------------------------------------------------------------------------------
 
@@ -209,8 +216,8 @@ class TrainingApplication(ServiceApplication):
             row["supervision_months_missed"] = len(missed[team]) if team in missed else None
         facts = [f for f in self._all(WorkloadFact) if first <= f.on <= last]
 
-        def per(kind: str) -> dict[str, Decimal]:
-            return dict(sorted(_sum_by_who(f for f in facts if f.kind == kind).items()))
+        def per(kind: str) -> dict[str, Decimal]:  # a carer whose hours were all corrected away is not listed
+            return {who: n for who, n in sorted(_sum_by_who(f for f in facts if f.kind == kind).items()) if n}
 
         open_cases = self.open_cases_per_worker(last)
         by_team, not_matched = self._workload_by_team(open_cases, facts, last)

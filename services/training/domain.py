@@ -273,7 +273,8 @@ class StudyVisit(Aggregate):
 
 class WorkloadFact(Aggregate):
     """A fact another team reported (a case assigned or closed, a decision, care hours, with the
-    kind of care service when care reported it)."""
+    kind of care service when care reported it; care hours taken back, a negative amount, when
+    care corrected what it had reported)."""
 
     class Reported(Aggregate.Created):
         source_event_id: str

@@ -7,7 +7,7 @@ the employees named being registered.
 Numbers (hours, a full-time equivalent) come as JSON numbers or as the texts the pages send."""
 
 from services.training.domain import DEGREES, ROLES, SUPERVISION_KINDS
-from shared.schemas import UUID, day, line, many, obj, one_of, text
+from shared.schemas import DATE, DECIMAL, ID, OBJECT, TEXT, UUID, day, line, listed, many, obj, one_of, or_null, record, text
 
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 16 or "16": the domain reads both
 TEAM = line(64)  # one of the centre's configured teams: the domain checks it against the setting
@@ -35,3 +35,24 @@ STUDY_VISIT = obj(["host", "starts_on", "ends_on", "learned"], host=line(), star
 
 TODAY_QUERY = obj(["today"], today=day())
 PERIOD_QUERY = obj(["from", "to"], **{"from": day(), "to": day()})
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+EMPLOYEE_FILE = record(["employee_id", "name", "team", "role"], employee_id=ID, name=TEXT, team=TEXT, role=TEXT,
+                       fte=DECIMAL, joined_on=DATE, left_on=or_null(DATE), specialisations=listed(OBJECT),
+                       moves=listed(OBJECT))
+EMPLOYEES = listed(EMPLOYEE_FILE)
+TRAINING_FILE = record(["training_id", "title"], training_id=ID, title=TEXT, hours=DECIMAL, days=listed(DATE))
+TRAININGS = listed(TRAINING_FILE)
+EMPLOYEE_REF = record(["employee_id"], employee_id=ID)
+TRAINING_REF = record(["training_id"], training_id=ID)
+SUPERVISION_REF = record(["supervision_id"], supervision_id=ID)
+STUDY_VISIT_REF = record(["study_visit_id"], study_visit_id=ID)
+SUPERVISION_BEHIND = listed(record(["team", "last_session"], team=TEXT, last_session=or_null(DATE),
+                                   was_due_by=or_null(DATE)))
+STUDY_VISITS = listed(record(["study_visit_id", "host", "starts_on", "ends_on", "participants"], study_visit_id=ID,
+                             host=TEXT, starts_on=DATE, ends_on=DATE, participants=listed(OBJECT)))
+# The whole report (the staff-development officer's) or its indicators (anyone else's, view "indicators").
+REPORT = record(["from", "to", "teams", "centre", "workload"], **{"from": DATE, "to": DATE}, teams=OBJECT,
+                centre=OBJECT, workload=OBJECT, view={"const": "indicators"})

@@ -18,6 +18,7 @@ CARE_KINDS = ("uslugi_opiekuncze", "specjalistyczne_uslugi_opiekuncze",
 # The social-work request it answers, when there was one: casework shows the service on the case.
 _REQUEST = (text_field("request_ref", DataClass.REFERENCE, nullable=True), uuid_field("case_id", nullable=True))
 _KIND = Field("kind", {"enum": list(CARE_KINDS)}, DataClass.REFERENCE)
+_HOURS = {"type": "number", "exclusiveMinimum": 0}
 
 
 def _care_event(name: str, description: str, fields: tuple, subject: str) -> Contract:
@@ -28,7 +29,7 @@ def _care_event(name: str, description: str, fields: tuple, subject: str) -> Con
 CARE_SERVICE_GRANTED = _care_event(
     "CareServiceGranted", "A care service was granted by decision: its kind, hours a week and period.",
     (uuid_field("service_id"), uuid_field("person_id"), _KIND,
-     Field("hours_per_week", {"type": "number", "exclusiveMinimum": 0}, DataClass.REFERENCE),
+     Field("hours_per_week", _HOURS, DataClass.REFERENCE),
      date_field("period_from"), date_field("period_to", nullable=True), date_field("granted_on")),
     "service_id")
 CARE_SERVICE_ENDED = _care_event(
@@ -64,7 +65,7 @@ _CARE_HOURS_DELIVERED_V1 = Contract(
     version=1,
     description="A carer delivered hours of care on a day: who, how long, when; not to whom or what was done.",
     fields=(text_field("carer", DataClass.STAFF),
-            Field("hours", {"type": "number", "exclusiveMinimum": 0}, DataClass.REFERENCE),
+            Field("hours", _HOURS, DataClass.REFERENCE),
             date_field("delivered_on")),
     consumers=frozenset({"training"}),
 )
@@ -85,5 +86,21 @@ CARE_HOURS_DELIVERED = _CARE_HOURS_DELIVERED_V1.next_version(
                  "(null: delivered before care reported it); not to whom or what was done."),
 )
 
-CONTRACTS = (CARE_REQUEST_RECEIVED, CARE_HOURS_DELIVERED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE,
+CARE_HOURS_CORRECTED = Contract(
+    producer="care",
+    name="CareHoursCorrected",
+    version=1,
+    description=("A visit's delivered hours were corrected (its carer, day or hours): who delivered how long on "
+                 "which day as it was recorded (old_*) and as it is now, and the kind of service; not to whom, "
+                 "what was done or why."),
+    fields=(text_field("old_carer", DataClass.STAFF),
+            Field("old_hours", _HOURS, DataClass.REFERENCE),
+            date_field("old_delivered_on"),
+            text_field("carer", DataClass.STAFF),
+            Field("hours", _HOURS, DataClass.REFERENCE),
+            date_field("delivered_on"), date_field("corrected_on"), _KIND),
+    consumers=frozenset({"training"}),
+)
+
+CONTRACTS = (CARE_REQUEST_RECEIVED, CARE_HOURS_DELIVERED, CARE_HOURS_CORRECTED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED, DPS_REFERRAL_SUBMITTED, DPS_PLACEMENT_MADE,
              DPS_REFERRAL_WITHDRAWN)

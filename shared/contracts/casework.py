@@ -6,12 +6,23 @@ from shared.contracts import (
     DataClass,
     Field,
     bool_field,
+    codes_field,
     date_field,
     object_field,
     text_field,
     uuid_field,
 )
 from shared.vocabulary import CARE_SERVICE_KINDS
+
+# The person's identity as social work passes it to the care team.
+_IDENTITY = (
+    text_field("full_name", DataClass.IDENTITY), text_field("pesel", DataClass.IDENTITY, nullable=True),
+    date_field("birth_date", DataClass.IDENTITY, nullable=True),
+    object_field("address", {"street": {"type": "string"}, "postal_code": {"type": "string"},
+                             "city": {"type": "string"}}, DataClass.IDENTITY, nullable=True),
+    text_field("contact", DataClass.IDENTITY, nullable=True),
+)
+IDENTITY_FOR_CARE = tuple(f.name for f in _IDENTITY)
 
 _FACT = (uuid_field("person_id"), uuid_field("case_id"), text_field("contract_ref", DataClass.REFERENCE),
          date_field("occurred_on"))
@@ -45,15 +56,23 @@ SERVICES_REQUESTED = Contract(
     fields=(
         text_field("request_ref", DataClass.REFERENCE), uuid_field("case_id"), uuid_field("person_id"),
         Field("kind", {"enum": list(CARE_SERVICE_KINDS)}, DataClass.REFERENCE), bool_field("urgent"),
-        date_field("requested_on"),
-        text_field("full_name", DataClass.IDENTITY), text_field("pesel", DataClass.IDENTITY, nullable=True),
-        date_field("birth_date", DataClass.IDENTITY, nullable=True),
-        object_field("address", {"street": {"type": "string"}, "postal_code": {"type": "string"},
-                                 "city": {"type": "string"}}, DataClass.IDENTITY, nullable=True),
-        text_field("contact", DataClass.IDENTITY, nullable=True),
+        date_field("requested_on"), *_IDENTITY,
     ),
     consumers=frozenset({"care"}),
     subject_field="case_id",
+)
+
+PERSON_CORRECTED_FOR_CARE = Contract(
+    producer="casework",
+    name="PersonCorrected",
+    version=1,
+    description=("First contact corrected the identity, address or contact of a person social work asked the care "
+                 "team to serve (ServicesRequested carried the old values): the identity as it now is, which of "
+                 "its fields changed, and the date. Not the reason, not the old values."),
+    fields=(uuid_field("person_id"), date_field("corrected_on"),
+            codes_field("corrected", IDENTITY_FOR_CARE, DataClass.REFERENCE), *_IDENTITY),
+    consumers=frozenset({"care"}),
+    subject_field="person_id",
 )
 
 CASE_OPENED = Contract(
@@ -90,4 +109,4 @@ CASE_CLOSED = Contract(
 )
 
 CONTRACTS = (CASE_OPENED, CASE_CLOSED, CONTRACT_REFUSED, CONTRACT_BROKEN, CONTRACT_SIGNED, CONTRACT_FULFILLED, SERVICES_REQUESTED,
-             WORKER_ASSIGNED)
+             PERSON_CORRECTED_FOR_CARE, WORKER_ASSIGNED)

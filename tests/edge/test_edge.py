@@ -64,3 +64,25 @@ def test_a_query_is_checked_against_its_published_schema_naming_the_parameter(ce
     refusal = document["paths"]["/deadlines"]["get"]["responses"]["4XX"]["content"]
     assert refusal == {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
     assert document["components"]["schemas"]["Refusal"]["required"] == ["error", "message"]
+
+
+def test_the_pages_queries_are_declared_and_checked_naming_the_parameter(centre):
+    centre.start("gateway")
+    base = centre.url("gateway")
+    document = requests.get(f"{base}/openapi.json", timeout=10).json()["paths"]
+    assert {p["name"] for p in document["/kadry"]["get"]["parameters"] if p["in"] == "query"} == {"od", "do"}
+    assert {p["name"] for p in document["/wyplaty"]["get"]["parameters"] if p["in"] == "query"} == {
+        "month", "as_of", "execution_date", "debtor_name", "debtor_account"}
+    for role, path, query, field in (
+            ("staff_development_officer", "/kadry", {"od": "2026-01-01T00:00:00"}, "od"),
+            ("benefit_officer", "/przeglady", {"wszystkie": "1", "osoba": "x"}, "osoba"),
+            ("benefit_officer", "/wyplaty", {"month": "listopad 2026"}, "month"),
+            ("care_coordinator", f"/usluga/{'0' * 8}-0000-4000-8000-{'0' * 12}", {"miesiac": "2026-11-01"}, "miesiac"),
+            ("director", "/sprawozdanie", {"rok": "2026", "polrocze": "3"}, "polrocze"),
+            ("auditor", "/audyt", {"od": "-5"}, "od")):
+        page = centre.as_role(role).http.get(base + path, params=query, headers={"Accept": "text/html"}, timeout=10)
+        answer = refused(page, 400, "InvalidRequest")
+        assert answer["field"] == field, (path, answer)
+    # A query as the page's own links send it passes the check (the team service is not running here).
+    shown = centre.as_role("benefit_officer").http.get(f"{base}/przeglady", params={"wszystkie": "1"}, timeout=10)
+    assert shown.status_code == 503 and shown.json()["error"] == "TeamUnavailable", shown.text

@@ -12,13 +12,14 @@ import pytest
 from services.care.application import CareApplication
 from services.care.domain import AssistantLimitReached, MissingSignature, NotFound, NothingToCorrect
 from shared.contracts.care import (
+    CARE_HOURS_CORRECTED,
     CARE_REQUEST_RECEIVED,
     CARE_SERVICE_ENDED,
     CARE_SERVICE_GRANTED,
     DPS_REFERRAL_SUBMITTED,
     DPS_REFERRAL_WITHDRAWN,
 )
-from shared.contracts.casework import SERVICES_REQUESTED
+from shared.contracts.casework import PERSON_CORRECTED_FOR_CARE, SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
 from shared.envelope import Envelope, source_of
 from shared.identity import Staff
@@ -66,13 +67,18 @@ def test_requests_from_social_work_become_services_referrals_and_assistance(care
     assert len(care.referrals()) == 1 and len(care.assistances()) == 1
 
 
-def test_a_case_routed_from_first_contact_opens_requests(care):
-    data = {"case_id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "routed_on": "2025-03-03", "urgent": True,
-            "full_name": "Zofia Lis", "birth_date": None, "pesel": None, "document_number": "AB1", "address": None,
-            "contact": None, "routing_reason": "potrzebuje pomocy w domu",
+def routed(n: int, person_id: str | None = None, full_name: str = "Zofia Lis") -> Envelope:
+    """First contact's routing to care, asking for care services and a care home."""
+    data = {"case_id": str(uuid.uuid4()), "person_id": person_id or str(uuid.uuid4()), "routed_on": "2025-03-03",
+            "urgent": True, "full_name": full_name, "birth_date": None, "pesel": None, "document_number": "AB1",
+            "address": None, "contact": None, "routing_reason": "potrzebuje pomocy w domu",
             "help_requested": ["uslugi_opiekuncze", "pobyt_w_dps"]}
-    care.process(Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=CASE_ROUTED["care"].type,
-                                  time=datetime.now(timezone.utc), subject="", data=data, notification_id=3))
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=CASE_ROUTED["care"].type,
+                            time=datetime.now(timezone.utc), subject="", data=data, notification_id=n)
+
+
+def test_a_case_routed_from_first_contact_opens_requests(care):
+    care.process(routed(3))
     [service] = care.services()
     assert service.kind == "uslugi_opiekuncze" and service.urgent and service.origin == "first_contact"
     assert len(care.referrals()) == 1
@@ -271,36 +277,53 @@ def test_the_mrpips03_part_is_figures_only(care):
     assert all(isinstance(v, (int, Decimal)) for row in part.values() for v in row.values())
 
 
-def corrected(notification_id: int, person_id: str, **identity) -> Envelope:
+def corrected(notification_id: int, person_id: str, by: str = "intake", **identity) -> Envelope:
+    """A correction of a person: intake's own, or casework's passed on for a person it asked care to serve."""
+    contract = PERSON_CORRECTED["care"] if by == "intake" else PERSON_CORRECTED_FOR_CARE
     data = {"person_id": person_id, "corrected_on": "2025-04-01", "corrected": sorted(identity),
             "full_name": "Jan Wiśniewski", "birth_date": None, "pesel": None, "document_number": None,
             "address": None, "contact": None, **identity}
-    return Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=PERSON_CORRECTED["care"].type,
+    data = {k: v for k, v in data.items() if k in contract.schema["properties"]}
+    return Envelope.checked(id=str(uuid.uuid4()), source=source_of(by), type=contract.type,
                             time=datetime.now(timezone.utc), subject=person_id, data=data,
                             notification_id=notification_id)
 
 
-def test_first_contact_s_correction_of_a_person_reaches_each_of_the_person_s_care_files(care):
-    service, referral, someone_else = requested("uslugi_opiekuncze", 1), requested("dps", 2), requested("dps", 3)
-    referral.data["person_id"] = service.data["person_id"]
-    for envelope in (service, referral, someone_else):
+def test_a_correction_reaches_each_of_the_person_s_care_files_from_the_team_that_told_care_of_them(care):
+    person_id = str(uuid.uuid4())
+    from_desk, someone_else = routed(1, person_id, "Jan Wiśniewski"), routed(2, full_name="Jan Wiśniewski")
+    from_social_work = requested("uslugi_opiekuncze", 1)  # the same person, asked for by their social worker
+    from_social_work.data["person_id"] = person_id
+    for envelope in (from_desk, someone_else, from_social_work):
         care.process(envelope)
-    person_id = service.data["person_id"]
-    assert care.process(corrected(4, person_id, full_name="Jan Wiśniewski-Kot", contact="+48 600 100 200"))
     files = [f for f in (*care.services(), *care.referrals()) if str(f.person_id) == person_id]
-    assert len(files) == 2
-    for file in files:
-        assert file.person["full_name"] == "Jan Wiśniewski-Kot" and file.person["contact"] == "+48 600 100 200"
+    by_desk = [f for f in files if f.case_id is None]
+    assert len(by_desk) == 2 and len(files) == 3
+
+    # First contact's correction reaches the files the desk opened; the one social work asked for
+    # waits for casework's, which passes it on (so one stream, in its order, corrects each file).
+    assert care.process(corrected(4, person_id, full_name="Jan Wiśniewski-Kot", contact="+48 600 100 200"))
+    for file in (*care.services(), *care.referrals()):
+        file_now = file.person["full_name"]
+        if str(file.person_id) != person_id or file.case_id is not None:
+            assert file_now == "Jan Wiśniewski" and not file.person_corrections
+            continue
+        assert file_now == "Jan Wiśniewski-Kot" and file.person["contact"] == "+48 600 100 200"
         assert file.person_corrections == [{"corrected": ["full_name", "contact"], "corrected_on": date(2025, 4, 1),
                                             "old": {"full_name": "Jan Wiśniewski", "contact": None}}]
-    [other] = [r for r in care.referrals() if str(r.person_id) != person_id]
-    assert other.person["full_name"] == "Jan Wiśniewski"
+    assert care.process(corrected(2, person_id, by="casework", full_name="Jan Wiśniewski-Kot",
+                                  contact="+48 600 100 200"))
+    [asked_for] = [s for s in care.services() if s.case_id is not None]
+    assert asked_for.person["full_name"] == "Jan Wiśniewski-Kot" and asked_for.person_corrections == [
+        {"corrected": ["full_name", "contact"], "corrected_on": date(2025, 4, 1),
+         "old": {"full_name": "Jan Wiśniewski", "contact": None}}]
     assert care.hours(date(2025, 3, 1), date(2025, 3, 31))["people"] == []  # nothing granted yet
     # The same identity again, or a person care has no file of, changes nothing.
     position = care.recorder.max_notification_id()
     care.process(corrected(5, person_id, full_name="Jan Wiśniewski-Kot", contact="+48 600 100 200"))
+    care.process(corrected(3, person_id, by="casework", full_name="Jan Wiśniewski-Kot", contact="+48 600 100 200"))
     care.process(corrected(6, str(uuid.uuid4()), full_name="Ewa Nowak"))
-    assert care.position("intake") == 6
+    assert (care.position("intake"), care.position("casework")) == (6, 3)
     assert care.recorder.max_notification_id() == position
 
 
@@ -318,6 +341,14 @@ def test_a_corrected_visit_and_roster_show_in_the_fee_statement_and_the_hours_an
                                carer_id=uuid.uuid4())
         assert care.correct_visit(service_id, 2, corrected_by="Iwona Cicha", reason="karta pracy: 3 h, zastępstwo",
                                   corrected_on="2025-03-20", carer_id=substitute, hours="3") == ["carer_id", "hours"]
+        assert care.correct_visit(service_id, 2, corrected_by="Iwona Cicha", reason="karta pracy",
+                                  corrected_on="2025-03-20", activities=[]) == ["activities"]
+        # training counted the hours as delivered: it hears of the corrected carer and hours, once
+        assert [e.data for e in care.integration_envelopes(after=0, limit=20)[0]
+                if e.type == CARE_HOURS_CORRECTED.type] == [{
+                    "old_carer": "Halina Kot", "old_hours": 13.0, "old_delivered_on": "2025-03-12",
+                    "carer": "Ewa Zastępcza", "hours": 3.0, "delivered_on": "2025-03-12",
+                    "corrected_on": "2025-03-20", "kind": "uslugi_opiekuncze"}]
         assert care.correct_roster(service_id, 1, corrected_by="Iwona Cicha", reason="plan z umowy",
                                    corrected_on="2025-03-20", visits=[{"weekday": "mon", "hours": "3"}]) == ["plan"]
         with pytest.raises(NothingToCorrect):
@@ -335,7 +366,8 @@ def test_a_corrected_visit_and_roster_show_in_the_fee_statement_and_the_hours_an
             ("Halina Kot", Decimal(12), Decimal(3)), ("Ewa Zastępcza", Decimal(0), Decimal(3))]
         service = again.care_service(service_id)
         assert [(c["kind"], c["number"], c["corrected_by"], list(c["old"])) for c in service.corrections] == [
-            ("visit", 2, "Iwona Cicha", ["carer_id", "hours"]), ("roster", 1, "Iwona Cicha", ["plan"])]
+            ("visit", 2, "Iwona Cicha", ["carer_id", "hours"]), ("visit", 2, "Iwona Cicha", ["activities"]),
+            ("roster", 1, "Iwona Cicha", ["plan"])]
         assert service.corrections[0]["old"]["hours"] == Decimal(13)
     finally:
         again.close()

@@ -18,6 +18,7 @@ from services.casework.domain import (
     WorkloadLimitReached,
 )
 from services.casework.read_model import CaseworkReadModel
+from shared.contracts.casework import PERSON_CORRECTED_FOR_CARE
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED
 from shared.envelope import Envelope, source_of
@@ -589,6 +590,28 @@ def test_first_contact_s_correction_of_a_person_reaches_each_of_the_person_s_cas
     casework.process(corrected(6, str(uuid.uuid4()), full_name="Ewa Nowak"))
     assert casework.position("intake") == 6
     assert casework.recorder.max_notification_id() == position  # only the two positions tracked
+
+
+def test_a_correction_of_a_person_social_work_asked_care_to_serve_goes_on_to_care(casework):
+    case_id, _ = in_progress(casework)
+    person_id = str(casework.case(LEADER, case_id)["person_id"])
+    casework.process(corrected(10, person_id, full_name="Osoba 0", contact="+48 600 100 200"))
+    assert not [e for e in casework.integration_envelopes(after=0, limit=50)[0]
+                if e.type == PERSON_CORRECTED_FOR_CARE.type]  # nor has care been asked anything yet
+    casework.request_service(WORKER, case_id, "uslugi_opiekuncze", False, "nie wstaje sam z łóżka", "2026-11-07")
+    assert casework.process(corrected(11, person_id, corrected_on="2026-11-08", contact="+48 600 100 200",
+                                      full_name="Osoba Zero-Nowak", document_number="AB123"))
+    casework.process(corrected(12, person_id, corrected_on="2026-11-08", contact="+48 600 100 200",
+                               full_name="Osoba Zero-Nowak", document_number="AB123"))  # changes no case
+    casework.process(corrected(13, person_id, corrected_on="2026-11-09", contact="+48 600 100 200",
+                               full_name="Osoba Zero-Nowak", document_number="AB124"))  # care keeps no document
+    [passed_on] = [e for e in casework.integration_envelopes(after=0, limit=50)[0]
+                   if e.type == PERSON_CORRECTED_FOR_CARE.type]
+    assert passed_on.data == {
+        "person_id": person_id, "corrected_on": "2026-11-08", "corrected": ["full_name"],
+        "full_name": "Osoba Zero-Nowak", "pesel": "85071512348", "birth_date": "1985-07-15",
+        "address": {"street": "ul. Grochowska 12/4", "postal_code": "04-301", "city": "Warszawa"},
+        "contact": "+48 600 100 200"}
 
 
 def test_a_note_is_corrected_by_who_may_add_one_and_the_case_file_shows_the_old_text(casework):

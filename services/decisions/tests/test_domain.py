@@ -33,6 +33,7 @@ from services.decisions.domain import (
     NoDraftPending,
     NoInterviewToCorrect,
     NoSuchIncome,
+    NoSuchInterview,
     NotAFinalGrant,
     NotDelivered,
     NotARandomEventBenefit,
@@ -798,7 +799,8 @@ def test_an_income_is_corrected_by_an_event_keeping_the_old_value_who_when_and_w
     [event] = p.collect_events()
     assert type(event).__name__ == "IncomeCorrected" and event.old == {"amount": Decimal("400")}
     assert p.interviews[-1]["incomes"] == [{"member": "Anna Nowak", "source": "inne", "amount": Decimal("450.00")}]
-    assert p.corrections == [{"kind": "income", "entry": 1, "fields": ["amount"], "old": {"amount": Decimal("400")},
+    assert p.corrections == [{"kind": "income", "interview": 1, "entry": 1, "fields": ["amount"],
+                              "old": {"amount": Decimal("400")},
                               "new": {"amount": Decimal("450.00")}, **WHY}]
     assert p.correct_income("1", {"member": "Jan Nowak"}, **WHY) == ["member"]  # a page's form: the number as text
     assert p.interviews[-1]["incomes"][0]["member"] == "Jan Nowak" and len(p.corrections) == 2
@@ -863,6 +865,30 @@ def test_the_rules_of_a_recorded_interview_hold_on_the_corrected_one():
     with pytest.raises(InvalidInterview) as refused:
         p.correct_income(1, {"member": "Ktoś Obcy"}, **WHY)
     assert "Ktoś" not in str(refused.value) and "income 1" in str(refused.value)
+
+
+def test_an_earlier_interview_is_corrected_by_its_number_and_the_assessment_on_the_latest_stays():
+    p = interviewed(income="400")
+    p.record_interview(date(2026, 3, 6), [{"name": "Anna Nowak"}], [{"member": "Anna Nowak", "source": "inne",
+                                                                     "amount": "500"}])  # updated: a new income
+    assessed = p.assess(RULES)
+    # The first interview's income was 380 (the payslip) and it was held on 4 March: the file says so now.
+    assert p.correct_income(1, {"amount": "380"}, **WHY, interview=1) == ["amount"]
+    assert p.correct_interview({"held_on": date(2026, 3, 4)}, **WHY, interview="1") == ["held_on"]
+    assert p.interviews[0]["incomes"][0]["amount"] == Decimal("380.00") and p.interviews[0]["held_on"] == date(
+        2026, 3, 4)
+    assert p.interviews[1]["incomes"][0]["amount"] == Decimal("500") and p.interviews[1]["held_on"] == date(2026, 3, 6)
+    assert [(c["kind"], c["interview"]) for c in p.corrections] == [("income", 1), ("interview", 1)]
+    assert p.assessment == assessed and p.state == "assessed"  # the calculator read the latest interview only
+    # The latest, named or not, is the one the assessment rests on.
+    p.correct_income(1, {"amount": "520"}, **WHY, interview=2)
+    assert p.assessment["outdated_on"] == CORRECTED_ON and p.corrections[-1]["interview"] == 2
+    for number in (0, 3, "x", True, 1.0):
+        refused_and_unchanged(p, NoSuchInterview, p.correct_interview, {"assets": "dom"}, **WHY, interview=number)
+    assert NoSuchInterview.field == "interview" and NoSuchInterview.polish
+    # An earlier interview stays before the one that updated it.
+    refused_and_unchanged(p, InvalidDate, p.correct_interview, {"held_on": date(2026, 3, 7)},
+                          **{**WHY, "corrected_on": date(2026, 3, 8)}, interview=1)
 
 
 def test_after_the_decision_a_correction_is_refused_a_change_is_a_new_decision():

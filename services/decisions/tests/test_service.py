@@ -183,11 +183,16 @@ def test_the_officer_corrects_an_income_and_the_interview_before_the_decision_as
     refused = signatory("POST", f"{step}/corrections/income", json=income)
     assert (refused.status_code, refused.json()["error"]) == (403, "NotYourRole")  # the benefit officer corrects
     assert desk["anyone"]("POST", f"{step}/corrections/income", json=income).status_code == 401
+    for number, error in ((2, "NoSuchInterview"), ("drugi", "InvalidRequest")):  # one interview is recorded
+        unknown = officer("POST", f"{step}/corrections/income", json={**income, "interview": number})
+        assert (unknown.status_code, unknown.json()["error"], unknown.json()["field"]) == (400, error, "interview")
+        assert unknown.json()["message_pl"]
     answer = officer("POST", f"{step}/corrections/income", json=income)
     assert answer.status_code == 200, answer.text
     file = answer.json()
     assert file["interviews"][-1]["incomes"][0]["amount"] == "450.00"
-    assert file["corrections"] == [{"kind": "income", "entry": 1, "fields": ["amount"], "old": {"amount": "400.00"},
+    assert file["corrections"] == [{"kind": "income", "interview": 1, "entry": 1, "fields": ["amount"],
+                                    "old": {"amount": "400.00"},
                                     "new": {"amount": "450.00"}, "reason": "zaświadczenie od pracodawcy",
                                     "corrected_by": "B. Wójcik", "corrected_on": "2026-03-06"}]
     assert file["assessment"]["outdated_on"] == "2026-03-06" and file["state"] == "interviewed"

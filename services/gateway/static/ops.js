@@ -1,6 +1,7 @@
 /* The pages' behaviour, without a framework or a build step:
    - a form with data-api posts its fields as JSON through the gateway, with the session's
-     anti-forgery token, and shows a refusal next to the field it names;
+     anti-forgery token, and shows a refusal next to the field it names (a field's data-type says
+     how it is read: bool, date, list of lines, records of a line each);
    - the live stream (/events): a list with data-live-types is fetched again (its fragment) when
      such an event comes, and its new rows are marked; a banner says when the connection is lost
      and when it is back; nothing a person is typing is replaced;
@@ -121,10 +122,31 @@
     here[parts[parts.length - 1]] = value;
   }
 
+  function isoDate(value) {  // DD.MM.RRRR as typed, or as it is
+    return /^\d{2}\.\d{2}\.\d{4}$/.test(value) ? value.slice(6) + "-" + value.slice(3, 5) + "-" + value.slice(0, 2) : value;
+  }
+
+  // data-type="records" data-fields="name relation birth_date:date": one record a line, its fields in
+  // that order separated by ";" (a field left empty is not sent; ":date" is read as a date field is).
+  function records(text, names) {
+    return text.split("\n").map(function (line) { return line.trim(); }).filter(Boolean).map(function (line) {
+      var record = {}, parts = line.split(";");
+      names.forEach(function (spec, i) {
+        var name = spec.split(":")[0], part = (parts[i] || "").trim();
+        if (part !== "") { record[name] = spec.split(":")[1] === "date" ? isoDate(part) : part; }
+      });
+      return record;
+    });
+  }
+
   function fields(form) {
     var body = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.name === "csrf_token" || el.disabled) { return; }
+      if (el.dataset.type === "records") {  // none is a list too: an empty one
+        setPath(body, el.name, records(el.value, el.dataset.fields.split(/\s+/)));
+        return;
+      }
       if (el.type === "checkbox") {
         if (el.dataset.type === "bool") { setPath(body, el.name, el.checked); return; }
         var list = body[el.name] || (body[el.name] = []);
@@ -134,9 +156,7 @@
       if (el.type === "radio") { if (el.checked) { setPath(body, el.name, el.value); } return; }
       var value = el.value.trim();
       if (value === "" && !el.required) { return; }
-      if (el.dataset.type === "date" && /^\d{2}\.\d{2}\.\d{4}$/.test(value)) {
-        value = value.slice(6) + "-" + value.slice(3, 5) + "-" + value.slice(0, 2);  // DD.MM.RRRR typed
-      }
+      if (el.dataset.type === "date") { value = isoDate(value); }
       if (el.dataset.type === "list") { value = value.split(/\n|;/).map(function (v) { return v.trim(); }).filter(Boolean); }
       setPath(body, el.name, value);
     });
@@ -149,7 +169,11 @@
   }
 
   function showError(form, answer) {
-    var field = answer.json.field && form.querySelector('[name="' + answer.json.field + '"]');
+    // The field the refusal names, or the one holding it ("household.pesel": the household's lines).
+    var name = answer.json.field || "", field = null;
+    while (name && !(field = form.querySelector('[name="' + name + '"]'))) {
+      name = name.indexOf(".") < 0 ? "" : name.slice(0, name.lastIndexOf("."));
+    }
     var text = document.createElement("p");
     text.className = "error";
     text.setAttribute("role", "alert");

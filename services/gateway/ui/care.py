@@ -16,6 +16,7 @@ from uuid import UUID
 from werkzeug.wrappers import Response
 
 from services.gateway.ui.common import Pages
+from services.gateway.schemas import FORWARDED, PAGE, SERVICE_PAGE_QUERY
 from services.gateway.web import ServiceRefused, command_headers, gateway_api
 from shared.contracts.care import (
     CARE_REQUEST_RECEIVED,
@@ -83,7 +84,7 @@ ROSTER_MESSAGES = {
 class CarePages(Pages):
     # Method names carry the team's prefix: every team's pages are mixed into one service class.
 
-    @gateway_api("GET", "/uslugi", roles=CARE)
+    @gateway_api("GET", "/uslugi", roles=CARE, answer=PAGE)
     def care_services(self, request):
         def build():
             services = self._care_services(request)
@@ -92,12 +93,12 @@ class CarePages(Pages):
                              carers=carers, **services, **NAMES)
         return self.service_page(request, "Usługi opiekuńcze", build)
 
-    @gateway_api("GET", "/fragmenty/uslugi", roles=CARE)
+    @gateway_api("GET", "/fragmenty/uslugi", roles=CARE, answer=PAGE)
     def care_services_fragment(self, request):
         return self.service_page(request, "Usługi opiekuńcze", lambda: self.fragment(
             "care/services_rows.html", **self._care_services(request), **NAMES))
 
-    @gateway_api("GET", "/usluga/<uuid:service_id>", roles=CARE)
+    @gateway_api("GET", "/usluga/<uuid:service_id>", roles=CARE, query=SERVICE_PAGE_QUERY, answer=PAGE)
     def care_service(self, request, service_id: UUID):
         def build():
             service = self._answer(request.staff, "care", f"/services/{service_id}")
@@ -120,7 +121,7 @@ class CarePages(Pages):
                              signatory=request.staff.has(DECISION_SIGNATORY), **NAMES)
         return self.service_page(request, "Usługa", build)
 
-    @gateway_api("POST", "/usluga/<uuid:service_id>/harmonogram", roles=CARE)
+    @gateway_api("POST", "/usluga/<uuid:service_id>/harmonogram", roles=CARE, answer=FORWARDED)
     def care_roster(self, request, service_id: UUID):
         """The roster form's fields (hours per weekday) as the list of visits care takes; a
         refusal comes back naming the form's field it is about."""
@@ -133,7 +134,7 @@ class CarePages(Pages):
             forwarded["valid_from"] = body["valid_from"]
         return self._care_roster_forward(request, f"/services/{service_id}/roster", forwarded, visits)
 
-    @gateway_api("POST", "/usluga/<uuid:service_id>/harmonogram/poprawka", roles=CARE)
+    @gateway_api("POST", "/usluga/<uuid:service_id>/harmonogram/poprawka", roles=CARE, answer=FORWARDED)
     def care_roster_correction(self, request, service_id: UUID):
         """The roster correction form: which roster, its right hours per weekday (none typed: the
         plan stays) or day, why and when; forwarded as care's correction of that roster."""
@@ -144,18 +145,18 @@ class CarePages(Pages):
             forwarded["visits"] = visits
         return self._care_roster_forward(request, f"/services/{service_id}/roster/correction", forwarded, visits)
 
-    @gateway_api("GET", "/dps", roles=CARE)
+    @gateway_api("GET", "/dps", roles=CARE, answer=PAGE)
     def care_referrals(self, request):
         return self.service_page(request, "Skierowania do DPS", lambda: self.page(
             request, "care/referrals.html", "Skierowania do domów pomocy społecznej", live_types=DPS_EVENTS,
             **self._care_referrals(request), **NAMES))
 
-    @gateway_api("GET", "/fragmenty/dps", roles=CARE)
+    @gateway_api("GET", "/fragmenty/dps", roles=CARE, answer=PAGE)
     def care_referrals_fragment(self, request):
         return self.service_page(request, "Skierowania do DPS", lambda: self.fragment(
             "care/referrals_rows.html", **self._care_referrals(request), **NAMES))
 
-    @gateway_api("GET", "/dps/<uuid:referral_id>", roles=CARE)
+    @gateway_api("GET", "/dps/<uuid:referral_id>", roles=CARE, answer=PAGE)
     def care_referral(self, request, referral_id: UUID):
         def build():
             referral = _one(self._answer(request.staff, "care", "/dps-referrals"), "referral_id", referral_id)
@@ -167,18 +168,18 @@ class CarePages(Pages):
                              referral=referral, **NAMES)
         return self.service_page(request, "Skierowanie do DPS", build)
 
-    @gateway_api("GET", "/asystenci", roles=CARE)
+    @gateway_api("GET", "/asystenci", roles=CARE, answer=PAGE)
     def care_assistance(self, request):
         return self.service_page(request, "Asystenci rodziny", lambda: self.page(
             request, "care/assistance.html", "Asystenci rodziny", live_types=ASSISTANCE_EVENTS,
             **self._care_assistance(request), **NAMES))
 
-    @gateway_api("GET", "/fragmenty/asystenci", roles=CARE)
+    @gateway_api("GET", "/fragmenty/asystenci", roles=CARE, answer=PAGE)
     def care_assistance_fragment(self, request):
         return self.service_page(request, "Asystenci rodziny", lambda: self.fragment(
             "care/assistance_rows.html", **self._care_assistance(request), **NAMES))
 
-    @gateway_api("GET", "/asystenci/<uuid:assistance_id>", roles=CARE)
+    @gateway_api("GET", "/asystenci/<uuid:assistance_id>", roles=CARE, answer=PAGE)
     def care_family(self, request, assistance_id: UUID):
         def build():
             answer = self._answer(request.staff, "care", "/family-assistance")

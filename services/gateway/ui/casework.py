@@ -10,6 +10,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from services.gateway.ui.common import Pages
+from services.gateway.schemas import PAGE
 from services.gateway.web import gateway_api
 from shared.contracts.casework import CASE_CLOSED, CASE_OPENED, WORKER_ASSIGNED
 from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
@@ -51,20 +52,20 @@ NAMES = dict(DIAGNOSIS_AREAS=DIAGNOSIS_AREAS, STATUSES=STATUSES, ORIGINS=ORIGINS
 class CaseworkPages(Pages):
     # Method names carry the team's prefix: every team's pages are mixed into one service class.
 
-    @gateway_api("GET", "/sprawy", roles=TEAM)
+    @gateway_api("GET", "/sprawy", roles=TEAM, answer=PAGE)
     def casework_worklist(self, request):
         leader = request.staff.has(SOCIAL_WORK_TEAM_LEADER)
         return self.service_page(request, "Sprawy", lambda: self.page(
             request, "casework/worklist.html", "Sprawy zespołu" if leader else "Moje sprawy",
             live_types=WORKLIST_EVENTS, leader=leader, shown=SHOWN, **self._casework_open(request), **NAMES))
 
-    @gateway_api("GET", "/fragmenty/sprawy", roles=TEAM)
+    @gateway_api("GET", "/fragmenty/sprawy", roles=TEAM, answer=PAGE)
     def casework_worklist_fragment(self, request):
         return self.service_page(request, "Sprawy", lambda: self.fragment(
             "casework/worklist_rows.html", leader=request.staff.has(SOCIAL_WORK_TEAM_LEADER),
             **self._casework_open(request), **NAMES))
 
-    @gateway_api("GET", "/sprawa/<uuid:case_id>", roles=TEAM)
+    @gateway_api("GET", "/sprawa/<uuid:case_id>", roles=TEAM, answer=PAGE)
     def casework_case(self, request, case_id: UUID):
         def build():
             case = self._answer(request.staff, "casework", f"/cases/{case_id}")
@@ -74,13 +75,13 @@ class CaseworkPages(Pages):
                              leader=leader, workload=workload, **NAMES)
         return self.service_page(request, "Sprawa", build)
 
-    @gateway_api("GET", "/obciazenie", roles=LEADER)
+    @gateway_api("GET", "/obciazenie", roles=LEADER, answer=PAGE)
     def casework_workload(self, request):
         return self.service_page(request, "Obciążenie pracą", lambda: self.page(
             request, "casework/workload.html", "Obciążenie pracą",
             workload=self._answer(request.staff, "casework", "/workload"), **NAMES))
 
-    @gateway_api("GET", "/grupy", roles=TEAM)
+    @gateway_api("GET", "/grupy", roles=TEAM, answer=PAGE)
     def casework_groups(self, request):
         def build():
             answer = self._answer(request.staff, "casework", f"/groups?limit={SHOWN}")

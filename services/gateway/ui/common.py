@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway.application import GatewayApplication
 from services.gateway.pages import STATIC, render, start_page
+from services.gateway.schemas import FILE, PAGE
 from services.gateway.web import ANY_STAFF, ServiceCalls, ServiceRefused, gateway_api, redirect
 from shared.web import PUBLIC, NoSuchPath
 
@@ -31,11 +32,11 @@ class Pages(ServiceCalls):
         except ServiceRefused as refused:
             return self.page(request, "refused.html", title, status=refused.status, answer=refused.answer)
 
-    @gateway_api("GET", "/", roles=ANY_STAFF)
+    @gateway_api("GET", "/", roles=ANY_STAFF, redirects=True)
     def home(self, request):
         return redirect(start_page(request.staff.roles))
 
-    @gateway_api("GET", "/static/<string:name>", roles=PUBLIC)
+    @gateway_api("GET", "/static/<string:name>", roles=PUBLIC, answer=FILE)
     def static(self, request, name: str):
         path = STATIC / name
         if name.startswith(".") or not path.is_file():
@@ -43,6 +44,6 @@ class Pages(ServiceCalls):
         return Response(path.read_bytes(), mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream",
                         headers={"Cache-Control": "max-age=300"})
 
-    @gateway_api("GET", "/deklaracja-dostepnosci", roles=PUBLIC)
+    @gateway_api("GET", "/deklaracja-dostepnosci", roles=PUBLIC, answer=PAGE)
     def accessibility_statement(self, request):
         return self.page(request, "accessibility.html", "Deklaracja dostępności")

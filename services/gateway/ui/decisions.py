@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway.pages import ENVIRONMENT
 from services.gateway.ui.common import Pages
+from services.gateway.schemas import FORWARDED, PAGE, PAYMENTS_QUERY, REVIEWS_QUERY, TRANSFER_FILE
 from services.gateway.web import ServiceRefused, command_headers, gateway_api
 from shared.contracts import REGISTRY
 from shared.contracts.audience import audience
@@ -115,13 +116,13 @@ class InvalidInterviewLines(ValueError):
 class DecisionsPages(Pages):
     # --- the officer's start page: the week's deadlines and the open proceedings (live) ----------
 
-    @gateway_api("GET", "/postepowania", roles=OFFICER)
+    @gateway_api("GET", "/postepowania", roles=OFFICER, answer=PAGE)
     def benefits_proceedings(self, request):
         return self.service_page(request, "Postępowania", lambda: self.page(
             request, "decisions/proceedings.html", "Postępowania — terminy tygodnia", live_types=LIVE_PROCEEDINGS,
             **self._benefits_week(request)))
 
-    @gateway_api("GET", "/fragmenty/postepowania", roles=OFFICER)
+    @gateway_api("GET", "/fragmenty/postepowania", roles=OFFICER, answer=PAGE)
     def benefits_proceedings_fragment(self, request):
         return self.fragment("decisions/proceedings_lists.html", today=date.today(),
                              **self._benefits_week(request))
@@ -160,7 +161,7 @@ class DecisionsPages(Pages):
 
     # --- a proceeding's file and its steps ---------------------------------------------------
 
-    @gateway_api("GET", "/postepowanie/<uuid:proceeding_id>", roles=TEAM)
+    @gateway_api("GET", "/postepowanie/<uuid:proceeding_id>", roles=TEAM, answer=PAGE)
     def benefits_proceeding(self, request, proceeding_id: UUID):
         def build():
             p = self._answer(request.staff, "decisions", f"/proceedings/{proceeding_id}")
@@ -169,12 +170,12 @@ class DecisionsPages(Pages):
                              signatory=DECISION_SIGNATORY in request.staff.roles)
         return self.service_page(request, "Postępowanie", build)
 
-    @gateway_api("GET", "/fragmenty/postepowanie/<uuid:proceeding_id>", roles=TEAM)
+    @gateway_api("GET", "/fragmenty/postepowanie/<uuid:proceeding_id>", roles=TEAM, answer=PAGE)
     def benefits_proceeding_fragment(self, request, proceeding_id: UUID):
         return self.fragment("decisions/proceeding_file.html",
                              p=self._answer(request.staff, "decisions", f"/proceedings/{proceeding_id}"))
 
-    @gateway_api("POST", "/postepowanie/<uuid:proceeding_id>/wywiad", roles=OFFICER)
+    @gateway_api("POST", "/postepowanie/<uuid:proceeding_id>/wywiad", roles=OFFICER, answer=FORWARDED)
     def benefits_interview(self, request, proceeding_id: UUID):
         """The interview form's lines made into the household and incomes the service takes (a
         page's form cannot post a list of objects), then forwarded as the officer's own request."""
@@ -189,7 +190,7 @@ class DecisionsPages(Pages):
                      "unable_to_work": bool(body.get("unable_to_work")), "recorded_on": date.today().isoformat()}
         return self._benefits_interview_step(request, proceeding_id, "interview", interview)
 
-    @gateway_api("POST", "/postepowanie/<uuid:proceeding_id>/wywiad/poprawka", roles=OFFICER)
+    @gateway_api("POST", "/postepowanie/<uuid:proceeding_id>/wywiad/poprawka", roles=OFFICER, answer=FORWARDED)
     def benefits_interview_correction(self, request, proceeding_id: UUID):
         """The interview correction form: its household lines made into members as the interview's
         form does; every entry is sent as the form shows it (prefilled with the interview), so one
@@ -220,7 +221,7 @@ class DecisionsPages(Pages):
 
     # --- payments ----------------------------------------------------------------------------
 
-    @gateway_api("GET", "/wyplaty", roles=OFFICER)
+    @gateway_api("GET", "/wyplaty", roles=OFFICER, query=PAYMENTS_QUERY, answer=PAGE)
     def benefits_payments(self, request):
         month, as_of = _month_and_day(request.args)
 
@@ -231,7 +232,7 @@ class DecisionsPages(Pages):
         return self._benefits_refusable(request, "decisions/payments.html", "Lista wypłat", build,
                                         listed=None, month=month, as_of=as_of, file=_file_fields(request.args))
 
-    @gateway_api("GET", "/wyplaty/plik-przelewow", roles=OFFICER)
+    @gateway_api("GET", "/wyplaty/plik-przelewow", roles=OFFICER, query=PAYMENTS_QUERY, answer=TRANSFER_FILE)
     def benefits_bank_file(self, request):
         """The month's bank transfers (pain.001) as a file to download: the service's answer, with
         its file name; a refusal (no account of a person, no payer) is shown on the list's page."""
@@ -255,14 +256,14 @@ class DecisionsPages(Pages):
 
     # --- art. 11 reviews -----------------------------------------------------------------------
 
-    @gateway_api("GET", "/przeglady", roles=OFFICER)
+    @gateway_api("GET", "/przeglady", roles=OFFICER, query=REVIEWS_QUERY, answer=PAGE)
     def benefits_reviews(self, request):
         every = request.args.get("wszystkie") is not None
         return self.service_page(request, "Przeglądy art. 11", lambda: self.page(
             request, "decisions/reviews.html", "Przeglądy art. 11 u.p.s.", live_types=LIVE_REVIEWS, every=every,
             **self._benefits_reviews(request, every)))
 
-    @gateway_api("GET", "/fragmenty/przeglady", roles=OFFICER)
+    @gateway_api("GET", "/fragmenty/przeglady", roles=OFFICER, query=REVIEWS_QUERY, answer=PAGE)
     def benefits_reviews_fragment(self, request):
         every = request.args.get("wszystkie") is not None
         return self.fragment("decisions/reviews_rows.html", **self._benefits_reviews(request, every))
@@ -278,13 +279,13 @@ class DecisionsPages(Pages):
 
     # --- the signatory --------------------------------------------------------------------------
 
-    @gateway_api("GET", "/do-podpisu", roles=SIGNATORY)
+    @gateway_api("GET", "/do-podpisu", roles=SIGNATORY, answer=PAGE)
     def benefits_to_sign(self, request):
         return self.service_page(request, "Decyzje do podpisu", lambda: self.page(
             request, "decisions/to_sign.html", "Decyzje do podpisu", live_types=LIVE_TO_SIGN,
             **self._benefits_to_sign(request)))
 
-    @gateway_api("GET", "/fragmenty/do-podpisu", roles=SIGNATORY)
+    @gateway_api("GET", "/fragmenty/do-podpisu", roles=SIGNATORY, answer=PAGE)
     def benefits_to_sign_fragment(self, request):
         return self.fragment("decisions/to_sign_rows.html", today=date.today(), **self._benefits_to_sign(request))
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from services.gateway.pages import ENVIRONMENT, polish_date
 from services.gateway.ui.common import Pages
+from services.gateway.schemas import PAGE
 from services.gateway.web import gateway_api
 from shared.roles import FIRST_CONTACT_OFFICER
 from shared.vocabulary import ROUTING_TEAMS
@@ -44,11 +45,11 @@ ENVIRONMENT.filters.update(wartosc=recorded_value, pole=lambda code: FIELD_NAMES
 
 
 class DeskPages(Pages):
-    @gateway_api("GET", "/pierwszy-kontakt", roles=DESK)
+    @gateway_api("GET", "/pierwszy-kontakt", roles=DESK, answer=PAGE)
     def desk(self, request):
         return self.page(request, "desk/start.html", "Pierwszy kontakt")
 
-    @gateway_api("POST", "/pierwszy-kontakt/szukaj", roles=DESK)
+    @gateway_api("POST", "/pierwszy-kontakt/szukaj", roles=DESK, answer=PAGE)
     def search(self, request):
         """A search by PESEL or name: posted, so neither ends up in a URL or a log."""
         query = {k: request.form.get(k, "").strip() for k in ("pesel", "name")}
@@ -59,24 +60,24 @@ class DeskPages(Pages):
         return self.page(request, "desk/start.html", "Pierwszy kontakt", found=found, refusal=refusal,
                          searched=query)
 
-    @gateway_api("GET", "/osoba/<uuid:person_id>", roles=DESK)
+    @gateway_api("GET", "/osoba/<uuid:person_id>", roles=DESK, answer=PAGE)
     def person(self, request, person_id: UUID):
         return self.service_page(request, "Osoba", lambda: self.page(
             request, "desk/person.html", "Osoba w rejestrze",
             person=self._answer(request.staff, "intake", f"/persons/{person_id}")))
 
-    @gateway_api("GET", "/rozmowa/<uuid:contact_id>", roles=DESK)
+    @gateway_api("GET", "/rozmowa/<uuid:contact_id>", roles=DESK, answer=PAGE)
     def routing(self, request, contact_id: UUID):
         return self.page(request, "desk/routing.html", "Skierowanie sprawy", contact_id=contact_id,
                          teams=TEAM_NAMES)
 
-    @gateway_api("GET", "/skierowania", roles=DESK)
+    @gateway_api("GET", "/skierowania", roles=DESK, answer=PAGE)
     def routings(self, request):
         return self.service_page(request, "Dzisiejsze skierowania", lambda: self.page(
             request, "desk/routings.html", "Ostatnie skierowania", live_types=ROUTED,
             routings=self._latest(request)))
 
-    @gateway_api("GET", "/fragmenty/skierowania", roles=DESK)
+    @gateway_api("GET", "/fragmenty/skierowania", roles=DESK, answer=PAGE)
     def routings_fragment(self, request):
         return self.fragment("desk/routings_rows.html", routings=self._latest(request), teams=TEAM_NAMES)
 

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from services.gateway.domain import AccountNotFound
 from services.gateway.pages import ENVIRONMENT, money, render
 from services.gateway.ui.common import Pages
+from services.gateway.schemas import ACCESS_LOG_PAGE_QUERY, DIRECTOR_REPORT_QUERY, PAGE
 from services.gateway.web import MRPIPS03_TEAMS, SessionApi, TeamUnavailable, gateway_api
 from shared import audit
 from shared.contracts.gateway import TEAMS
@@ -124,7 +125,7 @@ def checked(path: Path) -> dict:
 class OversightPages(Pages):
     # --- the director: figures only ------------------------------------------------------------
 
-    @gateway_api("GET", "/wskazniki", roles={DIRECTOR})
+    @gateway_api("GET", "/wskazniki", roles={DIRECTOR}, answer=PAGE)
     def director_indicators(self, request):
         year, half = current_half(date.today())
         first, last = half_year(year, half)
@@ -142,7 +143,7 @@ class OversightPages(Pages):
                          staff_figures=staff, team_names=TEAM_NAMES, column_names=COLUMN_NAMES,
                          headline=_headline(by_team, missing))
 
-    @gateway_api("GET", "/sprawozdanie", roles={DIRECTOR})
+    @gateway_api("GET", "/sprawozdanie", roles={DIRECTOR}, query=DIRECTOR_REPORT_QUERY, answer=PAGE)
     def director_report(self, request):
         year, half = current_half(date.today())
         errors = {}
@@ -195,7 +196,7 @@ class OversightPages(Pages):
 
     # --- the auditor: access logs and the audit tools ----------------------------------------------
 
-    @gateway_api("GET", "/audyt", roles={AUDITOR})
+    @gateway_api("GET", "/audyt", roles={AUDITOR}, query=ACCESS_LOG_PAGE_QUERY, answer=PAGE)
     def auditor_access_log(self, request):
         service = request.args.get("usluga") or OVERSEEN[0]
         errors, params = {}, {}
@@ -240,12 +241,12 @@ class OversightPages(Pages):
             if walked == READS_PAGES:
                 return {"reads": list(reversed(newest)), "total": total, "more_after": after}
 
-    @gateway_api("GET", "/audyt/weryfikacja", roles={AUDITOR})
+    @gateway_api("GET", "/audyt/weryfikacja", roles={AUDITOR}, answer=PAGE)
     def auditor_verification_form(self, request):
         return self.page(request, "oversight/verification.html", "Weryfikacja dziennika",
                          limit=UPLOAD_LIMIT // (1024 * 1024))
 
-    @api("POST", "/audyt/weryfikacja", roles={AUDITOR}, entrypoint=LogUpload, max_bytes=UPLOAD_LIMIT)
+    @api("POST", "/audyt/weryfikacja", roles={AUDITOR}, entrypoint=LogUpload, max_bytes=UPLOAD_LIMIT, answer=PAGE)
     def auditor_verification(self, request):
         """The uploaded export checked here (a temporary file, removed at once); the page shows the
         verdict and, for a whole log, its records counted by kind, never a line of the file."""
@@ -265,7 +266,7 @@ class OversightPages(Pages):
 
     # --- the operator: health and accounts -----------------------------------------------------
 
-    @gateway_api("GET", "/administracja", roles={OPERATOR})
+    @gateway_api("GET", "/administracja", roles={OPERATOR}, answer=PAGE)
     def operator_health(self, request):
         services = [{"service": "gateway", "up": True,
                      "workers": {w.name: w.health() for w in self.store.workers}}]
@@ -281,12 +282,12 @@ class OversightPages(Pages):
             s["dead_letters"] = sum(w.get("dead_lettered") or 0 for w in s["workers"].values())
         return self.page(request, "oversight/health.html", "Stan usług", services=services, names=SERVICE_NAMES)
 
-    @gateway_api("GET", "/konta", roles={OPERATOR})
+    @gateway_api("GET", "/konta", roles={OPERATOR}, answer=PAGE)
     def operator_accounts(self, request):
         return self.page(request, "oversight/accounts.html", "Konta pracowników", accounts=self.store.accounts(),
                          teams={t: TEAM_NAMES[t] for t in TEAMS})
 
-    @gateway_api("GET", "/konta/<uuid:account_id>", roles={OPERATOR})
+    @gateway_api("GET", "/konta/<uuid:account_id>", roles={OPERATOR}, answer=PAGE)
     def operator_account(self, request, account_id: UUID):
         try:
             account = self.store.account(account_id)

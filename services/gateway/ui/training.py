@@ -12,6 +12,7 @@ from uuid import UUID
 
 from services.gateway.ui.care import SERVICE_KINDS
 from services.gateway.ui.common import Pages
+from services.gateway.schemas import PAGE, STAFF_REPORT_QUERY
 from services.gateway.web import gateway_api
 from shared.roles import STAFF_DEVELOPMENT_OFFICER
 
@@ -39,7 +40,7 @@ CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW_HEIGHT, BAR_HEIGHT, TOP, BOTTOM = 720
 class TrainingPages(Pages):
     # Method names carry the team's prefix: every team's pages are mixed into one service class.
 
-    @gateway_api("GET", "/kadry", roles=STAFF)
+    @gateway_api("GET", "/kadry", roles=STAFF, query=STAFF_REPORT_QUERY, answer=PAGE)
     def training_report(self, request):
         first, last, wrong = _period(request.args.get("od"), request.args.get("do"))
 
@@ -68,7 +69,7 @@ class TrainingPages(Pages):
                              families_chart=families_chart, **NAMES)
         return self.service_page(request, "Raport kadrowy", build)
 
-    @gateway_api("GET", "/pracownicy", roles=STAFF)
+    @gateway_api("GET", "/pracownicy", roles=STAFF, answer=PAGE)
     def training_employees(self, request):
         def build():
             employees = sorted(self._answer(request.staff, "training", "/employees"),
@@ -79,7 +80,7 @@ class TrainingPages(Pages):
                              total=len(employees), behind=behind, teams=self._training_teams(request), **NAMES)
         return self.service_page(request, "Pracownicy", build)
 
-    @gateway_api("GET", "/pracownik/<uuid:employee_id>", roles=STAFF)
+    @gateway_api("GET", "/pracownik/<uuid:employee_id>", roles=STAFF, answer=PAGE)
     def training_employee(self, request, employee_id: UUID):
         def build():
             employees = self._answer(request.staff, "training", "/employees")
@@ -93,7 +94,7 @@ class TrainingPages(Pages):
                              trainings=trainings, teams=self._training_teams(request), **NAMES)
         return self.service_page(request, "Pracownik", build)
 
-    @gateway_api("GET", "/szkolenia", roles=STAFF)
+    @gateway_api("GET", "/szkolenia", roles=STAFF, answer=PAGE)
     def training_trainings(self, request):
         def build():
             trainings = sorted(self._answer(request.staff, "training", "/trainings"), key=lambda t: t["days"][0],
@@ -102,7 +103,7 @@ class TrainingPages(Pages):
                              total=len(trainings), **NAMES)
         return self.service_page(request, "Szkolenia", build)
 
-    @gateway_api("GET", "/szkolenie/<uuid:training_id>", roles=STAFF)
+    @gateway_api("GET", "/szkolenie/<uuid:training_id>", roles=STAFF, answer=PAGE)
     def training_training(self, request, training_id: UUID):
         def build():
             training = next((t for t in self._answer(request.staff, "training", "/trainings")

@@ -31,7 +31,7 @@ from services.training.domain import (
 from services.training.report import render_html, render_table, workload_chart
 from services.training.rules import DEFAULT_TABLE, TrainingRules
 from shared.rule_table import RuleTableError
-from shared.contracts.care import CARE_HOURS_DELIVERED
+from shared.contracts.care import CARE_HOURS_CORRECTED, CARE_HOURS_DELIVERED
 from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
 from shared.contracts.decisions import DECISION_BY_OFFICER
 from shared.envelope import Envelope, source_of
@@ -319,6 +319,31 @@ def test_care_hours_from_before_their_kind_was_published_count_as_not_reported(t
     assert report["centre"]["care_hours"] == Decimal(6)
     assert report["centre"]["care_hours_by_kind"] == {"not_reported": Decimal(5),
                                                       "specjalistyczne_uslugi_opiekuncze": Decimal(1)}
+
+
+def test_care_hours_follow_care_s_corrections_once_each(training):
+    staff(training)
+    training.register_employee(name="Ewa Zastępcza", team="care", role="carer", fte="1", joined_on="2026-01-01")
+    delivered = [fact(CARE_HOURS_DELIVERED, "care", 1, carer="Halina Kot", hours=13, delivered_on="2026-03-09",
+                      kind="uslugi_opiekuncze"),
+                 fact(CARE_HOURS_DELIVERED, "care", 2, carer="Halina Kot", hours=2, delivered_on="2026-03-11",
+                      kind="uslugi_opiekuncze")]
+    corrections = [
+        # 13 h was a typo for 3 h, and the substitute went that day
+        fact(CARE_HOURS_CORRECTED, "care", 3, old_carer="Halina Kot", old_hours=13, old_delivered_on="2026-03-09",
+             carer="Ewa Zastępcza", hours=3, delivered_on="2026-03-09", corrected_on="2026-03-12", kind="uslugi_opiekuncze"),
+        # the second visit was on 1 April, outside the period
+        fact(CARE_HOURS_CORRECTED, "care", 4, old_carer="Halina Kot", old_hours=2, old_delivered_on="2026-03-11",
+             carer="Halina Kot", hours=2, delivered_on="2026-04-01", corrected_on="2026-04-02", kind="uslugi_opiekuncze")]
+    for envelope in (*delivered, *corrections):
+        assert training.process(envelope)
+    assert training.process(corrections[0]) is False  # a duplicate counts once
+    report = training.report(date(2026, 3, 1), date(2026, 3, 31))
+    assert report["workload"]["care_hours_per_carer"] == {"Ewa Zastępcza": Decimal(3)}  # Halina Kot's are gone
+    assert (report["teams"]["care"]["care_hours"], report["centre"]["care_hours"]) == (Decimal(3), Decimal(3))
+    assert report["centre"]["care_hours_by_kind"] == {"uslugi_opiekuncze": Decimal(3)}  # the kind follows too
+    assert training.report(date(2026, 4, 1), date(2026, 4, 30))["workload"]["care_hours_per_carer"] == {
+        "Halina Kot": Decimal(2)}
 
 
 def test_workload_per_team_and_for_the_centre(training):
