@@ -43,13 +43,13 @@ class TableView(TrackingRecorder):
     tables: tuple[str, ...]
     tracking_table: str  # where the store keeps positions, the view's among them
 
-    def build(self, name: str, version: int) -> None:
+    def build(self, name: str, version: str) -> None:
         """The view's tables, made if missing; those of another version (or of none: built before
         views had versions) dropped first with the view's position, so the next read rebuilds
         them from the log. In one transaction, the version row locked, so one process does it."""
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute("CREATE TABLE IF NOT EXISTS view_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL)")
-            cursor.execute(self._sql("INSERT INTO view_versions (name, version) VALUES (:name, 0) "
+            cursor.execute("CREATE TABLE IF NOT EXISTS view_versions (name TEXT PRIMARY KEY, version TEXT NOT NULL)")
+            cursor.execute(self._sql("INSERT INTO view_versions (name, version) VALUES (:name, '') "
                                      "ON CONFLICT (name) DO NOTHING"), {"name": name})
             cursor.execute(self._sql(f"SELECT version FROM view_versions WHERE name = :name{self._for_update}"),
                            {"name": name})
@@ -89,7 +89,7 @@ class TableView(TrackingRecorder):
             return [dict(row) for row in cursor.fetchall()]
 
 
-def view_recorder(recorder: Recorder, tables: Sequence[str], name: str, version: int) -> TableView:
+def view_recorder(recorder: Recorder, tables: Sequence[str], name: str, version: str) -> TableView:
     """A view on the same database (and connection pool) as the service's store, its position kept
     in the store's table of positions, its tables made if they are not there (and rebuilt if they
     are of another version)."""
@@ -113,10 +113,13 @@ class TableProjection(Projection[TableView]):
     version: ClassVar[int] = 1  # the tables' shape: raised when it changes, so views built before are rebuilt
 
     def __init__(self, app: Any):
-        super().__init__(view_recorder(app.recorder, self.tables, app.name, self.version))
+        self._cipher = app.mapper.cipher  # the store's: None for a store kept in clear (in memory, tests)
+        # Sealed or not is part of the shape: a view built while its store was in clear is rebuilt
+        # once the store is encrypted.
+        shape = f"{self.version}{' sealed' if self._cipher else ''}"
+        super().__init__(view_recorder(app.recorder, self.tables, app.name, shape))
         self._app = app
         self._lock = threading.Lock()
-        self._cipher = app.mapper.cipher  # the store's: None for a store kept in clear (in memory, tests)
 
     def seal(self, text: str) -> str:
         """A personal column's value as stored: encrypted as the store's events are (base64)."""
