@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -50,6 +51,7 @@ class IntakeApplication(ServiceApplication):
         # The centre's own team structure (3 or 4 teams, art. 110a): configuration.
         self.teams = frozenset(teams)
         self._person_id_key_file = person_id_key_file
+        self._in_memory = database_url == "sqlite:///:memory:"  # a replay's (shared/audit.py)
 
     @functools.cached_property
     def read_model(self) -> IntakeReadModel:
@@ -59,11 +61,14 @@ class IntakeApplication(ServiceApplication):
     def _name_index_key(self) -> bytes:
         """The key of the name search's index (docs/architecture.md, "Read models"), in the secrets
         folder beside the store's, so backups carry it. A store kept in clear without a secrets
-        folder (in memory, tests) keeps its names in clear too: its index needs no key."""
+        folder (in memory, tests) keeps its names in clear too: its index needs no key. A store in
+        memory (an audit replay) has its index for as long as the process: any key will do."""
         if self.secrets_dir:
             return secret(self.secrets_dir / "intake-name-index.key").encode()
         if self.mapper.cipher is None:
             return b""
+        if self._in_memory:
+            return secrets.token_bytes(32)
         raise NameIndexKeyMissing("intake's store is encrypted: its name index needs the secrets folder for its key")
 
     @functools.cached_property
