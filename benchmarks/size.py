@@ -87,9 +87,9 @@ def build_intake(url: str, secrets_dir: Path, records: int) -> None:
         intake.close()
 
 
-def build_casework(url: str, records: int, workers: int) -> list[str]:
+def build_casework(url: str, secrets_dir: Path, records: int, workers: int) -> list[str]:
     """Returns the cases awaiting assignment."""
-    casework = CaseworkApplication(url)
+    casework = CaseworkApplication(url, secrets_dir=secrets_dir)  # encrypted, as the service opens it
     waiting = []
     try:
         casework.save(*(TeamMember.register(uuid.uuid5(uuid.NAMESPACE_URL, worker_of(w)), worker_of(w), "casework",
@@ -131,7 +131,7 @@ def built(records: int) -> Path:
     where.mkdir(parents=True)
     started = time.monotonic()
     build_intake(f"sqlite:///{where}/intake.sqlite", where / "secrets", records)
-    waiting = build_casework(f"sqlite:///{where}/casework.sqlite", records, workers=max(5, records // 200))
+    waiting = build_casework(f"sqlite:///{where}/casework.sqlite", where / "secrets", records, workers=max(5, records // 200))
     (where / "built.json").write_text(json.dumps({"workers": max(5, records // 200), "waiting": waiting,
                                                   "build_s": round(time.monotonic() - started, 1)}))
     return where

@@ -6,8 +6,8 @@
 `make` writes into FOLDER (which must not exist yet) the service's database (a consistent copy
 of a SQLite file taken while the service runs, or `pg_dump`'s custom format of its PostgreSQL
 database), its keys (the secrets folder: the store's key ring `<service>-store.key`, intake's
-person-reference key, the gateway's signing keys; without them a restored store cannot be read,
-find a returning person or sign a token; a store key file the operator keeps elsewhere is named
+person-reference key and name-index key, the gateway's signing keys; without them a restored store
+cannot be read, find a returning person or a name, or sign a token; a store key file the operator keeps elsewhere is named
 with `--store-key-file` and goes into the backup's secrets under the folder's own name), the
 audit export of its log up to the store's head when the backup began, and `backup.json`
 with that head, the number of events and the export's final hash. It prints the hash: keep it

@@ -90,9 +90,11 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
 class PostgresTableView(TableView, PostgresTrackingRecorder):
     """A read model's tables in the store's database, its position in the store's table of positions."""
 
+    _for_update = " FOR UPDATE"
+
     def __init__(self, recorder: PostgresProcessRecorder, tables: Sequence[str]):
         super().__init__(recorder.datastore, tracking_table_name=recorder.tracking_table_name)
-        self.sql_create_statements.extend(SQL(t) for t in tables)
+        self.tables, self.tracking_table = tuple(tables), recorder.tracking_table_name
 
     def _sql(self, statement: str) -> str:
         return _NAMED.sub(r"%(\1)s", statement)  # psycopg's style for :name

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from eventsourcing.persistence import Cipher
-from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder, SQLiteRecorder, SQLiteTrackingRecorder
+from eventsourcing.sqlite import (SQLiteCursor, SQLiteDatastore, SQLiteProcessRecorder, SQLiteRecorder,
+                                  SQLiteTrackingRecorder)
 
 from shared.keys import enciphered
 from shared.views import TableView
@@ -50,20 +51,27 @@ class ServiceProcessRecorder(SQLiteProcessRecorder):
             for events in self._previous_tables(cursor):
                 cursor.execute(f'DROP TABLE "{events}"')
                 cursor.execute(f'DROP TABLE IF EXISTS "{events.removesuffix("_events")}_tracking"')
-        with self.datastore.get_connection(commit=True) as connection:
-            cursor = connection.cursor()
-            cursor.execute("VACUUM")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        rewrite(self.datastore)
+
+
+def rewrite(datastore: SQLiteDatastore) -> None:
+    """Rewrites the file (VACUUM) and empties the WAL, so no page keeps what was deleted."""
+    with datastore.get_connection(commit=True) as connection:
+        cursor = connection.cursor()
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 class SQLiteTableView(TableView, SQLiteTrackingRecorder):
     """A read model's tables in the store's SQLite file, its position in the store's `tracking`."""
 
+    tracking_table = "tracking"
+
     def __init__(self, recorder: SQLiteRecorder, tables: Sequence[str]):
-        self.tables = tuple(tables)  # before the constructor, which collects the create statements
+        self.tables = tuple(tables)
         super().__init__(recorder.datastore)
 
-    def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *self.tables]
+    def _forget_dropped(self) -> None:
+        rewrite(self.datastore)  # as `encipher`: no page keeps a view built in clear
 
     def _sql(self, statement: str) -> str:
         return statement  # sqlite3 reads :name itself

@@ -8,6 +8,10 @@ this process or another; after a restart nothing is replayed but what came since
 
 Lists are read a page at a time, by key (keyset paging on an indexed column, never OFFSET): a
 page's `next_after` is the key of its last row, given back as `after` for the next one.
+
+A view's personal columns are sealed with the store's own cipher (`seal`, `unseal`), so the tables
+reveal no more than the log does. A view whose shape (`version`) differs from the one its tables
+were built in is dropped and rebuilt from the log, once, when the service opens it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import threading
 from abc import abstractmethod
 from typing import Any, ClassVar, Sequence
@@ -28,9 +33,43 @@ PAGE_DEFAULT = 50
 PAGE_MAX = 200
 
 
+_TABLE_NAME = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)")
+
+
 class TableView(TrackingRecorder):
     """A tracking recorder with a team's own tables beside its position (shared/sqlite.py and
     shared/postgres.py give it a database). Statements name their parameters `:name`."""
+
+    tables: tuple[str, ...]
+    tracking_table: str  # where the store keeps positions, the view's among them
+
+    def build(self, name: str, version: str) -> None:
+        """The view's tables, made if missing; those of another version (or of none: built before
+        views had versions) dropped first with the view's position, so the next read rebuilds
+        them from the log. In one transaction, the version row locked, so one process does it."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS view_versions (name TEXT PRIMARY KEY, version TEXT NOT NULL)")
+            cursor.execute(self._sql("INSERT INTO view_versions (name, version) VALUES (:name, '') "
+                                     "ON CONFLICT (name) DO NOTHING"), {"name": name})
+            cursor.execute(self._sql(f"SELECT version FROM view_versions WHERE name = :name{self._for_update}"),
+                           {"name": name})
+            rebuilt = cursor.fetchone()["version"] != version
+            if rebuilt:
+                for table in _TABLE_NAME.findall(" ".join(self.tables)):
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute(self._sql(f"DELETE FROM {self.tracking_table} WHERE application_name = :name"),
+                               {"name": name})
+                cursor.execute(self._sql("UPDATE view_versions SET version = :version WHERE name = :name"),
+                               {"name": name, "version": version})
+            for statement in self.tables:
+                cursor.execute(statement)
+        if rebuilt:
+            self._forget_dropped()
+
+    _for_update = ""  # how a statement locks the row it reads, where the database needs it said
+
+    def _forget_dropped(self) -> None:
+        """Where the database keeps dropped rows' pages, makes it overwrite them."""
 
     @abstractmethod
     def _sql(self, statement: str) -> str:
@@ -50,9 +89,10 @@ class TableView(TrackingRecorder):
             return [dict(row) for row in cursor.fetchall()]
 
 
-def view_recorder(recorder: Recorder, tables: Sequence[str]) -> TableView:
+def view_recorder(recorder: Recorder, tables: Sequence[str], name: str, version: str) -> TableView:
     """A view on the same database (and connection pool) as the service's store, its position kept
-    in the store's table of positions, its tables made if they are not there."""
+    in the store's table of positions, its tables made if they are not there (and rebuilt if they
+    are of another version)."""
     from eventsourcing.sqlite import SQLiteRecorder
 
     if isinstance(recorder, SQLiteRecorder):
@@ -61,6 +101,7 @@ def view_recorder(recorder: Recorder, tables: Sequence[str]) -> TableView:
         from shared.postgres import PostgresTableView as view_class
     view = view_class(recorder, tables)
     view.create_table()
+    view.build(name, version)
     return view
 
 
@@ -69,11 +110,27 @@ class TableProjection(Projection[TableView]):
     rows each event of `topics` changes (`changes`)."""
 
     tables: ClassVar[tuple[str, ...]] = ()
+    version: ClassVar[int] = 1  # the tables' shape: raised when it changes, so views built before are rebuilt
 
     def __init__(self, app: Any):
-        super().__init__(view_recorder(app.recorder, self.tables))
+        self._cipher = app.mapper.cipher  # the store's: None for a store kept in clear (in memory, tests)
+        # Sealed or not is part of the shape: a view built while its store was in clear is rebuilt
+        # once the store is encrypted.
+        shape = f"{self.version}{' sealed' if self._cipher else ''}"
+        super().__init__(view_recorder(app.recorder, self.tables, app.name, shape))
         self._app = app
         self._lock = threading.Lock()
+
+    def seal(self, text: str) -> str:
+        """A personal column's value as stored: encrypted as the store's events are (base64)."""
+        if self._cipher is None:
+            return text
+        return base64.b64encode(self._cipher.encrypt(text.encode())).decode()
+
+    def unseal(self, stored: str) -> str:
+        if self._cipher is None:
+            return stored
+        return self._cipher.decrypt(base64.b64decode(stored)).decode()
 
     @abstractmethod
     def changes(self, event: Any, position: int) -> list[Statement]:

@@ -1,9 +1,9 @@
 """The social-work team's read model (docs/architecture.md, "Read models"): the cases' worklist and
 each worker's load, the team's roster, the groups.
 
-Tables in casework's own database: `casework_cases` (a case's person, name as it stands, date,
-urgency, worker, open or closed), `casework_members` (the roster's names and whether each is an
-active worker or leader of the team), `casework_groups` (the groups in the order formed)."""
+Tables in casework's own database: `casework_cases` (a case's person, name as it stands, sealed,
+date, urgency, worker, open or closed), `casework_members` (the roster's names, sealed, and whether
+each is an active worker or leader of the team), `casework_groups` (the groups in the order formed)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class CaseworkReadModel(TableProjection):
     name = "casework"
     topics = tuple(get_topic(e) for e in (Case.Opened, Case.Assigned, Case.Closed, Case.PersonCorrected,
                                           Group.Formed, TeamMember.Registered, TeamMember.Changed))
+    version = 2  # 2: the persons' and the members' names sealed (1 held them in clear)
     tables = (
         "CREATE TABLE IF NOT EXISTS casework_cases (case_id TEXT PRIMARY KEY, person_id TEXT NOT NULL, "
         "full_name TEXT NOT NULL, opened_on TEXT NOT NULL, not_urgent INTEGER NOT NULL, worker TEXT NOT NULL, "
@@ -42,7 +43,7 @@ class CaseworkReadModel(TableProjection):
         if isinstance(event, Case.Opened):
             return [("INSERT INTO casework_cases (case_id, person_id, full_name, opened_on, not_urgent, worker, open) "
                      "VALUES (:case, :person, :name, :opened_on, :not_urgent, '', 1)",
-                     {**case, "person": str(event.person_id), "name": event.person["full_name"],
+                     {**case, "person": str(event.person_id), "name": self.seal(event.person["full_name"]),
                       "opened_on": event.opened_on.isoformat(), "not_urgent": 0 if event.urgent else 1})]
         if isinstance(event, Case.Assigned):
             return [("UPDATE casework_cases SET worker = :worker WHERE case_id = :case",
@@ -51,7 +52,7 @@ class CaseworkReadModel(TableProjection):
             return [("UPDATE casework_cases SET open = 0 WHERE case_id = :case", case)]
         if isinstance(event, Case.PersonCorrected):
             return [("UPDATE casework_cases SET full_name = :name WHERE case_id = :case",
-                     {**case, "name": event.person["full_name"]})]
+                     {**case, "name": self.seal(event.person["full_name"])})]
         if isinstance(event, Group.Formed):
             return [("INSERT INTO casework_groups (position, group_id) VALUES (:position, :group)",
                      {"position": position, "group": str(event.originator_id)})]
@@ -59,7 +60,7 @@ class CaseworkReadModel(TableProjection):
             described = (event.team, event.roles, event.active)
             return [("INSERT INTO casework_members (staff_id, name, worker, leader) VALUES (:id, :name, :worker, "
                      ":leader) ON CONFLICT (staff_id) DO UPDATE SET name = :name, worker = :worker, leader = :leader",
-                     {"id": str(event.originator_id), "name": event.name,
+                     {"id": str(event.originator_id), "name": self.seal(event.name),
                       "worker": int(TeamMember.holds(SOCIAL_WORKER, *described)),
                       "leader": int(TeamMember.holds(SOCIAL_WORK_TEAM_LEADER, *described))})]
         return []
@@ -86,7 +87,8 @@ class CaseworkReadModel(TableProjection):
                              f"ORDER BY {_ORDER} LIMIT :limit) AS part{i}")
             sql = f"{' UNION ALL '.join(parts)} ORDER BY {_ORDER} LIMIT :limit"
         rows, next_after = page(self.current().rows(sql, **parameters), limit, ("not_urgent", "opened_on", "case_id"))
-        return [{"case_id": UUID(r["case_id"]), "person_id": UUID(r["person_id"]), "full_name": r["full_name"],
+        return [{"case_id": UUID(r["case_id"]), "person_id": UUID(r["person_id"]),
+                 "full_name": self.unseal(r["full_name"]),
                  "opened_on": date.fromisoformat(r["opened_on"]), "urgent": not r["not_urgent"],
                  "worker": r["worker"] or None, "status": "in_progress" if r["worker"] else "awaiting_assignment"}
                 for r in rows], next_after
@@ -115,12 +117,11 @@ class CaseworkReadModel(TableProjection):
     # --- the roster and the groups -------------------------------------------------------------
 
     def members(self, name: str | None = None) -> list[dict]:
-        """The roster (`staff_id`, `name`, `worker`, `leader`), or those of it with this name."""
-        if name is None:
-            rows = self.current().rows("SELECT * FROM casework_members")
-        else:
-            rows = self.current().rows("SELECT * FROM casework_members WHERE name = :name", name=name)
-        return [{**r, "worker": bool(r["worker"]), "leader": bool(r["leader"])} for r in rows]
+        """The roster (`staff_id`, `name`, `worker`, `leader`), or those of it with this name (the
+        names sealed, the roster, a team's, is read whole)."""
+        members = [{**r, "name": self.unseal(r["name"]), "worker": bool(r["worker"]), "leader": bool(r["leader"])}
+                   for r in self.current().rows("SELECT * FROM casework_members")]
+        return [m for m in members if name is None or m["name"] == name]
 
     def groups(self, limit: int, after: str | None) -> tuple[list[UUID], str | None]:
         """The groups in the order formed, a page at a time."""

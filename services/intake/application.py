@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -29,6 +30,10 @@ from shared.views import page_limit
 from shared.vocabulary import ROUTING_TEAMS
 
 
+class NameIndexKeyMissing(RuntimeError):
+    """An encrypted store opened without the secrets folder that keeps the name index's key."""
+
+
 class PersonNotFound(LookupError):
     """No person with this reference, PESEL or name in the register."""
 
@@ -46,11 +51,25 @@ class IntakeApplication(ServiceApplication):
         # The centre's own team structure (3 or 4 teams, art. 110a): configuration.
         self.teams = frozenset(teams)
         self._person_id_key_file = person_id_key_file
+        self._in_memory = database_url == "sqlite:///:memory:"  # a replay's (shared/audit.py)
 
     @functools.cached_property
     def read_model(self) -> IntakeReadModel:
         """The names and routings as tables (made when first read: a tool reading the store makes none)."""
-        return IntakeReadModel(self)
+        return IntakeReadModel(self, self._name_index_key())
+
+    def _name_index_key(self) -> bytes:
+        """The key of the name search's index (docs/architecture.md, "Read models"), in the secrets
+        folder beside the store's, so backups carry it. A store kept in clear without a secrets
+        folder (in memory, tests) keeps its names in clear too: its index needs no key. A store in
+        memory (an audit replay) has its index for as long as the process: any key will do."""
+        if self.secrets_dir:
+            return secret(self.secrets_dir / "intake-name-index.key").encode()
+        if self.mapper.cipher is None:
+            return b""
+        if self._in_memory:
+            return secrets.token_bytes(32)
+        raise NameIndexKeyMissing("intake's store is encrypted: its name index needs the secrets folder for its key")
 
     @functools.cached_property
     def person_id_key(self) -> bytes:
@@ -170,8 +189,9 @@ class IntakeApplication(ServiceApplication):
 
     def find_by_name(self, text: str, reader: Any = None, limit: int | None = None,
                      after: str | None = None) -> tuple[list[Person], str | None]:
-        """The persons whose name holds every word given, by name, a page at a time (`limit`, and
-        `after`: the `next_after` of the page before), with the cursor to the next page."""
+        """The persons whose name holds every word given (one of 3 characters at least), a page at a
+        time (`limit`, and `after`: the `next_after` of the page before), each page by name, with
+        the cursor to the next page."""
         words = str(text or "").split()
         if not words:
             raise PersonNotFound("give a name (or part of one) to search for")

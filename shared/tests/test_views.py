@@ -15,7 +15,7 @@ class _ViewStore(_ServiceStore):
     """The view a read model gets: on the service store's database, beside its events."""
 
     def create_recorder(self):
-        return view_recorder(super().create_recorder(), TABLES)
+        return view_recorder(super().create_recorder(), TABLES, "intake", "1")
 
 
 class TestSQLiteTableView(_ViewStore, TrackingRecorderTestCase):
@@ -30,7 +30,23 @@ class TestPostgresTableView(_ViewStore, TrackingRecorderTestCase):
 @pytest.fixture
 def view(make_database_url):
     app = IntakeLikeApplication(make_database_url("intake"))
-    yield view_recorder(app.recorder, TABLES)
+    yield view_recorder(app.recorder, TABLES, "intake", "1")
+    app.close()
+
+
+def test_a_view_of_another_version_is_dropped_with_its_position_once(make_database_url):
+    app = IntakeLikeApplication(make_database_url("intake"))
+    old = view_recorder(app.recorder, TABLES, "intake", "1")
+    old.record([("INSERT INTO names (id, name) VALUES (:id, :name)", {"id": "1", "name": "Anna"})],
+               Tracking("intake", 5))
+    app.record_position("casework", 7)  # an upstream's position, beside the view's, stays
+    new = view_recorder(app.recorder, TABLES, "intake", "2")
+    assert new.rows("SELECT id FROM names") == [] and new.max_tracking_id("intake") is None
+    assert new.max_tracking_id("casework") == 7
+    new.record([("INSERT INTO names (id, name) VALUES (:id, :name)", {"id": "2", "name": "Jan"})],
+               Tracking("intake", 5))
+    again = view_recorder(app.recorder, TABLES, "intake", "2")  # the same version: kept as it is
+    assert again.rows("SELECT id FROM names") == [{"id": "2"}] and again.max_tracking_id("intake") == 5
     app.close()
 
 

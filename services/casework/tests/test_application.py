@@ -178,6 +178,21 @@ def test_after_a_restart_the_worklist_answers_from_its_table(make_database_url, 
     again.close()
 
 
+def test_a_view_built_in_clear_is_rebuilt_sealed_when_its_store_is_encrypted(make_database_url, tmp_path):
+    url = make_database_url("casework")
+    casework = with_team(CaseworkApplication(url))  # no key: the store and its view in clear
+    casework.process(routed(1, "Olena Kowalczuk"))
+    assert len(casework.open_cases(LEADER)["cases"]) == 1
+    casework.close()
+    again = CaseworkApplication(url, secrets_dir=tmp_path)  # encrypts the store: the view is rebuilt sealed
+    assert [c["full_name"] for c in again.open_cases(LEADER)["cases"]] == ["Olena Kowalczuk"]
+    assert again.team()["workers"] == [OTHER_WORKER.name, WORKER.name]
+    stored = str(again.read_model.view.rows("SELECT * FROM casework_cases"))
+    stored += str(again.read_model.view.rows("SELECT * FROM casework_members"))
+    assert "Kowalczuk" not in stored and WORKER.name not in stored
+    again.close()
+
+
 def test_events_not_for_social_work_open_nothing_but_are_tracked(casework):
     other = Envelope.checked(id=str(uuid.uuid4()), source=source_of("intake"), type=CLIENT_REGISTERED.type,
                              time=datetime.now(timezone.utc), subject="", notification_id=5,
