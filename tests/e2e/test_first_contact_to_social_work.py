@@ -113,6 +113,7 @@ def test_bad_input_gets_a_named_error_and_changes_nothing(centre):
     assert document["paths"]["/persons/{person_id}"]["get"]["x-roles"] == ["first_contact_officer"]
 
     assert desk.ok(desk.get("intake", "/routed-cases"), 200) == log_before
-    assert desk.ok(desk.post("intake", "/persons/search", {"name": "X"}), 200) == {"persons": [], "next_after": None}
+    refused(desk.post("intake", "/persons/search", {"name": "X"}), 400, "SearchTooShort")  # under 3 characters
+    assert desk.ok(desk.post("intake", "/persons/search", {"name": "Xyz"}), 200) == {"persons": [], "next_after": None}
     refused(desk.get("intake", "/routed-cases?limit=0"), 400, "InvalidRequest", "limit")
     refused(desk.get("intake", "/routed-cases?after=not-a-cursor"), 400, "UnknownCursor")
