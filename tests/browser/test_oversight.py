@@ -148,8 +148,11 @@ def test_the_auditor_sees_who_opened_a_file_and_verifies_an_exported_log(centre,
     screenshot(page, "audytor-weryfikacja", tmp_path)
 
     lines = exported.read_text(encoding="utf-8").splitlines(keepends=True)
-    altered = next(i for i, line in enumerate(lines) if "Audytowany" in line)
-    lines[altered] = lines[altered].replace("Audytowany", "Audytowana", 1)  # one character changed
+    # The person's registration, its state encrypted as stored: one character of it changed.
+    altered = next(i for i, line in enumerate(lines) if "Person.Registered" in line)
+    assert "Audytowany" not in lines[altered]
+    at = lines[altered].index('"state_base64": "') + len('"state_base64": "') + 10
+    lines[altered] = lines[altered][:at] + ("A" if lines[altered][at] != "A" else "B") + lines[altered][at + 1:]
     tampered = tmp_path / "intake-zmieniony.jsonl"
     tampered.write_text("".join(lines), encoding="utf-8")
     page.set_input_files("#w-plik", str(tampered))
