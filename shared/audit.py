@@ -186,6 +186,8 @@ def verify(path: Path, expect: str | None = None, keep_events: bool = True,
                 if isinstance(error, AuditLogAltered):
                     raise
                 raise AuditLogAltered(f"line {number}: not a line of an audit log") from None
+            if header.get("up_to") is not None and notification_id > header["up_to"]:
+                raise AuditLogAltered(f"line {number}: event #{notification_id} is past the export's #{header['up_to']}")
             if header["format"] in SEALED:
                 if last is not None and notification_id != last + 1:
                     raise AuditLogIncomplete(f"line {number}: event #{last + 1} to #{notification_id - 1} "

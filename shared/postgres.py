@@ -55,9 +55,9 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
         super().create_table()
         with self.datastore.transaction(commit=True) as cursor:
             self._take_previous(cursor)
+            self._lock_table(cursor)  # before looking: two instances starting at once chain it once
             cursor.execute(SQL("SELECT 1 FROM {}.{} LIMIT 1").format(self._schema, self._chain))
             if not cursor.fetchone():  # a store written before the chain: chained once, now
-                self._lock_table(cursor)
                 self._chain_all(cursor)
 
     @property
