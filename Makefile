@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up test test-fast bench bench-size bench-gateway bench-ui bench-store venv broker clean
+.PHONY: demo up test test-fast bench bench-size bench-gateway bench-ui bench-store bench-chain venv broker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -59,6 +59,10 @@ bench-ui: venv broker
 # 3,000 saves and loads on a SQLite store, without and with the store's cipher: µs per operation.
 bench-store: venv
 	$(PY) benchmarks/store_cipher.py
+
+# What the store's hash chain costs a save, and how fast a 100,000-event store and its export verify.
+bench-chain: venv
+	$(PY) benchmarks/store_chain.py
 
 clean:
 	rm -rf var

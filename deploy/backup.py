@@ -32,7 +32,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from shared import audit
+from shared import audit, chain
 from shared.keys import StoreKeyMissing, StoreKeyWrong, store_key_path
 from shared.store import private_sqlite_file, sqlite_path
 
@@ -128,6 +128,9 @@ def restore(backup: Path, database_url: str, secrets: Path) -> dict:
     try:
         check = backup / f".{LOG}.restored"
         events, final_hash = audit.export(app, check, up_to=manifest["up_to"])
+    except chain.ChainBroken as error:  # the restored store's own chain says where it was changed
+        check.unlink(missing_ok=True)
+        raise BackupDoesNotMatch(f"the restored store of {manifest['service']} was changed: {error}") from None
     finally:
         app.close()
     try:

@@ -1,21 +1,30 @@
-"""A service's log for auditors, without the services (docs/architecture.md, invariant 6).
+"""A service's log for auditors, without the services (docs/architecture.md, invariant 6, and
+"Tamper-evident").
 
-    python -m shared.audit export SERVICE --database-url URL --out FILE [--up-to N]
-    python -m shared.audit verify FILE
-    python -m shared.audit replay FILE [--until 2026-11-05T12:00:00+00:00] [--store-key-file FILE]
+    python -m shared.audit export SERVICE --database-url URL --out FILE [--up-to N] [--sign-key KEY]
+    python -m shared.audit verify FILE [--expect HASH] [--public-key KEY.pub]
+    python -m shared.audit verify --database-url URL [--service SERVICE] [--expect HASH]
+    python -m shared.audit replay FILE [--as-of-date 2026-11-05 | --as-recorded-at 2026-11-05T12:00:00+00:00]
+                                  [--id UUID] [--format json|table] --store-key-file FILE
 
-`export` writes every stored event of the service's own store, in notification order, as
-JSON lines: a header naming the service and the last notification it covers (the store's
-head when the export began, or `--up-to`), one line per event (its notification id,
-aggregate, version, topic and the stored state exactly as stored), and a closing line with
-the count. Each line carries the SHA-256 of the line before it and of itself, so `verify`
-finds a line altered, removed, inserted or reordered, and a file cut short. Nothing in it
-depends on when it was made: two exports of the same store up to the same notification
-are the same file, with the same final hash (a backup is checked so, deploy/backup.py). `replay` verifies the file, then
-rebuilds the state in the service's own domain model (its application, on an in-memory
-store) from the events up to a moment, and prints what existed then. The events are exported as
-stored, so encrypted (docs/architecture.md, "Encrypted at rest"): export and verify need no key,
-replay needs the service's store key file.
+`export` writes every stored event of the service's own store, in notification order, as JSON
+lines: a header naming the service and the last notification it covers (the store's head when
+the export began, or `--up-to`), one line per event (its notification id, aggregate, version,
+topic, the state exactly as stored, and its link of the store's hash chain, shared/chain.py),
+and a closing line with the count and the head hash: the last event's link. Nothing in it
+depends on when it was made: two exports of the same store up to the same notification are
+the same file (a backup is checked so, deploy/backup.py). `verify` recomputes every link, from a
+file or from a live store, and prints the head hash; `--expect` fails unless the chain passes
+through the hash the auditor kept (the head of an earlier export or check of the same store).
+`--sign-key` signs the file (Ed25519, `FILE.sig`); `verify --public-key` checks the signature.
+`replay` verifies the file, then rebuilds the state in the service's own domain model (its
+application, on an in-memory store) from the events up to a business date or a moment of
+recording, and prints the aggregates. The events are exported as stored, so encrypted
+(docs/architecture.md, "Encrypted at rest"): export and verify need no key, replay needs the
+service's store key file.
+
+Exit status: 0 done; 1 the log, its chain, its signature or the hash kept do not check out (or
+no such aggregate); 2 nothing could be checked (no store at the URL, no file, no key).
 """
 
 from __future__ import annotations
@@ -26,21 +35,25 @@ import hashlib
 import importlib
 import json
 import sys
-from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any, Iterator
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 
+from shared import chain, signing
 from shared.keys import StoreKeyMissing, StoreKeyWrong, is_plaintext, key_ring
 from shared.store import INTEGRATION_TOPIC, ServiceApplication, StoreNotFound, UnsupportedDatabaseURL
 
-FORMAT = "ops-audit-log/2"
-FORMATS = (FORMAT, "ops-audit-log/1")  # /1 files (headed by the time of the export) still verify
+FORMAT = "ops-audit-log/3"
+SEALED = ("ops-audit-log/2", "ops-audit-log/1")  # files before the store's chain: lines sealed one to the next
 SERVICES = ("intake", "casework", "decisions", "care", "training", "gateway")
+CENTRE_TIME = ZoneInfo("Europe/Warsaw")  # the day an event without a date of its own was recorded, at the centre
 _PAGE = 1000
 
 
@@ -50,6 +63,10 @@ class AuditLogAltered(ValueError):
 
 class AuditLogIncomplete(ValueError):
     """The audit log is cut short, or events are missing from it."""
+
+
+class AggregateNotFound(LookupError):
+    """No aggregate with that id existed at the date or moment replayed."""
 
 
 def application_class(service: str) -> type[ServiceApplication]:
@@ -64,6 +81,7 @@ def application_class(service: str) -> type[ServiceApplication]:
 
 
 def _sealed(record: dict[str, Any], previous: str) -> dict[str, Any]:
+    """A line of an /1 or /2 file: sealed with the hash of the line before it and of itself."""
     body = json.dumps({**record, "previous_hash": previous}, sort_keys=True, ensure_ascii=False)
     return {**record, "previous_hash": previous, "hash": hashlib.sha256(body.encode()).hexdigest()}
 
@@ -77,90 +95,179 @@ def _state_fields(state: bytes | str) -> dict[str, str]:
         return {"state_base64": base64.b64encode(state).decode()}
 
 
-def export(app: ServiceApplication, out: Path, up_to: int | None = None) -> tuple[int, str]:
-    """Writes the log of the service's store up to a notification (its head if None); returns
-    how many events it holds and the file's final hash (keep it apart from the file: whoever
-    rewrites the whole file changes it)."""
-    count, previous, after = 0, "", 0
-    up_to = (app.recorder.max_notification_id() or 0) if up_to is None else up_to
-    with open(out, "w", encoding="utf-8") as file:
-        def write(record: dict[str, Any]) -> None:
-            nonlocal previous
-            line = _sealed(record, previous)
-            previous = line["hash"]
-            file.write(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n")
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
 
-        write({"format": FORMAT, "service": app.service, "up_to": up_to})
-        while True:
-            page = app.recorder.select_notifications(start=after, limit=_PAGE, stop=up_to, inclusive_of_start=False)
-            for n in page:
-                write({"notification_id": n.id, "originator_id": str(n.originator_id),
-                       "originator_version": n.originator_version, "topic": n.topic, **_state_fields(n.state)})
-                after = n.id
-                count += 1
-            if len(page) < _PAGE:
-                break
-        write({"end": True, "events": count, "last_notification_id": after})
-    return count, previous
+
+def export(app: ServiceApplication, out: Path, up_to: int | None = None) -> tuple[int, str]:
+    """Writes the log of the service's store up to a notification (its head if None), each event
+    with its link of the store's chain; returns how many events it holds and the head hash (keep
+    it apart from the file). The file is written whole even if the store's chain is broken (it is
+    the evidence); then ChainBroken names where."""
+    recorder = app.recorder
+    if not recorder.has_chain():
+        raise chain.ChainMissing(f"the store of {app.service} has no chain: open it once with its service")
+    up_to = (recorder.max_notification_id() or 0) if up_to is None else up_to
+    events = chain.paged(lambda after, limit: recorder.select_notifications(
+        start=after, limit=limit, stop=up_to, inclusive_of_start=False), lambda n: n.id)
+    links = chain.paged(lambda after, limit: [row for row in recorder.select_links(after, limit) if row[0] <= up_to],
+                        lambda row: row[0])
+    walk, broken, written, last, head = chain.Walk(), None, 0, 0, chain.GENESIS.hex()
+    with open(out, "w", encoding="utf-8") as file:
+        file.write(_line({"format": FORMAT, "service": app.service, "up_to": up_to}))
+        for notification_id, n, claimed in chain.merged(events, links):
+            try:
+                if n is None:
+                    raise chain.ChainBroken(notification_id, "chained, but no event has this id: removed or "
+                                                             "renumbered")
+                file.write(_line({"notification_id": n.id, "originator_id": str(n.originator_id),
+                                  "originator_version": n.originator_version, "topic": n.topic,
+                                  **_state_fields(n.state), "chain_hash": claimed and claimed.hex()}))
+                written, last, head = written + 1, n.id, claimed and claimed.hex()
+                if broken is None:
+                    walk.step(n.id, n, claimed)
+            except chain.ChainBroken as error:
+                broken = broken or error
+        file.write(_line({"end": True, "events": written, "last_notification_id": last, "head_hash": head}))
+    if broken is not None:
+        raise broken
+    return written, head
 
 
 @dataclass(frozen=True)
 class VerifiedLog:
     service: str
     up_to: int | None  # the last notification the export covers (None in an /1 file)
-    exported_at: str | None  # when an /1 file was made (a /2 file does not say)
-    events: list[StoredEvent]
+    exported_at: str | None  # when an /1 file was made (later files do not say)
+    events: list[StoredEvent]  # empty unless kept (verify(..., keep_events=True))
     notification_ids: list[int]
-    final_hash: str
+    final_hash: str  # the head hash (an /1 or /2 file: its last line's seal)
+    count: int = 0
+    expected_at: int | None = field(default=None)  # where --expect's hash is on the chain
 
 
-def verify(path: Path) -> VerifiedLog:
-    """Checks every line's hash chain and that no event is missing; raises a named error."""
-    previous, header, events, ids, end = "", None, [], [], None
+def _event(line: dict[str, Any]) -> StoredEvent:
+    state = line["state"].encode("utf-8") if "state" in line else base64.b64decode(line["state_base64"])
+    return StoredEvent(UUID(line["originator_id"]), line["originator_version"], line["topic"], state)
+
+
+def verify(path: Path, expect: str | None = None, keep_events: bool = True,
+           public_key: Path | None = None) -> VerifiedLog:
+    """Checks an exported log: every event's link of the store's chain (an /1 or /2 file: its
+    lines' seals and that no id is skipped), its closing line, the hash kept (`expect`) and the
+    signature (`public_key`); raises a named error. Reads one line at a time; holds the events
+    only if `keep_events` (replay needs them)."""
+    if public_key is not None:
+        signing.check(path, public_key)
+    header, events, ids, end, sealed, first, last = None, [], [], None, "", None, None
+    walk, count = chain.Walk(expect), 0
     with open(path, encoding="utf-8") as file:
         for number, text in enumerate(file, start=1):
             if end is not None:
                 raise AuditLogAltered(f"line {number}: a line after the closing line")
             try:
                 line = json.loads(text)
-                claimed = line.pop("hash")
-            except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
-                raise AuditLogAltered(f"line {number}: not a sealed line of an audit log") from None
-            if line.get("previous_hash") != previous or _sealed(
-                    {k: v for k, v in line.items() if k != "previous_hash"}, previous)["hash"] != claimed:
-                raise AuditLogAltered(f"line {number}: its content or its place in the log was changed")
-            previous = claimed
-            if header is None:
-                if line.get("format") not in FORMATS:
-                    raise AuditLogAltered(f"line {number}: not an {FORMAT} file")
-                header = line
-            elif line.get("end"):
-                end = line
+                if (header or line).get("format") in SEALED:
+                    claimed = line.pop("hash")
+                    if line.get("previous_hash") != sealed or _sealed(
+                            {k: v for k, v in line.items() if k != "previous_hash"}, sealed)["hash"] != claimed:
+                        raise AuditLogAltered(f"line {number}: its content or its place in the log was changed")
+                    sealed = claimed
+                if header is None:
+                    if line.get("format") not in (FORMAT, *SEALED):
+                        raise AuditLogAltered(f"line {number}: not an {FORMAT} file")
+                    header = line
+                    continue
+                if line.get("end"):
+                    end = line
+                    continue
+                notification_id, event = line["notification_id"], _event(line)
+            except (json.JSONDecodeError, KeyError, AttributeError, TypeError, ValueError) as error:
+                if isinstance(error, AuditLogAltered):
+                    raise
+                raise AuditLogAltered(f"line {number}: not a line of an audit log") from None
+            if header.get("up_to") is not None and notification_id > header["up_to"]:
+                raise AuditLogAltered(f"line {number}: event #{notification_id} is past the export's #{header['up_to']}")
+            if header["format"] in SEALED:
+                if last is not None and notification_id != last + 1:
+                    raise AuditLogIncomplete(f"line {number}: event #{last + 1} to #{notification_id - 1} "
+                                             f"missing from the log")
             else:
-                if ids and line["notification_id"] != ids[-1] + 1:
-                    raise AuditLogIncomplete(f"line {number}: event #{ids[-1] + 1} to "
-                                             f"#{line['notification_id'] - 1} missing from the log")
-                ids.append(line["notification_id"])
-                state = (line["state"].encode("utf-8") if "state" in line
-                         else base64.b64decode(line["state_base64"]))
-                events.append(StoredEvent(UUID(line["originator_id"]), line["originator_version"], line["topic"], state))
+                try:
+                    claimed = line["chain_hash"]
+                    walk.step(notification_id, event, bytes.fromhex(claimed) if claimed else None)
+                except (chain.ChainBroken, ValueError) as error:
+                    raise AuditLogAltered(f"line {number}: event {error}") from None
+            first = notification_id if first is None else first
+            last, count = notification_id, count + 1
+            if keep_events:
+                events.append(event)
+                ids.append(notification_id)
     if header is None:
         raise AuditLogIncomplete("the file is empty")
-    if end is None or end["events"] != len(events):
+    if end is None or end.get("events") != count:
         raise AuditLogIncomplete("the log is cut short: its closing line is missing")
-    return VerifiedLog(header["service"], header.get("up_to"), header.get("exported_at"), events, ids, previous)
+    if header["format"] in SEALED:
+        if expect is not None and expect.lower() != sealed:
+            raise chain.ExpectedHashMissing(f"the hash kept, {expect}, is not this file's final hash {sealed}")
+        final, expected_at = sealed, None
+    else:
+        head = walk.head()  # ExpectedHashMissing
+        if end.get("head_hash") != head.hash or end.get("last_notification_id") != (head.notification_id or 0):
+            raise AuditLogAltered("the closing line: its head or last event is not the chain's")
+        final, expected_at = head.hash, head.expected_at
+    return VerifiedLog(header["service"], header.get("up_to"), header.get("exported_at"), events,
+                       ids if keep_events else [n for n in (first, last) if n is not None], final, count, expected_at)
 
 
-def replay(log: VerifiedLog, until: datetime | None = None, store_key_file: Path | None = None,
-           **settings: Any) -> ServiceApplication:
-    """The service's domain model rebuilt from the log's events up to a moment (all if None),
-    decrypted with the key ring in `store_key_file`."""
+def open_store(database_url: str, service: str | None = None) -> ServiceApplication:
+    """A service's store that is there already, opened without its domain model and without
+    creating anything (StoreNotFound otherwise); without `service`, whichever service's it is."""
+    last: Exception | None = None
+    for name in (service,) if service else SERVICES:
+        try:
+            return type(f"{name.title()}Store", (ServiceApplication,), {"service": name})(database_url, existing=True)
+        except StoreNotFound as error:
+            last = error
+    raise StoreNotFound("no service's store at that database URL") from last
+
+
+def business_date(event: Any) -> date:
+    """The date an event counts on: its own `on`, else its first `…_on` date (registered_on,
+    decided_on, written_on…); without one, the day it was recorded at the centre."""
+    fields = vars(event)
+    named = [value for name, value in fields.items() if (name == "on" or name.endswith("_on")) and type(value) is date]
+    if type(fields.get("on")) is date:
+        return fields["on"]
+    return named[0] if named else event.timestamp.astimezone(CENTRE_TIME).date()
+
+
+def replay(log: VerifiedLog, as_recorded_at: datetime | None = None, store_key_file: Path | None = None, *,
+           as_of_date: date | None = None, **settings: Any) -> ServiceApplication:
+    """The service's domain model rebuilt from the log's events (all if no cut), decrypted with
+    the key ring in `store_key_file`: up to a moment of recording, or up to a business date. An
+    aggregate's events count in their order: its first one after the cut ends it (an event
+    dated earlier that comes after it does not count either), so each aggregate is as it was."""
     if store_key_file is not None:
         key_ring(store_key_file)  # StoreKeyMissing: a store in memory would get a new key, which opens nothing
     elif log.events and not is_plaintext(log.events[0].state):
         raise StoreKeyMissing(f"the events of {log.service} are encrypted: replay them with its store key file")
     app = application_class(log.service)("sqlite:///:memory:", store_key_file=store_key_file, **settings)
-    chosen = [e for e in log.events if until is None or app.mapper.to_domain_event(e).timestamp <= until]
+    ended: set[UUID] = set()
+
+    def counts(stored: StoredEvent) -> bool:
+        if stored.originator_id in ended:
+            return False
+        if as_recorded_at is None and as_of_date is None:
+            return True
+        event = app.mapper.to_domain_event(stored)
+        if (as_recorded_at is not None and event.timestamp > as_recorded_at) or (
+                as_of_date is not None and business_date(event) > as_of_date):
+            ended.add(stored.originator_id)
+            return False
+        return True
+
+    chosen = [e for e in log.events if counts(e)]
     for start in range(0, len(chosen), _PAGE):
         app.recorder.insert_events(chosen[start:start + _PAGE])
     return app
@@ -175,6 +282,53 @@ def aggregates(app: ServiceApplication) -> Iterator[Any]:
             yield app.repository.get(n.originator_id)
 
 
+def aggregate_state(aggregate: Any) -> dict[str, Any]:
+    """An aggregate as plain data: its id, kind, version and public fields (dates, ids and amounts as text)."""
+    return _plain({"id": aggregate.id, "type": type(aggregate).__name__, "version": aggregate.version,
+                   **{name: value for name, value in vars(aggregate).items() if not name.startswith("_")}})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=str)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    if isinstance(value, Enum):
+        return _plain(value.value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "__dict__"):
+        return _plain({k: v for k, v in vars(value).items() if not k.startswith("_")})
+    return str(value)
+
+
+def _table(states: list[dict[str, Any]]) -> str:
+    """Aggregates for a reader: one block each, a field a line, nested values as compact JSON."""
+    blocks = []
+    for state in states:
+        rest = {k: v for k, v in state.items() if k not in ("id", "type", "version")}
+        width = max((len(k) for k in rest), default=0)
+        lines = [f"{state['type']} {state['id']} (version {state['version']})"]
+        lines += [f"  {k.ljust(width)}  {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
+                  for k, v in rest.items()]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _head_line(head_id: int | None, head_hash: str, expected_at: int | None, expect: str | None) -> str:
+    text = f"head hash {head_hash} (#{head_id})" if head_id else f"head hash {head_hash} (no events)"
+    if expect:
+        text += ("; the hash kept is the head" if expected_at in (None, head_id) or not head_id
+                 else f"; the hash kept is #{expected_at}'s, events after it since")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared.audit", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -183,43 +337,90 @@ def main(argv: list[str] | None = None) -> int:
     exporting.add_argument("--database-url", required=True, help="the service's own store")
     exporting.add_argument("--out", required=True, type=Path)
     exporting.add_argument("--up-to", type=int, help="the last notification to export (default: the store's head)")
-    commands.add_parser("verify", help="check a file: nothing altered, nothing missing").add_argument("file", type=Path)
-    replaying = commands.add_parser("replay", help="rebuild the state at a moment from a verified file")
+    exporting.add_argument("--sign-key", type=Path, help="Ed25519 key file (made if missing); writes OUT.sig")
+    verifying = commands.add_parser("verify", help="check a file or a live store: nothing altered, nothing missing")
+    verifying.add_argument("file", type=Path, nargs="?")
+    verifying.add_argument("--database-url", help="check a live store instead of a file (creates nothing)")
+    verifying.add_argument("--service", choices=SERVICES, help="whose store (default: whichever is at the URL)")
+    verifying.add_argument("--expect", help="the head hash kept from an earlier export or check")
+    verifying.add_argument("--public-key", type=Path, help="the signer's public key file: check FILE.sig")
+    replaying = commands.add_parser("replay", help="rebuild the aggregates at a date or moment from a verified file")
     replaying.add_argument("file", type=Path)
-    replaying.add_argument("--until", type=datetime.fromisoformat, help="ISO date-time with offset; default: all")
+    cut = replaying.add_mutually_exclusive_group()
+    cut.add_argument("--as-of-date", type=date.fromisoformat, help="business date (YYYY-MM-DD): events dated up to it")
+    cut.add_argument("--as-recorded-at", "--until", dest="as_recorded_at", type=datetime.fromisoformat,
+                     help="ISO date-time with offset: events stored up to then")
+    replaying.add_argument("--id", type=UUID, help="print this aggregate only")
+    replaying.add_argument("--format", choices=("json", "table"), default="json")
     replaying.add_argument("--store-key-file", type=Path, help="the service's store key file (<service>-store.key)")
+    replaying.add_argument("--expect", help="the head hash kept: the file must hold the chain through it")
     args = parser.parse_args(argv)
     try:
         if args.command == "export":
             app = application_class(args.service)(args.database_url, existing=True)  # a mistyped URL makes nothing
             try:
-                count, final_hash = export(app, args.out, args.up_to)
+                count, head = export(app, args.out, args.up_to)
             finally:
                 app.close()
-            print(f"{count} event(s) of {args.service} written to {args.out}; final hash {final_hash}")
+            signed = ""
+            if args.sign_key:
+                public = signing.sign(args.out, args.sign_key)
+                signed = f"; signed in {args.out}.sig (public key {public})"
+            print(f"{count} event(s) of {args.service} written to {args.out}; head hash {head}{signed}")
             return 0
-        log = verify(args.file)
         if args.command == "verify":
+            if (args.file is None) == (args.database_url is None):
+                parser.error("verify takes a FILE or --database-url")
+            if args.database_url:
+                app = open_store(args.database_url, args.service)
+                try:
+                    head = chain.verify(app.recorder, args.expect)
+                finally:
+                    app.close()
+                print(f"{app.recorder.events_table_name}: {head.events} event(s), chain whole; "
+                      + _head_line(head.notification_id, head.hash, head.expected_at, args.expect))
+                return 0
+            log = verify(args.file, args.expect, keep_events=False, public_key=args.public_key)
             span = f"#{log.notification_ids[0]}–#{log.notification_ids[-1]}" if log.notification_ids else "none"
             covers = f"exported {log.exported_at}" if log.up_to is None else f"up to #{log.up_to}"
-            print(f"{args.file}: {log.service}, {covers}: {len(log.events)} event(s) {span}; "
-                  f"nothing altered, nothing missing; final hash {log.final_hash}")
+            signature = "; signature good" if args.public_key else ""
+            print(f"{args.file}: {log.service}, {covers}: {log.count} event(s) {span}; nothing altered, nothing "
+                  f"missing{signature}; "
+                  + _head_line(log.notification_ids[-1] if log.notification_ids else None, log.final_hash,
+                               log.expected_at, args.expect))
             return 0
-        until = args.until
-        if until is not None and until.tzinfo is None:
-            parser.error("--until needs a UTC offset, e.g. 2026-11-05T12:00:00+00:00")
-        app = replay(log, until, args.store_key_file)
+        moment = args.as_recorded_at
+        if moment is not None and moment.tzinfo is None:
+            parser.error("--as-recorded-at needs a UTC offset, e.g. 2026-11-05T12:00:00+00:00")
+        log = verify(args.file, args.expect)
+        app = replay(log, moment, args.store_key_file, as_of_date=args.as_of_date)
         try:
-            kinds = Counter(type(a).__name__ for a in aggregates(app))
+            if args.id is not None:
+                found = [a for a in aggregates(app) if a.id == args.id]
+                if not found:
+                    raise AggregateNotFound(f"no aggregate {args.id} in the log of {log.service} at that cut")
+                states = [aggregate_state(found[0])]
+            else:
+                states = [aggregate_state(a) for a in aggregates(app)]
         finally:
             app.close()
-        moment = until.isoformat() if until else "the end of the log"
-        print(f"{log.service} as at {moment}: " + (", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "empty"))
+        if args.format == "table":
+            print(_table(states), end="")
+        elif args.id is not None:
+            print(json.dumps(states[0], ensure_ascii=False, indent=2))
+        else:
+            print(json.dumps({"service": log.service, "as_of_date": args.as_of_date and args.as_of_date.isoformat(),
+                              "as_recorded_at": moment and moment.isoformat(), "head_hash": log.final_hash,
+                              "aggregates": states}, ensure_ascii=False, indent=2))
         return 0
-    except (AuditLogAltered, AuditLogIncomplete, StoreNotFound, UnsupportedDatabaseURL, StoreKeyMissing, StoreKeyWrong,
-            MapperDeserialisationError, OSError) as error:
+    except (AuditLogAltered, AuditLogIncomplete, chain.ChainBroken, chain.ChainMissing, chain.ExpectedHashMissing,
+            signing.SignatureInvalid, AggregateNotFound) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
+    except (StoreNotFound, UnsupportedDatabaseURL, StoreKeyMissing, StoreKeyWrong, MapperDeserialisationError,
+            OSError) as error:
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

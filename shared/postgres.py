@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from eventsourcing.persistence import Cipher
+from eventsourcing.persistence import Cipher, StoredEvent
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.sql import SQL, Identifier
 
+from shared import chain
 from shared.keys import enciphered
 from shared.views import TableView
 
@@ -23,11 +24,16 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
     """eventsourcing's process recorder, giving a transaction's events the notification ids after
     the highest stored one, under the table lock it already takes for every insert, instead of
     from a sequence: ids still commit in order, and a transaction rolled back (a version
-    conflict, a duplicate delivery) leaves no gap, so a gap in a log is an event missing from it
-    (shared/audit.py's `verify` says so)."""
+    conflict, a duplicate delivery) leaves no gap. Each event's link of the store's hash chain
+    (shared/chain.py) is written in the transaction that inserts it, under the same lock."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
         super().__init__(datastore, **kwargs)
+        self.chain_table_name = f"{self.events_table_name}_chain"
+        self.check_identifier_length(self.chain_table_name)
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {}.{} (notification_id bigint PRIMARY KEY, hash bytea NOT NULL)"
+        ).format(Identifier(self.datastore.schema), Identifier(self.chain_table_name)))
         self.insert_events_statement = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, notification_id)"
             " SELECT e.originator_id, e.originator_version, e.topic, e.state,"
@@ -47,12 +53,26 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
         it takes that store's events, with their notification ids, and its positions, in one
         transaction; the old tables stay as they were until the store is encrypted (`encipher`)."""
         super().create_table()
-        schema = Identifier(self.datastore.schema)
         with self.datastore.transaction(commit=True) as cursor:
-            previous = self._previous_tables(cursor)
-            cursor.execute(SQL("SELECT 1 FROM {}.{} LIMIT 1").format(schema, Identifier(self.events_table_name)))
-            if len(previous) != 1 or cursor.fetchone():
-                return
+            self._take_previous(cursor)
+            self._lock_table(cursor)  # before looking: two instances starting at once chain it once
+            cursor.execute(SQL("SELECT 1 FROM {}.{} LIMIT 1").format(self._schema, self._chain))
+            if not cursor.fetchone():  # a store written before the chain: chained once, now
+                self._chain_all(cursor)
+
+    @property
+    def _schema(self) -> Identifier:
+        return Identifier(self.datastore.schema)
+
+    @property
+    def _chain(self) -> Identifier:
+        return Identifier(self.chain_table_name)
+
+    def _take_previous(self, cursor: Cursor) -> None:
+        schema = self._schema
+        previous = self._previous_tables(cursor)
+        cursor.execute(SQL("SELECT 1 FROM {}.{} LIMIT 1").format(schema, Identifier(self.events_table_name)))
+        if len(previous) == 1 and not cursor.fetchone():
             events, tracking = previous[0], previous[0].removesuffix("_events") + "_tracking"
             cursor.execute(SQL(
                 "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, notification_id)"
@@ -63,6 +83,57 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
                 " SELECT application_name, notification_id FROM {schema}.{tracking}"
                 " ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id"
             ).format(schema=schema, table=Identifier(self.tracking_table_name), tracking=Identifier(tracking)))
+
+    def _fetch_ids_after_insert_events(self, curs: Cursor, stored_events: Sequence[StoredEvent],
+                                       **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        # Still under the table lock `_insert_stored_events` took: the last link is this one's predecessor.
+        curs.execute(SQL("SELECT hash FROM {}.{} ORDER BY notification_id DESC LIMIT 1").format(self._schema,
+                                                                                                 self._chain))
+        last = curs.fetchone()
+        curs.executemany(SQL("INSERT INTO {}.{} (notification_id, hash) VALUES (%s, %s)").format(self._schema,
+                                                                                                  self._chain),
+                         chain.links(last["hash"] if last else chain.GENESIS, ids, stored_events))
+        return ids
+
+    def _chain_all(self, cursor: Cursor) -> None:
+        """Links every event onto an empty chain, a page at a time (the caller holds the table's lock)."""
+        previous, after = chain.GENESIS, 0
+        while True:
+            cursor.execute(SQL("SELECT notification_id AS id, originator_id, originator_version, topic, state "
+                               "FROM {}.{} WHERE notification_id > %s ORDER BY notification_id LIMIT 1000")
+                           .format(self._schema, Identifier(self.events_table_name)), (after,))
+            fetched = cursor.fetchall()
+            if not fetched:
+                return
+            ids = [row["id"] for row in fetched]
+            rows = [StoredEvent(row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))
+                    for row in fetched]
+            made = chain.links(previous, ids, rows)
+            cursor.executemany(SQL("INSERT INTO {}.{} (notification_id, hash) VALUES (%s, %s)")
+                               .format(self._schema, self._chain), made)
+            after, previous = made[-1]
+
+    def has_chain(self) -> bool:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT to_regclass(%s) AS chain",
+                           (f'"{self.datastore.schema}"."{self.chain_table_name}"',))
+            return cursor.fetchone()["chain"] is not None
+
+    def select_links(self, after: int, limit: int) -> list[tuple[int, bytes]]:
+        """The chain's links after a notification id, in order (shared/chain.py verifies them)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(SQL("SELECT notification_id, hash FROM {}.{} WHERE notification_id > %s "
+                               "ORDER BY notification_id LIMIT %s").format(self._schema, self._chain), (after, limit))
+            return [(row["notification_id"], bytes(row["hash"])) for row in cursor.fetchall()]
+
+    def head(self) -> tuple[int | None, str]:
+        """The chain's last link: (its notification id, its hash), or (None, the empty chain's)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(SQL("SELECT notification_id, hash FROM {}.{} ORDER BY notification_id DESC LIMIT 1")
+                           .format(self._schema, self._chain))
+            row = cursor.fetchone()
+        return (row["notification_id"], bytes(row["hash"]).hex()) if row else (None, chain.GENESIS.hex())
 
     def _previous_tables(self, cursor: Cursor) -> list[str]:
         cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
@@ -82,6 +153,8 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
                            .format(schema, table))
             cursor.executemany(SQL("UPDATE {}.{} SET state = %s WHERE notification_id = %s").format(schema, table),
                                enciphered(cursor.fetchall(), cipher))
+            cursor.execute(SQL("DELETE FROM {}.{}").format(schema, self._chain))  # chained as now stored
+            self._chain_all(cursor)
             for events in self._previous_tables(cursor):
                 tracking = events.removesuffix("_events") + "_tracking"
                 cursor.execute(SQL("DROP TABLE IF EXISTS {}.{}, {}.{}").format(schema, Identifier(events), schema,

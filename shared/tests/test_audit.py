@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import shlex
 import subprocess
 import sys
 import time
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 
 from services.intake.application import IntakeApplication
-from shared import audit
+from shared import audit, signing
 from tests.support.people import pesel_for
 
 
@@ -68,7 +71,7 @@ def test_replay_rebuilds_the_register_at_a_past_moment(exported, tmp_path):
     path, _, _, between, anna, jan = exported
     log = audit.verify(path)
     key_file = tmp_path / "intake-store.key"  # the events are exported as stored: encrypted
-    then = audit.replay(log, until=between, store_key_file=key_file)
+    then = audit.replay(log, as_recorded_at=between, store_key_file=key_file)
     now = audit.replay(log, store_key_file=key_file)
     try:
         assert then.person(anna).name == "Anna Nowak"
@@ -119,9 +122,71 @@ def test_the_command_line_exports_verifies_and_replays(intake_url, exported, tmp
     verifying = run("verify", str(out))
     assert verifying.returncode == 0 and "nothing altered, nothing missing" in verifying.stdout
     keyless = run("replay", str(out))
-    assert keyless.returncode == 1 and keyless.stderr.startswith("StoreKeyMissing")
+    assert keyless.returncode == 2 and keyless.stderr.startswith("StoreKeyMissing")
     replaying = run("replay", str(out), "--store-key-file", str(tmp_path / "intake-store.key"))
-    assert replaying.returncode == 0 and "2 Person" in replaying.stdout
+    assert replaying.returncode == 0, replaying.stderr
+    people = [a for a in json.loads(replaying.stdout)["aggregates"] if a["type"] == "Person"]
+    assert sorted(p["name"] for p in people) == ["Anna Nowak", "Jan Wiśniewski"]
     _rewrite(out, _altered_state)
     refused = run("verify", str(out))
     assert refused.returncode == 1 and refused.stderr.startswith("AuditLogAltered: line 2")
+
+
+def test_a_signed_export_verifies_with_its_public_key_only(intake, tmp_path):
+    register(intake, "Anna Nowak", 1)
+    path, key = tmp_path / "log.jsonl", tmp_path / "audit-signing.key"
+    audit.export(intake, path)
+    public = signing.sign(path, key)
+    assert oct(key.stat().st_mode & 0o777) == "0o600" and (tmp_path / "audit-signing.key.pub").read_text().strip() == public
+    audit.verify(path, public_key=tmp_path / "audit-signing.key.pub")
+    signing.sign(path, tmp_path / "someone-else.key")  # signed again, by another key
+    with pytest.raises(signing.SignatureInvalid):
+        audit.verify(path, public_key=tmp_path / "audit-signing.key.pub")
+    signing.sign(path, key)
+    path.write_bytes(path.read_bytes().replace(b'"up_to": 2', b'"up_to": 3'))  # a byte the chain does not cover
+    with pytest.raises(signing.SignatureInvalid):
+        audit.verify(path, public_key=tmp_path / "audit-signing.key.pub")
+
+
+def test_replay_as_of_a_business_date_takes_the_events_own_dates(intake, tmp_path):
+    early, _ = intake.register_person(registered_on=date(2025, 2, 20), name="Anna Nowak", pesel=pesel_for(1))
+    late, _ = intake.register_person(registered_on=date(2025, 3, 2), name="Jan Wiśniewski", pesel=pesel_for(2))
+    path = tmp_path / "log.jsonl"
+    audit.export(intake, path)
+    key_file = str(tmp_path / "intake-store.key")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "shared.audit", "replay", str(path), "--store-key-file", key_file,
+                               *args], capture_output=True, text=True, timeout=60)
+
+    then = json.loads(run("--as-of-date", "2025-03-01").stdout)  # both recorded today; one dated after
+    assert [(a["id"], a["name"], a["registered_on"]) for a in then["aggregates"] if a["type"] == "Person"] == [
+        (str(early), "Anna Nowak", "2025-02-20")]
+    one = json.loads(run("--id", str(late)).stdout)
+    assert one["name"] == "Jan Wiśniewski" and one["version"] == 1 and not any(k.startswith("_") for k in one)
+    table = run("--as-of-date", "2025-03-02", "--format", "table").stdout
+    assert f"Person {late} (version 1)" in table and "Jan Wiśniewski" in table
+    missing = run("--as-of-date", "2025-03-01", "--id", str(late))
+    assert missing.returncode == 1 and missing.stderr.startswith("AggregateNotFound")
+
+
+def test_the_readmes_auditor_example_runs_as_written(intake_url, tmp_path):
+    """The README's commands, on a store of this test's own (its var/ folder)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## For auditors", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line.split("#")[0]) for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+    if not intake_url.startswith("sqlite"):
+        pytest.skip("the README's example is on SQLite")
+    (tmp_path / "var" / "secrets").mkdir(parents=True)
+    app = IntakeApplication(f"sqlite:///{tmp_path}/var/intake.sqlite", secrets_dir=tmp_path / "var" / "secrets")
+    register(app, "Anna Nowak", 1)
+    app.close()
+    outputs = []
+    for command in commands:
+        assert command[:3] == [".venv/bin/python", "-m", "shared.audit"], command
+        args = [a.replace("casework", "intake") for a in command[3:]]
+        done = subprocess.run([sys.executable, "-m", "shared.audit", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+        assert done.returncode == 0, (args, done.stderr)
+        outputs.append(done.stdout)
+    assert "Person " in outputs[-1] and "Anna Nowak" in outputs[-1]  # the aggregates themselves, not counts

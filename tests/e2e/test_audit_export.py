@@ -3,6 +3,9 @@ verifies, with the final hash to keep apart; nobody else may."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -34,3 +37,25 @@ def test_the_auditor_downloads_a_log_that_verifies_and_the_export_is_on_the_acce
     for role in ("first_contact_officer", "operator", "director"):
         assert centre.as_role(role).get("intake", "/audit-export").status_code == 403, role
 
+
+
+def test_two_exports_of_an_unchanged_running_store_are_the_same_file_with_the_stores_head(centre, tmp_path):
+    centre.start("intake")
+    centre.register("Teresa Dwukrotna", 62)
+    url = centre.database_urls["intake"]
+
+    def run(*args):
+        done = subprocess.run([sys.executable, "-m", "shared.audit", *args], capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    exported = run("export", "intake", "--database-url", url, "--out", str(first), "--sign-key",
+                   str(tmp_path / "auditor.key"))
+    run("export", "intake", "--database-url", url, "--out", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    head = re.search(r"head hash ([0-9a-f]{64})", exported).group(1)
+    assert f"head hash {head}" in run("verify", "--database-url", url, "--expect", head)  # the store's own chain
+    assert "signature good" in run("verify", str(first), "--expect", head, "--public-key",
+                                   str(tmp_path / "auditor.key.pub"))
