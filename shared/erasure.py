@@ -206,6 +206,15 @@ class PersonKeys:
         self._remember(person_id, cipher)
         return cipher
 
+    def encipher(self) -> None:
+        """Encrypts the keys of a store kept in clear until now, as `encipher` does its events."""
+        self._table()
+        rows = self._view.rows(f"SELECT person_id, key FROM {self.table} WHERE key IS NOT NULL")
+        self._view.execute([(f"UPDATE {self.table} SET key = :key WHERE person_id = :id",
+                             {"id": r["person_id"],
+                              "key": base64.b64encode(self._store_cipher.encrypt(r["key"].encode())).decode()})
+                            for r in rows])
+
     def state(self, person_id: uuid.UUID) -> str | None:
         """'kept', 'erased', or None: no key of this person was ever made here."""
         row = self._row(person_id)

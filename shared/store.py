@@ -220,10 +220,12 @@ class ServiceApplication(Application):
             if not existing:
                 raise
             raise StoreNotFound(f"no store of {self.service} at that database URL") from None
-        self._keys_factory = None
+        self._keys_factory, self._keys_in_clear = None, False
         try:
             self._open_enciphered(key_file, existing)
             self.mapper.keys = self._person_keys(database_url, person_keys_url, existing)
+            if self._keys_in_clear:
+                self.mapper.keys.encipher()
         except Exception:
             self.close()
             raise
@@ -274,6 +276,7 @@ class ServiceApplication(Application):
             if not is_plaintext(state):
                 raise StoreKeyWrong(f"no key in {key_file} opens the store of {self.service}") from None
             self.recorder.encipher(self.mapper.cipher)
+            self._keys_in_clear = True  # the persons' keys were kept in clear with the events
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         # The database URL is the store's one setting: eventsourcing would also read the process's
