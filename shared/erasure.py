@@ -332,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     from pathlib import Path
 
+    from shared import erasure as named  # the classes the application raises (run as __main__, this module is another)
     from shared.audit import application_class
     from shared.retention import due, retention_table
 
@@ -365,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         try:
             app.erase(args.person_id, ground=args.ground, erased_on=args.on, erased_by=args.by)
-        except (PersonAlreadyErased, NoFileOfPerson, MissingErasureGround) as error:
+        except (named.PersonAlreadyErased, named.NoFileOfPerson, named.MissingErasureGround) as error:
             print(f"{type(error).__name__}: {error}", file=sys.stderr)
             return 1
         print(f"person {args.person_id} erased in {args.service} on {args.on}")
