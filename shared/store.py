@@ -38,6 +38,16 @@ from shared.access import READ_TOPIC, entry, file_read
 from shared.contracts import REGISTRY, Contract
 from shared.contracts.audience import UI_READER, ui_contracts
 from shared.envelope import Envelope, source_of
+from shared.erasure import (
+    OWNERS,
+    Erasure,
+    NoFileOfPerson,
+    PersonalMapper,
+    PersonAlreadyErased,
+    PersonKeys,
+    erasure_id,
+    owners,
+)
 from shared.keys import (
     KeyRingCipher,
     StoreKeyMissing,
@@ -188,11 +198,12 @@ class ServiceApplication(Application):
             cls.name = cls.service
 
     def __init__(self, database_url: str, secrets_dir: str | Path | None = None, *, existing: bool = False,
-                 store_key_file: str | Path | None = None, **settings: Any):
+                 store_key_file: str | Path | None = None, person_keys_url: str | None = None, **settings: Any):
         """`existing`: open a store that is there already, or raise StoreNotFound (for tools that read one).
         The store is encrypted with the key ring in `store_key_file`, or in the secrets folder's
         `<service>-store.key`; with neither (a store in memory, a tool that copies stored bytes) it
-        is not, and a store that is cannot be written."""
+        is not, and a store that is cannot be written. `person_keys_url`: read the persons' keys
+        from that store's key table, not this one's (an audit replay in memory, shared/erasure.py)."""
         self.settings = settings
         self.secrets_dir = Path(secrets_dir) if secrets_dir else None  # the service's keys
         self._recorded_listeners: list[Callable[[], None]] = []
@@ -209,11 +220,35 @@ class ServiceApplication(Application):
             if not existing:
                 raise
             raise StoreNotFound(f"no store of {self.service} at that database URL") from None
+        self._keys_factory, self._keys_in_clear = None, False
         try:
             self._open_enciphered(key_file, existing)
+            self.mapper.keys = self._person_keys(database_url, person_keys_url, existing)
+            if self._keys_in_clear:
+                self.mapper.keys.encipher()
         except Exception:
             self.close()
             raise
+
+    def _person_keys(self, database_url: str, person_keys_url: str | None, existing: bool) -> PersonKeys:
+        """The persons' keys (docs/architecture.md, "Erasure"): in this store's database, or read
+        from another's (a replay in memory). A replay in memory with neither reads sealed fields as
+        withheld, as they would be erased."""
+        if person_keys_url:
+            from eventsourcing.persistence import InfrastructureFactory
+
+            self._keys_factory = InfrastructureFactory.construct(
+                Environment(self.name, recorder_settings(person_keys_url, existing=True)))
+            return PersonKeys(self._keys_factory.process_recorder(), self.service, self.mapper.cipher,
+                              writable=False)
+        in_memory = database_url.startswith("sqlite") and sqlite_path(database_url) is None
+        return PersonKeys(self.recorder, self.service, self.mapper.cipher, writable=not existing,
+                          missing_is_withheld=in_memory)
+
+    def close(self) -> None:
+        if getattr(self, "_keys_factory", None) is not None:
+            self._keys_factory.close()
+        super().close()
 
     def _open_enciphered(self, key_file: Path | None, existing: bool) -> None:
         """Checks the key against the store's first event. A store without a key file gets a new
@@ -241,6 +276,7 @@ class ServiceApplication(Application):
             if not is_plaintext(state):
                 raise StoreKeyWrong(f"no key in {key_file} opens the store of {self.service}") from None
             self.recorder.encipher(self.mapper.cipher)
+            self._keys_in_clear = True  # the persons' keys were kept in clear with the events
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         # The database URL is the store's one setting: eventsourcing would also read the process's
@@ -251,6 +287,9 @@ class ServiceApplication(Application):
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def construct_mapper(self):
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=PersonalMapper)
 
     def construct_recorder(self):
         # A process recorder keeps tracking rows in the same transaction as events.
@@ -294,6 +333,38 @@ class ServiceApplication(Application):
             raise
         pending.saved = True
         return recordings
+
+    def _record(self, processing_event):
+        # Whose file each aggregate saved is: the mapper seals its events' personal fields with that
+        # person's key (shared/erasure.py).
+        token = OWNERS.set(owners(processing_event.aggregates.values()))
+        try:
+            return super()._record(processing_event)
+        finally:
+            OWNERS.reset(token)
+
+    # --- erasure (docs/architecture.md, "Erasure") ----------------------------------------
+
+    def erase(self, person_id: uuid.UUID, ground: str, erased_on: date, erased_by: str) -> None:
+        """Destroys the person's key, after recording the erasure, its ground, day and author, in
+        the log. No stored event changes. A person whose erasure was recorded but whose key was not
+        yet destroyed (the process stopped between) has it destroyed now."""
+        keys = self.mapper.keys
+        state = keys.state(person_id)
+        if state == "erased":
+            raise PersonAlreadyErased(f"person {person_id} is erased already")
+        if state is None:
+            raise NoFileOfPerson(f"{self.service} keeps no file of person {person_id} under a key of theirs")
+        erasure = Erasure.record(person_id, ground, erased_on, erased_by)
+        if not self.recorder.select_events(erasure_id(person_id), limit=1):
+            try:
+                self.save(erasure)
+            except IntegrityError:  # recorded a moment ago by another request: the key goes all the same
+                pass
+        keys.destroy(person_id, erasure.erased_on)
+
+    def erased(self, person_id: uuid.UUID) -> bool:
+        return self.mapper.keys.state(person_id) == "erased"
 
     def on_recorded(self, listener: Callable[[], None]) -> None:
         self._recorded_listeners.append(listener)

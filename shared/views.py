@@ -83,23 +83,34 @@ class TableView(TrackingRecorder):
                 cursor.execute(self._sql(sql), parameters)
             self._insert_tracking(cursor, tracking)
 
+    def execute(self, statements: Sequence[Statement]) -> None:
+        """Statements in one transaction, without a position (a table that is not a read model)."""
+        with self.datastore.transaction(commit=True) as cursor:
+            for sql, parameters in statements:
+                cursor.execute(self._sql(sql), parameters)
+
     def rows(self, sql: str, **parameters: Any) -> list[dict]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self._sql(sql), parameters)
             return [dict(row) for row in cursor.fetchall()]
 
 
-def view_recorder(recorder: Recorder, tables: Sequence[str], name: str, version: str) -> TableView:
-    """A view on the same database (and connection pool) as the service's store, its position kept
-    in the store's table of positions, its tables made if they are not there (and rebuilt if they
-    are of another version)."""
+def view_recorder_class(recorder: Recorder) -> type[TableView]:
+    """The kind of view for the store's database."""
     from eventsourcing.sqlite import SQLiteRecorder
 
     if isinstance(recorder, SQLiteRecorder):
         from shared.sqlite import SQLiteTableView as view_class
     else:
         from shared.postgres import PostgresTableView as view_class
-    view = view_class(recorder, tables)
+    return view_class
+
+
+def view_recorder(recorder: Recorder, tables: Sequence[str], name: str, version: str) -> TableView:
+    """A view on the same database (and connection pool) as the service's store, its position kept
+    in the store's table of positions, its tables made if they are not there (and rebuilt if they
+    are of another version)."""
+    view = view_recorder_class(recorder)(recorder, tables)
     view.create_table()
     view.build(name, version)
     return view

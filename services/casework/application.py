@@ -92,6 +92,10 @@ class CaseworkApplication(ServiceApplication):
         store makes none)."""
         return CaseworkReadModel(self)
 
+    def files_closed(self):
+        """Each person all of whose cases are closed, and the day the last was (shared/retention.py)."""
+        return self.read_model.files_closed()
+
     # --- policy on routed cases, care's updates and the gateway's staff accounts -------------
 
     independent_events = frozenset({CASE_ROUTED_TO_CASEWORK.type})  # a routing opens a new case from its data

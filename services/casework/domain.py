@@ -236,8 +236,38 @@ def check_workload(load: int, limit: int, override_reason: str | None, overridde
             "the team leader may override with a reason")
 
 
+# What a case's personal fields read as once the person is erased (shared/erasure.py).
+ERASED_IDENTITY = {"full_name": None, "birth_date": None, "pesel": None, "document_number": None, "address": None,
+                   "contact": None}
+_ERASED_TERMS = {"parties": {"person": None, "worker": None}, "person_obligations": [], "worker_obligations": [],
+                 "goal_ids": [], "valid_from": None, "valid_to": None}
+
+
 class Case(Aggregate):
     """A person's or family's case in social work."""
+
+    # Sealed with the person's own key (shared/erasure.py): who the person is and what the file says
+    # of them. Dates, urgency, reasons for help (codes), workers, kinds of service, the steps of
+    # contracts, progress levels and outcomes stay, for the team's loads and the statistics.
+    PERSONAL = {
+        "Opened": {"person": ERASED_IDENTITY, "routing_reason": None},
+        "Diagnosed": {"areas": {}, "strengths": None, "resources": None},
+        "GoalSet": {"description": None},
+        "ActionPlanned": {"action": None, "who": None},
+        "Noted": {"text": None},
+        "NoteCorrected": {"old": None, "new": None, "reason": None},
+        "ContractDrafted": {"terms": _ERASED_TERMS},
+        "ContractAmended": {"terms": _ERASED_TERMS},
+        "ServiceRequested": {"need": None},
+        "PersonCorrected": {"person": ERASED_IDENTITY, "old": {}},
+        "Evaluated": {"summary": None},
+        "Closed": {"reason": None},
+    }
+
+    @property
+    def erased(self) -> bool:
+        """intake's identity always has a name (an_identity): only an erased case has none."""
+        return self.person.get("full_name") is None
 
     @staticmethod
     def create_id(case_id: uuid.UUID | None = None, **_: Any) -> uuid.UUID:

@@ -8,12 +8,13 @@ each is an active worker or leader of the team), `casework_groups` (the groups i
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Iterator
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
 from services.casework.domain import Case, Group, TeamMember
+from shared.erasure import Erasure
 from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 from shared.views import Statement, TableProjection, key_after, page
 
@@ -24,12 +25,14 @@ _CASE = "SELECT case_id, person_id, full_name, opened_on, not_urgent, worker FRO
 class CaseworkReadModel(TableProjection):
     name = "casework"
     topics = tuple(get_topic(e) for e in (Case.Opened, Case.Assigned, Case.Closed, Case.PersonCorrected,
-                                          Group.Formed, TeamMember.Registered, TeamMember.Changed))
-    version = 2  # 2: the persons' and the members' names sealed (1 held them in clear)
+                                          Group.Formed, TeamMember.Registered, TeamMember.Changed,
+                                          Erasure.PersonErased))
+    # 2: the persons' and the members' names sealed (1 held them in clear); 3: the closing day (retention)
+    version = 3
     tables = (
         "CREATE TABLE IF NOT EXISTS casework_cases (case_id TEXT PRIMARY KEY, person_id TEXT NOT NULL, "
         "full_name TEXT NOT NULL, opened_on TEXT NOT NULL, not_urgent INTEGER NOT NULL, worker TEXT NOT NULL, "
-        "open INTEGER NOT NULL)",
+        "open INTEGER NOT NULL, closed_on TEXT)",
         f"CREATE INDEX IF NOT EXISTS casework_open_cases ON casework_cases (open, {_ORDER})",
         f"CREATE INDEX IF NOT EXISTS casework_cases_by_worker ON casework_cases (open, worker, {_ORDER})",
         "CREATE INDEX IF NOT EXISTS casework_cases_by_person ON casework_cases (person_id)",
@@ -43,16 +46,21 @@ class CaseworkReadModel(TableProjection):
         if isinstance(event, Case.Opened):
             return [("INSERT INTO casework_cases (case_id, person_id, full_name, opened_on, not_urgent, worker, open) "
                      "VALUES (:case, :person, :name, :opened_on, :not_urgent, '', 1)",
-                     {**case, "person": str(event.person_id), "name": self.seal(event.person["full_name"]),
+                     {**case, "person": str(event.person_id), "name": self.seal(event.person["full_name"] or ""),
                       "opened_on": event.opened_on.isoformat(), "not_urgent": 0 if event.urgent else 1})]
         if isinstance(event, Case.Assigned):
             return [("UPDATE casework_cases SET worker = :worker WHERE case_id = :case",
                      {**case, "worker": event.worker})]
         if isinstance(event, Case.Closed):
-            return [("UPDATE casework_cases SET open = 0 WHERE case_id = :case", case)]
+            return [("UPDATE casework_cases SET open = 0, closed_on = :on WHERE case_id = :case",
+                     {**case, "on": event.closed_on.isoformat()})]
         if isinstance(event, Case.PersonCorrected):
             return [("UPDATE casework_cases SET full_name = :name WHERE case_id = :case",
-                     {**case, "name": self.seal(event.person["full_name"])})]
+                     {**case, "name": self.seal(event.person["full_name"] or "")})]
+        if isinstance(event, Erasure.PersonErased):
+            # The name goes; the case's row stays (dates, worker, open or closed): the loads and counts add up.
+            return [("UPDATE casework_cases SET full_name = :name WHERE person_id = :person",
+                     {"person": str(event.person_id), "name": self.seal("")})]
         if isinstance(event, Group.Formed):
             return [("INSERT INTO casework_groups (position, group_id) VALUES (:position, :group)",
                      {"position": position, "group": str(event.originator_id)})]
@@ -88,10 +96,22 @@ class CaseworkReadModel(TableProjection):
             sql = f"{' UNION ALL '.join(parts)} ORDER BY {_ORDER} LIMIT :limit"
         rows, next_after = page(self.current().rows(sql, **parameters), limit, ("not_urgent", "opened_on", "case_id"))
         return [{"case_id": UUID(r["case_id"]), "person_id": UUID(r["person_id"]),
-                 "full_name": self.unseal(r["full_name"]),
+                 "full_name": self.unseal(r["full_name"]) or None,  # none: the person is erased
                  "opened_on": date.fromisoformat(r["opened_on"]), "urgent": not r["not_urgent"],
                  "worker": r["worker"] or None, "status": "in_progress" if r["worker"] else "awaiting_assignment"}
                 for r in rows], next_after
+
+    def files_closed(self, page_size: int = 1000) -> Iterator[tuple[UUID, date]]:
+        """Each person all of whose cases are closed, with the day the last was closed, a page at a time."""
+        after = ""
+        while True:
+            rows = self.current().rows(
+                "SELECT person_id, MAX(closed_on) AS closed_on FROM casework_cases WHERE person_id > :after "
+                "GROUP BY person_id HAVING MAX(open) = 0 ORDER BY person_id LIMIT :n", after=after, n=page_size)
+            yield from ((UUID(r["person_id"]), date.fromisoformat(r["closed_on"])) for r in rows)
+            if len(rows) < page_size:
+                return
+            after = rows[-1]["person_id"]
 
     def cases_of(self, person_id: UUID) -> list[UUID]:
         rows = self.current().rows("SELECT case_id FROM casework_cases WHERE person_id = :person",

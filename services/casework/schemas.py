@@ -87,3 +87,7 @@ WORKLOAD = {"type": "object", "additionalProperties": record(
     warning=FLAG, over_limit=FLAG)}
 GROUPS = paged("groups", record(["group_id", "name", "kind"], group_id=ID, name=TEXT, kind=TEXT))
 GROUP_REF = record(["group_id"], group_id=ID)
+
+# An erasure (docs/architecture.md, "Erasure"): its legal ground and day; who erases is who is signed in.
+ERASURE = obj(["ground", "erased_on"], ground=text(), erased_on=day())
+ERASED = record(["person_id", "erased_on"], person_id=ID, erased_on=DATE)

@@ -24,6 +24,7 @@ from services.intake.domain import (
 )
 from services.intake.read_model import IntakeReadModel
 from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED
+from shared.erasure import PersonFileErased
 from shared.keys import secret
 from shared.store import ServiceApplication
 from shared.views import page_limit
@@ -92,8 +93,14 @@ class IntakeApplication(ServiceApplication):
         if holder is not None:
             return self._same_person(holder, person), False
         entry = self._index_entry(person.pesel, person.document_number)
-        if self._exists(person.id):  # a correction took this PESEL from the person registered under it
+        if self._exists(person.id):
+            # A correction took this PESEL from the person registered under it, or the person
+            # registered under it was erased: the newcomer gets a reference of their own, which the
+            # index finds.
             person = Person.register(self.person_id_key, registered_on=registered_on, reference=uuid4(), **identity)
+            if entry is None:
+                entry = IndexEntry(id=index_entry_id(self.person_id_key, person.pesel, person.document_number),
+                                   person_id=None)
         if entry is not None:
             entry.hand_to(person.id)
         published = self.integration_event(
@@ -123,7 +130,7 @@ class IntakeApplication(ServiceApplication):
 
     def _correct_person(self, person_id: UUID, kind: str, corrected_by: str, reason: str, corrected_on: date,
                         values: dict) -> list[str]:
-        person = self.aggregate(Person, person_id, PersonNotFound)
+        person = self._kept(person_id)
         before = (person.pesel, person.document_number)
         changed = person.correct(kind, values, reason=reason, corrected_by=corrected_by, corrected_on=corrected_on)
         moved = self._move_identifier(person, *before)
@@ -133,7 +140,7 @@ class IntakeApplication(ServiceApplication):
         return changed
 
     def record_first_contact(self, person_id: UUID, **talk: Any) -> UUID:
-        contact = FirstContact.record(person=self.person(person_id), **talk)
+        contact = FirstContact.record(person=self._kept(person_id), **talk)
         self.save(contact)
         return contact.id
 
@@ -141,7 +148,7 @@ class IntakeApplication(ServiceApplication):
         """Routes the case to a team; the team receives the person's identity and this note only."""
         contact = self._contact(contact_id)
         contact.route(team=team, reason=reason, routed_on=routed_on, teams=self.teams)
-        person: Person = self.repository.get(contact.person_id)
+        person = self._kept(contact.person_id)
         case_id = contact.routing_id(team)
         contract = CASE_ROUTED[team]
         data = {
@@ -210,6 +217,17 @@ class IntakeApplication(ServiceApplication):
 
     # --- internals ---------------------------------------------------------------------
 
+    def files_closed(self):
+        """Each person's file and the day of its last entry, for the retention period (shared/retention.py)."""
+        return self.read_model.files_closed()
+
+    def _kept(self, person_id: UUID) -> Person:
+        """A person's file to write to: an erased one takes nothing more."""
+        person = self.aggregate(Person, person_id, PersonNotFound)
+        if person.erased:
+            raise PersonFileErased(f"person {person_id} is erased")
+        return person
+
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
@@ -222,9 +240,12 @@ class IntakeApplication(ServiceApplication):
         moved it, else the person registered under its reference."""
         entry = self._index_entry(pesel, document_number)
         if entry is not None:
-            return entry.person_id
-        person_id = person_id_for(self.person_id_key, pesel, document_number)
-        return person_id if self._exists(person_id) else None
+            holder = entry.person_id
+        else:
+            person_id = person_id_for(self.person_id_key, pesel, document_number)
+            holder = person_id if self._exists(person_id) else None
+        # An erased person holds nothing: their PESEL is no longer in the register.
+        return None if holder is None or self.repository.get(holder).erased else holder
 
     def _same_person(self, holder: UUID, registering: Person) -> UUID:
         differences = self.repository.get(holder).differences(registering)

@@ -235,8 +235,29 @@ class HouseholdMember:
         return record
 
 
+_CORRECTION_ERASED = {"old": {}, "new": {}, "reason": None}
+
+
 class Person(Aggregate):
     """A person in the centre's register, with their household."""
+
+    # Sealed with the person's own key, and what each field reads as once the person is erased
+    # (shared/erasure.py): the dates, the kinds of correction and who made them stay.
+    PERSONAL = {
+        "Registered": {"name": None, "birth_date": None, "pesel": None, "document_number": None, "address": None,
+                       "contact": None, "household": []},
+        "IdentityCorrected": _CORRECTION_ERASED, "AddressCorrected": _CORRECTION_ERASED,
+        "ContactCorrected": _CORRECTION_ERASED, "HouseholdCorrected": _CORRECTION_ERASED,
+    }
+
+    @property
+    def person_id(self) -> uuid.UUID:
+        return self.id
+
+    @property
+    def erased(self) -> bool:
+        """A registration always has a name (MissingName): only an erased file has none."""
+        return self.name is None
 
     @event("Registered")
     def __init__(
@@ -401,6 +422,10 @@ class IndexEntry(Aggregate):
 
 class FirstContact(Aggregate):
     """The short diagnosing talk at first contact, and where the case was routed."""
+
+    # The notes and the routing's reason are the person's; the reasons for help (codes), the forms
+    # of help, the dates and the teams stay, for the centre's statistics (shared/erasure.py).
+    PERSONAL = {"Recorded": {"notes": None}, "Routed": {"reason": None}}
 
     @event("Recorded")
     def __init__(

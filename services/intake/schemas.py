@@ -36,6 +36,8 @@ IDENTITY_CORRECTION = obj(["reason", "corrected_on"], full_name=line(), birth_da
 ADDRESS_CORRECTION = obj(["address", "reason", "corrected_on"], address=ADDRESS, **_WHY)
 CONTACT_CORRECTION = obj(["contact", "reason", "corrected_on"], contact=line(), **_WHY)
 HOUSEHOLD_CORRECTION = obj(["household", "reason", "corrected_on"], household=many(HOUSEHOLD_MEMBER, 20), **_WHY)
+# An erasure (docs/architecture.md, "Erasure"): its legal ground and day; who erases is who is signed in.
+ERASURE = obj(["ground", "erased_on"], ground=text(), erased_on=day())
 ROUTING = obj(["team", "routed_on"], team=one_of(ROUTING_TEAMS), reason=text(), routed_on=day())
 
 
@@ -44,11 +46,12 @@ ROUTING = obj(["team", "routed_on"], team=one_of(ROUTING_TEAMS), reason=text(), 
 PERSON_FILE = record(["person_id", "full_name", "registered_on", "history"], person_id=ID, full_name=or_null(TEXT),
                      birth_date=or_null(DATE), pesel=or_null(TEXT), document_number=or_null(TEXT),
                      address=or_null(OBJECT), contact=or_null(TEXT), household=listed(OBJECT), registered_on=DATE,
-                     history=listed(record(["kind"], kind=TEXT)))
+                     history=listed(record(["kind"], kind=TEXT)), erased=FLAG)
 PERSONS = paged("persons", PERSON_FILE)
 REGISTERED = record(["person_id", "new"], person_id=ID, new=FLAG)
 CORRECTED = record(["person_id", "corrected"], person_id=ID, corrected=STRINGS)
 TALK_RECORDED = record(["contact_id"], contact_id=ID)
 ROUTED = record(["case_id"], case_id=ID)
+ERASED = record(["person_id", "erased_on"], person_id=ID, erased_on=DATE)
 ROUTED_CASES = paged("routings", record(["case_id", "contact_id", "person_id", "team"], case_id=ID, contact_id=ID,
                                         person_id=ID, team=TEXT))

@@ -67,12 +67,13 @@ def test_two_exports_of_the_same_store_up_to_the_same_event_are_the_same_file(in
     assert audit.export(intake, later)[1] != final_hash and audit.verify(later).up_to > head
 
 
-def test_replay_rebuilds_the_register_at_a_past_moment(exported, tmp_path):
+def test_replay_rebuilds_the_register_at_a_past_moment(intake_url, exported, tmp_path):
     path, _, _, between, anna, jan = exported
     log = audit.verify(path)
     key_file = tmp_path / "intake-store.key"  # the events are exported as stored: encrypted
-    then = audit.replay(log, as_recorded_at=between, store_key_file=key_file)
-    now = audit.replay(log, store_key_file=key_file)
+    # ... and the persons' fields under their own keys, read from the store's key table (shared/erasure.py)
+    then = audit.replay(log, as_recorded_at=between, store_key_file=key_file, person_keys_url=intake_url)
+    now = audit.replay(log, store_key_file=key_file, person_keys_url=intake_url)
     try:
         assert then.person(anna).name == "Anna Nowak"
         with pytest.raises(LookupError):

@@ -15,7 +15,7 @@ from services.casework.application import CaseworkApplication
 from services.casework.service import CaseworkService
 from services.casework.tests.test_application import LEADER, OTHER_WORKER, WORKER, routed, with_team
 from shared.identity import PUBLIC_KEYS, Staff, TokenIssuer, rotate_signing_key
-from shared.roles import AUDITOR, DIRECTOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
+from shared.roles import AUDITOR, DIRECTOR, OPERATOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 from shared.web import PUBLIC, Api
 from tests.support.service_client import ServiceClient
 
@@ -51,6 +51,7 @@ def test_every_endpoint_and_its_role_rule():
         ("POST", "/groups/<uuid:group_id>/members"): TEAM,
         ("POST", "/groups/<uuid:group_id>/sessions"): TEAM,
         ("GET", "/mrpips03-part"): {DIRECTOR},
+        ("POST", "/persons/<uuid:person_id>/erasure"): {OPERATOR},
     }
     expected[("POST", "/cases/<uuid:case_id>/assignment")] = {SOCIAL_WORK_TEAM_LEADER}
     assert routes() == {route: frozenset(roles) for route, roles in expected.items()}

@@ -16,7 +16,7 @@ from nameko.testing.services import replace_dependencies
 from services.intake.application import IntakeApplication
 from services.intake.service import IntakeService
 from shared.identity import PUBLIC_KEYS, Staff, TokenIssuer, rotate_signing_key
-from shared.roles import AUDITOR, FIRST_CONTACT_OFFICER, SOCIAL_WORKER
+from shared.roles import AUDITOR, FIRST_CONTACT_OFFICER, OPERATOR, SOCIAL_WORKER
 from shared.web import PUBLIC, Api
 from tests.support.people import pesel_for
 from tests.support.service_client import ServiceClient
@@ -49,6 +49,7 @@ def test_every_endpoint_and_its_role_rule_the_desk_corrects_its_register():
         ("POST", f"{person}/first-contacts"): DESK,
         ("POST", "/first-contacts/<uuid:contact_id>/routings"): DESK,
         ("GET", "/routed-cases"): DESK,
+        ("POST", f"{person}/erasure"): {OPERATOR},
         **{("POST", f"{person}/corrections/{kind}"): DESK for kind in ("identity", "address", "contact", "household")},
     }
 

@@ -1,0 +1,190 @@
+"""Erasure by destroying a person's key (docs/architecture.md, "Erasure"), on both backends: after
+it no store, view or export shows the person's data, the log verifies, a replay shows the person
+erased, the others are intact and the counts still add up."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from services.casework.application import CaseworkApplication
+from services.intake.application import IntakeApplication, PersonNotFound
+from shared import audit
+from shared.contracts.intake import CASE_ROUTED
+from shared.erasure import (
+    ERASED_TOPIC,
+    MissingErasureGround,
+    NoFileOfPerson,
+    PersonAlreadyErased,
+    PersonFileErased,
+)
+from shared.keys import KeyRingCipher, key_ring
+from shared.retention import due, retention_table
+from shared.store import cipher_settings
+from eventsourcing.utils import Environment
+from tests.support.people import pesel_for
+
+NAME, SURNAME = "Anna Przybyszewska", "Przybyszewska"
+NOTES = "Mieszka u siostry od marca"
+GROUND = "JRWA BE10: okres przechowywania upłynął"
+RULES = Path(__file__).resolve().parents[2] / "services"
+
+
+@pytest.fixture
+def stores(make_database_url, tmp_path):
+    urls = {s: make_database_url(s) for s in ("intake", "casework")}
+    intake = IntakeApplication(urls["intake"], secrets_dir=tmp_path)
+    casework = CaseworkApplication(urls["casework"], secrets_dir=tmp_path)
+    yield urls, intake, casework
+    intake.close()
+    casework.close()
+
+
+def _routed(intake, casework, name, number, on=date(2014, 3, 3)):
+    person_id, _ = intake.register_person(registered_on=on, name=name, pesel=pesel_for(number),
+                                          address={"street": "Długa 5", "postal_code": "00-001", "city": "Gdańsk"})
+    contact = intake.record_first_contact(person_id, held_on=on, officer="Ewa Desk", reasons_for_help=["ubostwo"],
+                                          notes=NOTES)
+    case_id = intake.route_case(contact, team="casework", reason=f"{name}: {NOTES}", routed_on=on)
+    envelopes, _ = intake.integration_envelopes(0, 1000, types=[CASE_ROUTED["casework"].type])
+    for envelope in envelopes:
+        casework.process(envelope)
+    return person_id, case_id
+
+
+def _stored_text(url: str) -> bytes:
+    """Everything the database holds, as bytes: the SQLite files, or every row of every table."""
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    with psycopg.connect(url) as connection:
+        tables = [r[0] for r in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
+        return b"".join(repr(row).encode() + bytes(v) if isinstance(v, (bytes, memoryview)) else repr(row).encode()
+                        for t in tables for row in connection.execute(f"SELECT * FROM {t}").fetchall() for v in row)
+
+
+def _decrypted_states(app, key_file: Path) -> list[bytes]:
+    """Every stored event's state opened with the store's key: what whoever holds it reads."""
+    cipher = KeyRingCipher(Environment("x", cipher_settings(key_ring(key_file))))
+    return [cipher.decrypt(n.state) for n in app.recorder.select_notifications(start=None, limit=100_000)]
+
+
+def test_an_erased_person_is_gone_from_every_store_view_and_export_and_the_log_verifies(stores, tmp_path):
+    urls, intake, casework = stores
+    anna, anna_case = _routed(intake, casework, NAME, 1)
+    jan, jan_case = _routed(intake, casework, "Jan Kowalczyk", 2)
+    pesel = pesel_for(1)
+    before = {"routings": len(intake.routed_cases(limit=200)["routings"]),
+              "open": len(casework.read_model.open_cases(None, 200, None)[0])}
+    assert intake.find_by_name("przyby")[0][0].name == NAME
+
+    intake.erase(anna, GROUND, date(2025, 1, 2), "Operator Olek")
+    casework.erase(anna, GROUND, date(2025, 1, 2), "Operator Olek")
+
+    # the person reads as erased, everywhere; the others are intact
+    erased = intake.person(anna)
+    assert erased.erased and erased.name is None and erased.pesel is None and erased.address is None
+    assert intake.find_by_name("przyby") == ([], None)
+    with pytest.raises(PersonNotFound):
+        intake.find_by_pesel(pesel)
+    assert intake.person(jan).name == "Jan Kowalczyk" and casework.repository.get(jan_case).person["full_name"]
+    case = casework.repository.get(anna_case)
+    assert case.erased and case.routing_reason is None and case.reasons_for_help == ["ubostwo"]
+    # the counts that name no one still add up: the routing and the open case are still counted
+    routings = intake.routed_cases(limit=200)["routings"]
+    assert len(routings) == before["routings"]
+    assert [r["full_name"] for r in routings if r["person_id"] == anna] == [None]
+    opened = casework.read_model.open_cases(None, 200, None)[0]
+    assert len(opened) == before["open"] and {c["full_name"] for c in opened} == {None, "Jan Kowalczyk"}
+    # published events read as their references only
+    envelopes, _ = intake.integration_envelopes(0, 1000, types=[CASE_ROUTED["casework"].type])
+    [published] = [e for e in envelopes if e.data["person_id"] == str(anna)]
+    assert published.data["full_name"] is None and published.data["pesel"] is None
+
+    # no byte of the stores, nor any event opened with the store's key, shows the name, PESEL or notes
+    for service, app in (("intake", intake), ("casework", casework)):
+        stored = _stored_text(urls[service])
+        assert pesel.encode() not in stored and SURNAME.encode() not in stored
+        for state in _decrypted_states(app, tmp_path / f"{service}-store.key"):
+            assert pesel.encode() not in state and SURNAME.encode() not in state
+            assert NOTES.encode() not in state and "Przybyszewsk".encode() not in state.decode().encode()
+        # the erasure is in the log, with its ground, naming the person by the reference only
+        [record] = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(start=None, limit=10_000)
+                    if n.topic == ERASED_TOPIC]
+        assert (record.person_id, record.ground, record.erased_on) == (anna, GROUND, date(2025, 1, 2))
+
+    # the export verifies; a replay shows Anna erased and Jan as he is
+    path = tmp_path / "intake.jsonl"
+    audit.export(intake, path)
+    exported = path.read_bytes()
+    assert pesel.encode() not in exported and SURNAME.encode() not in exported
+    log = audit.verify(path)
+    replayed = audit.replay(log, store_key_file=tmp_path / "intake-store.key", person_keys_url=urls["intake"])
+    try:
+        assert replayed.person(anna).erased and replayed.person(jan).name == "Jan Kowalczyk"
+        assert replayed.find_by_name("przyby") == ([], None)
+    finally:
+        replayed.close()
+
+
+def test_a_second_erasure_an_unknown_person_and_a_missing_ground_are_named_errors(stores):
+    _, intake, casework = stores
+    anna, _ = _routed(intake, casework, NAME, 1)
+    with pytest.raises(MissingErasureGround):
+        intake.erase(anna, " ", date(2025, 1, 2), "op")
+    assert not intake.erased(anna)
+    intake.erase(anna, GROUND, date(2025, 1, 2), "op")
+    with pytest.raises(PersonAlreadyErased):
+        intake.erase(anna, GROUND, date(2025, 1, 3), "op")
+    with pytest.raises(NoFileOfPerson):
+        intake.erase(uuid.uuid4(), GROUND, date(2025, 1, 2), "op")
+    # nothing more is written to an erased file; the person coming back is registered anew
+    with pytest.raises(PersonFileErased):
+        intake.correct_person(anna, "contact", corrected_by="Ewa", reason="tel.", corrected_on=date(2025, 2, 1),
+                              contact="600 000 000")
+    again, new = intake.register_person(registered_on=date(2030, 1, 2), name=NAME, pesel=pesel_for(1))
+    assert new and again != anna and intake.find_by_pesel(pesel_for(1)).id == again
+
+
+def test_due_lists_by_reference_who_is_past_the_retention_period(stores):
+    _, intake, casework = stores
+    anna, _ = _routed(intake, casework, NAME, 1, on=date(2014, 3, 3))  # closed 2014: BE10 ends 2025-01-01
+    jan, _ = _routed(intake, casework, "Jan Kowalczyk", 2, on=date(2016, 5, 5))
+    table = retention_table(RULES / "intake" / "retention.toml")
+    assert [p for p, *_ in due(intake, date(2024, 12, 31), table)] == []
+    assert [(p, ends) for p, _, ends in due(intake, date(2025, 1, 1), table)] == [(anna, date(2025, 1, 1))]
+    intake.erase(anna, GROUND, date(2025, 1, 2), "op")
+    assert [p for p, *_ in due(intake, date(2030, 1, 1), table)] == [jan]
+    # in casework only a person whose cases are all closed is due: both cases are open
+    assert list(due(casework, date(2040, 1, 1), retention_table(RULES / "casework" / "retention.toml"))) == []
+
+
+def test_the_operator_commands(stores, tmp_path):
+    urls, intake, casework = stores
+    anna, _ = _routed(intake, casework, NAME, 1)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "shared.erasure", *args, "--database-url", urls["intake"],
+                               "--secrets", str(tmp_path)], capture_output=True, text=True, timeout=60)
+
+    listed = run("due", "intake", "--on", "2025-06-01")
+    assert listed.returncode == 0 and listed.stdout.startswith(str(anna)) and SURNAME not in listed.stdout
+    erased = run("erase", "intake", str(anna), "--ground", GROUND, "--on", "2025-06-01")
+    assert erased.returncode == 0, erased.stderr
+    again = run("erase", "intake", str(anna), "--ground", GROUND, "--on", "2025-06-01")
+    assert again.returncode == 1 and again.stderr.startswith("PersonAlreadyErased")
+    # another process (this test's) stops using a key it read within PersonKeys.TTL; a new one at once
+    fresh = IntakeApplication(urls["intake"], secrets_dir=tmp_path)
+    try:
+        assert fresh.person(anna).erased
+    finally:
+        fresh.close()
