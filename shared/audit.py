@@ -354,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     replaying.add_argument("--format", choices=("json", "table"), default="json")
     replaying.add_argument("--store-key-file", type=Path, help="the service's store key file (<service>-store.key)")
     replaying.add_argument("--expect", help="the head hash kept: the file must hold the chain through it")
+    replaying.add_argument("--person-keys-url", help="the service's live store, read only for its persons' keys "
+                                                     "(without it personal fields read as withheld)")
     args = parser.parse_args(argv)
     try:
         if args.command == "export":
@@ -393,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         if moment is not None and moment.tzinfo is None:
             parser.error("--as-recorded-at needs a UTC offset, e.g. 2026-11-05T12:00:00+00:00")
         log = verify(args.file, args.expect)
-        app = replay(log, moment, args.store_key_file, as_of_date=args.as_of_date)
+        app = replay(log, moment, args.store_key_file, as_of_date=args.as_of_date,
+                     person_keys_url=args.person_keys_url)
         try:
             if args.id is not None:
                 found = [a for a in aggregates(app) if a.id == args.id]

@@ -124,10 +124,16 @@ def test_the_command_line_exports_verifies_and_replays(intake_url, exported, tmp
     assert verifying.returncode == 0 and "nothing altered, nothing missing" in verifying.stdout
     keyless = run("replay", str(out))
     assert keyless.returncode == 2 and keyless.stderr.startswith("StoreKeyMissing")
-    replaying = run("replay", str(out), "--store-key-file", str(tmp_path / "intake-store.key"))
+    replaying = run("replay", str(out), "--store-key-file", str(tmp_path / "intake-store.key"),
+                    "--person-keys-url", url)
     assert replaying.returncode == 0, replaying.stderr
     people = [a for a in json.loads(replaying.stdout)["aggregates"] if a["type"] == "Person"]
     assert sorted(p["name"] for p in people) == ["Anna Nowak", "Jan Wiśniewski"]
+    # without the persons' keys the file is still rebuilt, its personal fields withheld
+    withheld = run("replay", str(out), "--store-key-file", str(tmp_path / "intake-store.key"))
+    assert withheld.returncode == 0, withheld.stderr
+    people = [a for a in json.loads(withheld.stdout)["aggregates"] if a["type"] == "Person"]
+    assert len(people) == 2 and not {p["name"] for p in people} - {None}
     _rewrite(out, _altered_state)
     refused = run("verify", str(out))
     assert refused.returncode == 1 and refused.stderr.startswith("AuditLogAltered: line 2")
@@ -149,7 +155,7 @@ def test_a_signed_export_verifies_with_its_public_key_only(intake, tmp_path):
         audit.verify(path, public_key=tmp_path / "audit-signing.key.pub")
 
 
-def test_replay_as_of_a_business_date_takes_the_events_own_dates(intake, tmp_path):
+def test_replay_as_of_a_business_date_takes_the_events_own_dates(intake, intake_url, tmp_path):
     early, _ = intake.register_person(registered_on=date(2025, 2, 20), name="Anna Nowak", pesel=pesel_for(1))
     late, _ = intake.register_person(registered_on=date(2025, 3, 2), name="Jan Wiśniewski", pesel=pesel_for(2))
     path = tmp_path / "log.jsonl"
@@ -158,7 +164,7 @@ def test_replay_as_of_a_business_date_takes_the_events_own_dates(intake, tmp_pat
 
     def run(*args):
         return subprocess.run([sys.executable, "-m", "shared.audit", "replay", str(path), "--store-key-file", key_file,
-                               *args], capture_output=True, text=True, timeout=60)
+                               "--person-keys-url", intake_url, *args], capture_output=True, text=True, timeout=60)
 
     then = json.loads(run("--as-of-date", "2025-03-01").stdout)  # both recorded today; one dated after
     assert [(a["id"], a["name"], a["registered_on"]) for a in then["aggregates"] if a["type"] == "Person"] == [
