@@ -124,7 +124,16 @@ def restore(backup: Path, database_url: str, secrets: Path) -> dict:
         _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={_libpq_url(database_url)}",
               str(backup / POSTGRES_DUMP)])
     _copy_secrets(backup / "secrets", secrets)
-    app = audit.application_class(manifest["service"])(database_url, secrets_dir=secrets, existing=True)
+    try:
+        kept = audit.verify(backup / LOG, keep_events=False)
+    except (audit.AuditLogAltered, audit.AuditLogIncomplete) as error:
+        raise BackupDoesNotMatch(f"the backup's log of {manifest['service']} was changed: {error}") from None
+    if kept.final_hash != manifest["final_hash"]:
+        raise BackupDoesNotMatch(f"the backup's log of {manifest['service']} has the final hash {kept.final_hash}, "
+                                 f"its manifest {manifest['final_hash']}")
+    before_chain = kept.format in audit.SEALED
+    # A backup made before the store's chain holds a store without one: it is chained as it opens.
+    app = audit.application_class(manifest["service"])(database_url, secrets_dir=secrets, existing=not before_chain)
     try:
         check = backup / f".{LOG}.restored"
         events, final_hash = audit.export(app, check, up_to=manifest["up_to"])
@@ -134,12 +143,22 @@ def restore(backup: Path, database_url: str, secrets: Path) -> dict:
     finally:
         app.close()
     try:
-        if final_hash != manifest["final_hash"] or check.read_bytes() != (backup / LOG).read_bytes():
+        if before_chain:  # another format: the same events, byte for byte, in the same places (held
+            # in memory, once, for a backup of that time)
+            same = _events(audit.verify(check)) == _events(audit.verify(backup / LOG))
+        else:
+            same = final_hash == manifest["final_hash"] and check.read_bytes() == (backup / LOG).read_bytes()
+        if not same:
             raise BackupDoesNotMatch(f"the restored log of {manifest['service']} up to #{manifest['up_to']} has the "
                                      f"final hash {final_hash}, the backup's is {manifest['final_hash']}")
     finally:
         check.unlink()
     return {**manifest, "restored_events": events}
+
+
+def _events(log: audit.VerifiedLog) -> list[tuple]:
+    return [(n, e.originator_id, e.originator_version, e.topic, bytes(e.state))
+            for n, e in zip(log.notification_ids, log.events)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -144,6 +144,7 @@ class VerifiedLog:
     final_hash: str  # the head hash (an /1 or /2 file: its last line's seal)
     count: int = 0
     expected_at: int | None = field(default=None)  # where --expect's hash is on the chain
+    format: str = FORMAT
 
 
 def _event(line: dict[str, Any]) -> StoredEvent:
@@ -217,7 +218,8 @@ def verify(path: Path, expect: str | None = None, keep_events: bool = True,
             raise AuditLogAltered("the closing line: its head or last event is not the chain's")
         final, expected_at = head.hash, head.expected_at
     return VerifiedLog(header["service"], header.get("up_to"), header.get("exported_at"), events,
-                       ids if keep_events else [n for n in (first, last) if n is not None], final, count, expected_at)
+                       ids if keep_events else [n for n in (first, last) if n is not None], final, count, expected_at,
+                       header["format"])
 
 
 def open_store(database_url: str, service: str | None = None) -> ServiceApplication:

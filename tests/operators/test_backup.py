@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from deploy import backup
+from shared import audit, chain
 from services.intake.application import IntakeApplication
 from tests.support.people import pesel_for
 
@@ -86,3 +87,62 @@ def test_a_backup_changed_since_it_was_made_is_not_restored(make_database_url, t
 
     with pytest.raises(backup.BackupRefused):  # and never over a store that is there
         backup.restore(tmp_path / "backup", url, tmp_path / "restored-secrets")
+
+
+def _as_before_the_chain(backup_dir: Path) -> str:
+    """Turns a backup into one the tool made before the store's chain: its log an ops-audit-log/2
+    file (each line sealed to the one before it, no links), its SQLite copy without the chain's
+    table. Returns the /2 file's final hash, which that manifest held."""
+    log = backup_dir / backup.LOG
+    lines, previous, out = [json.loads(line) for line in log.read_text().splitlines()], "", []
+    for line in lines:
+        line.pop("chain_hash", None)
+        line.pop("head_hash", None)
+        if "format" in line:
+            line["format"] = "ops-audit-log/2"
+        sealed = audit._sealed(line, previous)
+        previous = sealed["hash"]
+        out.append(json.dumps(sealed, sort_keys=True, ensure_ascii=False) + "\n")
+    log.write_text("".join(out), encoding="utf-8")
+    copy = backup_dir / backup.SQLITE_COPY
+    if copy.exists():
+        with sqlite3.connect(copy) as db:
+            db.execute("DROP TABLE stored_events_chain")
+    manifest = json.loads((backup_dir / backup.MANIFEST).read_text())
+    (backup_dir / backup.MANIFEST).write_text(json.dumps({**manifest, "final_hash": previous}))
+    return previous
+
+
+def test_a_backup_made_before_the_stores_chain_is_restored_and_chained(make_database_url, tmp_path):
+    secrets, url = tmp_path / "secrets", make_database_url("intake")
+    intake = IntakeApplication(url, secrets_dir=secrets)
+    anna = register(intake, "Anna Nowak", 1)
+    intake.close()
+    backup.make("intake", url, secrets, tmp_path / "backup")
+    final_hash = _as_before_the_chain(tmp_path / "backup")
+
+    restored_url = make_database_url("intake-restored")
+    done = backup.restore(tmp_path / "backup", restored_url, tmp_path / "restored-secrets")
+    assert done["final_hash"] == final_hash
+    restored = IntakeApplication(restored_url, secrets_dir=tmp_path / "restored-secrets")
+    try:
+        assert restored.person(anna).name == "Anna Nowak"
+        assert chain.verify(restored.recorder).notification_id == done["up_to"]  # chained as it opened
+    finally:
+        restored.close()
+
+
+def test_a_backup_made_before_the_chain_whose_store_was_changed_is_not_restored(make_database_url, tmp_path):
+    secrets, url = tmp_path / "secrets", make_database_url("intake")
+    if not url.startswith("sqlite"):
+        pytest.skip("a dump cannot be edited in place; the SQLite copy can")
+    intake = IntakeApplication(url, secrets_dir=secrets)
+    register(intake, "Anna Nowak", 1)
+    intake.close()
+    backup.make("intake", url, secrets, tmp_path / "backup")
+    _as_before_the_chain(tmp_path / "backup")
+    with sqlite3.connect(tmp_path / "backup" / backup.SQLITE_COPY) as db:
+        rowid, state = db.execute("SELECT rowid, state FROM stored_events ORDER BY rowid DESC LIMIT 1").fetchone()
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (state[:-1] + bytes([state[-1] ^ 1]), rowid))
+    with pytest.raises(backup.BackupDoesNotMatch):
+        backup.restore(tmp_path / "backup", make_database_url("intake-restored"), tmp_path / "restored-secrets")
