@@ -34,6 +34,10 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {}.{} (notification_id bigint PRIMARY KEY, hash bytea NOT NULL)"
         ).format(Identifier(self.datastore.schema), Identifier(self.chain_table_name)))
+        # The relay, the views and the access log read the log by topic from a position (shared/sqlite.py).
+        self.sql_create_statements.append(SQL("CREATE INDEX IF NOT EXISTS {} ON {}.{} (topic, notification_id)").format(
+            Identifier(f"{self.events_table_name}_topic"), Identifier(self.datastore.schema),
+            Identifier(self.events_table_name)))
         self.insert_events_statement = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, notification_id)"
             " SELECT e.originator_id, e.originator_version, e.topic, e.state,"

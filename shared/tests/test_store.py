@@ -135,6 +135,21 @@ def test_the_log_is_read_by_type_a_page_at_a_time(app):
     assert first_page + rest == everything
 
 
+def test_the_log_is_read_by_topic_through_an_index_not_a_scan_from_the_position(app):
+    """The relay's poll, a view's catch-up and the access log read one topic from a position; the
+    other topics' events after it (a worklist's reads, say) must not be scanned on every poll."""
+    table = app.recorder.events_table_name
+    with app.recorder.datastore.transaction(commit=False) as cursor:
+        if app.recorder.datastore.__class__.__name__.startswith("SQLite"):
+            cursor.execute(f"EXPLAIN QUERY PLAN SELECT rowid, * FROM {table} WHERE rowid>? AND topic IN (?) "
+                           f"ORDER BY rowid LIMIT ?", (0, INTEGRATION_TOPIC, 100))  # eventsourcing's statement
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert f"USING INDEX {table}_topic (topic=? AND rowid>?)" in plan, plan
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", (table,))
+            assert any("(topic, notification_id)" in row["indexdef"] for row in cursor.fetchall())
+
+
 def test_an_event_stored_as_an_earlier_version_stays_so_and_is_read_as_the_current_one(make_database_url):
     """Care's outbox holds CareHoursDelivered v1 events from before v2: the store keeps them as they
     were published; the relay and the log read them as v2 (with the readers' filter by type)."""
