@@ -358,10 +358,14 @@ class ServiceApplication(Application):
         erasure = Erasure.record(person_id, ground, erased_on, erased_by)
         if not self.recorder.select_events(erasure_id(person_id), limit=1):
             try:
-                self.save(erasure)
+                self.save(erasure, *self.erasure_notices(person_id, erasure.erased_on))
             except IntegrityError:  # recorded a moment ago by another request: the key goes all the same
                 pass
         keys.destroy(person_id, erasure.erased_on)
+
+    def erasure_notices(self, person_id: uuid.UUID, erased_on: date) -> Sequence[IntegrationEvent]:
+        """What the erasure tells the teams that keep a file of the person (saved with it)."""
+        return ()
 
     def erased(self, person_id: uuid.UUID) -> bool:
         return self.mapper.keys.state(person_id) == "erased"

@@ -113,6 +113,12 @@ class CaseworkReadModel(TableProjection):
                 return
             after = rows[-1]["person_id"]
 
+    def file_closed(self, person_id: UUID) -> date | None:
+        """The day the person's last case here was closed; None while one is open (or none is here)."""
+        [row] = self.current().rows("SELECT MAX(open) AS open, MAX(closed_on) AS closed_on FROM casework_cases "
+                                    "WHERE person_id = :person", person=str(person_id))
+        return None if row["open"] != 0 or row["closed_on"] is None else date.fromisoformat(row["closed_on"])
+
     def cases_of(self, person_id: UUID) -> list[UUID]:
         rows = self.current().rows("SELECT case_id FROM casework_cases WHERE person_id = :person",
                                    person=str(person_id))

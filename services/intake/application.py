@@ -23,7 +23,7 @@ from services.intake.domain import (
     validate_pesel,
 )
 from services.intake.read_model import IntakeReadModel
-from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED
+from shared.contracts.intake import CASE_ROUTED, CLIENT_REGISTERED, PERSON_CORRECTED, PERSON_ERASED
 from shared.erasure import PersonFileErased
 from shared.keys import secret
 from shared.store import ServiceApplication
@@ -274,6 +274,12 @@ class IntakeApplication(ServiceApplication):
 
     def _routed_teams(self, person_id: UUID) -> list[str]:
         return self.read_model.routed_teams(person_id)
+
+    def erasure_notices(self, person_id: UUID, erased_on: date) -> list:
+        """Casework, if a case of the person was routed there, erases its file of them too."""
+        if PERSON_ERASED.addressee not in self._routed_teams(person_id):
+            return []
+        return [self.integration_event(PERSON_ERASED, {"person_id": str(person_id), "erased_on": erased_on.isoformat()})]
 
     def _person_corrected(self, person: Person, team: str, corrected: list[str]):
         return self.integration_event(PERSON_CORRECTED[team], {

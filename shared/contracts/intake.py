@@ -113,4 +113,22 @@ def _person_corrected(addressee: str) -> Contract:
 # Only to the teams a case of the person was routed to: those that received the old values.
 PERSON_CORRECTED = {team: _person_corrected(team) for team in CASE_ROUTED}
 
-CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values(), *PERSON_CORRECTED.values())
+# Only to casework, the one team that received a case of the person and keeps their file under a
+# key of theirs (docs/architecture.md, "Erasure"): it destroys that key too. References only: the
+# legal ground stays in intake's log.
+PERSON_ERASED = Contract(
+    producer="intake",
+    name="PersonErased",
+    version=1,
+    addressee="casework",
+    description=(
+        "First contact erased a person it routed a case of to the social work team (the retention period "
+        "over, or another legal ground): their personal data can no longer be read in intake's log. The "
+        "person's reference and the day, nothing else."
+    ),
+    fields=(uuid_field("person_id"), date_field("erased_on")),
+    consumers=frozenset({"casework"}),
+    subject_field="person_id",
+)
+
+CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values(), *PERSON_CORRECTED.values(), PERSON_ERASED)

@@ -124,7 +124,8 @@ def test_consumers_and_upstreams_are_read_from_the_contracts():
     registry = Registry([*REGISTRY, extra])
     assert registry.upstreams_of("decisions") == ["casework", "intake"]
     assert [c.type for c in registry.consumed_by("casework", producer="intake")] == [
-        "pl.ops.intake.CaseRouted.casework.v1", "pl.ops.intake.PersonCorrected.casework.v1"
+        "pl.ops.intake.CaseRouted.casework.v1", "pl.ops.intake.PersonCorrected.casework.v1",
+        "pl.ops.intake.PersonErased.casework.v1",
     ]
 
 

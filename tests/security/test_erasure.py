@@ -18,7 +18,7 @@ import pytest
 from services.casework.application import CaseworkApplication
 from services.intake.application import IntakeApplication, PersonNotFound
 from shared import audit
-from shared.contracts.intake import CASE_ROUTED
+from shared.contracts.intake import CASE_ROUTED, PERSON_ERASED
 from shared.erasure import (
     ERASED_TOPIC,
     MissingErasureGround,
@@ -28,9 +28,10 @@ from shared.erasure import (
 )
 from shared.keys import KeyRingCipher, key_ring
 from shared.retention import due, retention_table
+from shared.roles import SOCIAL_WORKER
 from shared.store import cipher_settings
 from eventsourcing.utils import Environment
-from tests.support.people import pesel_for
+from tests.support.people import LEADER, pesel_for
 
 NAME, SURNAME = "Anna Przybyszewska", "Przybyszewska"
 NOTES = "Mieszka u siostry od marca"
@@ -188,3 +189,38 @@ def test_the_operator_commands(stores, tmp_path):
         assert fresh.person(anna).erased
     finally:
         fresh.close()
+
+
+def test_an_erasure_at_first_contact_erases_the_file_at_casework_once_its_own_period_is_over(stores):
+    _, intake, casework = stores
+    anna, anna_case = _routed(intake, casework, NAME, 1)
+    casework.save(*casework.team_member_changed(uuid.uuid4(), name="Tomasz Nowicki", team="casework",
+                                                 roles=[SOCIAL_WORKER], active=True))
+    casework.assign(LEADER, anna_case, "Tomasz Nowicki", date(2014, 3, 4))
+    casework.record_diagnosis(LEADER, anna_case, areas={"work": "bez pracy"}, strengths="", resources="",
+                              recorded_on="2014-03-10", with_person=True)
+    goal = casework.add_goal(LEADER, anna_case, "praca", "2014-06-01")
+    casework.evaluate(LEADER, anna_case, on="2014-06-20", final=True, summary="cel osiągnięty",
+                      progress={goal: "achieved"})
+    casework.close_case(LEADER, anna_case, outcome="goals_achieved", reason="cel", closed_on="2014-06-30")
+    marek, marek_case = _routed(intake, casework, "Marek Zieliński", 3)  # his case is still open
+    jan, _ = intake.register_person(registered_on=date(2014, 3, 3), name="Jan Kowalczyk", pesel=pesel_for(2))
+    for person in (anna, marek, jan):  # Jan was never routed to casework
+        intake.erase(person, GROUND, date(2025, 1, 2), "Operator Olek")
+
+    notices, _ = intake.log_for("casework", after=0, limit=1000)
+    notices = {e.data["person_id"]: e for e in notices if e.type == PERSON_ERASED.type}
+    assert set(notices) == {str(anna), str(marek)}
+    assert notices[str(anna)].data == {"person_id": str(anna), "erased_on": "2025-01-02"}  # no ground, no name
+    for notice in notices.values():
+        assert casework.process(notice)
+    # Anna's social-work file, closed in 2014, is past its 10 years on 2025-01-02: erased here too
+    assert casework.erased(anna) and casework.repository.get(anna_case).erased
+    [record] = [casework.mapper.to_domain_event(n) for n in casework.recorder.select_notifications(
+        start=None, limit=10_000) if n.topic == ERASED_TOPIC]
+    assert (record.person_id, record.erased_on, record.erased_by) == (anna, date(2025, 1, 2), "intake")
+    # Marek's case is open: the social-work file keeps its own period, and is not erased
+    assert not casework.erased(marek) and casework.repository.get(marek_case).person["full_name"] == "Marek Zieliński"
+    # handled once: a redelivery is a duplicate, a replay of the notice (no tracking) changes nothing
+    assert casework.process(notices[str(anna)]) is False
+    assert casework.process(notices[str(anna)], track=False) and casework.erased(anna)
