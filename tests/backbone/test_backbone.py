@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from urllib.parse import urlsplit
 
 import eventlet
 import pytest
@@ -23,7 +24,9 @@ from shared.envelope import CONTENT_TYPE, parse
 from shared.log_reading import BrokerUpstreamLog, LogServer
 from shared.relay import OutboxRelay
 from shared.store import RELAY_POSITION, ServiceApplication
+from tests.support.centre import via
 from tests.support.people import LEADER
+from tests.support.tcp_proxy import TcpProxy
 from tests.support.waiting import wait_for
 
 
@@ -388,3 +391,32 @@ def test_a_refused_contract_reaches_decisions_over_rabbitmq_as_a_review_task(mak
     finally:
         contracts.close()
         decisions.close()
+
+
+@pytest.mark.slow
+def test_the_log_server_answers_again_after_its_reply_waited_on_a_stalled_link(desk, casework, broker, running):
+    """A reply written while the broker does not read (flow control, a congested link) waits as long
+    as it must, and the server answers the next request: a log server that stopped answering, with
+    the broker holding its requests unacknowledged, was seen once in make bench (casework stopped
+    opening cases); this is one way that could happen, and it does not."""
+    long_reason = "ą" * 5000  # 30 kB an event in the reply's JSON: the reply outgrows every buffer
+    desk.save(*[desk.integration_event(CASE_ROUTED["casework"], {
+        "case_id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "routed_on": "2026-11-02", "urgent": False,
+        "full_name": f"Długa {n}", "birth_date": None, "pesel": None, "document_number": f"DOC{n:06d}",
+        "address": None, "contact": None, "routing_reason": long_reason, "reasons_for_help": ["ubostwo"]})
+        for n in range(250)])
+    address = urlsplit(broker.uri("intake"))
+    with TcpProxy(address.hostname, address.port, receive_buffer=64 * 1024) as link:
+        server = running(LogServer(desk, BrokerSettings(via(link, broker.uri("intake")), broker.accounts),
+                                   max_backoff=0.5))
+        wait_for(lambda: server.connected, what="the log server connected")
+        reader = BrokerUpstreamLog(account(broker, "casework"), "casework", timeout=30)
+        try:
+            link.stall()
+            eventlet.spawn_after(3, link.unstall)
+            envelopes, read_up_to, _ = reader("intake", after=0)  # answered once the link moves again
+            assert envelopes and read_up_to > 0
+            again, _, _ = reader("intake", after=read_up_to)  # and the next request too
+            assert server.served == 2 and server.connected
+        finally:
+            reader.close()

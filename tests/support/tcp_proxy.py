@@ -15,17 +15,23 @@ _TICK = 0.1
 
 
 class TcpProxy:
-    def __init__(self, target_host: str, target_port: int, listen_host: str = "127.0.0.1", listen_port: int = 0):
+    def __init__(self, target_host: str, target_port: int, listen_host: str = "127.0.0.1", listen_port: int = 0,
+                 receive_buffer: int | None = None):
         self.target = (target_host, target_port)
         self._listen = (listen_host, listen_port)
+        self._receive_buffer = receive_buffer  # bytes the proxy's side takes in before the client's writes block
         self._pumps: list[threading.Thread] = []
         self._open = threading.Event()
         self._open.set()
+        self._reading_client = threading.Event()
+        self._reading_client.set()
         self._closed = threading.Event()
         self.port = 0
 
     def start(self) -> "TcpProxy":
         self._server = socket.create_server(self._listen)
+        if self._receive_buffer:  # accepted sockets take it from the listening one
+            self._server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self._receive_buffer)
         self._server.settimeout(_TICK)
         self.port = self._server.getsockname()[1]
         self._acceptor = threading.Thread(target=self._accept, daemon=True)
@@ -41,6 +47,14 @@ class TcpProxy:
 
     def restore(self) -> None:
         self._open.set()
+
+    def stall(self) -> None:
+        """Stops reading what the clients send (a broker applying flow control, a congested link):
+        their writes block once the buffers are full. What the broker sends still arrives."""
+        self._reading_client.clear()
+
+    def unstall(self) -> None:
+        self._reading_client.set()
 
     def close(self) -> None:
         self._closed.set()
@@ -78,7 +92,8 @@ class TcpProxy:
         peers = {a: b, b: a}
         try:
             while self._open.is_set():
-                readable, _, _ = select.select(list(peers), [], [], _TICK)
+                sources = list(peers) if self._reading_client.is_set() else [b]
+                readable, _, _ = select.select(sources, [], [], _TICK)
                 for source in readable:
                     data = source.recv(65536)
                     if not data:
