@@ -10,6 +10,8 @@ records the talk over HTTP, then routes every case to casework. Measured in the 
 - e2e_per_s: routed cases / (first routing sent → last case opened at casework);
 - latency (p50/p95/p99): routing accepted at intake (its stored CaseRouted event) →
   case opened at casework (its stored Case.Opened event), both the stores' own clocks;
+- the same latency when routings are offered at a steady `--offered` per second (100) instead of
+  as fast as the desk can send them: `offered`, one more run of the real pipeline;
 - where the time goes: how long the desk took to have every routing accepted, and how
   long casework needed after that to open the rest;
 - cpu_ms_per_case: the CPU time (user + system, from /proc) of every service process from the
@@ -19,6 +21,8 @@ records the talk over HTTP, then routes every case to casework. Measured in the 
 - the same for the naive lossy pipeline of benchmarks/naive.py (HTTP → save → EventDispatcher →
   handler → save), run alternately with the real one, `--rounds` times each on fresh stores and
   a fresh virtual host: `naive_e2e_per_s`, and `vs_naive`, the ratio of the two medians.
+- `size`: the flat-with-size figures of the last `make bench-size` (benchmarks/size.py), which
+  builds its 100,000-record stores once and runs apart.
 The last line is one JSON object with the figures (medians over the rounds; each round's own in
 `rounds`).
 """
@@ -61,6 +65,8 @@ from tests.support.paging import every_page  # noqa: E402
 from tests.support.people import LEADER, pesel_for  # noqa: E402
 from tests.support.waiting import wait_for  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
+SIZE_FIGURES = ROOT / "var" / "bench-size" / "figures.json"  # written by benchmarks/size.py (make bench-size)
 GOAL_PER_S = 500
 RSS_LIMIT_MB = 150
 DESK = Staff(id="3f8a1c2e-0000-4000-8000-000000000002", name="K. Zielińska", roles=frozenset({FIRST_CONTACT_OFFICER}),
@@ -182,7 +188,18 @@ def outcome(people: int, started: float, accepted: float, case_ids: list[str], s
     }
 
 
-def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
+def paced(rate: float | None, started: float, work):
+    """`work` for the n-th item, sent no sooner than n/rate seconds after `started` (as offered
+    load, not as fast as the desk can: None)."""
+    def send(numbered):
+        n, item = numbered
+        if rate is not None:
+            time.sleep(max(0.0, started + n / rate - time.time()))
+        return work(item)
+    return send
+
+
+def end_to_end(people: int, in_flight: int, workdir: Path, rate: float | None = None) -> dict:
     broker = new_deployment()
     urls = {s: f"sqlite:///{workdir}/{s}.sqlite" for s in ("intake", "casework", "gateway")}
     centre = Centre(broker, workdir / "var", dict(urls))  # its own: the catch-up run swaps casework's store
@@ -199,7 +216,7 @@ def end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
             contacts = list(pool.map(desk.first_contact, range(people)))
         started, cpu_routing = time.time(), sum(map(cpu_seconds, pids))
         with ThreadPoolExecutor(in_flight) as pool:
-            case_ids = list(pool.map(desk.route_to_casework, contacts))
+            case_ids = list(pool.map(paced(rate, started, desk.route_to_casework), enumerate(contacts)))
         accepted = time.time()
         opened_count = lambda: len(every_page(lambda path: requests.get(  # noqa: E731
             f"{centre.url('casework')}{path}", timeout=60,
@@ -259,6 +276,15 @@ def naive_end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
     return outcome(people, started, accepted, case_ids, naive.opened_and_routed(workdir), cpu, client_cpu, rss)
 
 
+def last_size_figures() -> dict | None:
+    """The flat-with-size figures of the last make bench-size (its stores take minutes to build, so
+    it runs apart; its figures are reported here with when they were measured)."""
+    try:
+        return json.loads(SIZE_FIGURES.read_text())
+    except FileNotFoundError:
+        return None
+
+
 def median_of(rounds: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rounds)
 
@@ -269,6 +295,8 @@ def main() -> int:
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--saves", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each pipeline, alternating")
+    parser.add_argument("--offered", type=float, default=100.0,
+                        help="routings per second offered in one more run of the real pipeline, for its latency")
     args = parser.parse_args()
     if args.people < 2 or args.in_flight < 1 or args.saves < 1 or args.rounds < 1:
         parser.error("--people must be at least 2, --in-flight, --saves and --rounds at least 1")
@@ -281,6 +309,9 @@ def main() -> int:
                 workdir.mkdir()
                 runs.append(run(args.people, args.in_flight, workdir))
                 print(f"round {n + 1} {run.__name__:<16} {runs[-1]['e2e_per_s']:8.0f}/s", flush=True)
+        workdir = Path(tmp) / "offered"
+        workdir.mkdir()
+        offered = end_to_end(args.people, args.in_flight, workdir, rate=args.offered)
     e2e = next(r for r in real if r["e2e_per_s"] == sorted(x["e2e_per_s"] for x in real)[len(real) // 2])
     lat = e2e["latencies"]
     figures = {
@@ -293,6 +324,8 @@ def main() -> int:
         "p50_ms": round(percentile(lat, 50), 1),
         "p95_ms": round(percentile(lat, 95), 1),
         "p99_ms": round(percentile(lat, 99), 1),
+        "offered": {"per_s": args.offered, **{f"p{p}_ms": round(percentile(offered["latencies"], p), 1)
+                                               for p in (50, 95, 99)}},
         "raw_save_per_s": round(raw, 1),
         "ratio": round(median_of(real, "e2e_per_s") / raw, 3),
         "cpu_ms_per_case": round(median_of(real, "cpu_ms_per_case"), 2),
@@ -318,12 +351,22 @@ def main() -> int:
           f"the last case opened at casework {figures['draining_s']} s later (median round)")
     print(f"routing accepted -> case opened   p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
           f"p99 {figures['p99_ms']} ms (median round)")
+    print(f"at {args.offered:.0f} routings/s offered: routing accepted -> case opened   p50 "
+          f"{figures['offered']['p50_ms']} ms, p99 {figures['offered']['p99_ms']} ms (goal p99 < 50 ms)")
     print(f"CPU per case (register, talk, route, open)   services {figures['cpu_ms_per_case']} ms, "
           f"this desk {figures['client_cpu_ms_per_case']} ms")
     print(f"CPU per case (route, open)   services {figures['routing_cpu_ms_per_case']} ms, "
           f"the naive pipeline's {figures['naive_cpu_ms_per_case']} ms")
     for service, mb in figures["peak_rss_mb"].items():
         print(f"peak RSS {service:<9} {mb:6.1f} MB (limit {RSS_LIMIT_MB} MB)")
+    figures["size"] = last_size_figures()
+    if figures["size"] is None:
+        print(f"size: no figures yet in {SIZE_FIGURES.relative_to(ROOT)}: run make bench-size (it builds the "
+              f"100,000-record stores once, ~minutes, and measures on copies of them)")
+    else:
+        print(f"size ({figures['size']['records']} records, make bench-size of {figures['size']['measured_at']}): "
+              f"lists p95 {figures['size']['list_p95_ms']} ms, first query after a restart "
+              f"{figures['size']['first_query_after_restart_ms']} ms")
     print(json.dumps(figures))
     return 0
 

@@ -33,7 +33,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.backbone import DESK, RSS_LIMIT_MB, peak_rss_mb, percentile  # noqa: E402
+from benchmarks.backbone import DESK, RSS_LIMIT_MB, SIZE_FIGURES, peak_rss_mb, percentile  # noqa: E402
 from services.casework.application import CaseworkApplication  # noqa: E402
 from services.casework.domain import Case, TeamMember  # noqa: E402
 from services.intake.application import IntakeApplication  # noqa: E402
@@ -227,7 +227,7 @@ def main() -> int:
             print(f"  {name:<30} p50 {ms:6.1f} ms")
         for service, mb in run["peak_rss_mb"].items():
             print(f"  peak RSS {service:<21} {mb:6.1f} MB (limit {RSS_LIMIT_MB} MB)")
-    print(json.dumps({"size": {
+    size = {
         "records": args.records,
         "list_p95_ms": max(large["list_p95_ms"].values()),
         "first_query_after_restart_ms": max(large["first_query_ms"].values()),
@@ -238,7 +238,11 @@ def main() -> int:
                   "peak_rss_mb": RSS_LIMIT_MB},
         "lists_p95_ms": large["list_p95_ms"], "first_queries_ms": large["first_query_ms"],
         "build_s": large["build_s"],
-    }}))
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    SIZE_FIGURES.parent.mkdir(parents=True, exist_ok=True)
+    SIZE_FIGURES.write_text(json.dumps(size, indent=2) + "\n")  # make bench reports the last of these
+    print(json.dumps({"size": size}))
     return 0
 
 
