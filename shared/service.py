@@ -73,6 +73,18 @@ class EventStore(DependencyProvider):
 
     def start(self) -> None:
         self.threads = [self.container.spawn_managed_thread(worker.run) for worker in self.workers]
+        self.container.spawn_managed_thread(self._read_models_current)
+
+    def _read_models_current(self) -> None:
+        """Brings the read models up to date now, not in the first request: after an upgrade that
+        changes a view's shape, rebuilding it from a large log takes a while (a request meanwhile
+        waits for it, as before)."""
+        for read_model in self.app.read_models():
+            try:
+                read_model.current()
+            except Exception as error:  # noqa: BLE001 - the first query tries again, and says why
+                log.warning("%s: read model not brought up to date at start (%s)", self.app.service,
+                            describe(error))
 
     def stop(self) -> None:
         for worker in self.workers:

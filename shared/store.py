@@ -363,6 +363,10 @@ class ServiceApplication(Application):
                 pass
         keys.destroy(person_id, erasure.erased_on)
 
+    def read_models(self) -> Sequence[Any]:
+        """The team's read models (shared/views.py), which the service brings up to date as it starts."""
+        return ()
+
     def erasure_notices(self, person_id: uuid.UUID, erased_on: date) -> Sequence[IntegrationEvent]:
         """What the erasure tells the teams that keep a file of the person (saved with it)."""
         return ()

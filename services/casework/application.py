@@ -96,6 +96,9 @@ class CaseworkApplication(ServiceApplication):
         store makes none)."""
         return CaseworkReadModel(self)
 
+    def read_models(self) -> list:
+        return [self.read_model]
+
     @functools.cached_property
     def retention(self) -> Periods[RetentionPeriod]:
         return retention_table(Path(__file__).with_name("retention.toml"))

@@ -59,6 +59,9 @@ class IntakeApplication(ServiceApplication):
         """The names and routings as tables (made when first read: a tool reading the store makes none)."""
         return IntakeReadModel(self, self._name_index_key())
 
+    def read_models(self) -> list:
+        return [self.read_model]
+
     def _name_index_key(self) -> bytes:
         """The key of the name search's index (docs/architecture.md, "Read models"), in the secrets
         folder beside the store's, so backups carry it. A store kept in clear without a secrets
