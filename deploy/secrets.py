@@ -4,12 +4,13 @@ readable by the owner only) and kept as they are afterwards:
     python -m deploy.secrets --out deploy/secrets
 
 `postgres.password` (the database server's superuser), `db-<service>.password` (each service's
-own database role), `broker-<account>.password` (each service's broker account and the
-operator's), `store-<service>.key` (each service's store key ring, docs/architecture.md,
-"Encrypted at rest"), and `rabbitmq.erlang-cookie` (the secret the nodes of a broker cluster
-share, compose.cluster.yaml). compose.yaml hands each service only its own three as files
-(`secrets:`), so no password or key sits in the compose file, the environment or `docker
-inspect`; `python -m
+own database role), `db-<service>-owner.password` (the role owning its database, which its
+migration logs in as: deploy/migrate.py), `broker-<account>.password` (each service's broker
+account and the operator's), `store-<service>.key` (each service's store key ring,
+docs/architecture.md, "Encrypted at rest"), and `rabbitmq.erlang-cookie` (the secret the nodes
+of a broker cluster share, compose.cluster.yaml). compose.yaml hands each service only its own
+three as files (`secrets:`), and its migration only the owner's password and the store key, so
+no password or key sits in the compose file, the environment or `docker inspect`; `python -m
 deploy.broker --secrets deploy/secrets` hashes the broker's into its definitions. Back the
 folder up with the databases; never commit it.
 
@@ -34,7 +35,12 @@ from shared.keys import new_key_ring, secret
 
 
 def database_password_file(folder: Path, role: str) -> Path:
-    return folder / ("postgres.password" if role == "postgres" else f"db-{role}.password")
+    return folder / ("postgres.password" if role == "postgres" else f"db-{role.replace('_', '-')}.password")
+
+
+def owner_role(service: str) -> str:
+    """The role owning the service's database (deploy/postgres/init-databases.sh)."""
+    return f"{service}_owner"
 
 
 def store_key_file(folder: Path, service: str) -> Path:
@@ -55,6 +61,7 @@ def owners(folder: Path) -> dict[Path, tuple[int, int, int]]:
     handed = {database_password_file(folder, "postgres"): (POSTGRES_UID, POSTGRES_GID, 0o600)}
     for service in SERVICES:
         handed[database_password_file(folder, service)] = (SERVICE_UID, POSTGRES_GID, 0o640)
+        handed[database_password_file(folder, owner_role(service))] = (SERVICE_UID, POSTGRES_GID, 0o640)
         handed[folder / f"broker-{service}.password"] = (SERVICE_UID, SERVICE_UID, 0o600)
         handed[store_key_file(folder, service)] = (SERVICE_UID, SERVICE_UID, 0o600)
     handed[erlang_cookie_file(folder)] = (RABBITMQ_UID, RABBITMQ_GID, 0o400)  # Erlang refuses a readable one
@@ -64,7 +71,7 @@ def owners(folder: Path) -> dict[Path, tuple[int, int, int]]:
 def make(folder: Path) -> list[Path]:
     """The deployment's password and store key files in `folder`, made where missing; the files, not
     what they hold."""
-    for role in ("postgres", *SERVICES):
+    for role in ("postgres", *SERVICES, *map(owner_role, SERVICES)):
         secret(database_password_file(folder, role))
     local_passwords(folder)
     for service in SERVICES:

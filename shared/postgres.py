@@ -7,25 +7,42 @@ settings), so after shared/store.py has told psycopg to wait cooperatively under
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, Sequence
 
-from eventsourcing.persistence import Cipher, StoredEvent
+from eventsourcing.persistence import Cipher, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder, PostgresTrackingRecorder
 from psycopg import Cursor
-from psycopg.sql import SQL, Identifier
+from psycopg.errors import InsufficientPrivilege
+from psycopg.sql import SQL, Identifier, Literal
 
 from shared import chain
 from shared.keys import enciphered
 from shared.views import TableView
 
 
+class StoreNotMigrated(ProgrammingError):
+    """The store's tables are missing and this role may not create them: the database's owner
+    makes them first (python -m deploy.migrate, deploy/README.md)."""
+
+
+def insert_lock_key(schema: str, table: str) -> int:
+    """The advisory lock every writer of an events table takes: a constant of the table's name."""
+    return int.from_bytes(hashlib.sha256(f"{schema}.{table}".encode()).digest()[:8], "big", signed=True)
+
+
 class ServiceProcessRecorder(PostgresProcessRecorder):
     """eventsourcing's process recorder, giving a transaction's events the notification ids after
-    the highest stored one, under the table lock it already takes for every insert, instead of
-    from a sequence: ids still commit in order, and a transaction rolled back (a version
-    conflict, a duplicate delivery) leaves no gap. Each event's link of the store's hash chain
-    (shared/chain.py) is written in the transaction that inserts it, under the same lock."""
+    the highest stored one, under a lock every insert takes, instead of from a sequence: ids
+    still commit in order, and a transaction rolled back (a version conflict, a duplicate
+    delivery) leaves no gap. Each event's link of the store's hash chain (shared/chain.py) is
+    written in the transaction that inserts it, under the same lock.
+
+    The lock is a transaction-scoped advisory lock named after the events table, not
+    eventsourcing's `LOCK TABLE ... IN EXCLUSIVE MODE`, which PostgreSQL grants only to a role
+    that may UPDATE, DELETE or TRUNCATE the table: the service's role may only INSERT and SELECT
+    (deploy/migrate.py). A role that does not own the tables uses them as the owner made them."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
         super().__init__(datastore, **kwargs)
@@ -38,6 +55,10 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
         self.sql_create_statements.append(SQL("CREATE INDEX IF NOT EXISTS {} ON {}.{} (topic, notification_id)").format(
             Identifier(f"{self.events_table_name}_topic"), Identifier(self.datastore.schema),
             Identifier(self.events_table_name)))
+        # Serialises inserts as the table lock did (readers are not blocked by either); the
+        # lock_timeout eventsourcing sets first applies to it too. Released at commit or rollback.
+        self.lock_table_statements = [self.lock_table_statements[0], SQL("SELECT pg_advisory_xact_lock({})").format(
+            Literal(insert_lock_key(self.datastore.schema, self.events_table_name)))]
         self.insert_events_statement = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, notification_id)"
             " SELECT e.originator_id, e.originator_version, e.topic, e.state,"
@@ -55,14 +76,31 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
     def create_table(self) -> None:
         """The first time it opens a store the previous recorder (eventsourcing-sqlalchemy) wrote,
         it takes that store's events, with their notification ids, and its positions, in one
-        transaction; the old tables stay as they were until the store is encrypted (`encipher`)."""
-        super().create_table()
+        transaction; the old tables stay as they were until the store is encrypted (`encipher`).
+        A role that does not own the events table (the service's, deploy/migrate.py) creates
+        nothing: PostgreSQL would refuse even `CREATE ... IF NOT EXISTS` of what exists."""
+        if self._may_create():
+            try:
+                super().create_table()
+            except ProgrammingError as error:
+                if isinstance(error.__cause__, InsufficientPrivilege):
+                    raise StoreNotMigrated(f"{self.events_table_name} is not there and this role may not create "
+                                           f"it: run python -m deploy.migrate as the database's owner") from None
+                raise
         with self.datastore.transaction(commit=True) as cursor:
+            self._lock_table(cursor)  # before looking: two instances starting at once take over and chain once
             self._take_previous(cursor)
-            self._lock_table(cursor)  # before looking: two instances starting at once chain it once
             cursor.execute(SQL("SELECT 1 FROM {}.{} LIMIT 1").format(self._schema, self._chain))
             if not cursor.fetchone():  # a store written before the chain: chained once, now
                 self._chain_all(cursor)
+
+    def _may_create(self) -> bool:
+        """The events table is missing, or this role owns it (or is a member of its owner)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT COALESCE((SELECT pg_has_role(relowner, 'USAGE') FROM pg_class "
+                           "WHERE oid = to_regclass(%s)), true) AS may",
+                           (f'"{self.datastore.schema}"."{self.events_table_name}"',))
+            return cursor.fetchone()["may"]
 
     @property
     def _schema(self) -> Identifier:
@@ -91,7 +129,7 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
     def _fetch_ids_after_insert_events(self, curs: Cursor, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        # Still under the table lock `_insert_stored_events` took: the last link is this one's predecessor.
+        # Still under the lock `_insert_stored_events` took: the last link is this one's predecessor.
         curs.execute(SQL("SELECT hash FROM {}.{} ORDER BY notification_id DESC LIMIT 1").format(self._schema,
                                                                                                  self._chain))
         last = curs.fetchone()
@@ -101,7 +139,7 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
         return ids
 
     def _chain_all(self, cursor: Cursor) -> None:
-        """Links every event onto an empty chain, a page at a time (the caller holds the table's lock)."""
+        """Links every event onto an empty chain, a page at a time (the caller holds the insert lock)."""
         previous, after = chain.GENESIS, 0
         while True:
             cursor.execute(SQL("SELECT notification_id AS id, originator_id, originator_version, topic, state "
@@ -148,11 +186,12 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
         """Encrypts, in one transaction, every event stored in clear, in its place (same notification
         id, same version), and drops the previous recorder's tables, which hold the same in clear.
         The rows' old versions stay in the table's files until VACUUM reuses their space (VACUUM
-        FULL rewrites the table at once: deploy/README.md)."""
+        FULL rewrites the table at once: deploy/README.md). It UPDATEs the events, so only the
+        tables' owner can: deploy/migrate.py opens the store with its key."""
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         with self.datastore.transaction(commit=True) as cursor:
             # No command writes meanwhile: another instance starting at once finds the events encrypted.
-            cursor.execute(SQL("LOCK TABLE {}.{} IN EXCLUSIVE MODE").format(schema, table))
+            self._lock_table(cursor)
             cursor.execute(SQL("SELECT notification_id AS id, state FROM {}.{} ORDER BY notification_id")
                            .format(schema, table))
             cursor.executemany(SQL("UPDATE {}.{} SET state = %s WHERE notification_id = %s").format(schema, table),
@@ -176,5 +215,51 @@ class PostgresTableView(TableView, PostgresTrackingRecorder):
     def _sql(self, statement: str) -> str:
         return _NAMED.sub(r"%(\1)s", statement)  # psycopg's style for :name
 
+    # A role that does not own the tables (the service's, deploy/migrate.py) cannot run even a
+    # `CREATE ... IF NOT EXISTS` of a table that is there (PostgreSQL checks it may create first):
+    # what the owner made already is not made again. For the owner nothing changes.
+
+    def create_table(self) -> None:
+        if self._exists(self.tracking_table):
+            self.tracking_migration_current = self.tracking_migration_previous = (
+                self.max_tracking_id(self.table_migration_identifier))
+            if self.tracking_migration_current is not None:  # made, and in its current shape
+                self.tracking_table_exists = True
+                return
+        super().create_table()
+
+    def build(self, name: str, version: str) -> None:
+        if not self._made(self.tables, name, version):
+            super().build(name, version)
+
+    def execute(self, statements: Sequence[tuple[str, dict]]) -> None:
+        if not self._made([sql for sql, _ in statements]):
+            super().execute(statements)
+
+    def _made(self, statements: Sequence[str], name: str | None = None, version: str | None = None) -> bool:
+        """Every statement makes a table or index if missing, each is there, and (for a view) the
+        view's tables are of this version."""
+        names = [_MAKES.fullmatch(statement) for statement in statements]
+        if not names or not all(names):
+            return False
+        if name is not None:
+            names.append(_MAKES.fullmatch("CREATE TABLE IF NOT EXISTS view_versions"))
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT bool_and(to_regclass(n) IS NOT NULL) AS made FROM unnest(%s::text[]) AS n",
+                           ([found.group(1) for found in names],))
+            if not cursor.fetchone()["made"]:
+                return False
+            if name is None:
+                return True
+            cursor.execute("SELECT version FROM view_versions WHERE name = %s", (name,))
+            row = cursor.fetchone()
+            return row is not None and row["version"] == version
+
+    def _exists(self, table: str) -> bool:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL AS made", (f'"{self.datastore.schema}"."{table}"',))
+            return cursor.fetchone()["made"]
+
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
+_MAKES = re.compile(r"\s*CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+IF\s+NOT\s+EXISTS\s+(\w+)\b.*", re.S | re.I)

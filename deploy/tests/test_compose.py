@@ -75,6 +75,27 @@ def test_passwords_are_files_each_service_gets_only_its_own_and_none_is_in_the_e
     assert "PASSWORD" not in (DEPLOY / "env.example").read_text()
 
 
+def test_each_service_starts_after_its_migration_which_alone_holds_its_database_owner_s_password():
+    """The service's role may only INSERT and SELECT on its log: its `<service>-migrate` makes the
+    tables as the owner (deploy/migrate.py) and grants it that, before the service starts."""
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    init = (DEPLOY / "postgres" / "init-databases.sh").read_text()
+    assert 'CREATE DATABASE :"database" OWNER :"owner"' in init and "/run/secrets/db_owner_password_${service}" in init
+    for service in ("intake", "casework", "decisions", "care", "training", "gateway"):
+        spec, migration = compose["services"][service], compose["services"][f"{service}-migrate"]
+        assert spec["depends_on"][f"{service}-migrate"] == {"condition": "service_completed_successfully"}
+        assert f"db_owner_password_{service}" not in str(spec["secrets"])
+        assert migration["secrets"] == [{"source": f"db_owner_password_{service}", "target": "db_owner_password"},
+                                        {"source": f"store_key_{service}", "target": "store_key"}]
+        command = migration["command"]
+        assert command[:4] == ["python", "-m", "deploy.migrate", service]
+        assert command[command.index("--database-url") + 1] == f"postgresql://{service}_owner@postgres:5432/{service}"
+        assert command[command.index("--grant-to") + 1] == service
+        assert command[command.index("--password-file") + 1] == "/run/secrets/db_owner_password"
+        assert migration["environment"]["PGSSLMODE"] == "verify-full"
+        assert f"db_owner_password_{service}" in compose["services"]["postgres"]["secrets"]
+
+
 def test_the_secrets_command_makes_every_file_compose_names_and_the_broker_definitions_use_them(tmp_path):
     named = {**yaml.safe_load((DEPLOY / "compose.yaml").read_text())["secrets"],
              **yaml.safe_load((DEPLOY / "compose.cluster.yaml").read_text())["secrets"]}
@@ -121,8 +142,10 @@ def test_services_hold_only_the_gateway_s_public_key_and_the_gateway_its_keys_re
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     for name, service in compose["services"].items():
         mounts = service.get("volumes", [])
-        if name == "gateway":
+        if name in ("gateway", "gateway-migrate"):
             assert "./gateway-keys:/var/lib/ops/secrets:ro" in mounts
+        elif name.endswith("-migrate"):  # no key of the gateway's: it only makes the tables
+            assert not any(m.startswith("./gateway-keys") for m in mounts), name
         elif name not in ("rabbitmq", "postgres"):
             assert not any(m.startswith("./gateway-keys:") for m in mounts), name
             assert "./gateway-keys/gateway-public-keys.pem:/etc/ops/gateway-public-keys.pem:ro" in mounts
