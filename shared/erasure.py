@@ -28,7 +28,8 @@ from typing import Any, Iterable, Mapping
 
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import Cipher, Mapper, MapperDeserialisationError, StoredEvent
+from eventsourcing.persistence import (Cipher, IntegrityError, Mapper, MapperDeserialisationError, ProgrammingError,
+                                      StoredEvent)
 from eventsourcing.utils import Environment, get_topic
 
 from shared.contracts import REGISTRY, DataClass, UnknownEventType
@@ -134,8 +135,13 @@ class PersonKeys:
     def _table(self) -> None:
         if not self._made:
             if self.writable:
-                self._view.execute([(f"CREATE TABLE IF NOT EXISTS {self.table} (person_id TEXT PRIMARY KEY, "
-                                     "key TEXT, erased_on TEXT)", {})])
+                try:
+                    self._view.execute([(f"CREATE TABLE IF NOT EXISTS {self.table} (person_id TEXT PRIMARY KEY, "
+                                         "key TEXT, erased_on TEXT)", {})])
+                except (IntegrityError, ProgrammingError):
+                    # PostgreSQL: another request made it at the same moment (IF NOT EXISTS does not
+                    # wait for it); anything else, and the table is still missing: this raises
+                    self._view.rows(f"SELECT 1 FROM {self.table} LIMIT 1")
             self._made = True
 
     def _cipher(self, sealed_key: str) -> AESCipher:
