@@ -190,6 +190,30 @@ class PersonKeys:
             self._remember(person_id, cipher)
         return cipher
 
+    def prepare(self, person_ids: Iterable[uuid.UUID]) -> None:
+        """Makes the keys of the persons a save is about to seal for, in one transaction (a page of
+        routings recorded together makes one commit for their keys, not one each), and keeps them."""
+        missing = [p for p in dict.fromkeys(person_ids) if not self._cached(p)[0]]
+        if not missing or not self.writable:
+            return
+        self._table()
+        new = []
+        for person_id in missing:
+            key = AESCipher.create_key(PERSON_KEY_SIZE)
+            sealed = key if self._store_cipher is None else base64.b64encode(
+                self._store_cipher.encrypt(key.encode())).decode()
+            new.append((f"INSERT INTO {self.table} (person_id, key) VALUES (:id, :key) ON CONFLICT (person_id) "
+                        f"DO NOTHING", {"id": str(person_id), "key": sealed}))
+        self._view.execute(new)
+        for chunk in range(0, len(missing), 500):
+            ids = {str(p): p for p in missing[chunk:chunk + 500]}
+            names = {f"p{n}": i for n, i in enumerate(ids)}
+            rows = self._view.rows(f"SELECT person_id, key FROM {self.table} WHERE person_id IN "
+                                   f"({', '.join(':' + n for n in names)})", **names)
+            for row in rows:
+                if row["key"]:  # an erased person's file takes nothing more: sealing says so
+                    self._remember(ids[row["person_id"]], self._cipher(row["key"]))
+
     def sealing(self, person_id: uuid.UUID) -> AESCipher:
         """The person's cipher for a new event, a new key if the person has none yet."""
         hit, cipher = self._cached(person_id)

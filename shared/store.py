@@ -337,7 +337,10 @@ class ServiceApplication(Application):
     def _record(self, processing_event):
         # Whose file each aggregate saved is: the mapper seals its events' personal fields with that
         # person's key (shared/erasure.py).
-        token = OWNERS.set(owners(processing_event.aggregates.values()))
+        whose = owners(processing_event.aggregates.values())
+        if whose and self.mapper.keys is not None:
+            self.mapper.keys.prepare(whose.values())
+        token = OWNERS.set(whose)
         try:
             return super()._record(processing_event)
         finally:
