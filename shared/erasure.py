@@ -190,6 +190,15 @@ class PersonKeys:
             self._remember(person_id, cipher)
         return cipher
 
+    def _new_key(self, person_id: uuid.UUID) -> tuple[str, dict]:
+        """A new key's row, sealed with the store's cipher. Two processes making the first key at
+        once: the first row stays, both read it."""
+        key = AESCipher.create_key(PERSON_KEY_SIZE)
+        sealed = key if self._store_cipher is None else base64.b64encode(
+            self._store_cipher.encrypt(key.encode())).decode()
+        return (f"INSERT INTO {self.table} (person_id, key) VALUES (:id, :key) ON CONFLICT (person_id) DO NOTHING",
+                {"id": str(person_id), "key": sealed})
+
     def prepare(self, person_ids: Iterable[uuid.UUID]) -> None:
         """Makes the keys of the persons a save is about to seal for, in one transaction (a page of
         routings recorded together makes one commit for their keys, not one each), and keeps them."""
@@ -197,14 +206,7 @@ class PersonKeys:
         if not missing or not self.writable:
             return
         self._table()
-        new = []
-        for person_id in missing:
-            key = AESCipher.create_key(PERSON_KEY_SIZE)
-            sealed = key if self._store_cipher is None else base64.b64encode(
-                self._store_cipher.encrypt(key.encode())).decode()
-            new.append((f"INSERT INTO {self.table} (person_id, key) VALUES (:id, :key) ON CONFLICT (person_id) "
-                        f"DO NOTHING", {"id": str(person_id), "key": sealed}))
-        self._view.execute(new)
+        self._view.execute([self._new_key(person_id) for person_id in missing])
         for chunk in range(0, len(missing), 500):
             ids = {str(p): p for p in missing[chunk:chunk + 500]}
             names = {f"p{n}": i for n, i in enumerate(ids)}
@@ -223,12 +225,7 @@ class PersonKeys:
             raise PersonFileErased("a replay writes nothing")
         row = self._row(person_id)
         if row is None:
-            key = AESCipher.create_key(PERSON_KEY_SIZE)
-            sealed = key if self._store_cipher is None else base64.b64encode(
-                self._store_cipher.encrypt(key.encode())).decode()
-            # Two processes making the first key at once: the first row stays, both read it.
-            self._view.execute([(f"INSERT INTO {self.table} (person_id, key) VALUES (:id, :key) "
-                                 "ON CONFLICT (person_id) DO NOTHING", {"id": str(person_id), "key": sealed})])
+            self._view.execute([self._new_key(person_id)])
             row = self._row(person_id)
         if not row["key"]:
             raise PersonFileErased(f"person {person_id} is erased: nothing more is written to their file")
