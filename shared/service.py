@@ -161,7 +161,7 @@ class Health:
     def health(self, request):
         workers = {w.name: w.health() for w in self.store.workers}
         try:
-            store = {"answers": True, "head": self.store.recorder.max_notification_id() or 0}
+            store = {"answers": True, "head": self.store.answering()}
         except Exception as error:  # the database is down or unreachable: the service cannot work
             log.error("%s: the store does not answer: %s", self.name, describe(error))
             return 503, {"service": self.name, "status": "failing", "store": {"answers": False}, **workers}

@@ -87,6 +87,10 @@ class ServiceProcessRecorder(SQLiteProcessRecorder):
                            f"ORDER BY notification_id LIMIT ?", (after, limit))
             return [(row[0], row[1]) for row in cursor.fetchall()]
 
+    def probe(self, timeout: float) -> int:
+        """The log's last position (GET /health); a local file needs no wait of its own."""
+        return self.max_notification_id() or 0
+
     def head(self) -> tuple[int | None, str]:
         """The chain's last link: (its notification id, its hash), or (None, the empty chain's)."""
         with self.datastore.transaction(commit=False) as cursor:

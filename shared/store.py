@@ -25,7 +25,9 @@ from eventsourcing.application import (
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import (
     IntegrityError,
+    InterfaceError,
     Notification,
+    OperationalError,
     PersistenceError,
     Tracking,
     Transcoder,
@@ -184,11 +186,18 @@ def recorder_settings(url: str, existing: bool = False) -> dict[str, str]:
                                  "without options")
 
 
+STORE_PROBE_S = 2.0  # the store's answer to a probe must come well inside the container's health check (5 s)
+
+
 class ServiceApplication(Application):
     """An eventsourcing application on the service's own database, with outbox and tracking."""
 
     service: ClassVar[str]
     workers: Sequence[Any] = ()  # the relay and consumer running beside it, for /health
+    # Set when the database was last found not answering: until it answers again, each request
+    # asks it once (answering()) and is refused at once, instead of waiting out the recorder's
+    # ten tries (most of a minute) while the database is gone.
+    store_down = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -244,6 +253,17 @@ class ServiceApplication(Application):
         in_memory = database_url.startswith("sqlite") and sqlite_path(database_url) is None
         return PersonKeys(self.recorder, self.service, self.mapper.cipher, writable=not existing,
                           missing_is_withheld=in_memory)
+
+    def answering(self, timeout: float = STORE_PROBE_S) -> int:
+        """The log's last position, asked once and waiting at most `timeout` seconds (GET /health,
+        and each request while the store is down); OperationalError if the database does not answer."""
+        try:
+            head = self.recorder.probe(timeout)
+        except (OperationalError, InterfaceError):
+            self.store_down = True
+            raise
+        self.store_down = False
+        return head
 
     def close(self) -> None:
         if getattr(self, "_keys_factory", None) is not None:

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable
 from uuid import UUID
 
 import eventlet
+from eventsourcing.persistence import InterfaceError, OperationalError
 from nameko.extensions import SharedExtension
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
@@ -51,6 +52,12 @@ MAX_REQUEST_BYTES = 1024 * 1024
 
 class Unavailable(RuntimeError):
     """Something this answer needs is not answering now (503): try again shortly."""
+
+
+class StoreUnavailable(Unavailable):
+    """This service's database is not answering: nothing was recorded; try again shortly."""
+
+    polish = "Baza danych tej usługi nie odpowiada; nic nie zapisano. Spróbuj ponownie za chwilę."
 
 
 class RequestTooLarge(ValueError):
@@ -274,7 +281,10 @@ def json_api(handler: Callable) -> Callable:
 
 
 def _answer(handler: Callable, instance: Any, request, /, *args, **kwargs) -> Response:
+    store = getattr(instance, "store", None)
     try:
+        if getattr(store, "store_down", False):
+            store.answering()
         result = handler(instance, request, *args, **kwargs)
         if isinstance(result, Response):  # a page, a redirect, a forwarded answer
             return result
@@ -291,6 +301,12 @@ def _answer(handler: Callable, instance: Any, request, /, *args, **kwargs) -> Re
         return error_response(error, 400)
     except Unavailable as error:
         return error_response(error, 503)
+    except (OperationalError, InterfaceError) as error:  # the database is down or unreachable
+        log.warning("the store does not answer (%s)", type(error).__name__)
+        if store is not None:
+            store.store_down = True
+        return error_response(StoreUnavailable("this service's database is not answering: nothing was "
+                                               "recorded; try again shortly"), 503)
     except idempotency.CommandInProgress as error:  # the same key's other request saved first
         return error_response(error, 409)
     except HTTPException as error:
