@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up test test-fast bench bench-size bench-gateway bench-ui bench-store bench-chain venv broker clean
+.PHONY: demo up test test-fast bench bench-size bench-gateway bench-ui bench-store bench-chain bench-training venv broker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -63,6 +63,10 @@ bench-store: venv
 # What the store's hash chain costs a save, and how fast a 100,000-event store and its export verify.
 bench-chain: venv
 	$(PY) benchmarks/store_chain.py
+
+# Staff development's March report after 2,000, 20,000 and 100,000 reported facts: flat or not.
+bench-training: venv
+	$(PY) benchmarks/training_report.py
 
 clean:
 	rm -rf var

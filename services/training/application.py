@@ -7,6 +7,7 @@ director) gets its indicators, without a name (docs: the director's page never s
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,6 @@ from typing import Any, Callable, Iterable
 from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
-from eventsourcing.utils import get_topic
 
 from services.training.domain import (
     Employee,
@@ -29,6 +29,7 @@ from services.training.domain import (
     supervision_behind,
     supervision_months_missed,
 )
+from services.training.read_model import Fact, TrainingReadModel
 from services.training.rules import TrainingRules
 from shared.contracts.care import CARE_HOURS_CORRECTED, CARE_HOURS_DELIVERED
 from shared.contracts.casework import CASE_CLOSED, WORKER_ASSIGNED
@@ -36,7 +37,7 @@ from shared.contracts.decisions import DECISION_BY_OFFICER
 from shared.dates import months_between
 from shared.envelope import Envelope
 from shared.roles import STAFF_DEVELOPMENT_OFFICER
-from shared.store import LogProjection, ServiceApplication
+from shared.store import ServiceApplication
 
 # Which reported facts each upstream event is: (kind, who, on, amount, kind of care service) each. A
 # correction of care hours takes back the hours as recorded (a negative amount on that carer and day)
@@ -64,10 +65,14 @@ class TrainingApplication(ServiceApplication):
         self.teams = tuple(teams)  # the centre's own structure: 3 or 4 teams (art. 110a) and management
         self.population = int(population)  # the municipality's inhabitants, for art. 110 ust. 11
         self.supervision_every_months = int(supervision_every_months)
-        created = (Employee.Registered, Training.Planned, Supervision.Held, StudyVisit.Made, WorkloadFact.Reported)
-        self._ids: dict[type, list[UUID]] = defaultdict(list)
-        self._index = LogProjection(self, [get_topic(e) for e in created],
-                                    lambda e: self._ids[type(e)].append(e.originator_id))
+
+    @functools.cached_property
+    def read_model(self) -> TrainingReadModel:
+        """The reported facts and the registry's records as tables (made when first read)."""
+        return TrainingReadModel(self)
+
+    def read_models(self) -> list:
+        return [self.read_model]
 
     # --- facts from other teams ---------------------------------------------------------------
 
@@ -158,17 +163,8 @@ class TrainingApplication(ServiceApplication):
 
     def open_cases_per_worker(self, on: date) -> dict[str, int]:
         """Families and single persons in social work per worker at the end of a day."""
-        facts = sorted(self._all(WorkloadFact), key=lambda f: f.on)
-        worker_of: dict[str, str] = {}
-        for fact in facts:
-            if fact.on > on:
-                break
-            if fact.kind == "case_assigned":
-                worker_of[fact.case_id] = fact.who
-            elif fact.kind == "case_closed":
-                worker_of.pop(fact.case_id, None)
         load: dict[str, int] = defaultdict(int)
-        for worker in worker_of.values():
+        for worker in self.read_model.case_workers(on):
             load[worker] += 1
         return dict(load)
 
@@ -214,7 +210,7 @@ class TrainingApplication(ServiceApplication):
         missed = supervision_months_missed(group_sessions, first, last, self.supervision_every_months)
         for team, row in teams.items():
             row["supervision_months_missed"] = len(missed[team]) if team in missed else None
-        facts = [f for f in self._all(WorkloadFact) if first <= f.on <= last]
+        facts = self.read_model.facts_between(first, last)
 
         def per(kind: str) -> dict[str, Decimal]:  # a carer whose hours were all corrected away is not listed
             return {who: n for who, n in sorted(_sum_by_who(f for f in facts if f.kind == kind).items()) if n}
@@ -267,7 +263,7 @@ class TrainingApplication(ServiceApplication):
 
     # --- internals -----------------------------------------------------------------------------------
 
-    def _workload_by_team(self, open_cases: dict[str, int], facts: list[WorkloadFact],
+    def _workload_by_team(self, open_cases: dict[str, int], facts: list[Fact],
                           last: date) -> tuple[dict[str, dict], list[str]]:
         """The workload each team carries: families in social work at the period's end per social
         worker and in total, decisions issued and care hours delivered in the period. A reported
@@ -301,10 +297,7 @@ class TrainingApplication(ServiceApplication):
         return by_team, sorted(not_matched)
 
     def _all(self, kind: type) -> list:
-        self._index.catch_up()
-        created = {Employee: Employee.Registered, Training: Training.Planned, Supervision: Supervision.Held,
-                   StudyVisit: StudyVisit.Made, WorkloadFact: WorkloadFact.Reported}[kind]
-        return [self.repository.get(i) for i in self._ids[created]]
+        return [self.repository.get(i) for i in self.read_model.records(kind)]
 
     def _do(self, kind: type, thing_id: UUID, command: Callable[[Any], None]) -> None:
         thing = self.aggregate(kind, thing_id, NotFound)
@@ -346,7 +339,7 @@ def indicators(report: dict) -> dict:
     }
 
 
-def _care_hours_by_kind(facts: Iterable[WorkloadFact]) -> dict[str, Decimal]:
+def _care_hours_by_kind(facts: Iterable[Fact]) -> dict[str, Decimal]:
     """Care hours per kind of care service; those reported without one under NOT_REPORTED."""
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for fact in facts:
@@ -355,7 +348,7 @@ def _care_hours_by_kind(facts: Iterable[WorkloadFact]) -> dict[str, Decimal]:
     return dict(sorted(totals.items()))
 
 
-def _sum_by_who(facts: Iterable[WorkloadFact]) -> dict[str, Decimal]:
+def _sum_by_who(facts: Iterable[Fact]) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for fact in facts:
         totals[fact.who] += fact.amount

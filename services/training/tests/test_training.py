@@ -28,6 +28,7 @@ from services.training.domain import (
     supervision_behind,
     supervision_months_missed,
 )
+from services.training.read_model import TrainingReadModel
 from services.training.report import render_html, render_table, workload_chart
 from services.training.rules import DEFAULT_TABLE, TrainingRules
 from shared.rule_table import RuleTableError
@@ -219,6 +220,47 @@ def test_workload_from_the_facts_other_teams_report(training):
     assert (staffing_check["required_by_families"], staffing_check["required_fte"]) == (Decimal("0.04"), Decimal(3))
     assert staffing_check["met"] is False
     assert report["teams"]["casework"]["staff"] == 3 and report["teams"]["casework"]["fte"] == Decimal("2.5")
+
+
+def test_reported_facts_are_a_table_kept_across_restarts_with_the_names_sealed(make_database_url, tmp_path,
+                                                                             monkeypatch):
+    """The facts are rows of training's own database, read by period (nothing held in memory grows
+    with the years of facts); a restart replays nothing; a member of staff's name is sealed there as
+    in the log. On one day, a case assigned then closed is no one's load; closed then assigned again, it is;
+    a fact reported late counts on its own day."""
+    url = make_database_url("training")
+    training = TrainingApplication(url, population=9000, secrets_dir=tmp_path)
+    staff(training)
+    case_a, case_b = str(uuid.uuid4()), str(uuid.uuid4())
+    for envelope in (
+            fact(WORKER_ASSIGNED, "casework", 1, worker="Tomasz Nowicki", case_id=case_a, assigned_on="2026-03-02"),
+            fact(CASE_CLOSED, "casework", 2, worker="Tomasz Nowicki", case_id=case_a, closed_on="2026-03-02",
+                 outcome="goals_achieved"),
+            fact(CASE_CLOSED, "casework", 3, worker="Agata Mazur", case_id=case_b, closed_on="2026-03-02",
+                 outcome="goals_achieved"),
+            fact(WORKER_ASSIGNED, "casework", 4, worker="Agata Mazur", case_id=case_b, assigned_on="2026-03-02"),
+            fact(CARE_HOURS_DELIVERED, "care", 5, carer="Halina Kot", hours=2, delivered_on="2026-02-27",
+                 kind="uslugi_opiekuncze"),
+            # reported late: an earlier assignment changes the load of the days before the closing only
+            fact(WORKER_ASSIGNED, "casework", 6, worker="Ewa Lis", case_id=case_a, assigned_on="2026-02-20")):
+        assert training.process(envelope)
+    report = training.report(date(2026, 3, 1), date(2026, 3, 31))
+    assert report["workload"]["families_per_social_worker"] == {"Agata Mazur": 1}
+    assert report["centre"]["care_hours"] == 0  # February's hours are not March's
+    stored = str(training.read_model.view.rows("SELECT * FROM training_facts"))
+    assert "Nowicki" not in stored and "Mazur" not in stored and "Halina" not in stored
+    training.close()
+
+    def replayed(*_):
+        raise AssertionError("the log was replayed")
+
+    monkeypatch.setattr(TrainingReadModel, "changes", replayed)
+    again = TrainingApplication(url, population=9000, secrets_dir=tmp_path)
+    assert again.report(date(2026, 2, 1), date(2026, 3, 31))["workload"]["care_hours_per_carer"] == {
+        "Halina Kot": Decimal(2)}
+    assert again.open_cases_per_worker(date(2026, 3, 2)) == {"Agata Mazur": 1}
+    assert again.open_cases_per_worker(date(2026, 2, 25)) == {"Ewa Lis": 1}
+    again.close()
 
 
 def test_the_report_renders_as_a_table_and_a_printable_page_with_its_chart(training):
