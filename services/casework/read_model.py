@@ -38,8 +38,15 @@ class CaseworkReadModel(TableProjection):
         "CREATE INDEX IF NOT EXISTS casework_cases_by_person ON casework_cases (person_id)",
         "CREATE TABLE IF NOT EXISTS casework_members (staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, "
         "worker INTEGER NOT NULL, leader INTEGER NOT NULL)",
+        # The position of the roster's last change: the roster, its names opened, is kept in memory
+        # (a team's, small) for as long as this says it is the same.
+        "CREATE TABLE IF NOT EXISTS casework_roster (one INTEGER PRIMARY KEY, position BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS casework_groups (position BIGINT PRIMARY KEY, group_id TEXT NOT NULL)",
     )
+
+    def __init__(self, app: Any):
+        super().__init__(app)
+        self._roster: tuple[list[int], list[dict] | None] = ([], None)  # (casework_roster's position, members)
 
     def changes(self, event: Any, position: int) -> list[Statement]:
         case = {"case": str(event.originator_id)}
@@ -70,7 +77,9 @@ class CaseworkReadModel(TableProjection):
                      ":leader) ON CONFLICT (staff_id) DO UPDATE SET name = :name, worker = :worker, leader = :leader",
                      {"id": str(event.originator_id), "name": self.seal(event.name),
                       "worker": int(TeamMember.holds(SOCIAL_WORKER, *described)),
-                      "leader": int(TeamMember.holds(SOCIAL_WORK_TEAM_LEADER, *described))})]
+                      "leader": int(TeamMember.holds(SOCIAL_WORK_TEAM_LEADER, *described))}),
+                    ("INSERT INTO casework_roster (one, position) VALUES (1, :position) ON CONFLICT (one) "
+                     "DO UPDATE SET position = :position", {"position": position})]
         return []
 
     # --- the cases ---------------------------------------------------------------------------
@@ -145,9 +154,14 @@ class CaseworkReadModel(TableProjection):
     def members(self, name: str | None = None) -> list[dict]:
         """The roster (`staff_id`, `name`, `worker`, `leader`), or those of it with this name (the
         names sealed, the roster, a team's, is read whole)."""
-        members = [{**r, "name": self.unseal(r["name"]), "worker": bool(r["worker"]), "leader": bool(r["leader"])}
-                   for r in self.current().rows("SELECT * FROM casework_members")]
-        return [m for m in members if name is None or m["name"] == name]
+        view = self.current()
+        changed = [r["position"] for r in view.rows("SELECT position FROM casework_roster")]
+        position, members = self._roster
+        if changed != position or members is None:
+            members = [{**r, "name": self.unseal(r["name"]), "worker": bool(r["worker"]), "leader": bool(r["leader"])}
+                       for r in view.rows("SELECT * FROM casework_members")]
+            self._roster = changed, members
+        return [dict(m) for m in members if name is None or m["name"] == name]
 
     def groups(self, limit: int, after: str | None) -> tuple[list[UUID], str | None]:
         """The groups in the order formed, a page at a time."""
