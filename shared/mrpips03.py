@@ -6,10 +6,13 @@ Sources for the form: the data format of the report for statistics Poland's port
 2022: for each form of help "osoby, którym decyzją przyznano świadczenie" (kol. 1), "liczba
 świadczeń" (kol. 2), "kwota świadczeń" (kol. 3), "liczba rodzin" (kol. 4), "liczba osób w
 rodzinach" (kol. 5), separately for tasks commissioned to municipalities (dział 1A) and their own
-tasks (dział 1B), each for a year and the first half-year), and the ministry's explanations for
-filling in the MPiPS-03 form (sections on the reasons for help, art. 7, and on social work: families
-and persons in them). The row order below follows those; the row numbers of the current form were
-not read [unconfirmed], so the CSV gives the section and the row's label, and a centre checks the
+tasks (dział 1B), each for a year and the first half-year;
+http://form.stat.gov.pl/formaty/zmienne-zestaw.php?rok-pbssp=2022&rok-p=2022&idzst=184), and the
+ministry's explanations for filling in the MPiPS-03 form (sections on the reasons for help, art. 7,
+and on social work: families and persons in them; an older edition at
+http://docplayer.pl/5415426-Objasnienia-do-sporzadzenia-sprawozdania-na-formularzu-mpips-03-z-udzielonych-swiadczen-pomocy-spolecznej-pienieznych-w-naturze-i-uslugach.html).
+The row order below follows those; the row numbers of the current form were not read
+[unconfirmed], so the CSV gives the section and the row's label, and a centre checks the
 order once against its form before copying figures into the ministry's system (CAS).
 
 Rows no team here fills stay empty.

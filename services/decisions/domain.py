@@ -448,12 +448,14 @@ class Proceeding(Aggregate):
     def enforceable_from(self) -> date | None:
         """The day from which the decision is carried out (paid): when it is final, or, under KPA
         art. 130 § 4, from its delivery when it grants in full what the party asked for ("grant":
-        a partial grant or a refusal is not what the party asked for); an appeal does not stop that.
-        A waiver of the appeal (art. 127a) makes the decision final on the day the centre receives it.
-        Nothing once the appeals board set the decision aside."""
+        a partial grant or a refusal is not what the party asked for). An appeal in time suspends that
+        until the appeals board decides (art. 130 § 2; § 3 lifts it only for art. 108 and by statute,
+        not for § 4); a late one does not. A waiver of the appeal (art. 127a) makes the decision final
+        on the day the centre receives it. Nothing once the appeals board set the decision aside."""
         if not self.decided or self.annulled_on:
             return None
-        if self.decision["outcome"] == "grant" and self.delivered_on:
+        appeal_pending = bool(self.appeal) and not self.appeal["late"] and self.appeal["outcome"] is None
+        if self.decision["outcome"] == "grant" and self.delivered_on and not appeal_pending:
             return self.delivered_on
         return self.final_on
 

@@ -24,6 +24,7 @@ from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
 from shared.envelope import Envelope, source_of
 from shared.identity import Staff
 from shared.roles import CARE_COORDINATOR
+from shared.values import InvalidDate
 
 AUTHORITY = "z upoważnienia Burmistrza Skawiny"  # the centre's setting (CARE_ON_AUTHORITY_OF)
 SIGNATORY = "Maria Kowalczyk"
@@ -259,7 +260,7 @@ def test_a_failed_read_is_not_recorded(care):
     with pytest.raises(NotFound):
         care.care_service(uuid.uuid4(), reader=COORDINATOR)
     service_id, _ = granted_service(care)
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidDate, match="a month is YYYY-MM, not 'marzec'"):
         care.statement(service_id, "marzec", reader=COORDINATOR)
     assert care.access_log()["reads"] == []
 

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from services.decisions.domain import AlreadyDecided, AlreadyFinal, InvalidDate, NotDelivered
+from services.decisions.domain import AlreadyDecided, AlreadyFinal, InvalidDate, NotDelivered, PaymentError
 from services.decisions.tests.test_domain import RULES, SIGNED, decided, interviewed, refused_and_unchanged
 
 UNTIL = date(2026, 12, 31)
@@ -24,7 +24,28 @@ def test_a_grant_of_what_was_asked_is_paid_from_delivery_before_it_is_final():
     p.record_delivery(RULES, date(2026, 3, 12))
     assert p.final_on is None and p.enforceable_from == date(2026, 3, 12)
     assert [e["month"] for e in p.payment_schedule(UNTIL)] == [f"2026-{m:02}" for m in range(4, 10)]
-    p.register_appeal(RULES, date(2026, 3, 20))  # an appeal does not stop it (art. 130 § 4)
+
+
+def test_an_appeal_in_time_stops_paying_even_a_grant_of_what_was_asked_until_the_board_upholds_it():
+    # KPA art. 130 § 2: an appeal in time suspends the decision's execution; § 3 lifts that only for
+    # a decision immediately enforceable (art. 108) or by statute, not for one of § 4.
+    p = decided()
+    p.record_delivery(RULES, date(2026, 3, 12))
+    p.record_payment("2026-04", date(2026, 3, 31), until=UNTIL)  # paid before any appeal: it stands
+    p.register_appeal(RULES, date(2026, 3, 20), received_on=date(2026, 4, 2))
+    assert p.enforceable_from is None and p.payment_schedule(UNTIL) == []
+    refused_and_unchanged(p, PaymentError, p.record_payment, "2026-05", date(2026, 5, 5), until=UNTIL)
+    p.forward_appeal(date(2026, 4, 3))
+    p.record_appeal_outcome(RULES, "upheld", date(2026, 5, 20))
+    assert (p.final_on, p.enforceable_from) == (date(2026, 5, 20), date(2026, 3, 12))
+    assert [e["month"] for e in p.payment_schedule(UNTIL)] == [f"2026-{m:02}" for m in range(4, 10)]
+    p.record_payment("2026-05", date(2026, 5, 25), until=UNTIL)  # May paid as arrears
+
+
+def test_a_late_appeal_does_not_stop_paying_a_grant_of_what_was_asked():
+    p = decided()
+    p.record_delivery(RULES, date(2026, 3, 12))  # appeal until 26 March
+    p.register_appeal(RULES, date(2026, 3, 30))
     assert p.enforceable_from == date(2026, 3, 12) and len(p.payment_schedule(UNTIL)) == 6
 
 
