@@ -113,22 +113,30 @@ def _person_corrected(addressee: str) -> Contract:
 # Only to the teams a case of the person was routed to: those that received the old values.
 PERSON_CORRECTED = {team: _person_corrected(team) for team in CASE_ROUTED}
 
-# Only to casework, the one team that received a case of the person and keeps their file under a
-# key of theirs (docs/architecture.md, "Erasure"): it destroys that key too. References only: the
-# legal ground stays in intake's log.
-PERSON_ERASED = Contract(
-    producer="intake",
-    name="PersonErased",
-    version=1,
-    addressee="casework",
-    description=(
-        "First contact erased a person it routed a case of to the social work team (the retention period "
-        "over, or another legal ground): their personal data can no longer be read in intake's log. The "
-        "person's reference and the day, nothing else."
-    ),
-    fields=(uuid_field("person_id"), date_field("erased_on")),
-    consumers=frozenset({"casework"}),
-    subject_field="person_id",
-)
+# Only to the teams a case of the person was routed to that keep their file under a key of theirs
+# (docs/architecture.md, "Erasure"): each destroys its key too once its own retention period is
+# over. References only: the legal ground stays in intake's log. One contract per addressee, as
+# PersonCorrected: a team reads only the notices meant for it.
+_ERASED_AT = {"casework": "the social work team", "decisions": "the benefits team"}
 
-CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values(), *PERSON_CORRECTED.values(), PERSON_ERASED)
+
+def _person_erased(addressee: str) -> Contract:
+    return Contract(
+        producer="intake",
+        name="PersonErased",
+        version=1,
+        addressee=addressee,
+        description=(
+            f"First contact erased a person it routed a case of to {_ERASED_AT[addressee]} (the retention period "
+            "over, or another legal ground): their personal data can no longer be read in intake's log. The "
+            "person's reference and the day, nothing else."
+        ),
+        fields=(uuid_field("person_id"), date_field("erased_on")),
+        consumers=frozenset({addressee}),
+        subject_field="person_id",
+    )
+
+
+PERSON_ERASED = {team: _person_erased(team) for team in _ERASED_AT}
+
+CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values(), *PERSON_CORRECTED.values(), *PERSON_ERASED.values())

@@ -209,7 +209,7 @@ def test_an_erasure_at_first_contact_erases_the_file_at_casework_once_its_own_pe
         intake.erase(person, GROUND, date(2025, 1, 2), "Operator Olek")
 
     notices, _ = intake.log_for("casework", after=0, limit=1000)
-    notices = {e.data["person_id"]: e for e in notices if e.type == PERSON_ERASED.type}
+    notices = {e.data["person_id"]: e for e in notices if e.type == PERSON_ERASED["casework"].type}
     assert set(notices) == {str(anna), str(marek)}
     assert notices[str(anna)].data == {"person_id": str(anna), "erased_on": "2025-01-02"}  # no ground, no name
     for notice in notices.values():
