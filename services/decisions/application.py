@@ -14,8 +14,9 @@ that shows a person's proceeding records the read in the access log when a membe
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -29,6 +30,7 @@ from services.decisions.domain import (
     ProceedingNotFound,
     ReviewTask,
     an_account,
+    files_closed,
 )
 from services.decisions.mrpips03 import report_part
 from services.decisions.payments import (
@@ -50,9 +52,12 @@ from shared.contracts.decisions import (
     DECISION_SET_ASIDE,
     PROCEEDING_UPDATED,
 )
-from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
+from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED, PERSON_ERASED
 from shared.envelope import Envelope
+from shared.erasure import PersonFileErased
 from shared.mrpips03 import half_year
+from shared.retention import RetentionPeriod, erase_when_over, service_retention
+from shared.rule_table import Periods
 from shared.roles import DECISION_SIGNATORY
 from shared.store import LogProjection, ServiceApplication
 
@@ -138,7 +143,11 @@ class DecisionsApplication(ServiceApplication):
             corrected = self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
                                               date.fromisoformat(data["corrected_on"]))
             return [*corrected, *(self._updated(p) for p in corrected)]
-        if envelope.type in ART_11_FACTS:
+        if envelope.type == PERSON_ERASED["decisions"].type:
+            # an administrative file is kept for its own period, counted from its last proceeding's end
+            erase_when_over(self, UUID(data["person_id"]), date.fromisoformat(data["erased_on"]))
+            return []
+        if envelope.type in ART_11_FACTS and not self.erased(UUID(data["person_id"])):  # an erased file takes none
             return [ReviewTask(contract_ref=data["contract_ref"], fact=ART_11_FACTS[envelope.type],
                                person_id=UUID(data["person_id"]), occurred_on=date.fromisoformat(data["occurred_on"]))]
         return []
@@ -146,8 +155,33 @@ class DecisionsApplication(ServiceApplication):
     def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[Proceeding]:
         """The policy's step on intake's PersonCorrected: every proceeding of the person, at any stage,
         shows the identity as first contact now has it (to be saved, with a ProceedingUpdated each so
-        that the pages' lists redraw the name); an issued decision keeps the party it names."""
+        that the pages' lists redraw the name); an issued decision keeps the party it names. Nothing
+        for a person whose file here is erased."""
+        if self.erased(person_id):
+            return []
         return [p for p in self.proceedings(person_id=person_id) if p.correct_person(person, corrected_on)]
+
+    # --- retention and erasure (shared/retention.py, docs/architecture.md "Erasure") ---------------
+
+    @functools.cached_property
+    def retention(self) -> Periods[RetentionPeriod]:
+        return service_retention(self.service)
+
+    def files_closed(self) -> Iterator[tuple[UUID, date]]:
+        """Each person (not erased) all of whose proceedings and art. 11 reviews here are over, and
+        the day the last was (Proceeding.closed_on), by reference."""
+        closed = self._files_closed(None)
+        for person_id in sorted(closed):
+            if closed[person_id] is not None and not self.erased(person_id):
+                yield person_id, closed[person_id]
+
+    def file_closed(self, person_id: UUID) -> date | None:
+        """The day the person's file here closed; None while any proceeding or review of it is open."""
+        return self._files_closed(person_id).get(person_id)
+
+    def _files_closed(self, person_id: UUID | None) -> dict[UUID, date | None]:
+        return files_closed([*self.proceedings(person_id=person_id),
+                             *(t for t in self._review_tasks() if person_id in (None, t.person_id))])
 
     # --- commands -------------------------------------------------------------------------
 
@@ -395,6 +429,7 @@ class DecisionsApplication(ServiceApplication):
 
     def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
         task = self._review(task_id)
+        self._kept(task.person_id)
         task.close(officer, conclusion, closed_on)
         self.save(task)
 
@@ -454,8 +489,7 @@ class DecisionsApplication(ServiceApplication):
 
     def review_tasks(self, open_only: bool = True, reader: Any = None) -> list[dict]:
         """Art. 11 reviews with each person's granted benefits; a member of staff's read is recorded."""
-        self._index.catch_up()
-        tasks = [t for t in (self.repository.get(i) for i in self._reviews) if not (open_only and t.closed)]
+        tasks = [t for t in self._review_tasks() if not (open_only and t.closed)]
         if tasks:
             self.record_read(reader, "review tasks", [t.id for t in tasks], [t.person_id for t in tasks])
         return [{"task_id": t.id, "person_id": t.person_id, "fact": t.fact, "occurred_on": t.occurred_on,
@@ -494,8 +528,15 @@ class DecisionsApplication(ServiceApplication):
         self._read(reader, what, list({p.id: p for p, _ in shown}.values()))
         return [entry for _, entry in shown]
 
+    def _kept(self, person_id: UUID) -> None:
+        """A person's file to write to: an erased one takes nothing more (checked before the law's
+        own checks, which would read the erased fields)."""
+        if self.erased(person_id):
+            raise PersonFileErased(f"person {person_id} is erased: nothing more is written to their file")
+
     def _do(self, proceeding_id: UUID, command: Callable[[Proceeding], Any], publishes: bool = False) -> Any:
         proceeding = self.proceeding(proceeding_id)
+        self._kept(proceeding.person_id)
         result = command(proceeding)
         published = [result] if publishes and result is not None else []
         self.save(proceeding, *published, self._updated(proceeding))
@@ -516,6 +557,10 @@ class DecisionsApplication(ServiceApplication):
     def _due(p: Proceeding, what: str, due: date, today: date) -> dict:
         return {"proceeding_id": p.id, "person": p.person.get("full_name"), "benefit": p.benefit,
                 "officer": p.officer, "what": what, "due": due, "overdue": due < today}
+
+    def _review_tasks(self) -> list[ReviewTask]:
+        self._index.catch_up()
+        return [self.repository.get(i) for i in self._reviews]
 
     def _review(self, task_id: UUID) -> ReviewTask:
         try:

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from services.casework.application import CaseworkApplication
+from services.decisions.application import DecisionsApplication
 from services.intake.application import IntakeApplication, PersonNotFound
 from shared import audit
 from shared.contracts.intake import CASE_ROUTED, PERSON_ERASED
@@ -224,3 +225,171 @@ def test_an_erasure_at_first_contact_erases_the_file_at_casework_once_its_own_pe
     # handled once: a redelivery is a duplicate, a replay of the notice (no tracking) changes nothing
     assert casework.process(notices[str(anna)]) is False
     assert casework.process(notices[str(anna)], track=False) and casework.erased(anna)
+
+
+# --- decisions: a person's proceedings, erased by their key (services/decisions/domain.py PERSONAL) ----------
+
+BENEFIT_NOTES = "Alimenty od byłego męża nieregularne"
+IBAN = "PL61 1090 1014 0000 0712 1981 2874"
+
+
+@pytest.fixture
+def benefits(make_database_url, tmp_path):
+    from services.decisions.tests.staff import AUTHORITY
+
+    urls = {s: make_database_url(s) for s in ("intake", "decisions")}
+    intake = IntakeApplication(urls["intake"], secrets_dir=tmp_path)
+    decisions = DecisionsApplication(urls["decisions"], secrets_dir=tmp_path, on_authority_of=AUTHORITY)
+    yield urls, intake, decisions
+    intake.close()
+    decisions.close()
+
+
+def _applied(intake, decisions, name, number, on=date(2019, 3, 4)):
+    """A person first contact routed to the benefits team for a zasiłek okresowy, interviewed."""
+    person_id, _ = intake.register_person(registered_on=on, name=name, pesel=pesel_for(number),
+                                          address={"street": "Długa 5", "postal_code": "00-001", "city": "Gdańsk"})
+    contact = intake.record_first_contact(person_id, held_on=on, officer="Ewa Desk", reasons_for_help=["ubostwo"],
+                                          help_requested=["zasilek_okresowy"], notes=BENEFIT_NOTES)
+    intake.route_case(contact, team="decisions", reason=f"{name}: {BENEFIT_NOTES}", routed_on=on)
+    envelopes, _ = intake.integration_envelopes(0, 1000, types=[CASE_ROUTED["decisions"].type])
+    for envelope in envelopes:
+        decisions.process(envelope)
+    [proceeding] = decisions.proceedings(person_id=person_id)
+    daughter = f"Zofia {name.split()[-1]}"
+    decisions.record_interview(proceeding.id, held_on=on.replace(day=6), assets=f"{name}: {BENEFIT_NOTES}",
+                               household=[{"name": name}, {"name": daughter, "relation": "córka"}],
+                               incomes=[{"member": name, "source": "alimenty", "amount": "300"},
+                                        {"member": daughter, "source": "inne", "amount": "100"}])
+    return person_id, proceeding.id
+
+
+def _paid_grant(decisions, proceeding_id, year=2019):
+    """Granted April to June of `year`, final, every month paid: the proceeding is over on 30 June."""
+    from services.decisions.tests.staff import SIGNATORY
+
+    assessment = decisions.assess(proceeding_id)
+    applied_on = decisions.proceeding(proceeding_id).applied_on
+    decisions.issue_decision(proceeding_id, SIGNATORY, outcome="grant", issued_on=applied_on.replace(day=11),
+                             legal_basis="art. 38 u.p.s.", justification=f"Sytuacja: {BENEFIT_NOTES}",
+                             amount=str(assessment["max_amount"]), period_from=date(year, 4, 1),
+                             period_to=date(year, 6, 30), payment_method="bank_transfer", account=IBAN)
+    decisions.record_delivery(proceeding_id, applied_on.replace(day=13))
+    decisions.become_final(proceeding_id, applied_on.replace(day=30))
+    for month in (4, 5, 6):
+        decisions.record_payment(proceeding_id, f"{year}-{month:02d}", date(year, month, 10))
+
+
+def _notice_to(intake, team, person_id):
+    notices, _ = intake.log_for(team, after=0, limit=1000)
+    return [e for e in notices if e.type == PERSON_ERASED[team].type and e.data["person_id"] == str(person_id)]
+
+
+def test_an_erasure_at_first_contact_erases_a_closed_benefits_file_and_the_report_still_adds_up(benefits, tmp_path):
+    urls, intake, decisions = benefits
+    anna, anna_p = _applied(intake, decisions, NAME, 1)
+    _paid_grant(decisions, anna_p)
+    jan, jan_p = _applied(intake, decisions, "Jan Kowalczyk", 2)
+    _paid_grant(decisions, jan_p)
+    pesel = pesel_for(1)
+    report = decisions.mrpips03_part(2019, 1)
+    assert report["zasilek_okresowy"]["persons_in_families"] == 4  # two households of two
+    assert decisions.file_closed(anna) == date(2019, 6, 30)
+
+    intake.erase(anna, GROUND, date(2030, 1, 2), "Operator Olek")
+    [notice] = _notice_to(intake, "decisions", anna)
+    assert notice.data == {"person_id": str(anna), "erased_on": "2030-01-02"}  # no ground, no name
+    assert decisions.process(notice)
+
+    # closed on 2019-06-30, BE10: past its period on 2030-01-01, so erased here too, by "intake"
+    assert decisions.erased(anna) and not decisions.erased(jan)
+    [record] = [decisions.mapper.to_domain_event(n) for n in decisions.recorder.select_notifications(
+        start=None, limit=10_000) if n.topic == ERASED_TOPIC]
+    assert (record.person_id, record.erased_on, record.erased_by) == (anna, date(2030, 1, 2), "intake")
+    p = decisions.proceeding(anna_p)
+    assert p.person["full_name"] is None and p.person["pesel"] is None
+    assert p.decision["party"] == {"full_name": None, "address": None} and p.decision["account"] is None
+    assert p.decision["justification"] is None and p.interviews[-1]["assets"] is None
+    assert [m["name"] for m in p.interviews[-1]["household"]] == [None, None]
+    assert [i["member"] for i in p.interviews[-1]["incomes"]] == [None, None]
+    # what is counted stays: the household's size, the incomes' and the payments' amounts
+    assert [m["relation"] for m in p.interviews[-1]["household"]] == ["wnioskodawca", "córka"]
+    assert [str(i["amount"]) for i in p.interviews[-1]["incomes"]] == ["300.00", "100.00"]
+    assert len(p.payments) == 3 and p.decision["amount"] is not None
+    assert decisions.mrpips03_part(2019, 1) == report
+    assert decisions.proceeding(jan_p).person["full_name"] == "Jan Kowalczyk"
+    # nothing more is written to the erased file, and nothing is stored trying
+    stored = decisions.recorder.max_notification_id()
+    with pytest.raises(PersonFileErased):
+        decisions.assign(anna_p, "B. Wójcik")
+    with pytest.raises(PersonFileErased):
+        decisions.record_payment_returned(anna_p, "2019-06", date(2019, 6, 20), "rachunek zamknięty")
+    assert decisions.recorder.max_notification_id() == stored
+    # what decisions published carries references and codes only: it still reads, for the director's figures
+    envelopes, _ = decisions.integration_envelopes(0, 1000)
+    assert {e.data["benefit"] for e in envelopes if e.data.get("person_id") == str(anna)} == {"zasilek_okresowy"}
+
+    # no byte of the store, nor any event opened with the store's key, shows the name, PESEL or notes
+    stored_bytes = _stored_text(urls["decisions"])
+    assert pesel.encode() not in stored_bytes and SURNAME.encode() not in stored_bytes
+    for state in _decrypted_states(decisions, tmp_path / "decisions-store.key"):
+        assert pesel.encode() not in state and SURNAME.encode() not in state.decode().encode()
+        assert BENEFIT_NOTES.encode() not in state and IBAN.replace(" ", "").encode() not in state
+
+    # the export verifies; a replay shows Anna erased, Jan as he is, and the same report
+    path = tmp_path / "decisions.jsonl"
+    audit.export(decisions, path)
+    exported = path.read_bytes()
+    assert pesel.encode() not in exported and SURNAME.encode() not in exported
+    replayed = audit.replay(audit.verify(path), store_key_file=tmp_path / "decisions-store.key",
+                            person_keys_url=urls["decisions"])
+    try:
+        assert replayed.proceeding(anna_p).person["full_name"] is None
+        assert replayed.proceeding(jan_p).person["full_name"] == "Jan Kowalczyk"
+        assert replayed.mrpips03_part(2019, 1) == report
+    finally:
+        replayed.close()
+
+
+def test_the_benefits_file_is_not_erased_before_its_own_retention_period_is_over(benefits):
+    _, intake, decisions = benefits
+    anna, anna_p = _applied(intake, decisions, NAME, 1)  # no decision yet: the proceeding is open
+    marek, marek_p = _applied(intake, decisions, "Marek Zieliński", 3)
+    _paid_grant(decisions, marek_p, year=2022)  # over on 2022-06-30: kept until 2033-01-01
+    jan, _ = intake.register_person(registered_on=date(2019, 3, 4), name="Jan Kowalczyk", pesel=pesel_for(2))
+    for person in (anna, marek, jan):  # Jan was never routed to the benefits team
+        intake.erase(person, GROUND, date(2030, 1, 2), "Operator Olek")
+    assert _notice_to(intake, "decisions", jan) == [] and _notice_to(intake, "casework", anna) == []
+    for person in (anna, marek):
+        [notice] = _notice_to(intake, "decisions", person)
+        assert decisions.process(notice)
+        assert not decisions.erased(person)
+    assert decisions.file_closed(anna) is None and decisions.file_closed(marek) == date(2022, 6, 30)
+    assert decisions.proceeding(anna_p).person["full_name"] == NAME
+    assert decisions.proceeding(marek_p).interviews[-1]["household"][0]["name"] == "Marek Zieliński"
+    assert not [n for n in decisions.recorder.select_notifications(start=None, limit=10_000)
+                if n.topic == ERASED_TOPIC]
+
+
+def test_the_operator_commands_for_the_benefits_team(benefits, tmp_path):
+    urls, intake, decisions = benefits
+    anna, anna_p = _applied(intake, decisions, NAME, 1)
+    _paid_grant(decisions, anna_p)
+    _applied(intake, decisions, "Jan Kowalczyk", 2)  # still open: never due
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "shared.erasure", *args, "--database-url", urls["decisions"],
+                               "--secrets", str(tmp_path)], capture_output=True, text=True, timeout=60)
+
+    assert run("due", "decisions", "--on", "2029-12-31").stdout == ""
+    listed = run("due", "decisions", "--on", "2030-01-01")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == f"{anna}\tclosed 2019-06-30\tperiod ended 2030-01-01\n"
+    erased = run("erase", "decisions", str(anna), "--ground", GROUND, "--on", "2030-01-01")
+    assert erased.returncode == 0, erased.stderr
+    assert run("due", "decisions", "--on", "2030-01-01").stdout == ""  # the erased are not listed
+    fresh = DecisionsApplication(urls["decisions"], secrets_dir=tmp_path)
+    try:
+        assert fresh.erased(anna) and fresh.proceeding(anna_p).person["full_name"] is None
+    finally:
+        fresh.close()
