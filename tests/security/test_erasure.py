@@ -40,25 +40,32 @@ GROUND = "JRWA BE10: okres przechowywania upłynął"
 RULES = Path(__file__).resolve().parents[2] / "services"
 
 
+def _opened(make_database_url, tmp_path, team_class, **settings):
+    """intake's and a team's stores, each with its keys in `tmp_path`: (urls, intake, team)."""
+    urls = {s: make_database_url(s) for s in ("intake", team_class.service)}
+    intake = IntakeApplication(urls["intake"], secrets_dir=tmp_path)
+    team = team_class(urls[team_class.service], secrets_dir=tmp_path, **settings)
+    return urls, intake, team
+
+
 @pytest.fixture
 def stores(make_database_url, tmp_path):
-    urls = {s: make_database_url(s) for s in ("intake", "casework")}
-    intake = IntakeApplication(urls["intake"], secrets_dir=tmp_path)
-    casework = CaseworkApplication(urls["casework"], secrets_dir=tmp_path)
+    urls, intake, casework = _opened(make_database_url, tmp_path, CaseworkApplication)
     yield urls, intake, casework
     intake.close()
     casework.close()
 
 
-def _routed(intake, casework, name, number, on=date(2014, 3, 3)):
+def _routed(intake, team_app, name, number, on=date(2014, 3, 3), notes=NOTES, **talk):
+    """A person first contact registered and routed to the team whose application is `team_app`."""
     person_id, _ = intake.register_person(registered_on=on, name=name, pesel=pesel_for(number),
                                           address={"street": "Długa 5", "postal_code": "00-001", "city": "Gdańsk"})
     contact = intake.record_first_contact(person_id, held_on=on, officer="Ewa Desk", reasons_for_help=["ubostwo"],
-                                          notes=NOTES)
-    case_id = intake.route_case(contact, team="casework", reason=f"{name}: {NOTES}", routed_on=on)
-    envelopes, _ = intake.integration_envelopes(0, 1000, types=[CASE_ROUTED["casework"].type])
+                                          notes=notes, **talk)
+    case_id = intake.route_case(contact, team=team_app.service, reason=f"{name}: {notes}", routed_on=on)
+    envelopes, _ = intake.integration_envelopes(0, 1000, types=[CASE_ROUTED[team_app.service].type])
     for envelope in envelopes:
-        casework.process(envelope)
+        team_app.process(envelope)
     return person_id, case_id
 
 
@@ -237,9 +244,7 @@ IBAN = "PL61 1090 1014 0000 0712 1981 2874"
 def benefits(make_database_url, tmp_path):
     from services.decisions.tests.staff import AUTHORITY
 
-    urls = {s: make_database_url(s) for s in ("intake", "decisions")}
-    intake = IntakeApplication(urls["intake"], secrets_dir=tmp_path)
-    decisions = DecisionsApplication(urls["decisions"], secrets_dir=tmp_path, on_authority_of=AUTHORITY)
+    urls, intake, decisions = _opened(make_database_url, tmp_path, DecisionsApplication, on_authority_of=AUTHORITY)
     yield urls, intake, decisions
     intake.close()
     decisions.close()
@@ -247,14 +252,7 @@ def benefits(make_database_url, tmp_path):
 
 def _applied(intake, decisions, name, number, on=date(2019, 3, 4)):
     """A person first contact routed to the benefits team for a zasiłek okresowy, interviewed."""
-    person_id, _ = intake.register_person(registered_on=on, name=name, pesel=pesel_for(number),
-                                          address={"street": "Długa 5", "postal_code": "00-001", "city": "Gdańsk"})
-    contact = intake.record_first_contact(person_id, held_on=on, officer="Ewa Desk", reasons_for_help=["ubostwo"],
-                                          help_requested=["zasilek_okresowy"], notes=BENEFIT_NOTES)
-    intake.route_case(contact, team="decisions", reason=f"{name}: {BENEFIT_NOTES}", routed_on=on)
-    envelopes, _ = intake.integration_envelopes(0, 1000, types=[CASE_ROUTED["decisions"].type])
-    for envelope in envelopes:
-        decisions.process(envelope)
+    person_id, _ = _routed(intake, decisions, name, number, on, notes=BENEFIT_NOTES, help_requested=["zasilek_okresowy"])
     [proceeding] = decisions.proceedings(person_id=person_id)
     daughter = f"Zofia {name.split()[-1]}"
     decisions.record_interview(proceeding.id, held_on=on.replace(day=6), assets=f"{name}: {BENEFIT_NOTES}",
