@@ -20,10 +20,11 @@ own retention period is over on the day (`erase_when_over`): one rule for every 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 from uuid import UUID
 
 from shared.erasure import NoFileOfPerson, PersonAlreadyErased
@@ -88,3 +89,42 @@ def erase_when_over(app: Any, person_id: UUID, erased_on: date) -> bool:
     except (PersonAlreadyErased, NoFileOfPerson):
         return False
     return True
+
+
+class Retention:
+    """A team's application that keeps its persons' files for the period of its own retention table."""
+
+    service: str
+
+    @functools.cached_property
+    def retention(self) -> Periods[RetentionPeriod]:
+        return service_retention(self.service)
+
+
+def closing_days(files: Iterable[Any]) -> dict[UUID, date | None]:
+    """Each person's file at a team and the day it closed: the last of the closing days (`closed_on`)
+    of the person's aggregates (`person_id`) there; None while any of them is open."""
+    closed: dict[UUID, date | None] = {}
+    for file in files:
+        day, before = file.closed_on, closed.get(file.person_id, date.min)
+        closed[file.person_id] = None if day is None or before is None else max(day, before)
+    return closed
+
+
+class ClosedByAggregates(Retention):
+    """A team whose person's file is the aggregates of the person it keeps, each telling the day it
+    closed (`closed_on`, None while open), read from `person_files` (all, or one person's)."""
+
+    def person_files(self, person_id: UUID | None) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def files_closed(self) -> Iterator[tuple[UUID, date]]:
+        """Each person (not erased) whose every file here is closed, and the day the last closed, by reference."""
+        closed = closing_days(self.person_files(None))
+        for person_id in sorted(closed):
+            if closed[person_id] is not None and not self.erased(person_id):
+                yield person_id, closed[person_id]
+
+    def file_closed(self, person_id: UUID) -> date | None:
+        """The day the person's file here closed; None while any part of it is open (or none is here)."""
+        return closing_days(self.person_files(person_id)).get(person_id)

@@ -57,9 +57,8 @@ from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK, PERSON_CORRECTED, P
 from shared.envelope import Envelope
 from shared.identity import Staff
 from shared.mrpips03 import half_year
-from shared.retention import RetentionPeriod, erase_when_over, service_retention
+from shared.retention import Retention, erase_when_over
 from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
-from shared.rule_table import Periods
 from shared.store import ServiceApplication
 from shared.views import page_limit
 from shared.vocabulary import REASONS_FOR_HELP
@@ -77,7 +76,7 @@ PUBLISHED_CONTRACT_STEPS = {"sign": CONTRACT_SIGNED, "refuse": CONTRACT_REFUSED,
                             "fulfil": CONTRACT_FULFILLED}
 
 
-class CaseworkApplication(ServiceApplication):
+class CaseworkApplication(Retention, ServiceApplication):
     service = "casework"
 
     def __init__(self, database_url: str, workload_limit: int = 50, workload_warning: int = 45,
@@ -96,10 +95,6 @@ class CaseworkApplication(ServiceApplication):
 
     def read_models(self) -> list:
         return [self.read_model]
-
-    @functools.cached_property
-    def retention(self) -> Periods[RetentionPeriod]:
-        return service_retention(self.service)
 
     def files_closed(self):
         """Each person all of whose cases are closed, and the day the last was (shared/retention.py)."""

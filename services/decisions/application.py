@@ -14,9 +14,8 @@ that shows a person's proceeding records the read in the access log when a membe
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -30,7 +29,6 @@ from services.decisions.domain import (
     ProceedingNotFound,
     ReviewTask,
     an_account,
-    files_closed,
 )
 from services.decisions.mrpips03 import report_part
 from services.decisions.payments import (
@@ -54,10 +52,8 @@ from shared.contracts.decisions import (
 )
 from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED, PERSON_ERASED
 from shared.envelope import Envelope
-from shared.erasure import PersonFileErased
 from shared.mrpips03 import half_year
-from shared.retention import RetentionPeriod, erase_when_over, service_retention
-from shared.rule_table import Periods
+from shared.retention import ClosedByAggregates, erase_when_over
 from shared.roles import DECISION_SIGNATORY
 from shared.store import LogProjection, ServiceApplication
 
@@ -111,7 +107,7 @@ def refuse_signature_fields(fields: dict) -> None:
                                     "(DECISIONS_ON_AUTHORITY_OF): leave 'on_authority_of' out of the request")
 
 
-class DecisionsApplication(ServiceApplication):
+class DecisionsApplication(ClosedByAggregates, ServiceApplication):
     service = "decisions"
 
     def __init__(self, database_url: str, rules_file: str | None = None, on_authority_of: str | None = None,
@@ -163,25 +159,10 @@ class DecisionsApplication(ServiceApplication):
 
     # --- retention and erasure (shared/retention.py, docs/architecture.md "Erasure") ---------------
 
-    @functools.cached_property
-    def retention(self) -> Periods[RetentionPeriod]:
-        return service_retention(self.service)
-
-    def files_closed(self) -> Iterator[tuple[UUID, date]]:
-        """Each person (not erased) all of whose proceedings and art. 11 reviews here are over, and
-        the day the last was (Proceeding.closed_on), by reference."""
-        closed = self._files_closed(None)
-        for person_id in sorted(closed):
-            if closed[person_id] is not None and not self.erased(person_id):
-                yield person_id, closed[person_id]
-
-    def file_closed(self, person_id: UUID) -> date | None:
-        """The day the person's file here closed; None while any proceeding or review of it is open."""
-        return self._files_closed(person_id).get(person_id)
-
-    def _files_closed(self, person_id: UUID | None) -> dict[UUID, date | None]:
-        return files_closed([*self.proceedings(person_id=person_id),
-                             *(t for t in self._review_tasks() if person_id in (None, t.person_id))])
+    def person_files(self, person_id: UUID | None) -> list[Proceeding | ReviewTask]:
+        """The person's proceedings and art. 11 reviews (everyone's, for None): each closes on its own day."""
+        return [*self.proceedings(person_id=person_id),
+                *(t for t in self._review_tasks() if person_id in (None, t.person_id))]
 
     # --- commands -------------------------------------------------------------------------
 
@@ -429,7 +410,7 @@ class DecisionsApplication(ServiceApplication):
 
     def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
         task = self._review(task_id)
-        self._kept(task.person_id)
+        self.kept(task.person_id)
         task.close(officer, conclusion, closed_on)
         self.save(task)
 
@@ -528,15 +509,9 @@ class DecisionsApplication(ServiceApplication):
         self._read(reader, what, list({p.id: p for p, _ in shown}.values()))
         return [entry for _, entry in shown]
 
-    def _kept(self, person_id: UUID) -> None:
-        """A person's file to write to: an erased one takes nothing more (checked before the law's
-        own checks, which would read the erased fields)."""
-        if self.erased(person_id):
-            raise PersonFileErased(f"person {person_id} is erased: nothing more is written to their file")
-
     def _do(self, proceeding_id: UUID, command: Callable[[Proceeding], Any], publishes: bool = False) -> Any:
         proceeding = self.proceeding(proceeding_id)
-        self._kept(proceeding.person_id)
+        self.kept(proceeding.person_id)
         result = command(proceeding)
         published = [result] if publishes and result is not None else []
         self.save(proceeding, *published, self._updated(proceeding))

@@ -1487,12 +1487,3 @@ class ReviewTask(Aggregate):
         """An open review keeps the person's file open (Proceeding.closed_on)."""
         return self.closed["closed_on"] if self.closed else None
 
-
-def files_closed(files: Iterable[Proceeding | ReviewTask]) -> dict[uuid.UUID, date | None]:
-    """Each person's file here and the day it closed: the last of their proceedings' and reviews'
-    own closing days; None while any of them is open."""
-    closed: dict[uuid.UUID, date | None] = {}
-    for file in files:
-        day, before = file.closed_on, closed.get(file.person_id, date.min)
-        closed[file.person_id] = None if day is None or before is None else max(day, before)
-    return closed

@@ -994,7 +994,7 @@ def test_a_refusal_a_revocation_and_a_set_aside_close_the_file_a_suspension_or_a
 
 
 def test_a_persons_file_closes_with_the_last_of_their_proceedings_and_reviews():
-    from services.decisions.domain import files_closed
+    from shared.retention import closing_days as files_closed
 
     first, second, other = final(), final(), final()
     second.person_id = first.person_id
