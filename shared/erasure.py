@@ -410,7 +410,7 @@ class PersonalMapper(Mapper):
 
 # --- the operator's commands -------------------------------------------------------------------
 
-ERASING_SERVICES = ("intake", "casework", "decisions")  # those with a retention table and a person's file to close
+ERASING_SERVICES = ("intake", "casework", "decisions", "care")  # those with a retention table and a person's file to close
 
 
 def main(argv: list[str] | None = None) -> int:

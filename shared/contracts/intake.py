@@ -111,7 +111,7 @@ PERSON_CORRECTED = {team: _person_corrected(team) for team in CASE_ROUTED}
 # (docs/architecture.md, "Erasure"): each destroys its key too once its own retention period is
 # over. References only: the legal ground stays in intake's log. One contract per addressee, as
 # PersonCorrected: a team reads only the notices meant for it.
-_ERASED_AT = {"casework": "the social work team", "decisions": "the benefits team"}
+_ERASED_AT = {"casework": "the social work team", "decisions": "the benefits team", "care": "the care team"}
 
 
 def _person_erased(addressee: str) -> Contract:

@@ -5,6 +5,7 @@ erased, the others are intact and the counts still add up."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from services.care.application import CareApplication
 from services.casework.application import CaseworkApplication
 from services.decisions.application import DecisionsApplication
 from services.intake.application import IntakeApplication, PersonNotFound
@@ -85,6 +87,22 @@ def _decrypted_states(app, key_file: Path) -> list[bytes]:
     """Every stored event's state opened with the store's key: what whoever holds it reads."""
     cipher = KeyRingCipher(Environment("x", cipher_settings(key_ring(key_file))))
     return [cipher.decrypt(n.state) for n in app.recorder.select_notifications(start=None, limit=100_000)]
+
+
+@contextlib.contextmanager
+def _replayed(app, url: str, tmp_path: Path, *hidden: bytes):
+    """The service's log exported (holding none of `hidden`), verified, and replayed with the
+    persons' keys of its store's key table."""
+    path = tmp_path / f"{app.service}.jsonl"
+    audit.export(app, path)
+    exported = path.read_bytes()
+    assert not [h for h in hidden if h in exported]
+    replayed = audit.replay(audit.verify(path), store_key_file=tmp_path / f"{app.service}-store.key",
+                            person_keys_url=url)
+    try:
+        yield replayed
+    finally:
+        replayed.close()
 
 
 def test_an_erased_person_is_gone_from_every_store_view_and_export_and_the_log_verifies(stores, tmp_path):
@@ -335,18 +353,10 @@ def test_an_erasure_at_first_contact_erases_a_closed_benefits_file_and_the_repor
         assert BENEFIT_NOTES.encode() not in state and IBAN.replace(" ", "").encode() not in state
 
     # the export verifies; a replay shows Anna erased, Jan as he is, and the same report
-    path = tmp_path / "decisions.jsonl"
-    audit.export(decisions, path)
-    exported = path.read_bytes()
-    assert pesel.encode() not in exported and SURNAME.encode() not in exported
-    replayed = audit.replay(audit.verify(path), store_key_file=tmp_path / "decisions-store.key",
-                            person_keys_url=urls["decisions"])
-    try:
+    with _replayed(decisions, urls["decisions"], tmp_path, pesel.encode(), SURNAME.encode()) as replayed:
         assert replayed.proceeding(anna_p).person["full_name"] is None
         assert replayed.proceeding(jan_p).person["full_name"] == "Jan Kowalczyk"
         assert replayed.mrpips03_part(2019, 1) == report
-    finally:
-        replayed.close()
 
 
 def test_the_benefits_file_is_not_erased_before_its_own_retention_period_is_over(benefits):
@@ -391,3 +401,74 @@ def test_the_operator_commands_for_the_benefits_team(benefits, tmp_path):
         assert fresh.erased(anna) and fresh.proceeding(anna_p).person["full_name"] is None
     finally:
         fresh.close()
+
+
+# --- care: a person's care services, erased by their key (services/care/domain.py PERSONAL) -----------
+
+CARE_REASON = "Córka przejęła opiekę nad Anną"
+
+
+@pytest.fixture
+def caring(make_database_url, tmp_path):
+    urls, intake, care = _opened(make_database_url, tmp_path, CareApplication, on_authority_of="Prezydenta Miasta")
+    yield urls, intake, care
+    intake.close()
+    care.close()
+
+
+def _cared_for(intake, care, name, number, ended_on=date(2025, 6, 27)):
+    """A person first contact routed to the care team, given care services from April 2025, ended
+    on `ended_on` (None: still running)."""
+    person_id, _ = _routed(intake, care, name, number, date(2025, 3, 3), notes=CARE_REASON,
+                           help_requested=["uslugi_opiekuncze"])
+    [service] = care.person_files(person_id)
+    care.assess(service.id, assessed_on=date(2025, 3, 5), kind="uslugi_opiekuncze", activities=["personal_care"],
+                hours_per_week="5", period_from=date(2025, 4, 1), period_to=None)
+    care.state_income(service.id, members=1, monthly_income="1500", stated_on=date(2025, 3, 5))
+    care.grant(service.id, signed_by="Maria Kowalczyk", issued_on=date(2025, 3, 7), exemption_percent="50",
+               exemption_reason=f"{name}: {CARE_REASON}")
+    carer = care.register_carer("Halina Opiekunka", "MOPS")
+    care.set_roster(service.id, carer, [{"weekday": "mon", "hours": "5"}])
+    care.record_visit(service.id, carer, on=date(2025, 4, 7), hours="5", activities=["personal_care"])
+    care.record_missed_visit(service.id, carer, on=date(2025, 4, 14), reason=f"{name} w szpitalu")
+    if ended_on:
+        care.end(service.id, ended_on, f"{name}: {CARE_REASON}")
+    return person_id, service.id
+
+
+def test_an_erasure_at_first_contact_erases_a_closed_care_file_and_the_figures_stay(caring, tmp_path):
+    urls, intake, care = caring
+    anna, anna_s = _cared_for(intake, care, NAME, 1)
+    jan, jan_s = _cared_for(intake, care, "Jan Kowalczyk", 2)
+    marek, marek_s = _cared_for(intake, care, "Marek Zieliński", 3, ended_on=None)  # still cared for
+    pesel = pesel_for(1)
+    report, hours = care.mrpips03_part(2025, 1), care.hours(date(2025, 4, 1), date(2025, 6, 30))
+    for person in (anna, marek):
+        intake.erase(person, GROUND, date(2036, 1, 2), "Operator Olek")
+        [notice] = _notice_to(intake, "care", person)
+        assert notice.data == {"person_id": str(person), "erased_on": "2036-01-02"}
+        assert care.process(notice)
+    # Anna's services ended in 2025: past BE10 on 2036-01-01, erased here too; Marek's still run: kept
+    assert care.erased(anna) and not care.erased(marek) and not care.erased(jan)
+    assert care.care_service(marek_s).person["full_name"] == "Marek Zieliński"
+    s = care.care_service(anna_s)
+    assert s.person["full_name"] is None and s.grant["exemption_reason"] is None and s.ended["reason"] is None
+    assert s.missed[0]["reason"] is None and s.visits[0]["hours"] and s.grant["monthly_income"]
+    assert care.mrpips03_part(2025, 1) == report
+    after = care.hours(date(2025, 4, 1), date(2025, 6, 30))
+    assert [r["person"] for r in after["people"]] == [None, "Jan Kowalczyk", "Marek Zieliński"]  # the hours stay
+    assert {**after, "people": [{**r, "person": None} for r in after["people"]]} == {
+        **hours, "people": [{**r, "person": None} for r in hours["people"]]}
+    stored = care.recorder.max_notification_id()
+    with pytest.raises(PersonFileErased):
+        care.end(anna_s, date(2037, 1, 1), "x")
+    assert care.recorder.max_notification_id() == stored
+    stored_bytes = _stored_text(urls["care"])
+    assert pesel.encode() not in stored_bytes and SURNAME.encode() not in stored_bytes
+    for state in _decrypted_states(care, tmp_path / "care-store.key"):
+        assert pesel.encode() not in state and SURNAME.encode() not in state.decode().encode()
+        assert CARE_REASON.encode() not in state
+    with _replayed(care, urls["care"], tmp_path, pesel.encode(), SURNAME.encode()) as replayed:
+        assert replayed.care_service(anna_s).person["full_name"] is None
+        assert replayed.care_service(jan_s).person["full_name"] == "Jan Kowalczyk"
+        assert replayed.mrpips03_part(2025, 1) == report
