@@ -12,7 +12,8 @@ A file's closing day is each service's own: at intake, the day of the last entry
 file; in casework, the day the person's last case was closed (a person with an open case is not due);
 in decisions, the last day of the person's last proceeding, all of them final or set aside, their
 periods ended and every month of them paid, nothing left to claim back (services/decisions/domain.py,
-`Proceeding.closed_on`).
+`Proceeding.closed_on`); in care, the day the person's last service ended, care-home referral was
+placed or withdrawn, or family assistance ended (services/care/domain.py, `closed_on`).
 
 A team that receives intake's PersonErased erases its own file of the person only once that file's
 own retention period is over on the day (`erase_when_over`): one rule for every team.
