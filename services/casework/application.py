@@ -97,8 +97,10 @@ class CaseworkApplication(Retention, ServiceApplication):
         return [self.read_model]
 
     def files_closed(self):
-        """Each person all of whose cases are closed, and the day the last was (shared/retention.py)."""
-        return self.read_model.files_closed()
+        """Each person (not erased) all of whose cases are closed, and the day the last was
+        (shared/retention.py). The erased person's cases keep their rows: they are still counted."""
+        return ((person_id, closed_on) for person_id, closed_on in self.read_model.files_closed()
+                if not self.erased(person_id))
 
     def file_closed(self, person_id: UUID) -> date | None:
         """The day the person's last case here was closed; None while one is open (or none is here)."""

@@ -245,6 +245,8 @@ def test_an_erasure_at_first_contact_erases_the_file_at_casework_once_its_own_pe
     [record] = [casework.mapper.to_domain_event(n) for n in casework.recorder.select_notifications(
         start=None, limit=10_000) if n.topic == ERASED_TOPIC]
     assert (record.person_id, record.erased_on, record.erased_by) == (anna, date(2025, 1, 2), "intake")
+    # casework's `due` no longer lists Anna: her file is erased (its cases' rows stay, still counted)
+    assert list(due(casework, date(2030, 1, 1), retention_table(RULES / "casework" / "retention.toml"))) == []
     # Marek's case is open: the social-work file keeps its own period, and is not erased
     assert not casework.erased(marek) and casework.repository.get(marek_case).person["full_name"] == "Marek Zieliński"
     # handled once: a redelivery is a duplicate, a replay of the notice (no tracking) changes nothing
