@@ -6,7 +6,9 @@ teams) still reads and still counts.
 
 - An aggregate that is a person's file declares `PERSONAL`: for each of its events (by name) the
   fields sealed with the person's key and what each reads as once the key is gone. Its
-  `person_id` names whose file it is.
+  `person_id` names whose file it is. A field is named by its path: `notes` (the whole field),
+  `decision.party` (a key of a dict), `household[].name` (that key of each entry of a list), so a
+  list's length and an entry's other keys (amounts, codes) stay under the store's key.
 - A published event (`IntegrationEvent`) with a `person_id` seals its fields of content (every
   data class but references and staff, shared/contracts), so what was published reads, once the
   person is erased, as its opaque references only.
@@ -40,6 +42,9 @@ SEALED = "_sealed"  # the stored state's entry holding [person_id, the personal 
 PERSON_KEY_SIZE = 32  # bytes: AES-256, as the store's own key
 # Content, not references: what a published event says of the person (shared/contracts).
 _CONTENT = frozenset(DataClass) - {DataClass.REFERENCE, DataClass.STAFF}
+# What a person's identity (as intake's contracts carry it) reads as once the person is erased.
+ERASED_IDENTITY = {"full_name": None, "birth_date": None, "pesel": None, "document_number": None, "address": None,
+                   "contact": None}
 
 
 class PersonAlreadyErased(LookupError):
@@ -276,6 +281,60 @@ def personal_fields(event_class: type) -> Mapping[str, Any] | None:
     return declared.get(event_class.__name__, {}) if isinstance(declared, dict) else None
 
 
+_ABSENT = object()
+
+
+@lru_cache(maxsize=None)
+def _steps(path: str) -> tuple[str, ...]:
+    """`household[].name` -> ("household", "[]", "name")."""
+    return tuple(path.replace("[]", ".[]").split("."))
+
+
+def _take(node: Any, steps: tuple[str, ...]) -> Any:
+    """Takes out of `node` (changed) the values at a path, nested in lists as the path's `[]` are;
+    _ABSENT if the path reaches nothing (a correction that did not change that field)."""
+    head, rest = steps[0], steps[1:]
+    if head == "[]":
+        return [_take(item, rest) for item in node] if isinstance(node, list) else _ABSENT
+    if not isinstance(node, dict) or head not in node:
+        return _ABSENT
+    return node.pop(head) if not rest else _take(node[head], rest)
+
+
+def _put(node: Any, steps: tuple[str, ...], value: Any, each: bool = False) -> None:
+    """Puts back at a path the values _take took (nested alike), or, `each`, one value (a fresh copy)
+    at every place the path reaches."""
+    head, rest = steps[0], steps[1:]
+    if head == "[]":
+        if isinstance(node, list):
+            for n, item in enumerate(node):
+                _put(item, rest, value if each else value[n], each)
+    elif isinstance(node, dict) and not rest:
+        node[head] = copy.deepcopy(value) if each else value
+    elif isinstance(node, dict) and head in node:
+        _put(node[head], rest, value, each)
+
+
+def seal_paths(fields: Iterable[str], state: dict) -> dict:
+    """The personal values of an event's `state` by path, taken out of it (its nested parts are
+    copied first: the event itself is not changed)."""
+    taken = {}
+    for path in fields:
+        steps = _steps(path)
+        if len(steps) > 1 and steps[0] in state:
+            state[steps[0]] = copy.deepcopy(state[steps[0]])
+        value = _take(state, steps)
+        if value is not _ABSENT:
+            taken[path] = value
+    return taken
+
+
+def unseal_paths(state: dict, personal: Mapping[str, Any], erased: bool) -> None:
+    """Puts the personal values back into `state`, or, `erased`, what each path reads as once erased."""
+    for path, value in personal.items():
+        _put(state, _steps(path), value, each=erased)
+
+
 @lru_cache(maxsize=256)
 def published_content(event_type: str) -> frozenset[str]:
     """The fields of a published event that say something of the person (not references, not staff)."""
@@ -299,7 +358,7 @@ class PersonalMapper(Mapper):
             person_id = OWNERS.get().get(domain_event.originator_id)
             if person_id is None:
                 raise PersonKeyMissing(f"no person is known for {type(domain_event).__qualname__}")
-            return person_id, {f: state.pop(f) for f in fields if f in state}
+            return person_id, seal_paths(fields, state)
         data = state.get("data")
         if isinstance(data, dict) and data.get("person_id") and hasattr(domain_event, "subject"):
             content = {f: data.pop(f) for f in published_content(state.get("type", "")) if f in data}
@@ -338,21 +397,21 @@ class PersonalMapper(Mapper):
             return domain_event
         person_id, blob = uuid.UUID(sealed[0]), base64.b64decode(sealed[1])
         cipher = self.keys.opening(person_id) if self.keys is not None else None
-        if cipher is not None:
-            personal = self.transcoder.decode(cipher.decrypt(blob))
-        elif isinstance(state.get("data"), dict) and hasattr(domain_event, "subject"):
-            personal = {"data": {f: None for f in published_content(state.get("type", ""))}}
+        if isinstance(state.get("data"), dict) and hasattr(domain_event, "subject"):  # a published event
+            content = (self.transcoder.decode(cipher.decrypt(blob))["data"] if cipher is not None
+                       else {f: None for f in published_content(state.get("type", ""))})
+            state["data"] = {**state["data"], **content}
+        elif cipher is not None:
+            unseal_paths(state, self.transcoder.decode(cipher.decrypt(blob)), erased=False)
         else:
-            personal = copy.deepcopy(dict(personal_fields(type(domain_event)) or {}))  # each its own
-        for name, value in personal.items():
-            if name == "data":
-                state["data"] = {**state["data"], **value}
-            else:
-                state[name] = value
+            unseal_paths(state, personal_fields(type(domain_event)) or {}, erased=True)
         return domain_event
 
 
 # --- the operator's commands -------------------------------------------------------------------
+
+ERASING_SERVICES = ("intake", "casework", "decisions", "care")  # those with a retention table and a person's file to close
+
 
 def main(argv: list[str] | None = None) -> int:
     """python -m shared.erasure due SERVICE --on DATE ... | erase SERVICE PERSON_ID --ground TEXT --on DATE ..."""
@@ -361,14 +420,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from shared import erasure as named  # the classes the application raises (run as __main__, this module is another)
     from shared.audit import application_class
-    from shared.retention import due, retention_table
+    from shared.retention import due, retention_table, service_retention
 
     parser = argparse.ArgumentParser(prog="python -m shared.erasure",
                                      description="Who is due for erasure, and erasing a person (destroying their key).")
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("due", "erase"):
         command = commands.add_parser(name)
-        command.add_argument("service", choices=("intake", "casework"))
+        command.add_argument("service", choices=ERASING_SERVICES)
         if name == "erase":
             command.add_argument("person_id", type=uuid.UUID, help="the person's opaque reference")
             command.add_argument("--ground", required=True, help="the legal ground, e.g. the JRWA period over")
@@ -384,9 +443,9 @@ def main(argv: list[str] | None = None) -> int:
                                           store_key_file=args.store_key_file)
     try:
         if args.command == "due":
-            rules = args.rules or Path(__file__).resolve().parent.parent / "services" / args.service / "retention.toml"
+            rules = retention_table(args.rules) if args.rules else service_retention(args.service)
             found = 0
-            for person_id, closed_on, ends in due(app, args.on, retention_table(rules)):
+            for person_id, closed_on, ends in due(app, args.on, rules):
                 print(f"{person_id}\tclosed {closed_on}\tperiod ended {ends}")
                 found += 1
             print(f"{found} person(s) of {args.service} due for erasure on {args.on}", file=sys.stderr)

@@ -109,6 +109,9 @@ COUNT = {"type": "integer", "minimum": 0}
 FLAG = {"type": "boolean"}
 OBJECT = {"type": "object"}
 STRINGS = listed(TEXT)
+# The operator's erasure of a person (shared/service.py PersonErasure) and its answer.
+ERASURE = obj(["ground", "erased_on"], ground=text(), erased_on=day())
+ERASED = record(["person_id", "erased_on"], person_id=ID, erased_on=DATE)
 # A team's rows of the half-year MRPiPS-03 report: per row, figures only (counts, amounts).
 MRPIPS03_PART = {"type": "object", "additionalProperties": {
     "type": "object", "additionalProperties": {"type": ["integer", "string"]}}}

@@ -25,9 +25,11 @@ from shared.metrics import exposition
 from shared.redaction import describe
 from shared.relay import OutboxRelay
 from shared.store import ServiceApplication, database_url
-from shared.roles import AUDITOR
-from shared.schemas import COUNT, FLAG, OBJECT, TEXT, UUID, line, listed, obj, or_null, page, record, whole
-from shared.web import PUBLIC, api, api_document
+from shared.roles import AUDITOR, OPERATOR
+from shared.schemas import (
+    COUNT, ERASED, ERASURE, FLAG, OBJECT, TEXT, UUID, line, listed, obj, or_null, page, record, whole,
+)
+from shared.web import PUBLIC, api, api_document, date_from, request_json
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,21 @@ ACCESS_LOG = record(["reads", "next_after"], reads=listed(record(["position"], p
                     next_after=or_null(COUNT))
 HEALTH = record(["service", "status", "store"], service=TEXT, status={"enum": ["ok", "degraded", "failing"]},
                 store=record(["answers"], answers=FLAG, head=COUNT))
+
+
+class PersonErasure:
+    """For the operator only: POST /persons/<id>/erasure destroys the person's key in this service's
+    store at the end of the retention period (docs/architecture.md, "Erasure"): the operator, who
+    keeps the stores, carries out what the centre decided, with its legal ground."""
+
+    store: ServiceApplication
+
+    @api("POST", "/persons/<uuid:person_id>/erasure", roles={OPERATOR}, body=ERASURE, answer=ERASED)
+    def erase_person(self, request, person_id):
+        body = request_json(request)
+        erased_on = date_from(body, "erased_on")
+        self.store.erase(person_id, ground=body.get("ground") or "", erased_on=erased_on, erased_by=request.staff.name)
+        return 200, {"person_id": person_id, "erased_on": erased_on}
 
 
 class AccessLog:

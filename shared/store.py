@@ -46,6 +46,7 @@ from shared.erasure import (
     NoFileOfPerson,
     PersonalMapper,
     PersonAlreadyErased,
+    PersonFileErased,
     PersonKeys,
     erasure_id,
     owners,
@@ -396,6 +397,12 @@ class ServiceApplication(Application):
 
     def erased(self, person_id: uuid.UUID) -> bool:
         return self.mapper.keys.state(person_id) == "erased"
+
+    def kept(self, person_id: uuid.UUID) -> None:
+        """PersonFileErased if the person's file is erased: a command checks it before the law's own
+        checks, which would read the erased fields (the mapper refuses the write anyway)."""
+        if self.erased(person_id):
+            raise PersonFileErased(f"person {person_id} is erased: nothing more is written to their file")
 
     def on_recorded(self, listener: Callable[[], None]) -> None:
         self._recorded_listeners.append(listener)

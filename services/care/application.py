@@ -38,14 +38,15 @@ from shared.contracts.care import (
     DPS_REFERRAL_WITHDRAWN,
 )
 from shared.contracts.casework import PERSON_CORRECTED_FOR_CARE, SERVICES_REQUESTED
-from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
+from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED, PERSON_ERASED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
+from shared.retention import ClosedByAggregates, erase_when_over
 from shared.rule_table import zl
 from shared.store import LogProjection, ServiceApplication
 
 
-class CareApplication(ServiceApplication):
+class CareApplication(ClosedByAggregates, ServiceApplication):
     service = "care"
 
     def __init__(self, database_url: str, rules_file: str | None = None, assistant_limit: int = 15,
@@ -75,6 +76,10 @@ class CareApplication(ServiceApplication):
             return self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
                                          date.fromisoformat(data["corrected_on"]),
                                          via_casework=envelope.type == PERSON_CORRECTED_FOR_CARE.type)
+        if envelope.type == PERSON_ERASED["care"].type:
+            # a care file is kept for its own period, counted from the end of the person's last service here
+            erase_when_over(self, UUID(data["person_id"]), date.fromisoformat(data["erased_on"]))
+            return []
         if envelope.type == CASE_ROUTED["care"].type:
             person = {k: data.get(k) for k in IDENTITY_FIELDS}
             forms = {"uslugi_opiekuncze": "uslugi_opiekuncze",
@@ -95,11 +100,18 @@ class CareApplication(ServiceApplication):
         worker's request opened (it names the case) takes casework's correction, passed on from
         intake's; the others intake's own. So the two streams, which arrive independently, never
         take turns on one file (an earlier correction arriving late over the other would undo a
-        later one)."""
-        self._index.catch_up()
-        files = [self.repository.get(file_id) for file_id in self._files.get(person_id, ())]
-        return [file for file in files
+        later one). Nothing for a person whose file here is erased."""
+        if self.erased(person_id):
+            return []
+        return [file for file in self.person_files(person_id)
                 if (file.case_id is not None) == via_casework and file.correct_person(person, corrected_on)]
+
+    def person_files(self, person_id: UUID | None) -> list[PersonsFile]:
+        """The person's services, care-home referrals and family assistance (everyone's, for None)."""
+        self._index.catch_up()
+        ids = ([i for kind in (CareService, DpsReferral, FamilyAssistance) for i in self._ids[kind]]
+               if person_id is None else self._files.get(person_id, ()))
+        return [self.repository.get(file_id) for file_id in ids]
 
     def _received(self, *requests) -> list[Any]:
         """The new requests, each with the fact that care holds it (for the team's pages)."""
@@ -382,6 +394,8 @@ class CareApplication(ServiceApplication):
         """Runs a command on one aggregate and saves it; a command that publishes returns its
         integration event, another its answer."""
         thing = self.aggregate(kind, thing_id, NotFound)
+        if isinstance(thing, PersonsFile):
+            self.kept(thing.person_id)
         result = command(thing)
         self.save(thing, *([result] if publishes and result is not None else []))
         return None if publishes else result

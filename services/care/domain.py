@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from eventsourcing.domain import Aggregate, event
 
 from services.care.rules import CareRules
+from shared.erasure import ERASED_IDENTITY
 from shared.rule_table import zl
 from shared.values import (  # noqa: F401  (re-exported)
     LINE_MAX,
@@ -196,7 +197,20 @@ def check_assistant_load(families: int, limit: int) -> None:
 class PersonsFile(Aggregate):
     """A file care keeps of a person (a service, a care-home referral, a family's assistance), with
     the identity first contact or social work sent, as first contact corrects it. Each file sets
-    `person` and `person_corrections` when it starts."""
+    `person` and `person_corrections` when it starts.
+
+    Each file's `PERSONAL` (shared/erasure.py): who the person is and what free text says of them,
+    sealed with the person's own key; kinds, activities, hours, fees, incomes' figures, dates,
+    carers and assistants stay under the store's key, so the hours, the fees' statements and the
+    MRPiPS-03 figures still add up once the person is erased."""
+
+    _IDENTITY_SEALED = {"PersonCorrected": {"person": ERASED_IDENTITY, "old": {}}}
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day the file closed, from which its retention period counts (shared/retention.py);
+        None while it is open."""
+        raise NotImplementedError
 
     def correct_person(self, person: dict, corrected_on: date) -> bool:
         """First contact corrected the person's identity (intake's PersonCorrected): the file keeps
@@ -217,6 +231,15 @@ class PersonsFile(Aggregate):
 
 class CareService(PersonsFile):
     """One person's care service, from the request to its end."""
+
+    PERSONAL = {**PersonsFile._IDENTITY_SEALED, "Requested": {"person": ERASED_IDENTITY},
+                "Granted": {"grant.exemption_reason": None}, "VisitCorrected": {"reason": None},
+                "RosterCorrected": {"reason": None}, "VisitMissed": {"reason": None}, "Ended": {"reason": None}}
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day the service ended (a request never granted too, once ended)."""
+        return self.ended["on"] if self.ended else None
 
     @staticmethod
     def create_id(request_ref: str | None, **_: Any) -> uuid.UUID:
@@ -605,6 +628,14 @@ class Carer(Aggregate):
 class DpsReferral(PersonsFile):
     """Referral to a care home (dom pomocy społecznej), until the person is placed."""
 
+    PERSONAL = {**PersonsFile._IDENTITY_SEALED, "Started": {"person": ERASED_IDENTITY}, "Withdrawn": {"reason": None}}
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day the person was placed in a home, or the referral withdrawn."""
+        done = self.placed or self.withdrawn
+        return done["on"] if done else None
+
     @staticmethod
     def create_id(request_ref: str | None, **_: Any) -> uuid.UUID:
         return uuid.uuid5(NAMESPACE, f"dps:{request_ref}") if request_ref else uuid.uuid4()
@@ -697,6 +728,14 @@ class DpsReferral(PersonsFile):
 
 class FamilyAssistance(PersonsFile):
     """A family assistant (asystent rodziny) working with one family."""
+
+    PERSONAL = {**PersonsFile._IDENTITY_SEALED, "Requested": {"person": ERASED_IDENTITY},
+                "Visited": {"topic": None}, "Ended": {"reason": None}}
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day the assistance ended."""
+        return self.ended["on"] if self.ended else None
 
     @staticmethod
     def create_id(request_ref: str | None, **_: Any) -> uuid.UUID:

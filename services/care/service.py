@@ -47,7 +47,7 @@ from services.care.schemas import (
 )
 from shared.roles import CARE_COORDINATOR, DECISION_SIGNATORY, DIRECTOR
 from shared.schemas import HALF_YEAR_QUERY, MRPIPS03_PART
-from shared.service import AccessLog, EventStore, Health
+from shared.service import AccessLog, EventStore, Health, PersonErasure
 from shared.web import api, date_from, request_json
 
 CARE_TEAM = {CARE_COORDINATOR}
@@ -86,7 +86,7 @@ def _assistance(a: FamilyAssistance) -> dict:
             "person_corrections": a.person_corrections}
 
 
-class CareTeamService(Health, AccessLog):
+class CareTeamService(Health, AccessLog, PersonErasure):
     name = "care"
     store: CareApplication = EventStore(CareApplication)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 from datetime import date
-from pathlib import Path
 from typing import Any, Callable, Iterable
 from uuid import UUID
 
@@ -56,12 +55,10 @@ from shared.contracts.casework import (
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK, PERSON_CORRECTED, PERSON_ERASED
 from shared.envelope import Envelope
-from shared.erasure import NoFileOfPerson, PersonAlreadyErased
 from shared.identity import Staff
 from shared.mrpips03 import half_year
-from shared.retention import RetentionPeriod, retention_table
+from shared.retention import Retention, erase_when_over
 from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
-from shared.rule_table import Periods
 from shared.store import ServiceApplication
 from shared.views import page_limit
 from shared.vocabulary import REASONS_FOR_HELP
@@ -79,7 +76,7 @@ PUBLISHED_CONTRACT_STEPS = {"sign": CONTRACT_SIGNED, "refuse": CONTRACT_REFUSED,
                             "fulfil": CONTRACT_FULFILLED}
 
 
-class CaseworkApplication(ServiceApplication):
+class CaseworkApplication(Retention, ServiceApplication):
     service = "casework"
 
     def __init__(self, database_url: str, workload_limit: int = 50, workload_warning: int = 45,
@@ -99,13 +96,15 @@ class CaseworkApplication(ServiceApplication):
     def read_models(self) -> list:
         return [self.read_model]
 
-    @functools.cached_property
-    def retention(self) -> Periods[RetentionPeriod]:
-        return retention_table(Path(__file__).with_name("retention.toml"))
-
     def files_closed(self):
-        """Each person all of whose cases are closed, and the day the last was (shared/retention.py)."""
-        return self.read_model.files_closed()
+        """Each person (not erased) all of whose cases are closed, and the day the last was
+        (shared/retention.py). The erased person's cases keep their rows: they are still counted."""
+        return ((person_id, closed_on) for person_id, closed_on in self.read_model.files_closed()
+                if not self.erased(person_id))
+
+    def file_closed(self, person_id: UUID) -> date | None:
+        """The day the person's last case here was closed; None while one is open (or none is here)."""
+        return self.read_model.file_closed(person_id)
 
     # --- policy on routed cases, care's updates and the gateway's staff accounts -------------
 
@@ -124,8 +123,9 @@ class CaseworkApplication(ServiceApplication):
                 routing_reason=data["routing_reason"],
             )
             return [case, self._case_opened(case)]
-        if envelope.type == PERSON_ERASED.type:
-            self.erased_at_first_contact(UUID(data["person_id"]), date.fromisoformat(data["erased_on"]))
+        if envelope.type == PERSON_ERASED["casework"].type:
+            # a social-work file is kept for its own period, counted from its last case's closing
+            erase_when_over(self, UUID(data["person_id"]), date.fromisoformat(data["erased_on"]))
             return []
         if envelope.type == PERSON_CORRECTED["casework"].type:
             cases = self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
@@ -140,21 +140,6 @@ class CaseworkApplication(ServiceApplication):
             return self.team_member_changed(UUID(data["staff_id"]), name=data["name"], team=data["team"],
                                             roles=data["roles"], active=data["active"])
         return []
-
-    def erased_at_first_contact(self, person_id: UUID, erased_on: date) -> None:
-        """The policy's step on intake's PersonErased: the person's file here is erased too if its
-        own retention period is over on that day (a social-work file is kept for its own period,
-        counted from its last case's closing: an open case, or a period still running, keeps it,
-        and the operator erases it when `due` lists it). The erasure is recorded here too; a
-        redelivery after the key went finds it erased already."""
-        closed_on = self.read_model.file_closed(person_id)
-        if closed_on is None or self.retention.on(closed_on).ends(closed_on) > erased_on:
-            return
-        try:
-            self.erase(person_id, ground="erased at first contact (intake's log holds the ground)",
-                       erased_on=erased_on, erased_by="intake")
-        except (PersonAlreadyErased, NoFileOfPerson):
-            pass  # erased already, or never a file here under a key of theirs
 
     def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[Case]:
         """The policy's step on intake's PersonCorrected: every case of the person, open or closed,

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 from eventsourcing.domain import Aggregate, event
 
+from shared.erasure import ERASED_IDENTITY
 from shared.roles import SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 from shared.values import (  # noqa: F401  (re-exported)
     LINE_MAX,
@@ -237,8 +238,6 @@ def check_workload(load: int, limit: int, override_reason: str | None, overridde
 
 
 # What a case's personal fields read as once the person is erased (shared/erasure.py).
-ERASED_IDENTITY = {"full_name": None, "birth_date": None, "pesel": None, "document_number": None, "address": None,
-                   "contact": None}
 _ERASED_TERMS = {"parties": {"person": None, "worker": None}, "person_obligations": [], "worker_obligations": [],
                  "goal_ids": [], "valid_from": None, "valid_to": None}
 

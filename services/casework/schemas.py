@@ -89,5 +89,3 @@ GROUPS = paged("groups", record(["group_id", "name", "kind"], group_id=ID, name=
 GROUP_REF = record(["group_id"], group_id=ID)
 
 # An erasure (docs/architecture.md, "Erasure"): its legal ground and day; who erases is who is signed in.
-ERASURE = obj(["ground", "erased_on"], ground=text(), erased_on=day())
-ERASED = record(["person_id", "erased_on"], person_id=ID, erased_on=DATE)

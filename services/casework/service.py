@@ -9,10 +9,10 @@ from uuid import UUID
 from services.casework import schemas
 from services.casework.application import CaseworkApplication
 from services.casework.domain import an_id, ids
-from shared.roles import DIRECTOR, OPERATOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
+from shared.roles import DIRECTOR, SOCIAL_WORK_TEAM_LEADER, SOCIAL_WORKER
 from shared.schemas import HALF_YEAR_QUERY, MRPIPS03_PART
-from shared.service import AccessLog, EventStore, Health
-from shared.web import api, date_from, request_json
+from shared.service import AccessLog, EventStore, Health, PersonErasure
+from shared.web import api, request_json
 
 TEAM = {SOCIAL_WORKER, SOCIAL_WORK_TEAM_LEADER}  # the case work: each sees what the application allows
 LEADER = {SOCIAL_WORK_TEAM_LEADER}  # assigning cases, overriding the workload limit
@@ -27,17 +27,9 @@ def _page(request) -> dict:
     return {"limit": request.args.get("limit", type=int), "after": request.args.get("after")}
 
 
-class CaseworkService(Health, AccessLog):
+class CaseworkService(Health, AccessLog, PersonErasure):
     name = "casework"
     store: CaseworkApplication = EventStore(CaseworkApplication)
-
-    @api("POST", "/persons/<uuid:person_id>/erasure", roles={OPERATOR}, body=schemas.ERASURE, answer=schemas.ERASED)
-    def erase_person(self, request, person_id: UUID):
-        """Destroys the person's key in casework's store (docs/architecture.md, "Erasure")."""
-        body = request_json(request)
-        erased_on = date_from(body, "erased_on")
-        self.store.erase(person_id, ground=body.get("ground") or "", erased_on=erased_on, erased_by=request.staff.name)
-        return 200, {"person_id": person_id, "erased_on": erased_on}
 
     @api("GET", "/cases/open", roles=TEAM, query=schemas.PAGE, answer=schemas.OPEN_CASES)
     def open_cases(self, request):

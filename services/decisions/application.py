@@ -50,9 +50,10 @@ from shared.contracts.decisions import (
     DECISION_SET_ASIDE,
     PROCEEDING_UPDATED,
 )
-from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED
+from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED, PERSON_ERASED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
+from shared.retention import ClosedByAggregates, erase_when_over
 from shared.roles import DECISION_SIGNATORY
 from shared.store import LogProjection, ServiceApplication
 
@@ -106,7 +107,7 @@ def refuse_signature_fields(fields: dict) -> None:
                                     "(DECISIONS_ON_AUTHORITY_OF): leave 'on_authority_of' out of the request")
 
 
-class DecisionsApplication(ServiceApplication):
+class DecisionsApplication(ClosedByAggregates, ServiceApplication):
     service = "decisions"
 
     def __init__(self, database_url: str, rules_file: str | None = None, on_authority_of: str | None = None,
@@ -138,7 +139,11 @@ class DecisionsApplication(ServiceApplication):
             corrected = self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
                                               date.fromisoformat(data["corrected_on"]))
             return [*corrected, *(self._updated(p) for p in corrected)]
-        if envelope.type in ART_11_FACTS:
+        if envelope.type == PERSON_ERASED["decisions"].type:
+            # an administrative file is kept for its own period, counted from its last proceeding's end
+            erase_when_over(self, UUID(data["person_id"]), date.fromisoformat(data["erased_on"]))
+            return []
+        if envelope.type in ART_11_FACTS and not self.erased(UUID(data["person_id"])):  # an erased file takes none
             return [ReviewTask(contract_ref=data["contract_ref"], fact=ART_11_FACTS[envelope.type],
                                person_id=UUID(data["person_id"]), occurred_on=date.fromisoformat(data["occurred_on"]))]
         return []
@@ -146,8 +151,18 @@ class DecisionsApplication(ServiceApplication):
     def person_corrected(self, person_id: UUID, person: dict, corrected_on: date) -> list[Proceeding]:
         """The policy's step on intake's PersonCorrected: every proceeding of the person, at any stage,
         shows the identity as first contact now has it (to be saved, with a ProceedingUpdated each so
-        that the pages' lists redraw the name); an issued decision keeps the party it names."""
+        that the pages' lists redraw the name); an issued decision keeps the party it names. Nothing
+        for a person whose file here is erased."""
+        if self.erased(person_id):
+            return []
         return [p for p in self.proceedings(person_id=person_id) if p.correct_person(person, corrected_on)]
+
+    # --- retention and erasure (shared/retention.py, docs/architecture.md "Erasure") ---------------
+
+    def person_files(self, person_id: UUID | None) -> list[Proceeding | ReviewTask]:
+        """The person's proceedings and art. 11 reviews (everyone's, for None): each closes on its own day."""
+        return [*self.proceedings(person_id=person_id),
+                *(t for t in self._review_tasks() if person_id in (None, t.person_id))]
 
     # --- commands -------------------------------------------------------------------------
 
@@ -395,6 +410,7 @@ class DecisionsApplication(ServiceApplication):
 
     def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
         task = self._review(task_id)
+        self.kept(task.person_id)
         task.close(officer, conclusion, closed_on)
         self.save(task)
 
@@ -454,8 +470,7 @@ class DecisionsApplication(ServiceApplication):
 
     def review_tasks(self, open_only: bool = True, reader: Any = None) -> list[dict]:
         """Art. 11 reviews with each person's granted benefits; a member of staff's read is recorded."""
-        self._index.catch_up()
-        tasks = [t for t in (self.repository.get(i) for i in self._reviews) if not (open_only and t.closed)]
+        tasks = [t for t in self._review_tasks() if not (open_only and t.closed)]
         if tasks:
             self.record_read(reader, "review tasks", [t.id for t in tasks], [t.person_id for t in tasks])
         return [{"task_id": t.id, "person_id": t.person_id, "fact": t.fact, "occurred_on": t.occurred_on,
@@ -496,6 +511,7 @@ class DecisionsApplication(ServiceApplication):
 
     def _do(self, proceeding_id: UUID, command: Callable[[Proceeding], Any], publishes: bool = False) -> Any:
         proceeding = self.proceeding(proceeding_id)
+        self.kept(proceeding.person_id)
         result = command(proceeding)
         published = [result] if publishes and result is not None else []
         self.save(proceeding, *published, self._updated(proceeding))
@@ -516,6 +532,10 @@ class DecisionsApplication(ServiceApplication):
     def _due(p: Proceeding, what: str, due: date, today: date) -> dict:
         return {"proceeding_id": p.id, "person": p.person.get("full_name"), "benefit": p.benefit,
                 "officer": p.officer, "what": what, "due": due, "overdue": due < today}
+
+    def _review_tasks(self) -> list[ReviewTask]:
+        self._index.catch_up()
+        return [self.repository.get(i) for i in self._reviews]
 
     def _review(self, task_id: UUID) -> ReviewTask:
         try:

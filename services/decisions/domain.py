@@ -33,6 +33,7 @@ from services.decisions.deadlines import (
 )
 from services.decisions.rules import InvalidFigure, RuleTable, an_amount, assess, zl
 from shared.dates import months_between
+from shared.erasure import ERASED_IDENTITY
 from shared.vocabulary import FORMS_OF_HELP, FORMS_OF_HELP_IN_FORCE, form_in_force
 from shared.values import InvalidDate, a_date, one_line  # noqa: F401  (re-exported)
 
@@ -347,8 +348,35 @@ def _benefit(value: Any) -> str:
     return value
 
 
+_ERASED_PARTY = {"full_name": None, "address": None}
+
+
 class Proceeding(Aggregate):
     """One administrative proceeding on one benefit for one person."""
+
+    # Sealed with the person's own key (shared/erasure.py): who the person and their household are,
+    # the accounts, and what free text says of them (reasons, justifications, remarks, assets).
+    # Amounts granted and paid, incomes' amounts, household sizes, dates, benefits, outcomes, legal
+    # bases, codes and officers stay under the store's key: the payment lists' totals and the
+    # MRPiPS-03 figures still add up once the person is erased.
+    PERSONAL = {
+        "Opened": {"person": ERASED_IDENTITY},
+        "PersonCorrected": {"person": ERASED_IDENTITY, "old": {}},
+        "MarkedComplex": {"reason": None},
+        "DelayNotified": {"reason": None},
+        "InterviewRecorded": {"household[].name": None, "incomes[].member": None, "assets": None},
+        "InterviewCorrected": {"old.household[].name": None, "new.household[].name": None, "old.assets": None,
+                               "new.assets": None, "reason": None},
+        "IncomeCorrected": {"old.member": None, "new.member": None, "reason": None},
+        "DecisionDrafted": {"content.justification": None, "content.account": None},
+        "DraftReturned": {"remark": None},
+        "DecisionIssued": {"decision.party": _ERASED_PARTY, "decision.justification": None,
+                           "decision.account": None},
+        "LaterDecisionIssued": {"justification": None},
+        "AccountSet": {"account": None},
+        "PaymentReturned": {"reason": None},
+        "UndueBenefitClaimed": {"justification": None},
+    }
 
     @staticmethod
     def create_id(source: str | None, benefit: str | None, **_: Any) -> uuid.UUID:
@@ -1357,6 +1385,32 @@ class Proceeding(Aggregate):
 
     # --- derived -----------------------------------------------------------------------
 
+    @property
+    def closed_on(self) -> date | None:
+        """The day this proceeding's part of the person's file is closed, from which its retention
+        period counts (shared/retention.py): set aside by the appeals board, or final with its period
+        over (for a grant), every month of its schedule paid and nothing left to claim back; the
+        last day anything of it happened or is scheduled. None while anything is still to come:
+        no final decision, an appeal the board has not decided, payments suspended, a grant
+        without an end, a month due and not paid, an undue benefit not repaid."""
+        if self.amount_to_repay > 0 or (self.appeal and not self.appeal["outcome"]):
+            return None
+        if self.state == "suspended" or not (self.annulled_on or self.final_on):
+            return None
+        days = [self.annulled_on or self.final_on, *(d["issued_on"] for d in self.later_decisions),
+                *(d["effective_from"] for d in self.later_decisions if d["kind"] == "revocation"),
+                *(p["returned_on"] or p["paid_on"] for p in self.payments), *(c["issued_on"] for c in self.claims),
+                *(r["repaid_on"] for r in self.repayments)]
+        if self.granted and not self.annulled_on and self.state != "revoked":
+            end = self.decision["period_to"] or (self.decision["period_from"] if self.benefit in ONE_OFF_FORMS
+                                                 else None)
+            if end is None:
+                return None
+            days.append(end)
+        if any(not self.paid(e["month"]) for e in self.payment_schedule(max(days))):
+            return None
+        return max(days)
+
     def payment_schedule(self, until: date) -> list[dict]:
         """One entry a month of an enforceable cash grant's period (open-ended ones up to `until`),
         with the amount in force that month; nothing from a revocation's effective month, nor
@@ -1405,6 +1459,8 @@ class ReviewTask(Aggregate):
     weighs whether to refuse, revoke or suspend a cash benefit ("may", and dependants count);
     the software never does it by itself."""
 
+    PERSONAL = {"Closed": {"conclusion": None}}  # the officer's conclusion speaks of the person
+
     @staticmethod
     def create_id(contract_ref: str, fact: str, **_: Any) -> uuid.UUID:
         return uuid.uuid5(NAMESPACE, f"art11:{contract_ref}:{fact}")
@@ -1427,3 +1483,9 @@ class ReviewTask(Aggregate):
     @event("Closed")
     def _closed(self, officer: str, conclusion: str, closed_on: date) -> None:
         self.closed = {"officer": officer, "conclusion": conclusion, "closed_on": closed_on}
+
+    @property
+    def closed_on(self) -> date | None:
+        """An open review keeps the person's file open (Proceeding.closed_on)."""
+        return self.closed["closed_on"] if self.closed else None
+

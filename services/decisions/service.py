@@ -27,7 +27,7 @@ from services.decisions.domain import Proceeding
 from services.decisions.payments import month_end
 from shared.roles import BENEFIT_OFFICER, DECISION_SIGNATORY, DIRECTOR
 from shared.schemas import HALF_YEAR_QUERY, MRPIPS03_PART
-from shared.service import AccessLog, EventStore, Health
+from shared.service import AccessLog, EventStore, Health, PersonErasure
 from shared.web import api, date_from, request_json
 
 OFFICER = {BENEFIT_OFFICER}
@@ -61,7 +61,7 @@ def _signed(request) -> dict:
     return body
 
 
-class DecisionsService(Health, AccessLog):
+class DecisionsService(Health, AccessLog, PersonErasure):
     name = "decisions"
     store: DecisionsApplication = EventStore(DecisionsApplication)
 

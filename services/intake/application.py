@@ -279,10 +279,11 @@ class IntakeApplication(ServiceApplication):
         return self.read_model.routed_teams(person_id)
 
     def erasure_notices(self, person_id: UUID, erased_on: date) -> list:
-        """Casework, if a case of the person was routed there, erases its file of them too."""
-        if PERSON_ERASED.addressee not in self._routed_teams(person_id):
-            return []
-        return [self.integration_event(PERSON_ERASED, {"person_id": str(person_id), "erased_on": erased_on.isoformat()})]
+        """Each team a case of the person was routed to that keeps their file under a key of theirs
+        (casework, decisions) erases its file of them too, once its own retention period is over."""
+        notice = {"person_id": str(person_id), "erased_on": erased_on.isoformat()}
+        return [self.integration_event(PERSON_ERASED[team], notice)
+                for team in self._routed_teams(person_id) if team in PERSON_ERASED]
 
     def _person_corrected(self, person: Person, team: str, corrected: list[str]):
         return self.integration_event(PERSON_CORRECTED[team], {

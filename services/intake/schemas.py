@@ -37,7 +37,6 @@ ADDRESS_CORRECTION = obj(["address", "reason", "corrected_on"], address=ADDRESS,
 CONTACT_CORRECTION = obj(["contact", "reason", "corrected_on"], contact=line(), **_WHY)
 HOUSEHOLD_CORRECTION = obj(["household", "reason", "corrected_on"], household=many(HOUSEHOLD_MEMBER, 20), **_WHY)
 # An erasure (docs/architecture.md, "Erasure"): its legal ground and day; who erases is who is signed in.
-ERASURE = obj(["ground", "erased_on"], ground=text(), erased_on=day())
 ROUTING = obj(["team", "routed_on"], team=one_of(ROUTING_TEAMS), reason=text(), routed_on=day())
 
 
@@ -52,6 +51,5 @@ REGISTERED = record(["person_id", "new"], person_id=ID, new=FLAG)
 CORRECTED = record(["person_id", "corrected"], person_id=ID, corrected=STRINGS)
 TALK_RECORDED = record(["contact_id"], contact_id=ID)
 ROUTED = record(["case_id"], case_id=ID)
-ERASED = record(["person_id", "erased_on"], person_id=ID, erased_on=DATE)
 ROUTED_CASES = paged("routings", record(["case_id", "contact_id", "person_id", "team"], case_id=ID, contact_id=ID,
                                         person_id=ID, team=TEXT))

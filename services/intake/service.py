@@ -9,8 +9,6 @@ from services.intake.schemas import (
     ADDRESS_CORRECTION,
     CONTACT_CORRECTION,
     CORRECTED,
-    ERASED,
-    ERASURE,
     FIRST_CONTACT,
     HOUSEHOLD_CORRECTION,
     IDENTITY_CORRECTION,
@@ -25,8 +23,8 @@ from services.intake.schemas import (
     SEARCH,
     TALK_RECORDED,
 )
-from shared.roles import FIRST_CONTACT_OFFICER, OPERATOR
-from shared.service import AccessLog, EventStore, Health
+from shared.roles import FIRST_CONTACT_OFFICER
+from shared.service import AccessLog, EventStore, Health, PersonErasure
 from shared.web import api, date_from, error_response, json_response, request_json
 
 # The register is the first-contact desk's file: the desk registers and corrects it; the teams a
@@ -57,7 +55,7 @@ def _identity_differs(error: IdentityDiffers):
     return json_response({**answer.json, "fields": error.fields, "person_id": error.person_id}, 409)
 
 
-class IntakeService(Health, AccessLog):
+class IntakeService(Health, AccessLog, PersonErasure):
     name = "intake"
     store: IntakeApplication = EventStore(IntakeApplication)
 
@@ -105,15 +103,6 @@ class IntakeService(Health, AccessLog):
         corrected = self.store.correct_person(person_id, kind, corrected_by=request.staff.name,
                                               **request_json(request))
         return 200, {"person_id": person_id, "corrected": corrected}
-
-    @api("POST", "/persons/<uuid:person_id>/erasure", roles={OPERATOR}, body=ERASURE, answer=ERASED)
-    def erase_person(self, request, person_id: UUID):
-        """Destroys the person's key at the end of the retention period (docs/architecture.md, "Erasure"):
-        the operator, who keeps the stores, carries out what the centre decided, with its legal ground."""
-        body = request_json(request)
-        erased_on = date_from(body, "erased_on")
-        self.store.erase(person_id, ground=body.get("ground") or "", erased_on=erased_on, erased_by=request.staff.name)
-        return 200, {"person_id": person_id, "erased_on": erased_on}
 
     @api("GET", "/persons/<uuid:person_id>", roles=DESK, answer=PERSON_FILE)
     def person(self, request, person_id: UUID):

@@ -50,18 +50,18 @@ _ROUTING = (
 )
 
 
+def _to_team(name: str, addressee: str, description: str, fields: tuple, subject_field: str) -> Contract:
+    """One of intake's contracts meant for one team only: its addressee is its one consumer."""
+    return Contract(producer="intake", name=name, version=1, addressee=addressee, description=description,
+                    fields=fields, consumers=frozenset({addressee}), subject_field=subject_field)
+
+
 def _case_routed(addressee: str, data_class: DataClass, need: tuple) -> Contract:
-    return Contract(
-        producer="intake",
-        name="CaseRouted",
-        version=1,
-        addressee=addressee,
-        description=(
-            f"First contact routed a case to the {addressee} team, with the person's identity "
-            "and intake's note for that team only."
-        ),
-        fields=(*_ROUTING, *_IDENTITY, text_field("routing_reason", data_class), *need),
-        consumers=frozenset({addressee}),
+    return _to_team(
+        "CaseRouted", addressee,
+        f"First contact routed a case to the {addressee} team, with the person's identity "
+        "and intake's note for that team only.",
+        (*_ROUTING, *_IDENTITY, text_field("routing_reason", data_class), *need),
         subject_field="case_id",
     )
 
@@ -89,23 +89,17 @@ CASE_ROUTED = {
 
 
 def _person_corrected(addressee: str) -> Contract:
-    return Contract(
-        producer="intake",
-        name="PersonCorrected",
-        version=1,
-        addressee=addressee,
-        description=(
-            f"First contact corrected the identity, address or contact of a person it routed a case of to "
-            f"the {addressee} team: the identity as it now is (the fields a routing carried), which of them "
-            "changed, and the date. Not the reason, not the old values, not the household."
-        ),
-        fields=(
+    return _to_team(
+        "PersonCorrected", addressee,
+        f"First contact corrected the identity, address or contact of a person it routed a case of to "
+        f"the {addressee} team: the identity as it now is (the fields a routing carried), which of them "
+        "changed, and the date. Not the reason, not the old values, not the household.",
+        (
             uuid_field("person_id"),
             date_field("corrected_on"),
             codes_field("corrected", [f.name for f in _IDENTITY], DataClass.REFERENCE),
             *_IDENTITY,
         ),
-        consumers=frozenset({addressee}),
         subject_field="person_id",
     )
 
@@ -113,22 +107,24 @@ def _person_corrected(addressee: str) -> Contract:
 # Only to the teams a case of the person was routed to: those that received the old values.
 PERSON_CORRECTED = {team: _person_corrected(team) for team in CASE_ROUTED}
 
-# Only to casework, the one team that received a case of the person and keeps their file under a
-# key of theirs (docs/architecture.md, "Erasure"): it destroys that key too. References only: the
-# legal ground stays in intake's log.
-PERSON_ERASED = Contract(
-    producer="intake",
-    name="PersonErased",
-    version=1,
-    addressee="casework",
-    description=(
-        "First contact erased a person it routed a case of to the social work team (the retention period "
-        "over, or another legal ground): their personal data can no longer be read in intake's log. The "
-        "person's reference and the day, nothing else."
-    ),
-    fields=(uuid_field("person_id"), date_field("erased_on")),
-    consumers=frozenset({"casework"}),
-    subject_field="person_id",
-)
+# Only to the teams a case of the person was routed to that keep their file under a key of theirs
+# (docs/architecture.md, "Erasure"): each destroys its key too once its own retention period is
+# over. References only: the legal ground stays in intake's log. One contract per addressee, as
+# PersonCorrected: a team reads only the notices meant for it.
+_ERASED_AT = {"casework": "the social work team", "decisions": "the benefits team", "care": "the care team"}
 
-CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values(), *PERSON_CORRECTED.values(), PERSON_ERASED)
+
+def _person_erased(addressee: str) -> Contract:
+    return _to_team(
+        "PersonErased", addressee,
+        f"First contact erased a person it routed a case of to {_ERASED_AT[addressee]} (the retention period "
+        "over, or another legal ground): their personal data can no longer be read in intake's log. The "
+        "person's reference and the day, nothing else.",
+        (uuid_field("person_id"), date_field("erased_on")),
+        subject_field="person_id",
+    )
+
+
+PERSON_ERASED = {team: _person_erased(team) for team in _ERASED_AT}
+
+CONTRACTS = (CLIENT_REGISTERED, *CASE_ROUTED.values(), *PERSON_CORRECTED.values(), *PERSON_ERASED.values())

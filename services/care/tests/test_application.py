@@ -39,10 +39,10 @@ def care(make_database_url):
     app.close()
 
 
-def requested(kind, n=1):
+def requested(kind, n=1, person_id=None):
     case_id = str(uuid.uuid4())
-    data = {"request_ref": f"{case_id}/S{n}", "case_id": case_id, "person_id": str(uuid.uuid4()), "kind": kind,
-            "urgent": False, "requested_on": "2025-03-03", "full_name": "Jan Wiśniewski", "pesel": None,
+    data = {"request_ref": f"{case_id}/S{n}", "case_id": case_id, "person_id": str(person_id or uuid.uuid4()),
+            "kind": kind, "urgent": False, "requested_on": "2025-03-03", "full_name": "Jan Wiśniewski", "pesel": None,
             "birth_date": None, "address": None, "contact": None}
     return Envelope.checked(id=str(uuid.uuid4()), source=source_of("casework"), type=SERVICES_REQUESTED.type,
                             time=datetime.now(timezone.utc), subject=case_id, data=data, notification_id=n)
@@ -372,3 +372,30 @@ def test_a_corrected_visit_and_roster_show_in_the_fee_statement_and_the_hours_an
         assert service.corrections[0]["old"]["hours"] == Decimal(13)
     finally:
         again.close()
+
+
+def test_a_persons_care_file_closes_with_the_last_of_their_services_referrals_and_assistance(care):
+    from shared.erasure import PersonFileErased
+
+    service_id, _ = granted_service(care)
+    person_id = care.care_service(service_id).person_id
+    care.process(requested("dps", 2, person_id=person_id))  # the same person asked for a care home too
+    [file] = [r for r in care.referrals() if r.person_id == person_id]
+    assert care.file_closed(person_id) is None and list(care.files_closed()) == []  # both open
+    care.end(service_id, date(2025, 6, 30), "koniec okresu")
+    assert care.file_closed(person_id) is None  # the referral is still open
+    care.withdraw_referral(file.id, "2025-07-02", "rodzina zapewniła opiekę")
+    assert care.file_closed(person_id) == date(2025, 7, 2)
+    assert list(care.files_closed()) == [(person_id, date(2025, 7, 2))]
+    # erased: nothing more is written, and intake's correction of the person is left aside
+    care.erase(person_id, "RODO art. 17", date(2036, 1, 2), "Operator Olek")
+    position = care.recorder.max_notification_id()
+    with pytest.raises(PersonFileErased):
+        care.gather_document(file.id, "wniosek", "2036-01-03")
+    assert care.process(Envelope.checked(
+        id=str(uuid.uuid4()), source=source_of("intake"), type=PERSON_CORRECTED["care"].type,
+        time=datetime.now(timezone.utc), subject=str(person_id), notification_id=5,
+        data={"person_id": str(person_id), "corrected_on": "2036-01-03", "corrected": ["full_name"],
+              "full_name": "Zofia Nowak", "birth_date": None, "pesel": None, "document_number": None,
+              "address": None, "contact": None}))
+    assert care.recorder.max_notification_id() == position and list(care.files_closed()) == []

@@ -23,6 +23,7 @@ from shared.roles import (
     CARE_COORDINATOR,
     DECISION_SIGNATORY,
     DIRECTOR,
+    OPERATOR,
     ROLES,
 )
 from shared.web import PUBLIC
@@ -65,6 +66,7 @@ RULES = {
     ("POST", f"{F}/visits"): CARE,
     ("POST", f"{F}/end"): CARE,
     ("GET", "/mrpips03-part"): FIGURES,
+    ("POST", "/persons/<uuid:person_id>/erasure"): {OPERATOR},
 }
 
 

@@ -357,3 +357,26 @@ def test_the_officer_corrects_the_interview_and_an_income_the_store_keeps_the_ol
     with pytest.raises(NothingToCorrect):
         decisions.correct_income(p.id, OFFICER, entry=1, source="emerytura_renta", **why)
     assert decisions.recorder.max_notification_id() == position
+
+
+def test_an_erased_persons_file_takes_nothing_more_and_upstream_facts_of_them_are_left_aside(decisions):
+    from shared.erasure import PersonFileErased
+
+    proceeding_id = granted_and_delivered(decisions)  # routed at notification 1
+    person_id = decisions.proceeding(proceeding_id).person_id
+    assert decisions.file_closed(person_id) is None and list(decisions.files_closed()) == []  # not final
+    decisions.erase(person_id, "RODO art. 17", date(2026, 5, 4), "Operator Olek")
+    position = decisions.recorder.max_notification_id()
+    with pytest.raises(PersonFileErased):
+        decisions.become_final(proceeding_id, date(2026, 3, 30))
+    with pytest.raises(PersonFileErased):
+        decisions.open_ex_officio(person_id, {"full_name": "Anna Nowak"}, "posilek", date(2026, 5, 5))
+    # intake's correction and casework's refused contract of the erased person: handled, nothing recorded
+    assert decisions.process(corrected(2, str(person_id), full_name="Anna Nowakowska"))
+    assert decisions.process(Envelope.checked(
+        id=str(uuid.uuid4()), source=source_of("casework"), type=CONTRACT_REFUSED.type,
+        time=datetime.now(timezone.utc), subject="", notification_id=3,
+        data={"person_id": str(person_id), "case_id": str(uuid.uuid4()), "contract_ref": "KS/2026/17",
+              "occurred_on": "2026-05-06"}))
+    assert decisions.recorder.max_notification_id() == position
+    assert decisions.review_tasks() == [] and decisions.proceeding(proceeding_id).person["full_name"] is None

@@ -942,3 +942,66 @@ def test_first_contact_s_correction_of_the_person_reaches_the_proceeding_and_not
     assert p.decision["party"]["full_name"] == "Anna Nowak"  # the decision is a document: as issued
     p.collect_events()
     assert p.correct_person(identity, date(2026, 3, 21)) is False and p.collect_events() == []
+
+
+# --- the file's closing day, from which its retention period counts (shared/retention.py) -------------
+
+def _paid_up(p, months=("2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09")):
+    for month in months:
+        p.record_payment(month, date(int(month[:4]), int(month[5:]), 10), until=date(2026, 12, 31))
+    return p
+
+
+def test_a_proceeding_is_closed_once_final_its_period_over_and_every_month_paid():
+    assert proceeding().closed_on is None and interviewed().closed_on is None  # nothing decided yet
+    assert delivered().closed_on is None  # not final: the party may still appeal
+    p = final()
+    assert p.closed_on is None  # April to September still to pay
+    _paid_up(p, months=("2026-04", "2026-05"))
+    assert p.closed_on is None
+    _paid_up(p, months=("2026-06", "2026-07", "2026-08", "2026-09"))
+    assert p.closed_on == date(2026, 9, 30)  # the period's end: no payment is scheduled after it
+    p.record_payment_returned("2026-09", date(2026, 10, 5), "rachunek zamknięty")
+    assert p.closed_on is None  # the returned month is due again
+    p.record_payment("2026-09", date(2026, 10, 20), until=date(2026, 12, 31))
+    assert p.closed_on == date(2026, 10, 20)
+    p.claim_back(["2026-09"], "100", date(2026, 11, 2), "nie zgłosiła podjęcia pracy", **SIGNED)
+    assert p.closed_on is None  # an undue benefit still to repay
+    p.record_repayment("100", date(2026, 12, 1))
+    assert p.closed_on == date(2026, 12, 1)
+
+
+def test_a_refusal_a_revocation_and_a_set_aside_close_the_file_a_suspension_or_an_open_end_does_not():
+    refused = interviewed(income="5000")
+    refused.assess(RULES)
+    refused.issue_decision("refusal", date(2026, 3, 10), "art. 8 u.p.s.", "dochód powyżej kryterium", **SIGNED)
+    refused.record_delivery(RULES, date(2026, 3, 12))
+    refused.become_final(date(2026, 3, 27))
+    assert refused.closed_on == date(2026, 3, 27)
+    suspended = _paid_up(final(), months=("2026-04",))
+    suspended.suspend(date(2026, 5, 1), date(2026, 4, 20), "art. 11", **SIGNED)
+    assert suspended.closed_on is None
+    suspended.revoke(date(2026, 6, 1), date(2026, 5, 20), "podjęcie pracy", **SIGNED)
+    assert suspended.state == "revoked" and suspended.closed_on == date(2026, 6, 1)
+    staly = final_staly()  # zasiłek stały without an end: open until revoked
+    assert staly.decision["period_to"] is None and staly.closed_on is None
+    appealed = delivered()
+    appealed.register_appeal(RULES, date(2026, 3, 20))
+    appealed.forward_appeal(date(2026, 3, 23))
+    assert appealed.closed_on is None  # before the board
+    appealed.record_appeal_outcome(RULES, "overturned", date(2026, 4, 20))
+    assert appealed.closed_on == date(2026, 4, 20)
+
+
+def test_a_persons_file_closes_with_the_last_of_their_proceedings_and_reviews():
+    from shared.retention import closing_days as files_closed
+
+    first, second, other = final(), final(), final()
+    second.person_id = first.person_id
+    _paid_up(first)
+    task = ReviewTask(contract_ref="c-1", fact="refused", person_id=first.person_id, occurred_on=date(2026, 3, 1))
+    assert files_closed([first, other]) == {first.person_id: date(2026, 9, 30), other.person_id: None}
+    assert files_closed([first, second])[first.person_id] is None  # the second still pays
+    assert files_closed([first, task])[first.person_id] is None  # the review is open
+    task.close("B. Wójcik", "bez zmiany decyzji", date(2026, 10, 5))
+    assert files_closed([task, first])[first.person_id] == date(2026, 10, 5)

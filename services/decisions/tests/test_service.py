@@ -54,6 +54,7 @@ RULES = {
     ("GET", "/bank-transfer-file"): {BENEFIT_OFFICER},
     ("GET", "/health-contributions"): {BENEFIT_OFFICER},
     ("GET", "/mrpips03-part"): {DIRECTOR},
+    ("POST", "/persons/<uuid:person_id>/erasure"): {OPERATOR},
 }
 
 
@@ -67,9 +68,10 @@ def routes() -> dict:
 
 def test_every_endpoint_has_the_role_rule_this_list_gives_it():
     assert routes() == {route: set(roles) for route, roles in RULES.items()}
-    # The director gets figures only; the operator nothing with a person in it.
+    # The director gets figures only; the operator nothing with a person in it, only the erasure of one.
     assert [route for route, roles in routes().items() if DIRECTOR in roles] == [("GET", "/mrpips03-part")]
-    assert not [route for route, roles in routes().items() if OPERATOR in roles]
+    assert [route for route, roles in routes().items() if OPERATOR in roles] == [
+        ("POST", "/persons/<uuid:person_id>/erasure")]
 
 
 class Desk:
@@ -520,4 +522,4 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
         "application/json"]["schema"]
     assert schema["required"] == ["outcome", "issued_on", "legal_basis"] and "signed_by" not in schema["properties"]
     posts = [path for path, ops in document["paths"].items() if "post" in ops]
-    assert len(posts) == 34 and all("requestBody" in document["paths"][path]["post"] for path in posts)
+    assert len(posts) == 35 and all("requestBody" in document["paths"][path]["post"] for path in posts)  # 34 + erasure
