@@ -171,7 +171,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for events in (args.events // 10, args.events):
             figures.update(replaying(Path(tmp), events))
-            print(f"intake {figures[f'intake_{events}_events']:>7} events   export {said(figures, f'intake_export_{events}')}   verify it "
+            print(f"intake {figures[f'intake_{events}_events']:>7} events   "
+                  f"export {said(figures, f'intake_export_{events}')}   verify it "
                   f"{said(figures, f'intake_file_{events}')}   replay it {said(figures, f'intake_replay_{events}')}")
     print(json.dumps(figures))
     return 0
