@@ -9,7 +9,15 @@
    written a thousand a transaction; then, each in a process of its own so its peak memory is its
    own, `shared.chain.verify` of the live store and `shared.audit.verify` of its export, timed,
    with the process's peak RSS; the same for a tenth of the events, to show memory does not grow
-   with the log. The last line is one JSON object with the figures.
+   with the log.
+3. Replaying: a real intake store of about `--events` events (people registered, each with a
+   first-contact talk routed to casework, written 500 people a save as benchmarks/size.py does;
+   encrypted, each person's fields under their own key); then, each in a process of its own,
+   `shared.audit export` of it, `verify` of the export, and `replay` of the export as an auditor
+   runs it (`--store-key-file`, `--person-keys-url` the live store, every aggregate printed as
+   JSON to /dev/null), and that replay's rebuilding alone (`shared.audit.replay`, nothing
+   printed), timed, with the peak RSS; the same for a tenth of the events.
+The last line is one JSON object with the figures.
 
 Figures measured: docs/architecture.md, "Tamper-evident".
 """
@@ -32,8 +40,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from eventsourcing.persistence import StoredEvent  # noqa: E402
 from eventsourcing.sqlite import SQLiteProcessRecorder  # noqa: E402
 
+from benchmarks.size import BATCH, ON, name_of  # noqa: E402
 from benchmarks.store_cipher import Registration, Store  # noqa: E402
+from services.intake.application import IntakeApplication  # noqa: E402
+from services.intake.domain import FirstContact, Person  # noqa: E402
 from shared import sqlite  # noqa: E402
+from tests.support.people import pesel_for  # noqa: E402
 
 
 def saves(folder: Path, ops: int, chained: bool) -> float:
@@ -67,7 +79,7 @@ def build(path: Path, events: int) -> None:
 def timed(code: str) -> dict:
     """Runs `code` in a process of its own: its seconds and peak RSS (MiB)."""
     done = subprocess.run([sys.executable, "-c", f"""
-import json, resource, sys, time
+import contextlib, json, os, resource, sys, time
 sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
 from shared import audit, chain
 from benchmarks.store_cipher import Store
@@ -85,11 +97,58 @@ def checking(folder: Path, events: int) -> dict:
     url = f"sqlite:///{path}"
     live = timed(f"app = Store({url!r}, existing=True); head = chain.verify(app.recorder); app.close()")
     out = folder / f"log-{events}.jsonl"
-    timed(f"app = Store({url!r}, existing=True); audit.export(app, {str(out)!r}); app.close()")
+    exported = timed(f"app = Store({url!r}, existing=True); audit.export(app, {str(out)!r}); app.close()")
     file = timed(f"audit.verify({str(out)!r}, keep_events=False)")
-    return {f"store_{events}_per_s": round(events / live["seconds"]), f"store_{events}_rss_mib": round(
-        live["peak_rss_mib"], 1), f"file_{events}_per_s": round(events / file["seconds"]),
-        f"file_{events}_rss_mib": round(file["peak_rss_mib"], 1)}
+    return {**rate(f"store_{events}", events, live), **rate(f"export_{events}", events, exported),
+            **rate(f"file_{events}", events, file)}
+
+
+def rate(name: str, events: int, run: dict) -> dict:
+    """A timed step's figures: events per second and peak RSS (MiB)."""
+    return {f"{name}_per_s": round(events / run["seconds"]), f"{name}_rss_mib": round(run["peak_rss_mib"], 1)}
+
+
+def build_intake(folder: Path, events: int) -> tuple[str, int]:
+    """An encrypted intake store of at least `events` events, written as the service writes them
+    (benchmarks/size.py): its URL and how many events it holds."""
+    url = f"sqlite:///{folder}/intake.sqlite"
+    intake = IntakeApplication(url, secrets_dir=folder / "secrets")
+    try:
+        start = 0
+        while (intake.recorder.max_notification_id() or 0) < events:
+            batch = []
+            for number in range(start, start + BATCH):
+                person = Person.register(intake.person_id_key, registered_on=ON, name=name_of(number),
+                                         pesel=pesel_for(number))
+                talk = FirstContact.record(person=person, held_on=ON, officer="Biuro podawcze",
+                                           reasons_for_help=["ubostwo"], help_requested=["praca_socjalna"])
+                talk.route(team="casework", reason="wsparcie rodziny", routed_on=ON, teams={"casework"})
+                batch += [person, talk]
+            intake.save(*batch)
+            start += BATCH
+        return url, intake.recorder.max_notification_id()
+    finally:
+        intake.close()
+
+
+def replaying(folder: Path, events: int) -> dict:
+    """Export, verify and replay (as the auditor's commands run them) of a real intake store of
+    about `events` events; the figures are named after `events`, the count it holds is given."""
+    url, held = build_intake(folder / f"intake-{events}", events)
+    out, key = folder / f"intake-{events}" / "log.jsonl", folder / f"intake-{events}" / "secrets" / "intake-store.key"
+    cli = "with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null): assert audit.main({!r}) == 0"
+    exported = timed(cli.format(["export", "intake", "--database-url", url, "--out", str(out)]))
+    file = timed(cli.format(["verify", str(out)]))
+    replayed = timed(cli.format(["replay", str(out), "--store-key-file", str(key), "--person-keys-url", url]))
+    rebuilt = timed(f"audit.replay(audit.verify({str(out)!r}, keep_events=False), store_key_file={str(key)!r}, "
+                    f"person_keys_url={url!r}).close()")
+    return {f"intake_{events}_events": held, **rate(f"intake_export_{events}", held, exported),
+            **rate(f"intake_file_{events}", held, file), **rate(f"intake_replay_{events}", held, replayed),
+            **rate(f"intake_rebuild_{events}", held, rebuilt)}
+
+
+def said(figures: dict, name: str) -> str:
+    return f"{figures[f'{name}_per_s']:>7}/s ({figures[f'{name}_rss_mib']:5.1f} MiB peak)"
 
 
 def main() -> int:
@@ -111,9 +170,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for events in (args.events // 10, args.events):
             figures.update(checking(Path(tmp), events))
-            print(f"verify {events:>7} events   the store {figures[f'store_{events}_per_s']:>8}/s "
-                  f"({figures[f'store_{events}_rss_mib']} MiB peak)   its export "
-                  f"{figures[f'file_{events}_per_s']:>8}/s ({figures[f'file_{events}_rss_mib']} MiB peak)")
+            print(f"random {events:>7} events   verify the store {said(figures, f'store_{events}')}   export "
+                  f"{said(figures, f'export_{events}')}   verify the export {said(figures, f'file_{events}')}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for events in (args.events // 10, args.events):
+            figures.update(replaying(Path(tmp), events))
+            print(f"intake {figures[f'intake_{events}_events']:>7} events   "
+                  f"export {said(figures, f'intake_export_{events}')}   verify it "
+                  f"{said(figures, f'intake_file_{events}')}   replay it {said(figures, f'intake_replay_{events}')}"
+                  f"   (its rebuilding alone {said(figures, f'intake_rebuild_{events}')})")
     print(json.dumps(figures))
     return 0
 

@@ -18,8 +18,9 @@ file or from a live store, and prints the head hash; `--expect` fails unless the
 through the hash the auditor kept (the head of an earlier export or check of the same store).
 `--sign-key` signs the file (Ed25519, `FILE.sig`); `verify --public-key` checks the signature.
 `replay` verifies the file, then rebuilds the state in the service's own domain model (its
-application, on an in-memory store) from the events up to a business date or a moment of
-recording, and prints the aggregates. The events are exported as stored, so encrypted
+application, on a temporary SQLite file deleted when it closes) from the events up to a
+business date or a moment of recording, read again from the file a page at a time, and prints
+the aggregates one by one: its memory does not grow with the log. The events are exported as stored, so encrypted
 (docs/architecture.md, "Encrypted at rest"): export and verify need no key, replay needs the
 service's store key file.
 
@@ -33,8 +34,10 @@ import argparse
 import base64
 import hashlib
 import importlib
+import itertools
 import json
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -145,6 +148,23 @@ class VerifiedLog:
     count: int = 0
     expected_at: int | None = field(default=None)  # where --expect's hash is on the chain
     format: str = FORMAT
+    path: Path | None = None  # the file verified
+    sha256: str | None = None  # its bytes' digest, for reading it again (stored_events)
+
+    def stored_events(self) -> Iterator[StoredEvent]:
+        """The log's events: those kept, else read again from the file one line at a time, which
+        must be the file verified (AuditLogAltered otherwise, once read to its end)."""
+        if self.events or self.path is None:
+            yield from self.events
+            return
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as file:
+            for number, raw in enumerate(file, start=1):
+                digest.update(raw)
+                if number > 1 and number <= self.count + 1:  # the header and the closing line hold none
+                    yield _event(json.loads(raw))
+        if digest.hexdigest() != self.sha256:
+            raise AuditLogAltered(f"{self.path} changed after it was verified")
 
 
 def _event(line: dict[str, Any]) -> StoredEvent:
@@ -157,13 +177,14 @@ def verify(path: Path, expect: str | None = None, keep_events: bool = True,
     """Checks an exported log: every event's link of the store's chain (an /1 or /2 file: its
     lines' seals and that no id is skipped), its closing line, the hash kept (`expect`) and the
     signature (`public_key`); raises a named error. Reads one line at a time; holds the events
-    only if `keep_events` (replay needs them)."""
+    only if `keep_events` (else replay reads them again: VerifiedLog.stored_events)."""
     if public_key is not None:
         signing.check(path, public_key)
     header, events, ids, end, sealed, first, last = None, [], [], None, "", None, None
-    walk, count = chain.Walk(expect), 0
-    with open(path, encoding="utf-8") as file:
+    walk, count, digest = chain.Walk(expect), 0, hashlib.sha256()
+    with open(path, "rb") as file:
         for number, text in enumerate(file, start=1):
+            digest.update(text)
             if end is not None:
                 raise AuditLogAltered(f"line {number}: a line after the closing line")
             try:
@@ -219,7 +240,7 @@ def verify(path: Path, expect: str | None = None, keep_events: bool = True,
         final, expected_at = head.hash, head.expected_at
     return VerifiedLog(header["service"], header.get("up_to"), header.get("exported_at"), events,
                        ids if keep_events else [n for n in (first, last) if n is not None], final, count, expected_at,
-                       header["format"])
+                       header["format"], Path(path), digest.hexdigest())
 
 
 def open_store(database_url: str, service: str | None = None) -> ServiceApplication:
@@ -244,17 +265,39 @@ def business_date(event: Any) -> date:
     return named[0] if named else event.timestamp.astimezone(CENTRE_TIME).date()
 
 
+class _Rebuilt:
+    """A service's application on a temporary SQLite file of its own, deleted when it closes."""
+
+    folder: tempfile.TemporaryDirectory
+
+    def close(self) -> None:
+        try:
+            super().close()  # type: ignore[misc]
+        finally:
+            self.folder.cleanup()
+
+
 def replay(log: VerifiedLog, as_recorded_at: datetime | None = None, store_key_file: Path | None = None, *,
            as_of_date: date | None = None, **settings: Any) -> ServiceApplication:
     """The service's domain model rebuilt from the log's events (all if no cut), decrypted with
     the key ring in `store_key_file`: up to a moment of recording, or up to a business date. An
     aggregate's events count in their order: its first one after the cut ends it (an event
-    dated earlier that comes after it does not count either), so each aggregate is as it was."""
+    dated earlier that comes after it does not count either), so each aggregate is as it was.
+    The store is a temporary file, written a page at a time, deleted when the application closes."""
+    events = log.stored_events()
+    first = next(events, None)
     if store_key_file is not None:
-        key_ring(store_key_file)  # StoreKeyMissing: a store in memory would get a new key, which opens nothing
-    elif log.events and not is_plaintext(log.events[0].state):
+        key_ring(store_key_file)  # StoreKeyMissing: a new store would get a new key, which opens nothing
+    elif first is not None and not is_plaintext(first.state):
         raise StoreKeyMissing(f"the events of {log.service} are encrypted: replay them with its store key file")
-    app = application_class(log.service)("sqlite:///:memory:", store_key_file=store_key_file, **settings)
+    service = application_class(log.service)
+    folder = tempfile.TemporaryDirectory(prefix=f"replay-{log.service}-")
+    try:
+        app = type(service.__name__, (_Rebuilt, service), {"folder": folder})(
+            f"sqlite:///{folder.name}/{log.service}.sqlite", store_key_file=store_key_file, rebuilt=True, **settings)
+    except BaseException:
+        folder.cleanup()
+        raise
     ended: set[UUID] = set()
 
     def counts(stored: StoredEvent) -> bool:
@@ -269,18 +312,23 @@ def replay(log: VerifiedLog, as_recorded_at: datetime | None = None, store_key_f
             return False
         return True
 
-    chosen = [e for e in log.events if counts(e)]
-    for start in range(0, len(chosen), _PAGE):
-        app.recorder.insert_events(chosen[start:start + _PAGE])
+    try:
+        chosen = filter(counts, itertools.chain([first] if first is not None else [], events))
+        while page := list(itertools.islice(chosen, _PAGE)):
+            app.recorder.insert_events(page)
+    except BaseException:
+        app.close()
+        raise
     return app
 
 
 def aggregates(app: ServiceApplication) -> Iterator[Any]:
-    """Every aggregate in the (rebuilt) store, at its latest version (not the published events)."""
-    seen: set = set()
-    for n in app.recorder.select_notifications(start=None, limit=1_000_000):
-        if n.topic != INTEGRATION_TOPIC and n.originator_id not in seen and n.originator_version == 1:
-            seen.add(n.originator_id)
+    """Every aggregate in the (rebuilt) store, at its latest version (not the published events),
+    one at a time."""
+    recorder = app.recorder
+    for n in chain.paged(lambda after, limit: recorder.select_notifications(start=after, limit=limit,
+                                                                          inclusive_of_start=False), lambda n: n.id):
+        if n.topic != INTEGRATION_TOPIC and n.originator_version == 1:  # an aggregate's first event, once
             yield app.repository.get(n.originator_id)
 
 
@@ -321,6 +369,16 @@ def _table(states: list[dict[str, Any]]) -> str:
                   for k, v in rest.items()]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _print_json(head: dict[str, Any], states: Iterator[dict[str, Any]]) -> None:
+    """Prints `head` with its "aggregates", each as it comes, as json.dumps(..., indent=2) would."""
+    print(json.dumps({**head, "aggregates": []}, ensure_ascii=False, indent=2).removesuffix("[]\n}"), end="")
+    separator = "["
+    for state in states:
+        print(separator + "\n    " + json.dumps(state, ensure_ascii=False, indent=2).replace("\n", "\n    "), end="")
+        separator = ","
+    print("[]\n}" if separator == "[" else "\n  ]\n}")
 
 
 def _head_line(head_id: int | None, head_hash: str, expected_at: int | None, expect: str | None) -> str:
@@ -396,27 +454,28 @@ def main(argv: list[str] | None = None) -> int:
         moment = args.as_recorded_at
         if moment is not None and moment.tzinfo is None:
             parser.error("--as-recorded-at needs a UTC offset, e.g. 2026-11-05T12:00:00+00:00")
-        log = verify(args.file, args.expect)
+        log = verify(args.file, args.expect, keep_events=False)  # replay reads the events again, a page at a time
         app = replay(log, moment, args.store_key_file, as_of_date=args.as_of_date,
                      person_keys_url=args.person_keys_url)
         try:
             if args.id is not None:
-                found = [a for a in aggregates(app) if a.id == args.id]
-                if not found:
+                found = next((a for a in aggregates(app) if a.id == args.id), None)
+                if found is None:
                     raise AggregateNotFound(f"no aggregate {args.id} in the log of {log.service} at that cut")
-                states = [aggregate_state(found[0])]
+                state = aggregate_state(found)
+                if args.format == "table":
+                    print(_table([state]), end="")
+                else:
+                    print(json.dumps(state, ensure_ascii=False, indent=2))
+            elif args.format == "table":
+                for number, aggregate in enumerate(aggregates(app)):
+                    print(("\n" if number else "") + _table([aggregate_state(aggregate)]), end="")
             else:
-                states = [aggregate_state(a) for a in aggregates(app)]
+                _print_json({"service": log.service, "as_of_date": args.as_of_date and args.as_of_date.isoformat(),
+                             "as_recorded_at": moment and moment.isoformat(), "head_hash": log.final_hash},
+                            (aggregate_state(a) for a in aggregates(app)))
         finally:
             app.close()
-        if args.format == "table":
-            print(_table(states), end="")
-        elif args.id is not None:
-            print(json.dumps(states[0], ensure_ascii=False, indent=2))
-        else:
-            print(json.dumps({"service": log.service, "as_of_date": args.as_of_date and args.as_of_date.isoformat(),
-                              "as_recorded_at": moment and moment.isoformat(), "head_hash": log.final_hash,
-                              "aggregates": states}, ensure_ascii=False, indent=2))
         return 0
     except (AuditLogAltered, AuditLogIncomplete, chain.ChainBroken, chain.ChainMissing, chain.ExpectedHashMissing,
             signing.SignatureInvalid, AggregateNotFound) as error:

@@ -131,7 +131,7 @@ class PersonKeys:
         self._view = view_recorder_class(recorder)(recorder, ())
         self._store_cipher = store_cipher
         self.writable = writable
-        # An audit replay in memory with no key table to read: sealed fields read as withheld.
+        # An audit replay (or a store in memory) with no key table to read: sealed fields read as withheld.
         self.missing_is_withheld = missing_is_withheld
         self._made = False
         self._cache: OrderedDict[uuid.UUID, tuple[AESCipher | None, float]] = OrderedDict()

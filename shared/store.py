@@ -208,13 +208,16 @@ class ServiceApplication(Application):
             cls.name = cls.service
 
     def __init__(self, database_url: str, secrets_dir: str | Path | None = None, *, existing: bool = False,
-                 store_key_file: str | Path | None = None, person_keys_url: str | None = None, **settings: Any):
+                 store_key_file: str | Path | None = None, person_keys_url: str | None = None, rebuilt: bool = False,
+                 **settings: Any):
         """`existing`: open a store that is there already, or raise StoreNotFound (for tools that read one).
         The store is encrypted with the key ring in `store_key_file`, or in the secrets folder's
         `<service>-store.key`; with neither (a store in memory, a tool that copies stored bytes) it
         is not, and a store that is cannot be written. `person_keys_url`: read the persons' keys
-        from that store's key table, not this one's (an audit replay in memory, shared/erasure.py)."""
+        from that store's key table, not this one's (an audit replay, shared/erasure.py). `rebuilt`:
+        a store an audit replay rebuilds from a log (shared/audit.py), without the persons' keys."""
         self.settings = settings
+        self.rebuilt = rebuilt
         self.secrets_dir = Path(secrets_dir) if secrets_dir else None  # the service's keys
         self._recorded_listeners: list[Callable[[], None]] = []
         key_file = Path(store_key_file) if store_key_file else (
@@ -242,8 +245,8 @@ class ServiceApplication(Application):
 
     def _person_keys(self, database_url: str, person_keys_url: str | None, existing: bool) -> PersonKeys:
         """The persons' keys (docs/architecture.md, "Erasure"): in this store's database, or read
-        from another's (a replay in memory). A replay in memory with neither reads sealed fields as
-        withheld, as they would be erased."""
+        from another's (a replay). A replay (or a store in memory) with neither reads sealed fields
+        as withheld, as they would be erased."""
         if person_keys_url:
             from eventsourcing.persistence import InfrastructureFactory
 
@@ -253,7 +256,7 @@ class ServiceApplication(Application):
                               writable=False)
         in_memory = database_url.startswith("sqlite") and sqlite_path(database_url) is None
         return PersonKeys(self.recorder, self.service, self.mapper.cipher, writable=not existing,
-                          missing_is_withheld=in_memory)
+                          missing_is_withheld=in_memory or self.rebuilt)
 
     def answering(self, timeout: float = STORE_PROBE_S) -> int:
         """The log's last position, asked once and waiting at most `timeout` seconds (GET /health,

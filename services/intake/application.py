@@ -52,7 +52,7 @@ class IntakeApplication(ServiceApplication):
         # The centre's own team structure (3 or 4 teams, art. 110a): configuration.
         self.teams = frozenset(teams)
         self._person_id_key_file = person_id_key_file
-        self._in_memory = database_url == "sqlite:///:memory:"  # a replay's (shared/audit.py)
+        self._in_memory = database_url == "sqlite:///:memory:" or self.rebuilt  # a replay's (shared/audit.py)
 
     @functools.cached_property
     def read_model(self) -> IntakeReadModel:

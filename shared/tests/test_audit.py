@@ -84,6 +84,23 @@ def test_replay_rebuilds_the_register_at_a_past_moment(intake_url, exported, tmp
         now.close()
 
 
+
+def test_replay_reads_the_verified_file_again_into_a_temporary_store_deleted_on_close(intake_url, exported, tmp_path):
+    path, count, _, _, anna, _ = exported
+    log = audit.verify(path, keep_events=False)  # as the command line does: memory does not grow with the log
+    assert log.events == [] and log.count == count
+    key_file = tmp_path / "intake-store.key"
+    app = audit.replay(log, store_key_file=key_file, person_keys_url=intake_url)
+    folder = Path(app.folder.name)
+    try:
+        assert folder.is_dir() and app.person(anna).name == "Anna Nowak"
+    finally:
+        app.close()
+    assert not folder.exists()
+    _rewrite(path, _altered_state)  # the file changed between its check and its replay
+    with pytest.raises(audit.AuditLogAltered, match="changed after it was verified"):
+        audit.replay(log, store_key_file=key_file, person_keys_url=intake_url)
+
 def _rewrite(path, change):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(change(lines)), encoding="utf-8")
