@@ -24,9 +24,10 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.domain import Aggregate, event
@@ -36,6 +37,9 @@ from eventsourcing.utils import Environment, get_topic
 
 from shared.contracts import REGISTRY, DataClass, UnknownEventType
 from shared.values import LINE_MAX, a_date, one_line
+
+if TYPE_CHECKING:
+    from shared.views import Statement
 
 NAMESPACE = uuid.UUID("0c3b9f5e-2f0a-4d5e-9a51-7e0f4d1b8a21")
 SEALED = "_sealed"  # the stored state's entry holding [person_id, the personal fields encrypted]
@@ -111,6 +115,10 @@ ERASED_TOPIC = get_topic(Erasure.PersonErased)
 
 
 # --- the key table -----------------------------------------------------------------------------
+
+# The keys a save in progress made for persons it is the first to seal for (PersonKeys.first_keys).
+_MADE: contextvars.ContextVar[Mapping[uuid.UUID, AESCipher]] = contextvars.ContextVar("made_keys", default={})
+
 
 class PersonKeys:
     """The persons' keys in a table of the service's own database (`<service>_person_keys`), each
@@ -195,42 +203,68 @@ class PersonKeys:
             self._remember(person_id, cipher)
         return cipher
 
-    def _new_key(self, person_id: uuid.UUID) -> tuple[str, dict]:
-        """A new key's row, sealed with the store's cipher. Two processes making the first key at
-        once: the first row stays, both read it."""
+    def _new_key(self, person_id: uuid.UUID, or_theirs: bool = False) -> tuple[AESCipher, Statement]:
+        """A new key, and its row (the key sealed with the store's cipher). A row there already is
+        IntegrityError, as events sealed with this key must not commit; or, `or_theirs`, the row
+        there stays (and is read back)."""
         key = AESCipher.create_key(PERSON_KEY_SIZE)
         sealed = key if self._store_cipher is None else base64.b64encode(
             self._store_cipher.encrypt(key.encode())).decode()
-        return (f"INSERT INTO {self.table} (person_id, key) VALUES (:id, :key) ON CONFLICT (person_id) DO NOTHING",
-                {"id": str(person_id), "key": sealed})
+        keep = " ON CONFLICT (person_id) DO NOTHING" if or_theirs else ""
+        return (AESCipher(Environment("person", {AESCipher.CIPHER_KEY: key})),
+                (f"INSERT INTO {self.table} (person_id, key) VALUES (:id, :key){keep}",
+                 {"id": str(person_id), "key": sealed}))
 
-    def prepare(self, person_ids: Iterable[uuid.UUID]) -> None:
-        """Makes the keys of the persons a save is about to seal for, in one transaction (a page of
-        routings recorded together makes one commit for their keys, not one each), and keeps them."""
+    @contextmanager
+    def first_keys(self, person_ids: Iterable[uuid.UUID]) -> Iterator[list[Statement]]:
+        """The keys of the persons a save is about to seal for. Those kept here are read, a page of
+        persons a query; for those with none yet a key is made, sealing this save's events only,
+        and their rows are given to join the save's own transaction: a key is never kept without
+        the events it seals, and a person's first save is one commit, not two. Kept for the next
+        saves once the block ends without an error (the save committed)."""
         missing = [p for p in dict.fromkeys(person_ids) if not self._cached(p)[0]]
         if not missing or not self.writable:
+            yield []
             return
         self._table()
-        self._view.execute([self._new_key(person_id) for person_id in missing])
+        known = set()
         for chunk in range(0, len(missing), 500):
             ids = {str(p): p for p in missing[chunk:chunk + 500]}
             names = {f"p{n}": i for n, i in enumerate(ids)}
             rows = self._view.rows(f"SELECT person_id, key FROM {self.table} WHERE person_id IN "
                                    f"({', '.join(':' + n for n in names)})", **names)
             for row in rows:
+                known.add(ids[row["person_id"]])
                 if row["key"]:  # an erased person's file takes nothing more: sealing says so
                     self._remember(ids[row["person_id"]], self._cipher(row["key"]))
+        made = {p: self._new_key(p) for p in missing if p not in known}
+        token = _MADE.set({p: cipher for p, (cipher, _) in made.items()})
+        try:
+            yield [(self._view._sql(sql), parameters) for _, (sql, parameters) in made.values()]
+        finally:
+            _MADE.reset(token)
+        for person_id, (cipher, _) in made.items():
+            self._remember(person_id, cipher)
+
+    def made_elsewhere(self, key_rows: Iterable[Statement]) -> bool:
+        """Whether another process has kept a key for a person whose first key a save here made
+        (`first_keys`' rows): a first save of theirs there at the same moment. This save's keys
+        lost, it is tried again with theirs."""
+        return any(self._row(uuid.UUID(parameters["id"])) is not None for _, parameters in key_rows)
 
     def sealing(self, person_id: uuid.UUID) -> AESCipher:
         """The person's cipher for a new event, a new key if the person has none yet."""
+        made = _MADE.get().get(person_id)
+        if made is not None:
+            return made
         hit, cipher = self._cached(person_id)
         if hit and cipher is not None:
             return cipher
         if not self.writable:
             raise PersonFileErased("a replay writes nothing")
         row = self._row(person_id)
-        if row is None:
-            self._view.execute([self._new_key(person_id)])
+        if row is None:  # a person the save did not name (first_keys): their key made at once, on its own
+            self._view.execute([self._new_key(person_id, or_theirs=True)[1]])
             row = self._row(person_id)
         if not row["key"]:
             raise PersonFileErased(f"person {person_id} is erased: nothing more is written to their file")

@@ -127,6 +127,11 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
                 " ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id"
             ).format(schema=schema, table=Identifier(self.tracking_table_name), tracking=Identifier(tracking)))
 
+    def _insert_events(self, curs: Cursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        for sql, parameters in kwargs.get("joining", ()):  # rows of the store's other tables (a first key) this save makes
+            curs.execute(sql, parameters)
+        super()._insert_events(curs, stored_events, **kwargs)
+
     def _fetch_ids_after_insert_events(self, curs: Cursor, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)

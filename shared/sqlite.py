@@ -54,6 +54,8 @@ class ServiceProcessRecorder(SQLiteProcessRecorder):
                            f"SET notification_id = excluded.notification_id")
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        for sql, parameters in kwargs.get("joining", ()):  # rows of the store's other tables (a first key) this save makes
+            c.execute(sql, parameters)
         ids = super()._insert_events(c, stored_events, **kwargs)
         if stored_events:  # after the insert: this transaction is the store's one writer until it commits
             c.execute(f"SELECT hash FROM {self.chain_table_name} ORDER BY notification_id DESC LIMIT 1")

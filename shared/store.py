@@ -360,13 +360,22 @@ class ServiceApplication(Application):
 
     def _record(self, processing_event):
         # Whose file each aggregate saved is: the mapper seals its events' personal fields with that
-        # person's key (shared/erasure.py).
+        # person's key (shared/erasure.py), a person's first key joining the events' transaction.
         whose = owners(processing_event.aggregates.values())
-        if whose and self.mapper.keys is not None:
-            self.mapper.keys.prepare(whose.values())
+        keys = self.mapper.keys if whose else None
         token = OWNERS.set(whose)
         try:
-            return super()._record(processing_event)
+            if keys is None:
+                return super()._record(processing_event)
+            for last_try in (False, True):
+                key_rows = []
+                try:
+                    with keys.first_keys(whose.values()) as key_rows:
+                        processing_event.saved_kwargs["joining"] = key_rows
+                        return super()._record(processing_event)
+                except IntegrityError:
+                    if last_try or not keys.made_elsewhere(key_rows):
+                        raise
         finally:
             OWNERS.reset(token)
 
