@@ -37,7 +37,7 @@ from shared.contracts.care import (
     DPS_REFERRAL_SUBMITTED,
     DPS_REFERRAL_WITHDRAWN,
 )
-from shared.contracts.casework import PERSON_CORRECTED_FOR_CARE, SERVICES_REQUESTED
+from shared.contracts.casework import PERSON_CORRECTED_FOR_CARE, PERSON_ERASED_FOR_CARE, SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED, PERSON_ERASED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
@@ -76,8 +76,9 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
             return self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
                                          date.fromisoformat(data["corrected_on"]),
                                          via_casework=envelope.type == PERSON_CORRECTED_FOR_CARE.type)
-        if envelope.type == PERSON_ERASED["care"].type:
+        if envelope.type in (PERSON_ERASED["care"].type, PERSON_ERASED_FOR_CARE.type):
             # a care file is kept for its own period, counted from the end of the person's last service here
+            # (the notice from intake, or from casework for a person social work asked care to serve)
             erase_when_over(self, UUID(data["person_id"]), date.fromisoformat(data["erased_on"]))
             return []
         if envelope.type == CASE_ROUTED["care"].type:

@@ -49,6 +49,7 @@ from shared.contracts.casework import (
     CONTRACT_SIGNED,
     IDENTITY_FOR_CARE,
     PERSON_CORRECTED_FOR_CARE,
+    PERSON_ERASED_FOR_CARE,
     SERVICES_REQUESTED,
     WORKER_ASSIGNED,
 )
@@ -124,9 +125,13 @@ class CaseworkApplication(Retention, ServiceApplication):
             )
             return [case, self._case_opened(case)]
         if envelope.type == PERSON_ERASED["casework"].type:
+            person_id = UUID(data["person_id"])
+            asked_care = any(self._case(case_id).service_requests for case_id in self.read_model.cases_of(person_id))
             # a social-work file is kept for its own period, counted from its last case's closing
-            erase_when_over(self, UUID(data["person_id"]), date.fromisoformat(data["erased_on"]))
-            return []
+            erase_when_over(self, person_id, date.fromisoformat(data["erased_on"]))
+            # care holds the identity a service request carried: it learns of the erasure from here
+            notice = {"person_id": data["person_id"], "erased_on": data["erased_on"]}
+            return [self.integration_event(PERSON_ERASED_FOR_CARE, notice)] if asked_care else []
         if envelope.type == PERSON_CORRECTED["casework"].type:
             cases = self.person_corrected(UUID(data["person_id"]), {k: data[k] for k in IDENTITY_FIELDS},
                                           date.fromisoformat(data["corrected_on"]))

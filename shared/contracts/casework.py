@@ -75,6 +75,19 @@ PERSON_CORRECTED_FOR_CARE = Contract(
     subject_field="person_id",
 )
 
+PERSON_ERASED_FOR_CARE = Contract(
+    producer="casework",
+    name="PersonErased",
+    version=1,
+    description=("First contact erased a person social work asked the care team to serve (ServicesRequested "
+                 "carried their identity), passed on as casework passes on a correction: care erases its file of "
+                 "the person once its own retention period is over. The person's reference and the day, nothing "
+                 "else; the legal ground stays in intake's log."),
+    fields=(uuid_field("person_id"), date_field("erased_on")),
+    consumers=frozenset({"care"}),
+    subject_field="person_id",
+)
+
 CASE_OPENED = Contract(
     producer="casework",
     name="CaseOpened",
@@ -109,4 +122,4 @@ CASE_CLOSED = Contract(
 )
 
 CONTRACTS = (CASE_OPENED, CASE_CLOSED, CONTRACT_REFUSED, CONTRACT_BROKEN, CONTRACT_SIGNED, CONTRACT_FULFILLED, SERVICES_REQUESTED,
-             PERSON_CORRECTED_FOR_CARE, WORKER_ASSIGNED)
+             PERSON_CORRECTED_FOR_CARE, PERSON_ERASED_FOR_CARE, WORKER_ASSIGNED)

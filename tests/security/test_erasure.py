@@ -21,6 +21,7 @@ from services.casework.application import CaseworkApplication
 from services.decisions.application import DecisionsApplication
 from services.intake.application import IntakeApplication, PersonNotFound
 from shared import audit
+from shared.contracts.casework import PERSON_ERASED_FOR_CARE, SERVICES_REQUESTED
 from shared.contracts.intake import CASE_ROUTED, PERSON_ERASED
 from shared.erasure import (
     ERASED_TOPIC,
@@ -474,3 +475,42 @@ def test_an_erasure_at_first_contact_erases_a_closed_care_file_and_the_figures_s
         assert replayed.care_service(anna_s).person["full_name"] is None
         assert replayed.care_service(jan_s).person["full_name"] == "Jan Kowalczyk"
         assert replayed.mrpips03_part(2025, 1) == report
+
+
+def test_a_care_file_social_work_asked_for_is_erased_on_casework_s_notice(make_database_url, tmp_path):
+    # intake routed Anna to social work only; her care file came from a social worker's request, so
+    # intake sends care no notice: casework passes its own on, as it passes on corrections.
+    _, intake, casework = _opened(make_database_url, tmp_path, CaseworkApplication)
+    care_url = make_database_url("care")
+    care = CareApplication(care_url, secrets_dir=tmp_path, on_authority_of="Prezydenta Miasta")
+    try:
+        anna, anna_case = _routed(intake, casework, NAME, 1, on=date(2025, 3, 3))
+        marek, _ = _routed(intake, casework, "Marek Zieliński", 3, on=date(2025, 3, 3))  # never asked care for
+        casework.save(*casework.team_member_changed(uuid.uuid4(), name="Tomasz Nowicki", team="casework",
+                                                     roles=[SOCIAL_WORKER], active=True))
+        casework.assign(LEADER, anna_case, "Tomasz Nowicki", date(2025, 3, 3))
+        casework.request_service(LEADER, anna_case, "uslugi_opiekuncze", False, "pomoc w codziennych czynnościach",
+                                 "2025-03-04")
+        [request] = casework.integration_envelopes(0, 1000, types=[SERVICES_REQUESTED.type])[0]
+        assert care.process(request)
+        [service] = care.person_files(anna)
+        care.assess(service.id, assessed_on=date(2025, 3, 5), kind="uslugi_opiekuncze",
+                    activities=["personal_care"], hours_per_week="5", period_from=date(2025, 4, 1), period_to=None)
+        care.end(service.id, date(2025, 6, 27), "zakończone")
+        for person in (anna, marek):
+            intake.erase(person, GROUND, date(2036, 1, 2), "Operator Olek")
+            [notice] = _notice_to(intake, "casework", person)
+            assert casework.process(notice)
+        assert _notice_to(intake, "care", anna) == []
+
+        passed_on = casework.integration_envelopes(0, 1000, types=[PERSON_ERASED_FOR_CARE.type])[0]
+        assert [e.data for e in passed_on] == [{"person_id": str(anna), "erased_on": "2036-01-02"}]  # no ground
+        assert care.process(passed_on[0])
+        # her care ended in 2025: past BE10 on 2036-01-02, the care file is erased too
+        assert care.erased(anna) and care.care_service(service.id).person["full_name"] is None
+        stored = _stored_text(care_url)
+        assert SURNAME.encode() not in stored and pesel_for(1).encode() not in stored
+    finally:
+        care.close()
+        intake.close()
+        casework.close()
