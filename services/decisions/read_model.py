@@ -25,8 +25,8 @@ from shared.views import Statement, TableProjection, key_after, page
 DEADLINES = ("forward the appeal to the appeals board (KPA art. 133)", "environmental interview",
              "decision (KPA art. 35)")
 INTERVIEW_UPDATE = "interview update (art. 107 ust. 4 u.p.s.)"
-_PROCEEDING_EVENTS = tuple(e for name, e in vars(Proceeding).items()
-                           if isinstance(e, type) and issubclass(e, Aggregate.Event) and name not in ("Event", "Created"))
+_PROCEEDING_EVENTS = tuple(e for name, e in vars(Proceeding).items() if isinstance(e, type)
+                           and issubclass(e, Aggregate.Event) and name not in ("Event", "Created"))
 _KNOWN = 1000  # aggregates kept as the catch-up left them, so the next event of one is applied, not reloaded
 _ROW = ("proceeding_id", "person_id", "full_name", "officer", "state", "benefit", "granted", "draft_pending",
         "enforceable_from", "period_from", "period_to", "payable", "closed_on")
@@ -207,7 +207,8 @@ class DecisionsReadModel(TableProjection):
             theirs = proceedings.get(r["person_id"], [])
             tasks.append({"task_id": UUID(r["task_id"]), "person_id": UUID(r["person_id"]),
                           "person": (self.unseal(theirs[-1]["full_name"]) or None) if theirs else None,
-                          "fact": r["fact"], "occurred_on": _day(r["occurred_on"]), "closed": r["closed_on"] is not None,
+                          "fact": r["fact"], "occurred_on": _day(r["occurred_on"]),
+                          "closed": r["closed_on"] is not None,
                           "benefits": [{"proceeding_id": UUID(p["proceeding_id"]), "benefit": p["benefit"],
                                         "state": p["state"]} for p in theirs if p["granted"]]})
         return tasks, next_after

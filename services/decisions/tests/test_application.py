@@ -129,7 +129,8 @@ def test_deadline_report_shows_due_and_overdue_interviews_and_decisions(decision
         ("environmental interview", date(2026, 3, 4), True),
         ("environmental interview", date(2026, 3, 20), False),
     ]
-    assert len(decisions.deadlines(today=date(2026, 3, 6), within_days=30)["deadlines"]) == 4  # and both decisions by 2 April
+    # and both decisions by 2 April
+    assert len(decisions.deadlines(today=date(2026, 3, 6), within_days=30)["deadlines"]) == 4
 
 
 def test_people_on_zasilek_staly_whose_interview_update_falls_due(decisions):
@@ -318,7 +319,8 @@ def test_first_contact_s_correction_reaches_each_proceeding_of_the_person_and_th
     assert p.person_corrections == [{"corrected": ["full_name"], "old": {"full_name": "Anna Nowak"},
                                      "corrected_on": date(2026, 3, 20)}]
     assert p.decision["party"]["full_name"] == "Anna Nowak"  # the issued decision names whom it was issued to
-    assert [o.person["full_name"] for o in decisions.proceedings()["proceedings"] if o.id != proceeding_id] == ["Anna Nowak"]
+    others = [o for o in decisions.proceedings()["proceedings"] if o.id != proceeding_id]
+    assert [o.person["full_name"] for o in others] == ["Anna Nowak"]
     # The pages' lists hear of it (ProceedingUpdated: the reference and the state, nothing else).
     [update] = [e for e in decisions.integration_envelopes(after=position, limit=10)[0]]
     assert update.type == PROCEEDING_UPDATED.type and update.data == {"proceeding_id": str(proceeding_id),

@@ -523,3 +523,23 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
     assert schema["required"] == ["outcome", "issued_on", "legal_basis"] and "signed_by" not in schema["properties"]
     posts = [path for path, ops in document["paths"].items() if "post" in ops]
     assert len(posts) == 35 and all("requestBody" in document["paths"][path]["post"] for path in posts)  # 34 + erasure
+
+
+def test_the_lists_are_paged_and_a_page_out_of_range_or_a_cursor_no_list_gave_is_refused(centre):
+    app, desk = centre
+    for _ in range(3):
+        interviewed(app)
+    first = desk["officer"]("GET", "/proceedings", params={"limit": 2}).json()
+    rest = desk["officer"]("GET", "/proceedings", params={"limit": 2, "after": first["next_after"]}).json()
+    assert len(first["proceedings"]) == 2 and len(rest["proceedings"]) == 1 and rest["next_after"] is None
+    position = app.recorder.max_notification_id()
+    for path, params in (("/proceedings", {"limit": 0}), ("/review-tasks", {"limit": 201}),
+                         ("/deadlines", {"today": "2026-03-03", "limit": "x"})):
+        answer = desk["officer"]("GET", path, params=params)
+        assert answer.status_code == 400 and answer.json()["field"] == "limit", (path, answer.text)
+    for path in ("/proceedings", "/deadlines?today=2026-03-03", "/interview-updates?today=2026-03-03",
+                 "/review-tasks"):
+        answer = desk["officer"]("GET", path, params={"after": "not-a-cursor"})
+        assert answer.status_code == 400 and answer.json()["error"] == "UnknownCursor", (path, answer.text)
+    assert desk["signatory"]("GET", "/drafts", params={"after": "not-a-cursor"}).json()["error"] == "UnknownCursor"
+    assert app.recorder.max_notification_id() == position  # a refused page reads nothing into the access log
