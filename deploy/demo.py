@@ -227,7 +227,8 @@ def staff_report(people: Desk) -> None:
 def decide(people: Desk) -> None:
     print("\n== Benefit decisions (decisions), fed over RabbitMQ: B. Wójcik drafts, Maria Kowalczyk signs ==")
     officer, signatory = people("b.wojcik"), people("m.kowalczyk")
-    [p] = _wait(lambda: officer.get("decisions", "/proceedings"), lambda found: len(found) == 1)
+    [p] = _wait(lambda: officer.get("decisions", "/proceedings"),
+                lambda found: len(found["proceedings"]) == 1)["proceedings"]
     step = f"/proceedings/{p['proceeding_id']}"
     print(f"  proceeding opened: {p['person']['full_name']}, {p['benefit']}, applied {p['applied_on']}; "
           f"interview due {p['interview_due']}, decision due {p['settlement_due']} (KPA art. 35)")
@@ -254,7 +255,7 @@ def decide(people: Desk) -> None:
     unsigned = officer.post("decisions", f"{step}/signature", {"on": "2026-11-05"}).json()
     print(f"  the benefit officer drafts, and cannot sign: {unsigned['error']}")
     drafted = _do(officer.post("decisions", f"{step}/draft", draft))["draft"]
-    [waiting] = _do(signatory.get("decisions", "/drafts"))
+    [waiting] = _do(signatory.get("decisions", "/drafts"))["drafts"]
     print(f"  draft by {drafted['drafted_by']} on {drafted['drafted_on']} awaits the signature "
           f"({waiting['person']['full_name']}, {waiting['draft']['amount']} zł)")
     decision = _do(signatory.post("decisions", f"{step}/signature", {"on": "2026-11-05"}))["decision"]

@@ -14,12 +14,12 @@ that shows a person's proceeding records the read in the access log when a membe
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.utils import get_topic
 
 from services.decisions.domain import (
     DECIDED_FORMS,
@@ -31,6 +31,7 @@ from services.decisions.domain import (
     an_account,
 )
 from services.decisions.mrpips03 import report_part
+from services.decisions.read_model import DecisionsReadModel
 from services.decisions.payments import (
     credit_transfer_file,
     due_payments,
@@ -53,9 +54,10 @@ from shared.contracts.decisions import (
 from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED, PERSON_ERASED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
-from shared.retention import ClosedByAggregates, erase_when_over
+from shared.retention import Retention, erase_when_over
 from shared.roles import DECISION_SIGNATORY
-from shared.store import LogProjection, ServiceApplication
+from shared.store import ServiceApplication
+from shared.views import page_limit
 
 IDENTITY_FIELDS = ("full_name", "birth_date", "pesel", "document_number", "address", "contact")
 ART_11_FACTS = {CONTRACT_REFUSED.type: "refused", CONTRACT_BROKEN.type: "broken"}
@@ -107,7 +109,7 @@ def refuse_signature_fields(fields: dict) -> None:
                                     "(DECISIONS_ON_AUTHORITY_OF): leave 'on_authority_of' out of the request")
 
 
-class DecisionsApplication(ClosedByAggregates, ServiceApplication):
+class DecisionsApplication(Retention, ServiceApplication):
     service = "decisions"
 
     def __init__(self, database_url: str, rules_file: str | None = None, on_authority_of: str | None = None,
@@ -117,9 +119,15 @@ class DecisionsApplication(ClosedByAggregates, ServiceApplication):
         self.rules = RuleTable.load(rules_file or DEFAULT_TABLE)
         # On whose authority the centre's decisions are signed, e.g. "Prezydenta Miasta" (config.yaml).
         self.on_authority_of = str(on_authority_of or "").strip() or None
-        self._proceedings: list[UUID] = []
-        self._reviews: list[UUID] = []
-        self._index = LogProjection(self, [get_topic(Proceeding.Opened), get_topic(ReviewTask.Opened)], self._project)
+
+    @functools.cached_property
+    def read_model(self) -> DecisionsReadModel:
+        """The lists, the deadlines and the reviews as tables (made when first read: a tool reading the
+        store makes none)."""
+        return DecisionsReadModel(self)
+
+    def read_models(self) -> list:
+        return [self.read_model]
 
     # --- policy on upstream events -------------------------------------------------------
 
@@ -155,14 +163,20 @@ class DecisionsApplication(ClosedByAggregates, ServiceApplication):
         for a person whose file here is erased."""
         if self.erased(person_id):
             return []
-        return [p for p in self.proceedings(person_id=person_id) if p.correct_person(person, corrected_on)]
+        return [p for p in self._load(self.read_model.proceedings_of(person_id))
+                if p.correct_person(person, corrected_on)]
 
     # --- retention and erasure (shared/retention.py, docs/architecture.md "Erasure") ---------------
 
-    def person_files(self, person_id: UUID | None) -> list[Proceeding | ReviewTask]:
-        """The person's proceedings and art. 11 reviews (everyone's, for None): each closes on its own day."""
-        return [*self.proceedings(person_id=person_id),
-                *(t for t in self._review_tasks() if person_id in (None, t.person_id))]
+    def files_closed(self):
+        """Each person (not erased) whose every proceeding and art. 11 review here is closed, and the day
+        the last closed (Proceeding.closed_on, ReviewTask.closed_on), from the tables."""
+        return ((person_id, closed_on) for person_id, closed_on in self.read_model.files_closed()
+                if not self.erased(person_id))
+
+    def file_closed(self, person_id: UUID) -> date | None:
+        """The day the person's file here closed; None while any part of it is open (or none is here)."""
+        return self.read_model.file_closed(person_id)
 
     # --- commands -------------------------------------------------------------------------
 
@@ -367,9 +381,10 @@ class DecisionsApplication(ClosedByAggregates, ServiceApplication):
         return listed
 
     def _payment_list(self, month: str, as_of: date) -> tuple[list[Proceeding], dict]:
-        month_end(month)  # a month YYYY-MM, even when nothing is due
-        proceedings = self.proceedings()
-        return proceedings, payment_list(proceedings, month, a_date(as_of, "the date of the list"))
+        end = month_end(month)  # a month YYYY-MM, even when nothing is due
+        as_of = a_date(as_of, "the date of the list")
+        proceedings = self._load(self.read_model.payable(end, as_of))
+        return proceedings, payment_list(proceedings, month, as_of)
 
     def bank_transfer_file(self, month: str, as_of: date, debtor_name: str, debtor_account: str,
                            execution_date: date, created_at: datetime, reader: Any = None) -> bytes:
@@ -387,8 +402,9 @@ class DecisionsApplication(ClosedByAggregates, ServiceApplication):
 
     def health_contributions(self, month: str, reader: Any = None) -> dict:
         """Health-insurance contributions for people on zasiłek stały, with their legal basis."""
-        proceedings = self.proceedings()
-        found = health_contributions(proceedings, month, self.rules.health_contribution.on(month_end(month)))
+        end = month_end(month)
+        proceedings = self._load(self.read_model.granted_between(end.replace(day=1), end, "zasilek_staly"))
+        found = health_contributions(proceedings, month, self.rules.health_contribution.on(end))
         self._read(reader, "health contributions", proceedings, {x["proceeding_id"] for x in found["lines"]})
         return found
 
@@ -406,7 +422,8 @@ class DecisionsApplication(ClosedByAggregates, ServiceApplication):
     def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
         """This team's rows of the half-year MRPiPS-03 report: figures only, no person."""
         first, last = half_year(year, half)
-        return report_part(self.proceedings(), first, last, self.rules.health_contribution.on(last))
+        return report_part(self._load(self.read_model.granted_between(first, last)), first, last,
+                           self.rules.health_contribution.on(last))
 
     def close_review(self, task_id: UUID, officer: str, conclusion: str, closed_on: date) -> None:
         task = self._review(task_id)
@@ -425,59 +442,55 @@ class DecisionsApplication(ClosedByAggregates, ServiceApplication):
         self.record_read(reader, what, [found.id], [found.person_id])
         return found
 
-    def proceedings(self, person_id: UUID | None = None, officer: str | None = None,
-                    state: str | None = None, reader: Any = None) -> list[Proceeding]:
-        self._index.catch_up()
-        found = [self.repository.get(i) for i in self._proceedings]
-        found = [p for p in found if person_id in (None, p.person_id) and officer in (None, p.officer)
-                 and state in (None, p.state)]
+    def proceedings(self, person_id: UUID | None = None, officer: str | None = None, state: str | None = None,
+                    limit: int | None = None, after: str | None = None, reader: Any = None) -> dict:
+        """Proceedings in the order opened (of a person, an officer, in a state), a page at a time
+        (`limit`, and `after`: the `next_after` of the page before); the page's read is recorded."""
+        ids, next_after = self.read_model.proceedings(page_limit(limit), after, person_id, officer, state)
+        found = self._load(ids)
         self._read(reader, "proceedings", found)
-        return found
+        return {"proceedings": found, "next_after": next_after}
 
-    def drafts_to_sign(self, reader: Any = None) -> list[Proceeding]:
-        """The proceedings whose draft decision awaits the signature; the read is recorded."""
-        found = [p for p in self.proceedings() if p.draft_pending]
+    def drafts_to_sign(self, limit: int | None = None, after: str | None = None, reader: Any = None) -> dict:
+        """The proceedings whose draft decision awaits the signature, in the order opened, a page at a
+        time; the read is recorded."""
+        ids, next_after = self.read_model.proceedings(page_limit(limit), after, draft_pending=True)
+        found = self._load(ids)
         self._read(reader, "proceedings", found)
-        return found
+        return {"drafts": found, "next_after": next_after}
 
-    def deadlines(self, today: date, within_days: int, reader: Any = None) -> list[dict]:
-        """Interviews, decisions and appeals to forward due in the next N days, and those overdue,
-        soonest first. The list names the persons: a member of staff's read is recorded."""
+    def deadlines(self, today: date, within_days: int, limit: int | None = None, after: str | None = None,
+                  reader: Any = None) -> dict:
+        """Appeals to forward, interviews and decisions due in the next N days, and those overdue,
+        soonest first, a page at a time. The list names the persons: a member of staff's read is recorded."""
+        return self._due("deadlines", False, today, within_days, limit, after, reader)
+
+    def interview_updates_due(self, today: date, within_days: int, limit: int | None = None,
+                              after: str | None = None, reader: Any = None) -> dict:
+        """People on permanent help whose 6-monthly interview update falls due (art. 107 ust. 4), a page at a time."""
+        return self._due("interview updates", True, today, within_days, limit, after, reader)
+
+    def _due(self, what: str, updates: bool, today: date, within_days: int, limit: int | None, after: str | None,
+             reader: Any) -> dict:
         today = a_date(today, "today")
-        horizon = today + timedelta(days=within_days)
-        due = []
-        for p in self.proceedings():
-            if p.state in ("annulled", "revoked"):
-                continue
-            if p.appeal and not p.appeal["forwarded_on"] and p.appeal.get("forwarding_due"):
-                due.append((p, self._due(p, "forward the appeal to the appeals board (KPA art. 133)",
-                                         p.appeal["forwarding_due"], today)))
-            if p.decided:
-                continue
-            if not p.interviews:
-                due.append((p, self._due(p, "environmental interview", p.interview_due, today)))
-            due.append((p, self._due(p, "decision (KPA art. 35)", p.settlement_due, today)))
-        return self._shown(reader, "deadlines", due, horizon)
+        entries, next_after = self.read_model.due(updates, today + timedelta(days=within_days), page_limit(limit),
+                                                  after)
+        persons = [entry.pop("person_id") for entry in entries]
+        if entries:
+            self.record_read(reader, what, list(dict.fromkeys(e["proceeding_id"] for e in entries)),
+                             list(dict.fromkeys(persons)))
+        for entry in entries:
+            entry["overdue"] = entry["due"] < today
+        return {"updates" if updates else "deadlines": entries, "next_after": next_after}
 
-    def interview_updates_due(self, today: date, within_days: int, reader: Any = None) -> list[dict]:
-        """People on permanent help whose 6-monthly interview update falls due (art. 107 ust. 4)."""
-        today = a_date(today, "today")
-        horizon = today + timedelta(days=within_days)
-        due = [(p, self._due(p, "interview update (art. 107 ust. 4 u.p.s.)", p.interview_update_due(self.rules),
-                             today))
-               for p in self.proceedings(state="final") if p.interview_update_due(self.rules)]
-        return self._shown(reader, "interview updates", due, horizon)
-
-    def review_tasks(self, open_only: bool = True, reader: Any = None) -> list[dict]:
-        """Art. 11 reviews with each person's granted benefits; a member of staff's read is recorded."""
-        tasks = [t for t in self._review_tasks() if not (open_only and t.closed)]
+    def review_tasks(self, open_only: bool = True, limit: int | None = None, after: str | None = None,
+                     reader: Any = None) -> dict:
+        """Art. 11 reviews in the order reported, with each person's granted benefits, a page at a
+        time; a member of staff's read is recorded."""
+        tasks, next_after = self.read_model.review_tasks(open_only, page_limit(limit), after)
         if tasks:
-            self.record_read(reader, "review tasks", [t.id for t in tasks], [t.person_id for t in tasks])
-        return [{"task_id": t.id, "person_id": t.person_id, "fact": t.fact, "occurred_on": t.occurred_on,
-                 "closed": t.closed,
-                 "benefits": [{"proceeding_id": p.id, "benefit": p.benefit, "state": p.state}
-                              for p in self.proceedings(person_id=t.person_id) if p.granted]}
-                for t in tasks]
+            self.record_read(reader, "review tasks", [t["task_id"] for t in tasks], [t["person_id"] for t in tasks])
+        return {"tasks": tasks, "next_after": next_after}
 
     # --- internals ---------------------------------------------------------------------------
 
@@ -504,10 +517,8 @@ class DecisionsApplication(ClosedByAggregates, ServiceApplication):
         if read:
             self.record_read(reader, what, [p.id for p in read], [p.person_id for p in read])
 
-    def _shown(self, reader: Any, what: str, due: list[tuple[Proceeding, dict]], horizon: date) -> list[dict]:
-        shown = sorted((d for d in due if d[1]["due"] <= horizon), key=lambda d: d[1]["due"])
-        self._read(reader, what, list({p.id: p for p, _ in shown}.values()))
-        return [entry for _, entry in shown]
+    def _load(self, ids: list[UUID]) -> list[Proceeding]:
+        return [self.repository.get(i) for i in ids]
 
     def _do(self, proceeding_id: UUID, command: Callable[[Proceeding], Any], publishes: bool = False) -> Any:
         proceeding = self.proceeding(proceeding_id)
@@ -528,23 +539,11 @@ class DecisionsApplication(ClosedByAggregates, ServiceApplication):
     def _who(p: Proceeding) -> dict:
         return {"proceeding_id": str(p.id), "person_id": str(p.person_id), "benefit": p.benefit}
 
-    @staticmethod
-    def _due(p: Proceeding, what: str, due: date, today: date) -> dict:
-        return {"proceeding_id": p.id, "person": p.person.get("full_name"), "benefit": p.benefit,
-                "officer": p.officer, "what": what, "due": due, "overdue": due < today}
-
-    def _review_tasks(self) -> list[ReviewTask]:
-        self._index.catch_up()
-        return [self.repository.get(i) for i in self._reviews]
-
     def _review(self, task_id: UUID) -> ReviewTask:
         try:
             return self.repository.get(task_id)
         except AggregateNotFoundError:
             raise ReviewTaskNotFound(f"no review task {task_id}") from None
-
-    def _project(self, event: Any) -> None:
-        (self._proceedings if isinstance(event, Proceeding.Opened) else self._reviews).append(event.originator_id)
 
 
 def _iso(value: date | None) -> str | None:

@@ -19,8 +19,9 @@ from services.decisions.domain import (
 )
 from shared.schemas import (
     BOOLEAN, COUNT, DATE, DECIMAL, FLAG, ID, MONTH, OBJECT, PRESENT, TEXT, UUID, day, line, listed, many, obj, one_of, or_null, page,
-    record, text, whole,
+    paged, record, text, whole,
 )
+from shared.views import PAGE_MAX
 
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 900 or "900,00": the domain reads both
 ACCOUNT = line(50)  # an IBAN, spaces allowed (34 characters and the spaces between groups); checked by the domain
@@ -111,11 +112,14 @@ REVIEW_CLOSING = obj(["conclusion", "closed_on"], conclusion=text(), closed_on=d
 
 # --- queries (?name=value) ------------------------------------------------------------------------
 
-PROCEEDINGS_QUERY = obj(person_id=UUID, officer=line(), state=line(30))
+# A list's page (?limit=50&after=...): how many at most, and after which (the `next_after` of the page before).
+_PAGE = {"limit": whole(1, PAGE_MAX), "after": line(500)}
+PAGE = obj(**_PAGE)
+PROCEEDINGS_QUERY = obj(person_id=UUID, officer=line(), state=line(30), **_PAGE)
 UNTIL_QUERY = obj(["until"], until=day())
 MONTH_QUERY = obj(["month", "as_of"], month=MONTH, as_of=day())
-DUE_QUERY = obj(["today"], today=day(), within_days=whole(0, 366))  # 14 days ahead unless said
-REVIEW_TASKS_QUERY = obj(all=PRESENT)  # ?all: the closed ones too
+DUE_QUERY = obj(["today"], today=day(), within_days=whole(0, 366), **_PAGE)  # 14 days ahead unless said
+REVIEW_TASKS_QUERY = obj(all=PRESENT, **_PAGE)  # ?all: the closed ones too
 BANK_TRANSFER_QUERY = obj(["month", "as_of", "execution_date"], month=MONTH, as_of=day(), execution_date=day(),
                           debtor_name=line(), debtor_account=ACCOUNT)
 HEALTH_CONTRIBUTIONS_QUERY = obj(["month"], month=MONTH)
@@ -129,13 +133,17 @@ PROCEEDING_FILE = record(["proceeding_id", "person_id", "person", "benefit", "st
                          applied_on=or_null(DATE), urgent=FLAG, officer=or_null(TEXT), state=TEXT, interviews=listed(OBJECT),
                          assessment=or_null(OBJECT), decision=or_null(OBJECT), draft=or_null(OBJECT),
                          corrections=listed(OBJECT), person_corrections=listed(OBJECT))
-PROCEEDINGS = listed(PROCEEDING_FILE)
+PROCEEDINGS = paged("proceedings", PROCEEDING_FILE)
+DRAFTS = paged("drafts", PROCEEDING_FILE)
 PROCEEDING_REF = record(["proceeding_id"], proceeding_id=ID)
 PAYMENTS = listed(OBJECT)  # a proceeding's payments: each month's due amount, from the decision
-DUE = listed(record(["proceeding_id", "what", "due", "overdue"], proceeding_id=ID, what=TEXT, due=DATE,
-                   overdue=FLAG))  # the next deadlines, soonest first
-REVIEW_TASKS = listed(record(["task_id", "person_id", "fact", "occurred_on", "closed", "benefits"], task_id=ID,
-                             person_id=ID, fact=TEXT, occurred_on=DATE, closed=FLAG, benefits=listed(OBJECT)))
+_DUE = record(["proceeding_id", "what", "due", "overdue"], proceeding_id=ID, person=or_null(TEXT), what=TEXT,
+              due=DATE, overdue=FLAG)
+DEADLINES = paged("deadlines", _DUE)  # the next deadlines, soonest first
+INTERVIEW_UPDATES = paged("updates", _DUE)
+REVIEW_TASKS = paged("tasks", record(["task_id", "person_id", "fact", "occurred_on", "closed", "benefits"], task_id=ID,
+                                     person_id=ID, person=or_null(TEXT), fact=TEXT, occurred_on=DATE, closed=FLAG,
+                                     benefits=listed(OBJECT)))
 REVIEW_CLOSED = record(["task_id", "closed"], task_id=ID, closed=FLAG)
 PAYMENT_LIST = record(["month", "as_of", "groups", "total", "count"], month=TEXT, as_of=DATE, groups=listed(OBJECT),
                       total=DECIMAL, count=COUNT)

@@ -53,6 +53,10 @@ def _proceeding(p: Proceeding) -> dict:
     }
 
 
+def _page(request) -> dict:
+    return {"limit": request.args.get("limit", type=int), "after": request.args.get("after")}
+
+
 def _signed(request) -> dict:
     """The body of a decision: refused if it names who signed it or on whose authority (the schema
     refuses both as unknown fields already; this stays as a second guard)."""
@@ -73,12 +77,13 @@ class DecisionsService(Health, AccessLog, PersonErasure):
 
     @api("GET", "/proceedings", roles=FILE_READERS, query=schemas.PROCEEDINGS_QUERY, answer=schemas.PROCEEDINGS)
     def proceedings(self, request):
-        """?person_id= (a reference), ?officer=, ?state=."""
+        """?person_id= (a reference), ?officer=, ?state=; a page at a time (?limit=&after=):
+        `{"proceedings": [...], "next_after": ...}`."""
         person_id = request.args.get("person_id")
         found = self.store.proceedings(person_id=UUID(person_id) if person_id else None,
                                        officer=request.args.get("officer") or None,
-                                       state=request.args.get("state") or None, reader=request.staff)
-        return 200, [_proceeding(p) for p in found]
+                                       state=request.args.get("state") or None, reader=request.staff, **_page(request))
+        return 200, {**found, "proceedings": [_proceeding(p) for p in found["proceedings"]]}
 
     @api("GET", PROCEEDING, roles=FILE_READERS, answer=schemas.PROCEEDING_FILE)
     def proceeding(self, request, proceeding_id: UUID):
@@ -96,20 +101,25 @@ class DecisionsService(Health, AccessLog, PersonErasure):
         return 200, self.store.due_payments(proceeding_id, request.args.get("month"),
                                             date_from(request.args, "as_of"), reader=request.staff)
 
-    @api("GET", "/deadlines", roles=OFFICER, query=schemas.DUE_QUERY, answer=schemas.DUE)
+    @api("GET", "/deadlines", roles=OFFICER, query=schemas.DUE_QUERY, answer=schemas.DEADLINES)
     def deadlines(self, request):
+        """A page at a time: `{"deadlines": [...], "next_after": ...}`."""
         return 200, self.store.deadlines(date_from(request.args, "today"),
-                                         request.args.get("within_days", 14, type=int), reader=request.staff)
+                                         request.args.get("within_days", 14, type=int), reader=request.staff,
+                                         **_page(request))
 
-    @api("GET", "/interview-updates", roles=OFFICER, query=schemas.DUE_QUERY, answer=schemas.DUE)
+    @api("GET", "/interview-updates", roles=OFFICER, query=schemas.DUE_QUERY, answer=schemas.INTERVIEW_UPDATES)
     def interview_updates(self, request):
+        """A page at a time: `{"updates": [...], "next_after": ...}`."""
         return 200, self.store.interview_updates_due(date_from(request.args, "today"),
                                                      request.args.get("within_days", 14, type=int),
-                                                     reader=request.staff)
+                                                     reader=request.staff, **_page(request))
 
     @api("GET", "/review-tasks", roles=OFFICER, query=schemas.REVIEW_TASKS_QUERY, answer=schemas.REVIEW_TASKS)
     def review_tasks(self, request):
-        return 200, self.store.review_tasks(open_only=request.args.get("all") is None, reader=request.staff)
+        """A page at a time: `{"tasks": [...], "next_after": ...}`."""
+        return 200, self.store.review_tasks(open_only=request.args.get("all") is None, reader=request.staff,
+                                            **_page(request))
 
     # --- the proceeding's steps (the benefit officer) ---------------------------------------
 
@@ -256,10 +266,12 @@ class DecisionsService(Health, AccessLog, PersonErasure):
 
     # --- the decisions (the person authorised to sign) --------------------------------------
 
-    @api("GET", "/drafts", roles=SIGNATORY, answer=schemas.PROCEEDINGS)
+    @api("GET", "/drafts", roles=SIGNATORY, query=schemas.PAGE, answer=schemas.DRAFTS)
     def drafts_to_sign(self, request):
-        """The proceedings whose draft decision awaits the signature."""
-        return 200, [_proceeding(p) for p in self.store.drafts_to_sign(reader=request.staff)]
+        """The proceedings whose draft decision awaits the signature, a page at a time:
+        `{"drafts": [...], "next_after": ...}`."""
+        found = self.store.drafts_to_sign(reader=request.staff, **_page(request))
+        return 200, {**found, "drafts": [_proceeding(p) for p in found["drafts"]]}
 
     @api("POST", f"{PROCEEDING}/signature", roles=SIGNATORY, body=schemas.SIGNATURE, answer=schemas.PROCEEDING_FILE)
     def sign_draft(self, request, proceeding_id: UUID):

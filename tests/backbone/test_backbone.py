@@ -385,8 +385,8 @@ def test_a_refused_contract_reaches_decisions_over_rabbitmq_as_a_review_task(mak
         running(OutboxRelay(contracts, account(broker, "casework")))
         person_id = str(uuid.uuid4())
         contracts.refuse(person_id)
-        wait_for(lambda: decisions.review_tasks(), what="the review task")
-        [task] = decisions.review_tasks()
+        wait_for(lambda: decisions.review_tasks()["tasks"], what="the review task")
+        [task] = decisions.review_tasks()["tasks"]
         assert (str(task["person_id"]), task["fact"]) == (person_id, "refused")
     finally:
         contracts.close()

@@ -38,7 +38,7 @@ def routed_to_decisions(centre, full_name: str, number: int, benefit: str = "zas
     found: list = []
 
     def opened() -> bool:
-        found[:] = officer.get("decisions", "/proceedings", params={"person_id": person_id}).json()
+        found[:] = officer.get("decisions", "/proceedings", params={"person_id": person_id}).json()["proceedings"]
         return bool(found)
 
     wait_for(opened, what="the proceeding in decisions")

@@ -17,8 +17,8 @@ def test_a_routed_application_is_decided_within_the_law(centre):
     assert centre.route(contact, "decisions", "wniosek o zasiłek okresowy").status_code == 201
     assert centre.route(contact, "casework", "wsparcie w szukaniu pracy").status_code == 201
 
-    wait_for(lambda: officer.get("decisions", "/proceedings").json(), what="the proceeding")
-    [proceeding] = officer.ok(officer.get("decisions", "/proceedings"), 200)
+    wait_for(lambda: officer.get("decisions", "/proceedings").json()["proceedings"], what="the proceeding")
+    [proceeding] = officer.ok(officer.get("decisions", "/proceedings"), 200)["proceedings"]
     assert proceeding["benefit"] == "zasilek_okresowy" and proceeding["state"] == "awaiting_interview"
     assert proceeding["interview_due"] == "2026-11-04"  # urgent: 2 working days from 2 November
     assert proceeding["person"]["full_name"] == "Anna Nowak"
@@ -83,7 +83,7 @@ def test_a_routed_application_is_decided_within_the_law(centre):
     assert post(officer, "draft", {**draft, "account": "PL00 1234"}, status=400)["error"] == "InvalidAccount"
     drafted = post(officer, "draft", {**draft, "period_to": "2027-04-30"})
     assert drafted["draft"]["drafted_by"] == "B. Wójcik" and drafted["decision"] is None
-    [waiting] = signatory.ok(signatory.get("decisions", "/drafts"), 200)
+    [waiting] = signatory.ok(signatory.get("decisions", "/drafts"), 200)["drafts"]
     assert waiting["proceeding_id"] == proceeding["proceeding_id"] and waiting["draft"]["period_to"] == "2027-04-30"
     assert post(signatory, "draft-return", {"remark": " "}, status=400)["field"] == "remark"
     remark = "Okres do końca maja, jak we wniosku."
@@ -91,7 +91,7 @@ def test_a_routed_application_is_decided_within_the_law(centre):
     seen = officer.ok(officer.get("decisions", step), 200)["draft"]["returned"]
     assert seen == {"remark": remark, "returned_by": "Maria Kowalczyk", "returned_on": "2026-11-04"}
     assert post(signatory, "signature", {"on": "2026-11-04"}, status=400)["error"] == "DraftAlreadyReturned"
-    assert signatory.ok(signatory.get("decisions", "/drafts"), 200) == []
+    assert signatory.ok(signatory.get("decisions", "/drafts"), 200)["drafts"] == []
     post(officer, "draft", draft)
     signed = post(signatory, "signature", {"on": "2026-11-04"})
     decision = signed["decision"]

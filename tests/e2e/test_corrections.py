@@ -111,7 +111,8 @@ def test_a_corrected_name_reaches_the_decisions_proceeding_and_the_issued_decisi
     desk.ok(centre.route(contact, "decisions", "wniosek o zasiłek okresowy"), 201)
 
     def proceedings():
-        return officer.ok(officer.get("decisions", "/proceedings", params={"person_id": person_id}), 200)
+        answer = officer.ok(officer.get("decisions", "/proceedings", params={"person_id": person_id}), 200)
+        return answer["proceedings"]
 
     wait_for(lambda: len(proceedings()) == 2, what="the proceedings in decisions")
     # One of them is decided before the correction: its decision names the party as it then was.

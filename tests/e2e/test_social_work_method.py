@@ -40,12 +40,12 @@ def test_a_routed_case_goes_through_the_method_and_a_refused_contract_reaches_de
     assert centre.as_login("a.mazur").get("casework", f"/cases/{case_id}").status_code == 403  # not her case
     assert centre.as_role("director").get("casework", f"/cases/{case_id}").status_code == 403
 
-    wait_for(lambda: officer.get("decisions", "/review-tasks").json(), what="the art. 11 review task")
-    [task] = officer.ok(officer.get("decisions", "/review-tasks"), 200)
+    wait_for(lambda: officer.get("decisions", "/review-tasks").json()["tasks"], what="the art. 11 review task")
+    [task] = officer.ok(officer.get("decisions", "/review-tasks"), 200)["tasks"]
     assert task["fact"] == "refused" and task["occurred_on"] == "2026-11-06"
     assert "terapia" not in str(task) and "alkohol" not in str(task)
     # The benefit proceeding is untouched: art. 11 says "may", an officer weighs it.
-    [proceeding] = officer.ok(officer.get("decisions", "/proceedings"), 200)
+    [proceeding] = officer.ok(officer.get("decisions", "/proceedings"), 200)["proceedings"]
     assert proceeding["state"] == "awaiting_interview" and proceeding["person_id"] == task["person_id"]
 
     step("evaluations", {"on": "2026-12-15", "final": True, "summary": "brak współpracy",

@@ -138,12 +138,12 @@ def test_forged_events_change_nothing_and_a_position_never_moves_on_a_message_s_
             headers={REPLAY_HEADER: True}, user_id=broker.accounts.of("casework"))
 
     def proceedings() -> list[dict]:
-        return officer.ok(officer.get("decisions", "/proceedings"), 200)
+        return officer.ok(officer.get("decisions", "/proceedings"), 200)["proceedings"]
 
     route_to(centre, "decisions", 5)  # a genuine application after the forged jump still arrives
     wait_for(lambda: len(proceedings()) == 1, what="the genuine application")
     assert [p["person"]["full_name"] for p in proceedings()] == ["Osoba 5"]
-    assert officer.ok(officer.get("decisions", "/review-tasks"), 200) == []
+    assert officer.ok(officer.get("decisions", "/review-tasks"), 200)["tasks"] == []
     wait_for(lambda: len(list_dead_letters(broker.uri("operator"), "decisions")) == 2, what="two dead letters")
     errors = sorted(letter.error.split(":")[0] for letter in list_dead_letters(broker.uri("operator"), "decisions"))
     assert errors == ["NotInUpstreamLog", "NotInUpstreamLog"]

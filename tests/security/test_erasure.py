@@ -274,7 +274,7 @@ def benefits(make_database_url, tmp_path):
 def _applied(intake, decisions, name, number, on=date(2019, 3, 4)):
     """A person first contact routed to the benefits team for a zasiłek okresowy, interviewed."""
     person_id, _ = _routed(intake, decisions, name, number, on, notes=BENEFIT_NOTES, help_requested=["zasilek_okresowy"])
-    [proceeding] = decisions.proceedings(person_id=person_id)
+    [proceeding] = decisions.proceedings(person_id=person_id)["proceedings"]
     daughter = f"Zofia {name.split()[-1]}"
     decisions.record_interview(proceeding.id, held_on=on.replace(day=6), assets=f"{name}: {BENEFIT_NOTES}",
                                household=[{"name": name}, {"name": daughter, "relation": "córka"}],

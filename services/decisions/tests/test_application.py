@@ -51,7 +51,7 @@ def published(app):
 
 def granted_and_delivered(app):
     app.process(routed(help_requested=("zasilek_okresowy",)))
-    [p] = app.proceedings()
+    [p] = app.proceedings()["proceedings"]
     app.assign(p.id, "B. Wójcik")
     app.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
                          incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "401.77"}])
@@ -67,11 +67,11 @@ def test_a_routed_application_opens_one_proceeding_per_benefit_needing_a_decisio
     envelope = routed(urgent=True)
     assert decisions.process(envelope)
     assert decisions.process(envelope) is False  # a duplicate
-    found = decisions.proceedings()
+    found = decisions.proceedings()["proceedings"]
     assert sorted(p.benefit for p in found) == ["posilek", "zasilek_okresowy"]  # social work needs no decision
     assert all(p.urgent and p.interview_due == date(2026, 3, 4) for p in found)
     decisions.process(routed(2, help_requested=("praca_socjalna",)))
-    assert [p.benefit for p in decisions.proceedings()][-1] is None  # the officer specifies it
+    assert [p.benefit for p in decisions.proceedings()["proceedings"]][-1] is None  # the officer specifies it
 
 
 def test_delivery_finality_and_appeal_are_published_without_amounts_or_incomes(decisions):
@@ -111,7 +111,7 @@ def test_an_appeal_is_published_and_an_upheld_decision_becomes_final(decisions):
 
 def test_a_refused_command_leaves_the_store_unchanged(decisions):
     decisions.process(routed(help_requested=("zasilek_okresowy",)))
-    [p] = decisions.proceedings()
+    [p] = decisions.proceedings()["proceedings"]
     position = decisions.recorder.max_notification_id()
     with pytest.raises(InterviewRequired):
         decisions.issue_decision(p.id, outcome="refusal", issued_on=date(2026, 3, 10), legal_basis="x",
@@ -124,17 +124,18 @@ def test_a_refused_command_leaves_the_store_unchanged(decisions):
 def test_deadline_report_shows_due_and_overdue_interviews_and_decisions(decisions):
     decisions.process(routed(1, help_requested=("zasilek_celowy",)))
     decisions.process(routed(2, help_requested=("zasilek_okresowy",), urgent=True))
-    report = decisions.deadlines(today=date(2026, 3, 6), within_days=14)
+    report = decisions.deadlines(today=date(2026, 3, 6), within_days=14)["deadlines"]
     assert [(r["what"], r["due"], r["overdue"]) for r in report] == [
         ("environmental interview", date(2026, 3, 4), True),
         ("environmental interview", date(2026, 3, 20), False),
     ]
-    assert len(decisions.deadlines(today=date(2026, 3, 6), within_days=30)) == 4  # and both decisions by 2 April
+    # and both decisions by 2 April
+    assert len(decisions.deadlines(today=date(2026, 3, 6), within_days=30)["deadlines"]) == 4
 
 
 def test_people_on_zasilek_staly_whose_interview_update_falls_due(decisions):
     decisions.process(routed(help_requested=("zasilek_staly",)))
-    [p] = decisions.proceedings()
+    [p] = decisions.proceedings()["proceedings"]
     decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Jan"}], incomes=[],
                                unable_to_work=True)
     decisions.assess(p.id)
@@ -143,8 +144,8 @@ def test_people_on_zasilek_staly_whose_interview_update_falls_due(decisions):
                              payment_method="cash", **SIGNED)
     decisions.record_delivery(p.id, date(2026, 3, 12))
     decisions.become_final(p.id, date(2026, 3, 30))
-    assert decisions.interview_updates_due(today=date(2026, 8, 1), within_days=30) == []
-    [due] = decisions.interview_updates_due(today=date(2026, 8, 10), within_days=30)
+    assert decisions.interview_updates_due(today=date(2026, 8, 1), within_days=30)["updates"] == []
+    [due] = decisions.interview_updates_due(today=date(2026, 8, 10), within_days=30)["updates"]
     assert due["due"] == date(2026, 9, 5) and not due["overdue"]
 
 
@@ -157,13 +158,13 @@ def test_a_refused_contract_opens_a_review_task_and_never_touches_a_benefit(deci
         data={"person_id": person_id, "case_id": str(uuid.uuid4()), "contract_ref": "KS/2026/17",
               "occurred_on": "2026-04-02"})
     decisions.process(fact)
-    [task] = decisions.review_tasks()
+    [task] = decisions.review_tasks()["tasks"]
     assert task["fact"] == "refused" and task["occurred_on"] == date(2026, 4, 2)
     assert task["benefits"] == [{"proceeding_id": proceeding_id, "benefit": "zasilek_okresowy",
                                  "state": "appeal_window"}]
     assert decisions.proceeding(proceeding_id).state == "appeal_window"  # "may": nothing changes by itself
     decisions.close_review(task["task_id"], "B. Wójcik", "dzieci w rodzinie: bez zmiany", date(2026, 4, 5))
-    assert decisions.review_tasks() == [] and len(decisions.review_tasks(open_only=False)) == 1
+    assert decisions.review_tasks()["tasks"] == [] and len(decisions.review_tasks(open_only=False)["tasks"]) == 1
     with pytest.raises(ReviewTaskNotFound):
         decisions.close_review(uuid.uuid4(), "B. Wójcik", "x", date(2026, 4, 5))
 
@@ -213,7 +214,7 @@ NEW_FORMS = ("pomoc_rzeczowa", "skladki_zdrowotne_i_spoleczne", "mieszkanie_tren
 
 def test_a_routed_request_for_any_decided_form_opens_its_proceeding_and_gets_a_decision(decisions):
     decisions.process(routed(help_requested=(*NEW_FORMS, "pobyt_w_dps", "praca_socjalna")))
-    found = {p.benefit: p for p in decisions.proceedings()}
+    found = {p.benefit: p for p in decisions.proceedings()["proceedings"]}
     assert sorted(found) == sorted(NEW_FORMS)  # pobyt w DPS is the care team's, social work needs none
     p = found["pomoc_rzeczowa"]
     decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}], incomes=[])
@@ -228,7 +229,7 @@ def test_a_routed_request_for_any_decided_form_opens_its_proceeding_and_gets_a_d
 
 def test_an_art_40_zasilek_celowy_goes_through_the_application_whatever_the_income(decisions):
     decisions.process(routed(help_requested=("zasilek_celowy",)))
-    [p] = decisions.proceedings()
+    [p] = decisions.proceedings()["proceedings"]
     decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
                                incomes=[{"member": "Anna Nowak", "source": "wynagrodzenie", "amount": "6000"}])
     decisions.record_random_event(p.id, "zdarzenie_losowe", date(2026, 2, 28))
@@ -245,7 +246,7 @@ def test_an_art_40_zasilek_celowy_goes_through_the_application_whatever_the_inco
 @pytest.mark.parametrize("benefit", NEW_FORMS)
 def test_a_decision_on_a_new_form_is_published_on_delivery(decisions, benefit):
     decisions.process(routed(help_requested=(benefit,)))
-    [p] = decisions.proceedings()
+    [p] = decisions.proceedings()["proceedings"]
     decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}], incomes=[])
     decisions.issue_decision(p.id, outcome="refusal", issued_on=date(2026, 3, 10), legal_basis="art. 36 u.p.s.",
                              justification="brak przesłanek", **SIGNED)
@@ -266,20 +267,20 @@ def test_the_officer_drafts_the_signatory_returns_it_then_signs_the_revision_and
     from services.decisions.tests.staff import OFFICER
 
     decisions.process(routed(help_requested=("zasilek_okresowy",)))
-    [p] = decisions.proceedings()
+    [p] = decisions.proceedings()["proceedings"]
     decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
                                incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "401.77"}])
     decisions.assess(p.id)
     draft = dict(outcome="grant", legal_basis="art. 38 u.p.s.", amount="512.34", period_from=date(2026, 4, 1),
                  period_to=date(2026, 9, 30), payment_method="bank_transfer")
     decisions.draft_decision(p.id, OFFICER, date(2026, 3, 9), **draft)
-    assert [d.id for d in decisions.drafts_to_sign()] == [p.id]
+    assert [d.id for d in decisions.drafts_to_sign()["drafts"]] == [p.id]
     # A draft does not stop the KPA clock: the decision is still due in the deadline report.
-    assert [d["what"] for d in decisions.deadlines(date(2026, 3, 30), 7)] == ["decision (KPA art. 35)"]
+    assert [d["what"] for d in decisions.deadlines(date(2026, 3, 30), 7)["deadlines"]] == ["decision (KPA art. 35)"]
     with pytest.raises(NotASignatory):
         decisions.return_draft(p.id, OFFICER, "uwaga", date(2026, 3, 10))
     decisions.return_draft(p.id, SIGNATORY, "sprawdź okres", date(2026, 3, 10))
-    assert decisions.drafts_to_sign() == []
+    assert decisions.drafts_to_sign()["drafts"] == []
     with pytest.raises(DraftAlreadyReturned):
         decisions.sign_draft(p.id, SIGNATORY, date(2026, 3, 11))
     decisions.draft_decision(p.id, OFFICER, date(2026, 3, 11), **{**draft, "period_to": date(2026, 8, 31)})
@@ -318,7 +319,8 @@ def test_first_contact_s_correction_reaches_each_proceeding_of_the_person_and_th
     assert p.person_corrections == [{"corrected": ["full_name"], "old": {"full_name": "Anna Nowak"},
                                      "corrected_on": date(2026, 3, 20)}]
     assert p.decision["party"]["full_name"] == "Anna Nowak"  # the issued decision names whom it was issued to
-    assert [o.person["full_name"] for o in decisions.proceedings() if o.id != proceeding_id] == ["Anna Nowak"]
+    others = [o for o in decisions.proceedings()["proceedings"] if o.id != proceeding_id]
+    assert [o.person["full_name"] for o in others] == ["Anna Nowak"]
     # The pages' lists hear of it (ProceedingUpdated: the reference and the state, nothing else).
     [update] = [e for e in decisions.integration_envelopes(after=position, limit=10)[0]]
     assert update.type == PROCEEDING_UPDATED.type and update.data == {"proceeding_id": str(proceeding_id),
@@ -333,7 +335,7 @@ def test_first_contact_s_correction_reaches_each_proceeding_of_the_person_and_th
 
 def test_the_officer_corrects_the_interview_and_an_income_the_store_keeps_the_old_values(decisions):
     decisions.process(routed(help_requested=("zasilek_okresowy",)))
-    [p] = decisions.proceedings()
+    [p] = decisions.proceedings()["proceedings"]
     decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
                                incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "400"}])
     decisions.assess(p.id)
@@ -379,4 +381,4 @@ def test_an_erased_persons_file_takes_nothing_more_and_upstream_facts_of_them_ar
         data={"person_id": str(person_id), "case_id": str(uuid.uuid4()), "contract_ref": "KS/2026/17",
               "occurred_on": "2026-05-06"}))
     assert decisions.recorder.max_notification_id() == position
-    assert decisions.review_tasks() == [] and decisions.proceeding(proceeding_id).person["full_name"] is None
+    assert decisions.review_tasks()["tasks"] == [] and decisions.proceeding(proceeding_id).person["full_name"] is None

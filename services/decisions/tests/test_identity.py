@@ -217,7 +217,7 @@ def test_health_contributions_and_review_tasks_record_their_reads(decisions):
         id=str(uuid.uuid4()), source=source_of("casework"), type=CONTRACT_REFUSED.type, time=datetime.now(timezone.utc),
         subject="", notification_id=1, data={"person_id": str(person_id), "case_id": str(uuid.uuid4()),
                                              "contract_ref": "KS/2026/17", "occurred_on": "2026-04-02"}))
-    [task] = decisions.review_tasks(reader=OFFICER)
+    [task] = decisions.review_tasks(reader=OFFICER)["tasks"]
     assert [(r["what"], r["person_ids"]) for r in reads(decisions)] == [
         ("health contributions", [str(person_id)]), ("review tasks", [str(person_id)])]
     assert reads(decisions)[1]["subject_ids"] == [str(task["task_id"])]

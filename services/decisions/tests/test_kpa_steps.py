@@ -163,7 +163,7 @@ def decisions(make_database_url):
 def test_the_officer_sees_the_appeal_to_forward_and_the_deadline_moved_by_a_period_not_counted(decisions):
     p = decisions.open_ex_officio(uuid.uuid4(), {"full_name": "Anna Nowak"}, "zasilek_okresowy", date(2026, 3, 2))
     decisions.record_period_not_counted(p, date(2026, 3, 10), date(2026, 3, 19), "party_delay")
-    [_, decision_due] = decisions.deadlines(today=date(2026, 3, 3), within_days=60)
+    [_, decision_due] = decisions.deadlines(today=date(2026, 3, 3), within_days=60)["deadlines"]
     assert (decision_due["what"], decision_due["due"]) == ("decision (KPA art. 35)", date(2026, 4, 13))
     decisions.record_interview(p, held_on=date(2026, 3, 5), household=[{"name": "Anna Nowak"}],
                                incomes=[{"member": "Anna Nowak", "source": "alimenty", "amount": "400"}])
@@ -172,8 +172,8 @@ def test_the_officer_sees_the_appeal_to_forward_and_the_deadline_moved_by_a_peri
                              justification="brak środków", signatory=SIGNATORY)
     assert decisions.record_deemed_delivery(p, date(2026, 3, 11)) == date(2026, 4, 8)  # 25 March + 14 days
     decisions.register_appeal(p, date(2026, 4, 3), received_on=date(2026, 4, 7))
-    [forward] = decisions.deadlines(today=date(2026, 4, 8), within_days=30)
+    [forward] = decisions.deadlines(today=date(2026, 4, 8), within_days=30)["deadlines"]
     assert (forward["what"], forward["due"], forward["overdue"]) == (
         "forward the appeal to the appeals board (KPA art. 133)", date(2026, 4, 14), False)
     decisions.forward_appeal(p, date(2026, 4, 9))
-    assert decisions.deadlines(today=date(2026, 4, 8), within_days=30) == []
+    assert decisions.deadlines(today=date(2026, 4, 8), within_days=30)["deadlines"] == []

@@ -144,7 +144,7 @@ def test_the_officer_drafts_the_signatory_returns_it_with_a_remark_then_signs_th
     assert officer("POST", f"{step}/signature", json={}).status_code == 403  # the officer neither signs
     assert officer("POST", f"{step}/draft-return", json={"remark": "x"}).status_code == 403  # nor returns
     assert officer("GET", "/drafts").status_code == 403
-    [waiting] = signatory("GET", "/drafts").json()
+    [waiting] = signatory("GET", "/drafts").json()["drafts"]
     assert waiting["proceeding_id"] == str(p) and waiting["draft"]["amount"] == "400.00"
 
     blank = signatory("POST", f"{step}/draft-return", json={"remark": "   "})
@@ -153,7 +153,7 @@ def test_the_officer_drafts_the_signatory_returns_it_with_a_remark_then_signs_th
     assert returned.status_code == 200, returned.text
     assert returned.json()["draft"]["returned"] == {"remark": "Uzupełnij rachunek.", "returned_by": "Maria Kowalczyk",
                                                     "returned_on": "2026-03-10"}
-    assert signatory("GET", "/drafts").json() == []
+    assert signatory("GET", "/drafts").json() == {"drafts": [], "next_after": None}
     again = signatory("POST", f"{step}/signature", json={"on": "2026-03-10"})
     assert (again.status_code, again.json()["error"]) == (400, "DraftAlreadyReturned")
     # The officer sees the remark on the file, and drafts again.
@@ -288,8 +288,8 @@ def test_reads_are_in_the_access_log_for_the_auditor(centre):
     p = interviewed(app)
     person_id = str(app.proceeding(p).person_id)
     assert desk["officer"]("GET", f"/proceedings/{p}").json()["person"]["full_name"] == "Anna Nowak"
-    assert len(desk["officer"]("GET", "/proceedings", params={"person_id": person_id}).json()) == 1
-    [due] = desk["officer"]("GET", "/deadlines", params={"today": "2026-03-03", "within_days": 60}).json()
+    assert len(desk["officer"]("GET", "/proceedings", params={"person_id": person_id}).json()["proceedings"]) == 1
+    [due] = desk["officer"]("GET", "/deadlines", params={"today": "2026-03-03", "within_days": 60}).json()["deadlines"]
     assert due["person"] == "Anna Nowak"
     assert desk["signatory"]("GET", f"/proceedings/{p}").status_code == 200
     log = desk["auditor"]("GET", "/access-log", params={"person_id": person_id})
@@ -321,7 +321,7 @@ def test_the_review_is_closed_by_who_is_signed_in(centre):
         time=datetime.now(timezone.utc), subject="", notification_id=1,
         data={"person_id": str(uuid.uuid4()), "case_id": str(uuid.uuid4()), "contract_ref": "KS/2026/17",
               "occurred_on": "2026-04-02"}))
-    [task] = desk["officer"]("GET", "/review-tasks").json()
+    [task] = desk["officer"]("GET", "/review-tasks").json()["tasks"]
     closing = f"/review-tasks/{task['task_id']}/closing"
     named = desk["officer"]("POST", closing, json={"officer": "Anyone", "conclusion": "bez zmian",
                                                    "closed_on": "2026-04-05"})
@@ -394,7 +394,7 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
         time=datetime.now(timezone.utc), subject="", notification_id=1,
         data={"person_id": str(uuid.uuid4()), "case_id": str(uuid.uuid4()), "contract_ref": "KS/2026/18",
               "occurred_on": "2026-04-02"}))
-    [task] = officer("GET", "/review-tasks").json()
+    [task] = officer("GET", "/review-tasks").json()["tasks"]
     step, closing, person = f"/proceedings/{p}", f"/review-tasks/{task['task_id']}/closing", str(uuid.uuid4())
     opening = {"person_id": person, "benefit": "zasilek_celowy", "learned_on": "2026-03-02"}
     interview = {"held_on": "2026-03-06", "household": [{"name": "Anna Nowak", "relation": ""}]}
@@ -523,3 +523,23 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
     assert schema["required"] == ["outcome", "issued_on", "legal_basis"] and "signed_by" not in schema["properties"]
     posts = [path for path, ops in document["paths"].items() if "post" in ops]
     assert len(posts) == 35 and all("requestBody" in document["paths"][path]["post"] for path in posts)  # 34 + erasure
+
+
+def test_the_lists_are_paged_and_a_page_out_of_range_or_a_cursor_no_list_gave_is_refused(centre):
+    app, desk = centre
+    for _ in range(3):
+        interviewed(app)
+    first = desk["officer"]("GET", "/proceedings", params={"limit": 2}).json()
+    rest = desk["officer"]("GET", "/proceedings", params={"limit": 2, "after": first["next_after"]}).json()
+    assert len(first["proceedings"]) == 2 and len(rest["proceedings"]) == 1 and rest["next_after"] is None
+    position = app.recorder.max_notification_id()
+    for path, params in (("/proceedings", {"limit": 0}), ("/review-tasks", {"limit": 201}),
+                         ("/deadlines", {"today": "2026-03-03", "limit": "x"})):
+        answer = desk["officer"]("GET", path, params=params)
+        assert answer.status_code == 400 and answer.json()["field"] == "limit", (path, answer.text)
+    for path in ("/proceedings", "/deadlines?today=2026-03-03", "/interview-updates?today=2026-03-03",
+                 "/review-tasks"):
+        answer = desk["officer"]("GET", path, params={"after": "not-a-cursor"})
+        assert answer.status_code == 400 and answer.json()["error"] == "UnknownCursor", (path, answer.text)
+    assert desk["signatory"]("GET", "/drafts", params={"after": "not-a-cursor"}).json()["error"] == "UnknownCursor"
+    assert app.recorder.max_notification_id() == position  # a refused page reads nothing into the access log

@@ -25,7 +25,8 @@ from shared.web import json_response
 OFFICER = {BENEFIT_OFFICER}
 SIGNATORY = {DECISION_SIGNATORY}
 TEAM = OFFICER | SIGNATORY
-SHOWN = 100  # the list endpoints take no paging: the first N are shown, and the page says so
+SHOWN = 100  # a page shows the first N of a list, and says so
+PAGE_MAX = 200  # the most a decisions list gives at once
 WEEK = 7
 
 
@@ -131,8 +132,10 @@ class DecisionsPages(Pages):
         today = date.today()
         horizon = today + timedelta(days=WEEK)
         staff = request.staff
-        due = self._answer(staff, "decisions", "/deadlines", {"today": today.isoformat(), "within_days": WEEK})
-        proceedings = self._answer(staff, "decisions", "/proceedings")
+        due, _ = self._pages(staff, "/deadlines", "deadlines", {"today": today.isoformat(), "within_days": WEEK})
+        # The open proceedings only, a state at a time: the work in hand, not every proceeding ever opened.
+        proceedings = [p for state in OPEN_STATES for p in self._pages(staff, "/proceedings", "proceedings",
+                                                                       {"state": state})[0]]
         by_id = {p["proceeding_id"]: p for p in proceedings}
         rows = []
         for entry in due:
@@ -269,13 +272,13 @@ class DecisionsPages(Pages):
         return self.fragment("decisions/reviews_rows.html", **self._benefits_reviews(request, every))
 
     def _benefits_reviews(self, request, every: bool) -> dict:
-        tasks = self._answer(request.staff, "decisions", "/review-tasks", {"all": "1"} if every else None)
-        names = {}
-        if tasks:
-            names = {p["person_id"]: (p["person"] or {}).get("full_name")
-                     for p in self._answer(request.staff, "decisions", "/proceedings")}
+        # The open reviews are the work in hand, all of them; of every review ever made, the first SHOWN.
+        tasks, more = self._pages(request.staff, "/review-tasks", "tasks", {"all": "1"} if every else {},
+                                  at_most=SHOWN if every else None)
         tasks = sorted(tasks, key=lambda t: t["occurred_on"])
-        return {"tasks": tasks[:SHOWN], "task_count": len(tasks), "names": names, "shown": SHOWN}
+        names = {t["person_id"]: t.get("person") for t in tasks}
+        return {"tasks": tasks[:SHOWN], "task_count": len(tasks) + more, "more": bool(more), "names": names,
+                "shown": SHOWN}
 
     # --- the signatory --------------------------------------------------------------------------
 
@@ -290,9 +293,23 @@ class DecisionsPages(Pages):
         return self.fragment("decisions/to_sign_rows.html", today=date.today(), **self._benefits_to_sign(request))
 
     def _benefits_to_sign(self, request) -> dict:
-        waiting = self._answer(request.staff, "decisions", "/drafts")
+        waiting, _ = self._pages(request.staff, "/drafts", "drafts", {})
         waiting.sort(key=lambda p: (p["settlement_due"] or "9999", (p["person"] or {}).get("full_name") or ""))
         return {"waiting": waiting[:SHOWN], "waiting_count": len(waiting), "shown": SHOWN}
+
+    def _pages(self, staff, path: str, items: str, params: dict, at_most: int | None = None) -> tuple[list, int]:
+        """A decisions list read page after page (all of it, or its first `at_most`), and 1 if more was left."""
+        found, after = [], None
+        while True:
+            limit = PAGE_MAX if at_most is None else min(PAGE_MAX, at_most - len(found))
+            answer = self._answer(staff, "decisions", path,
+                                  {**params, "limit": limit, **({"after": after} if after else {})})
+            found += answer[items]
+            after = answer["next_after"]
+            if after is None:
+                return found, 0
+            if at_most is not None and len(found) >= at_most:
+                return found, 1
 
     def _benefits_refusable(self, request, template: str, title: str, build, **context) -> Response:
         """A page whose query the service may refuse (a month mistyped): the refusal shown on it."""
