@@ -17,15 +17,19 @@ the same file (a backup is checked so, deploy/backup.py). `verify` recomputes ev
 file or from a live store, and prints the head hash; `--expect` fails unless the chain passes
 through the hash the auditor kept (the head of an earlier export or check of the same store).
 `--sign-key` signs the file (Ed25519, `FILE.sig`); `verify --public-key` checks the signature.
-`replay` verifies the file, then rebuilds the state in the service's own domain model (its
-application, on a temporary SQLite file deleted when it closes) from the events up to a
-business date or a moment of recording, read again from the file a page at a time, and prints
-the aggregates one by one: its memory does not grow with the log. The events are exported as stored, so encrypted
+`replay` rebuilds the state in the service's own domain model (its application, on a temporary
+SQLite file deleted when it closes) from the events up to a business date or a moment of
+recording, checking the file as `verify` does in the same reading; then reads the aggregates back
+a page at a time and writes them whole to a file of that folder, and only then prints them: a
+file that does not check out, or an aggregate that cannot be read back, prints nothing. Its
+memory does not grow with the log. The events are exported as stored, so encrypted
 (docs/architecture.md, "Encrypted at rest"): export and verify need no key, replay needs the
 service's store key file.
 
 Exit status: 0 done; 1 the log, its chain, its signature or the hash kept do not check out (or
-no such aggregate); 2 nothing could be checked (no store at the URL, no file, no key).
+no such aggregate); 2 nothing could be checked (no store at the URL, no file, no key); 3 the
+standard output took only part of a replay's answer (OutputCutShort): what it printed is not
+the whole (a JSON answer is valid only whole, a table ends with "end: N aggregate(s)").
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ SEALED = ("ops-audit-log/2", "ops-audit-log/1")  # files before the store's chai
 SERVICES = ("intake", "casework", "decisions", "care", "training", "gateway")
 CENTRE_TIME = ZoneInfo("Europe/Warsaw")  # the day an event without a date of its own was recorded, at the centre
 _PAGE = 1000
-_INSERT_PAGE = 10_000  # events a transaction of the rebuilt store (each commit syncs its file): about 10 MB
+_INSERT_PAGE = 10_000  # events a transaction of the rebuilt store: a tenth of the transactions, about 10 MB held
 
 
 class AuditLogAltered(ValueError):
@@ -481,7 +485,7 @@ def _render(app: ServiceApplication, out: BinaryIO, table: bool, head: dict[str,
         out.write(_indented({**head, "aggregates": []}).removesuffix(b"[]\n}"))
     while page := list(itertools.islice(states, _PAGE)):
         if table:
-            out.write("\n".join(_block(state) for state in page).join(("\n" if count else "", "")).encode())
+            out.write((("\n" if count else "") + "\n".join(map(_block, page))).encode())
         elif only is not None:
             out.write(_indented(page[0]) + b"\n")
         else:  # a page at the array's own indent, as one document, its array's brackets cut off
