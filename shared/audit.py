@@ -375,8 +375,6 @@ def _rebuild(service_name: str, events: Iterator[StoredEvent], as_recorded_at: d
     def counts(stored: StoredEvent) -> bool:
         if stored.originator_id in ended:
             return False
-        if as_recorded_at is None and as_of_date is None:
-            return True
         event = app.mapper.to_domain_event(stored)
         if (as_recorded_at is not None and event.timestamp > as_recorded_at) or (
                 as_of_date is not None and business_date(event) > as_of_date):
@@ -385,7 +383,9 @@ def _rebuild(service_name: str, events: Iterator[StoredEvent], as_recorded_at: d
         return True
 
     try:
-        chosen = filter(counts, itertools.chain([first] if first is not None else [], events))
+        chosen = itertools.chain([first] if first is not None else [], events)
+        if as_recorded_at is not None or as_of_date is not None:  # without a cut, every event counts
+            chosen = filter(counts, chosen)
         while page := list(itertools.islice(chosen, _INSERT_PAGE)):
             # In bulk, unchained, unsynced: the log was checked as it was read, and the rebuilt
             # store is thrown away after (the service's recorder inserts, chains and syncs each event).
