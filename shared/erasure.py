@@ -163,15 +163,25 @@ class PersonKeys:
             key = self._store_cipher.decrypt(base64.b64decode(sealed_key)).decode()
         return AESCipher(Environment("person", {AESCipher.CIPHER_KEY: key}))
 
-    def _row(self, person_id: uuid.UUID) -> dict | None:
+    def _rows(self, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict]:
+        """The key rows of these persons there are, by person, 500 persons a query."""
         self._table()
-        try:
-            rows = self._view.rows(f"SELECT key, erased_on FROM {self.table} WHERE person_id = :id", id=str(person_id))
-        except Exception:  # noqa: BLE001 (a store that never sealed anything has no table)
-            if self.writable:
-                raise
-            return None
-        return rows[0] if rows else None
+        wanted, found = list(person_ids), {}
+        for chunk in range(0, len(wanted), 500):
+            ids = {str(p): p for p in wanted[chunk:chunk + 500]}
+            names = {f"p{n}": i for n, i in enumerate(ids)}
+            try:
+                rows = self._view.rows(f"SELECT person_id, key, erased_on FROM {self.table} WHERE person_id IN "
+                                       f"({', '.join(':' + n for n in names)})", **names)
+            except Exception:  # noqa: BLE001 (a store that never sealed anything has no table)
+                if self.writable:
+                    raise
+                return {}
+            found.update((ids[row["person_id"]], row) for row in rows)
+        return found
+
+    def _row(self, person_id: uuid.UUID) -> dict | None:
+        return self._rows([person_id]).get(person_id)
 
     def _cached(self, person_id: uuid.UUID) -> tuple[bool, AESCipher | None]:
         with self._lock:
@@ -190,18 +200,27 @@ class PersonKeys:
 
     def opening(self, person_id: uuid.UUID) -> AESCipher | None:
         """The person's cipher; None if the person is erased (or, in a keyless replay, unknown)."""
-        hit, cipher = self._cached(person_id)
-        if hit:
-            return cipher
-        row = self._row(person_id)
-        if row is None:
-            if self.missing_is_withheld:
-                return None
-            raise PersonKeyMissing(f"no key row for person {person_id}: restore the key table with the store")
-        cipher = self._cipher(row["key"]) if row["key"] else None
-        if cipher is not None:  # an erased person is never cached: a new key can never be made for them anyway
-            self._remember(person_id, cipher)
-        return cipher
+        return self.openings([person_id])[person_id]
+
+    def openings(self, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, AESCipher | None]:
+        """Each person's cipher, as `opening`; those not cached read together (an audit replay's page)."""
+        found: dict[uuid.UUID, AESCipher | None] = {}
+        wanted = []
+        for person_id in person_ids:
+            hit, cipher = self._cached(person_id)
+            if hit:
+                found[person_id] = cipher
+            else:
+                wanted.append(person_id)
+        rows = self._rows(wanted) if wanted else {}
+        for person_id in wanted:
+            row = rows.get(person_id)
+            if row is None and not self.missing_is_withheld:
+                raise PersonKeyMissing(f"no key row for person {person_id}: restore the key table with the store")
+            found[person_id] = cipher = self._cipher(row["key"]) if row and row["key"] else None
+            if cipher is not None:  # an erased person is never cached: a new key can never be made for them anyway
+                self._remember(person_id, cipher)
+        return found
 
     def _new_key(self, person_id: uuid.UUID, or_theirs: bool = False) -> tuple[AESCipher, Statement]:
         """A new key, and its row (the key sealed with the store's cipher). A row there already is
@@ -226,17 +245,10 @@ class PersonKeys:
         if not missing or not self.writable:
             yield []
             return
-        self._table()
-        known = set()
-        for chunk in range(0, len(missing), 500):
-            ids = {str(p): p for p in missing[chunk:chunk + 500]}
-            names = {f"p{n}": i for n, i in enumerate(ids)}
-            rows = self._view.rows(f"SELECT person_id, key FROM {self.table} WHERE person_id IN "
-                                   f"({', '.join(':' + n for n in names)})", **names)
-            for row in rows:
-                known.add(ids[row["person_id"]])
-                if row["key"]:  # an erased person's file takes nothing more: sealing says so
-                    self._remember(ids[row["person_id"]], self._cipher(row["key"]))
+        known = self._rows(missing)
+        for person_id, row in known.items():
+            if row["key"]:  # an erased person's file takes nothing more: sealing says so
+                self._remember(person_id, self._cipher(row["key"]))
         made = {p: self._new_key(p) for p in missing if p not in known}
         token = _MADE.set({p: cipher for p, (cipher, _) in made.items()})
         try:
@@ -424,13 +436,29 @@ class PersonalMapper(Mapper):
                            topic=get_topic(type(domain_event)), state=stored)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        domain_event = super().to_domain_event(stored_event)
-        state = domain_event.__dict__
-        sealed = state.pop(SEALED, None)
-        if sealed is None:
+        domain_event, person_id, blob = self._opened(super().to_domain_event(stored_event))
+        if person_id is None:
             return domain_event
-        person_id, blob = uuid.UUID(sealed[0]), base64.b64decode(sealed[1])
-        cipher = self.keys.opening(person_id) if self.keys is not None else None
+        return self._unsealed(domain_event, blob, self.keys.opening(person_id) if self.keys is not None else None)
+
+    def to_domain_events(self, stored_events: Iterable[StoredEvent]) -> list[Any]:
+        """Many stored events at once (an audit replay's page), their persons' keys read together."""
+        events = [self._opened(event) for event in map(super().to_domain_event, stored_events)]
+        persons = {person_id for _, person_id, _ in events if person_id is not None}
+        ciphers = self.keys.openings(persons) if self.keys is not None else dict.fromkeys(persons)
+        return [event if person_id is None else self._unsealed(event, blob, ciphers[person_id])
+                for event, person_id, blob in events]
+
+    @staticmethod
+    def _opened(domain_event: Any) -> tuple[Any, uuid.UUID | None, str | None]:
+        """The event under the store's key, whose person (if any) sealed which fields (base64)."""
+        sealed = domain_event.__dict__.pop(SEALED, None)
+        return (domain_event, None, None) if sealed is None else (domain_event, uuid.UUID(sealed[0]), sealed[1])
+
+    def _unsealed(self, domain_event: Any, sealed: str, cipher: AESCipher | None) -> Any:
+        """The event with its sealed personal fields put back, opened with the person's cipher
+        (None: the person is erased, or unknown to a replay: they read as erased)."""
+        state, blob = domain_event.__dict__, base64.b64decode(sealed)
         if isinstance(state.get("data"), dict) and hasattr(domain_event, "subject"):  # a published event
             content = (self.transcoder.decode(cipher.decrypt(blob))["data"] if cipher is not None
                        else {f: None for f in published_content(state.get("type", ""))})

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import errno
+import io
 import json
 import os
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -106,11 +109,11 @@ def _rewrite(path, change):
     path.write_text("".join(change(lines)), encoding="utf-8")
 
 
-def _altered_state(lines):
-    event = json.loads(lines[1])
+def _altered_state(lines, number=1):
+    event = json.loads(lines[number])
     state = base64.b64decode(event["state_base64"])  # encrypted as stored
     event["state_base64"] = base64.b64encode(state[:-1] + bytes([state[-1] ^ 1])).decode()
-    return [lines[0], json.dumps(event) + "\n", *lines[2:]]
+    return [*lines[:number], json.dumps(event) + "\n", *lines[number + 1:]]
 
 
 @pytest.mark.parametrize("change, error", [
@@ -190,6 +193,7 @@ def test_replay_as_of_a_business_date_takes_the_events_own_dates(intake, intake_
     assert one["name"] == "Jan Wiśniewski" and one["version"] == 1 and not any(k.startswith("_") for k in one)
     table = run("--as-of-date", "2025-03-02", "--format", "table").stdout
     assert f"Person {late} (version 1)" in table and "Jan Wiśniewski" in table
+    assert table.endswith("\n\nend: 2 aggregate(s)\n")  # a table cut short lacks it
     missing = run("--as-of-date", "2025-03-01", "--id", str(late))
     assert missing.returncode == 1 and missing.stderr.startswith("AggregateNotFound")
 
@@ -214,3 +218,85 @@ def test_the_readmes_auditor_example_runs_as_written(intake_url, tmp_path):
         assert done.returncode == 0, (args, done.stderr)
         outputs.append(done.stdout)
     assert "Person " in outputs[-1] and "Anna Nowak" in outputs[-1]  # the aggregates themselves, not counts
+
+
+def test_replay_reads_the_aggregates_back_a_page_a_query_each_once_at_its_latest_version(intake, intake_url, tmp_path,
+                                                                                        monkeypatch):
+    people = [register(intake, f"Osoba {n} Nowak", n) for n in range(1, 4)]
+    talk = intake.record_first_contact(people[1], held_on=date(2026, 11, 3), officer="Biuro podawcze",
+                                       reasons_for_help=["ubostwo"], help_requested=["praca_socjalna"])
+    intake.route_case(talk, team="casework", reason="wsparcie rodziny", routed_on=date(2026, 11, 3))  # also publishes
+    path = tmp_path / "log.jsonl"
+    audit.export(intake, path)
+    app = audit.replay(audit.verify(path), store_key_file=tmp_path / "intake-store.key", person_keys_url=intake_url)
+    try:
+        monkeypatch.setattr(audit, "_PAGE", 2)
+        asked = []
+        rows = app.mapper.keys._rows
+        monkeypatch.setattr(app.mapper.keys, "_rows", lambda persons: asked.append(set(persons)) or rows(persons))
+        read = list(audit.aggregates(app))
+        assert [(type(a).__name__, a.id, a.version) for a in read] == [  # in the order each began, published events not
+            *(("Person", p, 1) for p in people), ("FirstContact", talk, 2)]
+        # one query for a page's persons' keys (the second page's talk is of a person the first page read)
+        assert asked == [{people[0], people[1]}, {people[2]}]
+        assert [audit.aggregate_state(a) for a in read] == [audit.aggregate_state(app.repository.get(a.id))
+                                                            for a in read]
+        assert audit.aggregate_state(read[1])["name"] == "Osoba 2 Nowak"
+    finally:
+        app.close()
+
+
+def _replay(path, tmp_path, url, *args):
+    return subprocess.run([sys.executable, "-m", "shared.audit", "replay", str(path), "--store-key-file",
+                           str(tmp_path / "intake-store.key"), "--person-keys-url", url, *args], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_a_replay_that_fails_part_way_through_the_aggregates_prints_nothing(intake, intake_url, tmp_path):
+    register(intake, "Anna Nowak", 1)
+    jan = register(intake, "Jan Wiśniewski", 2)
+    path = tmp_path / "log.jsonl"
+    audit.export(intake, path)
+    # Jan's key row lost (a key table not restored whole; an erased person would keep a row): Anna's
+    # file reads back, his does not
+    intake.mapper.keys._view.execute([("DELETE FROM intake_person_keys WHERE person_id = :id", {"id": str(jan)})])
+    for form in ("json", "table"):
+        done = _replay(path, tmp_path, intake_url, "--format", form)
+        assert (done.returncode, done.stdout) == (2, ""), done.stderr
+        assert done.stderr.startswith("PersonKeyMissing") and "Nowak" not in done.stderr
+
+
+def test_a_replayed_file_that_does_not_check_out_to_its_end_leaves_nothing(exported, intake_url, tmp_path,
+                                                                           monkeypatch):
+    path, count, *_ = exported
+    _rewrite(path, lambda lines: _altered_state(lines, count))  # its last event: read, checked, rebuilt after the rest
+    (tmp_path / "temp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    with pytest.raises(audit.AuditLogAltered, match=f"line {count + 1}: "):
+        audit.replay_file(path, store_key_file=tmp_path / "intake-store.key", person_keys_url=intake_url)
+    assert not list((tmp_path / "temp").iterdir())  # the store rebuilt until then, deleted
+    done = _replay(path, tmp_path, intake_url)
+    assert (done.returncode, done.stdout) == (1, "") and done.stderr.startswith(f"AuditLogAltered: line {count + 1}")
+
+
+def test_a_replay_whose_output_is_cut_short_says_so_and_fails(exported, intake_url, tmp_path, monkeypatch, capsys):
+    path = exported[0]
+
+    class Filling(io.RawIOBase):  # a disk that is full after 100 bytes
+        taken = b""
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            if len(self.taken) >= 100:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            self.taken += bytes(data[:100 - len(self.taken)])
+            return min(len(data), 100)
+
+    disk = Filling()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BufferedWriter(disk, 16), encoding="utf-8"))
+    code = audit.main(["replay", str(path), "--store-key-file", str(tmp_path / "intake-store.key"),
+                       "--person-keys-url", intake_url])
+    assert code == 3 and len(disk.taken) == 100  # printed in part
+    assert capsys.readouterr().err.startswith("OutputCutShort: the output stopped part way (OSError)")
