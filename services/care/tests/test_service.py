@@ -376,3 +376,24 @@ def test_a_visit_and_a_roster_are_corrected_by_the_signed_in_coordinator_with_a_
     statement = coordinator("GET", f"{step}/statements/2025-03")
     # Mondays 10 to 31: 4 x 2 h, Fridays 14 to 28: 3 x 1 h.
     assert (statement["delivered_hours"], statement["ordered_hours"]) == ("2.5", "11")
+
+
+def test_the_lists_are_read_a_page_at_a_time_and_a_bad_page_is_refused_naming_it(served):
+    app, desk = served
+    coordinator = desk(CARE_COORDINATOR)
+    for n in range(3):
+        requested(app, n=2 * n + 1)
+        requested(app, "dps", 2 * n + 2)
+    first = coordinator("GET", "/services", params={"limit": 2})
+    rest = coordinator("GET", "/services", params={"limit": 2, "after": first["next_after"]})
+    assert len(first["services"]) == 2 and len(rest["services"]) == 1 and rest["next_after"] is None
+    assert {s["service_id"] for s in first["services"] + rest["services"]} == {
+        str(s["service_id"]) for s in app.services()["services"]}
+    assert "visits" not in first["services"][0]  # a list's row, not the file
+    assert len(coordinator("GET", "/dps-referrals", params={"limit": 1})["referrals"]) == 1
+    reads = len(app.access_log()["reads"])
+    assert coordinator("GET", "/services", 400, params={"limit": 201})["error"] == "InvalidRequest"
+    assert coordinator("GET", "/carers", 400, params={"after": "x" * 501})["error"] == "InvalidRequest"
+    for path in ("/services", "/carers", "/dps-referrals", "/family-assistance"):
+        assert coordinator("GET", path, 400, params={"after": "bm90LWEta2V5"})["error"] == "UnknownCursor"
+    assert len(app.access_log()["reads"]) == reads  # a refused page is no read
