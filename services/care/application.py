@@ -374,7 +374,9 @@ class CareApplication(Retention, ServiceApplication):
                            "ordered_hours": s.ordered_hours(first, last),
                            "delivered_hours": s.delivered_hours(first, last),
                            "missed_visits": s.missed_visits(first, last)})
-            for carer_id, row in carers.items():
+            # Only the carers the service names (its rosters, visits, missed visits): another's figures are nought.
+            named = {r["carer_id"] for r in s.rosters} | {v["carer_id"] for v in (*s.visits, *s.missed)}
+            for carer_id, row in ((c, carers[c]) for c in named if c in carers):
                 row["ordered_hours"] += s.ordered_hours(first, last, carer_id)
                 row["delivered_hours"] += s.delivered_hours(first, last, carer_id)
                 row["missed_visits"] += s.missed_visits(first, last, carer_id)

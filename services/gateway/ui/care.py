@@ -163,7 +163,7 @@ class CarePages(Pages):
     @gateway_api("GET", "/dps/<uuid:referral_id>", roles=CARE, answer=PAGE)
     def care_referral(self, request, referral_id: UUID):
         def build():
-            referral = self._care_file(request, f"/dps-referrals/{referral_id}", "Nie ma takiego skierowania.")
+            referral = self._answer(request.staff, "care", f"/dps-referrals/{referral_id}")
             return self.page(request, "care/referral.html",
                              f"Skierowanie do DPS: {(referral['person'] or {}).get('full_name') or 'osoba'}",
                              referral=referral, **NAMES)
@@ -183,7 +183,7 @@ class CarePages(Pages):
     @gateway_api("GET", "/asystenci/<uuid:assistance_id>", roles=CARE, answer=PAGE)
     def care_family(self, request, assistance_id: UUID):
         def build():
-            family = self._care_file(request, f"/family-assistance/{assistance_id}", "Nie ma takiej rodziny.")
+            family = self._answer(request.staff, "care", f"/family-assistance/{assistance_id}")
             return self.page(request, "care/family.html",
                              f"Asystent rodziny: {(family['person'] or {}).get('full_name') or 'rodzina'}",
                              family=family, **self._answer(request.staff, "care", "/family-assistants"), **NAMES)
@@ -235,15 +235,6 @@ class CarePages(Pages):
             after = answer["next_after"]
             if after is None:
                 return carers
-
-    def _care_file(self, request, path: str, missing: str) -> dict:
-        """One referral's or family's file; one care does not have, the page says so in Polish."""
-        try:
-            return self._answer(request.staff, "care", path)
-        except ServiceRefused as refused:
-            if refused.status == 404:
-                raise ServiceRefused(404, {"error": "NotFound", "message": missing}) from None
-            raise
 
 
 def _form(request) -> dict:
