@@ -16,7 +16,9 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from services.care.domain import DPS_DOCUMENTS, Carer, CareService, DpsReferral, FamilyAssistance, assistant_key
+from services.care.domain import (
+    DPS_DOCUMENTS, Carer, CareService, DpsReferral, FamilyAssistance, PersonsFile, assistant_key,
+)
 from shared.erasure import Erasure
 from shared.views import Statement, TableProjection, key_after, page
 
@@ -39,8 +41,8 @@ class CareReadModel(TableProjection):
     name = "care"
     topics = tuple(get_topic(e) for e in (
         *_STARTED, *_STATES, FamilyAssistance.Ended, CareService.IncomeStated, DpsReferral.DocumentGathered,
-        FamilyAssistance.Assigned, FamilyAssistance.Visited, CareService.PersonCorrected,
-        DpsReferral.PersonCorrected, FamilyAssistance.PersonCorrected, Carer.Registered, Erasure.PersonErased))
+        FamilyAssistance.Assigned, FamilyAssistance.Visited, PersonsFile.PersonCorrected, Carer.Registered,
+        Erasure.PersonErased))
     version = 1
     tables = (
         "CREATE TABLE IF NOT EXISTS care_files (file_id TEXT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, "
@@ -86,8 +88,7 @@ class CareReadModel(TableProjection):
             # The name and PESEL go; the rows stay (states, periods, closing days): the lists and reports add up.
             return [("UPDATE care_files SET person = :person WHERE person_id = :person_id",
                      {"person_id": str(event.person_id), "person": self._person({})})]
-        if isinstance(event, (CareService.PersonCorrected, DpsReferral.PersonCorrected,
-                              FamilyAssistance.PersonCorrected)):
+        if isinstance(event, PersonsFile.PersonCorrected):  # the files' own, stored under PersonsFile's topic
             return [("UPDATE care_files SET person = :person WHERE file_id = :id",
                      {**file, "person": self._person(event.person)})]
         return self._step(event, file)
@@ -226,15 +227,7 @@ class CareReadModel(TableProjection):
 
     def files_closed(self, page_size: int = 1000) -> Iterator[tuple[UUID, date]]:
         """Each person all of whose files are closed, with the day the last closed, a page at a time."""
-        after = ""
-        while True:
-            rows = self.current().rows(
-                "SELECT person_id, MAX(closed_on) AS closed_on FROM care_files WHERE person_id > :after "
-                "GROUP BY person_id HAVING MIN(closed) = 1 ORDER BY person_id LIMIT :n", after=after, n=page_size)
-            yield from ((UUID(r["person_id"]), date.fromisoformat(r["closed_on"])) for r in rows)
-            if len(rows) < page_size:
-                return
-            after = rows[-1]["person_id"]
+        return self.persons_closed("care_files", "MIN(closed) = 1", page_size)
 
     def file_closed(self, person_id: UUID) -> date | None:
         """The day the person's last file here closed; None while one is open (or none is here)."""

@@ -325,6 +325,10 @@ def test_a_correction_reaches_each_of_the_person_s_care_files_from_the_team_that
     assert care.process(corrected(2, person_id, by="casework", full_name="Jan Wiśniewski-Kot",
                                   contact="+48 600 100 200"))
     [asked_for] = [s for s in care.person_files(uuid.UUID(person_id)) if s.case_id is not None]
+    # the lists' rows (care's tables) show each of the person's files under the name corrected
+    rows = [*care.services()["services"], *care.referrals()["referrals"]]
+    assert sorted(r["person"]["full_name"] for r in rows if str(r["person_id"]) == person_id) == [
+        "Jan Wiśniewski-Kot"] * 3
     assert asked_for.person["full_name"] == "Jan Wiśniewski-Kot" and asked_for.person_corrections == [
         {"corrected": ["full_name", "contact"], "corrected_on": date(2025, 4, 1),
          "old": {"full_name": "Jan Wiśniewski", "contact": None}}]
