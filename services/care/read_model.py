@@ -30,6 +30,7 @@ _STATES = {  # the state a file's event leaves it in
     CareService.Assessed: "assessed", CareService.Granted: "granted", CareService.Ended: "ended",
     DpsReferral.Submitted: "submitted", DpsReferral.WaitingPositionRecorded: "waiting",
     DpsReferral.Placed: "placed", DpsReferral.Withdrawn: "withdrawn",
+    FamilyAssistance.Assigned: "assigned", FamilyAssistance.Ended: "ended",
 }
 _CLOSING = (CareService.Ended, DpsReferral.Placed, DpsReferral.Withdrawn, FamilyAssistance.Ended)
 _STARTED = {CareService.Requested: (SERVICE, "requested_on", "requested"),
@@ -40,9 +41,8 @@ _STARTED = {CareService.Requested: (SERVICE, "requested_on", "requested"),
 class CareReadModel(TableProjection):
     name = "care"
     topics = tuple(get_topic(e) for e in (
-        *_STARTED, *_STATES, FamilyAssistance.Ended, CareService.IncomeStated, DpsReferral.DocumentGathered,
-        FamilyAssistance.Assigned, FamilyAssistance.Visited, PersonsFile.PersonCorrected, Carer.Registered,
-        Erasure.PersonErased))
+        *_STARTED, *_STATES, CareService.IncomeStated, DpsReferral.DocumentGathered, FamilyAssistance.Visited,
+        PersonsFile.PersonCorrected, Carer.Registered, Erasure.PersonErased))
     version = 1
     tables = (
         "CREATE TABLE IF NOT EXISTS care_files (file_id TEXT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, "

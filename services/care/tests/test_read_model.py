@@ -92,6 +92,10 @@ def test_referrals_and_families_go_newest_first_and_carers_in_the_order_register
     rows = every(care.assistances, "families", 2)
     assert [a["assistance_id"] for a in rows] == [f.id for f in families[::-1]]
     assert (rows[1]["assistant"], rows[1]["assigned_on"], rows[1]["visits"]) == ("Beata Kos", date(2025, 3, 6), 1)
+    care.end_assistance(families[0].id, "2025-03-08", "rodzina wyjechała")
+    rows = care.assistances()["families"]
+    assert [(a["state"], a["ended_on"]) for a in rows] == [
+        ("requested", None), ("assigned", None), ("ended", date(2025, 3, 8))]
     carers = [care.register_carer(f"Opiekunka {n}", "staff") for n in range(3)]
     assert [c["carer_id"] for c in every(care.carers, "carers", 2)] == carers
 
@@ -107,7 +111,8 @@ def test_a_limit_out_of_range_or_a_cursor_the_list_did_not_give_is_refused(care,
 
 def test_the_hours_report_loads_only_the_services_granted_for_its_period(care, monkeypatch):
     services = []
-    for n, (start, end) in enumerate([("2025-01-01", "2025-01-31"), ("2025-02-15", None), ("2025-03-01", "2025-03-31")]):
+    periods = [("2025-01-01", "2025-01-31"), ("2025-02-15", None), ("2025-03-01", "2025-03-31")]
+    for n, (start, end) in enumerate(periods):
         service = opened(care, f"Osoba {n}", on="2024-12-02")
         care.assess(service, assessed_on="2025-01-01", kind="uslugi_opiekuncze", activities=["meals"],
                     hours_per_week="2", period_from=start, period_to=end)
