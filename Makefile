@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo up test test-fast bench bench-size bench-gateway bench-ui bench-store bench-chain bench-training bench-decisions venv broker clean
+.PHONY: demo up test test-fast bench bench-size bench-gateway bench-ui bench-store bench-chain bench-training bench-decisions bench-care venv broker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -72,6 +72,11 @@ bench-training: venv
 # the stores are built once, in var/bench-decisions/.
 bench-decisions: venv
 	$(PY) benchmarks/decisions_lists.py
+
+# care's lists (first page), the first query after a restart, a visit recorded, at 1,000 and 100,000 files;
+# the stores are built once, in var/bench-care/.
+bench-care: venv
+	$(PY) benchmarks/care_lists.py
 
 clean:
 	rm -rf var

@@ -22,7 +22,9 @@ import json
 import re
 import threading
 from abc import abstractmethod
-from typing import Any, ClassVar, Sequence
+from datetime import date
+from typing import Any, ClassVar, Iterator, Sequence
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Recorder, Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
@@ -175,6 +177,20 @@ class TableProjection(Projection[TableView]):
                     continue  # another process of the service moved the view meanwhile: on from there
                 if done:
                     return self.view
+
+    def persons_closed(self, table: str, all_closed: str, page_size: int = 1000) -> Iterator[tuple[UUID, date]]:
+        """Each person all of whose rows in `table` are closed (`all_closed`: the condition on the
+        group of a person's rows), with the latest `closed_on`, by person, a page at a time (the
+        erasure's list of the files due, shared/retention.py)."""
+        after = ""
+        while True:
+            rows = self.current().rows(
+                f"SELECT person_id, MAX(closed_on) AS closed_on FROM {table} WHERE person_id > :after "
+                f"GROUP BY person_id HAVING {all_closed} ORDER BY person_id LIMIT :n", after=after, n=page_size)
+            yield from ((UUID(r["person_id"]), date.fromisoformat(r["closed_on"])) for r in rows)
+            if len(rows) < page_size:
+                return
+            after = rows[-1]["person_id"]
 
 
 # --- paging ------------------------------------------------------------------------------------

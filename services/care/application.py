@@ -7,12 +7,11 @@ system itself (the policy, the MRPiPS-03 figures) pass nothing and record nothin
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from uuid import UUID
-
-from eventsourcing.utils import get_topic
 
 from services.care.domain import (
     IDENTITY_FIELDS,
@@ -24,8 +23,8 @@ from services.care.domain import (
     MissingSignature,
     NotFound,
     PersonsFile,
-    assistant_key,
 )
+from services.care.read_model import CareReadModel
 from services.care.rules import CareRules
 from shared.contracts.care import (
     CARE_HOURS_CORRECTED,
@@ -41,12 +40,13 @@ from shared.contracts.casework import PERSON_CORRECTED_FOR_CARE, PERSON_ERASED_F
 from shared.contracts.intake import CASE_ROUTED, PERSON_CORRECTED, PERSON_ERASED
 from shared.envelope import Envelope
 from shared.mrpips03 import half_year
-from shared.retention import ClosedByAggregates, erase_when_over
+from shared.retention import Retention, erase_when_over
 from shared.rule_table import zl
-from shared.store import LogProjection, ServiceApplication
+from shared.store import ServiceApplication
+from shared.views import page_limit
 
 
-class CareApplication(ClosedByAggregates, ServiceApplication):
+class CareApplication(Retention, ServiceApplication):
     service = "care"
 
     def __init__(self, database_url: str, rules_file: str | None = None, assistant_limit: int = 15,
@@ -57,11 +57,25 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
         # On whose authority the centre issues its decisions (e.g. "z upoważnienia Burmistrza Skawiny"):
         # the centre's setting (CARE_ON_AUTHORITY_OF), never a request's.
         self.on_authority_of = str(on_authority_of or "").strip() or None
-        self._ids: dict[type, list[UUID]] = {CareService: [], DpsReferral: [], FamilyAssistance: [], Carer: []}
-        self._files: dict[UUID, list[UUID]] = {}  # a person's files: services, referrals, assistance
-        self._created = {CareService.Requested: CareService, DpsReferral.Started: DpsReferral,
-                         FamilyAssistance.Requested: FamilyAssistance, Carer.Registered: Carer}
-        self._index = LogProjection(self, [get_topic(e) for e in self._created], self._project)
+
+    @functools.cached_property
+    def read_model(self) -> CareReadModel:
+        """The lists, the reports' files and the closing days as tables (made when first read: a tool
+        reading the store makes none)."""
+        return CareReadModel(self)
+
+    def read_models(self) -> list:
+        return [self.read_model]
+
+    def files_closed(self) -> Iterator[tuple[UUID, date]]:
+        """Each person (not erased) whose every file here is closed, and the day the last closed
+        (shared/retention.py). The erased person's files keep their rows: they are still counted."""
+        return ((person_id, closed_on) for person_id, closed_on in self.read_model.files_closed()
+                if not self.erased(person_id))
+
+    def file_closed(self, person_id: UUID) -> date | None:
+        """The day the person's file here closed; None while any part of it is open (or none is here)."""
+        return self.read_model.file_closed(person_id)
 
     # --- policy on requests from other teams ------------------------------------------------
 
@@ -104,15 +118,12 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
         later one). Nothing for a person whose file here is erased."""
         if self.erased(person_id):
             return []
-        return [file for file in self.person_files(person_id)
-                if (file.case_id is not None) == via_casework and file.correct_person(person, corrected_on)]
+        files = (self.repository.get(i) for i in self.read_model.files_of(person_id, via_casework))
+        return [file for file in files if file.correct_person(person, corrected_on)]
 
-    def person_files(self, person_id: UUID | None) -> list[PersonsFile]:
-        """The person's services, care-home referrals and family assistance (everyone's, for None)."""
-        self._index.catch_up()
-        ids = ([i for kind in (CareService, DpsReferral, FamilyAssistance) for i in self._ids[kind]]
-               if person_id is None else self._files.get(person_id, ()))
-        return [self.repository.get(file_id) for file_id in ids]
+    def person_files(self, person_id: UUID) -> list[PersonsFile]:
+        """The person's services, care-home referrals and family assistance, in the order opened."""
+        return [self.repository.get(file_id) for file_id in self.read_model.files_of(person_id)]
 
     def _received(self, *requests) -> list[Any]:
         """The new requests, each with the fact that care holds it (for the team's pages)."""
@@ -271,9 +282,7 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
 
     def assign_assistant(self, assistance_id: UUID, assistant: str, on: date) -> None:
         # The assistant's other families: one person however the name is typed, this family not counted.
-        key = assistant_key(assistant)
-        families = sum(1 for a in self.assistances() if a.id != assistance_id and a.assistant and not a.ended
-                       and assistant_key(a.assistant) == key)
+        families = self.read_model.assistant_families(assistant, besides=assistance_id)
         self._do(FamilyAssistance, assistance_id, lambda a: a.assign(assistant, on, families, self.assistant_limit))
 
     def record_assistance_visit(self, assistance_id: UUID, **visit: Any) -> None:
@@ -290,10 +299,12 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
         self.record_read(reader, "care service", [service.id], [service.person_id])
         return service
 
-    def services(self, state: str | None = None, reader: Any = None) -> list[CareService]:
-        found = [s for s in self._all(CareService) if state in (None, s.state)]
-        self.record_read(reader, "care services", [s.id for s in found], [s.person_id for s in found])
-        return found
+    def services(self, state: str | None = None, limit: int | None = None, after: str | None = None,
+                 reader: Any = None) -> dict:
+        """The care services (of one state, or all), the ended last, urgent first, then oldest first,
+        a page at a time: `{"services": [...], "next_after": ...}`, each a row of what the list shows."""
+        rows, next_after = self.read_model.services(state, page_limit(limit), after)
+        return {"services": self._shown(reader, "care services", rows, "service_id"), "next_after": next_after}
 
     def mrpips03_part(self, year: int, half: int) -> dict[str, dict]:
         """This team's rows of the half-year MRPiPS-03 report, figures only: per kind of care service
@@ -304,11 +315,8 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
         first, last = half_year(year, half)
         part: dict[str, dict] = {}
         people: dict[str, dict] = {}
-        for s in self.services():
-            period = s.assessment and (s.assessment["period_from"], s.assessment["period_to"])
-            if not s.grant or period[0] > last or (period[1] and period[1] < first) or \
-                    (s.ended and s.ended["on"] < first):
-                continue
+        for service_id in self.read_model.services_granted_for(first, last, open_on_first=True):
+            s = self.repository.get(service_id)
             hours = s.delivered_hours(first, last)
             row = part.setdefault(s.kind, {"benefits": Decimal(0), "amount": Decimal(0)})
             row["benefits"] += hours
@@ -324,18 +332,26 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
         self.record_read(reader, "dps referral", [referral.id], [referral.person_id])
         return referral
 
-    def referrals(self, reader: Any = None) -> list[DpsReferral]:
-        found = self._all(DpsReferral)
-        self.record_read(reader, "dps referrals", [r.id for r in found], [r.person_id for r in found])
-        return found
+    def referrals(self, limit: int | None = None, after: str | None = None, reader: Any = None) -> dict:
+        """The care-home referrals, newest first, a page at a time: `{"referrals": [...], "next_after": ...}`."""
+        rows, next_after = self.read_model.referrals(page_limit(limit), after)
+        return {"referrals": self._shown(reader, "dps referrals", rows, "referral_id"), "next_after": next_after}
 
-    def assistances(self, reader: Any = None) -> list[FamilyAssistance]:
-        found = self._all(FamilyAssistance)
-        self.record_read(reader, "family assistance", [a.id for a in found], [a.person_id for a in found])
-        return found
+    def assistance(self, assistance_id: UUID, reader: Any = None) -> FamilyAssistance:
+        assistance = self.aggregate(FamilyAssistance, assistance_id, NotFound)
+        self.record_read(reader, "family assistance", [assistance.id], [assistance.person_id])
+        return assistance
 
-    def carers(self) -> list[Carer]:
-        return self._all(Carer)
+    def assistances(self, limit: int | None = None, after: str | None = None, reader: Any = None) -> dict:
+        """The families with (or waiting for) a family assistant, newest first, a page at a time:
+        `{"families": [...], "next_after": ...}`."""
+        rows, next_after = self.read_model.assistances(page_limit(limit), after)
+        return {"families": self._shown(reader, "family assistance", rows, "assistance_id"), "next_after": next_after}
+
+    def carers(self, limit: int | None = None, after: str | None = None) -> dict:
+        """The carers in the order registered, a page at a time: `{"carers": [...], "next_after": ...}`."""
+        rows, next_after = self.read_model.carers(page_limit(limit), after)
+        return {"carers": rows, "next_after": next_after}
 
     def statement(self, service_id: UUID, month: str, reader: Any = None) -> dict:
         """A month's fee statement of a person's service (hours, fee, amount due)."""
@@ -345,20 +361,23 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
         return statement
 
     def hours(self, first: date, last: date, reader: Any = None) -> dict:
-        """Ordered against delivered hours per person and per carer, for the team leader. The
-        rows per person name the person: a read of their files."""
+        """Ordered against delivered hours per person and per carer, for the team leader: the
+        services granted for a period reaching these days (another has none in them), and every
+        carer. The rows per person name the person: a read of their files."""
         people, read = [], []
-        carers = {c.id: {"carer": c.name, "employer": c.employer, "ordered_hours": Decimal(0),
-                         "delivered_hours": Decimal(0), "missed_visits": 0} for c in self.carers()}
-        for s in self.services():
-            if not s.grant:
-                continue
+        carers = {c["carer_id"]: {"carer": c["name"], "employer": c["employer"], "ordered_hours": Decimal(0),
+                                  "delivered_hours": Decimal(0), "missed_visits": 0}
+                  for c in self.read_model.all_carers()}
+        for service_id in self.read_model.services_granted_for(first, last):
+            s = self.repository.get(service_id)
             read.append(s)
             people.append({"service_id": s.id, "person": s.person.get("full_name"), "kind": s.kind,
                            "ordered_hours": s.ordered_hours(first, last),
                            "delivered_hours": s.delivered_hours(first, last),
                            "missed_visits": s.missed_visits(first, last)})
-            for carer_id, row in carers.items():
+            # Only the carers the service names (its rosters, visits, missed visits): another's figures are nought.
+            named = {r["carer_id"] for r in s.rosters} | {v["carer_id"] for v in (*s.visits, *s.missed)}
+            for carer_id, row in ((c, carers[c]) for c in named if c in carers):
                 row["ordered_hours"] += s.ordered_hours(first, last, carer_id)
                 row["delivered_hours"] += s.delivered_hours(first, last, carer_id)
                 row["missed_visits"] += s.missed_visits(first, last, carer_id)
@@ -367,13 +386,7 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
 
     def assistants_load(self) -> dict[str, int]:
         """Families each family assistant works with now, under the name first recorded for them."""
-        names: dict[str, str] = {}
-        load: dict[str, int] = {}
-        for a in self.assistances():
-            if a.assistant and not a.ended:
-                name = names.setdefault(assistant_key(a.assistant), a.assistant)
-                load[name] = load.get(name, 0) + 1
-        return load
+        return self.read_model.assistants_load()
 
     # --- internals -------------------------------------------------------------------------------
 
@@ -387,9 +400,10 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
         return {"request_ref": thing.request_ref if thing.case_id else None,
                 "case_id": str(thing.case_id) if thing.case_id else None}
 
-    def _all(self, kind: type) -> list:
-        self._index.catch_up()
-        return [self.repository.get(i) for i in self._ids[kind]]
+    def _shown(self, reader: Any, what: str, rows: list[dict], id_name: str) -> list[dict]:
+        """A list's page, its read recorded: the files shown, and the persons they are of."""
+        self.record_read(reader, what, [r[id_name] for r in rows], [r["person_id"] for r in rows])
+        return rows
 
     def _do(self, kind: type, thing_id: UUID, command: Callable[[Any], Any], publishes: bool = False) -> Any:
         """Runs a command on one aggregate and saves it; a command that publishes returns its
@@ -400,11 +414,3 @@ class CareApplication(ClosedByAggregates, ServiceApplication):
         result = command(thing)
         self.save(thing, *([result] if publishes and result is not None else []))
         return None if publishes else result
-
-    def _project(self, event: Any) -> None:
-        kind = self._created[type(event)]
-        self._ids[kind].append(event.originator_id)
-        if kind is not Carer:
-            self._files.setdefault(event.person_id, []).append(event.originator_id)
-
-

@@ -8,9 +8,10 @@ and on whose authority are never a body's: `signed_by` and `on_authority_of` are
 
 from services.care.domain import ACTIVITIES, DPS_DOCUMENTS, SERVICE_KINDS, WEEKDAYS
 from shared.schemas import (
-    BOOLEAN, COUNT, DATE, DECIMAL, FLAG, ID, OBJECT, TEXT, UUID, codes, day, line, listed, many, obj, one_of, or_null,
-    record, text,
+    BOOLEAN, COUNT, DATE, DECIMAL, FLAG, ID, OBJECT, STRINGS, TEXT, UUID, codes, day, line, listed, many, obj, one_of,
+    or_null, paged, record, text, whole,
 )
+from shared.views import PAGE_MAX
 
 NUMBER = {"type": ["string", "number"], "maxLength": 30}  # 2.5 or "2,5": the domain reads both
 OPEN_DAY = {**day(), "type": ["string", "null"]}  # absent or null: open (no end; from the period's start)
@@ -63,7 +64,10 @@ ASSISTANCE_END = obj(["on", "reason"], on=day(), reason=text())
 
 # --- queries (?name=value) ------------------------------------------------------------------------
 
-SERVICES_QUERY = obj(state=line(30))
+# A list's page (?limit=50&after=...): how many at most, and after which (the `next_after` of the page before).
+_PAGE = {"limit": whole(1, PAGE_MAX), "after": line(500)}
+PAGE = obj(**_PAGE)
+SERVICES_QUERY = obj(state=line(30), **_PAGE)
 HOURS_QUERY = obj(["from", "to"], **{"from": day(), "to": day()})
 
 
@@ -75,7 +79,12 @@ SERVICE_FILE = record(["service_id", "person_id", "person", "state", "visits", "
                       assessment=or_null(OBJECT), grant=or_null(OBJECT), rosters=listed(OBJECT),
                       visits=listed(record(["carer_id", "on", "hours"], carer_id=ID, on=DATE, hours=DECIMAL)),
                       corrections=listed(OBJECT), case_id=or_null(ID), **_PERSONS_FILE)
-SERVICES = listed(SERVICE_FILE)
+# A list's row: what the list shows of a file (name and PESEL of the person), never its visits or documents.
+_LISTED_PERSON = record(["full_name", "pesel"], full_name=or_null(TEXT), pesel=or_null(TEXT))
+_ROW = {"person_id": ID, "person": _LISTED_PERSON, "state": TEXT, "case_id": or_null(ID)}
+SERVICES = paged("services", record(
+    ["service_id", *_ROW, "kind", "origin", "urgent", "requested_on", "income_stated"], service_id=ID,
+    kind=or_null(TEXT), origin=TEXT, urgent=FLAG, requested_on=DATE, income_stated=FLAG, **_ROW))
 STATEMENT = record(["month", "ordered_hours", "delivered_hours", "fee_per_hour", "amount", "lines"], month=TEXT,
                    ordered_hours=DECIMAL, delivered_hours=DECIMAL, fee_per_hour=DECIMAL, amount=DECIMAL,
                    lines=listed(OBJECT))
@@ -83,13 +92,22 @@ _HOURS_ROW = {"ordered_hours": DECIMAL, "delivered_hours": DECIMAL, "missed_visi
 HOURS = record(["from", "to", "people", "carers"], **{"from": DATE, "to": DATE},
                people=listed(record(["service_id", *_HOURS_ROW], service_id=ID, **_HOURS_ROW)),
                carers=listed(record(["carer", *_HOURS_ROW], carer=TEXT, **_HOURS_ROW)))
-CARERS = listed(record(["carer_id", "name", "employer"], carer_id=ID, name=TEXT, employer=TEXT))
+CARERS = paged("carers", record(["carer_id", "name", "employer"], carer_id=ID, name=TEXT, employer=TEXT))
 CARER_REF = record(["carer_id"], carer_id=ID)
 REFERRAL_FILE = record(["referral_id", "person_id", "person", "state", "documents"], referral_id=ID, state=TEXT,
                        documents=OBJECT, submitted_on=or_null(DATE), **_PERSONS_FILE)
-REFERRALS = listed(REFERRAL_FILE)
+REFERRALS = paged("referrals", record(
+    ["referral_id", *_ROW, "started_on", "missing_documents", "submitted_on", "waiting"], referral_id=ID,
+    started_on=DATE, missing_documents=STRINGS, submitted_on=or_null(DATE),
+    waiting=or_null(record(["position", "on"], position=COUNT, on=DATE)), **_ROW))
 ASSISTANCE_REF = record(["assistance_id"], assistance_id=ID)
-FAMILY_ASSISTANCE = record(["families", "load", "limit"], families=listed(record(
-    ["assistance_id", "person_id", "person"], assistance_id=ID, assistant=or_null(TEXT), **_PERSONS_FILE)),
-    load=OBJECT, limit=COUNT)
+ASSISTANCE_FILE = record(["assistance_id", "person_id", "person", "visits"], assistance_id=ID,
+                         assistant=or_null(TEXT), assigned_on=or_null(DATE), visits=listed(OBJECT),
+                         ended=or_null(OBJECT), **_PERSONS_FILE)
+FAMILY_ASSISTANCE = paged("families", record(
+    ["assistance_id", *_ROW, "requested_on", "assistant", "assigned_on", "visits", "ended_on"], assistance_id=ID,
+    requested_on=DATE, assistant=or_null(TEXT), assigned_on=or_null(DATE), visits=COUNT, ended_on=or_null(DATE),
+    **_ROW))
+# Each assistant's families now (by the name first recorded for them), and the centre's limit.
+ASSISTANTS = record(["load", "limit"], load=OBJECT, limit=COUNT)
 OPENED = record(["service_id"], service_id=ID)

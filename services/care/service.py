@@ -14,7 +14,9 @@ from services.care.domain import CareService, DpsReferral, FamilyAssistance
 from services.care.schemas import (
     ASSESSMENT,
     ASSISTANCE_END,
+    ASSISTANCE_FILE,
     ASSISTANCE_REF,
+    ASSISTANTS,
     ASSISTANCE_VISIT,
     ASSISTANT,
     CARER,
@@ -30,6 +32,7 @@ from services.care.schemas import (
     MISSED_VISIT,
     OPENED,
     OPEN_REQUEST,
+    PAGE,
     PLACEMENT,
     REFERRALS,
     REFERRAL_FILE,
@@ -94,7 +97,9 @@ class CareTeamService(Health, AccessLog, PersonErasure):
 
     @api("GET", "/services", roles=CARE_TEAM, query=SERVICES_QUERY, answer=SERVICES)
     def services(self, request):
-        return 200, [_service(s) for s in self.store.services(request.args.get("state"), reader=request.staff)]
+        """A page at a time: `{"services": [...], "next_after": ...}`, the ended last, urgent first,
+        then oldest first."""
+        return 200, self.store.services(request.args.get("state"), **_page(request), reader=request.staff)
 
     @api("POST", "/services", roles=CARE_TEAM, body=OPEN_REQUEST, answer=OPENED)
     def open_request(self, request):
@@ -199,9 +204,10 @@ class CareTeamService(Health, AccessLog, PersonErasure):
         return 200, self.store.hours(date_from(request.args, "from"), date_from(request.args, "to"),
                                      reader=request.staff)
 
-    @api("GET", "/carers", roles=CARE_TEAM, answer=CARERS)
+    @api("GET", "/carers", roles=CARE_TEAM, query=PAGE, answer=CARERS)
     def carers(self, request):
-        return 200, [{"carer_id": c.id, "name": c.name, "employer": c.employer} for c in self.store.carers()]
+        """A page at a time: `{"carers": [...], "next_after": ...}`, in the order registered."""
+        return 200, self.store.carers(**_page(request))
 
     @api("POST", "/carers", roles=CARE_TEAM, body=CARER, answer=CARER_REF)
     def register_carer(self, request):
@@ -210,9 +216,14 @@ class CareTeamService(Health, AccessLog, PersonErasure):
 
     # --- care-home (DPS) referrals --------------------------------------------------------------
 
-    @api("GET", "/dps-referrals", roles=CARE_TEAM, answer=REFERRALS)
+    @api("GET", "/dps-referrals", roles=CARE_TEAM, query=PAGE, answer=REFERRALS)
     def referrals(self, request):
-        return 200, [_referral(r) for r in self.store.referrals(reader=request.staff)]
+        """A page at a time: `{"referrals": [...], "next_after": ...}`, newest first."""
+        return 200, self.store.referrals(**_page(request), reader=request.staff)
+
+    @api("GET", "/dps-referrals/<uuid:referral_id>", roles=CARE_TEAM, answer=REFERRAL_FILE)
+    def referral(self, request, referral_id):
+        return self._referral_file(request, referral_id)
 
     @api("POST", "/dps-referrals/<uuid:referral_id>/documents", roles=CARE_TEAM, body=DOCUMENT, answer=REFERRAL_FILE)
     def gather_document(self, request, referral_id):
@@ -248,10 +259,19 @@ class CareTeamService(Health, AccessLog, PersonErasure):
 
     # --- family assistants ------------------------------------------------------------------------
 
-    @api("GET", "/family-assistance", roles=CARE_TEAM, answer=FAMILY_ASSISTANCE)
+    @api("GET", "/family-assistance", roles=CARE_TEAM, query=PAGE, answer=FAMILY_ASSISTANCE)
     def assistances(self, request):
-        return 200, {"families": [_assistance(a) for a in self.store.assistances(reader=request.staff)],
-                     "load": self.store.assistants_load(), "limit": self.store.assistant_limit}
+        """A page at a time: `{"families": [...], "next_after": ...}`, newest first."""
+        return 200, self.store.assistances(**_page(request), reader=request.staff)
+
+    @api("GET", "/family-assistance/<uuid:assistance_id>", roles=CARE_TEAM, answer=ASSISTANCE_FILE)
+    def assistance(self, request, assistance_id):
+        return 200, _assistance(self.store.assistance(assistance_id, reader=request.staff))
+
+    @api("GET", "/family-assistants", roles=CARE_TEAM, answer=ASSISTANTS)
+    def assistants(self, request):
+        """Each assistant's families now, against the centre's limit (names of staff: no one's file)."""
+        return 200, {"load": self.store.assistants_load(), "limit": self.store.assistant_limit}
 
     @api("POST", "/family-assistance/<uuid:assistance_id>/assistant", roles=CARE_TEAM, body=ASSISTANT,
          answer=ASSISTANCE_REF)
@@ -290,6 +310,10 @@ class CareTeamService(Health, AccessLog, PersonErasure):
 
     def _referral_file(self, request, referral_id):
         return 200, _referral(self.store.referral(referral_id, reader=request.staff))
+
+
+def _page(request) -> dict:
+    return {"limit": request.args.get("limit", type=int), "after": request.args.get("after")}
 
 
 def _carer(body: dict) -> UUID:

@@ -17,7 +17,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from services.gateway.domain import (
     IDLE,
@@ -33,7 +32,9 @@ from services.gateway.domain import (
 )
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.identity import Staff, TokenIssuer, signing_key
-from shared.store import LogProjection, ServiceApplication
+from services.gateway.read_model import GatewayReadModel
+from shared.store import ServiceApplication
+from shared.views import page_limit
 
 MIN_PASSWORD = 12
 SESSION_CACHE_S = 5.0
@@ -65,9 +66,14 @@ class GatewayApplication(ServiceApplication):
         self._sessions: dict[UUID, tuple[Session, float]] = {}  # read from the store at most every few seconds
         self._session_accounts: dict[UUID, tuple[StaffAccount, float]] = {}
         self._lock = threading.Lock()
-        self._accounts: set[UUID] = set()
-        self._account_index = LogProjection(self, [get_topic(StaffAccount.Opened)],
-                                            lambda e: self._accounts.add(e.originator_id))
+
+    @functools.cached_property
+    def read_model(self) -> GatewayReadModel:
+        """The accounts by login, as a table (made when first read: a tool reading the store makes none)."""
+        return GatewayReadModel(self)
+
+    def read_models(self) -> list:
+        return [self.read_model]
 
     @functools.cached_property
     def issuer(self) -> TokenIssuer:
@@ -112,9 +118,11 @@ class GatewayApplication(ServiceApplication):
     def account(self, account_ref: UUID) -> StaffAccount:
         return self.aggregate(StaffAccount, account_ref, AccountNotFound)
 
-    def accounts(self) -> list[StaffAccount]:
-        self._account_index.catch_up()
-        return sorted((self.repository.get(a) for a in self._accounts), key=lambda a: a.login)
+    def accounts(self, limit: int | None = None, after: str | None = None) -> dict:
+        """The staff accounts in the order of their logins, a page at a time:
+        `{"accounts": [...], "next_after": ...}`; only the page's accounts are loaded."""
+        ids, next_after = self.read_model.accounts(page_limit(limit), after)
+        return {"accounts": [self.repository.get(i) for i in ids], "next_after": next_after}
 
     def roles_on(self, account_ref: UUID, moment: datetime) -> dict:
         account = self.account(account_ref)

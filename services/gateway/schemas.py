@@ -5,10 +5,13 @@ from shared.contracts.gateway import TEAMS
 from shared.roles import ROLES
 from shared.schemas import (
     COUNT, FLAG, HALF_YEAR_QUERY, ID, OBJECT, PRESENT, STRINGS, TEXT, codes, line, listed, obj, one_of, or_null,
-    page, record, whole,
+    page, paged, record, whole,
 )
+from shared.views import PAGE_MAX
 
 TEAM = {"enum": [*TEAMS, None]}  # none: the auditor, the operator
+ACCOUNTS_QUERY = obj(limit=whole(1, PAGE_MAX), after=line(500))  # a page of the accounts
+ACCOUNTS_PAGE_QUERY = obj(po=line(500))  # the accounts' page from where the link to it says
 ACCOUNT = obj(["login", "name"], login=line(64), name=line(), roles=codes(ROLES), team=TEAM, password=line(200))
 ROLE_CHANGE = obj(roles=codes(ROLES), team=TEAM)
 PASSWORD = obj(["password"], password=line(200))
@@ -51,7 +54,7 @@ REPORT = [record(["form", "year", "half", "rows"], form=TEXT, year=COUNT, half=C
           page("text/csv"), PAGE]
 ACCOUNT_FILE = record(["account_id", "login", "name", "roles", "team"], account_id=ID, login=TEXT, name=TEXT,
                       roles=STRINGS, team=or_null(TEXT))
-ACCOUNTS = listed(ACCOUNT_FILE)
+ACCOUNTS = paged("accounts", ACCOUNT_FILE)
 ACCOUNT_REF = record(["account_id"], account_id=ID)
 ROLES_AT = record(["account_id", "login", "at", "roles"], account_id=ID, login=TEXT, at=TEXT, roles=STRINGS)
 TRANSFER_FILE = page("application/xml")

@@ -23,6 +23,7 @@ from services.gateway.pages import render
 from services.gateway.schemas import (
     ACCOUNT,
     ACCOUNTS,
+    ACCOUNTS_QUERY,
     ACCOUNT_FILE,
     ACCOUNT_REF,
     EVENTS_QUERY,
@@ -204,9 +205,11 @@ class GatewayService(Health, DeskPages, CaseworkPages, DecisionsPages, CarePages
 
     # --- staff accounts (the operator) ----------------------------------------------------
 
-    @gateway_api("GET", "/accounts", roles={OPERATOR, AUDITOR}, answer=ACCOUNTS)
+    @gateway_api("GET", "/accounts", roles={OPERATOR, AUDITOR}, query=ACCOUNTS_QUERY, answer=ACCOUNTS)
     def accounts(self, request):
-        return 200, [_account(a) for a in self.store.accounts()]
+        """A page at a time, by login: `{"accounts": [...], "next_after": ...}`."""
+        found = self.store.accounts(request.args.get("limit", type=int), request.args.get("after"))
+        return 200, {**found, "accounts": [_account(a) for a in found["accounts"]]}
 
     @gateway_api("POST", "/accounts", roles={OPERATOR}, body=ACCOUNT, answer=ACCOUNT_REF)
     def open_account(self, request):

@@ -19,8 +19,8 @@ def test_a_request_from_social_work_is_granted_delivered_billed_and_shown_on_the
     worker.ok(worker.post("casework", f"/cases/{case_id}/service-requests", {
         "kind": "uslugi_opiekuncze", "urgent": True, "need": "nie wstaje sam z łóżka", "requested_on": "2026-11-04"}))
 
-    wait_for(lambda: coordinator.get("care", "/services").json(), what="the request in care")
-    [service] = coordinator.ok(coordinator.get("care", "/services"), 200)
+    wait_for(lambda: coordinator.get("care", "/services").json()["services"], what="the request in care")
+    [service] = coordinator.ok(coordinator.get("care", "/services"), 200)["services"]
     assert service["person"]["full_name"] == "Jan Wiśniewski" and "nie wstaje" not in str(service)
     step = f"/services/{service['service_id']}"
 

@@ -70,16 +70,20 @@ def test_a_corrected_name_reaches_care_s_service_through_the_correction_event(ce
 def renamed_in_care(centre, person_id: str, name: str, corrected_name: str) -> dict:
     """The desk corrects the name of a person care serves; care's one service of them, once it shows it."""
     desk, coordinator = centre.desk, centre.as_role("care_coordinator")
-    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200), what="the request in care")
+    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200)["services"],
+             what="the request in care")
     desk.ok(desk.post("intake", f"/persons/{person_id}/corrections/identity",
                       {"full_name": corrected_name, "reason": "nazwisko z dowodu osobistego",
                        "corrected_on": TODAY}), 200)
 
     def service():
-        [found] = coordinator.ok(coordinator.get("care", "/services"), 200)
-        return found
+        [found] = coordinator.ok(coordinator.get("care", "/services"), 200)["services"]
+        return coordinator.ok(coordinator.get("care", f"/services/{found['service_id']}"), 200)
 
-    wait_for(lambda: service()["person"]["full_name"] == corrected_name, what="the correction in care")
+    # the list's row (care's table) shows the name as corrected, as the file does
+    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200)["services"][0]["person"]["full_name"]
+             == corrected_name, what="the correction in care")
+    assert service()["person"]["full_name"] == corrected_name
     assert service()["person_corrections"] == [{"corrected": ["full_name"], "old": {"full_name": name},
                                                 "corrected_on": TODAY}]
     assert "dowodu" not in str(service())  # the reason stays at the desk
@@ -145,8 +149,9 @@ def test_a_corrected_visit_reaches_training_s_care_hours_through_the_correction_
     staff_officer = centre.as_role("staff_development_officer")
     contact = centre.talk(centre.register("Jan Wiśniewski", 4), help_requested=["uslugi_opiekuncze"])
     centre.desk.ok(centre.route(contact, "care", "nie wychodzi z domu"), 201)
-    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200), what="the request in care")
-    [service] = coordinator.ok(coordinator.get("care", "/services"), 200)
+    wait_for(lambda: coordinator.ok(coordinator.get("care", "/services"), 200)["services"],
+             what="the request in care")
+    [service] = coordinator.ok(coordinator.get("care", "/services"), 200)["services"]
     step = f"/services/{service['service_id']}"
     coordinator.ok(coordinator.post("care", f"{step}/assessment", {
         "assessed_on": "2026-11-05", "kind": "uslugi_opiekuncze", "activities": ["personal_care"],

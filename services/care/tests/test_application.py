@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from services.care.application import CareApplication
-from services.care.domain import AssistantLimitReached, MissingSignature, NotFound, NothingToCorrect
+from services.care.domain import AssistantLimitReached, DpsReferral, MissingSignature, NotFound, NothingToCorrect
 from shared.contracts.care import (
     CARE_HOURS_CORRECTED,
     CARE_REQUEST_RECEIVED,
@@ -48,9 +48,15 @@ def requested(kind, n=1, person_id=None):
                             time=datetime.now(timezone.utc), subject=case_id, data=data, notification_id=n)
 
 
+def only(rows: list[dict], key: str):
+    """The id of a list's one row."""
+    [row] = rows
+    return row[key]
+
+
 def granted_service(care):
     care.process(requested("uslugi_opiekuncze"))
-    [service] = care.services()
+    service = care.care_service(only(care.services()["services"], "service_id"))
     carer = care.register_carer("Halina Kot", "staff")
     care.assess(service.id, assessed_on="2025-03-04", kind="uslugi_opiekuncze", activities=["personal_care"],
                 hours_per_week="6", period_from="2025-03-10", period_to="2025-06-30")
@@ -64,8 +70,8 @@ def test_requests_from_social_work_become_services_referrals_and_assistance(care
     for n, kind in enumerate(("uslugi_opiekuncze", "dps", "asystent_rodziny"), start=1):
         assert care.process(requested(kind, n))
     assert care.process(requested("dps", 2)) is False  # a duplicate delivery
-    assert [s.kind for s in care.services()] == ["uslugi_opiekuncze"]
-    assert len(care.referrals()) == 1 and len(care.assistances()) == 1
+    assert [s["kind"] for s in care.services()["services"]] == ["uslugi_opiekuncze"]
+    assert len(care.referrals()["referrals"]) == 1 and len(care.assistances()["families"]) == 1
 
 
 def routed(n: int, person_id: str | None = None, full_name: str = "Zofia Lis") -> Envelope:
@@ -80,9 +86,10 @@ def routed(n: int, person_id: str | None = None, full_name: str = "Zofia Lis") -
 
 def test_a_case_routed_from_first_contact_opens_requests(care):
     care.process(routed(3))
-    [service] = care.services()
-    assert service.kind == "uslugi_opiekuncze" and service.urgent and service.origin == "first_contact"
-    assert len(care.referrals()) == 1
+    [service] = care.services()["services"]
+    assert service["kind"] == "uslugi_opiekuncze" and service["urgent"] and service["origin"] == "first_contact"
+    assert service["person"] == {"full_name": "Zofia Lis", "pesel": None} and service["state"] == "requested"
+    assert len(care.referrals()["referrals"]) == 1
 
 
 def test_a_grant_is_published_with_kind_hours_and_dates_only(care):
@@ -122,7 +129,7 @@ def test_ordered_against_delivered_hours_and_the_monthly_statement(care):
 
 def test_a_referral_submitted_is_published(care):
     care.process(requested("dps"))
-    [referral] = care.referrals()
+    referral = care.referral(only(care.referrals()["referrals"], "referral_id"))
     for document in ("wniosek", "wywiad_srodowiskowy", "zaswiadczenie_lekarskie", "zgoda_na_umieszczenie",
                      "decyzja_o_oplacie"):
         care.gather_document(referral.id, document, "2025-03-05")
@@ -136,11 +143,11 @@ def test_a_referral_submitted_is_published(care):
 def test_a_family_assistant_is_not_given_more_families_than_the_centre_allows(care):
     care.process(requested("asystent_rodziny", 1))
     care.process(requested("asystent_rodziny", 2))
-    first, second = care.assistances()
-    care.assign_assistant(first.id, "Beata Kos", "2025-03-05")
+    second, first = (a["assistance_id"] for a in care.assistances()["families"])  # newest first
+    care.assign_assistant(first, "Beata Kos", "2025-03-05")
     position = care.recorder.max_notification_id()
     with pytest.raises(AssistantLimitReached):
-        care.assign_assistant(second.id, "Beata Kos", "2025-03-05")
+        care.assign_assistant(second, "Beata Kos", "2025-03-05")
     assert care.recorder.max_notification_id() == position
     assert care.assistants_load() == {"Beata Kos": 1}
 
@@ -149,28 +156,28 @@ def test_a_family_assistant_is_not_given_more_families_than_the_centre_allows(ca
 def test_the_assistants_limit_holds_however_the_name_is_typed(care, spelling):
     care.process(requested("asystent_rodziny", 1))
     care.process(requested("asystent_rodziny", 2))
-    first, second = care.assistances()
-    care.assign_assistant(first.id, "Beata Kos", "2025-03-05")
+    second, first = (a["assistance_id"] for a in care.assistances()["families"])  # newest first
+    care.assign_assistant(first, "Beata Kos", "2025-03-05")
     with pytest.raises(AssistantLimitReached):
-        care.assign_assistant(second.id, spelling, "2025-03-05")
+        care.assign_assistant(second, spelling, "2025-03-05")
     assert care.assistants_load() == {"Beata Kos": 1}
 
 
 def test_a_family_re_assigned_to_its_own_assistant_at_the_limit_is_not_refused(care):
     care.process(requested("asystent_rodziny", 1))
-    [family] = care.assistances()
-    care.assign_assistant(family.id, "Beata Kos", "2025-03-05")  # the limit is 1: she is at it
-    care.assign_assistant(family.id, "beata kos", "2025-03-06")
+    family = only(care.assistances()["families"], "assistance_id")
+    care.assign_assistant(family, "Beata Kos", "2025-03-05")  # the limit is 1: she is at it
+    care.assign_assistant(family, "beata kos", "2025-03-06")
     assert care.assistants_load() == {"Beata Kos": 1}
 
 
 def test_a_withdrawn_referral_is_published_without_its_reason(care):
     care.process(requested("dps"))
-    [referral] = care.referrals()
-    care.withdraw_referral(referral.id, "2025-03-09", "rodzina zapewniła opiekę")
+    referral = only(care.referrals()["referrals"], "referral_id")
+    care.withdraw_referral(referral, "2025-03-09", "rodzina zapewniła opiekę")
     _, event = care.integration_envelopes(after=0, limit=10)[0]
     assert event.type == DPS_REFERRAL_WITHDRAWN.type and event.data["withdrawn_on"] == "2025-03-09"
-    assert event.data["referral_id"] == str(referral.id) and event.data["request_ref"].endswith("/S1")
+    assert event.data["referral_id"] == str(referral) and event.data["request_ref"].endswith("/S1")
     assert "rodzina" not in str(event.data)
 
 
@@ -211,16 +218,16 @@ def test_without_the_centre_s_authority_set_a_grant_is_refused_and_nothing_is_st
     care = CareApplication(make_database_url("care_unset"), on_authority_of="  ")
     try:
         care.process(requested("uslugi_opiekuncze"))
-        [service] = care.services()
-        care.assess(service.id, assessed_on="2025-03-04", kind="uslugi_opiekuncze", activities=["personal_care"],
+        service = only(care.services()["services"], "service_id")
+        care.assess(service, assessed_on="2025-03-04", kind="uslugi_opiekuncze", activities=["personal_care"],
                     hours_per_week="6", period_from="2025-03-10", period_to="2025-06-30")
-        care.state_income(service.id, members=1, monthly_income="2222.22", stated_on="2025-03-04")
+        care.state_income(service, members=1, monthly_income="2222.22", stated_on="2025-03-04")
         position = care.recorder.max_notification_id()
         with pytest.raises(MissingSignature, match="CARE_ON_AUTHORITY_OF"):
-            care.grant(service.id, issued_on="2025-03-05", signed_by=SIGNATORY)
+            care.grant(service, issued_on="2025-03-05", signed_by=SIGNATORY)
         with pytest.raises(MissingSignature):  # and a blank signature is refused as before
-            care.grant(service.id, issued_on="2025-03-05", signed_by=" ", on_authority_of=AUTHORITY)
-        assert care.recorder.max_notification_id() == position and not care.care_service(service.id).grant
+            care.grant(service, issued_on="2025-03-05", signed_by=" ", on_authority_of=AUTHORITY)
+        assert care.recorder.max_notification_id() == position and not care.care_service(service).grant
     finally:
         care.close()
 
@@ -234,22 +241,24 @@ def test_reads_of_care_files_by_staff_are_recorded_and_the_system_s_own_reads_ar
     care.carers()
     assert care.access_log()["reads"] == []
     person_id = care.care_service(service_id).person_id
-    [referral], [family] = care.referrals(), care.assistances()
+    [referral], [family] = care.referrals()["referrals"], care.assistances()["families"]
 
     care.services(reader=COORDINATOR)
     care.care_service(service_id, reader=COORDINATOR)
     care.statement(service_id, "2025-03", reader=COORDINATOR)
     care.hours(date(2025, 3, 1), date(2025, 3, 31), reader=COORDINATOR)
     care.referrals(reader=COORDINATOR)
-    care.referral(referral.id, reader=COORDINATOR)
+    care.referral(referral["referral_id"], reader=COORDINATOR)
     care.assistances(reader=COORDINATOR)
+    care.assistance(family["assistance_id"], reader=COORDINATOR)
     reads = care.access_log()["reads"]
     assert [r["what"] for r in reads] == ["care services", "care service", "fee statement", "care hours",
-                                          "dps referrals", "dps referral", "family assistance"]
+                                          "dps referrals", "dps referral", "family assistance", "family assistance"]
     assert {(r["staff_id"], r["staff_name"], tuple(r["roles"]), r["request_id"]) for r in reads} == {
         ("acc-7", "Iwona Cicha", (CARE_COORDINATOR,), "req-1")}
     assert reads[1]["subject_ids"] == [str(service_id)] and reads[1]["person_ids"] == [str(person_id)]
-    assert reads[5]["person_ids"] == [str(referral.person_id)] and reads[6]["person_ids"] == [str(family.person_id)]
+    assert reads[5]["person_ids"] == [str(referral["person_id"])] and reads[6]["person_ids"] == [
+        str(family["person_id"])] and reads[7]["subject_ids"] == [str(family["assistance_id"])]
     # A person's access request (RODO art. 15): the reads of their file, and only those.
     assert [r["what"] for r in care.access_log(person_id=str(person_id))["reads"]] == [
         "care services", "care service", "fee statement", "care hours"]
@@ -297,14 +306,15 @@ def test_a_correction_reaches_each_of_the_person_s_care_files_from_the_team_that
     from_social_work.data["person_id"] = person_id
     for envelope in (from_desk, someone_else, from_social_work):
         care.process(envelope)
-    files = [f for f in (*care.services(), *care.referrals()) if str(f.person_id) == person_id]
+    files = care.person_files(uuid.UUID(person_id))
+    everyone = [*files, *care.person_files(uuid.UUID(someone_else.data["person_id"]))]
     by_desk = [f for f in files if f.case_id is None]
     assert len(by_desk) == 2 and len(files) == 3
 
     # First contact's correction reaches the files the desk opened; the one social work asked for
     # waits for casework's, which passes it on (so one stream, in its order, corrects each file).
     assert care.process(corrected(4, person_id, full_name="Jan Wiśniewski-Kot", contact="+48 600 100 200"))
-    for file in (*care.services(), *care.referrals()):
+    for file in (care.repository.get(f.id) for f in everyone):
         file_now = file.person["full_name"]
         if str(file.person_id) != person_id or file.case_id is not None:
             assert file_now == "Jan Wiśniewski" and not file.person_corrections
@@ -314,7 +324,11 @@ def test_a_correction_reaches_each_of_the_person_s_care_files_from_the_team_that
                                             "old": {"full_name": "Jan Wiśniewski", "contact": None}}]
     assert care.process(corrected(2, person_id, by="casework", full_name="Jan Wiśniewski-Kot",
                                   contact="+48 600 100 200"))
-    [asked_for] = [s for s in care.services() if s.case_id is not None]
+    [asked_for] = [s for s in care.person_files(uuid.UUID(person_id)) if s.case_id is not None]
+    # the lists' rows (care's tables) show each of the person's files under the name corrected
+    rows = [*care.services()["services"], *care.referrals()["referrals"]]
+    assert sorted(r["person"]["full_name"] for r in rows if str(r["person_id"]) == person_id) == [
+        "Jan Wiśniewski-Kot"] * 3
     assert asked_for.person["full_name"] == "Jan Wiśniewski-Kot" and asked_for.person_corrections == [
         {"corrected": ["full_name", "contact"], "corrected_on": date(2025, 4, 1),
          "old": {"full_name": "Jan Wiśniewski", "contact": None}}]
@@ -380,7 +394,7 @@ def test_a_persons_care_file_closes_with_the_last_of_their_services_referrals_an
     service_id, _ = granted_service(care)
     person_id = care.care_service(service_id).person_id
     care.process(requested("dps", 2, person_id=person_id))  # the same person asked for a care home too
-    [file] = [r for r in care.referrals() if r.person_id == person_id]
+    [file] = [r for r in care.person_files(person_id) if isinstance(r, DpsReferral)]
     assert care.file_closed(person_id) is None and list(care.files_closed()) == []  # both open
     care.end(service_id, date(2025, 6, 30), "koniec okresu")
     assert care.file_closed(person_id) is None  # the referral is still open

@@ -56,12 +56,15 @@ RULES = {
     ("GET", "/carers"): CARE,
     ("POST", "/carers"): CARE,
     ("GET", "/dps-referrals"): CARE,
+    ("GET", R): CARE,
     ("POST", f"{R}/documents"): CARE,
     ("POST", f"{R}/submission"): CARE,
     ("POST", f"{R}/waiting-list"): CARE,
     ("POST", f"{R}/placement"): CARE,
     ("POST", f"{R}/withdrawal"): CARE,
     ("GET", "/family-assistance"): CARE,
+    ("GET", F): CARE,
+    ("GET", "/family-assistants"): CARE,
     ("POST", f"{F}/assistant"): CARE,
     ("POST", f"{F}/visits"): CARE,
     ("POST", f"{F}/end"): CARE,
@@ -113,7 +116,7 @@ def requested(app: CareApplication, kind: str = "uslugi_opiekuncze", n: int = 1)
 
 def assessed(app: CareApplication, coordinator: ServiceClient) -> str:
     requested(app)
-    [service] = coordinator("GET", "/services")
+    [service] = coordinator("GET", "/services")["services"]
     step = f"/services/{service['service_id']}"
     coordinator("POST", f"{step}/assessment", json={
         "assessed_on": "2025-03-04", "kind": "uslugi_opiekuncze", "activities": ["personal_care"],
@@ -162,11 +165,13 @@ def test_reads_of_care_files_over_http_are_in_the_access_log_for_the_auditor_onl
     coordinator("GET", "/hours", params={"from": "2025-03-01", "to": "2025-03-31"})
     requested(app, "dps", 2)
     requested(app, "asystent_rodziny", 3)
-    [referral] = coordinator("GET", "/dps-referrals")
+    [referral] = coordinator("GET", "/dps-referrals")["referrals"]
     coordinator("POST", f"/dps-referrals/{referral['referral_id']}/documents",
                 json={"document": "wniosek", "on": "2025-03-05"})
     family = coordinator("GET", "/family-assistance")["families"][0]["assistance_id"]
     coordinator("POST", f"/family-assistance/{family}/assistant", json={"assistant": "Beata Kos", "on": "2025-03-05"})
+    assert coordinator("GET", f"/family-assistance/{family}")["assistant"] == "Beata Kos"
+    assert coordinator("GET", "/family-assistants") == {"load": {"Beata Kos": 1}, "limit": 15}  # staff: no read
 
     auditor = desk(AUDITOR, "Audytor Wewnętrzny")
     reads = auditor("GET", "/access-log")["reads"]
@@ -181,6 +186,7 @@ def test_reads_of_care_files_over_http_are_in_the_access_log_for_the_auditor_onl
         ("Iwona Cicha", "dps referrals"),
         ("Iwona Cicha", "dps referral"),
         ("Iwona Cicha", "family assistance"),
+        ("Iwona Cicha", "family assistance"),  # the family's file
     ]
     assert reads[4]["subject_ids"] == [service_id] and reads[4]["person_ids"] == [person_id]
     assert reads[4]["roles"] == [CARE_COORDINATOR] and reads[4]["staff_id"] == "acc-7"
@@ -201,8 +207,8 @@ def test_each_step_is_its_own_endpoint_at_its_old_path(served):
     assert coordinator("POST", f"{step}/no-such-step", 404, json={})  # not dispatched by name any more
     assert coordinator("POST", f"{step}/end", json={"on": "2025-03-20", "reason": "rezygnacja"})["state"] == "ended"
     requested(app, "dps", 2)
-    [referral] = app.referrals()
-    answer = coordinator("POST", f"/dps-referrals/{referral.id}/withdrawal",
+    [referral] = app.referrals()["referrals"]
+    answer = coordinator("POST", f"/dps-referrals/{referral['referral_id']}/withdrawal",
                          json={"on": "2025-03-09", "reason": "rodzina zapewniła opiekę"})
     assert answer["withdrawn"]["reason"] == "rodzina zapewniła opiekę"
 
@@ -236,7 +242,8 @@ def test_the_director_gets_the_team_s_mrpips03_figures_and_nothing_else(served):
     assert len(app.access_log()["reads"]) == reads  # figures are nobody's file
     for params in ({"year": 2025}, {"year": "2025", "half": "pierwsze"}, {"year": 2025, "half": 3}):
         assert director("GET", "/mrpips03-part", 400, params=params)["error"] == "InvalidRequest"  # the query's schema
-    for path in ("/services", "/hours", "/carers", "/dps-referrals", "/family-assistance", step):
+    for path in ("/services", "/hours", "/carers", "/dps-referrals", "/family-assistance", "/family-assistants",
+                 step):
         director("GET", path, 403, params={"from": "2025-03-01", "to": "2025-03-31"})
 
 
@@ -248,7 +255,7 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
     carer = coordinator("POST", "/carers", 201, json={"name": "Halina Kot", "employer": "staff"})["carer_id"]
     requested(app, "dps", 2)
     requested(app, "asystent_rodziny", 3)
-    referral = f"/dps-referrals/{coordinator('GET', '/dps-referrals')[0]['referral_id']}"
+    referral = f"/dps-referrals/{coordinator('GET', '/dps-referrals')['referrals'][0]['referral_id']}"
     family = f"/family-assistance/{coordinator('GET', '/family-assistance')['families'][0]['assistance_id']}"
     person = str(uuid.uuid4())
     lists = ("/services", "/carers", "/dps-referrals", "/family-assistance")
@@ -310,7 +317,7 @@ def test_bad_bodies_are_refused_by_the_published_schema_naming_the_field_and_not
                                                 "activities": ["personal_care"]})
     coordinator("POST", "/services", 201, json={"person_id": person, "urgent": False, "requested_on": "2025-03-03",
                                                 "person": {"full_name": "Anna Nowak", "pesel": None}})
-    assert [s.urgent for s in app.services() if str(s.person_id) == person] == [False]
+    assert [s["urgent"] for s in app.services()["services"] if str(s["person_id"]) == person] == [False]
     document = requests.get(f"{desk(None).base}/openapi.json", timeout=10).json()
     schema = document["paths"]["/services/{service_id}/decision"]["post"]["requestBody"]["content"][
         "application/json"]["schema"]
@@ -369,3 +376,24 @@ def test_a_visit_and_a_roster_are_corrected_by_the_signed_in_coordinator_with_a_
     statement = coordinator("GET", f"{step}/statements/2025-03")
     # Mondays 10 to 31: 4 x 2 h, Fridays 14 to 28: 3 x 1 h.
     assert (statement["delivered_hours"], statement["ordered_hours"]) == ("2.5", "11")
+
+
+def test_the_lists_are_read_a_page_at_a_time_and_a_bad_page_is_refused_naming_it(served):
+    app, desk = served
+    coordinator = desk(CARE_COORDINATOR)
+    for n in range(3):
+        requested(app, n=2 * n + 1)
+        requested(app, "dps", 2 * n + 2)
+    first = coordinator("GET", "/services", params={"limit": 2})
+    rest = coordinator("GET", "/services", params={"limit": 2, "after": first["next_after"]})
+    assert len(first["services"]) == 2 and len(rest["services"]) == 1 and rest["next_after"] is None
+    assert {s["service_id"] for s in first["services"] + rest["services"]} == {
+        str(s["service_id"]) for s in app.services()["services"]}
+    assert "visits" not in first["services"][0]  # a list's row, not the file
+    assert len(coordinator("GET", "/dps-referrals", params={"limit": 1})["referrals"]) == 1
+    reads = len(app.access_log()["reads"])
+    assert coordinator("GET", "/services", 400, params={"limit": 201})["error"] == "InvalidRequest"
+    assert coordinator("GET", "/carers", 400, params={"after": "x" * 501})["error"] == "InvalidRequest"
+    for path in ("/services", "/carers", "/dps-referrals", "/family-assistance"):
+        assert coordinator("GET", path, 400, params={"after": "bm90LWEta2V5"})["error"] == "UnknownCursor"
+    assert len(app.access_log()["reads"]) == reads  # a refused page is no read

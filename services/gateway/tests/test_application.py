@@ -13,6 +13,7 @@ from services.gateway.domain import AccountExists, SignInRefused, StaffAccount, 
 from shared.contracts.gateway import STAFF_MEMBER_CHANGED
 from shared.identity import PUBLIC_KEYS, TokenIssuer, TokenVerifier, Unauthenticated, rotate_signing_key, signing_key
 from shared.roles import AUDITOR, SOCIAL_WORKER
+from shared.views import PageLimitOutOfRange, UnknownCursor
 
 PASSWORD = "correct horse battery"
 
@@ -125,7 +126,33 @@ def test_an_account_from_the_identity_provider_gets_the_roles_its_groups_give(ma
         assert (staff.roles, staff.team) == (frozenset({SOCIAL_WORKER}), "casework")
         with pytest.raises(SignInRefused):
             app.sign_in_external("https://idp", "jan", "Jan", ["other"])
-        [account] = app.accounts()
+        [account] = app.accounts()["accounts"]
         assert isinstance(account, StaffAccount) and account.source == "https://idp"
     finally:
         app.close()
+
+
+def test_the_accounts_are_read_by_login_a_page_at_a_time_and_after_a_restart(make_database_url, tmp_path):
+    url = make_database_url("gateway_accounts")
+    app = GatewayApplication(url, secrets_dir=tmp_path)
+    try:
+        for login in ("zofia", "adam", "marek"):
+            app.open_account(login, login.title(), [], None, None, by="Operator")
+        first = app.accounts(limit=2)
+        assert [a.login for a in first["accounts"]] == ["adam", "marek"]
+        app.open_account("bartek", "Bartek", [], None, None, by="Operator")  # before the page read: not repeated
+        app.open_account("tomasz", "Tomasz", [], None, None, by="Operator")  # after it: on the next page
+        rest = app.accounts(limit=2, after=first["next_after"])
+        assert [a.login for a in rest["accounts"]] == ["tomasz", "zofia"] and rest["next_after"] is None
+        with pytest.raises(UnknownCursor):
+            app.accounts(after="bm90LWEta2V5")
+        with pytest.raises(PageLimitOutOfRange):
+            app.accounts(limit=0)
+    finally:
+        app.close()
+    again = GatewayApplication(url, secrets_dir=tmp_path)  # the table kept: nothing replayed but what came since
+    try:
+        assert again.read_model.view.max_tracking_id(again.name) == again.recorder.max_notification_id()
+        assert [a.login for a in again.accounts()["accounts"]] == ["adam", "bartek", "marek", "tomasz", "zofia"]
+    finally:
+        again.close()

@@ -27,9 +27,13 @@ from shared.contracts.care import (
     DPS_REFERRAL_WITHDRAWN,
 )
 from shared.roles import CARE_COORDINATOR, DECISION_SIGNATORY
+from shared.schemas import line, obj
 
 CARE = {CARE_COORDINATOR}
-SHOWN = 100  # care's lists take no paging parameters: a page shows at most this many rows
+# A list's page shows this many rows, and a link to the next ones (?po=: care's `next_after`).
+SHOWN = 100
+LIST_QUERY = obj(po=line(500))
+CARERS_PAGE = 200  # the carers, read whole where a form offers each (a team's, small), this many at a time
 # Care's own events, so a list drawn when one arrives already holds what it announces (a routing
 # or a social worker's request would reach the page before care has recorded it).
 SERVICE_EVENTS = " ".join(c.type for c in (CARE_REQUEST_RECEIVED, CARE_SERVICE_GRANTED, CARE_SERVICE_ENDED))
@@ -61,7 +65,7 @@ CORRECTED = {"visit": "wizyta", "roster": "harmonogram"}
 CORRECTED_FIELDS = {"carer_id": "opiekun(ka)", "on": "data", "hours": "godziny", "activities": "czynności",
                     "plan": "plan tygodnia", "valid_from": "obowiązuje od"}
 NAMES = dict(STATES=STATES, ORIGINS=ORIGINS, ACTIVITIES=ACTIVITIES, WEEKDAYS=WEEKDAYS, SERVICE_KINDS=SERVICE_KINDS,
-             DPS_STATES=DPS_STATES, DPS_DOCUMENTS=DPS_DOCUMENTS, EMPLOYERS=EMPLOYERS, SHOWN=SHOWN,
+             DPS_STATES=DPS_STATES, DPS_DOCUMENTS=DPS_DOCUMENTS, EMPLOYERS=EMPLOYERS,
              CORRECTED=CORRECTED, CORRECTED_FIELDS=CORRECTED_FIELDS)
 
 # A roster refused by care: the field of the roster form it is about (care's errors name none).
@@ -84,16 +88,16 @@ ROSTER_MESSAGES = {
 class CarePages(Pages):
     # Method names carry the team's prefix: every team's pages are mixed into one service class.
 
-    @gateway_api("GET", "/uslugi", roles=CARE, answer=PAGE)
+    @gateway_api("GET", "/uslugi", roles=CARE, query=LIST_QUERY, answer=PAGE)
     def care_services(self, request):
         def build():
             services = self._care_services(request)
-            carers = self._answer(request.staff, "care", "/carers")
+            carers = self._care_carers(request)
             return self.page(request, "care/services.html", "Usługi opiekuńcze", live_types=SERVICE_EVENTS,
                              carers=carers, **services, **NAMES)
         return self.service_page(request, "Usługi opiekuńcze", build)
 
-    @gateway_api("GET", "/fragmenty/uslugi", roles=CARE, answer=PAGE)
+    @gateway_api("GET", "/fragmenty/uslugi", roles=CARE, query=LIST_QUERY, answer=PAGE)
     def care_services_fragment(self, request):
         return self.service_page(request, "Usługi opiekuńcze", lambda: self.fragment(
             "care/services_rows.html", **self._care_services(request), **NAMES))
@@ -105,7 +109,7 @@ class CarePages(Pages):
             for entries in (service["visits"], service["rosters"]):  # a correction names an entry by its number
                 for number, entry in enumerate(entries, start=1):
                     entry["number"] = number
-            carers = self._answer(request.staff, "care", "/carers")
+            carers = self._care_carers(request)
             month = _month(request.args.get("miesiac"), service)
             statement, refusal = None, None
             if service["grant"] and month:
@@ -145,13 +149,13 @@ class CarePages(Pages):
             forwarded["visits"] = visits
         return self._care_roster_forward(request, f"/services/{service_id}/roster/correction", forwarded, visits)
 
-    @gateway_api("GET", "/dps", roles=CARE, answer=PAGE)
+    @gateway_api("GET", "/dps", roles=CARE, query=LIST_QUERY, answer=PAGE)
     def care_referrals(self, request):
         return self.service_page(request, "Skierowania do DPS", lambda: self.page(
             request, "care/referrals.html", "Skierowania do domów pomocy społecznej", live_types=DPS_EVENTS,
             **self._care_referrals(request), **NAMES))
 
-    @gateway_api("GET", "/fragmenty/dps", roles=CARE, answer=PAGE)
+    @gateway_api("GET", "/fragmenty/dps", roles=CARE, query=LIST_QUERY, answer=PAGE)
     def care_referrals_fragment(self, request):
         return self.service_page(request, "Skierowania do DPS", lambda: self.fragment(
             "care/referrals_rows.html", **self._care_referrals(request), **NAMES))
@@ -159,22 +163,19 @@ class CarePages(Pages):
     @gateway_api("GET", "/dps/<uuid:referral_id>", roles=CARE, answer=PAGE)
     def care_referral(self, request, referral_id: UUID):
         def build():
-            referral = _one(self._answer(request.staff, "care", "/dps-referrals"), "referral_id", referral_id)
-            if referral is None:
-                return self.page(request, "refused.html", "Skierowanie do DPS", status=404,
-                                 answer={"error": "NotFound", "message": "Nie ma takiego skierowania."})
+            referral = self._answer(request.staff, "care", f"/dps-referrals/{referral_id}")
             return self.page(request, "care/referral.html",
                              f"Skierowanie do DPS: {(referral['person'] or {}).get('full_name') or 'osoba'}",
                              referral=referral, **NAMES)
         return self.service_page(request, "Skierowanie do DPS", build)
 
-    @gateway_api("GET", "/asystenci", roles=CARE, answer=PAGE)
+    @gateway_api("GET", "/asystenci", roles=CARE, query=LIST_QUERY, answer=PAGE)
     def care_assistance(self, request):
         return self.service_page(request, "Asystenci rodziny", lambda: self.page(
             request, "care/assistance.html", "Asystenci rodziny", live_types=ASSISTANCE_EVENTS,
             **self._care_assistance(request), **NAMES))
 
-    @gateway_api("GET", "/fragmenty/asystenci", roles=CARE, answer=PAGE)
+    @gateway_api("GET", "/fragmenty/asystenci", roles=CARE, query=LIST_QUERY, answer=PAGE)
     def care_assistance_fragment(self, request):
         return self.service_page(request, "Asystenci rodziny", lambda: self.fragment(
             "care/assistance_rows.html", **self._care_assistance(request), **NAMES))
@@ -182,14 +183,10 @@ class CarePages(Pages):
     @gateway_api("GET", "/asystenci/<uuid:assistance_id>", roles=CARE, answer=PAGE)
     def care_family(self, request, assistance_id: UUID):
         def build():
-            answer = self._answer(request.staff, "care", "/family-assistance")
-            family = _one(answer["families"], "assistance_id", assistance_id)
-            if family is None:
-                return self.page(request, "refused.html", "Asystent rodziny", status=404,
-                                 answer={"error": "NotFound", "message": "Nie ma takiej rodziny."})
+            family = self._answer(request.staff, "care", f"/family-assistance/{assistance_id}")
             return self.page(request, "care/family.html",
                              f"Asystent rodziny: {(family['person'] or {}).get('full_name') or 'rodzina'}",
-                             family=family, load=answer["load"], limit=answer["limit"], **NAMES)
+                             family=family, **self._answer(request.staff, "care", "/family-assistants"), **NAMES)
         return self.service_page(request, "Asystent rodziny", build)
 
     # --- internals ------------------------------------------------------------------------------
@@ -210,21 +207,34 @@ class CarePages(Pages):
             field = f"hours.{visits[0]['weekday'] if visits else 'mon'}"
         return _refusal(answer.status_code, refused, field)
 
+    def _care_list(self, request, path: str, items: str) -> dict:
+        """A page of one of care's lists, in care's order (services: the ended last, urgent first,
+        then oldest first; referrals and families: newest first), from where `?po=` says; with
+        the cursor of this page and of the next (None: the last), for the "next" link and for
+        the live rows, which redraw this same page."""
+        after = request.args.get("po")
+        answer = self._answer(request.staff, "care", path, {"limit": SHOWN, "after": after})
+        return {items: answer[items], "after": after, "more_after": answer["next_after"]}
+
     def _care_services(self, request) -> dict:
-        services = self._answer(request.staff, "care", "/services")
-        services = sorted(services, key=lambda s: (s["state"] == "ended", not s["urgent"], s["requested_on"]),
-                          reverse=False)
-        return {"services": services[:SHOWN], "total": len(services)}
+        return self._care_list(request, "/services", "services")
 
     def _care_referrals(self, request) -> dict:
-        referrals = self._answer(request.staff, "care", "/dps-referrals")
-        return {"referrals": referrals[-SHOWN:][::-1], "total": len(referrals)}
+        return self._care_list(request, "/dps-referrals", "referrals")
 
     def _care_assistance(self, request) -> dict:
-        answer = self._answer(request.staff, "care", "/family-assistance")
-        families = answer["families"]
-        return {"families": families[-SHOWN:][::-1], "total": len(families), "load": answer["load"],
-                "limit": answer["limit"]}
+        return {**self._care_list(request, "/family-assistance", "families"),
+                **self._answer(request.staff, "care", "/family-assistants")}
+
+    def _care_carers(self, request) -> list[dict]:
+        """Every carer, page after page (a form offers each of them, and a file names them)."""
+        carers, after = [], None
+        while True:
+            answer = self._answer(request.staff, "care", "/carers", {"limit": CARERS_PAGE, "after": after})
+            carers += answer["carers"]
+            after = answer["next_after"]
+            if after is None:
+                return carers
 
 
 def _form(request) -> dict:
@@ -240,10 +250,6 @@ def _roster_visits(body: dict) -> list[dict]:
     """The hours typed for each weekday, as the list of visits a roster is."""
     hours = body.get("hours") if isinstance(body.get("hours"), dict) else {}
     return [{"weekday": day, "hours": hours[day]} for day in WEEKDAYS if str(hours.get(day) or "").strip()]
-
-
-def _one(rows: list[dict], key: str, wanted: UUID) -> dict | None:
-    return next((r for r in rows if r[key] == str(wanted)), None)
 
 
 def _month(asked: str | None, service: dict) -> str | None:

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from services.gateway.domain import AccountNotFound
 from services.gateway.pages import ENVIRONMENT, money, render
 from services.gateway.ui.common import Pages
-from services.gateway.schemas import ACCESS_LOG_PAGE_QUERY, DIRECTOR_REPORT_QUERY, PAGE
+from services.gateway.schemas import ACCESS_LOG_PAGE_QUERY, ACCOUNTS_PAGE_QUERY, DIRECTOR_REPORT_QUERY, PAGE
 from services.gateway.web import MRPIPS03_TEAMS, SessionApi, TeamUnavailable, gateway_api
 from shared import audit
 from shared.contracts.gateway import TEAMS
@@ -282,9 +282,12 @@ class OversightPages(Pages):
             s["dead_letters"] = sum(w.get("dead_lettered") or 0 for w in s["workers"].values())
         return self.page(request, "oversight/health.html", "Stan usług", services=services, names=SERVICE_NAMES)
 
-    @gateway_api("GET", "/konta", roles={OPERATOR}, answer=PAGE)
+    @gateway_api("GET", "/konta", roles={OPERATOR}, query=ACCOUNTS_PAGE_QUERY, answer=PAGE)
     def operator_accounts(self, request):
-        return self.page(request, "oversight/accounts.html", "Konta pracowników", accounts=self.store.accounts(),
+        """A page of the accounts by login (from `?po=`), with a link to the next."""
+        found = self.store.accounts(after=request.args.get("po"))
+        return self.page(request, "oversight/accounts.html", "Konta pracowników", accounts=found["accounts"],
+                         after=request.args.get("po"), more_after=found["next_after"],
                          teams={t: TEAM_NAMES[t] for t in TEAMS})
 
     @gateway_api("GET", "/konta/<uuid:account_id>", roles={OPERATOR}, answer=PAGE)
