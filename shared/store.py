@@ -9,7 +9,6 @@ reader select them by topic, so domain events never leave the store.
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -26,7 +25,6 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import (
     IntegrityError,
     InterfaceError,
-    Notification,
     OperationalError,
     PersistenceError,
     Tracking,
@@ -544,30 +542,3 @@ class ServiceApplication(Application):
         recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._notify(recordings)
-
-
-class LogProjection:
-    """An in-memory read model that catches up with the store before every read.
-
-    Queries see every committed event (read-your-writes across processes too); the
-    store stays the only source of truth, so the projection needs no tracking of its own.
-    """
-
-    def __init__(self, app: Application, topics: Sequence[str], apply: Callable[[Any], None]):
-        self._app = app
-        self._topics = tuple(topics)
-        self._apply = apply
-        self._position = 0
-        self._lock = threading.Lock()
-
-    def catch_up(self, page: int = 500) -> None:
-        with self._lock:
-            while True:
-                notifications: list[Notification] = self._app.recorder.select_notifications(
-                    start=self._position, limit=page, topics=self._topics, inclusive_of_start=False
-                )
-                for notification in notifications:
-                    self._apply(self._app.mapper.to_domain_event(notification))
-                    self._position = notification.id
-                if len(notifications) < page:
-                    return
