@@ -112,15 +112,7 @@ class CaseworkReadModel(TableProjection):
 
     def files_closed(self, page_size: int = 1000) -> Iterator[tuple[UUID, date]]:
         """Each person all of whose cases are closed, with the day the last was closed, a page at a time."""
-        after = ""
-        while True:
-            rows = self.current().rows(
-                "SELECT person_id, MAX(closed_on) AS closed_on FROM casework_cases WHERE person_id > :after "
-                "GROUP BY person_id HAVING MAX(open) = 0 ORDER BY person_id LIMIT :n", after=after, n=page_size)
-            yield from ((UUID(r["person_id"]), date.fromisoformat(r["closed_on"])) for r in rows)
-            if len(rows) < page_size:
-                return
-            after = rows[-1]["person_id"]
+        return self.persons_closed("casework_cases", "MAX(open) = 0", page_size)
 
     def file_closed(self, person_id: UUID) -> date | None:
         """The day the person's last case here was closed; None while one is open (or none is here)."""

@@ -234,23 +234,18 @@ class DecisionsReadModel(TableProjection):
 
     # --- retention (shared/retention.py) -------------------------------------------------------
 
-    _FILES = ("SELECT person_id, MAX(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) AS open, MAX(closed_on) "
-              "AS closed_on FROM (SELECT person_id, closed_on FROM decisions_proceedings UNION ALL "
+    # A person's file here: their proceedings and reviews.
+    _FILES = ("(SELECT person_id, closed_on FROM decisions_proceedings UNION ALL "
               "SELECT person_id, closed_on FROM decisions_review_tasks) AS files")
+    _ALL_CLOSED = "MAX(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) = 0"
 
     def files_closed(self, page_size: int = 1000) -> Iterator[tuple[UUID, date]]:
         """Each person whose every proceeding and review here is closed, with the day the last closed,
         a page at a time."""
-        after = ""
-        while True:
-            rows = self.current().rows(f"{self._FILES} WHERE person_id > :after GROUP BY person_id "
-                                       "ORDER BY person_id LIMIT :n", after=after, n=page_size)
-            yield from ((UUID(r["person_id"]), date.fromisoformat(r["closed_on"])) for r in rows if not r["open"])
-            if len(rows) < page_size:
-                return
-            after = rows[-1]["person_id"]
+        return self.persons_closed(self._FILES, self._ALL_CLOSED, page_size)
 
     def file_closed(self, person_id: UUID) -> date | None:
         """The day the person's file here closed; None while any part of it is open (or none is here)."""
-        rows = self.current().rows(f"{self._FILES} WHERE person_id = :person GROUP BY person_id", person=str(person_id))
-        return date.fromisoformat(rows[0]["closed_on"]) if rows and not rows[0]["open"] else None
+        rows = self.current().rows(f"SELECT MAX(closed_on) AS closed_on FROM {self._FILES} WHERE person_id = :person "
+                                   f"GROUP BY person_id HAVING {self._ALL_CLOSED}", person=str(person_id))
+        return date.fromisoformat(rows[0]["closed_on"]) if rows else None
