@@ -80,6 +80,11 @@ class LogServer(BrokerWorker):
     """Serves this service's log to the teams that consume its events."""
 
     name = "log"
+    # A reply is not confirmed: one lost is asked for again when its reader's wait runs out. A reply
+    # that waited for its confirm inside the request's delivery took the next requests in nested
+    # waits, and one acknowledgement of several replies (`multiple`) left the outer ones waiting for
+    # ever: the server stopped answering (tests/backbone, a burst of requests).
+    confirm_each_publish = False
 
     def __init__(self, app: ServiceApplication, broker: BrokerSettings, max_backoff: float = MAX_BACKOFF,
                  max_reply_bytes: int = 2 * MAX_EVENT_BYTES):
