@@ -40,6 +40,7 @@ import threading
 import time
 import uuid
 from contextlib import closing
+from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,6 +60,7 @@ from shared.identity import Staff, TokenIssuer, signing_key  # noqa: E402
 from shared.broker import OPERATOR  # noqa: E402
 from shared.roles import FIRST_CONTACT_OFFICER  # noqa: E402
 from shared.store import INTEGRATION_TOPIC, recorder_settings  # noqa: E402
+from deploy.launcher import ServiceProcess  # noqa: E402
 from tests.support.centre import TODAY, Centre, free_port  # noqa: E402
 from tests.support.infra import new_deployment  # noqa: E402
 from tests.support.people import pesel_for  # noqa: E402
@@ -238,15 +240,27 @@ def end_to_end(people: int, in_flight: int, workdir: Path, rate: float | None = 
 
 def fresh_consumer_catch_up(centre: Centre, people: int, workdir: Path) -> float:
     """Events per second a casework with an empty store, on a queue that never held a message,
-    reads from intake's log and turns into open cases (first case opened to last)."""
+    reads from intake's log and turns into open cases: from its consumer's connecting (when it starts
+    reading the log) to the last case opened, both casework's own clock. Not from the first case
+    opened, which left out reading the first page and handling it."""
     centre.processes.pop("casework").stop()
     centre.database_urls["casework"] = fresh = f"sqlite:///{workdir}/casework-fresh.sqlite"
-    centre.start("casework")
+    process = centre.start("casework")
     wait_for(lambda: stored_count(workdir / "casework-fresh.sqlite", get_topic(Case.Opened)) == people,
              timeout=600, what="the fresh casework to catch up")
     opened = stored_times({"intake": centre.database_urls["intake"], "casework": fresh},
                           centre.data_dir / "secrets")[1].values()
-    return people / max(max(opened) - min(opened), 1e-3)
+    return people / max(max(opened) - logged_at(process, "casework consumer of intake connected"), 1e-3)
+
+
+def logged_at(process: ServiceProcess, message: str) -> float:
+    """When a service process last logged a message starting so (its JSON log's local time)."""
+    log_file = process.log_path or process.data_dir / f"{process.service}.log"  # as ServiceProcess names it
+    for line in reversed(log_file.read_text().splitlines()):
+        record = json.loads(line) if line.startswith("{") else {}
+        if record.get("message", "").startswith(message):
+            return datetime.strptime(record["time"], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+    raise RuntimeError(f"{process.service} never logged {message!r}")
 
 
 def naive_end_to_end(people: int, in_flight: int, workdir: Path) -> dict:
