@@ -17,7 +17,9 @@ records the talk over HTTP, then routes every case to casework. Measured in the 
 - cpu_ms_per_case: the CPU time (user + system, from /proc) of every service process from the
   first registration to the last case opened, per case; client_cpu_ms_per_case the same for
   this benchmark's own process (the desk), which must not be the limit;
-- the peak RSS of each service process (VmHWM).
+- the peak RSS of each service process (VmHWM);
+- catch_up_per_s: a fresh casework (empty store, a queue that never held a message) reading intake's
+  log over the broker and opening every case, from its consumer's connecting to the last case opened.
 - the same for the naive lossy pipeline of benchmarks/naive.py (HTTP → save → EventDispatcher →
   handler → save), run alternately with the real one, `--rounds` times each on fresh stores and
   a fresh virtual host: `naive_e2e_per_s`, and `vs_naive`, the ratio of the two medians.
