@@ -17,7 +17,9 @@ records the talk over HTTP, then routes every case to casework. Measured in the 
 - cpu_ms_per_case: the CPU time (user + system, from /proc) of every service process from the
   first registration to the last case opened, per case; client_cpu_ms_per_case the same for
   this benchmark's own process (the desk), which must not be the limit;
-- the peak RSS of each service process (VmHWM).
+- the peak RSS of each service process (VmHWM);
+- catch_up_per_s: a fresh casework (empty store, a queue that never held a message) reading intake's
+  log over the broker and opening every case, from its consumer's connecting to the last case opened.
 - the same for the naive lossy pipeline of benchmarks/naive.py (HTTP → save → EventDispatcher →
   handler → save), run alternately with the real one, `--rounds` times each on fresh stores and
   a fresh virtual host: `naive_e2e_per_s`, and `vs_naive`, the ratio of the two medians.
@@ -40,6 +42,7 @@ import threading
 import time
 import uuid
 from contextlib import closing
+from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,6 +62,7 @@ from shared.identity import Staff, TokenIssuer, signing_key  # noqa: E402
 from shared.broker import OPERATOR  # noqa: E402
 from shared.roles import FIRST_CONTACT_OFFICER  # noqa: E402
 from shared.store import INTEGRATION_TOPIC, recorder_settings  # noqa: E402
+from deploy.launcher import ServiceProcess  # noqa: E402
 from tests.support.centre import TODAY, Centre, free_port  # noqa: E402
 from tests.support.infra import new_deployment  # noqa: E402
 from tests.support.people import pesel_for  # noqa: E402
@@ -238,15 +242,27 @@ def end_to_end(people: int, in_flight: int, workdir: Path, rate: float | None = 
 
 def fresh_consumer_catch_up(centre: Centre, people: int, workdir: Path) -> float:
     """Events per second a casework with an empty store, on a queue that never held a message,
-    reads from intake's log and turns into open cases (first case opened to last)."""
+    reads from intake's log and turns into open cases: from its consumer's connecting (when it starts
+    reading the log) to the last case opened, both casework's own clock. Not from the first case
+    opened, which left out reading the first page and handling it."""
     centre.processes.pop("casework").stop()
     centre.database_urls["casework"] = fresh = f"sqlite:///{workdir}/casework-fresh.sqlite"
-    centre.start("casework")
+    process = centre.start("casework")
     wait_for(lambda: stored_count(workdir / "casework-fresh.sqlite", get_topic(Case.Opened)) == people,
              timeout=600, what="the fresh casework to catch up")
     opened = stored_times({"intake": centre.database_urls["intake"], "casework": fresh},
                           centre.data_dir / "secrets")[1].values()
-    return people / max(max(opened) - min(opened), 1e-3)
+    return people / max(max(opened) - logged_at(process, "casework consumer of intake connected"), 1e-3)
+
+
+def logged_at(process: ServiceProcess, message: str) -> float:
+    """When a service process last logged a message starting so (its JSON log's local time)."""
+    log_file = process.log_path or process.data_dir / f"{process.service}.log"  # as ServiceProcess names it
+    for line in reversed(log_file.read_text().splitlines()):
+        record = json.loads(line) if line.startswith("{") else {}
+        if record.get("message", "").startswith(message):
+            return datetime.strptime(record["time"], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+    raise RuntimeError(f"{process.service} never logged {message!r}")
 
 
 def naive_end_to_end(people: int, in_flight: int, workdir: Path) -> dict:

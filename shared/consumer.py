@@ -101,6 +101,7 @@ class OrderedConsumer(BrokerWorker):
         self.dead_lettered = 0
         self.upstream_head: int | None = None  # the furthest position of the upstream's log seen
         self.log_read = 0  # how far this run has read the upstream's log and handled all of it that is ours
+        self.reads_ahead = hasattr(upstream_log, "prefetch")  # the broker's reader does; tests' stand-ins need not
 
     def health(self) -> dict:
         return {"connected": self.connected, "handled": self.handled, "dead_lettered": self.dead_lettered}
@@ -200,6 +201,9 @@ class OrderedConsumer(BrokerWorker):
         while until is None or after < until:
             envelopes, read_up_to, withheld = self.upstream_log(upstream, after)
             self.upstream_head = max(self.upstream_head or 0, read_up_to)
+            if read_up_to > after and (until is None or read_up_to < until) and self.reads_ahead:
+                # the page asked for next, read by the upstream while this one is handled
+                self.upstream_log.prefetch(upstream, read_up_to)
             for notification_id in withheld:
                 if notification_id > self.app.position(upstream):
                     self.dead_letter(b"", TooLargeToRead(), notification_id=notification_id)

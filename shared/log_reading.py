@@ -80,6 +80,11 @@ class LogServer(BrokerWorker):
     """Serves this service's log to the teams that consume its events."""
 
     name = "log"
+    # A reply is not confirmed: one lost is asked for again when its reader's wait runs out. A reply
+    # that waited for its confirm inside the request's delivery took the next requests in nested
+    # waits, and one acknowledgement of several replies (`multiple`) left the outer ones waiting for
+    # ever: the server stopped answering (tests/backbone, a burst of requests).
+    confirm_each_publish = False
 
     def __init__(self, app: ServiceApplication, broker: BrokerSettings, max_backoff: float = MAX_BACKOFF,
                  max_reply_bytes: int = 2 * MAX_EVENT_BYTES):
@@ -178,10 +183,14 @@ class BrokerUpstreamLog:
         self._bound: set[str] = set()
         self._awaiting: str | None = None
         self._reply: Message | None = None
+        self._ahead: tuple[str, int] | None = None  # the page last asked for, before it was wanted
 
     def __call__(self, upstream: str, after: int) -> tuple[list[Envelope], int, list[int]]:
+        ahead, self._ahead = self._ahead, None
         try:
-            reply = self._ask(upstream, {"after": after, "limit": LOG_PAGE})
+            if ahead != (upstream, after):
+                self._send(upstream, {"after": after, "limit": LOG_PAGE})
+            reply = self._answer(upstream)
         except Exception as error:
             self.close()
             raise UpstreamLogUnavailable(f"cannot read {upstream}'s log: {describe(error)}") from error
@@ -196,8 +205,10 @@ class BrokerUpstreamLog:
 
     def head(self, upstream: str) -> int:
         """The position the upstream's log has reached (its last notification, whatever its kind)."""
+        self._ahead = None
         try:
-            reply = self._ask(upstream, {"head": True})
+            self._send(upstream, {"head": True})
+            reply = self._answer(upstream)
         except Exception as error:
             self.close()
             raise UpstreamLogUnavailable(f"cannot read {upstream}'s log: {describe(error)}") from error
@@ -205,7 +216,16 @@ class BrokerUpstreamLog:
             raise UpstreamLogUnavailable(f"{upstream} answered {reply.get('error')}: {reply.get('message')}")
         return int(reply["head"])
 
-    def _ask(self, upstream: str, request: dict) -> dict:
+    def prefetch(self, upstream: str, after: int) -> None:
+        """Asks now for the page after `after`, which the caller will ask for next: the upstream reads
+        it while the caller handles the page in hand (the two run in parallel, in two processes)."""
+        try:
+            self._send(upstream, {"after": after, "limit": LOG_PAGE})
+            self._ahead = (upstream, after)
+        except Exception:  # noqa: BLE001 - the call that follows asks again, and says why it cannot
+            self.close()
+
+    def _send(self, upstream: str, request: dict) -> None:
         connection = self._connect()
         if upstream not in self._bound:
             connection.default_channel.queue_bind(self._queue, log_replies_exchange(upstream).name,
@@ -217,6 +237,10 @@ class BrokerUpstreamLog:
             json.dumps(request).encode(), routing_key=self.reader, reply_to=self._queue,
             correlation_id=correlation_id, user_id=connection.userid, content_type="application/json",
             expiration=self.timeout, retry=False)
+
+    def _answer(self, upstream: str) -> dict:
+        """The reply to the request last sent (a late reply to an earlier one is dropped)."""
+        connection = self._connect()
         deadline = time.monotonic() + self.timeout
         while self._reply is None:
             remaining = deadline - time.monotonic()
@@ -251,4 +275,4 @@ class BrokerUpstreamLog:
                 self._connection.close()
             except Exception:  # the connection is already gone
                 pass
-        self._connection = self._queue = None
+        self._connection = self._queue = self._ahead = None
