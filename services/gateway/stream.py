@@ -266,12 +266,15 @@ class UiFeed(BrokerWorker):
         except (ValueError, KeyError, TypeError):
             return
         if notification_id > self.hub.heads.get(self.upstream, 0):
-            self.catch_up()  # the log, not the message, is what the pages are given
+            self.catch_up(until=notification_id)  # the log, not the message, is what the pages are given
 
-    def catch_up(self) -> None:
+    def catch_up(self, until: int | None = None) -> None:
+        """Reads the upstream's log past the hub's head: to its end, or at least up to `until` (a
+        message's position). A page reaching the message is enough: one more read, to find the log
+        ends there, would be one more request to the upstream for every message."""
         after = self.hub.heads.get(self.upstream, 0)
         try:
-            while True:
+            while until is None or after < until:
                 envelopes, read_up_to, _ = self.log(self.upstream, after)
                 for envelope in envelopes:
                     if envelope.notification_id > self.hub.heads.get(self.upstream, 0):

@@ -3,10 +3,12 @@ up the others; a stream carries only what its roles may see."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timezone
 
-from services.gateway.stream import BUFFER, Hub, UiStream
+from services.gateway.stream import BUFFER, Hub, UiFeed, UiStream
+from shared.broker import BrokerSettings
 from shared.contracts.decisions import PROCEEDING_UPDATED
 from shared.contracts.intake import CASE_ROUTED_TO_CASEWORK
 from shared.envelope import Envelope, source_of
@@ -69,3 +71,42 @@ def test_a_stream_carries_only_what_its_roles_may_see():
     assert b"CaseRouted.casework" in next(worker)
     assert b"ProceedingUpdated" in next(officer)
     assert hub.subscriptions and all(s.events.empty() for s in hub.subscriptions)  # nothing else queued
+
+
+class PagedLog:
+    """intake's log as the gateway reads it, a page of `page` events a request, counting requests."""
+
+    def __init__(self, events: int, page: int):
+        self.events, self.page, self.requests = events, page, 0
+
+    def __call__(self, upstream: str, after: int):
+        self.requests += 1
+        up_to = min(after + self.page, self.events)
+        return [routed(n) for n in range(after + 1, up_to + 1)], max(up_to, after), []
+
+
+class Woken:
+    """A wake-up message on the feed's queue: intake's account, the event's position."""
+
+    def __init__(self, sender: str, notification_id: int):
+        self.properties = {"user_id": sender}
+        self.body = json.dumps({"notificationid": notification_id}).encode()
+
+
+def test_a_wake_up_costs_the_upstream_one_read_of_its_log_and_the_idle_catch_up_reads_to_its_end():
+    # Under a steady flow every message wakes the feed: a second read, only to find the log ends
+    # where the first stopped, doubled the requests the upstream's log server answers.
+    hub, broker = Hub(), BrokerSettings("amqp://unused")
+    hub.advance("intake", 0)
+    feed = UiFeed(app=None, broker=broker, upstream="intake", hub=hub)
+    feed.log = PagedLog(events=1, page=100)
+    feed._on_message(Woken(broker.accounts.of("intake"), 1))
+    assert feed.log.requests == 1 and feed.published == 1 and hub.heads["intake"] == 1
+
+    feed._on_message(Woken(broker.accounts.of("intake"), 1))  # read already: no request
+    feed._on_message(Woken("someone-else", 5))  # not intake's account: dropped
+    assert feed.log.requests == 1
+
+    feed.log = PagedLog(events=250, page=100)
+    feed.catch_up()  # idle: to the log's end, the last read finding nothing more
+    assert feed.published == 250 and hub.heads["intake"] == 250 and feed.log.requests == 4
