@@ -262,7 +262,7 @@ class PersonKeys:
         """Whether another process has kept a key for a person whose first key a save here made
         (`first_keys`' rows): a first save of theirs there at the same moment. This save's keys
         lost, it is tried again with theirs."""
-        return any(self._row(uuid.UUID(parameters["id"])) is not None for _, parameters in key_rows)
+        return bool(self._rows(uuid.UUID(parameters["id"]) for _, parameters in key_rows))
 
     def sealing(self, person_id: uuid.UUID) -> AESCipher:
         """The person's cipher for a new event, a new key if the person has none yet."""
