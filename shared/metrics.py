@@ -62,7 +62,8 @@ class StoreCollector:
                 position.add_metric([service, upstream, service], at)
                 lag.add_metric([service, upstream], max(0, (worker.upstream_head or 0) - at))
             elif worker.name == "relay":
-                at = app.position(RELAY_POSITION)
+                # the position published up to: the one recorded may lag it by a second
+                at = app.position(RELAY_POSITION) if worker.position is None else worker.position
                 published.add_metric([service], worker.published)
                 dead.add_metric([service, worker.name], worker.dead_lettered)
                 position.add_metric([service, service, "relay"], at)

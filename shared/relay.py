@@ -1,7 +1,9 @@
 """The outbox relay: publishes a service's stored integration events to RabbitMQ.
 
 Reads the notification log from its recorded position, publishes each integration event
-with publisher confirms and persistent delivery, then records the new position. A crash
+with publisher confirms and persistent delivery, then records the new position: at most once a
+second, so within a second of its last publish, and when it stops (a record is a commit with its
+sync: recorded per batch, it cost a busy service a second sync per command). A crash
 between publish and record republishes (at-least-once; consumers drop duplicates). While
 the broker is unreachable it backs off and retries by itself; nothing is lost because
 nothing is published that is not already stored.
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 # RabbitMQ takes messages of up to 128 MiB, but an event's data is bounded far below that by the
 # services' limits on requests and texts: a larger one is a fault to see, not to send.
 MAX_EVENT_BYTES = 4 * 1024 * 1024
+RECORD_EVERY_S = 1.0  # while events keep coming, the relay records its position at most this often
 
 
 class EventTooLarge(ValueError):
@@ -112,6 +115,7 @@ class OutboxRelay(BrokerWorker):
         self.exchange = events_exchange(app.service)
         self.published = 0  # since start, for operators and tests
         self.dead_lettered = 0
+        self.position: int | None = None  # how far it has published and had confirmed (recorded soon after)
         self._wake = threading.Event()
         app.on_recorded(self._wake.set)
 
@@ -132,34 +136,49 @@ class OutboxRelay(BrokerWorker):
         self._relay(connection, producer, confirms)
 
     def _relay(self, connection: Connection, producer: Producer, confirms: PublisherConfirms) -> None:
-        position = self.app.position(RELAY_POSITION)
-        sender = connection.userid
-        while not self._stopped.is_set():
-            self._wake.clear()
-            envelopes, read_up_to = self.app.integration_envelopes(after=position, limit=self.batch_size)
-            too_large = 0
-            for envelope in envelopes:
-                body = envelope.to_bytes()
-                if len(body) > self.max_event_bytes:
-                    self._dead_letter(producer, envelope, len(body), sender)
-                    too_large += 1
-                else:
-                    producer.publish(body, routing_key=envelope.type, content_type=CONTENT_TYPE,
-                                     content_encoding="utf-8", delivery_mode=2, message_id=envelope.id,
-                                     user_id=sender, retry=False)
-                confirms.sent()
-            confirms.wait()
-            if read_up_to > position:
-                self.app.record_position(RELAY_POSITION, read_up_to)
-                self.published += len(envelopes) - too_large
-                position = read_up_to
-                continue
-            connection.heartbeat_check()
-            self._wake.wait(self.poll_interval)
-            try:  # reading finds a closed connection at once, so /health tells the truth
-                connection.drain_events(timeout=0.001)
-            except socket.timeout:
-                pass
+        self.position = recorded = self.app.position(RELAY_POSITION)
+        recorded_at = time.monotonic()
+        try:
+            while not self._stopped.is_set():
+                published = self._publish_batch(connection, producer, confirms)
+                due = RECORD_EVERY_S - (time.monotonic() - recorded_at)
+                if recorded < self.position and due <= 0:
+                    self.app.record_position(RELAY_POSITION, self.position)
+                    recorded, recorded_at, due = self.position, time.monotonic(), RECORD_EVERY_S
+                if not published:
+                    connection.heartbeat_check()
+                    self._wake.wait(min(self.poll_interval, due) if recorded < self.position else self.poll_interval)
+                    try:  # reading finds a closed connection at once, so /health tells the truth
+                        connection.drain_events(timeout=0.001)
+                    except socket.timeout:
+                        pass
+        finally:
+            if recorded < self.position:  # stopping, or the connection lost: what was confirmed is kept
+                self.app.record_position(RELAY_POSITION, self.position)
+
+    def _publish_batch(self, connection: Connection, producer: Producer, confirms: PublisherConfirms) -> bool:
+        """Publishes the next batch of stored events and waits for their confirms; False when there
+        was nothing after the position."""
+        sender, position = connection.userid, self.position
+        self._wake.clear()
+        envelopes, read_up_to = self.app.integration_envelopes(after=position, limit=self.batch_size)
+        too_large = 0
+        for envelope in envelopes:
+            body = envelope.to_bytes()
+            if len(body) > self.max_event_bytes:
+                self._dead_letter(producer, envelope, len(body), sender)
+                too_large += 1
+            else:
+                producer.publish(body, routing_key=envelope.type, content_type=CONTENT_TYPE,
+                                 content_encoding="utf-8", delivery_mode=2, message_id=envelope.id,
+                                 user_id=sender, retry=False)
+            confirms.sent()
+        confirms.wait()
+        if read_up_to <= position:
+            return False
+        self.published += len(envelopes) - too_large
+        self.position = read_up_to
+        return True
 
     def _dead_letter(self, producer: Producer, envelope, size: int, sender: str) -> None:
         """An event too large for the broker goes to the operator's queue (without its data, which

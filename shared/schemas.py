@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -119,16 +120,29 @@ MRPIPS03_PART = {"type": "object", "additionalProperties": {
 
 # --- checking ----------------------------------------------------------------------------------
 
-class BodySchema:
-    """A compiled schema: checks a parsed body, raising InvalidRequest for the first mistake."""
+class CompiledSchema:
+    """A JSON Schema (draft 2020-12, formats checked) compiled twice: jsonschema-rs gives the verdict,
+    natively (a body or an event in about a microsecond, against jsonschema's 100), and only what it
+    refuses is gone through by jsonschema, which names each error and has the last word."""
 
     def __init__(self, schema: dict):
         Draft202012Validator.check_schema(schema)
         self.schema = schema
+        self._verdict = jsonschema_rs.validator_for(schema, validate_formats=True)
         self._validator = Draft202012Validator(schema, format_checker=FormatChecker())
 
+    def errors(self, instance: Any) -> list[ValidationError]:
+        """What is wrong with the instance; nothing if it conforms."""
+        if self._verdict.is_valid(instance):
+            return []
+        return list(self._validator.iter_errors(instance))
+
+
+class BodySchema(CompiledSchema):
+    """A compiled schema: checks a parsed body, raising InvalidRequest for the first mistake."""
+
     def check(self, body: Any) -> None:
-        errors = sorted(self._validator.iter_errors(body), key=lambda e: (list(e.absolute_path), e.validator))
+        errors = sorted(self.errors(body), key=lambda e: (list(e.absolute_path), e.validator))
         if errors:
             raise _invalid(errors[0])
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping
 
-import jsonschema
+from shared.schemas import CompiledSchema
 
 
 class DataClass(str, enum.Enum):
@@ -200,14 +200,12 @@ class Contract:
         }
 
     @cached_property
-    def _validator(self) -> jsonschema.Draft202012Validator:
+    def _compiled(self) -> CompiledSchema:
         # Compiled once: every event a service stores, relays, reads or receives is checked.
-        return jsonschema.Draft202012Validator(self.schema, format_checker=jsonschema.FormatChecker())
+        return CompiledSchema(self.schema)
 
     def validate(self, data: Mapping[str, Any]) -> None:
-        if self._validator.is_valid(data):
-            return
-        errors = sorted(self._validator.iter_errors(data), key=lambda e: list(e.path))
+        errors = sorted(self._compiled.errors(data), key=lambda e: list(e.path))
         if errors:
             detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(event)'}: {e.message}" for e in errors)
             raise ContractViolation(f"{self.type}: {detail}")

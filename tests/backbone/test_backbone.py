@@ -124,8 +124,23 @@ def test_relay_publishes_stored_events_in_order_persistent_confirmed_and_signed_
     envelopes = [parse(m.body) for m in received]
     ids = [e.notification_id for e in envelopes]
     assert ids == sorted(ids) and len(set(ids)) == 4
-    assert desk.position(RELAY_POSITION) == ids[-1]
+    wait_for(lambda: desk.position(RELAY_POSITION) == ids[-1], timeout=3, what="the relay's position recorded")
     assert [e.data.get("full_name") for e in envelopes[1::2]] == ["Anna", "Jan"]
+
+
+def test_the_relay_records_its_position_at_most_once_a_second_while_events_keep_coming(desk, broker, running):
+    """Each record is a commit with its sync: one per batch cost a busy intake a second sync per command."""
+    records = []
+    record_position = desk.record_position
+    desk.record_position = lambda name, at: (records.append(at), record_position(name, at))
+    relay = running(OutboxRelay(desk, account(broker, "intake"), poll_interval=0.1))
+    for n in range(8):  # one at a time, each published before the next is stored
+        desk.route(f"Osoba {n}")
+        wait_for(lambda: relay.published == n + 1, what=f"event {n + 1} published")
+        eventlet.sleep(0.05)
+    wait_for(lambda: desk.position(RELAY_POSITION) == desk.recorder.max_notification_id(), timeout=3,
+             what="the last position recorded within a second")
+    assert len(records) <= 3, records  # 0.6 s of publishing, then the last position
 
 
 def test_a_restarted_relay_resumes_from_its_recorded_position(desk, broker, running):
@@ -133,6 +148,7 @@ def test_a_restarted_relay_resumes_from_its_recorded_position(desk, broker, runn
     first = running(OutboxRelay(desk, account(broker, "intake"), poll_interval=0.1))
     wait_for(lambda: first.published == 1, what="first publish")
     first.stop()
+    wait_for(lambda: desk.position(RELAY_POSITION) == first.position, what="the position recorded as it stops")
     desk.route("Jan")
     second = running(OutboxRelay(desk, account(broker, "intake"), poll_interval=0.1))
     wait_for(lambda: second.published == 1, what="the new event published")
