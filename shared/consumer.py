@@ -16,6 +16,9 @@ log, so events published before its queue existed, or while the broker was away,
 from as far as it has read the log in this run, since the log commits in id order
 (docs/architecture.md, "The store"): an idle catch-up asks only for what is new. An event whose handling keeps failing goes to
 the dead-letter queue with its error, and its position is recorded so the rest flow on.
+Messages are acknowledged together (`multiple`), every `prefetch // 2` and whenever the queue is
+quiet for a moment: one frame for the broker to take instead of one per message; those not yet
+acknowledged when the connection is lost come again, and are duplicates by then.
 Infrastructure failures (database, upstream log unreachable) are not the message's fault: it
 is requeued and the consumer pauses.
 """
@@ -69,6 +72,8 @@ class UpstreamLog(Protocol):
     def __call__(self, upstream: str, after: int) -> tuple[list[Envelope], int, list[int]]: ...
 
 
+ACK_WHEN_QUIET_S = 0.01  # handled messages are acknowledged once the queue has been quiet this long
+
 # The store unreachable, locked or its connection lost: not the message's fault.
 TRANSIENT = (OperationalError, InterfaceError, UpstreamLogUnavailable)
 
@@ -102,6 +107,8 @@ class OrderedConsumer(BrokerWorker):
         self.upstream_head: int | None = None  # the furthest position of the upstream's log seen
         self.log_read = 0  # how far this run has read the upstream's log and handled all of it that is ours
         self.reads_ahead = hasattr(upstream_log, "prefetch")  # the broker's reader does; tests' stand-ins need not
+        self._handled: Message | None = None  # the last message handled and not yet acknowledged
+        self._unacknowledged = 0
 
     def health(self) -> dict:
         return {"connected": self.connected, "handled": self.handled, "dead_lettered": self.dead_lettered}
@@ -114,19 +121,24 @@ class OrderedConsumer(BrokerWorker):
         channel.basic_qos(prefetch_size=0, prefetch_count=self.prefetch, a_global=False)
         consumer = Consumer(channel, queues=[queue], on_message=self._on_message)
         consumer.consume()
+        self._handled, self._unacknowledged = None, 0  # delivery tags are the channel's
         self.now_connected()
         self.catch_up()
         idle_since = time.monotonic()
         try:
             while not self._stopped.is_set():
                 try:
-                    connection.drain_events(timeout=1)
+                    connection.drain_events(timeout=ACK_WHEN_QUIET_S if self._handled else 1)
                     idle_since = time.monotonic()
                 except socket.timeout:
+                    if self._handled:
+                        self._acknowledge()
+                        continue
                     connection.heartbeat_check()
                     if time.monotonic() - idle_since >= self.catch_up_interval:
                         self.catch_up()
                         idle_since = time.monotonic()
+            self._acknowledge()
         finally:
             consumer.cancel()
 
@@ -137,11 +149,20 @@ class OrderedConsumer(BrokerWorker):
         except TRANSIENT as error:
             log.warning("%s: cannot handle a message from %s now (%s); it stays queued",
                         self.app.service, self.upstream, describe(error))
+            self._acknowledge()  # those handled before it
             message.requeue()
             self.backoff.wait(self._stopped)
             return
-        message.ack()
+        self._handled, self._unacknowledged = message, self._unacknowledged + 1
+        if self._unacknowledged >= max(1, self.prefetch // 2):
+            self._acknowledge()
         self.backoff.reset()
+
+    def _acknowledge(self) -> None:
+        """Acknowledges every message handled so far on this channel, in one frame."""
+        if self._handled is not None:
+            self._handled.ack(multiple=True)
+            self._handled, self._unacknowledged = None, 0
 
     # --- handling, independent of the transport --------------------------------------
 
