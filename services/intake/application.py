@@ -173,9 +173,9 @@ class IntakeApplication(ServiceApplication):
     def _correction_meanwhile(self, routed: Person, team: str) -> None:
         """A correction saved between reading the person for a routing and saving the routing did
         not know the team had the person's identity: the team gets the identity as it is now."""
+        if not self.recorder.select_events(routed.id, gt=routed.version, limit=1):
+            return  # nothing saved since: one indexed read, not the person's whole file unsealed again
         now = self.repository.get(routed.id)
-        if now.version == routed.version:
-            return
         before, after = self._identity(routed), self._identity(now)
         corrected = [field for field in after if after[field] != before[field]]
         if corrected:
