@@ -71,9 +71,11 @@ class Subscription:
     overflowed: bool = False
     closed: bool = False
 
+    def takes(self, envelope: Envelope) -> bool:
+        return not self.closed and visible(envelope.type, self.staff.roles)
+
     def offer(self, upstream: str, envelope: Envelope, encoded: str) -> None:
-        if not self.closed and visible(envelope.type, self.staff.roles):
-            self._put((upstream, envelope, encoded))
+        self._put((upstream, envelope, encoded))
 
     def found(self, upstream: str, head: int) -> None:
         """Where a service's log stood when the gateway first reached it (it was not answering before)."""
@@ -103,9 +105,11 @@ class Hub:
         self.subscriptions: set[Subscription] = set()
 
     def publish(self, upstream: str, envelope: Envelope) -> None:
-        encoded = envelope.to_bytes().decode()  # once, however many streams carry it
-        for subscription in list(self.subscriptions):
-            subscription.offer(upstream, envelope, encoded)
+        takers = [subscription for subscription in self.subscriptions if subscription.takes(envelope)]
+        if takers:
+            encoded = envelope.to_bytes().decode()  # once, however many streams carry it; none, when nobody may
+            for subscription in takers:
+                subscription.offer(upstream, envelope, encoded)
         self.heads[upstream] = max(self.heads.get(upstream, 0), envelope.notification_id)
 
     def advance(self, upstream: str, position: int) -> None:
