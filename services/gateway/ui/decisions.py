@@ -134,9 +134,10 @@ class DecisionsPages(Pages):
         staff = request.staff
         due, _ = self._pages(staff, "/deadlines", "deadlines", {"today": today.isoformat(), "within_days": WEEK})
         # The open proceedings only, a state at a time: the work in hand, not every proceeding ever opened.
-        proceedings = [p for state in OPEN_STATES for p in self._pages(staff, "/proceedings", "proceedings",
-                                                                       {"state": state})[0]]
-        by_id = {p["proceeding_id"]: p for p in proceedings}
+        # One that moves on between two of these reads is in both: the later read has it as it is now.
+        by_id = {p["proceeding_id"]: p for state in OPEN_STATES
+                 for p in self._pages(staff, "/proceedings", "proceedings", {"state": state})[0]}
+        proceedings = list(by_id.values())
         rows = []
         for entry in due:
             p = by_id.get(entry["proceeding_id"], {})
