@@ -78,6 +78,8 @@ class ServiceProcess:
         return env
 
     def start(self, wait: float = 30.0) -> "ServiceProcess":
+        if self.process is not None and self.process.poll() is None:
+            return self  # running: a second process would replace this one's handle, and this one never stop
         nameko = Path(sys.executable).parent / "nameko"
         log_path = self.log_path or self.data_dir / f"{self.service}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
