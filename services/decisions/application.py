@@ -473,8 +473,8 @@ class DecisionsApplication(Retention, ServiceApplication):
     def _due(self, what: str, updates: bool, today: date, within_days: int, limit: int | None, after: str | None,
              reader: Any) -> dict:
         today = a_date(today, "today")
-        entries, next_after = self.read_model.due(updates, today + timedelta(days=within_days), page_limit(limit),
-                                                  after)
+        entries, next_after = self.read_model.due(updates, today, today + timedelta(days=within_days),
+                                                  page_limit(limit), after)
         persons = [entry.pop("person_id") for entry in entries]
         if entries:
             self.record_read(reader, what, list(dict.fromkeys(e["proceeding_id"] for e in entries)),

@@ -1402,14 +1402,23 @@ class Proceeding(Aggregate):
                 *(p["returned_on"] or p["paid_on"] for p in self.payments), *(c["issued_on"] for c in self.claims),
                 *(r["repaid_on"] for r in self.repayments)]
         if self.granted and not self.annulled_on and self.state != "revoked":
-            end = self.decision["period_to"] or (self.decision["period_from"] if self.benefit in ONE_OFF_FORMS
-                                                 else None)
-            if end is None:
+            if self.period_end is None:
                 return None
-            days.append(end)
+            days.append(self.period_end)
         if any(not self.paid(e["month"]) for e in self.payment_schedule(max(days))):
             return None
         return max(days)
+
+    @property
+    def period_end(self) -> date | None:
+        """The last day of a decision's period: its period_to, or for a one-off form granted without
+        a period the day it is paid for (see ONE_OFF_FORMS); None for help without an end (zasiłek
+        stały) or no decision yet."""
+        if not self.decision:
+            return None
+        if self.decision["period_to"] is None and self.benefit in ONE_OFF_FORMS:
+            return self.decision["period_from"]
+        return self.decision["period_to"]
 
     def payment_schedule(self, until: date) -> list[dict]:
         """One entry a month of an enforceable cash grant's period (open-ended ones up to `until`),
@@ -1418,10 +1427,7 @@ class Proceeding(Aggregate):
         (see enforceable_from); the months before that day are paid from it, as arrears."""
         if not (self.granted and self.enforceable_from and self.benefit in CASH_FORMS):
             return []
-        period_to = self.decision["period_to"]
-        if period_to is None and self.benefit in ONE_OFF_FORMS:
-            period_to = self.decision["period_from"]  # one payment: see ONE_OFF_FORMS
-        end = min(period_to or until, until)
+        end = min(self.period_end or until, until)
         stop = next((d["effective_from"] for d in self.later_decisions if d["kind"] == "revocation"), None)
         entries = []
         for month in months_between(self.decision["period_from"], end):
@@ -1443,15 +1449,16 @@ class Proceeding(Aggregate):
         """Art. 107 ust. 4 u.p.s.: for people on permanent help (stałe formy pomocy) the interview is
         updated at least every 6 months from the last one. Read here as every final grant for a
         continuing period still running on that date (zasiłek stały always); never a one-off payment
-        (rules.toml says so with the deadlines)."""
+        (rules.toml says so with the deadlines). A date, not a state: the officer's list leaves the
+        update out once the period is over (DecisionsReadModel.due), missed or not, as nobody is on
+        that help any more."""
         if not (self.granted and self.final_on) or self.state != "final":
             return None
         if self.decision["period_to"] is None and self.benefit in ONE_OFF_FORMS:
             return None
         last = self.interviews[-1]["held_on"]
         due = interview_update_due(rules.deadlines.on(last), last)
-        period_to = self.decision["period_to"]
-        return None if period_to is not None and period_to < due else due
+        return None if self.period_end is not None and self.period_end < due else due
 
 
 class ReviewTask(Aggregate):

@@ -3,8 +3,9 @@ by decision in a half-year, counted from the team's own proceedings, without any
 Pure Python.
 
 How each column is counted (the form's explanations as this team reads them):
-- persons: distinct persons with a grant whose period overlaps the half-year and which was
-  enforceable by its end (final, or at once under KPA art. 130 § 4), and not set aside before it;
+- persons: distinct persons with a grant whose period (a one-off's: the day it pays for) overlaps
+  the half-year and which was enforceable by its end (final, or at once under KPA art. 130 § 4),
+  and not set aside before it;
 - benefits: for cash benefits the monthly payments made for months of the half-year (returned ones
   do not count; a one-off zasiłek is one); for help in kind or services, the grants;
 - amount: the sum of those payments;
@@ -31,9 +32,9 @@ ROW_OF = {"mieszkanie_chronione": "mieszkanie", "mieszkanie_treningowe": "mieszk
 
 
 def _helped(p: Proceeding, first: date, last: date) -> bool:
-    d = p.decision
+    """A one-off grant helps in the half-year of its one payment, not in every later one (period_end)."""
     return (p.granted and p.enforceable_from is not None and p.enforceable_from <= last
-            and d["period_from"] <= last and (d["period_to"] is None or d["period_to"] >= first))
+            and p.decision["period_from"] <= last and (p.period_end is None or p.period_end >= first))
 
 
 def report_part(proceedings: Iterable[Proceeding], first: date, last: date,

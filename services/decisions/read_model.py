@@ -25,11 +25,12 @@ from shared.views import Statement, TableProjection, key_after, page
 DEADLINES = ("forward the appeal to the appeals board (KPA art. 133)", "environmental interview",
              "decision (KPA art. 35)")
 INTERVIEW_UPDATE = "interview update (art. 107 ust. 4 u.p.s.)"
+NO_END = "9999-12-31"  # an update's `ends` for help without an end: one range of an index finds those running
 _PROCEEDING_EVENTS = tuple(e for name, e in vars(Proceeding).items() if isinstance(e, type)
                            and issubclass(e, Aggregate.Event) and name not in ("Event", "Created"))
 _KNOWN = 1000  # aggregates kept as the catch-up left them, so the next event of one is applied, not reloaded
 _ROW = ("proceeding_id", "person_id", "full_name", "officer", "state", "benefit", "granted", "draft_pending",
-        "enforceable_from", "period_from", "period_to", "payable", "closed_on")
+        "enforceable_from", "period_from", "period_end", "payable", "closed_on")
 
 
 def _iso(day: date | None) -> str | None:
@@ -44,13 +45,13 @@ class DecisionsReadModel(TableProjection):
     name = "decisions"
     topics = tuple(get_topic(e) for e in (*_PROCEEDING_EVENTS, ReviewTask.Opened, ReviewTask.Closed,
                                           Erasure.PersonErased))
-    version = 1
+    version = 2  # 2: period_end (a one-off grant's day) instead of the decision's period_to
     tables = (
         # opened: the position of the proceeding's first event, the lists' order (the order opened).
         "CREATE TABLE IF NOT EXISTS decisions_proceedings (proceeding_id TEXT PRIMARY KEY, opened BIGINT NOT NULL, "
         "person_id TEXT NOT NULL, full_name TEXT NOT NULL, officer TEXT, state TEXT NOT NULL, benefit TEXT, "
         "granted INTEGER NOT NULL, draft_pending INTEGER NOT NULL, enforceable_from TEXT, period_from TEXT, "
-        "period_to TEXT, payable INTEGER NOT NULL, closed_on TEXT)",
+        "period_end TEXT, payable INTEGER NOT NULL, closed_on TEXT)",
         "CREATE UNIQUE INDEX IF NOT EXISTS decisions_proceedings_order ON decisions_proceedings (opened)",
         "CREATE INDEX IF NOT EXISTS decisions_proceedings_by_person ON decisions_proceedings (person_id, opened)",
         "CREATE INDEX IF NOT EXISTS decisions_proceedings_by_officer ON decisions_proceedings (officer, opened)",
@@ -59,11 +60,14 @@ class DecisionsReadModel(TableProjection):
         # A month's payments: the cash grants not yet paid in full, by the day they are carried out from.
         "CREATE INDEX IF NOT EXISTS decisions_payable ON decisions_proceedings (payable, enforceable_from)",
         # The health contributions and the half-year report: grants by benefit and the end of their period.
-        "CREATE INDEX IF NOT EXISTS decisions_grants ON decisions_proceedings (granted, benefit, period_to)",
+        "CREATE INDEX IF NOT EXISTS decisions_grants ON decisions_proceedings (granted, benefit, period_end)",
         # kind: the deadline's place among a proceeding's (DEADLINES), or -1 for the interview update.
+        # ends: the end of the grant's period, for the interview update (asked only while it runs).
         "CREATE TABLE IF NOT EXISTS decisions_due (proceeding_id TEXT NOT NULL, kind INTEGER NOT NULL, "
-        "due TEXT NOT NULL, opened BIGINT NOT NULL, PRIMARY KEY (proceeding_id, kind))",
+        "due TEXT NOT NULL, opened BIGINT NOT NULL, ends TEXT, PRIMARY KEY (proceeding_id, kind))",
         "CREATE INDEX IF NOT EXISTS decisions_due_by_day ON decisions_due (due, opened, kind)",
+        # The updates of grants still running, without walking past those of the years' ended grants.
+        "CREATE INDEX IF NOT EXISTS decisions_updates_running ON decisions_due (kind, ends, due)",
         "CREATE TABLE IF NOT EXISTS decisions_review_tasks (task_id TEXT PRIMARY KEY, position BIGINT NOT NULL, "
         "person_id TEXT NOT NULL, fact TEXT NOT NULL, occurred_on TEXT NOT NULL, closed_on TEXT)",
         "CREATE INDEX IF NOT EXISTS decisions_review_tasks_order ON decisions_review_tasks (position)",
@@ -115,7 +119,7 @@ class DecisionsReadModel(TableProjection):
                "full_name": self.seal(p.person.get("full_name") or ""), "officer": p.officer, "state": p.state,
                "benefit": p.benefit, "granted": int(p.granted), "draft_pending": int(p.draft_pending),
                "enforceable_from": _iso(p.enforceable_from), "period_from": _iso(d.get("period_from")),
-               "period_to": _iso(d.get("period_to")), "closed_on": _iso(p.closed_on)}
+               "period_end": _iso(p.period_end), "closed_on": _iso(p.closed_on)}
         # A closed part of the file has every month paid: no month's run concerns it any more.
         row["payable"] = int(p.granted and p.benefit in CASH_FORMS and p.closed_on is None)
         if opened is not None:
@@ -125,9 +129,10 @@ class DecisionsReadModel(TableProjection):
             statements = [(f"UPDATE decisions_proceedings SET {', '.join(f'{c} = :{c}' for c in _ROW[2:])} "
                            "WHERE proceeding_id = :proceeding_id", row)]
         statements.append(("DELETE FROM decisions_due WHERE proceeding_id = :proceeding_id", row))
-        statements += [("INSERT INTO decisions_due (proceeding_id, kind, due, opened) SELECT :proceeding_id, :kind, "
-                         ":due, opened FROM decisions_proceedings WHERE proceeding_id = :proceeding_id",
-                         {**row, "kind": kind, "due": due.isoformat()}) for kind, due in self._due(p)]
+        statements += [("INSERT INTO decisions_due (proceeding_id, kind, due, opened, ends) SELECT :proceeding_id, "
+                         ":kind, :due, opened, :ends FROM decisions_proceedings WHERE proceeding_id = :proceeding_id",
+                         {**row, "kind": kind, "due": due.isoformat(), "ends": (row["period_end"] or NO_END) if kind < 0 else None})
+                       for kind, due in self._due(p)]
         return statements
 
     def _due(self, p: Proceeding) -> Iterator[tuple[int, date]]:
@@ -167,17 +172,20 @@ class DecisionsReadModel(TableProjection):
                                    "ORDER BY opened", person=str(person_id))
         return [UUID(r["proceeding_id"]) for r in rows]
 
-    def due(self, updates: bool, horizon: date, limit: int, after: str | None) -> tuple[list[dict], str | None]:
-        """The deadlines up to `horizon` (the interview updates, or the others), soonest first, then
-        in the order the proceedings were opened, each with the proceeding's person, benefit, officer."""
+    def due(self, updates: bool, today: date, horizon: date, limit: int,
+            after: str | None) -> tuple[list[dict], str | None]:
+        """The deadlines up to `horizon` (the interview updates of grants still running `today`, or
+        the others), soonest first, then in the order the proceedings were opened, each with the
+        proceeding's person, benefit, officer."""
         key = key_after(after, 3)
         past = " AND (d.due, d.opened, d.kind) > (:due, :opened, :kind)" if key else ""
+        which = "d.kind = -1 AND d.ends >= :today" if updates else "d.kind >= 0"
         rows = self.current().rows(
             "SELECT d.proceeding_id, d.kind, d.due, d.opened, p.person_id, p.full_name, p.benefit, p.officer "
             f"FROM decisions_due d JOIN decisions_proceedings p ON p.proceeding_id = d.proceeding_id "
-            f"WHERE d.due <= :horizon AND d.kind {'<' if updates else '>='} 0{past} "
-            "ORDER BY d.due, d.opened, d.kind LIMIT :limit",
-            horizon=horizon.isoformat(), limit=limit + 1, **dict(zip(("due", "opened", "kind"), key or (None,) * 3)))
+            f"WHERE {which} AND d.due <= :horizon{past} ORDER BY d.due, d.opened, d.kind LIMIT :limit",
+            today=today.isoformat(), horizon=horizon.isoformat(), limit=limit + 1,
+            **dict(zip(("due", "opened", "kind"), key or (None,) * 3)))
         rows, next_after = page(rows, limit, ("due", "opened", "kind"))
         return [{"proceeding_id": UUID(r["proceeding_id"]), "person_id": UUID(r["person_id"]),
                  "person": self.unseal(r["full_name"]) or None, "benefit": r["benefit"], "officer": r["officer"],
@@ -224,7 +232,7 @@ class DecisionsReadModel(TableProjection):
     def granted_between(self, first: date, last: date, benefit: str | None = None) -> list[UUID]:
         """Grants carried out by `last` whose period touches the days from `first` to `last` (of one benefit)."""
         return self._ids(f"granted = 1 {'AND benefit = :benefit ' if benefit else ''}AND enforceable_from <= :last "
-                         "AND period_from <= :last AND (period_to IS NULL OR period_to >= :first)",
+                         "AND period_from <= :last AND (period_end IS NULL OR period_end >= :first)",
                          first=first.isoformat(), last=last.isoformat(), benefit=benefit)
 
     def _ids(self, condition: str, **parameters: Any) -> list[UUID]:

@@ -149,6 +149,22 @@ def test_people_on_zasilek_staly_whose_interview_update_falls_due(decisions):
     assert due["due"] == date(2026, 9, 5) and not due["overdue"]
 
 
+def test_a_missed_interview_update_leaves_the_list_once_the_grant_has_ended(decisions):
+    decisions.process(routed(help_requested=("zasilek_okresowy",)))
+    [p] = decisions.proceedings()["proceedings"]
+    decisions.record_interview(p.id, held_on=date(2026, 3, 5), household=[{"name": "Jan"}], incomes=[])
+    decisions.assess(p.id)
+    decisions.issue_decision(p.id, outcome="grant", issued_on=date(2026, 3, 10), legal_basis="art. 38",
+                             justification="", amount="505.00", period_from=date(2026, 4, 1),
+                             period_to=date(2026, 12, 31), payment_method="cash", **SIGNED)
+    decisions.record_delivery(p.id, date(2026, 3, 12))
+    decisions.become_final(p.id, date(2026, 3, 30))
+    [due] = decisions.interview_updates_due(today=date(2026, 12, 31), within_days=30)["updates"]
+    assert due["due"] == date(2026, 9, 5) and due["overdue"]  # missed while the grant ran: the officer sees it
+    # From January nobody is on that help: there is no interview to update.
+    assert decisions.interview_updates_due(today=date(2027, 1, 1), within_days=30)["updates"] == []
+
+
 def test_a_refused_contract_opens_a_review_task_and_never_touches_a_benefit(decisions):
     proceeding_id = granted_and_delivered(decisions)
     person_id = str(decisions.proceeding(proceeding_id).person_id)

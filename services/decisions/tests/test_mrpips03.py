@@ -156,3 +156,15 @@ def test_parts_that_do_not_fit_the_form_are_refused():
         combine({"casework": {"praca_socjalna": {"pesel": 1}}}, 2026, 1)
     with pytest.raises(ReportError):
         half_year(2026, 3)
+
+
+def test_a_one_off_zasilek_celowy_counts_in_the_half_year_of_its_payment_only(centre):
+    decisions = centre[0]
+    p = granted(decisions, uuid.uuid4(), "Iza Lis", "zasilek_celowy", ["Iza Lis", "Adam Lis"], [], amount="300.00",
+                period_from=date(2026, 5, 1), payment_method="cash")
+    decisions.become_final(p, date(2026, 3, 27))
+    decisions.record_payment(p, "2026-05", date(2026, 5, 4))
+    assert decisions.mrpips03_part(2026, 1)["zasilek_celowy"] == {
+        "benefits": 1, "amount": Decimal("300.00"), "persons": 1, "families": 1, "persons_in_families": 2}
+    for year, half in ((2026, 2), (2027, 1)):  # granted without a period: paid once, helped once
+        assert "zasilek_celowy" not in decisions.mrpips03_part(year, half)
