@@ -13,10 +13,11 @@ from typing import Any, Sequence
 
 import psycopg
 from eventsourcing.persistence import Cipher, OperationalError, ProgrammingError, StoredEvent
-from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder, PostgresTrackingRecorder
+from eventsourcing.postgres import ConnectionPool, PostgresDatastore, PostgresProcessRecorder, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.errors import InsufficientPrivilege
 from psycopg.sql import SQL, Identifier, Literal
+from psycopg_pool import PoolTimeout
 
 from shared import chain
 from shared.keys import enciphered
@@ -33,6 +34,32 @@ def insert_lock_key(schema: str, table: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{schema}.{table}".encode()).digest()[:8], "big", signed=True)
 
 
+DOWN_WAIT_S = 0.25  # a connection's wait once one was not had in time: the database is taken for gone
+
+
+class QuickToGiveUpPool(ConnectionPool):
+    """eventsourcing's pool, waiting its whole timeout (POSTGRES_CONNECT_TIMEOUT) for a connection
+    only while connections come: once one did not, each further wait is short until one comes
+    again. eventsourcing tries each read and write ten times, each waiting the timeout: with a
+    lost database the first request (before any health check saw it) waited most of a minute."""
+
+    full_timeout: float
+
+    def getconn(self, timeout: float | None = None) -> Any:
+        try:
+            connection = super().getconn(timeout)
+        except PoolTimeout:
+            self.timeout = min(self.full_timeout, DOWN_WAIT_S)
+            raise
+        self.timeout = self.full_timeout
+        return connection
+
+    @classmethod
+    def installed_in(cls, pool: ConnectionPool) -> None:
+        # eventsourcing makes the pool itself and takes no pool class: this one is put in its place.
+        pool.__class__, pool.full_timeout = cls, pool.timeout
+
+
 class ServiceProcessRecorder(PostgresProcessRecorder):
     """eventsourcing's process recorder, giving a transaction's events the notification ids after
     the highest stored one, under a lock every insert takes, instead of from a sequence: ids
@@ -47,6 +74,8 @@ class ServiceProcessRecorder(PostgresProcessRecorder):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
         super().__init__(datastore, **kwargs)
+        if not isinstance(datastore.pool, QuickToGiveUpPool):
+            QuickToGiveUpPool.installed_in(datastore.pool)
         self.chain_table_name = f"{self.events_table_name}_chain"
         self.check_identifier_length(self.chain_table_name)
         self.sql_create_statements.append(SQL(

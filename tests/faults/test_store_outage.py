@@ -5,6 +5,7 @@ is back, without a restart."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -62,3 +63,30 @@ def test_a_lost_database_is_reported_at_once_and_the_service_works_again_when_it
                                                     "registered_on": TODAY})
     assert centre.desk.ok(again, 201)["new"] is True
     assert centre.desk.get("intake", f"/persons/{before}").status_code == 200
+
+
+def test_the_first_request_of_an_outage_no_health_check_has_seen_is_refused_within_seconds(intake_database):
+    """Nobody asked /health since the database went: the first command finds out by itself, and
+    is refused well before the gateway gives up on it (30 s): one wait of 5 s for a connection,
+    then short ones (about 10 s here), not the recorder's ten tries of 5 s each (the gateway
+    answered TeamUnavailable after 30 s, before). The next one is refused at once."""
+    centre, proxy = intake_database
+    centre.start("intake")
+    centre.register("Anna Nowak", 1)
+
+    proxy.cut()
+    started = time.monotonic()
+    refused = centre.desk.post("intake", "/persons", {"full_name": "Jan Kowalski", "pesel": pesel_for(2),
+                                                      "registered_on": TODAY}, timeout=40)
+    first = time.monotonic() - started
+    assert refused.status_code == 503 and refused.json()["error"] == "StoreUnavailable", refused.text
+    assert first < 15, f"the first request of the outage waited {first:.1f} s"
+    started = time.monotonic()
+    assert centre.desk.post("intake", "/persons", {"full_name": "Jan Kowalski", "pesel": pesel_for(2),
+                                                   "registered_on": TODAY}).status_code == 503
+    assert time.monotonic() - started < 3
+
+    proxy.restore()
+    wait_for(lambda: centre.desk.post("intake", "/persons", {"full_name": "Jan Kowalski", "pesel": pesel_for(2),
+                                                             "registered_on": TODAY}).status_code == 201,
+             timeout=15, what="intake taking commands again")
