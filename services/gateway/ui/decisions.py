@@ -145,6 +145,11 @@ class DecisionsPages(Pages):
                               ("inne", entry["what"]))
             rows.append(_row(entry["proceeding_id"], kind, what, entry["due"], today, p, entry["person"],
                              entry["benefit"]))
+        # Art. 107 ust. 4: the interview of a person on permanent help, updated every 6 months.
+        updates, _ = self._pages(staff, "/interview-updates", "updates", {"today": today.isoformat(),
+                                                                         "within_days": WEEK})
+        rows += [_row(entry["proceeding_id"], "aktualizacja", "Aktualizacja wywiadu (art. 107 ust. 4 u.p.s.)",
+                      entry["due"], today, {}, entry["person"], entry["benefit"]) for entry in updates]
         for p in proceedings:  # the appeal window and finality, from the proceedings themselves
             if p["state"] != "appeal_window" or not p["appeal_deadline"]:
                 continue
