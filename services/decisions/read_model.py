@@ -129,9 +129,10 @@ class DecisionsReadModel(TableProjection):
             statements = [(f"UPDATE decisions_proceedings SET {', '.join(f'{c} = :{c}' for c in _ROW[2:])} "
                            "WHERE proceeding_id = :proceeding_id", row)]
         statements.append(("DELETE FROM decisions_due WHERE proceeding_id = :proceeding_id", row))
+        ends = row["period_end"] or NO_END
         statements += [("INSERT INTO decisions_due (proceeding_id, kind, due, opened, ends) SELECT :proceeding_id, "
                          ":kind, :due, opened, :ends FROM decisions_proceedings WHERE proceeding_id = :proceeding_id",
-                         {**row, "kind": kind, "due": due.isoformat(), "ends": (row["period_end"] or NO_END) if kind < 0 else None})
+                         {**row, "kind": kind, "due": due.isoformat(), "ends": ends if kind < 0 else None})
                        for kind, due in self._due(p)]
         return statements
 
