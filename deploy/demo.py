@@ -153,7 +153,8 @@ def care_for(people: Desk, jan_case: str) -> None:
                     {"kind": "uslugi_opiekuncze", "urgent": True, "need": "po udarze, nie przygotuje posiłków",
                      "requested_on": "2026-11-04"}))
     print("  Agata Mazur (social worker) asks the care team for usługi opiekuńcze; the need stays in casework")
-    [service] = _wait(lambda: coordinator.get("care", "/services"), lambda found: len(found) == 1)
+    [service] = _wait(lambda: coordinator.get("care", "/services"),
+                      lambda found: len(found["services"]) == 1)["services"]  # a page of them
     step = f"/services/{service['service_id']}"
     _do(coordinator.post("care", f"{step}/assessment", {
         "assessed_on": "2026-11-05", "kind": "uslugi_opiekuncze", "activities": ["personal_care", "meals", "shopping"],
