@@ -1410,15 +1410,17 @@ class Proceeding(Aggregate):
         return max(days)
 
     @property
+    def paid_once(self) -> bool:
+        """A one-off form decided without a period: one payment (see ONE_OFF_FORMS)."""
+        return bool(self.decision) and self.decision["period_to"] is None and self.benefit in ONE_OFF_FORMS
+
+    @property
     def period_end(self) -> date | None:
-        """The last day of a decision's period: its period_to, or for a one-off form granted without
-        a period the day it is paid for (see ONE_OFF_FORMS); None for help without an end (zasiłek
-        stały) or no decision yet."""
+        """The last day of a decision's period: its period_to, or for one paid once the day it is
+        paid for; None for help without an end (zasiłek stały) or no decision yet."""
         if not self.decision:
             return None
-        if self.decision["period_to"] is None and self.benefit in ONE_OFF_FORMS:
-            return self.decision["period_from"]
-        return self.decision["period_to"]
+        return self.decision["period_from"] if self.paid_once else self.decision["period_to"]
 
     def payment_schedule(self, until: date) -> list[dict]:
         """One entry a month of an enforceable cash grant's period (open-ended ones up to `until`),
@@ -1454,7 +1456,7 @@ class Proceeding(Aggregate):
         that help any more."""
         if not (self.granted and self.final_on) or self.state != "final":
             return None
-        if self.decision["period_to"] is None and self.benefit in ONE_OFF_FORMS:
+        if self.paid_once:
             return None
         last = self.interviews[-1]["held_on"]
         due = interview_update_due(rules.deadlines.on(last), last)
