@@ -32,6 +32,7 @@ from shared.broker import (
     log_readers,
     log_replies_exchange,
     log_request_queue,
+    publishing_without_a_poll,
 )
 from shared.consumer import UpstreamLogUnavailable
 from shared.envelope import Envelope, MalformedEnvelope
@@ -258,6 +259,7 @@ class BrokerUpstreamLog:
             # One retry per node after 0.2 s, not kombu's 2 s: the consumer has its own back-off, and a
             # reader waiting here holds up its stream's catching up after an outage.
             connection.ensure_connection(max_retries=self.broker.nodes, interval_start=0.2)
+            publishing_without_a_poll(connection)
             channel = connection.default_channel
             self._queue = channel.queue_declare(queue="", exclusive=True, auto_delete=True).queue
             Consumer(channel, queues=[Queue(self._queue, no_declare=True)], no_ack=True, accept=_ACCEPT,
